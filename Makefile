@@ -1,0 +1,171 @@
+# maprace - teaching data races through Go map misuse, in C.
+#
+#   make            build the model, every case under every build flavour,
+#                   and the maprace runner
+#   make run        install missing packages, build, run every case under
+#                   every installed detector (maprace run)
+#   make test       install missing packages, build, run every test
+#   make bench      benchmarks (figures, not pass/fail)
+#   make install    install build/maprace into $(PREFIX)/bin
+#
+# Knobs: CC, CFLAGS, LDFLAGS, CLANG, GCC, PREFIX, DEVELOPER=1 (-Werror),
+# SANITIZE=address,undefined (the model's and the runner's tests and the
+# runner itself are built with those sanitizers).
+#
+# Build flavours. A case is compiled once per flavour; each detector runs
+# the binary of one flavour:
+#   native    gcc, plain                       -> detectors native, helgrind, drd
+#   tsan      clang -fsanitize=thread          -> detector tsan
+#   tsan-gcc  gcc -fsanitize=thread            -> detector tsan-gcc
+# Valgrind needs no special build: Helgrind and DRD run the native binary.
+# Every flavour's objects live under build/<flavour>/ and are rebuilt when a
+# source, a header it includes or the flavour's flags change.
+
+PREFIX ?= /usr/local
+# Where everything is built (several trees can coexist: BUILD=build-x).
+BUILD ?= build
+CC ?= cc
+CLANG ?= clang
+GCC ?= gcc
+CFLAGS ?= -O1 -g
+LDFLAGS ?=
+
+STD := -std=c11 -D_GNU_SOURCE
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wvla -Wundef -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+endif
+
+# Libraries, by pkg-config name (Debian packages in scripts/install-deps).
+PKGS_MODEL := libunwind libdw
+PKGS_RUNNER := inih jansson expat
+PKGS_TEST := cmocka
+pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pkglibs = $(shell pkg-config --libs $(1) 2>/dev/null)
+MODEL_LIBS = $(call pkglibs,$(PKGS_MODEL)) -lpthread
+
+# Per-flavour compile flags for the model and the cases. Racing code is
+# kept in noinline functions; -O1 keeps names and lines readable.
+CASE_COMMON := -g -O1 -fno-omit-frame-pointer $(STD) $(WARN) \
+	-Imodel $(call pkgcflags,$(PKGS_MODEL))
+FLAVOURS := native tsan tsan-gcc
+FL_CC_native := $(GCC)
+FL_CC_tsan := $(CLANG)
+FL_CC_tsan-gcc := $(GCC)
+FL_CFLAGS_native := $(CASE_COMMON)
+FL_CFLAGS_tsan := $(CASE_COMMON) -fsanitize=thread -gdwarf-aranges
+FL_CFLAGS_tsan-gcc := $(CASE_COMMON) -fsanitize=thread
+# The host flavour builds the model for its unit tests (CC, CFLAGS,
+# SANITIZE apply).
+FL_CC_host := $(CC)
+FL_CFLAGS_host := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Imodel \
+	$(call pkgcflags,$(PKGS_MODEL))
+
+MODEL_SRC := $(wildcard model/*.c)
+CASE_DIRS := $(patsubst %/case.ini,%,$(wildcard cases/*/case.ini))
+CASE_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.c))
+CASE_BINS := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(BUILD)/$(f)/%,$(CASE_SRC)))
+
+RUNNER_SRC := $(wildcard runner/*.c)
+RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
+RUNNER_CFLAGS := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Irunner \
+	$(call pkgcflags,$(PKGS_RUNNER))
+RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER))
+
+MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c)
+RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
+TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
+	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
+
+.PHONY: all model cases runner tests test run bench install uninstall \
+	check-format format deps clean FORCE
+.DELETE_ON_ERROR:
+
+all: model cases runner
+
+model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
+cases: $(CASE_BINS)
+runner: $(if $(RUNNER_SRC),$(BUILD)/maprace)
+tests: $(TEST_BINS)
+
+# A flavour's flags, recorded so that a change of flags rebuilds its objects.
+$(BUILD)/%/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FL_CC_$*) $(FL_CFLAGS_$*)' | cmp -s - $@ || \
+		echo '$(FL_CC_$*) $(FL_CFLAGS_$*)' > $@
+
+define flavour_rules
+$(BUILD)/$(1)/model/%.o: model/%.c $(BUILD)/$(1)/.flags
+	@mkdir -p $$(@D)
+	$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $(BUILD)/$(1)/.flags
+	@mkdir -p $$(@D)
+	$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
+		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
+endef
+$(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
+
+# Unit tests of the model and of the first cases (host flavour + cmocka).
+$(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
+	@mkdir -p $(@D)
+	$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) -MMD -MP -o $@ $< \
+		$(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(MODEL_LIBS) \
+		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
+
+# The runner.
+$(BUILD)/runner/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(RUNNER_CFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(RUNNER_CFLAGS)' > $@
+$(BUILD)/runner/%.o: runner/%.c $(BUILD)/runner/.flags
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_CFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/maprace: $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
+	$(CC) $(RUNNER_CFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDFLAGS)
+$(BUILD)/host/runner/tests/%: runner/tests/%.c \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) -MMD -MP -o $@ $< \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) \
+		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@scripts/install-deps
+
+# The README's two commands.
+test: deps
+	@$(MAKE) --no-print-directory all tests
+	@scripts/run-tests $(TEST_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/maprace run $(ARGS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-bench
+
+install: $(BUILD)/maprace
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/maprace $(DESTDIR)$(PREFIX)/bin/maprace
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/maprace
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+check-format:
+	@clang-format --dry-run -Werror $(FORMAT_SRC)
+
+format:
+	@clang-format -i $(FORMAT_SRC)
+
+clean:
+	rm -rf build

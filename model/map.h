@@ -1,0 +1,210 @@
+/*
+ * model/map.h - a C model of Go's runtime map, as it was before Go 1.24
+ * (src/runtime/map.go, since renamed map_noswiss.go). Read it side by side
+ * with that file: the names, the layout and the algorithms are Go's.
+ *
+ * This file contains the implementation of Go's map type.
+ *
+ * A map is just a hash table. The data is arranged into an array of
+ * buckets. Each bucket contains up to 8 key/elem pairs. The low-order bits
+ * of the hash are used to select a bucket. Each bucket contains a few
+ * high-order bits of each hash to distinguish the entries within a single
+ * bucket.
+ *
+ * If more than 8 keys hash to a bucket, we chain on extra buckets.
+ *
+ * When the hashtable grows, we allocate a new array of buckets twice as
+ * big. Buckets are incrementally copied from the old bucket array to the
+ * new bucket array.
+ *
+ * Map iterators walk through the array of buckets and return the keys in
+ * walk order (bucket #, then overflow chain order, then bucket index). To
+ * maintain iteration semantics, we never move keys within their bucket (if
+ * we did, keys might be returned 0 or 2 times). When growing the table,
+ * iterators remain iterating through the old table and must check the new
+ * table if the bucket they are iterating through has been moved
+ * ("evacuated") to the new table.
+ *
+ * Picking loadFactor: too large and we have lots of overflow buckets, too
+ * small and we waste a lot of space. Go picked 6.5 (loadFactorNum /
+ * loadFactorDen = 13 / 2): the average number of entries per bucket that
+ * triggers a growth.
+ *
+ * Invariants of this model (each checked by tests/model/test_map.c):
+ *  - h->count is the number of live entries, in buckets and oldbuckets.
+ *  - 1 << h->B buckets; oldbuckets, while non-NULL, has 1 << (B-1) of them
+ *    (or 1 << B after a same-size grow).
+ *  - An old bucket is either fully evacuated (its tophash[0] is one of
+ *    evacuatedX, evacuatedY, evacuatedEmpty) or untouched; every index
+ *    below h->nevacuate is evacuated; when all are, oldbuckets is dropped.
+ *  - A key is in exactly one place: its bucket in oldbuckets if that one is
+ *    not evacuated, otherwise its bucket in buckets.
+ *  - tophash values below minTopHash are marks, never hashes.
+ *  - hashWriting is set in h->flags exactly while one writer is inside
+ *    mapassign, mapdelete or mapclear.
+ *
+ * Where this model departs from Go, and why:
+ *  - Keys and elems are uint64_t (Go's map[uint64]uint64, the shape of
+ *    mapassign_fast64), so there is no key/elem type descriptor.
+ *  - h->flags has an 8-byte word of its own. Go packs count, flags, B and
+ *    noverflow together; ThreadSanitizer keeps 4 access records per 8-byte
+ *    word, and with the packed layout a forced reader/writer race was
+ *    missed in about 1 run in 100 (../shared/FACTS.md). The logic is Go's.
+ *  - The hash is a seeded 64-bit mixer (hash0 random per map), not Go's
+ *    AES/wyhash memhash64; only its spread matters here.
+ *  - Memory: Go's garbage collector keeps an old bucket array alive while
+ *    any goroutine still points into it. C has no collector, so arrays and
+ *    overflow buckets retired by growth are kept on h->extra until
+ *    mapfree(). A racing reader therefore sees stale or evacuated buckets,
+ *    exactly as in Go, instead of freed memory.
+ *  - Go's concurrency checks are kept as Go writes them: a plain,
+ *    non-atomic read-modify-write of h->flags. They are best-effort on
+ *    purpose; that is the lesson.
+ */
+#ifndef MAPRACE_MAP_H
+#define MAPRACE_MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+    /* Maximum number of key/elem pairs a bucket can hold. */
+    bucketCntBits = 3,
+    bucketCnt = 1 << bucketCntBits,
+
+    /* Maximum average load of a bucket that triggers growth is
+     * loadFactorNum / loadFactorDen = 6.5. */
+    loadFactorNum = 13,
+    loadFactorDen = 2,
+
+    /* Possible tophash values. We reserve a few possibilities for special
+     * marks. Each bucket (including its overflow buckets, if any) will
+     * have either all or none of its entries in the evacuated* states
+     * (except during the evacuate() method, which only happens during map
+     * writes and thus no one else can observe the map during that time). */
+    emptyRest = 0,      /* this cell is empty, and there are no more
+                           non-empty cells at higher indexes or overflows */
+    emptyOne = 1,       /* this cell is empty */
+    evacuatedX = 2,     /* key/elem is valid; entry has been evacuated to
+                           the first half of the larger table */
+    evacuatedY = 3,     /* same as above, but evacuated to the second half */
+    evacuatedEmpty = 4, /* cell is empty, bucket is evacuated */
+    minTopHash = 5,     /* minimum tophash for a normal filled cell */
+
+    /* flags */
+    iterator = 1,     /* there may be an iterator using buckets */
+    oldIterator = 2,  /* there may be an iterator using oldbuckets */
+    hashWriting = 4,  /* a goroutine is writing to the map */
+    sameSizeGrow = 8, /* the current map growth is to a new map of the
+                         same size */
+};
+
+/* A bucket for a Go map (Go: bmap, with the keys and elems Go's compiler
+ * appends after tophash written out). */
+struct bmap {
+    /* tophash generally contains the top byte of the hash value for each
+     * key in this bucket. If tophash[0] < minTopHash, tophash[0] is a
+     * bucket evacuation state instead. */
+    uint8_t tophash[bucketCnt];
+    uint64_t keys[bucketCnt];
+    uint64_t elems[bucketCnt];
+    struct bmap *overflow;
+};
+
+/* What Go keeps in mapextra, plus the memory Go's collector would own. */
+struct mapextra;
+
+/* A header for a Go map. */
+struct hmap {
+    int64_t count;   /* # live cells == size of map; must be first (len()) */
+    uint64_t flags;  /* Go: uint8; a word of its own, see above */
+    uint8_t B;       /* log_2 of # of buckets (can hold up to
+                        loadFactor * 2^B items) */
+    uint16_t noverflow; /* approximate number of overflow buckets */
+    uint32_t hash0;     /* hash seed */
+
+    struct bmap *buckets;    /* array of 2^B buckets; may be NULL if
+                                count == 0 */
+    struct bmap *oldbuckets; /* previous bucket array of half the size,
+                                non-NULL only when growing */
+    uintptr_t nevacuate;     /* progress counter for evacuation (buckets
+                                less than this have been evacuated) */
+
+    struct mapextra *extra; /* optional fields */
+};
+
+/* A hash iteration structure (Go: hiter). Fill it with mapiterinit; each
+ * mapiternext moves to the next entry; key == NULL means the end. */
+struct hiter {
+    uint64_t *key;  /* NULL at the end of iteration */
+    uint64_t *elem;
+    struct hmap *h;
+    struct bmap *buckets; /* bucket ptr at hash_iter initialization time */
+    struct bmap *bptr;    /* current bucket */
+    uintptr_t startBucket; /* bucket iteration started at */
+    uint8_t offset;        /* intra-bucket offset to start from */
+    bool wrapped;          /* already wrapped around from end of bucket
+                              array to beginning */
+    uint8_t B;
+    uint8_t i;
+    uintptr_t bucket;
+    uintptr_t checkBucket;
+};
+
+/* The value mapaccess1 returns a pointer to when the key is absent (Go:
+ * zeroVal). Never write through it. */
+extern const uint64_t zeroVal;
+
+/* make(map[uint64]uint64, hint). */
+struct hmap *makemap(int64_t hint);
+
+/* Free the map, its buckets and everything retired by growth. Not Go:
+ * Go's collector does this. */
+void mapfree(struct hmap *h);
+
+/* len(m). As in Go, it reads h->count with no check at all. */
+int64_t maplen(const struct hmap *h);
+
+/* v := m[key]. Returns a pointer to the elem, or to zeroVal if the key is
+ * absent. Throws "concurrent map read and map write" if hashWriting is set. */
+const uint64_t *mapaccess1(struct hmap *h, uint64_t key);
+
+/* v, ok := m[key]. */
+const uint64_t *mapaccess2(struct hmap *h, uint64_t key, bool *ok);
+
+/* Like mapaccess, but allocates a slot for the key if it is not present in
+ * the map, and returns a pointer to its elem: `m[key] = v` is
+ * `*mapassign(h, key) = v`, the store happening after the call returns, as
+ * in the code Go's compiler emits. Throws "concurrent map writes" if
+ * another writer is seen. */
+uint64_t *mapassign(struct hmap *h, uint64_t key);
+
+/* delete(m, key). */
+void mapdelete(struct hmap *h, uint64_t key);
+
+/* clear(m). */
+void mapclear(struct hmap *h);
+
+/* for k, v := range m: mapiterinit picks a random start and calls
+ * mapiternext once. Throws "concurrent map iteration and map write" when a
+ * writer is seen. */
+void mapiterinit(struct hmap *h, struct hiter *it);
+void mapiternext(struct hiter *it);
+
+/* m[key] = v, as one statement. */
+static inline void mapstore(struct hmap *h, uint64_t key, uint64_t v)
+{
+    *mapassign(h, key) = v;
+}
+
+/* Whether a growth is in progress (oldbuckets != NULL). Go: h.growing(). */
+bool growing(const struct hmap *h);
+
+/* The hash of key in h (Go: t.Hasher(key, uintptr(h.hash0))). Exposed so
+ * that a case can pick keys that share a bucket. */
+uint64_t maphash(const struct hmap *h, uint64_t key);
+
+/* Go's fastrand: a per-thread pseudo-random number. */
+uint32_t fastrand(void);
+
+#endif

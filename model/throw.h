@@ -1,0 +1,47 @@
+/*
+ * model/throw.h - Go's fatal errors: a message, a traceback, exit status 2.
+ *
+ * Go's runtime ends a program that misuses a map with
+ *
+ *     fatal error: concurrent map writes
+ *
+ *     goroutine 18 [running]:
+ *     main.main.func1()
+ *             /tmp/x.go:12 +0x34
+ *     ...
+ *
+ * and exit status 2. fatal() prints the same first line, byte for byte, a
+ * blank line, then a traceback of the calling thread in the same shape:
+ *
+ *     thread 12345 [running]:
+ *     mapassign(...)
+ *             model/map.c:612 +0x9c
+ *     writer(...)
+ *             cases/map-concurrent-writes/racy.c:40 +0x21
+ *
+ * Invariants:
+ *  - Everything goes to stderr with write(2), without malloc in the
+ *    message path; stdout is flushed first.
+ *  - Only one thread prints: the first to call fatal() wins an atomic
+ *    exchange (not a mutex: a thread exiting while holding a mutex earns a
+ *    Helgrind error of its own); any other caller waits for the exit.
+ *  - The frames of fatal() itself and of the detectors' runtimes (TSan's
+ *    __tsan_thread_start_func, valgrind's _vgr* wrappers) are left out.
+ *  - Frames are found with libunwind; file:line of frames in the program
+ *    itself come from its own DWARF (libdw), frames in shared libraries show
+ *    their symbol and module+offset. MAPRACE_TRACEBACK=raw skips DWARF.
+ *  - The process exits with status 2, as Go's fatal errors do (under TSan
+ *    the TSan runtime may replace it with its own exit code, 66, when it
+ *    has reported a race).
+ */
+#ifndef MAPRACE_THROW_H
+#define MAPRACE_THROW_H
+
+/* Print "fatal error: <s>" and a traceback, then exit(2). `file` and
+ * `line` name the caller; passing them stops the compiler from merging
+ * several fatal() calls into one. */
+_Noreturn void fatal_at(const char *s, const char *file, int line);
+
+#define fatal(s) fatal_at((s), __FILE__, __LINE__)
+
+#endif

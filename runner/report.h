@@ -1,0 +1,101 @@
+/*
+ * report.h - one report model for every detector.
+ *
+ * A detector's log (TSan text, valgrind XML, the model's Go-style fatal
+ * error) is parsed into a struct report: a list of findings, each with up
+ * to two accesses, each access with a stack of frames. The parsers
+ * (parse-tsan.c, parse-valgrind.c, parse-native.c) fill it; the classifier,
+ * the annotator and the report writers read it.
+ *
+ * Ownership: every string in these structs is malloc'd and owned by the
+ * struct that holds it; report_release() frees all of it.
+ */
+#ifndef MAPRACE_REPORT_H
+#define MAPRACE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum access_kind {
+    ACCESS_UNKNOWN = 0,
+    ACCESS_READ,
+    ACCESS_WRITE,
+    ACCESS_ATOMIC_READ,
+    ACCESS_ATOMIC_WRITE,
+};
+
+struct frame {
+    char *func;   /* function name, NULL if unknown */
+    char *file;   /* source file as the detector printed it, or NULL */
+    int line;     /* 0 if unknown */
+    int column;   /* 0 if unknown */
+    char *module; /* object file (TSan "(module+0xOFF)", valgrind <obj>) */
+    uint64_t offset; /* offset in module, or 0 */
+    uint64_t ip;     /* instruction pointer (valgrind <ip>), or 0 */
+};
+
+struct stack {
+    struct frame *frames;
+    size_t nr, alloc;
+};
+
+struct access {
+    enum access_kind kind;
+    int size;        /* bytes, 0 if unknown */
+    uint64_t addr;   /* 0 if unknown */
+    char *thread;    /* "main thread", "T1", "#2" ... as the detector says */
+    char **locks;    /* locks held ("write M0", "read M1"), may be empty */
+    size_t nr_locks;
+    struct stack stack;
+};
+
+enum finding_kind {
+    FINDING_DATA_RACE = 0, /* TSan data race, Helgrind Race, DRD
+                              ConflictingAccess */
+    FINDING_FATAL,         /* the model's "fatal error: ..." */
+    FINDING_OTHER,         /* any other report (lock order, thread leak,
+                              API misuse, use-after-free, ...) */
+};
+
+struct finding {
+    enum finding_kind kind;
+    char *detector;  /* "tsan", "tsan-gcc", "helgrind", "drd", "native" */
+    char *type;      /* the detector's own word: "data race",
+                        "Race", "ConflictingAccess", "fatal error" ... */
+    char *message;   /* one line: TSan SUMMARY, valgrind <what>, or the Go
+                        message ("concurrent map writes") */
+    char *location;  /* "heap block of size 336 ...", "global 'x' ..." */
+    struct access access[2]; /* [0] current, [1] previous */
+    size_t nr_access;        /* 0, 1 or 2 */
+};
+
+struct report {
+    struct finding *findings;
+    size_t nr, alloc;
+    /* Set when the log was not complete (cut short by a crash or a size
+     * cap, malformed): what was complete is still in findings. Malloc'd
+     * one-line description, or NULL. */
+    char *error;
+    /* Records seen but not kept as separate findings (e.g. DRD repeats
+     * beyond a cap): counted so that nothing is lost silently. */
+    size_t nr_dropped;
+};
+
+void report_init(struct report *r);
+void report_release(struct report *r);
+
+/* Append a zeroed finding and return it. */
+struct finding *report_add(struct report *r);
+
+/* Append a zeroed frame to s and return it. */
+struct frame *stack_add(struct stack *s);
+
+/* Record an error on r (the first one is kept; later ones are appended
+ * after "; "). printf-style. */
+void report_error(struct report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+const char *access_kind_name(enum access_kind k);
+const char *finding_kind_name(enum finding_kind k);
+
+#endif
