@@ -82,7 +82,7 @@ RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
 
-.PHONY: all model cases runner tests test run bench install uninstall \
+.PHONY: all model cases runner tests benches test run bench install uninstall \
 	check-format format deps clean FORCE
 .DELETE_ON_ERROR:
 
@@ -114,7 +114,8 @@ $(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
 	@mkdir -p $(@D)
-	$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) -MMD -MP -o $@ $< \
+	$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) \
+		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(MODEL_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
 
@@ -131,9 +132,18 @@ $(BUILD)/maprace: $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
 $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) -MMD -MP -o $@ $< \
+	$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) \
+		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
+
+# Benchmarks: bench/*.c, linked with the runner's objects (but main.c).
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+benches: $(BENCH_BINS)
+$(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
@@ -150,8 +160,8 @@ run: deps
 	$(BUILD)/maprace run $(ARGS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
-	@scripts/run-bench
+	@$(MAKE) --no-print-directory all benches
+	@BUILD=$(BUILD) scripts/run-bench
 
 install: $(BUILD)/maprace
 	install -d $(DESTDIR)$(PREFIX)/bin

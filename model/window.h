@@ -46,11 +46,15 @@
 enum window_id {
     /* map.c */
     W_MAPASSIGN_ENTRY,   /* mapassign, before the hashWriting check */
-    W_MAPASSIGN_WRITING, /* mapassign, hashWriting set, slot being written */
-    W_MAPDELETE_WRITING, /* mapdelete, hashWriting set */
+    W_MAPASSIGN_WRITING, /* mapassign, hashWriting set and the slot
+                            written, before the exit check */
+    W_MAPDELETE_WRITING, /* mapdelete, hashWriting set and the slot
+                            cleared, before the exit check */
+    W_MAPACCESS_ENTRY,   /* mapaccess1/2, before the hashWriting check */
     W_MAPACCESS,         /* mapaccess1/2 after the hashWriting check,
                             before the bucket is chosen */
     W_MAPACCESS_BUCKET,  /* mapaccess1/2: bucket chosen, not yet scanned */
+    W_MAPITERNEXT_ENTRY, /* mapiternext, before the hashWriting check */
     W_MAPITERNEXT,       /* mapiternext after the check, before reading
                             the bucket */
     W_HASHGROW,          /* hashGrow: buckets moved to oldbuckets */
