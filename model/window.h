@@ -41,7 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The named windows. Model windows are placed in model/*.c; W_CASE_*
+/* The named windows. Model windows are placed in the model/ sources; W_CASE_*
  * windows are for a case's own code. Keep window_name() in sync. */
 enum window_id {
     /* map.c */

@@ -1,0 +1,194 @@
+/*
+ * model/window.c - race windows (see window.h for the contract).
+ *
+ * The gate is a table of marks, one byte per (role, window), written and
+ * read with relaxed atomics only. A waiting thread spins on relaxed loads
+ * with sched_yield(). Nothing here is a synchronisation that
+ * ThreadSanitizer, Helgrind or DRD model:
+ *  - TSan treats a relaxed atomic access as atomic (no report) but derives
+ *    no happens-before edge from it;
+ *  - Helgrind and DRD see the marks as plain memory accesses (at -O1 a
+ *    relaxed load or store is a plain mov), so the table is hidden from
+ *    them with VALGRIND_HG_DISABLE_CHECKING and DRD_IGNORE_VAR; those
+ *    client requests only switch reporting off, they add no edge.
+ * The forced order therefore exists on the machine (x86 stores become
+ * visible in program order) without existing for the detectors.
+ */
+#include "window.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <valgrind/drd.h>
+#include <valgrind/helgrind.h>
+
+bool window_forced;
+
+/* How long a held thread waits before it gives up (MAPRACE_WINDOW_MS). */
+static long window_ms = 10000;
+
+/* The calling thread's role; 0 means none. */
+static _Thread_local int my_role;
+
+/* The plan, installed by main before the racing threads start (thread
+ * creation orders it before every use). */
+static const struct window_rule *plan;
+static size_t plan_nr;
+
+/* marks[role][w]: non-zero once a thread of `role` has reached w. Relaxed
+ * atomics only; hidden from Helgrind and DRD in window_init(). */
+static atomic_uchar marks[WINDOW_MAX_ROLES][W_COUNT];
+
+static const char *const window_names[W_COUNT] = {
+    [W_MAPASSIGN_ENTRY] = "W_MAPASSIGN_ENTRY",
+    [W_MAPASSIGN_WRITING] = "W_MAPASSIGN_WRITING",
+    [W_MAPDELETE_WRITING] = "W_MAPDELETE_WRITING",
+    [W_MAPACCESS_ENTRY] = "W_MAPACCESS_ENTRY",
+    [W_MAPACCESS] = "W_MAPACCESS",
+    [W_MAPACCESS_BUCKET] = "W_MAPACCESS_BUCKET",
+    [W_MAPITERNEXT_ENTRY] = "W_MAPITERNEXT_ENTRY",
+    [W_MAPITERNEXT] = "W_MAPITERNEXT",
+    [W_HASHGROW] = "W_HASHGROW",
+    [W_EVACUATE] = "W_EVACUATE",
+    [W_GROW_DONE] = "W_GROW_DONE",
+    [W_CANCEL_CHILDREN] = "W_CANCEL_CHILDREN",
+    [W_PROPAGATE_CANCEL] = "W_PROPAGATE_CANCEL",
+    [W_SYNCMAP_LOADED] = "W_SYNCMAP_LOADED",
+    [W_CASE_A] = "W_CASE_A",
+    [W_CASE_B] = "W_CASE_B",
+    [W_CASE_C] = "W_CASE_C",
+    [W_CASE_D] = "W_CASE_D",
+};
+
+/* A compiler barrier: no plain access moves across it. It emits no
+ * instruction, so no detector can see it. */
+#define compiler_fence() __asm__ __volatile__("" ::: "memory")
+
+__attribute__((constructor)) static void window_init(void)
+{
+    const char *s = getenv("MAPRACE_FORCE");
+    const char *ms = getenv("MAPRACE_WINDOW_MS");
+
+    VALGRIND_HG_DISABLE_CHECKING(marks, sizeof(marks));
+    DRD_IGNORE_VAR(marks);
+
+    if (ms && *ms) {
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(ms, &end, 10);
+        if (errno || *end || v < 0)
+            fprintf(stderr,
+                    "maprace: MAPRACE_WINDOW_MS=%s: not a number of "
+                    "milliseconds, using %ld\n",
+                    ms, window_ms);
+        else
+            window_ms = v;
+    }
+    window_forced = s && !strcmp(s, "1");
+}
+
+const char *window_name(enum window_id w)
+{
+    if ((int)w < 0 || w >= W_COUNT || !window_names[w])
+        return "W_UNKNOWN";
+    return window_names[w];
+}
+
+void window_role(int role)
+{
+    if (role < 0 || role >= WINDOW_MAX_ROLES) {
+        fprintf(stderr, "maprace: window_role: role %d out of range 0..%d\n",
+                role, WINDOW_MAX_ROLES - 1);
+        abort();
+    }
+    my_role = role;
+}
+
+void window_plan(const struct window_rule *rules, size_t n)
+{
+    size_t i;
+
+    if (!window_forced)
+        return;
+    for (i = 0; i < n; i++) {
+        const struct window_rule *r = &rules[i];
+
+        if (r->role <= 0 || r->role >= WINDOW_MAX_ROLES || r->wait_role <= 0 ||
+            r->wait_role >= WINDOW_MAX_ROLES || (int)r->at < 0 ||
+            r->at >= W_COUNT || (int)r->wait_for < 0 ||
+            r->wait_for >= W_COUNT) {
+            fprintf(stderr, "maprace: window_plan: rule %zu out of range\n", i);
+            abort();
+        }
+    }
+    plan = rules;
+    plan_nr = n;
+}
+
+bool window_reached(int role, enum window_id w)
+{
+    if (role < 0 || role >= WINDOW_MAX_ROLES || (int)w < 0 || w >= W_COUNT)
+        return false;
+    return atomic_load_explicit(&marks[role][w], memory_order_relaxed);
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Spin until role `wr` has reached `wf`, or until window_ms have passed. */
+static void wait_for(enum window_id at, int wr, enum window_id wf)
+{
+    long deadline = now_ms() + window_ms;
+    unsigned spins = 0;
+
+    while (!atomic_load_explicit(&marks[wr][wf], memory_order_relaxed)) {
+        sched_yield();
+        /* Look at the clock now and then: it is cheap, but not free
+         * under valgrind. */
+        if (++spins % 64 == 0 && now_ms() >= deadline) {
+            char buf[160];
+            int len = snprintf(buf, sizeof(buf),
+                               "maprace: window %s (role %d): gave up "
+                               "waiting for %s (role %d)\n",
+                               window_name(at), my_role, window_name(wf), wr);
+            if (len > 0 && (size_t)len < sizeof(buf) &&
+                write(STDERR_FILENO, buf, len) < 0) {
+                /* nothing more to do: stderr is gone */
+            }
+            return;
+        }
+    }
+}
+
+void window_enter(enum window_id w)
+{
+    int role = my_role;
+    size_t i;
+
+    if (!role || (int)w < 0 || w >= W_COUNT)
+        return;
+
+    /* The thread's earlier plain stores stay before the mark. */
+    compiler_fence();
+    if (atomic_exchange_explicit(&marks[role][w], 1, memory_order_relaxed))
+        return; /* not the first arrival: every rule has fired already */
+
+    for (i = 0; i < plan_nr; i++)
+        if (plan[i].role == role && plan[i].at == w)
+            wait_for(w, plan[i].wait_role, plan[i].wait_for);
+    /* And the thread's later plain accesses stay after the wait. */
+    compiler_fence();
+}
