@@ -49,17 +49,14 @@ enum { MAX_FRAMES = 64 };
  * detectors. */
 static atomic_int throwing;
 
-/* Whether file:line come from DWARF (MAPRACE_TRACEBACK != raw). */
+/* Whether file:line come from DWARF (MAPRACE_TRACEBACK != raw); read
+ * when a fatal error happens. */
 static bool use_dwarf = true;
 
 __attribute__((constructor)) static void throw_init(void)
 {
-    const char *s = getenv("MAPRACE_TRACEBACK");
-
     VALGRIND_HG_DISABLE_CHECKING(&throwing, sizeof(throwing));
     DRD_IGNORE_VAR(throwing);
-    if (s && !strcmp(s, "raw"))
-        use_dwarf = false;
 }
 
 /* Output: a small buffer flushed with write(2), no malloc, no stdio. */
@@ -205,6 +202,21 @@ static void out_frame_head(struct out *o, const char *func)
     out_str(o, "(...)\n\t");
 }
 
+/* The compilation unit holding pc. dwfl_module_addrdie reads
+ * .debug_aranges, which clang 14 emits only with -gdwarf-aranges: without
+ * it, walk the units and ask each whether it covers pc. */
+static Dwarf_Die *find_cu(Dwfl_Module *mod, uintptr_t pc, Dwarf_Addr *bias)
+{
+    Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, bias);
+
+    if (cu)
+        return cu;
+    while ((cu = dwfl_module_nextcu(mod, cu, bias)))
+        if (dwarf_haspc(cu, pc - *bias) > 0)
+            return cu;
+    return NULL;
+}
+
 /* Print one frame of the executable from DWARF: the inlined functions at
  * pc first (innermost first, as Go does), then the real function with
  * +0x<offset of the return address>. Returns false when DWARF has nothing
@@ -213,8 +225,8 @@ static bool print_dwarf_frame(struct out *o, Dwfl_Module *mod, uintptr_t pc,
                               uintptr_t ip)
 {
     Dwarf_Addr bias = 0;
-    Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
-    Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
+    Dwarf_Die *cu = find_cu(mod, pc, &bias);
+    Dwarf_Line *line = cu ? dwarf_getsrc_die(cu, pc - bias) : NULL;
     Dwarf_Die *scopes = NULL;
     Dwarf_Files *files = NULL;
     const char *file = NULL;
@@ -226,7 +238,8 @@ static bool print_dwarf_frame(struct out *o, Dwfl_Module *mod, uintptr_t pc,
 
     if (!cu || !line)
         return false;
-    file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+    file = dwarf_linesrc(line, NULL, NULL);
+    dwarf_lineno(line, &lineno);
     symname = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
     nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
     if (nscopes > 0)
@@ -345,6 +358,9 @@ static void traceback(struct out *o, unw_context_t *ctx)
     unw_cursor_t cursor;
     int n = 0;
 
+    const char *mode = getenv("MAPRACE_TRACEBACK");
+
+    use_dwarf = !(mode && !strcmp(mode, "raw"));
     exe_init();
     if (unw_init_local(&cursor, ctx) != 0) {
         out_str(o, "(no traceback: unw_init_local failed)\n");
