@@ -25,11 +25,11 @@ enum access_kind {
 };
 
 struct frame {
-    char *func;   /* function name, NULL if unknown */
-    char *file;   /* source file as the detector printed it, or NULL */
-    int line;     /* 0 if unknown */
-    int column;   /* 0 if unknown */
-    char *module; /* object file (TSan "(module+0xOFF)", valgrind <obj>) */
+    char *func;      /* function name, NULL if unknown */
+    char *file;      /* source file as the detector printed it, or NULL */
+    int line;        /* 0 if unknown */
+    int column;      /* 0 if unknown */
+    char *module;    /* object file (TSan "(module+0xOFF)", valgrind <obj>) */
     uint64_t offset; /* offset in module, or 0 */
     uint64_t ip;     /* instruction pointer (valgrind <ip>), or 0 */
 };
@@ -41,10 +41,10 @@ struct stack {
 
 struct access {
     enum access_kind kind;
-    int size;        /* bytes, 0 if unknown */
-    uint64_t addr;   /* 0 if unknown */
-    char *thread;    /* "main thread", "T1", "#2" ... as the detector says */
-    char **locks;    /* locks held ("write M0", "read M1"), may be empty */
+    int size;      /* bytes, 0 if unknown */
+    uint64_t addr; /* 0 if unknown */
+    char *thread;  /* "main thread", "T1", "#2" ... as the detector says */
+    char **locks;  /* locks held ("write M0", "read M1"), may be empty */
     size_t nr_locks;
     struct stack stack;
 };
@@ -59,14 +59,20 @@ enum finding_kind {
 
 struct finding {
     enum finding_kind kind;
-    char *detector;  /* "tsan", "tsan-gcc", "helgrind", "drd", "native" */
-    char *type;      /* the detector's own word: "data race",
+    char *detector; /* "tsan", "tsan-gcc", "helgrind", "drd", "native" */
+    char *type;     /* the detector's own word: "data race",
                         "Race", "ConflictingAccess", "fatal error" ... */
-    char *message;   /* one line: TSan SUMMARY, valgrind <what>, or the Go
+    char *message;  /* one line: TSan SUMMARY, valgrind <what>, or the Go
                         message ("concurrent map writes") */
-    char *location;  /* "heap block of size 336 ...", "global 'x' ..." */
+    char *location; /* "heap block of size 336 ...", "global 'x' ..." */
     struct access access[2]; /* [0] current, [1] previous */
     size_t nr_access;        /* 0, 1 or 2 */
+    /* DRD only: a ConflictingAccess names the other thread's segment in
+     * which the conflicting access happened (somewhere between these two
+     * stacks), not the access itself; so a DRD race has one access, and
+     * these stay empty when DRD printed no segment (its thread ended). */
+    struct stack other_segment_start;
+    struct stack other_segment_end;
 };
 
 struct report {
@@ -79,10 +85,14 @@ struct report {
     /* Records seen but not kept as separate findings (e.g. DRD repeats
      * beyond a cap): counted so that nothing is lost silently. */
     size_t nr_dropped;
+    void *sigs; /* private to report.c: counts for report_cap_last() */
 };
 
 void report_init(struct report *r);
 void report_release(struct report *r);
+
+/* Free what f holds and zero it (f itself is not freed). */
+void finding_release(struct finding *f);
 
 /* Append a zeroed finding and return it. */
 struct finding *report_add(struct report *r);
@@ -95,7 +105,28 @@ struct frame *stack_add(struct stack *s);
 void report_error(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Names for reports: "read", "write", "atomic read", "atomic write",
+ * "unknown"; "data-race", "fatal", "other". */
 const char *access_kind_name(enum access_kind k);
 const char *finding_kind_name(enum finding_kind k);
+
+/*
+ * Bounded memory for logs with thousands of records of one race (DRD
+ * reports every call path separately). A finding's signature is its kind,
+ * its type and, for each access, the access kind, the innermost frame and
+ * the innermost frame in another source file than that one (so a model
+ * function reached from two lines of a case gives two signatures); a frame
+ * is known by function, file and line, else module and offset, else ip.
+ * Once max_same findings of one signature are kept, report_cap_last()
+ * removes the last finding when it has that signature too and counts it in
+ * r->nr_dropped. The parsers call it after each finding with
+ * REPORT_MAX_SAME. Returns 1 when the finding was dropped, else 0.
+ */
+#define REPORT_MAX_SAME 16
+int report_cap_last(struct report *r, size_t max_same);
+
+/* strdup/strndup that abort on out of memory (NULL s gives NULL). */
+char *report_strdup(const char *s);
+char *report_strndup(const char *s, size_t n);
 
 #endif

@@ -1,0 +1,257 @@
+/*
+ * parse-native.c - the model's Go-style fatal error (model/throw.h) on a
+ * native run's stderr into the report model.
+ *
+ *   fatal error: concurrent map writes
+ *
+ *   thread 12345 [running]:
+ *   mapassign(...)
+ *   	model/map.c:612 +0x9c          a function, from DWARF
+ *   mapaccess_inlined(...)
+ *   	model/map.c:300                an inlined function (no offset)
+ *   start_thread(...)
+ *   	libc.so.6+0x891f4              a shared library, or a raw frame
+ *   ?(...)
+ *   	0x7f0012345678                 nothing known but the address
+ *
+ * One FINDING_FATAL per "fatal error: " line: type "fatal error", message
+ * the Go message, access[0].thread the thread id, access[0].stack the
+ * traceback. Other lines (the program's own output) are ignored. A log
+ * whose last line has no newline, or a fatal error without its traceback,
+ * keeps the finding and sets r->error.
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FATAL "fatal error: "
+
+enum native_phase {
+    PH_NONE,   /* outside a fatal error */
+    PH_BLANK,  /* after "fatal error:", the blank line */
+    PH_HEADER, /* "thread N [running]:" */
+    PH_FUNC,   /* a "func(...)" line, or the end of the traceback */
+    PH_WHERE,  /* the "\t..." line of the frame just read */
+};
+
+struct native_state {
+    struct report *r;
+    enum native_phase phase;
+    struct finding *f; /* the open finding (owned by r) */
+    unsigned long lineno, fatal_line;
+    int failed;
+    char *scratch;
+    size_t scratch_alloc;
+};
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+static int all_hex(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+              (*s >= 'A' && *s <= 'F')))
+            return 0;
+    return 1;
+}
+
+/* "file:line[ +0xOFF]", "module+0xOFF" or "0xIP" into fr. */
+static void parse_where(struct frame *fr, const char *s)
+{
+    if (s[0] == '0' && s[1] == 'x' && all_hex(s + 2)) {
+        fr->ip = strtoull(s, NULL, 16);
+        return;
+    }
+    const char *sp = strstr(s, " +0x");
+    size_t n = sp ? (size_t)(sp - s) : strlen(s);
+    if (sp)
+        fr->offset = strtoull(sp + 4, NULL, 16);
+    /* file:line */
+    size_t colon = n;
+    while (colon > 0 && s[colon - 1] >= '0' && s[colon - 1] <= '9')
+        colon--;
+    if (colon > 1 && colon < n && s[colon - 1] == ':') {
+        fr->file = report_strndup(s, colon - 1);
+        fr->line = atoi(s + colon);
+        return;
+    }
+    /* module+0xOFF */
+    const char *plus = NULL;
+    for (const char *p = s; p + 2 < s + n; p++)
+        if (p[0] == '+' && p[1] == '0' && p[2] == 'x')
+            plus = p;
+    if (plus && all_hex(plus + 3)) {
+        fr->module = report_strndup(s, (size_t)(plus - s));
+        fr->offset = strtoull(plus + 3, NULL, 16);
+        return;
+    }
+    fr->file = report_strndup(s, n); /* unknown shape: keep it as text */
+}
+
+static void begin_fatal(struct native_state *st, const char *msg)
+{
+    struct finding *f = report_add(st->r);
+    f->kind = FINDING_FATAL;
+    f->detector = report_strdup("native");
+    f->type = report_strdup("fatal error");
+    f->message = report_strdup(msg);
+    f->nr_access = 1;
+    st->f = f;
+    st->phase = PH_BLANK;
+    st->fatal_line = st->lineno;
+}
+
+static void empty_traceback(struct native_state *st)
+{
+    report_error(st->r,
+                 "native log: fatal error at line %lu has no "
+                 "traceback",
+                 st->fatal_line);
+    st->failed = 1;
+}
+
+static void handle_line(struct native_state *st, char *line, size_t n)
+{
+    st->lineno++;
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+
+    const char *fatal = strstr(line, FATAL);
+    if (fatal) {
+        if (st->phase == PH_BLANK || st->phase == PH_HEADER ||
+            (st->phase == PH_FUNC && !st->f->access[0].stack.nr))
+            empty_traceback(st);
+        begin_fatal(st, fatal + strlen(FATAL));
+        return;
+    }
+    struct access *a = st->f ? &st->f->access[0] : NULL;
+    if (st->phase == PH_BLANK) {
+        st->phase = PH_HEADER;
+        if (!n)
+            return;
+        /* tolerate a missing blank line */
+    }
+    switch (st->phase) {
+    case PH_NONE:
+    case PH_BLANK:
+        return;
+    case PH_HEADER:
+        if (starts_with(line, "thread ") && strstr(line, " [running]:")) {
+            const char *t = line + 7;
+            a->thread = report_strndup(t, strcspn(t, " "));
+            st->phase = PH_FUNC;
+        } else if (n) {
+            empty_traceback(st);
+            st->phase = PH_NONE;
+        }
+        return;
+    case PH_FUNC:
+        if (n > 5 && !strcmp(line + n - 5, "(...)")) {
+            struct frame *fr = stack_add(&a->stack);
+            if (strcmp(line, "?(...)"))
+                fr->func = report_strndup(line, n - 5);
+            st->phase = PH_WHERE;
+        } else {
+            st->phase = PH_NONE; /* the traceback ended */
+            if (!a->stack.nr)
+                empty_traceback(st);
+        }
+        return;
+    case PH_WHERE:
+        if (line[0] == '\t') {
+            parse_where(&a->stack.frames[a->stack.nr - 1], line + 1);
+            st->phase = PH_FUNC;
+        } else {
+            st->phase = PH_NONE;
+        }
+        return;
+    }
+}
+
+static int state_finish(struct native_state *st, int cut)
+{
+    if (st->phase == PH_BLANK || st->phase == PH_HEADER ||
+        (st->phase == PH_FUNC && !st->f->access[0].stack.nr)) {
+        empty_traceback(st);
+    } else if (cut) {
+        report_error(st->r,
+                     "native log: cut short in the traceback of "
+                     "line %lu",
+                     st->fatal_line);
+        st->failed = 1;
+    }
+    free(st->scratch);
+    return st->failed ? -1 : 0;
+}
+
+static void state_init(struct native_state *st, struct report *r)
+{
+    memset(st, 0, sizeof(*st));
+    st->r = r;
+}
+
+int parse_native_buf(const char *buf, size_t len, struct report *r)
+{
+    struct native_state st;
+    state_init(&st, r);
+    size_t pos = 0;
+    int cut = 0;
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+        if (!nl && st.phase != PH_NONE)
+            cut = 1;
+        if (n + 1 > st.scratch_alloc) {
+            st.scratch_alloc = 2 * (n + 1) + 64;
+            free(st.scratch);
+            st.scratch = malloc(st.scratch_alloc);
+            if (!st.scratch) {
+                fprintf(stderr, "maprace: out of memory\n");
+                abort();
+            }
+        }
+        memcpy(st.scratch, buf + pos, n);
+        st.scratch[n] = '\0';
+        handle_line(&st, st.scratch, n);
+        pos += n + 1;
+    }
+    return state_finish(&st, cut);
+}
+
+int parse_native_file(const char *path, struct report *r)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        report_error(r, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct native_state st;
+    state_init(&st, r);
+    char *line = NULL;
+    size_t alloc = 0;
+    ssize_t n;
+    int cut = 0;
+    while ((n = getline(&line, &alloc, fp)) >= 0) {
+        if ((!n || line[n - 1] != '\n') && st.phase != PH_NONE)
+            cut = 1;
+        handle_line(&st, line, (size_t)n);
+    }
+    int rc = 0;
+    if (ferror(fp)) {
+        report_error(r, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(line);
+    fclose(fp);
+    if (state_finish(&st, cut))
+        rc = -1;
+    return rc;
+}

@@ -1,0 +1,566 @@
+/*
+ * parse-tsan.c - ThreadSanitizer's text reports into the report model.
+ *
+ * The log is read one line at a time (a log may be huge) by a small state
+ * machine. A report is
+ *
+ *   ==================
+ *   WARNING: ThreadSanitizer: <type> (pid=N)
+ *     <blocks: a header line ending in ':' and its "    #i ..." frames>
+ *   SUMMARY: ThreadSanitizer: <type> <where> in <func>
+ *   ==================
+ *
+ * or, for a deadly signal, "==N==ERROR: ThreadSanitizer: SEGV on ..." up
+ * to its SUMMARY line. A frame is "#i <func> <file:line[:col]|<null>>
+ * (<module>+0x<off>)[ (BuildId: <hex>)]" (clang prints the column and
+ * <null> for interceptors, gcc prints file:line and libtsan's own sources
+ * for them). Blocks:
+ *   - "(Atomic )?(Read|Write) of size N at 0xA by T[ (mutexes: ...)]:" the
+ *     current access, "Previous (atomic )?(read|write) ..." the previous;
+ *   - "Location is ..." (kept as text, the allocation stack is not kept);
+ *   - "Mutex Mi acquired here while holding mutex Mj in T:" (lock-order
+ *     inversion: kept as accesses, with Mj as the lock held);
+ *   - "Thread Ti ... created by ... at:" (kept as access[0] of a thread
+ *     leak, ignored otherwise); "Mutex Mi (0xA) created at:" and the rest
+ *     are skipped.
+ * Lines outside reports (the program's own output on a shared stderr) are
+ * ignored.
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEPARATOR "=================="
+#define WARNING "WARNING: ThreadSanitizer: "
+#define SUMMARY "SUMMARY: ThreadSanitizer: "
+#define REPORTED "ThreadSanitizer: reported "
+
+enum target {
+    TARGET_NONE = -1, /* frames of a block that is not kept */
+    TARGET_ACCESS0 = 0,
+    TARGET_ACCESS1 = 1,
+};
+
+struct tsan_state {
+    struct report *r;
+    const char *detector;
+    int in_report;
+    int deadly; /* a deadly-signal report: ends at its SUMMARY line */
+    struct finding f;
+    enum target target;
+    unsigned long lineno;
+    unsigned long report_line; /* where the open report began */
+    size_t completed;          /* findings closed since "reported N" */
+    int failed;                /* an error was recorded */
+    int binary;                /* a NUL byte was seen (said once) */
+    char *scratch;             /* a NUL-terminated copy of a buffer line */
+    size_t scratch_alloc;
+};
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+static const char *skip_spaces(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+static int is_digits(const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* "file:line[:col]" or "<null>" into fr. */
+static void parse_location(struct frame *fr, const char *s, size_t n)
+{
+    if (n == 6 && !memcmp(s, "<null>", 6))
+        return;
+    int nums[2], nr_nums = 0;
+    size_t end = n;
+    while (nr_nums < 2) {
+        size_t colon = end;
+        while (colon > 0 && s[colon - 1] != ':')
+            colon--;
+        if (!colon || !is_digits(s + colon, end - colon))
+            break;
+        nums[nr_nums++] = atoi(s + colon);
+        end = colon - 1;
+    }
+    if (nr_nums == 2) {
+        fr->line = nums[1];
+        fr->column = nums[0];
+    } else if (nr_nums == 1) {
+        fr->line = nums[0];
+    }
+    fr->file = report_strndup(s, end);
+}
+
+/* "(module+0xOFF)" at s[0..n) into fr; returns 0 if it is not one. */
+static int parse_module(struct frame *fr, const char *s, size_t n)
+{
+    if (n < 2 || s[0] != '(' || s[n - 1] != ')')
+        return -1;
+    for (size_t i = n - 1; i-- > 1;) {
+        if (s[i] == '+' && i + 2 < n && s[i + 1] == '0' && s[i + 2] == 'x') {
+            fr->module = report_strndup(s + 1, i - 1);
+            fr->offset = strtoull(s + i + 3, NULL, 16);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* "    #i <func> <location> (<module>+0xOFF)[ (BuildId: hex)]". The
+ * function name may hold spaces (C++), so the line is read from the
+ * right. Also reads the sanitizer_common form "#i 0xPC in <func> ...". */
+static void parse_frame(struct stack *s, const char *line)
+{
+    const char *p = skip_spaces(line) + 1; /* past '#' */
+    while (*p >= '0' && *p <= '9')
+        p++;
+    p = skip_spaces(p);
+
+    struct frame *fr = stack_add(s);
+    if (p[0] == '0' && p[1] == 'x') {
+        char *end;
+        fr->ip = strtoull(p, &end, 16);
+        p = skip_spaces(end);
+        if (starts_with(p, "in "))
+            p = skip_spaces(p + 3);
+    }
+
+    size_t n = strlen(p);
+    while (n && p[n - 1] == ' ')
+        n--;
+    const char *build_id = NULL;
+    if (n && p[n - 1] == ')') {
+        /* the BuildId group, then the module group */
+        for (size_t i = n; i-- > 0;) {
+            if (p[i] == '(') {
+                if (starts_with(p + i, "(BuildId: ")) {
+                    build_id = p + i;
+                    n = i;
+                    while (n && p[n - 1] == ' ')
+                        n--;
+                }
+                break;
+            }
+        }
+    }
+    (void)build_id;
+    if (n && p[n - 1] == ')') {
+        size_t i = n;
+        while (i > 0 && p[i - 1] != '(')
+            i--;
+        if (i > 0 && !parse_module(fr, p + i - 1, n - (i - 1))) {
+            n = i - 1;
+            while (n && p[n - 1] == ' ')
+                n--;
+        }
+    }
+    if (!n)
+        return;
+
+    /* "<func> <location>": the location is the last word */
+    size_t sp = n;
+    while (sp > 0 && p[sp - 1] != ' ')
+        sp--;
+    if (!sp) {
+        if (!(n == 6 && !memcmp(p, "<null>", 6)))
+            fr->func = report_strndup(p, n);
+        return;
+    }
+    parse_location(fr, p + sp, n - sp);
+    size_t fn = sp;
+    while (fn && p[fn - 1] == ' ')
+        fn--;
+    if (fn && !(fn == 6 && !memcmp(p, "<null>", 6)))
+        fr->func = report_strndup(p, fn);
+}
+
+static void add_lock(struct access *a, const char *s, size_t n)
+{
+    while (n && *s == ' ') {
+        s++;
+        n--;
+    }
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (!n)
+        return;
+    char **locks = realloc(a->locks, (a->nr_locks + 1) * sizeof(*locks));
+    if (!locks) {
+        fprintf(stderr, "maprace: out of memory\n");
+        abort();
+    }
+    a->locks = locks;
+    a->locks[a->nr_locks++] = report_strndup(s, n);
+}
+
+/* "main thread" or "thread T1" into a->thread ("main thread", "T1"). */
+static void set_thread(struct access *a, const char *s, size_t n)
+{
+    if (n > 7 && !memcmp(s, "thread ", 7)) {
+        s += 7;
+        n -= 7;
+    }
+    free(a->thread);
+    a->thread = report_strndup(s, n);
+}
+
+static enum access_kind access_word(const char **sp)
+{
+    static const struct {
+        const char *word;
+        enum access_kind kind;
+    } words[] = {
+        {"atomic read", ACCESS_ATOMIC_READ},
+        {"atomic write", ACCESS_ATOMIC_WRITE},
+        {"read", ACCESS_READ},
+        {"write", ACCESS_WRITE},
+    };
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t n = strlen(words[i].word);
+        if (!strncasecmp(*sp, words[i].word, n) && (*sp)[n] == ' ') {
+            *sp += n + 1;
+            return words[i].kind;
+        }
+    }
+    return ACCESS_UNKNOWN;
+}
+
+/* "[Previous ](Atomic )?(Read|Write) of size N at 0xA by T[ (mutexes:
+ * write M0, read M1)]:". Returns 0 and fills the access, or -1. */
+static int parse_access_header(struct tsan_state *st, const char *s)
+{
+    int idx = 0;
+    if (starts_with(s, "Previous ")) {
+        idx = 1;
+        s += 9;
+    }
+    enum access_kind kind = access_word(&s);
+    if (kind == ACCESS_UNKNOWN || !starts_with(s, "of size "))
+        return -1;
+    char *end;
+    long size = strtol(s + 8, &end, 10);
+    s = end;
+    if (!starts_with(s, " at "))
+        return -1;
+    uint64_t addr = strtoull(s + 4, &end, 16);
+    s = end;
+    if (!starts_with(s, " by "))
+        return -1;
+    s += 4;
+
+    struct finding *f = &st->f;
+    if ((size_t)idx < f->nr_access) { /* a second "current": skip it */
+        st->target = TARGET_NONE;
+        return 0;
+    }
+    if (idx == 1 && f->nr_access == 0)
+        f->nr_access = 1; /* "Previous" without a current one */
+    struct access *a = &f->access[idx];
+    a->kind = kind;
+    a->size = (int)size;
+    a->addr = addr;
+    f->nr_access = (size_t)idx + 1;
+
+    const char *mutexes = strstr(s, " (mutexes: ");
+    const char *tend = mutexes ? mutexes : s + strlen(s);
+    if (tend > s && tend[-1] == ':')
+        tend--;
+    set_thread(a, s, (size_t)(tend - s));
+    if (mutexes) {
+        const char *m = mutexes + 11;
+        const char *close = strchr(m, ')');
+        if (!close)
+            close = m + strlen(m);
+        while (m < close) {
+            const char *comma = memchr(m, ',', (size_t)(close - m));
+            const char *e = comma ? comma : close;
+            add_lock(a, m, (size_t)(e - m));
+            m = comma ? comma + 1 : close;
+        }
+    }
+    st->target = (enum target)idx;
+    return 0;
+}
+
+/* "Mutex M1 acquired here while holding mutex M0 in main thread:" */
+static int parse_lock_order_block(struct tsan_state *st, const char *s)
+{
+    const char *hold = strstr(s, " acquired here while holding mutex ");
+    if (!starts_with(s, "Mutex ") || !hold)
+        return -1;
+    struct finding *f = &st->f;
+    if (f->nr_access >= 2) {
+        st->target = TARGET_NONE;
+        return 0;
+    }
+    struct access *a = &f->access[f->nr_access];
+    const char *held = hold + strlen(" acquired here while holding mutex ");
+    const char *in = strstr(held, " in ");
+    if (!in)
+        return -1;
+    add_lock(a, held, (size_t)(in - held));
+    const char *t = in + 4;
+    size_t n = strlen(t);
+    if (n && t[n - 1] == ':')
+        n--;
+    set_thread(a, t, n);
+    st->target = (enum target)f->nr_access;
+    f->nr_access++;
+    return 0;
+}
+
+/* "Thread T1 'name' (tid=N, running) created by main thread at:" is kept
+ * for a thread leak: the leaked thread and where it was created. */
+static void parse_thread_block(struct tsan_state *st, const char *s)
+{
+    struct finding *f = &st->f;
+    st->target = TARGET_NONE;
+    if (!f->type || strcmp(f->type, "thread leak") || f->nr_access)
+        return;
+    const char *t = s + 7;
+    size_t n = strcspn(t, " ");
+    set_thread(&f->access[0], t, n);
+    f->nr_access = 1;
+    st->target = TARGET_ACCESS0;
+}
+
+static void begin_finding(struct tsan_state *st, const char *type,
+                          size_t type_len, int deadly)
+{
+    if (st->in_report) {
+        report_error(st->r,
+                     "tsan log: report at line %lu cut short by another "
+                     "at line %lu",
+                     st->report_line, st->lineno);
+        st->failed = 1;
+        finding_release(&st->f);
+    }
+    memset(&st->f, 0, sizeof(st->f));
+    st->in_report = 1;
+    st->deadly = deadly;
+    st->report_line = st->lineno;
+    st->target = TARGET_NONE;
+    st->f.type = report_strndup(type, type_len);
+    st->f.detector = report_strdup(st->detector);
+    st->f.kind = !deadly && !strcmp(st->f.type, "data race") ? FINDING_DATA_RACE
+                                                             : FINDING_OTHER;
+}
+
+static void end_finding(struct tsan_state *st)
+{
+    struct finding *f = report_add(st->r);
+    *f = st->f;
+    memset(&st->f, 0, sizeof(st->f));
+    st->in_report = 0;
+    st->completed++;
+    report_cap_last(st->r, REPORT_MAX_SAME);
+}
+
+/* "==N==ERROR: ThreadSanitizer: SEGV on unknown address ..." */
+static int deadly_signal(struct tsan_state *st, const char *line)
+{
+    if (line[0] != '=' || line[1] != '=')
+        return 0;
+    const char *p = line + 2;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (!starts_with(p, "==ERROR: ThreadSanitizer: "))
+        return 0;
+    p += strlen("==ERROR: ThreadSanitizer: ");
+    size_t n = strlen(p);
+    const char *addr = strstr(p, " address ");
+    if (addr)
+        n = (size_t)(addr - p) + strlen(" address");
+    begin_finding(st, p, n, 1);
+    st->f.nr_access = 1;
+    st->target = TARGET_ACCESS0;
+    return 1;
+}
+
+static void handle_report_line(struct tsan_state *st, const char *line)
+{
+    struct finding *f = &st->f;
+    const char *s = skip_spaces(line);
+
+    if (s[0] == '#' && s[1] >= '0' && s[1] <= '9') {
+        if (st->target != TARGET_NONE)
+            parse_frame(&f->access[st->target].stack, line);
+        return;
+    }
+    if (!strcmp(line, SEPARATOR)) {
+        end_finding(st);
+        return;
+    }
+    if (starts_with(line, SUMMARY)) {
+        free(f->message);
+        f->message = report_strdup(line + strlen(SUMMARY));
+        if (st->deadly)
+            end_finding(st);
+        return;
+    }
+    if (st->deadly) {
+        /* "==N==The signal is caused by a WRITE memory access." */
+        const char *c = strstr(line, "The signal is caused by a ");
+        if (c) {
+            c += strlen("The signal is caused by a ");
+            f->access[0].kind = starts_with(c, "WRITE")  ? ACCESS_WRITE
+                                : starts_with(c, "READ") ? ACCESS_READ
+                                                         : ACCESS_UNKNOWN;
+        }
+        return;
+    }
+    if (s == line || !*s) /* not a block line: blank or foreign output */
+        return;
+    if (!parse_access_header(st, s))
+        return;
+    if (starts_with(s, "Location is ")) {
+        size_t n = strlen(s + 12);
+        if (n && s[12 + n - 1] == ':')
+            n--;
+        free(f->location);
+        f->location = report_strndup(s + 12, n);
+        st->target = TARGET_NONE;
+        return;
+    }
+    if (!parse_lock_order_block(st, s))
+        return;
+    if (starts_with(s, "Thread T")) {
+        parse_thread_block(st, s);
+        return;
+    }
+    size_t n = strlen(s);
+    if (n && s[n - 1] == ':') /* another block with a stack: skip it */
+        st->target = TARGET_NONE;
+}
+
+static void handle_line(struct tsan_state *st, char *line, size_t n)
+{
+    st->lineno++;
+    if (!st->binary && memchr(line, '\0', n)) {
+        report_error(st->r, "tsan log: binary data at line %lu", st->lineno);
+        st->binary = st->failed = 1;
+    }
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+
+    if (starts_with(line, WARNING)) {
+        const char *type = line + strlen(WARNING);
+        const char *pid = strstr(type, " (pid=");
+        size_t tn = pid ? (size_t)(pid - type) : strlen(type);
+        begin_finding(st, type, tn, 0);
+        return;
+    }
+    if (deadly_signal(st, line))
+        return;
+    if (st->in_report) {
+        handle_report_line(st, line);
+        return;
+    }
+    if (starts_with(line, REPORTED)) {
+        unsigned long want = strtoul(line + strlen(REPORTED), NULL, 10);
+        if (want > st->completed) {
+            report_error(st->r, "tsan log: %lu warnings reported but %zu read",
+                         want, st->completed);
+            st->failed = 1;
+        }
+        st->completed = 0;
+        return;
+    }
+    const char *fatal = strstr(line, "FATAL: ThreadSanitizer: ");
+    if (fatal) {
+        report_error(st->r, "tsan: %s", fatal + 7);
+        st->failed = 1;
+    }
+}
+
+static void state_init(struct tsan_state *st, const char *detector,
+                       struct report *r)
+{
+    memset(st, 0, sizeof(*st));
+    st->r = r;
+    st->detector = detector;
+    st->target = TARGET_NONE;
+}
+
+static int state_finish(struct tsan_state *st)
+{
+    int rc = st->failed ? -1 : 0;
+    if (st->in_report) {
+        report_error(st->r, "tsan log: cut short inside the report at line %lu",
+                     st->report_line);
+        finding_release(&st->f);
+        st->in_report = 0;
+        rc = -1;
+    }
+    free(st->scratch);
+    st->scratch = NULL;
+    return rc;
+}
+
+int parse_tsan_buf(const char *buf, size_t len, const char *detector,
+                   struct report *r)
+{
+    struct tsan_state st;
+    state_init(&st, detector, r);
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+        if (n + 1 > st.scratch_alloc) {
+            st.scratch_alloc = 2 * (n + 1) + 64;
+            free(st.scratch);
+            st.scratch = malloc(st.scratch_alloc);
+            if (!st.scratch) {
+                fprintf(stderr, "maprace: out of memory\n");
+                abort();
+            }
+        }
+        memcpy(st.scratch, buf + pos, n);
+        st.scratch[n] = '\0';
+        handle_line(&st, st.scratch, n);
+        pos += n + 1;
+    }
+    return state_finish(&st);
+}
+
+int parse_tsan_file(const char *path, const char *detector, struct report *r)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        report_error(r, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct tsan_state st;
+    state_init(&st, detector, r);
+    char *line = NULL;
+    size_t alloc = 0;
+    ssize_t n;
+    while ((n = getline(&line, &alloc, fp)) >= 0)
+        handle_line(&st, line, (size_t)n);
+    int rc = 0;
+    if (ferror(fp)) {
+        report_error(r, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(line);
+    fclose(fp);
+    if (state_finish(&st))
+        rc = -1;
+    return rc;
+}

@@ -1,0 +1,538 @@
+/*
+ * parse-valgrind.c - valgrind's XML (protocol 4, --xml=yes) of Helgrind
+ * and DRD into the report model, streamed through expat.
+ *
+ * Each <error> becomes one finding when its closing tag is read, so a log
+ * cut short keeps every complete record. Memory is bounded: the text of an
+ * element is capped at TEXT_MAX bytes, and report_cap_last() (report.h)
+ * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
+ * keeping them.
+ *
+ * Helgrind's Race:
+ *   <xwhat><text>Possible data race during read of size 4 at 0xA by
+ *     thread #1</text>...</xwhat> <stack/>           -> access[0]
+ *   <xauxwhat><text>This conflicts with a previous write of size 4 by
+ *     thread #2</text>...</xauxwhat> <stack/>        -> access[1]
+ *   <auxwhat>Address ... alloc'd</auxwhat> <stack/>  -> location (text)
+ * Helgrind drops "Locks held" from its XML, so its accesses have none.
+ *
+ * DRD's ConflictingAccess:
+ *   <what>Conflicting load by thread 3 at 0x0010c038 size 8</what>
+ *   <stack/>                                         -> access[0]
+ *   <auxwhat>Allocation context: ...</auxwhat>       -> location
+ *   <allocation_context><stack/></allocation_context> (not kept)
+ *   <other_segment_start><stack/></other_segment_start>
+ *   <other_segment_end><stack/></other_segment_end>  -> other_segment_*
+ * DRD names the other thread's segment, not its access: a DRD race has
+ * one access.
+ *
+ * Any other kind (UnlockUnlocked, LockOrder, Misc, MutexErr, ...) becomes
+ * FINDING_OTHER: its <what> or <xwhat> text as the message, its first
+ * stack as access[0] and its second top-level stack (LockOrder: where the
+ * required order was established) as access[1].
+ *
+ * In a <frame> only <ip> is guaranteed; <obj> is the module, <fn> the
+ * function, and <dir>/<file> are joined into frame.file ("dir/file").
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX 4096
+#define CHUNK (64 * 1024)
+#define DEPTH_MAX 32
+
+enum elem {
+    E_OTHER = 0,
+    E_ERROR,
+    E_KIND,
+    E_WHAT,
+    E_XWHAT,
+    E_AUXWHAT,
+    E_XAUXWHAT,
+    E_TEXT,
+    E_HTHREADID,
+    E_STACK,
+    E_FRAME,
+    E_IP,
+    E_OBJ,
+    E_FN,
+    E_DIR,
+    E_FILE,
+    E_LINE,
+    E_SEG_START,
+    E_SEG_END,
+    E_PROTOCOLVERSION,
+};
+
+static const struct {
+    const char *name;
+    enum elem e;
+} elems[] = {
+    {"error", E_ERROR},
+    {"kind", E_KIND},
+    {"what", E_WHAT},
+    {"xwhat", E_XWHAT},
+    {"auxwhat", E_AUXWHAT},
+    {"xauxwhat", E_XAUXWHAT},
+    {"text", E_TEXT},
+    {"hthreadid", E_HTHREADID},
+    {"stack", E_STACK},
+    {"frame", E_FRAME},
+    {"ip", E_IP},
+    {"obj", E_OBJ},
+    {"fn", E_FN},
+    {"dir", E_DIR},
+    {"file", E_FILE},
+    {"line", E_LINE},
+    {"other_segment_start", E_SEG_START},
+    {"other_segment_end", E_SEG_END},
+    {"protocolversion", E_PROTOCOLVERSION},
+};
+
+struct vg_state {
+    struct report *r;
+    const char *detector;
+    XML_Parser parser;
+    enum elem path[DEPTH_MAX];
+    int depth;
+
+    char text[TEXT_MAX + 1];
+    size_t text_len;
+
+    int in_error;
+    struct finding f;
+    int race;             /* Race or ConflictingAccess */
+    int direct_stacks;    /* <stack>s that are children of <error> */
+    int pending_conflict; /* next direct stack is the previous access */
+    int skip_next_stack;  /* next direct stack belongs to an auxwhat */
+    struct stack *stack;  /* where frames go, or NULL */
+    int frame_open;
+    char *frame_dir;
+    size_t nr_errors; /* <error> records closed */
+    int failed;       /* an error was recorded */
+};
+
+static enum elem elem_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
+        if (!strcmp(name, elems[i].name))
+            return elems[i].e;
+    return E_OTHER;
+}
+
+static enum elem parent(const struct vg_state *st, int up)
+{
+    int i = st->depth - 1 - up;
+    return i >= 0 && i < DEPTH_MAX ? st->path[i] : E_OTHER;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* a + sep + b, malloc'd */
+static char *concat(const char *a, const char *sep, const char *b)
+{
+    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+    char *s = report_strndup(a, na);
+    char *n = realloc(s, na + ns + nb + 1);
+    if (!n) {
+        fprintf(stderr, "maprace: out of memory\n");
+        abort();
+    }
+    memcpy(n + na, sep, ns);
+    memcpy(n + na + ns, b, nb + 1);
+    return n;
+}
+
+static void append_location(struct finding *f, const char *s)
+{
+    char *n = f->location ? concat(f->location, "; ", s) : report_strdup(s);
+    free(f->location);
+    f->location = n;
+}
+
+static void set_thread(struct access *a, const char *s)
+{
+    free(a->thread);
+    a->thread = report_strdup(s);
+}
+
+/* "(read|write) of size N [at 0xA ]by thread #M" (Helgrind). */
+static void parse_hg_access(struct access *a, const char *s)
+{
+    if (starts_with(s, "read ")) {
+        a->kind = ACCESS_READ;
+        s += 5;
+    } else if (starts_with(s, "write ")) {
+        a->kind = ACCESS_WRITE;
+        s += 6;
+    }
+    if (starts_with(s, "of size "))
+        a->size = atoi(s + 8);
+    const char *at = strstr(s, " at 0x");
+    if (at)
+        a->addr = strtoull(at + 4, NULL, 16);
+    const char *by = strstr(s, " by thread ");
+    if (by)
+        set_thread(a, by + 11);
+}
+
+/* "Conflicting (load|store) by thread N at 0xA size N" (DRD). */
+static void parse_drd_access(struct access *a, const char *s)
+{
+    if (!starts_with(s, "Conflicting "))
+        return;
+    s += 12;
+    if (starts_with(s, "load "))
+        a->kind = ACCESS_READ;
+    else if (starts_with(s, "store "))
+        a->kind = ACCESS_WRITE;
+    const char *by = strstr(s, " by thread ");
+    if (by) {
+        by += 11;
+        size_t n = strcspn(by, " ");
+        free(a->thread);
+        a->thread = report_strndup(by, n);
+    }
+    const char *at = strstr(s, " at 0x");
+    if (at)
+        a->addr = strtoull(at + 4, NULL, 16);
+    const char *size = strstr(s, " size ");
+    if (size)
+        a->size = atoi(size + 6);
+}
+
+static void begin_error(struct vg_state *st)
+{
+    memset(&st->f, 0, sizeof(st->f));
+    st->f.detector = report_strdup(st->detector);
+    st->f.kind = FINDING_OTHER;
+    st->in_error = 1;
+    st->race = 0;
+    st->direct_stacks = 0;
+    st->pending_conflict = 0;
+    st->skip_next_stack = 0;
+    st->stack = NULL;
+}
+
+static void end_error(struct vg_state *st)
+{
+    struct finding *f = report_add(st->r);
+    *f = st->f;
+    memset(&st->f, 0, sizeof(st->f));
+    st->in_error = 0;
+    st->stack = NULL;
+    st->nr_errors++;
+    report_cap_last(st->r, REPORT_MAX_SAME);
+}
+
+/* A <stack> that is a direct child of <error>: whose is it? */
+static struct stack *direct_stack(struct vg_state *st)
+{
+    struct finding *f = &st->f;
+    int k = st->direct_stacks++;
+    if (st->skip_next_stack) {
+        st->skip_next_stack = 0;
+        return NULL;
+    }
+    if (k == 0) {
+        f->nr_access = 1;
+        return &f->access[0].stack;
+    }
+    if (st->pending_conflict || (!st->race && f->nr_access == 1)) {
+        st->pending_conflict = 0;
+        f->nr_access = 2;
+        return &f->access[1].stack;
+    }
+    return NULL;
+}
+
+static void XMLCALL on_start(void *data, const XML_Char *name,
+                             const XML_Char **attrs)
+{
+    struct vg_state *st = data;
+    enum elem e = elem_of(name);
+    (void)attrs;
+
+    if (st->depth < DEPTH_MAX)
+        st->path[st->depth] = e;
+    st->depth++;
+    st->text_len = 0;
+
+    if (!st->in_error) {
+        if (e == E_ERROR && st->depth == 2)
+            begin_error(st);
+        return;
+    }
+    switch (e) {
+    case E_STACK: {
+        enum elem up = parent(st, 1);
+        if (up == E_ERROR)
+            st->stack = direct_stack(st);
+        else if (up == E_SEG_START)
+            st->stack = &st->f.other_segment_start;
+        else if (up == E_SEG_END)
+            st->stack = &st->f.other_segment_end;
+        else
+            st->stack = NULL;
+        break;
+    }
+    case E_FRAME:
+        if (st->stack && parent(st, 1) == E_STACK) {
+            stack_add(st->stack);
+            st->frame_open = 1;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static struct frame *cur_frame(struct vg_state *st)
+{
+    if (!st->stack || !st->frame_open || !st->stack->nr)
+        return NULL;
+    return &st->stack->frames[st->stack->nr - 1];
+}
+
+static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
+{
+    struct frame *fr = cur_frame(st);
+    if (!fr)
+        return;
+    switch (e) {
+    case E_IP:
+        fr->ip = strtoull(text, NULL, 16);
+        break;
+    case E_OBJ:
+        free(fr->module);
+        fr->module = report_strdup(text);
+        break;
+    case E_FN:
+        free(fr->func);
+        fr->func = report_strdup(text);
+        break;
+    case E_DIR:
+        free(st->frame_dir);
+        st->frame_dir = report_strdup(text);
+        break;
+    case E_FILE:
+        free(fr->file);
+        fr->file = report_strdup(text);
+        break;
+    case E_LINE:
+        fr->line = atoi(text);
+        break;
+    default:
+        break;
+    }
+}
+
+static void end_frame(struct vg_state *st)
+{
+    struct frame *fr = cur_frame(st);
+    if (fr && fr->file && st->frame_dir && fr->file[0] != '/') {
+        char *path = concat(st->frame_dir, "/", fr->file);
+        free(fr->file);
+        fr->file = path;
+    }
+    free(st->frame_dir);
+    st->frame_dir = NULL;
+    st->frame_open = 0;
+}
+
+static void end_error_text(struct vg_state *st, enum elem e, const char *text)
+{
+    struct finding *f = &st->f;
+    enum elem up = parent(st, 1);
+
+    if (e == E_KIND && up == E_ERROR) {
+        free(f->type);
+        f->type = report_strdup(text);
+        st->race = !strcmp(text, "Race") || !strcmp(text, "ConflictingAccess");
+        f->kind = st->race ? FINDING_DATA_RACE : FINDING_OTHER;
+    } else if (e == E_WHAT && up == E_ERROR) {
+        if (!f->message)
+            f->message = report_strdup(text);
+        if (st->race)
+            parse_drd_access(&f->access[0], text);
+    } else if (e == E_TEXT && up == E_XWHAT) {
+        if (!f->message)
+            f->message = report_strdup(text);
+        const char *during = strstr(text, " during ");
+        if (st->race && during)
+            parse_hg_access(&f->access[0], during + 8);
+    } else if (e == E_HTHREADID && up == E_XWHAT) {
+        if (!f->access[0].thread) {
+            char t[32];
+            snprintf(t, sizeof(t), "#%d", atoi(text));
+            set_thread(&f->access[0], t);
+        }
+    } else if (e == E_TEXT && up == E_XAUXWHAT) {
+        static const char conflict[] = "This conflicts with a previous ";
+        if (st->race && starts_with(text, conflict)) {
+            parse_hg_access(&f->access[1], text + strlen(conflict));
+            st->pending_conflict = 1;
+            st->skip_next_stack = 0;
+        } else if (st->race) {
+            append_location(f, text);
+            st->skip_next_stack = 1;
+        }
+    } else if (e == E_AUXWHAT && up == E_ERROR) {
+        if (st->race)
+            append_location(f, text);
+        /* an auxwhat's stack (e.g. where a block was allocated) is not
+         * an access of a race; for other kinds the second stack is kept
+         * as access[1] */
+        if (st->race)
+            st->skip_next_stack = 1;
+    }
+}
+
+static void XMLCALL on_end(void *data, const XML_Char *name)
+{
+    struct vg_state *st = data;
+    enum elem e = st->depth <= DEPTH_MAX ? st->path[st->depth - 1] : E_OTHER;
+    (void)name;
+
+    st->text[st->text_len] = '\0';
+    if (e == E_PROTOCOLVERSION && st->depth == 2 && atoi(st->text) != 4) {
+        report_error(st->r, "valgrind xml: protocol version %s, expected 4",
+                     st->text);
+        st->failed = 1;
+    }
+    if (st->in_error) {
+        switch (e) {
+        case E_ERROR:
+            if (st->depth == 2)
+                end_error(st);
+            break;
+        case E_STACK:
+            st->stack = NULL;
+            break;
+        case E_FRAME:
+            end_frame(st);
+            break;
+        case E_IP:
+        case E_OBJ:
+        case E_FN:
+        case E_DIR:
+        case E_FILE:
+        case E_LINE:
+            if (parent(st, 1) == E_FRAME)
+                end_frame_field(st, e, st->text);
+            break;
+        default:
+            end_error_text(st, e, st->text);
+            break;
+        }
+    }
+    st->text_len = 0;
+    st->depth--;
+}
+
+static void XMLCALL on_text(void *data, const XML_Char *s, int len)
+{
+    struct vg_state *st = data;
+    size_t room = TEXT_MAX - st->text_len;
+    size_t n = (size_t)len < room ? (size_t)len : room;
+    memcpy(st->text + st->text_len, s, n);
+    st->text_len += n;
+}
+
+static int state_init(struct vg_state *st, const char *detector,
+                      struct report *r)
+{
+    memset(st, 0, sizeof(*st));
+    st->r = r;
+    st->detector = detector;
+    st->parser = XML_ParserCreate(NULL);
+    if (!st->parser) {
+        report_error(r, "valgrind xml: cannot create the expat parser");
+        return -1;
+    }
+    XML_SetUserData(st->parser, st);
+    XML_SetElementHandler(st->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(st->parser, on_text);
+    return 0;
+}
+
+/* Feed one chunk (final when len is 0 and final is set). */
+static int feed(struct vg_state *st, const char *buf, size_t len, int final)
+{
+    if (XML_Parse(st->parser, buf, (int)len, final) != XML_STATUS_ERROR)
+        return 0;
+    report_error(
+        st->r, "valgrind xml: %s%s at line %lu after %zu complete records",
+        final ? "cut short: " : "",
+        XML_ErrorString(XML_GetErrorCode(st->parser)),
+        (unsigned long)XML_GetCurrentLineNumber(st->parser), st->nr_errors);
+    return -1;
+}
+
+static int state_finish(struct vg_state *st, int rc)
+{
+    if (st->in_error)
+        finding_release(&st->f);
+    free(st->frame_dir);
+    XML_ParserFree(st->parser);
+    return rc || st->failed ? -1 : 0;
+}
+
+int parse_valgrind_buf(const char *buf, size_t len, const char *detector,
+                       struct report *r)
+{
+    struct vg_state st;
+    if (state_init(&st, detector, r))
+        return -1;
+    int rc = 0;
+    size_t pos = 0;
+    while (!rc && pos < len) {
+        size_t n = len - pos < 16 * CHUNK ? len - pos : 16 * CHUNK;
+        rc = feed(&st, buf + pos, n, 0);
+        pos += n;
+    }
+    if (!rc)
+        rc = feed(&st, "", 0, 1);
+    return state_finish(&st, rc);
+}
+
+int parse_valgrind_file(const char *path, const char *detector,
+                        struct report *r)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        report_error(r, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct vg_state st;
+    if (state_init(&st, detector, r)) {
+        fclose(fp);
+        return -1;
+    }
+    char *buf = malloc(CHUNK);
+    if (!buf) {
+        fprintf(stderr, "maprace: out of memory\n");
+        abort();
+    }
+    int rc = 0;
+    size_t n;
+    while (!rc && (n = fread(buf, 1, CHUNK, fp)) > 0)
+        rc = feed(&st, buf, n, 0);
+    if (!rc && ferror(fp)) {
+        report_error(r, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (!rc)
+        rc = feed(&st, "", 0, 1);
+    free(buf);
+    fclose(fp);
+    return state_finish(&st, rc);
+}

@@ -1,0 +1,295 @@
+/*
+ * report.c - the report model shared by every parser (see report.h).
+ */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, "maprace: out of memory (%zu bytes)\n", n);
+        abort();
+    }
+    return q;
+}
+
+void report_init(struct report *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+static void stack_release(struct stack *s)
+{
+    for (size_t i = 0; i < s->nr; i++) {
+        free(s->frames[i].func);
+        free(s->frames[i].file);
+        free(s->frames[i].module);
+    }
+    free(s->frames);
+    memset(s, 0, sizeof(*s));
+}
+
+static void access_release(struct access *a)
+{
+    free(a->thread);
+    for (size_t i = 0; i < a->nr_locks; i++)
+        free(a->locks[i]);
+    free(a->locks);
+    stack_release(&a->stack);
+    memset(a, 0, sizeof(*a));
+}
+
+void finding_release(struct finding *f)
+{
+    free(f->detector);
+    free(f->type);
+    free(f->message);
+    free(f->location);
+    for (size_t i = 0; i < 2; i++)
+        access_release(&f->access[i]);
+    stack_release(&f->other_segment_start);
+    stack_release(&f->other_segment_end);
+    memset(f, 0, sizeof(*f));
+}
+
+/* Signature counts: an open-addressing table of 64-bit hashes. */
+struct sig_slot {
+    uint64_t hash; /* 0: empty */
+    size_t count;
+};
+
+struct sig_table {
+    struct sig_slot *slots;
+    size_t nr, size; /* size is a power of two */
+};
+
+void report_release(struct report *r)
+{
+    for (size_t i = 0; i < r->nr; i++)
+        finding_release(&r->findings[i]);
+    free(r->findings);
+    free(r->error);
+    struct sig_table *t = r->sigs;
+    if (t) {
+        free(t->slots);
+        free(t);
+    }
+    report_init(r);
+}
+
+struct finding *report_add(struct report *r)
+{
+    if (r->nr == r->alloc) {
+        r->alloc = r->alloc ? 2 * r->alloc : 8;
+        r->findings = xrealloc(r->findings, r->alloc * sizeof(*r->findings));
+    }
+    struct finding *f = &r->findings[r->nr++];
+    memset(f, 0, sizeof(*f));
+    return f;
+}
+
+struct frame *stack_add(struct stack *s)
+{
+    if (s->nr == s->alloc) {
+        s->alloc = s->alloc ? 2 * s->alloc : 8;
+        s->frames = xrealloc(s->frames, s->alloc * sizeof(*s->frames));
+    }
+    struct frame *fr = &s->frames[s->nr++];
+    memset(fr, 0, sizeof(*fr));
+    return fr;
+}
+
+void report_error(struct report *r, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg = NULL;
+
+    va_start(ap, fmt);
+    int n = vasprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        fprintf(stderr, "maprace: out of memory formatting an error\n");
+        abort();
+    }
+    if (!r->error) {
+        r->error = msg;
+        return;
+    }
+    size_t old = strlen(r->error);
+    r->error = xrealloc(r->error, old + 2 + (size_t)n + 1);
+    memcpy(r->error + old, "; ", 2);
+    memcpy(r->error + old + 2, msg, (size_t)n + 1);
+    free(msg);
+}
+
+const char *access_kind_name(enum access_kind k)
+{
+    switch (k) {
+    case ACCESS_READ:
+        return "read";
+    case ACCESS_WRITE:
+        return "write";
+    case ACCESS_ATOMIC_READ:
+        return "atomic read";
+    case ACCESS_ATOMIC_WRITE:
+        return "atomic write";
+    case ACCESS_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
+const char *finding_kind_name(enum finding_kind k)
+{
+    switch (k) {
+    case FINDING_DATA_RACE:
+        return "data-race";
+    case FINDING_FATAL:
+        return "fatal";
+    case FINDING_OTHER:
+        return "other";
+    }
+    return "unknown";
+}
+
+char *report_strndup(const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *d = xrealloc(NULL, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *report_strdup(const char *s)
+{
+    return s ? report_strndup(s, strlen(s)) : NULL;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    if (s)
+        h = hash_bytes(h, s, strlen(s));
+    return hash_bytes(h, "\0", 1); /* separator: "ab"+"c" != "a"+"bc" */
+}
+
+static uint64_t hash_u64(uint64_t h, uint64_t v)
+{
+    return hash_bytes(h, &v, sizeof(v));
+}
+
+static uint64_t hash_frame(uint64_t h, const struct frame *fr)
+{
+    if (!fr)
+        return hash_str(h, "-");
+    if (fr->func || fr->file) {
+        h = hash_str(h, fr->func);
+        h = hash_str(h, fr->file);
+        return hash_u64(h, (uint64_t)fr->line);
+    }
+    if (fr->module) {
+        h = hash_str(h, fr->module);
+        return hash_u64(h, fr->offset);
+    }
+    return hash_u64(h, fr->ip);
+}
+
+static int same_file(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return !strcmp(a, b);
+}
+
+static uint64_t hash_access(uint64_t h, const struct access *a)
+{
+    const struct stack *s = &a->stack;
+    const struct frame *top = s->nr ? &s->frames[0] : NULL;
+    const struct frame *other = NULL;
+
+    h = hash_u64(h, (uint64_t)a->kind);
+    for (size_t i = 1; top && i < s->nr; i++) {
+        if (!same_file(s->frames[i].file, top->file)) {
+            other = &s->frames[i];
+            break;
+        }
+    }
+    h = hash_frame(h, top);
+    return hash_frame(h, other);
+}
+
+static struct sig_slot *sig_find(struct sig_table *t, uint64_t hash)
+{
+    size_t mask = t->size - 1;
+    for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask)
+        if (t->slots[i].hash == hash || !t->slots[i].hash)
+            return &t->slots[i];
+}
+
+static void sig_grow(struct sig_table *t)
+{
+    struct sig_table old = *t;
+    t->size = old.size ? 2 * old.size : 64;
+    t->slots = xrealloc(NULL, t->size * sizeof(*t->slots));
+    memset(t->slots, 0, t->size * sizeof(*t->slots));
+    for (size_t i = 0; i < old.size; i++)
+        if (old.slots[i].hash)
+            *sig_find(t, old.slots[i].hash) = old.slots[i];
+    free(old.slots);
+}
+
+int report_cap_last(struct report *r, size_t max_same)
+{
+    if (!r->nr)
+        return 0;
+    struct finding *f = &r->findings[r->nr - 1];
+    uint64_t h = FNV_OFFSET;
+    h = hash_u64(h, (uint64_t)f->kind);
+    h = hash_str(h, f->type);
+    h = hash_u64(h, (uint64_t)f->nr_access);
+    for (size_t i = 0; i < f->nr_access && i < 2; i++)
+        h = hash_access(h, &f->access[i]);
+    if (!h)
+        h = 1; /* 0 marks an empty slot */
+
+    struct sig_table *t = r->sigs;
+    if (!t) {
+        t = xrealloc(NULL, sizeof(*t));
+        memset(t, 0, sizeof(*t));
+        r->sigs = t;
+    }
+    if (2 * (t->nr + 1) > t->size)
+        sig_grow(t);
+    struct sig_slot *slot = sig_find(t, h);
+    if (!slot->hash) {
+        slot->hash = h;
+        t->nr++;
+    }
+    if (slot->count >= max_same) {
+        finding_release(f);
+        r->nr--;
+        r->nr_dropped++;
+        return 1;
+    }
+    slot->count++;
+    return 0;
+}
