@@ -41,7 +41,13 @@
  *    not evacuated, otherwise its bucket in buckets.
  *  - tophash values below minTopHash are marks, never hashes.
  *  - hashWriting is set in h->flags exactly while one writer is inside
- *    mapassign, mapdelete or mapclear.
+ *    mapassign, mapdelete or mapclear; sameSizeGrow is set only while
+ *    growing.
+ *  - Within a bucket chain, every cell after an emptyRest cell is
+ *    emptyRest too; live cells have tophash == tophash(hash(key)) >=
+ *    minTopHash and sit in the bucket hash & mask selects.
+ *  - While an old bucket is not evacuated, the new buckets it will be
+ *    evacuated to hold no live cell.
  *
  * Where this model departs from Go, and why:
  *  - Keys and elems are uint64_t (Go's map[uint64]uint64, the shape of
@@ -50,13 +56,35 @@
  *    noverflow together; ThreadSanitizer keeps 4 access records per 8-byte
  *    word, and with the packed layout a forced reader/writer race was
  *    missed in about 1 run in 100 (../shared/FACTS.md). The logic is Go's.
- *  - The hash is a seeded 64-bit mixer (hash0 random per map), not Go's
- *    AES/wyhash memhash64; only its spread matters here.
+ *  - The iterator and oldIterator bits live in h->iterflags, a word of
+ *    their own, not in h->flags. In Go, mapiterinit sets them with
+ *    atomic.Or8 on h.flags after a plain read: a write by a *reader*. Go's
+ *    race detector never sees it (the runtime is not instrumented), but
+ *    ThreadSanitizer, Helgrind and DRD see every access here, and two
+ *    goroutines ranging over one map under RLock (legal Go) would be
+ *    reported. So mapiterinit uses relaxed atomics on iterflags (no
+ *    happens-before edge), and iterflags is hidden from Helgrind and DRD.
+ *    For uint64 keys and elems the bits change nothing anyway (Go reads
+ *    them only for keys with pointers or NaNs). h->flags keeps hashWriting
+ *    and sameSizeGrow, with Go's plain accesses.
+ *  - mapaccess1/2, mapassign, mapdelete and evacuate have the shape of
+ *    Go's map[uint64]V specialisations (mapaccess1_fast64, ...): keys are
+ *    compared as words, without tophash. mapaccessK and mapiternext are
+ *    the generic ones.
+ *  - evacuate copies a slot's key and elem first and marks the old slot
+ *    evacuatedX/Y after (Go marks first), with the W_EVACUATE window in
+ *    between. Single-threaded this changes nothing.
+ *  - The hash is a seeded 64-bit mixer (hash0 random per map; splitmix64's
+ *    finalizer), not Go's AES/wyhash memhash64; only its spread matters.
+ *    fastrand is Go 1.20's xorshift64+, with per-thread state.
  *  - Memory: Go's garbage collector keeps an old bucket array alive while
- *    any goroutine still points into it. C has no collector, so arrays and
- *    overflow buckets retired by growth are kept on h->extra until
- *    mapfree(). A racing reader therefore sees stale or evacuated buckets,
- *    exactly as in Go, instead of freed memory.
+ *    any goroutine still points into it. C has no collector, so every
+ *    bucket array and overflow bucket a map allocates is kept on a list in
+ *    h->extra (always allocated, unlike Go's) until mapfree(), including
+ *    those retired by growth or dropped by mapclear. A racing reader
+ *    therefore sees stale or evacuated buckets, exactly as in Go, instead
+ *    of freed memory. The price: a map that churns through many
+ *    same-size growths keeps every array it ever had.
  *  - Go's concurrency checks are kept as Go writes them: a plain,
  *    non-atomic read-modify-write of h->flags. They are best-effort on
  *    purpose; that is the lesson.
@@ -91,7 +119,7 @@ enum {
     evacuatedEmpty = 4, /* cell is empty, bucket is evacuated */
     minTopHash = 5,     /* minimum tophash for a normal filled cell */
 
-    /* flags */
+    /* flags (iterator and oldIterator: in h->iterflags, see above) */
     iterator = 1,     /* there may be an iterator using buckets */
     oldIterator = 2,  /* there may be an iterator using oldbuckets */
     hashWriting = 4,  /* a goroutine is writing to the map */
@@ -116,10 +144,13 @@ struct mapextra;
 
 /* A header for a Go map. */
 struct hmap {
-    int64_t count;   /* # live cells == size of map; must be first (len()) */
-    uint64_t flags;  /* Go: uint8; a word of its own, see above */
-    uint8_t B;       /* log_2 of # of buckets (can hold up to
-                        loadFactor * 2^B items) */
+    int64_t count;      /* # live cells == size of map; must be first
+                           (len()) */
+    uint64_t flags;     /* Go: uint8; a word of its own, see above */
+    uint64_t iterflags; /* not Go: iterator | oldIterator, which Go keeps
+                           in flags; see above */
+    uint8_t B;          /* log_2 of # of buckets (can hold up to
+                           loadFactor * 2^B items) */
     uint16_t noverflow; /* approximate number of overflow buckets */
     uint32_t hash0;     /* hash seed */
 
@@ -136,11 +167,11 @@ struct hmap {
 /* A hash iteration structure (Go: hiter). Fill it with mapiterinit; each
  * mapiternext moves to the next entry; key == NULL means the end. */
 struct hiter {
-    uint64_t *key;  /* NULL at the end of iteration */
+    uint64_t *key; /* NULL at the end of iteration */
     uint64_t *elem;
     struct hmap *h;
-    struct bmap *buckets; /* bucket ptr at hash_iter initialization time */
-    struct bmap *bptr;    /* current bucket */
+    struct bmap *buckets;  /* bucket ptr at hash_iter initialization time */
+    struct bmap *bptr;     /* current bucket */
     uintptr_t startBucket; /* bucket iteration started at */
     uint8_t offset;        /* intra-bucket offset to start from */
     bool wrapped;          /* already wrapped around from end of bucket
@@ -158,8 +189,10 @@ extern const uint64_t zeroVal;
 /* make(map[uint64]uint64, hint). */
 struct hmap *makemap(int64_t hint);
 
-/* Free the map, its buckets and everything retired by growth. Not Go:
- * Go's collector does this. */
+/* Free the map, its buckets and everything retired by growth or mapclear
+ * (the garbage collector's stand-in: nothing else ever frees map memory).
+ * Call it only once no thread can touch the map any more. Not Go: Go's
+ * collector does this. */
 void mapfree(struct hmap *h);
 
 /* len(m). As in Go, it reads h->count with no check at all. */
