@@ -266,6 +266,15 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
     st->depth++;
     st->text_len = 0;
 
+    if (st->depth == 1 && strcmp(name, "valgrindoutput")) {
+        report_error(st->r,
+                     "valgrind xml: root element <%s>, expected "
+                     "<valgrindoutput>",
+                     name);
+        XML_StopParser(st->parser, XML_FALSE);
+        return;
+    }
+
     if (!st->in_error) {
         if (e == E_ERROR && st->depth == 2)
             begin_error(st);
@@ -469,6 +478,8 @@ static int feed(struct vg_state *st, const char *buf, size_t len, int final)
 {
     if (XML_Parse(st->parser, buf, (int)len, final) != XML_STATUS_ERROR)
         return 0;
+    if (XML_GetErrorCode(st->parser) == XML_ERROR_ABORTED)
+        return -1; /* stopped by a handler, which said why */
     report_error(
         st->r, "valgrind xml: %s%s at line %lu after %zu complete records",
         final ? "cut short: " : "",

@@ -213,28 +213,32 @@ static uint64_t hash_frame(uint64_t h, const struct frame *fr)
     return hash_u64(h, fr->ip);
 }
 
-static int same_file(const char *a, const char *b)
+/* The directory part of a path ("" for none): "model/map.c" -> "model". */
+static size_t dir_len(const char *path)
 {
-    if (!a || !b)
-        return a == b;
-    return !strcmp(a, b);
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    return slash ? (size_t)(slash - path) : 0;
 }
 
 static uint64_t hash_access(uint64_t h, const struct access *a)
 {
     const struct stack *s = &a->stack;
     const struct frame *top = s->nr ? &s->frames[0] : NULL;
-    const struct frame *other = NULL;
+    const struct frame *caller = NULL;
 
     h = hash_u64(h, (uint64_t)a->kind);
-    for (size_t i = 1; top && i < s->nr; i++) {
-        if (!same_file(s->frames[i].file, top->file)) {
-            other = &s->frames[i];
-            break;
+    if (top && top->file) {
+        size_t n = dir_len(top->file);
+        for (size_t i = 1; i < s->nr; i++) {
+            const char *f = s->frames[i].file;
+            if (f && (dir_len(f) != n || strncmp(f, top->file, n))) {
+                caller = &s->frames[i];
+                break;
+            }
         }
     }
     h = hash_frame(h, top);
-    return hash_frame(h, other);
+    return hash_frame(h, caller);
 }
 
 static struct sig_slot *sig_find(struct sig_table *t, uint64_t hash)

@@ -113,12 +113,14 @@ const char *finding_kind_name(enum finding_kind k);
 /*
  * Bounded memory for logs with thousands of records of one race (DRD
  * reports every call path separately). A finding's signature is its kind,
- * its type and, for each access, the access kind, the innermost frame and
- * the innermost frame in another source file than that one (so a model
- * function reached from two lines of a case gives two signatures); a frame
- * is known by function, file and line, else module and offset, else ip.
- * Once max_same findings of one signature are kept, report_cap_last()
- * removes the last finding when it has that signature too and counts it in
+ * its type and, for each access, the access kind and a pair of frames: the
+ * innermost one, and the innermost one with a source file in another
+ * directory (its caller outside the code that raced: a model function
+ * reached from two lines of a case gives two signatures, and model/map.h's
+ * inline helpers do not count as callers of model/map.c). A frame is known
+ * by function, file and line, else module and offset, else ip. Once
+ * max_same findings of one signature are kept, report_cap_last() removes
+ * the last finding when it has that signature too and counts it in
  * r->nr_dropped. The parsers call it after each finding with
  * REPORT_MAX_SAME. Returns 1 when the finding was dropped, else 0.
  */

@@ -1,0 +1,634 @@
+/*
+ * catalog.c - read and validate cases/<name>/case.ini (see catalog.h and
+ * docs/case-format.md).
+ *
+ * inih does the parsing; we feed it lines ourselves (ini_parse_stream) so
+ * that every key and every section header is known by its line number, and
+ * so that a continuation line of a multi-line value is told apart from a
+ * duplicate key.
+ */
+#include "catalog.h"
+
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const case_keys[] = {"title",  "go",      "article",
+                                        "family", "why",     "timeout",
+                                        "args",   NULL};
+static const char *const required_case_keys[] = {"title", "go", "article",
+                                                 "family", "why", NULL};
+static const char *const families[] = {"map",  "context",  "syncmap", "sync",
+                                       "shard", "lockfree", NULL};
+
+/* One key as read, before validation. */
+struct raw_key {
+    char *section;
+    char *name;
+    char *value;
+    int line;
+};
+
+struct raw_section {
+    char *name;
+    int line;
+};
+
+struct parse_ctx {
+    const char *ini;
+    /* the reader's position */
+    const char *buf, *pos, *end;
+    int lineno;
+    bool continuation; /* the current line starts with whitespace */
+    struct raw_section *sections;
+    size_t nr_sections, alloc_sections;
+    struct raw_key *keys;
+    size_t nr_keys, alloc_keys;
+    char *err;
+};
+
+static char *line_error(const char *ini, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static char *line_error(const char *ini, int line, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        strbuf_addf(&sb, "%s:%d: %s", ini, line, msg);
+    else
+        strbuf_addf(&sb, "%s: %s", ini, msg);
+    return strbuf_detach(&sb);
+}
+
+/* ini_reader: hand inih one line at a time, and record section headers. */
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse_ctx *ctx = stream;
+    if (ctx->pos >= ctx->end || num < 2)
+        return NULL;
+    const char *nl = memchr(ctx->pos, '\n', (size_t)(ctx->end - ctx->pos));
+    const char *le = nl ? nl + 1 : ctx->end;
+    size_t n = (size_t)(le - ctx->pos);
+    if (n > (size_t)num - 1)
+        n = (size_t)num - 1; /* inih then reports the rest as an error */
+    memcpy(str, ctx->pos, n);
+    str[n] = '\0';
+    ctx->pos += n;
+    ctx->lineno++;
+    ctx->continuation = n && (str[0] == ' ' || str[0] == '\t');
+
+    const char *s = str;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '[' && !ctx->continuation) {
+        const char *close = strchr(s, ']');
+        if (close) {
+            ALLOC_GROW(ctx->sections, ctx->nr_sections + 1,
+                       ctx->alloc_sections);
+            struct raw_section *sec = &ctx->sections[ctx->nr_sections++];
+            sec->name = xstrndup(s + 1, (size_t)(close - s - 1));
+            sec->line = ctx->lineno;
+        }
+    }
+    return str;
+}
+
+static struct raw_key *find_key(struct parse_ctx *ctx, const char *section,
+                                const char *name)
+{
+    for (size_t i = 0; i < ctx->nr_keys; i++)
+        if (!strcmp(ctx->keys[i].section, section) &&
+            !strcmp(ctx->keys[i].name, name))
+            return &ctx->keys[i];
+    return NULL;
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value)
+{
+    struct parse_ctx *ctx = user;
+    if (ctx->err)
+        return 0;
+    struct raw_key *k = find_key(ctx, section, name);
+    if (k && ctx->continuation) {
+        char *joined = xasprintf("%s %s", k->value, value);
+        free(k->value);
+        k->value = joined;
+        return 1;
+    }
+    if (k) {
+        ctx->err = line_error(ctx->ini, ctx->lineno,
+                              "duplicate key '%s' in [%s] (first on line %d)",
+                              name, section, k->line);
+        return 0;
+    }
+    ALLOC_GROW(ctx->keys, ctx->nr_keys + 1, ctx->alloc_keys);
+    k = &ctx->keys[ctx->nr_keys++];
+    k->section = xstrdup(section);
+    k->name = xstrdup(name);
+    k->value = xstrdup(value);
+    k->line = ctx->lineno;
+    return 1;
+}
+
+static void parse_ctx_release(struct parse_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->nr_sections; i++)
+        free(ctx->sections[i].name);
+    free(ctx->sections);
+    for (size_t i = 0; i < ctx->nr_keys; i++) {
+        free(ctx->keys[i].section);
+        free(ctx->keys[i].name);
+        free(ctx->keys[i].value);
+    }
+    free(ctx->keys);
+    free(ctx->err);
+}
+
+const char *expect_kind_name(enum expect_kind k)
+{
+    switch (k) {
+    case EXPECT_NONE:
+        return "none";
+    case EXPECT_RACE:
+        return "race";
+    case EXPECT_CLEAN:
+        return "clean";
+    case EXPECT_FATAL:
+        return "fatal";
+    case EXPECT_SYMPTOM:
+        return "symptom";
+    case EXPECT_MISS:
+        return "miss";
+    case EXPECT_FALSE_POSITIVE:
+        return "false-positive";
+    }
+    return "?";
+}
+
+int expectation_parse(const char *value, struct expectation *e, char **why)
+{
+    static const struct {
+        const char *word;
+        enum expect_kind kind;
+        bool needs_arg;
+        const char *arg_name;
+    } words[] = {
+        {"race", EXPECT_RACE, false, NULL},
+        {"clean", EXPECT_CLEAN, false, NULL},
+        {"fatal", EXPECT_FATAL, true, "the Go message"},
+        {"symptom", EXPECT_SYMPTOM, true, "the text printed on stdout"},
+        {"miss", EXPECT_MISS, true, "a reason"},
+        {"false-positive", EXPECT_FALSE_POSITIVE, true, "a reason"},
+    };
+    const char *s = value;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strcspn(s, " \t");
+    const char *arg = s + n;
+    while (*arg == ' ' || *arg == '\t')
+        arg++;
+    size_t arglen = strlen(arg);
+    while (arglen && (arg[arglen - 1] == ' ' || arg[arglen - 1] == '\t'))
+        arglen--;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strlen(words[i].word) != n || strncmp(words[i].word, s, n))
+            continue;
+        if (words[i].needs_arg && !arglen) {
+            *why = xasprintf("'%s' needs %s", words[i].word,
+                             words[i].arg_name);
+            return -1;
+        }
+        if (!words[i].needs_arg && arglen) {
+            *why = xasprintf("'%s' takes no argument (got '%.*s')",
+                             words[i].word, (int)arglen, arg);
+            return -1;
+        }
+        e->kind = words[i].kind;
+        e->arg = arglen ? xstrndup(arg, arglen) : NULL;
+        e->text = arglen ? xasprintf("%s %s", words[i].word, e->arg)
+                         : xstrdup(words[i].word);
+        *why = NULL;
+        return 0;
+    }
+    *why = xasprintf("bad expectation '%s' (want race, clean, fatal <msg>, "
+                     "symptom <text>, miss <reason> or false-positive "
+                     "<reason>)",
+                     value);
+    return -1;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(list[i], s))
+            return true;
+    return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Variants: "racy" first, then by name without ".c" (fixed before
+ * fixed-x). */
+static int cmp_variant(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    bool rx = starts_with(x, "racy"), ry = starts_with(y, "racy");
+    if (rx != ry)
+        return rx ? -1 : 1;
+    size_t nx = strlen(x) - 2, ny = strlen(y) - 2; /* both end in .c */
+    size_t n = nx < ny ? nx : ny;
+    int c = strncmp(x, y, n);
+    if (c)
+        return c;
+    return nx < ny ? -1 : nx > ny;
+}
+
+/* The sorted names of the entries of `dir` that satisfy `want`. */
+static char **list_dir(const char *dir, bool (*want)(const char *dir,
+                                                     const char *name),
+                       size_t *nr)
+{
+    char **names = NULL;
+    size_t n = 0, alloc = 0;
+    DIR *d = opendir(dir);
+    *nr = 0;
+    if (!d)
+        return NULL;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !want(dir, de->d_name))
+            continue;
+        ALLOC_GROW(names, n + 1, alloc);
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
+    *nr = n;
+    return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static bool is_c_file(const char *dir, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 3 || strcmp(name + n - 2, ".c"))
+        return false;
+    char *p = path_join(dir, name);
+    struct stat st;
+    bool ok = !stat(p, &st) && S_ISREG(st.st_mode);
+    free(p);
+    return ok;
+}
+
+static bool is_dir(const char *dir, const char *name)
+{
+    char *p = path_join(dir, name);
+    struct stat st;
+    bool ok = !stat(p, &st) && S_ISDIR(st.st_mode);
+    free(p);
+    return ok;
+}
+
+static struct variant *find_variant(struct mcase *c, const char *name)
+{
+    for (size_t i = 0; i < c->nr_variants; i++)
+        if (!strcmp(c->variants[i].name, name))
+            return &c->variants[i];
+    return NULL;
+}
+
+/* Whether a section name is shaped like a variant (racy, fixed-x): then
+ * its absence of a .c file is a missing source, not an unknown section. */
+static bool looks_like_variant(const char *name)
+{
+    return !strcmp(name, "racy") || !strcmp(name, "fixed") ||
+           starts_with(name, "racy-") || starts_with(name, "fixed-");
+}
+
+static char *take_key(struct parse_ctx *ctx, const char *section,
+                      const char *name)
+{
+    struct raw_key *k = find_key(ctx, section, name);
+    if (!k)
+        return NULL;
+    char *v = k->value;
+    k->value = xstrdup("");
+    return v;
+}
+
+static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
+{
+    const char *ini = ctx->ini;
+    int case_line = 0;
+
+    /* Sections: [case] and one per variant. */
+    for (size_t i = 0; i < ctx->nr_sections; i++) {
+        struct raw_section *sec = &ctx->sections[i];
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(ctx->sections[j].name, sec->name)) {
+                *err = line_error(ini, sec->line,
+                                  "duplicate section [%s] (first on line %d)",
+                                  sec->name, ctx->sections[j].line);
+                return -1;
+            }
+        if (!strcmp(sec->name, "case")) {
+            case_line = sec->line;
+            continue;
+        }
+        struct variant *v = find_variant(c, sec->name);
+        if (v) {
+            v->line = sec->line;
+            continue;
+        }
+        if (looks_like_variant(sec->name))
+            *err = line_error(ini, sec->line,
+                              "missing source file %s/%s.c for section [%s]",
+                              c->dir, sec->name, sec->name);
+        else
+            *err = line_error(ini, sec->line,
+                              "unknown section [%s] (want [case] or a "
+                              "variant: a .c file of the case)",
+                              sec->name);
+        return -1;
+    }
+    if (!case_line) {
+        *err = line_error(ini, 0, "no [case] section");
+        return -1;
+    }
+
+    /* Keys. */
+    for (size_t i = 0; i < ctx->nr_keys; i++) {
+        struct raw_key *k = &ctx->keys[i];
+        bool ok;
+        if (!strcmp(k->section, "case"))
+            ok = in_list(case_keys, k->name);
+        else
+            ok = !strcmp(k->name, "expect") || !strcmp(k->name, "title") ||
+                 detector_by_name(k->name) >= 0;
+        if (!ok) {
+            *err = line_error(ini, k->line, "unknown key '%s' in [%s]",
+                              k->name, k->section);
+            return -1;
+        }
+    }
+    for (size_t i = 0; required_case_keys[i]; i++) {
+        struct raw_key *k = find_key(ctx, "case", required_case_keys[i]);
+        if (!k || !*k->value) {
+            *err = line_error(ini, case_line,
+                              "[case] lacks required key '%s'",
+                              required_case_keys[i]);
+            return -1;
+        }
+    }
+    struct raw_key *fam = find_key(ctx, "case", "family");
+    if (!in_list(families, fam->value)) {
+        *err = line_error(ini, fam->line,
+                          "unknown family '%s' (want map, context, syncmap, "
+                          "sync, shard or lockfree)",
+                          fam->value);
+        return -1;
+    }
+    struct raw_key *to = find_key(ctx, "case", "timeout");
+    if (to) {
+        char *end;
+        errno = 0;
+        double t = strtod(to->value, &end);
+        if (errno || end == to->value || *end || !(t > 0)) {
+            *err = line_error(ini, to->line,
+                              "bad timeout '%s' (want seconds > 0)",
+                              to->value);
+            return -1;
+        }
+        c->timeout = t;
+    }
+    c->title = take_key(ctx, "case", "title");
+    c->go = take_key(ctx, "case", "go");
+    c->article = take_key(ctx, "case", "article");
+    c->family = take_key(ctx, "case", "family");
+    c->why = take_key(ctx, "case", "why");
+    c->args = take_key(ctx, "case", "args");
+
+    /* Variants and their expectations. */
+    for (size_t i = 0; i < c->nr_variants; i++) {
+        struct variant *v = &c->variants[i];
+        if (!v->line) {
+            *err = line_error(ini, 0, "no section [%s] for %s.c", v->name,
+                              v->name);
+            return -1;
+        }
+        v->title = take_key(ctx, v->name, "title");
+        struct raw_key *def = find_key(ctx, v->name, "expect");
+        for (int d = 0; d < DET_COUNT; d++) {
+            struct raw_key *k = find_key(ctx, v->name, detector_name(d));
+            const char *key = detector_name(d);
+            if (!k) {
+                k = def;
+                key = "expect";
+            }
+            if (!k) {
+                *err = line_error(ini, v->line,
+                                  "[%s]: no expectation for %s (set "
+                                  "'expect' or '%s')",
+                                  v->name, detector_name(d),
+                                  detector_name(d));
+                return -1;
+            }
+            char *why;
+            struct expectation *e = &v->expect[d];
+            if (expectation_parse(k->value, e, &why) < 0) {
+                *err = line_error(ini, k->line, "[%s] %s: %s", v->name, key,
+                                  why);
+                free(why);
+                return -1;
+            }
+            e->line = k->line;
+            if (d == DET_NATIVE && (e->kind == EXPECT_RACE ||
+                                    e->kind == EXPECT_FALSE_POSITIVE)) {
+                *err = line_error(
+                    ini, k->line,
+                    "[%s] %s: native cannot expect '%s' (it sees only the "
+                    "model's checks: fatal, symptom, clean or miss)",
+                    v->name, key, expect_kind_name(e->kind));
+                return -1;
+            }
+            if (e->kind == EXPECT_RACE && !v->markers.nr) {
+                *err = line_error(ini, k->line,
+                                  "[%s] %s: expects a race but %s has no "
+                                  "RACE: marker",
+                                  v->name, key, v->source);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int case_load(const char *dir, const char *name, struct mcase *c, char **err)
+{
+    memset(c, 0, sizeof(*c));
+    c->name = xstrdup(name);
+    c->dir = xstrdup(dir);
+    c->ini = path_join(dir, "case.ini");
+    *err = NULL;
+
+    size_t nr;
+    char **sources = list_dir(dir, is_c_file, &nr);
+    if (nr)
+        qsort(sources, nr, sizeof(*sources), cmp_variant);
+    for (size_t i = 0; i < nr; i++) {
+        ALLOC_GROW(c->variants, c->nr_variants + 1, c->alloc_variants);
+        struct variant *v = &c->variants[c->nr_variants++];
+        memset(v, 0, sizeof(*v));
+        v->name = xstrndup(sources[i], strlen(sources[i]) - 2);
+        v->source = path_join(dir, sources[i]);
+        if (markers_scan(v->source, &v->markers) < 0) {
+            *err = xasprintf("%s: cannot read: %s", v->source,
+                             strerror(errno));
+            free_names(sources, nr);
+            return -1;
+        }
+    }
+    free_names(sources, nr);
+
+    size_t len;
+    char *buf = read_file(c->ini, 0, &len);
+    if (!buf) {
+        *err = xasprintf("%s: cannot read: %s", c->ini, strerror(errno));
+        return -1;
+    }
+    if (memchr(buf, '\0', len)) {
+        *err = line_error(c->ini, 0, "binary file (NUL byte)");
+        free(buf);
+        return -1;
+    }
+    struct parse_ctx ctx = {0};
+    ctx.ini = c->ini;
+    ctx.buf = ctx.pos = buf;
+    ctx.end = buf + len;
+    ini_max_line = 4096;
+    ini_stop_on_first_error = true;
+    int rc = ini_parse_stream(reader, &ctx, handler, &ctx);
+    if (ctx.err) {
+        *err = ctx.err;
+        ctx.err = NULL;
+        rc = -1;
+    } else if (rc > 0) {
+        *err = line_error(c->ini, rc,
+                          "syntax error (want [section], key = value, or "
+                          "an indented continuation line)");
+        rc = -1;
+    } else if (rc < 0) {
+        *err = xasprintf("%s: cannot parse (out of memory)", c->ini);
+        rc = -1;
+    } else {
+        rc = validate(&ctx, c, err);
+    }
+    parse_ctx_release(&ctx);
+    free(buf);
+    return rc;
+}
+
+int catalog_load(const char *dir, struct catalog *cat, char **err)
+{
+    memset(cat, 0, sizeof(*cat));
+    cat->dir = xstrdup(dir);
+    *err = NULL;
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        *err = xasprintf("%s: no such catalog folder", dir);
+        return -1;
+    }
+    size_t nr;
+    char **names = list_dir(dir, is_dir, &nr);
+    for (size_t i = 0; i < nr; i++) {
+        char *cdir = path_join(dir, names[i]);
+        char *ini = path_join(cdir, "case.ini");
+        bool has_ini = !stat(ini, &st);
+        free(ini);
+        if (!has_ini) {
+            /* Not a case (yet): the Makefile skips it too. */
+            warning("%s: no case.ini, skipped", cdir);
+            free(cdir);
+            continue;
+        }
+        ALLOC_GROW(cat->cases, cat->nr + 1, cat->alloc);
+        struct mcase *c = &cat->cases[cat->nr++];
+        int rc = case_load(cdir, names[i], c, err);
+        free(cdir);
+        if (rc < 0) {
+            free_names(names, nr);
+            catalog_release(cat);
+            cat->dir = xstrdup(dir);
+            return -1;
+        }
+    }
+    free_names(names, nr);
+    return 0;
+}
+
+struct mcase *catalog_find(const struct catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->nr; i++)
+        if (!strcmp(cat->cases[i].name, name))
+            return &cat->cases[i];
+    return NULL;
+}
+
+void case_release(struct mcase *c)
+{
+    for (size_t i = 0; i < c->nr_variants; i++) {
+        struct variant *v = &c->variants[i];
+        free(v->name);
+        free(v->source);
+        free(v->title);
+        for (int d = 0; d < DET_COUNT; d++) {
+            free(v->expect[d].arg);
+            free(v->expect[d].text);
+        }
+        markers_release(&v->markers);
+    }
+    free(c->variants);
+    free(c->name);
+    free(c->dir);
+    free(c->ini);
+    free(c->title);
+    free(c->go);
+    free(c->article);
+    free(c->family);
+    free(c->why);
+    free(c->args);
+    memset(c, 0, sizeof(*c));
+}
+
+void catalog_release(struct catalog *cat)
+{
+    for (size_t i = 0; i < cat->nr; i++)
+        case_release(&cat->cases[i]);
+    free(cat->cases);
+    free(cat->dir);
+    memset(cat, 0, sizeof(*cat));
+}

@@ -1,0 +1,91 @@
+/*
+ * catalog.h - the cases: cases/<name>/case.ini and its sources, read and
+ * validated per docs/case-format.md (the contract).
+ *
+ * The catalog is rejected as a whole on the first problem, with one line
+ * naming the file, the line and the problem:
+ *
+ *     cases/x/case.ini:7: unknown key 'expekt' in [racy]
+ *
+ * Rejected: an unknown section or key, a duplicate key, a missing required
+ * [case] key, a section without its .c file, a .c without its section, a
+ * detector left without an expectation, an expectation that is not one of
+ * race, clean, fatal <msg>, symptom <text>, miss <reason>,
+ * false-positive <reason> (race and false-positive are not for native), a
+ * `race` expected of a variant without RACE: marker, a bad timeout.
+ */
+#ifndef MAPRACE_CATALOG_H
+#define MAPRACE_CATALOG_H
+
+#include "detectors.h"
+#include "markers.h"
+
+#include <stddef.h>
+
+enum expect_kind {
+    EXPECT_NONE = 0,
+    EXPECT_RACE,
+    EXPECT_CLEAN,
+    EXPECT_FATAL,   /* arg: the Go message, "concurrent map writes" */
+    EXPECT_SYMPTOM, /* arg: text the program prints on stdout */
+    EXPECT_MISS,    /* arg: why the detector cannot see it */
+    EXPECT_FALSE_POSITIVE, /* arg: why the detector reports it */
+};
+
+struct expectation {
+    enum expect_kind kind;
+    char *arg;  /* NULL for race and clean */
+    char *text; /* the value as written, normalised ("fatal concurrent
+                   map writes") */
+    int line;   /* line of case.ini it comes from */
+};
+
+struct variant {
+    char *name;   /* "racy", "fixed-rwlock" */
+    char *source; /* path of the .c file */
+    char *title;  /* optional, or NULL */
+    int line;     /* line of its [section] in case.ini */
+    struct expectation expect[DET_COUNT];
+    struct markers markers;
+};
+
+struct mcase {
+    char *name; /* folder name, "map-concurrent-writes" */
+    char *dir;  /* path of the folder */
+    char *ini;  /* path of case.ini */
+    char *title, *go, *article, *family, *why;
+    char *args;     /* or NULL */
+    double timeout; /* seconds, 0 when not set */
+    struct variant *variants;
+    size_t nr_variants, alloc_variants;
+};
+
+struct catalog {
+    char *dir; /* the folder that holds the cases */
+    struct mcase *cases;
+    size_t nr, alloc;
+};
+
+/* Read every case of `dir` (each subfolder with a case.ini, sorted by
+ * name; a subfolder without one is skipped with a warning). Returns 0, or
+ * -1 with a malloc'd one-line message in *err (the catalog is then empty). */
+int catalog_load(const char *dir, struct catalog *cat, char **err);
+
+/* Read one case folder into c. Returns 0, or -1 with *err set; release c
+ * with case_release() either way. */
+int case_load(const char *dir, const char *name, struct mcase *c, char **err);
+
+/* The case named `name`, or NULL. */
+struct mcase *catalog_find(const struct catalog *cat, const char *name);
+
+/* "race", "clean", "fatal", "symptom", "miss", "false-positive". */
+const char *expect_kind_name(enum expect_kind k);
+
+/* Parse one expectation value. Returns 0, or -1 with a malloc'd reason
+ * ("'fatal' needs the Go message"). */
+int expectation_parse(const char *value, struct expectation *e, char **why);
+
+void case_release(struct mcase *c);
+void catalog_release(struct catalog *cat);
+
+#endif

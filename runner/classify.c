@@ -1,0 +1,264 @@
+/*
+ * classify.c - runs and cells against case.ini (see classify.h).
+ */
+#include "classify.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+    [VERDICT_PASS] = "pass",
+    [VERDICT_FALSE_NEGATIVE] = "false-negative",
+    [VERDICT_FALSE_POSITIVE] = "false-positive",
+    [VERDICT_KNOWN_MISS] = "known-miss",
+    [VERDICT_KNOWN_FALSE_POSITIVE] = "known-false-positive",
+    [VERDICT_ERROR] = "error",
+};
+
+const char *verdict_name(enum verdict v)
+{
+    return v < VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+bool verdict_ok(enum verdict v)
+{
+    return v == VERDICT_PASS || v == VERDICT_KNOWN_MISS ||
+           v == VERDICT_KNOWN_FALSE_POSITIVE;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* The marker of the first frame of f on a marked line, or NULL. */
+static const struct marker *marked_frame(const struct finding *f,
+                                         const struct markers *m)
+{
+    for (size_t a = 0; a < f->nr_access && a < 2; a++) {
+        const struct stack *s = &f->access[a].stack;
+        for (size_t i = 0; i < s->nr; i++) {
+            const struct marker *mk =
+                markers_find(m, s->frames[i].file, s->frames[i].line);
+            if (mk)
+                return mk;
+        }
+    }
+    return NULL;
+}
+
+/* "fatal error: x" -> "x" */
+static const char *go_message(const char *s)
+{
+    if (!s)
+        return "";
+    if (starts_with(s, "fatal error: "))
+        return s + strlen("fatal error: ");
+    return s;
+}
+
+void classify_run(enum detector d, const struct expectation *e,
+                  const struct markers *m, const struct report *r,
+                  const struct proc *p, const char *stdout_buf,
+                  struct run_obs *o)
+{
+    memset(o, 0, sizeof(*o));
+    for (size_t i = 0; i < r->nr; i++) {
+        const struct finding *f = &r->findings[i];
+        o->nr_findings++;
+        if (f->kind == FINDING_DATA_RACE) {
+            o->nr_races++;
+            const struct marker *mk = marked_frame(f, m);
+            if (mk && !o->race_marked) {
+                o->race_marked = true;
+                o->marker = xasprintf("%s:%d (%s)", base_name(mk->file),
+                                      mk->line, mk->text);
+            }
+        } else if (f->kind == FINDING_FATAL) {
+            if (!o->fatal)
+                o->fatal = xstrdup(go_message(f->message));
+        } else if (!o->other) {
+            o->other = xstrdup(f->type ? f->type : "report");
+        }
+    }
+    if (e->kind == EXPECT_SYMPTOM && stdout_buf && e->arg)
+        o->symptom = strstr(stdout_buf, e->arg) != NULL;
+
+    /* How the process ended. */
+    if (p->spawn_errno || p->timed_out || p->killed ||
+        !WIFEXITED(p->status)) {
+        o->error = xstrdup(exec_describe(p));
+    } else {
+        int code = WEXITSTATUS(p->status);
+        bool ok = code == 0 || e->kind == EXPECT_SYMPTOM ||
+                  (code == 2 && o->fatal) ||
+                  (code == TSAN_EXITCODE && detector_is_tsan(d) &&
+                   o->nr_findings);
+        if (!ok)
+            o->error = xasprintf("unexpected exit status %d%s", code,
+                                 o->nr_findings ? "" : " with no report");
+    }
+
+    switch (e->kind) {
+    case EXPECT_RACE:
+        o->detected = o->race_marked;
+        break;
+    case EXPECT_CLEAN:
+        o->detected = o->nr_findings > 0;
+        break;
+    case EXPECT_FATAL:
+        o->detected = o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
+                      WIFEXITED(p->status) &&
+                      (WEXITSTATUS(p->status) == 2 ||
+                       (detector_is_tsan(d) &&
+                        WEXITSTATUS(p->status) == TSAN_EXITCODE));
+        break;
+    case EXPECT_SYMPTOM:
+        o->detected = o->symptom;
+        break;
+    case EXPECT_MISS:
+        o->detected =
+            detector_is_race_detector(d) ? o->race_marked : o->fatal != NULL;
+        break;
+    case EXPECT_FALSE_POSITIVE:
+        o->detected = o->nr_races > 0;
+        break;
+    case EXPECT_NONE:
+        break;
+    }
+}
+
+void run_obs_release(struct run_obs *o)
+{
+    free(o->fatal);
+    free(o->other);
+    free(o->marker);
+    free(o->error);
+    memset(o, 0, sizeof(*o));
+}
+
+/* What the cell showed, most telling first. */
+static char *observed(const struct expectation *e, const struct run_obs *obs,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].race_marked)
+            return xstrdup("race");
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].fatal)
+            return xasprintf("fatal %s", obs[i].fatal);
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].nr_races)
+            return xstrdup("race off the marked lines");
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].other)
+            return xasprintf("report: %s", obs[i].other);
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].symptom)
+            return xasprintf("symptom %s", e->arg);
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].error)
+            return xstrdup("error");
+    return xstrdup("clean");
+}
+
+void classify_cell(enum detector d, const struct expectation *e,
+                   const struct run_obs *obs, size_t n, bool natural,
+                   struct cell_verdict *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->runs = n;
+    for (size_t i = 0; i < n; i++)
+        v->detected_runs += obs[i].detected;
+    v->observed = observed(e, obs, n);
+    size_t k = v->detected_runs;
+
+    for (size_t i = 0; i < n; i++) {
+        if (obs[i].error) {
+            v->verdict = VERDICT_ERROR;
+            if (n > 1)
+                v->note = xasprintf("run %zu/%zu: %s", i + 1, n,
+                                    obs[i].error);
+            else
+                v->note = xstrdup(obs[i].error);
+            return;
+        }
+    }
+    if (!n) {
+        v->verdict = VERDICT_ERROR;
+        v->note = xstrdup("no run");
+        return;
+    }
+
+    switch (e->kind) {
+    case EXPECT_RACE:
+        v->verdict = k == n ? VERDICT_PASS : VERDICT_FALSE_NEGATIVE;
+        if (k != n) {
+            bool unmarked = false;
+            for (size_t i = 0; i < n; i++)
+                unmarked |= obs[i].nr_races > 0 && !obs[i].race_marked;
+            v->note = xasprintf(
+                "race on a marked line in %zu/%zu runs%s", k, n,
+                unmarked ? " (races were reported off the marked lines)"
+                         : "");
+        }
+        break;
+    case EXPECT_CLEAN:
+        v->verdict = k ? VERDICT_FALSE_POSITIVE : VERDICT_PASS;
+        if (k)
+            v->note = xasprintf("reported in %zu/%zu runs: %s", k, n,
+                                v->observed);
+        break;
+    case EXPECT_FATAL:
+    case EXPECT_SYMPTOM:
+        if (k == n) {
+            v->verdict = VERDICT_PASS;
+        } else if (natural) {
+            v->verdict = VERDICT_KNOWN_MISS;
+            v->note = xasprintf("natural run (not forced): %s seen in "
+                                "%zu/%zu runs; best-effort by design",
+                                e->text, k, n);
+        } else {
+            v->verdict = VERDICT_FALSE_NEGATIVE;
+            v->note = xasprintf("%s seen in %zu/%zu runs", e->text, k, n);
+        }
+        break;
+    case EXPECT_MISS:
+        if (k) {
+            v->verdict = VERDICT_PASS;
+            v->note = xasprintf("expected a miss (%s), but %s reported it "
+                                "in %zu/%zu runs",
+                                e->arg, detector_name(d), k, n);
+        } else {
+            v->verdict = VERDICT_KNOWN_MISS;
+            v->note = xasprintf("known miss: %s", e->arg);
+        }
+        break;
+    case EXPECT_FALSE_POSITIVE:
+        if (k) {
+            v->verdict = VERDICT_KNOWN_FALSE_POSITIVE;
+            v->note = xasprintf("known false positive in %zu/%zu runs: %s",
+                                k, n, e->arg);
+        } else {
+            v->verdict = VERDICT_PASS;
+            v->note = xasprintf("expected false positive (%s) not reported",
+                                e->arg);
+        }
+        break;
+    case EXPECT_NONE:
+        v->verdict = VERDICT_ERROR;
+        v->note = xstrdup("no expectation");
+        break;
+    }
+}
+
+void cell_verdict_release(struct cell_verdict *v)
+{
+    free(v->observed);
+    free(v->note);
+    memset(v, 0, sizeof(*v));
+}

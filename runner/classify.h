@@ -1,0 +1,91 @@
+/*
+ * classify.h - what one run showed, and the verdict of a cell (one case
+ * variant under one detector, over --runs N runs), against case.ini
+ * (docs/case-format.md, "Expectations").
+ *
+ * A race counts only when one of its two accesses has a frame on a marked
+ * line of the variant's source (markers.h), so an unrelated report cannot
+ * pass a case.
+ *
+ * A run is an error (and so is its cell) when it timed out, could not be
+ * executed, was killed by a signal, or exited with a status nothing
+ * explains: 0 is always fine, 2 when the Go-style fatal error was printed,
+ * 66 under ThreadSanitizer when it reported something, any exit status when
+ * a symptom is expected.
+ */
+#ifndef MAPRACE_CLASSIFY_H
+#define MAPRACE_CLASSIFY_H
+
+#include "catalog.h"
+#include "detectors.h"
+#include "exec.h"
+#include "markers.h"
+#include "report.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* TSan's exit status when it reported (TSAN_OPTIONS exitcode). */
+#define TSAN_EXITCODE 66
+
+enum verdict {
+    VERDICT_PASS = 0,
+    VERDICT_FALSE_NEGATIVE,
+    VERDICT_FALSE_POSITIVE,
+    VERDICT_KNOWN_MISS,
+    VERDICT_KNOWN_FALSE_POSITIVE,
+    VERDICT_ERROR,
+    VERDICT_COUNT
+};
+
+/* What one run showed. */
+struct run_obs {
+    bool detected;      /* what the expectation looks for was seen (for
+                           clean/false-positive: a report) */
+    bool race_marked;   /* a data race with a frame on a marked line */
+    size_t nr_findings; /* findings of every kind */
+    size_t nr_races;    /* data-race findings, marked lines or not */
+    char *fatal;        /* the Go message of a fatal error, or NULL */
+    bool symptom;       /* the expected symptom text was on stdout */
+    char *other;        /* type of the first non-race, non-fatal finding */
+    char *marker;       /* "racy.c:40 (write m[k])" of the first marked
+                           frame, or NULL */
+    char *error;        /* why the run is an error, or NULL */
+};
+
+/* Fill o from one run: the parsed report (detector log and the program's
+ * stderr), how the process ended, and its stdout (may be NULL). */
+void classify_run(enum detector d, const struct expectation *e,
+                  const struct markers *m, const struct report *r,
+                  const struct proc *p, const char *stdout_buf,
+                  struct run_obs *o);
+
+void run_obs_release(struct run_obs *o);
+
+struct cell_verdict {
+    enum verdict verdict;
+    size_t runs, detected_runs;
+    char *observed; /* "race", "fatal concurrent map writes", "clean",
+                       "symptom <text>", "race off the marked lines",
+                       "report: <type>", "error" */
+    char *note;     /* why, for anything but a plain pass; or NULL */
+};
+
+/* Judge a cell from its runs. `natural`: the runs were not forced
+ * (--natural), so a fatal or symptom that shows in some runs only is a
+ * known miss (best-effort by design), not a false negative. */
+void classify_cell(enum detector d, const struct expectation *e,
+                   const struct run_obs *obs, size_t n, bool natural,
+                   struct cell_verdict *v);
+
+void cell_verdict_release(struct cell_verdict *v);
+
+/* "pass", "false-negative", "false-positive", "known-miss",
+ * "known-false-positive", "error". */
+const char *verdict_name(enum verdict v);
+
+/* Whether the verdict is as expected (all but false-negative,
+ * false-positive and error). */
+bool verdict_ok(enum verdict v);
+
+#endif

@@ -1,0 +1,621 @@
+/*
+ * main.c - the maprace command: options, the repository, and the verbs
+ * (list, run, check, doctor), each documented by --help.
+ *
+ * Exit codes: 0 all as expected; 1 some cell not as expected (check);
+ * 2 usage or catalog error; 3 environment (a required tool missing);
+ * 130 interrupted (the report is written, marked incomplete).
+ */
+#include "catalog.h"
+#include "detectors.h"
+#include "doctor.h"
+#include "run.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define EXIT_ENV 3
+
+static const char usage_main[] =
+    "usage: maprace [--help] <verb> [options] [CASE...]\n"
+    "\n"
+    "Teach data races through Go map misuse: run each case of cases/ under\n"
+    "ThreadSanitizer (clang, gcc), Helgrind, DRD and natively, and compare\n"
+    "what each detector saw with what the case's case.ini expects.\n"
+    "\n"
+    "verbs:\n"
+    "  list      the cases, their Go pattern and article section\n"
+    "  run       build and run cases under detectors; print the matrix\n"
+    "  check     run, then exit 1 unless every cell is as expected (CI)\n"
+    "  doctor    which detectors work here; TSan on this kernel; versions\n"
+    "\n"
+    "`maprace <verb> --help` describes each verb and its options.\n"
+    "\n"
+    "The repository is found by walking up from the current folder to one\n"
+    "with cases/ and a Makefile, or from $MAPRACE_ROOT.\n"
+    "\n"
+    "exit codes:\n"
+    "  0    all as expected\n"
+    "  1    some cell not as expected (check only)\n"
+    "  2    usage or catalog error (case.ini, unknown case or option)\n"
+    "  3    environment: a required tool is missing (make, valgrind...)\n"
+    "  130  interrupted: children stopped, report written as incomplete\n";
+
+static const char usage_run[] =
+    "usage: maprace %s [options] [CASE...]\n"
+    "\n"
+    "%s"
+    "\n"
+    "options:\n"
+    "  -d, --detectors LIST  comma-separated: native,tsan,tsan-gcc,helgrind,\n"
+    "                        drd or all (default: all)\n"
+    "      --variant NAME    only this variant (racy, fixed...); repeatable,\n"
+    "                        or comma-separated\n"
+    "      --runs N          runs per cell (default 1); detection rate per cell\n"
+    "  -j, --jobs N          parallel runs (default: the number of cores)\n"
+    "      --timeout S       seconds per run before its process group is\n"
+    "                        killed (default 60; case.ini's timeout wins)\n"
+    "      --out DIR         reports folder (default <root>/reports)\n"
+    "      --json            print results.json on stdout, not the matrix\n"
+    "      --no-color        no colour (also when NO_COLOR is set or stdout\n"
+    "                        is not a terminal)\n"
+    "      --natural         do not force the race windows (MAPRACE_FORCE)\n"
+    "      --cases DIR       another catalog than <root>/cases (tests)\n"
+    "      --build DIR       build folder, relative to the root (default\n"
+    "                        build)\n"
+    "      --bench-stats     print the runner's overhead on stderr: wall time\n"
+    "                        of the runs against the children's CPU / cores\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Writes <out>/<run-id>/{results.json,summary.txt,raw/} and points\n"
+    "<out>/latest at it (docs/report-format.md).\n"
+    "\n"
+    "exit codes: 0 %s; 2 usage or catalog error; 3 a required tool missing\n"
+    "(its cells are errors); 130 interrupted.\n";
+
+static const char run_what[] =
+    "Build every selected case variant (through the Makefile) and run it\n"
+    "under every selected detector, --runs times; print the matrix of\n"
+    "verdicts against case.ini.\n";
+static const char check_what[] =
+    "Same as run, for CI: the exit code says whether every cell is as\n"
+    "case.ini expects (pass, known miss, known false positive).\n";
+
+static const char usage_list[] =
+    "usage: maprace list [--json] [--cases DIR] [CASE...]\n"
+    "\n"
+    "List the cases: name, family, variants, the Go code each stands for\n"
+    "and the article section it reproduces. The catalog is validated: a\n"
+    "bad case.ini is reported with its file and line (exit 2).\n"
+    "\n"
+    "options:\n"
+    "      --json        the catalog as JSON on stdout\n"
+    "      --cases DIR   another catalog than <root>/cases\n"
+    "  -h, --help        this help\n";
+
+static const char usage_doctor[] =
+    "usage: maprace doctor [--json] [--no-color]\n"
+    "\n"
+    "Say which detectors are usable here, whether ThreadSanitizer works on\n"
+    "this kernel (and whether it needs setarch -R), and the versions of the\n"
+    "tools and libraries maprace uses.\n"
+    "\n"
+    "exit codes: 0 every detector usable; 3 some are not.\n";
+
+enum opt_id {
+    OPT_VARIANT = 256,
+    OPT_RUNS,
+    OPT_TIMEOUT,
+    OPT_OUT,
+    OPT_JSON,
+    OPT_NO_COLOR,
+    OPT_NATURAL,
+    OPT_CASES,
+    OPT_BUILD,
+    OPT_BENCH_STATS,
+};
+
+static const struct option long_opts[] = {
+    {"detectors", required_argument, NULL, 'd'},
+    {"variant", required_argument, NULL, OPT_VARIANT},
+    {"runs", required_argument, NULL, OPT_RUNS},
+    {"jobs", required_argument, NULL, 'j'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"natural", no_argument, NULL, OPT_NATURAL},
+    {"cases", required_argument, NULL, OPT_CASES},
+    {"build", required_argument, NULL, OPT_BUILD},
+    {"bench-stats", no_argument, NULL, OPT_BENCH_STATS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct args {
+    const char *verb;
+    char **pos; /* positional arguments after the verb */
+    size_t nr_pos;
+    const char *detectors;
+    char **variants;
+    size_t nr_variants;
+    int runs, jobs;
+    double timeout;
+    const char *out, *cases, *build;
+    bool json, no_color, natural, help, bench_stats;
+    const char *used[16]; /* options given, for "does not apply" */
+    size_t nr_used;
+};
+
+static int parse_int(const char *opt, const char *s, int min, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > INT_MAX) {
+        error("bad value '%s' for %s (want an integer >= %d)", s, opt, min);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static void add_variants(struct args *a, const char *list)
+{
+    const char *s = list;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        if (n) {
+            a->variants = xrealloc(a->variants,
+                                   (a->nr_variants + 1) * sizeof(char *));
+            a->variants[a->nr_variants++] = xstrndup(s, n);
+        }
+        s += n + (s[n] == ',');
+    }
+}
+
+static void note_used(struct args *a, const char *name)
+{
+    if (a->nr_used < sizeof(a->used) / sizeof(a->used[0]))
+        a->used[a->nr_used++] = name;
+}
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->runs = 1;
+    a->timeout = 60;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:j:h", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            a->detectors = optarg;
+            note_used(a, "--detectors");
+            break;
+        case OPT_VARIANT:
+            add_variants(a, optarg);
+            note_used(a, "--variant");
+            break;
+        case OPT_RUNS:
+            if (parse_int("--runs", optarg, 1, &a->runs) < 0)
+                return -1;
+            note_used(a, "--runs");
+            break;
+        case 'j':
+            if (parse_int("-j", optarg, 1, &a->jobs) < 0)
+                return -1;
+            note_used(a, "-j");
+            break;
+        case OPT_TIMEOUT: {
+            char *end;
+            errno = 0;
+            a->timeout = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(a->timeout > 0)) {
+                error("bad value '%s' for --timeout (want seconds > 0)",
+                      optarg);
+                return -1;
+            }
+            note_used(a, "--timeout");
+            break;
+        }
+        case OPT_OUT:
+            a->out = optarg;
+            note_used(a, "--out");
+            break;
+        case OPT_JSON:
+            a->json = true;
+            break;
+        case OPT_NO_COLOR:
+            a->no_color = true;
+            break;
+        case OPT_NATURAL:
+            a->natural = true;
+            note_used(a, "--natural");
+            break;
+        case OPT_CASES:
+            a->cases = optarg;
+            note_used(a, "--cases");
+            break;
+        case OPT_BUILD:
+            a->build = optarg;
+            note_used(a, "--build");
+            break;
+        case OPT_BENCH_STATS:
+            a->bench_stats = true;
+            note_used(a, "--bench-stats");
+            break;
+        case 'h':
+            a->help = true;
+            break;
+        case ':':
+            error("option %s needs a value", argv[optind - 1]);
+            return -1;
+        default:
+            if (optopt)
+                error("unknown option -%c (see maprace --help)", optopt);
+            else
+                error("unknown option %s (see maprace --help)",
+                      argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc)
+        a->verb = argv[optind++];
+    a->pos = argv + optind;
+    a->nr_pos = (size_t)(argc - optind);
+    return 0;
+}
+
+/* The repository: $MAPRACE_ROOT, or the first folder from the cwd up with
+ * cases/ and a Makefile. Malloc'd absolute path, or NULL. */
+static char *find_root(void)
+{
+    const char *env = getenv("MAPRACE_ROOT");
+    if (env && *env) {
+        char real[PATH_MAX];
+        if (!realpath(env, real)) {
+            error("MAPRACE_ROOT=%s: %s", env, strerror(errno));
+            return NULL;
+        }
+        return xstrdup(real);
+    }
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd))) {
+        error("cannot get the current folder: %s", strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        char *cases = path_join(cwd, "cases");
+        char *mk = path_join(cwd, "Makefile");
+        struct stat st1, st2;
+        bool ok = !stat(cases, &st1) && S_ISDIR(st1.st_mode) &&
+                  !stat(mk, &st2) && S_ISREG(st2.st_mode);
+        free(cases);
+        free(mk);
+        if (ok)
+            return xstrdup(cwd);
+        char *slash = strrchr(cwd, '/');
+        if (!slash || slash == cwd)
+            break;
+        *slash = '\0';
+    }
+    error("not inside a maprace repository (no folder with cases/ and a "
+          "Makefile above the current one; set MAPRACE_ROOT)");
+    return NULL;
+}
+
+/* An absolute version of a path given on the command line. */
+static char *absolute(const char *path)
+{
+    if (path[0] == '/')
+        return xstrdup(path);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return xstrdup(path);
+    return path_join(cwd, path);
+}
+
+/* The catalog folder as shown in messages: relative to the cwd when under
+ * it. */
+static char *display_path(const char *abs)
+{
+    char cwd[PATH_MAX];
+    size_t n;
+    if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) &&
+        !strncmp(abs, cwd, n) && abs[n] == '/')
+        return xstrdup(abs + n + 1);
+    return xstrdup(abs);
+}
+
+static bool want_color(const struct args *a)
+{
+    const char *nc = getenv("NO_COLOR");
+    return !a->no_color && !(nc && *nc) && isatty(1);
+}
+
+static int only_options(const struct args *a, const char *verb,
+                        const char *const *allowed)
+{
+    for (size_t i = 0; i < a->nr_used; i++) {
+        bool ok = false;
+        for (size_t k = 0; allowed[k] && !ok; k++)
+            ok = !strcmp(allowed[k], a->used[i]);
+        if (!ok) {
+            error("option %s does not apply to %s (see maprace %s --help)",
+                  a->used[i], verb, verb);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int load_catalog(const char *root, const struct args *a,
+                        struct catalog *cat, char **abs_dir)
+{
+    char *dir = a->cases ? absolute(a->cases) : path_join(root, "cases");
+    char *shown = display_path(dir);
+    char *err;
+    int rc = catalog_load(shown, cat, &err);
+    free(shown);
+    if (rc < 0) {
+        error("%s", err);
+        free(err);
+        free(dir);
+        return -1;
+    }
+    *abs_dir = dir;
+    return 0;
+}
+
+static void list_text(const struct catalog *cat, char **names, size_t n)
+{
+    for (size_t i = 0; i < cat->nr; i++) {
+        const struct mcase *c = &cat->cases[i];
+        bool want = !n;
+        for (size_t k = 0; k < n && !want; k++)
+            want = !strcmp(names[k], c->name);
+        if (!want)
+            continue;
+        printf("%s  [%s]  %s\n", c->name, c->family, c->title);
+        printf("    go:       %s\n", c->go);
+        printf("    article:  %s\n", c->article);
+        printf("    variants:");
+        for (size_t v = 0; v < c->nr_variants; v++)
+            printf(" %s", c->variants[v].name);
+        printf("\n");
+    }
+}
+
+static json_t *list_json(const struct catalog *cat, char **names, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < cat->nr; i++) {
+        const struct mcase *c = &cat->cases[i];
+        bool want = !n;
+        for (size_t k = 0; k < n && !want; k++)
+            want = !strcmp(names[k], c->name);
+        if (!want)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(c->name));
+        json_object_set_new(o, "title", json_string(c->title));
+        json_object_set_new(o, "go", json_string(c->go));
+        json_object_set_new(o, "article", json_string(c->article));
+        json_object_set_new(o, "family", json_string(c->family));
+        json_object_set_new(o, "why", json_string(c->why));
+        json_t *vars = json_array();
+        for (size_t v = 0; v < c->nr_variants; v++) {
+            const struct variant *va = &c->variants[v];
+            json_t *vo = json_object();
+            json_object_set_new(vo, "name", json_string(va->name));
+            json_object_set_new(vo, "source", json_string(va->source));
+            json_object_set_new(vo, "title", va->title
+                                                 ? json_string(va->title)
+                                                 : json_null());
+            json_t *ex = json_object();
+            for (int d = 0; d < DET_COUNT; d++)
+                json_object_set_new(ex, detector_name(d),
+                                    json_string(va->expect[d].text));
+            json_object_set_new(vo, "expect", ex);
+            json_t *mk = json_array();
+            for (size_t m = 0; m < va->markers.nr; m++) {
+                json_t *mo = json_object();
+                json_object_set_new(mo, "line",
+                                    json_integer(va->markers.items[m].line));
+                json_object_set_new(mo, "text",
+                                    json_string(va->markers.items[m].text));
+                json_array_append_new(mk, mo);
+            }
+            json_object_set_new(vo, "markers", mk);
+            json_array_append_new(vars, vo);
+        }
+        json_object_set_new(o, "variants", vars);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static int cmd_list(const struct args *a)
+{
+    static const char *const allowed[] = {"--cases", NULL};
+    if (a->help) {
+        fputs(usage_list, stdout);
+        return 0;
+    }
+    if (only_options(a, "list", allowed) < 0)
+        return EXIT_USAGE;
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    struct catalog cat;
+    char *dir;
+    if (load_catalog(root, a, &cat, &dir) < 0) {
+        free(root);
+        return EXIT_USAGE;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < a->nr_pos; k++)
+        if (!catalog_find(&cat, a->pos[k])) {
+            error("unknown case '%s'", a->pos[k]);
+            rc = EXIT_USAGE;
+        }
+    if (!rc) {
+        if (a->json) {
+            json_t *arr = list_json(&cat, a->pos, a->nr_pos);
+            json_dumpf(arr, stdout, JSON_INDENT(2));
+            fputc('\n', stdout);
+            json_decref(arr);
+        } else {
+            list_text(&cat, a->pos, a->nr_pos);
+        }
+    }
+    catalog_release(&cat);
+    free(dir);
+    free(root);
+    return rc;
+}
+
+static int cmd_run(const struct args *a, bool check)
+{
+    const char *verb = check ? "check" : "run";
+    if (a->help) {
+        printf(usage_run, verb, check ? check_what : run_what,
+               check ? "every cell as expected; 1 some cell not as expected"
+                     : "the run completed (whatever the verdicts)");
+        return 0;
+    }
+    struct session s;
+    memset(&s, 0, sizeof(s));
+    struct run_opts *o = &s.opts;
+    if (a->detectors) {
+        char *bad;
+        if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
+            error("unknown detector '%s' (want native, tsan, tsan-gcc, "
+                  "helgrind, drd or all)",
+                  bad);
+            free(bad);
+            return EXIT_USAGE;
+        }
+    } else {
+        for (int d = 0; d < DET_COUNT; d++)
+            o->detectors[d] = true;
+    }
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    char *cases_dir;
+    if (load_catalog(root, a, &s.cat, &cases_dir) < 0) {
+        free(root);
+        return EXIT_USAGE;
+    }
+    char *out = a->out ? absolute(a->out) : path_join(root, "reports");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->cases = a->pos;
+    o->nr_cases = a->nr_pos;
+    o->variants = a->variants;
+    o->nr_variants = a->nr_variants;
+    o->runs = a->runs;
+    o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
+    o->timeout = a->timeout;
+    o->out = out;
+    o->root = root;
+    o->build = a->build ? a->build : "build";
+    o->cases_dir = cases_dir;
+    o->check = check;
+    o->json = a->json;
+    o->color = want_color(a);
+    o->progress_tty = isatty(2) && !getenv("MAPRACE_NO_PROGRESS");
+    o->natural = a->natural;
+    o->bench_stats = a->bench_stats;
+    int rc = session_run(&s);
+    session_release(&s);
+    free(out);
+    free(cases_dir);
+    free(root);
+    return rc;
+}
+
+static int cmd_doctor(const struct args *a)
+{
+    static const char *const allowed[] = {NULL};
+    if (a->help) {
+        fputs(usage_doctor, stdout);
+        return 0;
+    }
+    if (only_options(a, "doctor", allowed) < 0)
+        return EXIT_USAGE;
+    if (a->nr_pos) {
+        error("doctor takes no argument (got '%s')", a->pos[0]);
+        return EXIT_USAGE;
+    }
+    char *root = NULL;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof(cwd))) {
+        /* quiet lookup: doctor must work outside the repository too */
+        char *p = xstrdup(cwd);
+        for (;;) {
+            char *cases = path_join(p, "cases");
+            char *mk = path_join(p, "Makefile");
+            bool ok = !access(cases, F_OK) && !access(mk, F_OK);
+            free(cases);
+            free(mk);
+            if (ok) {
+                root = p;
+                break;
+            }
+            char *slash = strrchr(p, '/');
+            if (!slash || slash == p) {
+                free(p);
+                break;
+            }
+            *slash = '\0';
+        }
+    }
+    int rc = doctor(root, a->json, want_color(a));
+    free(root);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a;
+    if (parse_args(argc, argv, &a) < 0) {
+        free(a.variants);
+        return EXIT_USAGE;
+    }
+    int rc;
+    if (!a.verb || !strcmp(a.verb, "help")) {
+        if (!a.verb && !a.help) {
+            fputs(usage_main, stderr);
+            rc = EXIT_USAGE;
+        } else {
+            fputs(usage_main, stdout);
+            rc = 0;
+        }
+    } else if (!strcmp(a.verb, "list")) {
+        rc = cmd_list(&a);
+    } else if (!strcmp(a.verb, "run")) {
+        rc = cmd_run(&a, false);
+    } else if (!strcmp(a.verb, "check")) {
+        rc = cmd_run(&a, true);
+    } else if (!strcmp(a.verb, "doctor")) {
+        rc = cmd_doctor(&a);
+    } else {
+        error("unknown verb '%s' (see maprace --help)", a.verb);
+        rc = EXIT_USAGE;
+    }
+    for (size_t i = 0; i < a.nr_variants; i++)
+        free(a.variants[i]);
+    free(a.variants);
+    return rc;
+}

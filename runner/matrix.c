@@ -1,0 +1,242 @@
+/*
+ * matrix.c - the terminal summary of a session (see matrix.h).
+ */
+#include "matrix.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+const char *matrix_label(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_PASS:
+        return "pass";
+    case VERDICT_FALSE_NEGATIVE:
+        return "FN";
+    case VERDICT_FALSE_POSITIVE:
+        return "FP";
+    case VERDICT_KNOWN_MISS:
+        return "miss";
+    case VERDICT_KNOWN_FALSE_POSITIVE:
+        return "fp-ok";
+    case VERDICT_ERROR:
+        return "ERR";
+    default:
+        return "?";
+    }
+}
+
+static const char *colour_of(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_PASS:
+        return GREEN;
+    case VERDICT_KNOWN_MISS:
+    case VERDICT_KNOWN_FALSE_POSITIVE:
+        return YELLOW;
+    default:
+        return RED;
+    }
+}
+
+static const struct cell *find_cell(const struct session *s,
+                                    const struct mcase *c,
+                                    const struct variant *v, int d)
+{
+    for (size_t i = 0; i < s->nr_cells; i++)
+        if (s->cells[i].c == c && s->cells[i].v == v &&
+            s->cells[i].d == (enum detector)d)
+            return &s->cells[i];
+    return NULL;
+}
+
+static void cell_text(const struct session *s, const struct cell *cl,
+                      char *buf, size_t size)
+{
+    if (!cl) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    if (s->opts.runs > 1 && cl->verdict.verdict != VERDICT_ERROR)
+        snprintf(buf, size, "%s %zu/%zu", matrix_label(cl->verdict.verdict),
+                 cl->verdict.detected_runs, cl->verdict.runs);
+    else
+        snprintf(buf, size, "%s", matrix_label(cl->verdict.verdict));
+}
+
+static void list_cells(const struct session *s, struct strbuf *sb,
+                       bool color, const char *title, bool (*want)(int v))
+{
+    bool any = false;
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        const struct cell *cl = &s->cells[i];
+        if (!want(cl->verdict.verdict))
+            continue;
+        if (!any)
+            strbuf_addf(sb, "\n%s%s%s\n", color ? BOLD : "", title,
+                        color ? RESET : "");
+        any = true;
+        strbuf_addf(sb, "  %s/%s %s: %s%s%s (expected %s, observed %s",
+                    cl->c->name, cl->v->name, detector_name(cl->d),
+                    color ? colour_of(cl->verdict.verdict) : "",
+                    verdict_name(cl->verdict.verdict), color ? RESET : "",
+                    cl->expect->text ? cl->expect->text : "?",
+                    cl->verdict.observed ? cl->verdict.observed : "?");
+        if (cl->verdict.runs)
+            strbuf_addf(sb, ", %zu/%zu runs", cl->verdict.detected_runs,
+                        cl->verdict.runs);
+        strbuf_addstr(sb, ")\n");
+        if (cl->verdict.note)
+            strbuf_addf(sb, "      %s\n", cl->verdict.note);
+        if (cl->bt && cl->bt->error && cl->verdict.verdict == VERDICT_ERROR) {
+            const char *e = cl->bt->error;
+            while (*e) {
+                size_t n = strcspn(e, "\n");
+                strbuf_addf(sb, "      | %.*s\n", (int)n, e);
+                e += n + (e[n] == '\n');
+            }
+        }
+    }
+}
+
+static bool is_bad(int v)
+{
+    return v == VERDICT_FALSE_NEGATIVE || v == VERDICT_FALSE_POSITIVE;
+}
+
+static bool is_known(int v)
+{
+    return v == VERDICT_KNOWN_MISS || v == VERDICT_KNOWN_FALSE_POSITIVE;
+}
+
+static bool is_error(int v)
+{
+    return v == VERDICT_ERROR;
+}
+
+char *matrix_render(const struct session *s, bool color)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t ncases = 0, nvariants = 0;
+    int w_case = (int)strlen("case"), w_var = (int)strlen("variant");
+    for (size_t i = 0; i < s->cat.nr; i++) {
+        const struct mcase *c = &s->cat.cases[i];
+        bool used = false;
+        for (size_t v = 0; v < c->nr_variants; v++) {
+            const struct variant *va = &c->variants[v];
+            bool vused = false;
+            for (int d = 0; d < DET_COUNT && !vused; d++)
+                vused = find_cell(s, c, va, d) != NULL;
+            if (!vused)
+                continue;
+            used = true;
+            nvariants++;
+            if ((int)strlen(va->name) > w_var)
+                w_var = (int)strlen(va->name);
+        }
+        if (used) {
+            ncases++;
+            if ((int)strlen(c->name) > w_case)
+                w_case = (int)strlen(c->name);
+        }
+    }
+    int ndet = 0;
+    for (int d = 0; d < DET_COUNT; d++)
+        ndet += s->opts.detectors[d];
+
+    strbuf_addf(&sb, "maprace %s: %zu case%s, %zu variant%s, %d detector%s, "
+                     "%d run%s per cell%s (run %s)\n\n",
+                s->opts.check ? "check" : "run", ncases,
+                ncases == 1 ? "" : "s", nvariants, nvariants == 1 ? "" : "s",
+                ndet, ndet == 1 ? "" : "s", s->opts.runs,
+                s->opts.runs == 1 ? "" : "s",
+                s->opts.natural ? ", natural (not forced)" : "",
+                s->run_id ? s->run_id : "-");
+
+    const int w_cell = s->opts.runs > 1 ? 13 : 9;
+    strbuf_addf(&sb, "%-*s  %-*s", w_case, "case", w_var, "variant");
+    for (int d = 0; d < DET_COUNT; d++)
+        if (s->opts.detectors[d])
+            strbuf_addf(&sb, "  %-*s", w_cell, detector_name(d));
+    strbuf_addstr(&sb, "\n");
+
+    for (size_t i = 0; i < s->cat.nr; i++) {
+        const struct mcase *c = &s->cat.cases[i];
+        bool first = true;
+        for (size_t v = 0; v < c->nr_variants; v++) {
+            const struct variant *va = &c->variants[v];
+            bool vused = false;
+            for (int d = 0; d < DET_COUNT && !vused; d++)
+                vused = find_cell(s, c, va, d) != NULL;
+            if (!vused)
+                continue;
+            strbuf_addf(&sb, "%-*s  %-*s", w_case, first ? c->name : "",
+                        w_var, va->name);
+            first = false;
+            for (int d = 0; d < DET_COUNT; d++) {
+                if (!s->opts.detectors[d])
+                    continue;
+                const struct cell *cl = find_cell(s, c, va, d);
+                char text[64];
+                cell_text(s, cl, text, sizeof(text));
+                if (color && cl)
+                    strbuf_addf(&sb, "  %s%-*s%s",
+                                colour_of(cl->verdict.verdict), w_cell, text,
+                                RESET);
+                else
+                    strbuf_addf(&sb, "  %-*s", w_cell, text);
+            }
+            /* no trailing blanks */
+            while (sb.len && sb.buf[sb.len - 1] == ' ')
+                sb.buf[--sb.len] = '\0';
+            strbuf_addstr(&sb, "\n");
+        }
+    }
+
+    list_cells(s, &sb, color, "Not as expected:", is_bad);
+    list_cells(s, &sb, color, "Errors:", is_error);
+    list_cells(s, &sb, color, "Known misses and false positives:", is_known);
+
+    if (s->nr_notes) {
+        strbuf_addf(&sb, "\n%sNotes:%s\n", color ? BOLD : "",
+                    color ? RESET : "");
+        for (size_t i = 0; i < s->nr_notes; i++)
+            strbuf_addf(&sb, "  %s\n", s->notes[i]);
+    }
+
+    size_t counts[VERDICT_COUNT] = {0};
+    for (size_t i = 0; i < s->nr_cells; i++)
+        counts[s->cells[i].verdict.verdict]++;
+    strbuf_addf(&sb, "\n%zu cell%s:", s->nr_cells,
+                s->nr_cells == 1 ? "" : "s");
+    const char *sep = " ";
+    for (int v = 0; v < VERDICT_COUNT; v++) {
+        if (!counts[v])
+            continue;
+        strbuf_addf(&sb, "%s%zu %s", sep, counts[v], verdict_name(v));
+        sep = ", ";
+    }
+    strbuf_addf(&sb, " in %.1f s", s->total_wall_s);
+    if (!s->complete)
+        strbuf_addf(&sb, " -- INCOMPLETE: interrupted by SIG%s",
+                    s->signal ? sigabbrev_np(s->signal) : "?");
+    strbuf_addstr(&sb, "\n");
+    strbuf_addstr(&sb, "legend: pass | FN false negative | FP false "
+                       "positive | miss known miss | fp-ok known false "
+                       "positive | ERR error");
+    if (s->opts.runs > 1)
+        strbuf_addstr(&sb, "; k/n: runs that showed it (the race, the fatal error, the symptom; for clean: any report)");
+    strbuf_addstr(&sb, "\n");
+    if (s->report_dir)
+        strbuf_addf(&sb, "report: %s/ (results.json, summary.txt, raw/)\n",
+                    s->report_dir);
+    return strbuf_detach(&sb);
+}

@@ -1,0 +1,21 @@
+/*
+ * matrix.h - the terminal view of a session: the matrix of cases x
+ * detectors with each cell's verdict, then what was not as expected, the
+ * known misses and false positives, the errors, the notes, and one line of
+ * totals. The same text (without colour) is summary.txt.
+ */
+#ifndef MAPRACE_MATRIX_H
+#define MAPRACE_MATRIX_H
+
+#include "run.h"
+
+#include <stdbool.h>
+
+/* The summary as a malloc'd string, with ANSI colours when `color`. */
+char *matrix_render(const struct session *s, bool color);
+
+/* A short label for a verdict in a matrix cell: "pass", "FN", "FP",
+ * "miss", "fp-ok", "ERR". */
+const char *matrix_label(enum verdict v);
+
+#endif

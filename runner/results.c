@@ -1,0 +1,311 @@
+/*
+ * results.c - results.json, summary.txt and reports/latest (see results.h
+ * and docs/report-format.md).
+ */
+#include "results.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *frame_json(const struct frame *f, const struct markers *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "func", str_or_null(f->func));
+    json_object_set_new(o, "file", str_or_null(f->file));
+    json_object_set_new(o, "line", json_integer(f->line));
+    if (f->column)
+        json_object_set_new(o, "column", json_integer(f->column));
+    if (f->module)
+        json_object_set_new(o, "module", json_string(f->module));
+    if (f->offset) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)f->offset);
+        json_object_set_new(o, "offset", json_string(buf));
+    }
+    if (f->ip) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)f->ip);
+        json_object_set_new(o, "ip", json_string(buf));
+    }
+    const struct marker *mk = markers_find(m, f->file, f->line);
+    if (mk)
+        json_object_set_new(o, "marker", json_string(mk->text));
+    return o;
+}
+
+static json_t *access_json(const struct access *a, const struct markers *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(access_kind_name(a->kind)));
+    json_object_set_new(o, "size", json_integer(a->size));
+    if (a->addr) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)a->addr);
+        json_object_set_new(o, "addr", json_string(buf));
+    }
+    json_object_set_new(o, "thread", str_or_null(a->thread));
+    json_t *locks = json_array();
+    for (size_t i = 0; i < a->nr_locks; i++)
+        json_array_append_new(locks, str_or_null(a->locks[i]));
+    json_object_set_new(o, "locks", locks);
+    json_t *frames = json_array();
+    for (size_t i = 0; i < a->stack.nr; i++)
+        json_array_append_new(frames, frame_json(&a->stack.frames[i], m));
+    json_object_set_new(o, "frames", frames);
+    return o;
+}
+
+json_t *results_findings_json(const struct report *r,
+                              const struct markers *m, size_t max)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->nr && i < max; i++) {
+        const struct finding *f = &r->findings[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "kind", json_string(finding_kind_name(f->kind)));
+        json_object_set_new(o, "detector", str_or_null(f->detector));
+        json_object_set_new(o, "type", str_or_null(f->type));
+        json_object_set_new(o, "message", str_or_null(f->message));
+        json_object_set_new(o, "location", str_or_null(f->location));
+        json_t *acc = json_array();
+        for (size_t a = 0; a < f->nr_access && a < 2; a++)
+            json_array_append_new(acc, access_json(&f->access[a], m));
+        json_object_set_new(o, "accesses", acc);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *expectation_json(const struct expectation *e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(expect_kind_name(e->kind)));
+    json_object_set_new(o, "arg", str_or_null(e->arg));
+    json_object_set_new(o, "text", str_or_null(e->text));
+    return o;
+}
+
+static json_t *cell_json(const struct session *s, const struct cell *cl)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "case", json_string(cl->c->name));
+    json_object_set_new(o, "variant", json_string(cl->v->name));
+    json_object_set_new(o, "detector", json_string(detector_name(cl->d)));
+    json_object_set_new(o, "flavour",
+                        json_string(detector_flavour(cl->d)));
+    json_object_set_new(o, "expected", str_or_null(cl->expect->text));
+    json_object_set_new(o, "expectation", expectation_json(cl->expect));
+    json_object_set_new(o, "observed", str_or_null(cl->verdict.observed));
+    json_object_set_new(o, "verdict",
+                        json_string(verdict_name(cl->verdict.verdict)));
+    json_object_set_new(o, "as_expected",
+                        json_boolean(verdict_ok(cl->verdict.verdict)));
+    json_object_set_new(o, "note", str_or_null(cl->verdict.note));
+    json_object_set_new(o, "runs", json_integer((json_int_t)s->opts.runs));
+    json_object_set_new(o, "runs_done",
+                        json_integer((json_int_t)cl->verdict.runs));
+    json_object_set_new(o, "detected_runs",
+                        json_integer((json_int_t)cl->verdict.detected_runs));
+    json_object_set_new(o, "wall_s", json_real(cl->wall_s));
+    json_object_set_new(o, "cpu_s", json_real(cl->cpu_s));
+    if (cl->error)
+        json_object_set_new(o, "error", json_string(cl->error));
+    if (cl->tool_missing)
+        json_object_set_new(o, "tool_missing", json_true());
+    if (cl->bt)
+        json_object_set_new(o, "binary", json_string(cl->bt->binary));
+    if (cl->bt && cl->bt->error)
+        json_object_set_new(o, "build_error", json_string(cl->bt->error));
+    if (cl->build_log) {
+        size_t n = strlen(s->report_dir);
+        const char *p = cl->build_log;
+        if (!strncmp(p, s->report_dir, n) && p[n] == '/')
+            p += n + 1;
+        json_object_set_new(o, "build_log", json_string(p));
+    }
+    /* The findings of the first run that had any (every run's are in
+     * run_details). */
+    json_t *findings = NULL, *run;
+    size_t idx;
+    if (cl->runs_json)
+        json_array_foreach(cl->runs_json, idx, run)
+        {
+            json_t *f = json_object_get(run, "findings");
+            if (!findings && json_array_size(f))
+                findings = f;
+        }
+    json_object_set_new(o, "findings",
+                        findings ? json_incref(findings) : json_array());
+    json_object_set_new(o, "run_details",
+                        cl->runs_json ? json_incref(cl->runs_json)
+                                      : json_array());
+    return o;
+}
+
+static json_t *case_json(const struct mcase *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(c->name));
+    json_object_set_new(o, "title", str_or_null(c->title));
+    json_object_set_new(o, "go", str_or_null(c->go));
+    json_object_set_new(o, "article", str_or_null(c->article));
+    json_object_set_new(o, "family", str_or_null(c->family));
+    json_object_set_new(o, "why", str_or_null(c->why));
+    json_t *vars = json_array();
+    for (size_t i = 0; i < c->nr_variants; i++) {
+        const struct variant *v = &c->variants[i];
+        json_t *vo = json_object();
+        json_object_set_new(vo, "name", json_string(v->name));
+        json_object_set_new(vo, "source", json_string(v->source));
+        json_object_set_new(vo, "title", str_or_null(v->title));
+        json_t *mk = json_array();
+        for (size_t k = 0; k < v->markers.nr; k++) {
+            json_t *mo = json_object();
+            json_object_set_new(mo, "line",
+                                json_integer(v->markers.items[k].line));
+            json_object_set_new(mo, "text",
+                                json_string(v->markers.items[k].text));
+            json_array_append_new(mk, mo);
+        }
+        json_object_set_new(vo, "markers", mk);
+        json_t *ex = json_object();
+        for (int d = 0; d < DET_COUNT; d++)
+            json_object_set_new(ex, detector_name(d),
+                                str_or_null(v->expect[d].text));
+        json_object_set_new(vo, "expect", ex);
+        json_array_append_new(vars, vo);
+    }
+    json_object_set_new(o, "variants", vars);
+    return o;
+}
+
+json_t *results_json(const struct session *s)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "schema_version",
+                        json_integer(RESULTS_SCHEMA_VERSION));
+    json_object_set_new(root, "tool", json_string("maprace"));
+    json_object_set_new(root, "verb",
+                        json_string(s->opts.check ? "check" : "run"));
+    json_object_set_new(root, "run_id", str_or_null(s->run_id));
+    json_object_set_new(root, "started", str_or_null(s->started));
+    json_object_set_new(root, "complete", json_boolean(s->complete));
+    if (!s->complete)
+        json_object_set_new(root, "interrupted_by",
+                            s->signal ? json_string(sigabbrev_np(s->signal))
+                                      : json_null());
+    json_t *opts = json_object();
+    json_t *dets = json_array();
+    for (int d = 0; d < DET_COUNT; d++)
+        if (s->opts.detectors[d])
+            json_array_append_new(dets, json_string(detector_name(d)));
+    json_object_set_new(opts, "detectors", dets);
+    json_object_set_new(opts, "runs", json_integer(s->opts.runs));
+    json_object_set_new(opts, "jobs", json_integer(s->opts.jobs));
+    json_object_set_new(opts, "timeout_s", json_real(s->opts.timeout));
+    json_object_set_new(opts, "forced", json_boolean(!s->opts.natural));
+    json_object_set_new(opts, "catalog", str_or_null(s->opts.cases_dir));
+    json_object_set_new(opts, "build", str_or_null(s->opts.build));
+    json_object_set_new(root, "options", opts);
+
+    json_t *timing = json_object();
+    json_object_set_new(timing, "build_wall_s", json_real(s->build_wall_s));
+    json_object_set_new(timing, "run_wall_s", json_real(s->run_wall_s));
+    json_object_set_new(timing, "total_wall_s", json_real(s->total_wall_s));
+    json_object_set_new(timing, "children_cpu_s",
+                        json_real(s->children_cpu_s));
+    json_object_set_new(timing, "cores", json_integer(s->cores));
+    double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
+    json_object_set_new(timing, "overhead",
+                        busy > 0 ? json_real(s->run_wall_s / busy)
+                                 : json_null());
+    json_object_set_new(root, "timing", timing);
+    json_object_set_new(root, "setarch", json_boolean(s->setarch));
+
+    json_t *notes = json_array();
+    for (size_t i = 0; i < s->nr_notes; i++)
+        json_array_append_new(notes, json_string(s->notes[i]));
+    json_object_set_new(root, "notes", notes);
+
+    size_t counts[VERDICT_COUNT] = {0};
+    json_t *cells = json_array();
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        counts[s->cells[i].verdict.verdict]++;
+        json_array_append_new(cells, cell_json(s, &s->cells[i]));
+    }
+    json_t *totals = json_object();
+    json_object_set_new(totals, "cells", json_integer((json_int_t)s->nr_cells));
+    for (int v = 0; v < VERDICT_COUNT; v++)
+        json_object_set_new(totals, verdict_name(v),
+                            json_integer((json_int_t)counts[v]));
+    json_object_set_new(root, "totals", totals);
+
+    json_t *cases = json_array();
+    for (size_t i = 0; i < s->cat.nr; i++) {
+        bool used = false;
+        for (size_t j = 0; j < s->nr_cells && !used; j++)
+            used = s->cells[j].c == &s->cat.cases[i];
+        if (used)
+            json_array_append_new(cases, case_json(&s->cat.cases[i]));
+    }
+    json_object_set_new(root, "cases", cases);
+    json_object_set_new(root, "cells", cells);
+    return root;
+}
+
+int results_write(const struct session *s, const char *summary, char **why)
+{
+    *why = NULL;
+    json_t *root = results_json(s);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(root);
+    if (!text) {
+        *why = xstrdup("cannot serialise results.json");
+        return -1;
+    }
+    char *path = path_join(s->report_dir, "results.json");
+    size_t len = strlen(text);
+    text = xrealloc(text, len + 2);
+    text[len++] = '\n';
+    text[len] = '\0';
+    int rc = write_file_atomic(path, text, len);
+    if (rc < 0)
+        *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+    free(text);
+    free(path);
+    if (rc < 0)
+        return -1;
+
+    path = path_join(s->report_dir, "summary.txt");
+    rc = write_file_atomic(path, summary, strlen(summary));
+    if (rc < 0)
+        *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+    free(path);
+    if (rc < 0)
+        return -1;
+
+    /* latest -> <run-id>, replaced by a rename: never missing, never
+     * half-written. */
+    char *latest = path_join(s->opts.out, "latest");
+    char *tmp = xasprintf("%s.tmp.%ld", latest, (long)getpid());
+    unlink(tmp);
+    if (symlink(s->run_id, tmp) < 0 || rename(tmp, latest) < 0) {
+        *why = xasprintf("cannot point %s at %s: %s", latest, s->run_id,
+                         strerror(errno));
+        unlink(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    free(latest);
+    return rc;
+}

@@ -1,0 +1,89 @@
+/*
+ * util.h - small helpers of the runner: allocation that dies on failure,
+ * a growable string, whole-file reads, atomic writes, paths.
+ *
+ * Every allocation helper aborts with one line on stderr when memory runs
+ * out: the runner has nothing sensible to do then.
+ */
+#ifndef MAPRACE_UTIL_H
+#define MAPRACE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new malloc'd string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow an array `p` of `nr` used elements, `alloc` allocated, so that it
+ * holds at least `want` elements. */
+#define ALLOC_GROW(p, want, alloc)                                             \
+    do {                                                                       \
+        if ((want) > (alloc)) {                                                \
+            size_t alloc_grow_n_ = (alloc) * 2 + 8;                            \
+            if (alloc_grow_n_ < (want))                                        \
+                alloc_grow_n_ = (want);                                        \
+            (p) = xrealloc((p), alloc_grow_n_ * sizeof(*(p)));                 \
+            (alloc) = alloc_grow_n_;                                           \
+        }                                                                      \
+    } while (0)
+
+/* A growable, always NUL-terminated string. Zero-initialise, or use
+ * STRBUF_INIT. */
+struct strbuf {
+    char *buf;
+    size_t len, alloc;
+};
+#define STRBUF_INIT {NULL, 0, 0}
+
+void strbuf_add(struct strbuf *sb, const char *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The string, "" when nothing was added (never NULL). */
+const char *strbuf_str(const struct strbuf *sb);
+/* Hand the buffer to the caller (malloc'd, never NULL); sb is reset. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+
+/* Print "maprace: <msg>" on stderr (one line). */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same, prefixed "warning: ". */
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file into a malloc'd, NUL-terminated buffer; at most `cap`
+ * bytes when cap > 0. Returns NULL (errno set) when it cannot be read. */
+char *read_file(const char *path, size_t cap, size_t *len);
+
+/* Write `len` bytes to `path` atomically: a temporary file beside it, then
+ * rename(2). Returns 0, or -1 with errno set. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+
+/* Make a directory and its parents (mode 0777 & ~umask). 0 or -1. */
+int mkdir_p(const char *path);
+
+/* "a" + "/" + "b", malloc'd. */
+char *path_join(const char *a, const char *b);
+
+/* Whether two paths name the same source, as detectors print paths
+ * (absolute, relative to the build's cwd, or a bare file name): the file
+ * name and, when both have one, the folder above it (the case) must be
+ * equal. "cases/x/racy.c" matches "/repo/cases/x/racy.c" and "racy.c";
+ * "y/racy.c" does not match "x/racy.c". */
+bool path_suffix_match(const char *a, const char *b);
+
+/* Look `prog` up in $PATH (or take it as is when it has a slash). Returns
+ * the malloc'd path of an executable file, or NULL. */
+char *find_in_path(const char *prog);
+
+/* Seconds on the monotonic clock. */
+double now_s(void);
+
+/* Whether `s` starts with `prefix`. */
+bool starts_with(const char *s, const char *prefix);
+
+#endif
