@@ -69,8 +69,8 @@ int build_ctx_init(struct build_ctx *b, const char *root, const char *build,
     /* A shadow tree: cases -> the catalog, model -> <root>/model. */
     const char *base = strrchr(catalog, '/');
     base = base ? base + 1 : catalog;
-    char *shadow = xasprintf("%s/catalogs/%s-%08x", build_abs, base,
-                             fnv1a(catalog));
+    char *shadow =
+        xasprintf("%s/catalogs/%s-%08x", build_abs, base, fnv1a(catalog));
     free(build_abs);
     char *model = path_join(root, "model");
     char *cases_link = path_join(shadow, "cases");
@@ -108,10 +108,10 @@ void build_target_init(const struct build_ctx *b, struct build_target *t,
                        const char *variant)
 {
     memset(t, 0, sizeof(*t));
-    t->target = xasprintf("%s/%s/cases/%s/%s", b->build, flavour, case_name,
-                          variant);
-    t->binary = xasprintf("%s/%s/cases/%s/%s", b->out_dir, flavour,
-                          case_name, variant);
+    t->target =
+        xasprintf("%s/%s/cases/%s/%s", b->build, flavour, case_name, variant);
+    t->binary =
+        xasprintf("%s/%s/cases/%s/%s", b->out_dir, flavour, case_name, variant);
 }
 
 void build_target_release(struct build_target *t)
@@ -125,9 +125,9 @@ void build_target_release(struct build_target *t)
 
 static bool interesting(const char *line, size_t n)
 {
-    static const char *const words[] = {"error",    "Error",
-                                        "undefined reference",
-                                        "No rule", "cannot find", NULL};
+    static const char *const words[] = {
+        "error",   "Error",       "undefined reference",
+        "No rule", "cannot find", NULL};
     for (size_t i = 0; words[i]; i++) {
         size_t w = strlen(words[i]);
         for (size_t j = 0; j + w <= n; j++)
@@ -215,9 +215,8 @@ static int run_make(char **argv, const char *log, struct proc *p, char **why)
     return 0;
 }
 
-int build_targets(const struct build_ctx *b, struct build_target *t,
-                  size_t n, int jobs, const char *log, const char *log_dir,
-                  char **why)
+int build_targets(const struct build_ctx *b, struct build_target *t, size_t n,
+                  int jobs, const char *log, const char *log_dir, char **why)
 {
     *why = NULL;
     if (!n)
@@ -258,8 +257,8 @@ int build_targets(const struct build_ctx *b, struct build_target *t,
         t[i].error = build_error_excerpt(out ? out : "", 8);
         if (!*t[i].error) {
             free(t[i].error);
-            t[i].error = xasprintf("make %s: %s", t[i].target,
-                                   exec_describe(&q));
+            t[i].error =
+                xasprintf("make %s: %s", t[i].target, exec_describe(&q));
         }
         free(out);
         t[i].log = tlog;

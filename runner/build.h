@@ -52,9 +52,8 @@ void build_target_release(struct build_target *t);
  * logs of failed targets go to `log_dir`. Sets each t->ok / t->error.
  * Returns 0 when make could run (whatever it built), -1 with *why when it
  * could not start or was interrupted. */
-int build_targets(const struct build_ctx *b, struct build_target *t,
-                  size_t n, int jobs, const char *log, const char *log_dir,
-                  char **why);
+int build_targets(const struct build_ctx *b, struct build_target *t, size_t n,
+                  int jobs, const char *log, const char *log_dir, char **why);
 
 /* The lines of a compiler's output that say what failed (those with
  * "error", "undefined reference", "No rule"), at most `max` of them,

@@ -21,12 +21,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const case_keys[] = {"title",  "go",      "article",
-                                        "family", "why",     "timeout",
-                                        "args",   NULL};
-static const char *const required_case_keys[] = {"title", "go", "article",
+static const char *const case_keys[] = {"title", "go",      "article", "family",
+                                        "why",   "timeout", "args",    NULL};
+static const char *const required_case_keys[] = {"title",  "go",  "article",
                                                  "family", "why", NULL};
-static const char *const families[] = {"map",  "context",  "syncmap", "sync",
+static const char *const families[] = {"map",   "context",  "syncmap", "sync",
                                        "shard", "lockfree", NULL};
 
 /* One key as read, before validation. */
@@ -208,8 +207,7 @@ int expectation_parse(const char *value, struct expectation *e, char **why)
         if (strlen(words[i].word) != n || strncmp(words[i].word, s, n))
             continue;
         if (words[i].needs_arg && !arglen) {
-            *why = xasprintf("'%s' needs %s", words[i].word,
-                             words[i].arg_name);
+            *why = xasprintf("'%s' needs %s", words[i].word, words[i].arg_name);
             return -1;
         }
         if (!words[i].needs_arg && arglen) {
@@ -261,8 +259,8 @@ static int cmp_variant(const void *a, const void *b)
 }
 
 /* The sorted names of the entries of `dir` that satisfy `want`. */
-static char **list_dir(const char *dir, bool (*want)(const char *dir,
-                                                     const char *name),
+static char **list_dir(const char *dir,
+                       bool (*want)(const char *dir, const char *name),
                        size_t *nr)
 {
     char **names = NULL;
@@ -390,16 +388,15 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
             ok = !strcmp(k->name, "expect") || !strcmp(k->name, "title") ||
                  detector_by_name(k->name) >= 0;
         if (!ok) {
-            *err = line_error(ini, k->line, "unknown key '%s' in [%s]",
-                              k->name, k->section);
+            *err = line_error(ini, k->line, "unknown key '%s' in [%s]", k->name,
+                              k->section);
             return -1;
         }
     }
     for (size_t i = 0; required_case_keys[i]; i++) {
         struct raw_key *k = find_key(ctx, "case", required_case_keys[i]);
         if (!k || !*k->value) {
-            *err = line_error(ini, case_line,
-                              "[case] lacks required key '%s'",
+            *err = line_error(ini, case_line, "[case] lacks required key '%s'",
                               required_case_keys[i]);
             return -1;
         }
@@ -419,8 +416,7 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
         double t = strtod(to->value, &end);
         if (errno || end == to->value || *end || !(t > 0)) {
             *err = line_error(ini, to->line,
-                              "bad timeout '%s' (want seconds > 0)",
-                              to->value);
+                              "bad timeout '%s' (want seconds > 0)", to->value);
             return -1;
         }
         c->timeout = t;
@@ -453,21 +449,20 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
                 *err = line_error(ini, v->line,
                                   "[%s]: no expectation for %s (set "
                                   "'expect' or '%s')",
-                                  v->name, detector_name(d),
-                                  detector_name(d));
+                                  v->name, detector_name(d), detector_name(d));
                 return -1;
             }
             char *why;
             struct expectation *e = &v->expect[d];
             if (expectation_parse(k->value, e, &why) < 0) {
-                *err = line_error(ini, k->line, "[%s] %s: %s", v->name, key,
-                                  why);
+                *err =
+                    line_error(ini, k->line, "[%s] %s: %s", v->name, key, why);
                 free(why);
                 return -1;
             }
             e->line = k->line;
-            if (d == DET_NATIVE && (e->kind == EXPECT_RACE ||
-                                    e->kind == EXPECT_FALSE_POSITIVE)) {
+            if (d == DET_NATIVE &&
+                (e->kind == EXPECT_RACE || e->kind == EXPECT_FALSE_POSITIVE)) {
                 *err = line_error(
                     ini, k->line,
                     "[%s] %s: native cannot expect '%s' (it sees only the "
@@ -506,8 +501,7 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **err)
         v->name = xstrndup(sources[i], strlen(sources[i]) - 2);
         v->source = path_join(dir, sources[i]);
         if (markers_scan(v->source, &v->markers) < 0) {
-            *err = xasprintf("%s: cannot read: %s", v->source,
-                             strerror(errno));
+            *err = xasprintf("%s: cannot read: %s", v->source, strerror(errno));
             free_names(sources, nr);
             return -1;
         }

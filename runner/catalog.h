@@ -26,9 +26,9 @@ enum expect_kind {
     EXPECT_NONE = 0,
     EXPECT_RACE,
     EXPECT_CLEAN,
-    EXPECT_FATAL,   /* arg: the Go message, "concurrent map writes" */
-    EXPECT_SYMPTOM, /* arg: text the program prints on stdout */
-    EXPECT_MISS,    /* arg: why the detector cannot see it */
+    EXPECT_FATAL,          /* arg: the Go message, "concurrent map writes" */
+    EXPECT_SYMPTOM,        /* arg: text the program prints on stdout */
+    EXPECT_MISS,           /* arg: why the detector cannot see it */
     EXPECT_FALSE_POSITIVE, /* arg: why the detector reports it */
 };
 

@@ -89,15 +89,13 @@ void classify_run(enum detector d, const struct expectation *e,
         o->symptom = strstr(stdout_buf, e->arg) != NULL;
 
     /* How the process ended. */
-    if (p->spawn_errno || p->timed_out || p->killed ||
-        !WIFEXITED(p->status)) {
+    if (p->spawn_errno || p->timed_out || p->killed || !WIFEXITED(p->status)) {
         o->error = xstrdup(exec_describe(p));
     } else {
         int code = WEXITSTATUS(p->status);
-        bool ok = code == 0 || e->kind == EXPECT_SYMPTOM ||
-                  (code == 2 && o->fatal) ||
-                  (code == TSAN_EXITCODE && detector_is_tsan(d) &&
-                   o->nr_findings);
+        bool ok =
+            code == 0 || e->kind == EXPECT_SYMPTOM || (code == 2 && o->fatal) ||
+            (code == TSAN_EXITCODE && detector_is_tsan(d) && o->nr_findings);
         if (!ok)
             o->error = xasprintf("unexpected exit status %d%s", code,
                                  o->nr_findings ? "" : " with no report");
@@ -111,11 +109,11 @@ void classify_run(enum detector d, const struct expectation *e,
         o->detected = o->nr_findings > 0;
         break;
     case EXPECT_FATAL:
-        o->detected = o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
-                      WIFEXITED(p->status) &&
-                      (WEXITSTATUS(p->status) == 2 ||
-                       (detector_is_tsan(d) &&
-                        WEXITSTATUS(p->status) == TSAN_EXITCODE));
+        o->detected =
+            o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
+            WIFEXITED(p->status) &&
+            (WEXITSTATUS(p->status) == 2 ||
+             (detector_is_tsan(d) && WEXITSTATUS(p->status) == TSAN_EXITCODE));
         break;
     case EXPECT_SYMPTOM:
         o->detected = o->symptom;
@@ -181,8 +179,7 @@ void classify_cell(enum detector d, const struct expectation *e,
         if (obs[i].error) {
             v->verdict = VERDICT_ERROR;
             if (n > 1)
-                v->note = xasprintf("run %zu/%zu: %s", i + 1, n,
-                                    obs[i].error);
+                v->note = xasprintf("run %zu/%zu: %s", i + 1, n, obs[i].error);
             else
                 v->note = xstrdup(obs[i].error);
             return;
@@ -203,15 +200,14 @@ void classify_cell(enum detector d, const struct expectation *e,
                 unmarked |= obs[i].nr_races > 0 && !obs[i].race_marked;
             v->note = xasprintf(
                 "race on a marked line in %zu/%zu runs%s", k, n,
-                unmarked ? " (races were reported off the marked lines)"
-                         : "");
+                unmarked ? " (races were reported off the marked lines)" : "");
         }
         break;
     case EXPECT_CLEAN:
         v->verdict = k ? VERDICT_FALSE_POSITIVE : VERDICT_PASS;
         if (k)
-            v->note = xasprintf("reported in %zu/%zu runs: %s", k, n,
-                                v->observed);
+            v->note =
+                xasprintf("reported in %zu/%zu runs: %s", k, n, v->observed);
         break;
     case EXPECT_FATAL:
     case EXPECT_SYMPTOM:
@@ -241,12 +237,12 @@ void classify_cell(enum detector d, const struct expectation *e,
     case EXPECT_FALSE_POSITIVE:
         if (k) {
             v->verdict = VERDICT_KNOWN_FALSE_POSITIVE;
-            v->note = xasprintf("known false positive in %zu/%zu runs: %s",
-                                k, n, e->arg);
+            v->note = xasprintf("known false positive in %zu/%zu runs: %s", k,
+                                n, e->arg);
         } else {
             v->verdict = VERDICT_PASS;
-            v->note = xasprintf("expected false positive (%s) not reported",
-                                e->arg);
+            v->note =
+                xasprintf("expected false positive (%s) not reported", e->arg);
         }
         break;
     case EXPECT_NONE:

@@ -94,8 +94,10 @@ static void check_tsan(const char *cc, const char *tmp, struct tsan_check *t)
         t->detail = xasprintf("%s not found in PATH", cc);
         goto out;
     }
-    char *cargv[] = {cc_path, (char *)"-fsanitize=thread", (char *)"-g",
-                     (char *)"-O1", (char *)"-o", bin, src, NULL};
+    char *cargv[] = {cc_path,      (char *)"-fsanitize=thread",
+                     (char *)"-g", (char *)"-O1",
+                     (char *)"-o", bin,
+                     src,          NULL};
     bool ok;
     char desc[256];
     run_cmd(cargv, NULL, log, 0, &ok, desc, sizeof(desc));
@@ -104,14 +106,12 @@ static void check_tsan(const char *cc, const char *tmp, struct tsan_check *t)
         char *msg = read_file(log, 4096, NULL);
         t->detail = xasprintf("%s -fsanitize=thread cannot build a program "
                               "(%s): %.*s",
-                              cc, desc,
-                              msg ? (int)strcspn(msg, "\n") : 0,
+                              cc, desc, msg ? (int)strcspn(msg, "\n") : 0,
                               msg ? msg : "");
         free(msg);
         goto out;
     }
-    char *env[] = {(char *)"TSAN_OPTIONS=exitcode=66 atexit_sleep_ms=0",
-                   NULL};
+    char *env[] = {(char *)"TSAN_OPTIONS=exitcode=66 atexit_sleep_ms=0", NULL};
     char *rargv[] = {bin, NULL};
     run_cmd(rargv, env, log, 66, &ok, desc, sizeof(desc));
     char *text = read_file(log, 1 << 20, NULL);
@@ -126,8 +126,7 @@ static void check_tsan(const char *cc, const char *tmp, struct tsan_check *t)
     if (mapping) {
         struct utsname u;
         uname(&u);
-        char *sargv[] = {(char *)"setarch", u.machine, (char *)"-R", bin,
-                         NULL};
+        char *sargv[] = {(char *)"setarch", u.machine, (char *)"-R", bin, NULL};
         run_cmd(sargv, env, log, 66, &ok, desc, sizeof(desc));
         text = read_file(log, 1 << 20, NULL);
         race = text && strstr(text, "WARNING: ThreadSanitizer: data race");
@@ -145,8 +144,7 @@ static void check_tsan(const char *cc, const char *tmp, struct tsan_check *t)
         }
         goto out;
     }
-    t->detail = xasprintf("the racy test program was not reported (%s)",
-                          desc);
+    t->detail = xasprintf("the racy test program was not reported (%s)", desc);
 out:
     free(src);
     free(bin);
@@ -175,9 +173,8 @@ int doctor(const char *root, bool json, bool color)
     json_object_set_new(o, "root", root ? json_string(root) : json_null());
 
     /* Tools. */
-    static const char *const tools[] = {"make",  "gcc",      "clang",
-                                        "valgrind", "setarch", "addr2line",
-                                        NULL};
+    static const char *const tools[] = {
+        "make", "gcc", "clang", "valgrind", "setarch", "addr2line", NULL};
     json_t *jt = json_object();
     for (size_t i = 0; tools[i]; i++) {
         char *v = version_of(tools[i], tmp);
@@ -303,10 +300,9 @@ int doctor(const char *root, bool json, bool color)
     json_decref(o);
 
     /* Clean the temporary folder. */
-    static const char *const files[] = {"version.txt", "race.c",
-                                        "race-clang", "race-clang.log",
-                                        "race-gcc", "race-gcc.log",
-                                        "inih.txt", NULL};
+    static const char *const files[] = {
+        "version.txt", "race.c",       "race-clang", "race-clang.log",
+        "race-gcc",    "race-gcc.log", "inih.txt",   NULL};
     for (size_t i = 0; files[i]; i++) {
         char *p = path_join(tmp, files[i]);
         unlink(p);

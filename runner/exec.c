@@ -65,8 +65,8 @@ static char **child_env(char *const *add)
         bool replaced = false;
         for (size_t j = 0; j < nadd && !replaced; j++) {
             size_t kl = strcspn(add[j], "=");
-            replaced = !strncmp(environ[i], add[j], kl) &&
-                       environ[i][kl] == '=';
+            replaced =
+                !strncmp(environ[i], add[j], kl) && environ[i][kl] == '=';
         }
         if (!replaced)
             env[k++] = environ[i];
@@ -313,8 +313,7 @@ const char *exec_describe(const struct proc *p)
                  strerror(p->spawn_errno));
     else if (p->timed_out)
         snprintf(buf, sizeof(buf), "timed out after %.0f s",
-                 p->deadline > p->start ? p->deadline - p->start
-                                        : p->wall_s);
+                 p->deadline > p->start ? p->deadline - p->start : p->wall_s);
     else if (p->killed)
         snprintf(buf, sizeof(buf), "stopped (interrupted)");
     else if (WIFEXITED(p->status))

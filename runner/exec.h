@@ -24,13 +24,13 @@
 #define EXEC_KILL_GRACE_S 2.0
 
 struct proc_spec {
-    char *const *argv;      /* argv[0] is looked up in PATH */
-    char *const *env;       /* "K=V" set on top of the environment, or NULL */
-    const char *cwd;        /* or NULL */
+    char *const *argv;       /* argv[0] is looked up in PATH */
+    char *const *env;        /* "K=V" set on top of the environment, or NULL */
+    const char *cwd;         /* or NULL */
     const char *stdout_path; /* NULL: /dev/null */
     const char *stderr_path; /* NULL: same file as stdout */
-    double timeout_s;       /* 0: none */
-    size_t output_cap;      /* bytes per file written (RLIMIT_FSIZE), 0: no cap */
+    double timeout_s;        /* 0: none */
+    size_t output_cap; /* bytes per file written (RLIMIT_FSIZE), 0: no cap */
 };
 
 struct proc {
@@ -39,9 +39,9 @@ struct proc {
     bool term_sent;
     /* results, set when done */
     bool done;
-    int status;     /* wait status */
-    bool timed_out; /* killed at the timeout */
-    bool killed;    /* killed by exec_kill() (interrupt) */
+    int status;      /* wait status */
+    bool timed_out;  /* killed at the timeout */
+    bool killed;     /* killed by exec_kill() (interrupt) */
     int spawn_errno; /* exec failed: errno (ENOENT: not found) */
     double wall_s;
     double cpu_s; /* user + system CPU of the child and what it waited for */

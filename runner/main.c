@@ -60,7 +60,8 @@ static const char usage_run[] =
     "                        drd or all (default: all)\n"
     "      --variant NAME    only this variant (racy, fixed...); repeatable,\n"
     "                        or comma-separated\n"
-    "      --runs N          runs per cell (default 1); detection rate per cell\n"
+    "      --runs N          runs per cell (default 1); detection rate per "
+    "cell\n"
     "  -j, --jobs N          parallel runs (default: the number of cores)\n"
     "      --timeout S       seconds per run before its process group is\n"
     "                        killed (default 60; case.ini's timeout wins)\n"
@@ -175,8 +176,8 @@ static void add_variants(struct args *a, const char *list)
     while (*s) {
         size_t n = strcspn(s, ",");
         if (n) {
-            a->variants = xrealloc(a->variants,
-                                   (a->nr_variants + 1) * sizeof(char *));
+            a->variants =
+                xrealloc(a->variants, (a->nr_variants + 1) * sizeof(char *));
             a->variants[a->nr_variants++] = xstrndup(s, n);
         }
         s += n + (s[n] == ',');
@@ -419,9 +420,8 @@ static json_t *list_json(const struct catalog *cat, char **names, size_t n)
             json_t *vo = json_object();
             json_object_set_new(vo, "name", json_string(va->name));
             json_object_set_new(vo, "source", json_string(va->source));
-            json_object_set_new(vo, "title", va->title
-                                                 ? json_string(va->title)
-                                                 : json_null());
+            json_object_set_new(
+                vo, "title", va->title ? json_string(va->title) : json_null());
             json_t *ex = json_object();
             for (int d = 0; d < DET_COUNT; d++)
                 json_object_set_new(ex, detector_name(d),

@@ -58,8 +58,8 @@ static const struct cell *find_cell(const struct session *s,
     return NULL;
 }
 
-static void cell_text(const struct session *s, const struct cell *cl,
-                      char *buf, size_t size)
+static void cell_text(const struct session *s, const struct cell *cl, char *buf,
+                      size_t size)
 {
     if (!cl) {
         snprintf(buf, size, "-");
@@ -72,8 +72,8 @@ static void cell_text(const struct session *s, const struct cell *cl,
         snprintf(buf, size, "%s", matrix_label(cl->verdict.verdict));
 }
 
-static void list_cells(const struct session *s, struct strbuf *sb,
-                       bool color, const char *title, bool (*want)(int v))
+static void list_cells(const struct session *s, struct strbuf *sb, bool color,
+                       const char *title, bool (*want)(int v))
 {
     bool any = false;
     for (size_t i = 0; i < s->nr_cells; i++) {
@@ -152,11 +152,12 @@ char *matrix_render(const struct session *s, bool color)
     for (int d = 0; d < DET_COUNT; d++)
         ndet += s->opts.detectors[d];
 
-    strbuf_addf(&sb, "maprace %s: %zu case%s, %zu variant%s, %d detector%s, "
-                     "%d run%s per cell%s (run %s)\n\n",
-                s->opts.check ? "check" : "run", ncases,
-                ncases == 1 ? "" : "s", nvariants, nvariants == 1 ? "" : "s",
-                ndet, ndet == 1 ? "" : "s", s->opts.runs,
+    strbuf_addf(&sb,
+                "maprace %s: %zu case%s, %zu variant%s, %d detector%s, "
+                "%d run%s per cell%s (run %s)\n\n",
+                s->opts.check ? "check" : "run", ncases, ncases == 1 ? "" : "s",
+                nvariants, nvariants == 1 ? "" : "s", ndet,
+                ndet == 1 ? "" : "s", s->opts.runs,
                 s->opts.runs == 1 ? "" : "s",
                 s->opts.natural ? ", natural (not forced)" : "",
                 s->run_id ? s->run_id : "-");
@@ -178,8 +179,8 @@ char *matrix_render(const struct session *s, bool color)
                 vused = find_cell(s, c, va, d) != NULL;
             if (!vused)
                 continue;
-            strbuf_addf(&sb, "%-*s  %-*s", w_case, first ? c->name : "",
-                        w_var, va->name);
+            strbuf_addf(&sb, "%-*s  %-*s", w_case, first ? c->name : "", w_var,
+                        va->name);
             first = false;
             for (int d = 0; d < DET_COUNT; d++) {
                 if (!s->opts.detectors[d])
@@ -215,8 +216,7 @@ char *matrix_render(const struct session *s, bool color)
     size_t counts[VERDICT_COUNT] = {0};
     for (size_t i = 0; i < s->nr_cells; i++)
         counts[s->cells[i].verdict.verdict]++;
-    strbuf_addf(&sb, "\n%zu cell%s:", s->nr_cells,
-                s->nr_cells == 1 ? "" : "s");
+    strbuf_addf(&sb, "\n%zu cell%s:", s->nr_cells, s->nr_cells == 1 ? "" : "s");
     const char *sep = " ";
     for (int v = 0; v < VERDICT_COUNT; v++) {
         if (!counts[v])
@@ -233,7 +233,8 @@ char *matrix_render(const struct session *s, bool color)
                        "positive | miss known miss | fp-ok known false "
                        "positive | ERR error");
     if (s->opts.runs > 1)
-        strbuf_addstr(&sb, "; k/n: runs that showed it (the race, the fatal error, the symptom; for clean: any report)");
+        strbuf_addstr(&sb, "; k/n: runs that showed it (the race, the fatal "
+                           "error, the symptom; for clean: any report)");
     strbuf_addstr(&sb, "\n");
     if (s->report_dir)
         strbuf_addf(&sb, "report: %s/ (results.json, summary.txt, raw/)\n",

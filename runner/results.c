@@ -65,8 +65,8 @@ static json_t *access_json(const struct access *a, const struct markers *m)
     return o;
 }
 
-json_t *results_findings_json(const struct report *r,
-                              const struct markers *m, size_t max)
+json_t *results_findings_json(const struct report *r, const struct markers *m,
+                              size_t max)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < r->nr && i < max; i++) {
@@ -101,8 +101,7 @@ static json_t *cell_json(const struct session *s, const struct cell *cl)
     json_object_set_new(o, "case", json_string(cl->c->name));
     json_object_set_new(o, "variant", json_string(cl->v->name));
     json_object_set_new(o, "detector", json_string(detector_name(cl->d)));
-    json_object_set_new(o, "flavour",
-                        json_string(detector_flavour(cl->d)));
+    json_object_set_new(o, "flavour", json_string(detector_flavour(cl->d)));
     json_object_set_new(o, "expected", str_or_null(cl->expect->text));
     json_object_set_new(o, "expectation", expectation_json(cl->expect));
     json_object_set_new(o, "observed", str_or_null(cl->verdict.observed));
@@ -222,8 +221,7 @@ json_t *results_json(const struct session *s)
     json_object_set_new(timing, "build_wall_s", json_real(s->build_wall_s));
     json_object_set_new(timing, "run_wall_s", json_real(s->run_wall_s));
     json_object_set_new(timing, "total_wall_s", json_real(s->total_wall_s));
-    json_object_set_new(timing, "children_cpu_s",
-                        json_real(s->children_cpu_s));
+    json_object_set_new(timing, "children_cpu_s", json_real(s->children_cpu_s));
     json_object_set_new(timing, "cores", json_integer(s->cores));
     double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
     json_object_set_new(timing, "overhead",

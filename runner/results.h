@@ -21,8 +21,8 @@
 
 /* The findings of one run as a JSON array, at most `max` of them; a frame
  * on a marked line carries the marker's text. */
-json_t *results_findings_json(const struct report *r,
-                              const struct markers *m, size_t max);
+json_t *results_findings_json(const struct report *r, const struct markers *m,
+                              size_t max);
 
 /* The whole session as results.json's object. */
 json_t *results_json(const struct session *s);

@@ -117,8 +117,7 @@ static void check_tools(struct session *s)
         if (detector_available(d, &why))
             continue;
         s->env_error = true;
-        session_note(s, "%s: %s: its cells are errors", detector_name(d),
-                     why);
+        session_note(s, "%s: %s: its cells are errors", detector_name(d), why);
         for (size_t i = 0; i < s->nr_cells; i++)
             if (s->cells[i].d == (enum detector)d) {
                 s->cells[i].error = xstrdup(why);
@@ -162,8 +161,8 @@ static int make_report_dir(struct session *s)
 static int build_cells(struct session *s)
 {
     char *why;
-    if (build_ctx_init(&s->bctx, s->opts.root, s->opts.build,
-                       s->opts.cases_dir, &why) < 0) {
+    if (build_ctx_init(&s->bctx, s->opts.root, s->opts.build, s->opts.cases_dir,
+                       &why) < 0) {
         error("%s", why);
         free(why);
         return -1;
@@ -192,9 +191,9 @@ static int build_cells(struct session *s)
         struct cell *cl = &s->cells[i];
         if (cl->error)
             continue;
-        char *target = xasprintf("%s/%s/cases/%s/%s", s->bctx.build,
-                                 detector_flavour(cl->d), cl->c->name,
-                                 cl->v->name);
+        char *target =
+            xasprintf("%s/%s/cases/%s/%s", s->bctx.build,
+                      detector_flavour(cl->d), cl->c->name, cl->v->name);
         for (size_t j = 0; j < s->nr_targets; j++)
             if (!strcmp(s->targets[j].target, target))
                 cl->bt = &s->targets[j];
@@ -203,12 +202,11 @@ static int build_cells(struct session *s)
     if (!s->nr_targets)
         return 0;
     if (s->opts.progress_tty)
-        fprintf(stderr, "maprace: building %zu binaries...\r",
-                s->nr_targets);
+        fprintf(stderr, "maprace: building %zu binaries...\r", s->nr_targets);
     char *log = path_join(s->raw_dir, "build.log");
     double t0 = now_s();
-    int rc = build_targets(&s->bctx, s->targets, s->nr_targets,
-                           s->opts.jobs, log, s->raw_dir, &why);
+    int rc = build_targets(&s->bctx, s->targets, s->nr_targets, s->opts.jobs,
+                           log, s->raw_dir, &why);
     s->build_wall_s = now_s() - t0;
     free(log);
     if (s->opts.progress_tty)
@@ -325,8 +323,8 @@ static void job_paths(const struct session *s, struct job *j)
     const struct cell *cl = j->cell;
     char *dir = path_join(s->raw_dir, cl->c->name);
     mkdir_p(dir);
-    j->base = xasprintf("%s/%s.%s.r%zu", dir, cl->v->name,
-                        detector_name(cl->d), j->run + 1);
+    j->base = xasprintf("%s/%s.%s.r%zu", dir, cl->v->name, detector_name(cl->d),
+                        j->run + 1);
     free(dir);
     j->stdout_path = xasprintf("%s.stdout", j->base);
     j->stderr_path = xasprintf("%s.stderr", j->base);
@@ -356,8 +354,8 @@ static int job_start(const struct session *s, struct job *j, char **why)
     spec.env = env;
     spec.stdout_path = j->stdout_path;
     spec.stderr_path = j->stderr_path;
-    spec.timeout_s = j->cell->c->timeout > 0 ? j->cell->c->timeout
-                                             : s->opts.timeout;
+    spec.timeout_s =
+        j->cell->c->timeout > 0 ? j->cell->c->timeout : s->opts.timeout;
     spec.output_cap = RUN_OUTPUT_CAP;
     j->proc.data = j;
     int rc = exec_start(&spec, &j->proc, why);
@@ -445,8 +443,7 @@ static void job_finish(struct session *s, struct job *j)
             json_object_set_new(logs, "xml", json_string(rel(s, j->log_path)));
             parse_valgrind_file(j->log_path, detector_name(cl->d), &r);
             if (file_capped(j->log_path))
-                json_array_append_new(capped,
-                                      json_string(rel(s, j->log_path)));
+                json_array_append_new(capped, json_string(rel(s, j->log_path)));
         } else {
             missing_log = xasprintf("valgrind wrote no XML log (see %s)",
                                     rel(s, j->vglog_path));
@@ -486,13 +483,12 @@ static void job_finish(struct session *s, struct job *j)
         json_object_set_new(run, "capped", json_incref(capped));
     json_decref(capped);
     json_object_set_new(run, "logs", logs);
-    json_object_set_new(run, "findings_total",
-                        json_integer((json_int_t)r.nr));
+    json_object_set_new(run, "findings_total", json_integer((json_int_t)r.nr));
     json_object_set_new(run, "findings_dropped",
                         json_integer((json_int_t)r.nr_dropped));
-    json_object_set_new(run, "findings",
-                        results_findings_json(&r, &cl->v->markers,
-                                              RUN_JSON_FINDINGS));
+    json_object_set_new(
+        run, "findings",
+        results_findings_json(&r, &cl->v->markers, RUN_JSON_FINDINGS));
     json_array_append_new(cl->runs_json, run);
     report_release(&r);
 
@@ -510,8 +506,8 @@ static void progress(struct session *s, size_t done, size_t total,
                 detector_name(finished->d));
         fflush(stderr);
     } else if (finished->runs_done == (size_t)s->opts.runs) {
-        fprintf(stderr, "maprace: [%zu/%zu] %s/%s %s: %zu run%s done\n",
-                done, total, finished->c->name, finished->v->name,
+        fprintf(stderr, "maprace: [%zu/%zu] %s/%s %s: %zu run%s done\n", done,
+                total, finished->c->name, finished->v->name,
                 detector_name(finished->d), finished->runs_done,
                 finished->runs_done == 1 ? "" : "s");
     }
@@ -661,8 +657,7 @@ static void judge(struct session *s)
             if (r >= 1 && r <= (size_t)s->opts.runs)
                 obs[n++] = cl->obs[r - 1];
         }
-        classify_cell(cl->d, cl->expect, obs, n, s->opts.natural,
-                      &cl->verdict);
+        classify_cell(cl->d, cl->expect, obs, n, s->opts.natural, &cl->verdict);
         if (!n) {
             free(cl->verdict.note);
             cl->verdict.note = xstrdup("not run (interrupted)");
@@ -716,8 +711,8 @@ int session_run(struct session *s)
     }
     if (!s->cells[0].runs_json) /* interrupted before the pool */
         for (size_t i = 0; i < s->nr_cells; i++) {
-            s->cells[i].obs = xcalloc((size_t)s->opts.runs,
-                                      sizeof(*s->cells[i].obs));
+            s->cells[i].obs =
+                xcalloc((size_t)s->opts.runs, sizeof(*s->cells[i].obs));
             s->cells[i].runs_json = json_array();
         }
     judge(s);

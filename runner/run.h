@@ -34,16 +34,16 @@ struct run_opts {
     size_t nr_variants;
     int runs;
     int jobs;
-    double timeout; /* seconds, per run, unless case.ini says */
-    const char *out;   /* reports folder */
-    const char *root;  /* the repository, absolute */
-    const char *build; /* --build, relative to root or absolute */
+    double timeout;        /* seconds, per run, unless case.ini says */
+    const char *out;       /* reports folder */
+    const char *root;      /* the repository, absolute */
+    const char *build;     /* --build, relative to root or absolute */
     const char *cases_dir; /* the catalog, absolute */
-    bool check;   /* `check`: exit 1 when a cell is not as expected */
-    bool json;    /* results.json on stdout instead of the matrix */
+    bool check;            /* `check`: exit 1 when a cell is not as expected */
+    bool json;             /* results.json on stdout instead of the matrix */
     bool color;
     bool progress_tty; /* stderr is a terminal: one progress line */
-    bool natural; /* no MAPRACE_FORCE=1 */
+    bool natural;      /* no MAPRACE_FORCE=1 */
     bool bench_stats;
 };
 
@@ -53,9 +53,9 @@ struct cell {
     enum detector d;
     const struct expectation *expect;
     struct build_target *bt; /* its binary (shared by cells of a flavour) */
-    char *error;        /* not run: tool missing, build failed */
+    char *error;             /* not run: tool missing, build failed */
     bool tool_missing;
-    char *build_log;    /* log of the failed build, or NULL */
+    char *build_log; /* log of the failed build, or NULL */
     size_t runs_done;
     struct run_obs *obs; /* runs_done of them */
     json_t *runs_json;   /* one object per run */

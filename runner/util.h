@@ -24,7 +24,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define ALLOC_GROW(p, want, alloc)                                             \
     do {                                                                       \
         if ((want) > (alloc)) {                                                \
-            size_t alloc_grow_n_ = (alloc) * 2 + 8;                            \
+            size_t alloc_grow_n_ = (alloc)*2 + 8;                              \
             if (alloc_grow_n_ < (want))                                        \
                 alloc_grow_n_ = (want);                                        \
             (p) = xrealloc((p), alloc_grow_n_ * sizeof(*(p)));                 \
@@ -38,7 +38,10 @@ struct strbuf {
     char *buf;
     size_t len, alloc;
 };
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                            \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 void strbuf_add(struct strbuf *sb, const char *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
