@@ -463,11 +463,20 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
             e->line = k->line;
             if (d == DET_NATIVE &&
                 (e->kind == EXPECT_RACE || e->kind == EXPECT_FALSE_POSITIVE)) {
-                *err = line_error(
-                    ini, k->line,
-                    "[%s] %s: native cannot expect '%s' (it sees only the "
-                    "model's checks: fatal, symptom, clean or miss)",
-                    v->name, key, expect_kind_name(e->kind));
+                if (k == def)
+                    *err = line_error(
+                        ini, k->line,
+                        "[%s]: native would inherit '%s' from 'expect'; set "
+                        "native = fatal <msg>, symptom <text>, clean or "
+                        "miss <reason> (it sees only the model's checks)",
+                        v->name, expect_kind_name(e->kind));
+                else
+                    *err = line_error(
+                        ini, k->line,
+                        "[%s] native: native cannot expect '%s' (it sees "
+                        "only the model's checks: fatal, symptom, clean or "
+                        "miss)",
+                        v->name, expect_kind_name(e->kind));
                 return -1;
             }
             if (e->kind == EXPECT_RACE && !v->markers.nr) {

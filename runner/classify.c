@@ -81,15 +81,26 @@ void classify_run(enum detector d, const struct expectation *e,
         } else if (f->kind == FINDING_FATAL) {
             if (!o->fatal)
                 o->fatal = xstrdup(go_message(f->message));
-        } else if (!o->other) {
-            o->other = xstrdup(f->type ? f->type : "report");
+        } else {
+            if (!o->other)
+                o->other = xstrdup(f->type ? f->type : "report");
+            /* TSan turns a crash into a report ("SEGV on unknown
+             * address"): still a crash. */
+            if (!o->crash && f->type &&
+                (strstr(f->type, "on unknown address") ||
+                 strstr(f->type, "DEADLYSIGNAL") ||
+                 strstr(f->type, "deadly signal")))
+                o->crash = xasprintf("crashed: %s", f->type);
         }
     }
     if (e->kind == EXPECT_SYMPTOM && stdout_buf && e->arg)
         o->symptom = strstr(stdout_buf, e->arg) != NULL;
 
     /* How the process ended. */
-    if (p->spawn_errno || p->timed_out || p->killed || !WIFEXITED(p->status)) {
+    if (o->crash) {
+        o->error = xstrdup(o->crash);
+    } else if (p->spawn_errno || p->timed_out || p->killed ||
+               !WIFEXITED(p->status)) {
         o->error = xstrdup(exec_describe(p));
     } else {
         int code = WEXITSTATUS(p->status);
@@ -135,6 +146,7 @@ void run_obs_release(struct run_obs *o)
     free(o->fatal);
     free(o->other);
     free(o->marker);
+    free(o->crash);
     free(o->error);
     memset(o, 0, sizeof(*o));
 }

@@ -50,6 +50,8 @@ struct run_obs {
     char *other;        /* type of the first non-race, non-fatal finding */
     char *marker;       /* "racy.c:40 (write m[k])" of the first marked
                            frame, or NULL */
+    char *crash;        /* a crash the detector reported as a finding
+                           ("crashed: SEGV on unknown address"), or NULL */
     char *error;        /* why the run is an error, or NULL */
 };
 

@@ -97,7 +97,9 @@ static void list_cells(const struct session *s, struct strbuf *sb, bool color,
         if (cl->verdict.note)
             strbuf_addf(sb, "      %s\n", cl->verdict.note);
         if (cl->bt && cl->bt->error && cl->verdict.verdict == VERDICT_ERROR) {
-            const char *e = cl->bt->error;
+            /* the first line is in the note already */
+            const char *e = cl->bt->error + strcspn(cl->bt->error, "\n");
+            e += *e == '\n';
             while (*e) {
                 size_t n = strcspn(e, "\n");
                 strbuf_addf(sb, "      | %.*s\n", (int)n, e);
@@ -167,6 +169,8 @@ char *matrix_render(const struct session *s, bool color)
     for (int d = 0; d < DET_COUNT; d++)
         if (s->opts.detectors[d])
             strbuf_addf(&sb, "  %-*s", w_cell, detector_name(d));
+    while (sb.len && sb.buf[sb.len - 1] == ' ')
+        sb.buf[--sb.len] = '\0';
     strbuf_addstr(&sb, "\n");
 
     for (size_t i = 0; i < s->cat.nr; i++) {

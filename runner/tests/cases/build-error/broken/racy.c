@@ -1,0 +1,5 @@
+/* Does not compile, on purpose. */
+int main(void)
+{
+    return undeclared_variable;
+}
