@@ -1,0 +1,285 @@
+/*
+ * test_catalog.c - case.ini validation: one test per error message, on the
+ * fixture catalogs of runner/tests/cases/, and what a good catalog yields.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "catalog.h"
+#include "runner-test.h"
+#include "util.h"
+
+/* Load fixture catalog `name`: it must fail, and its one-line message must
+ * name `file_line` (the case.ini and its line) and contain `problem`. */
+static void expect_error(const char *name, const char *file_line,
+                         const char *problem)
+{
+    struct catalog cat;
+    char *err = NULL;
+    int rc = catalog_load(fixture(name), &cat, &err);
+    assert_int_equal(rc, -1);
+    assert_non_null(err);
+    if (!strstr(err, file_line) || !strstr(err, problem))
+        fail_msg("%s: got \"%s\", want \"%s\" and \"%s\"", name, err, file_line,
+                 problem);
+    assert_null(strchr(err, '\n'));
+    assert_int_equal(cat.nr, 0);
+    free(err);
+    catalog_release(&cat);
+}
+
+static void test_bad_key(void **state)
+{
+    expect_error("bad-key",
+                 "counter/case.ini:11: ", "unknown key 'expekt' in [racy]");
+}
+
+static void test_unknown_section(void **state)
+{
+    expect_error("unknown-section",
+                 "counter/case.ini:12: ", "unknown section [options]");
+}
+
+static void test_missing_source(void **state)
+{
+    expect_error("missing-source",
+                 "counter/case.ini:12: ", "missing source file");
+    expect_error("missing-source", "case.ini",
+                 "counter/fixed.c for section "
+                 "[fixed]");
+}
+
+static void test_source_without_section(void **state)
+{
+    expect_error("no-section",
+                 "counter/case.ini: ", "no section [fixed] for fixed.c");
+}
+
+static void test_bad_expectation(void **state)
+{
+    expect_error("bad-expect", "counter/case.ini:11: ",
+                 "[racy] tsan: bad expectation 'racey'");
+}
+
+static void test_fatal_without_message(void **state)
+{
+    expect_error("fatal-no-message", "counter/case.ini:10: ",
+                 "[racy] native: 'fatal' needs the Go message");
+}
+
+static void test_detector_without_expectation(void **state)
+{
+    expect_error("no-expect",
+                 "counter/case.ini:8: ", "[racy]: no expectation for helgrind");
+}
+
+static void test_native_cannot_race(void **state)
+{
+    expect_error("native-race", "counter/case.ini:9: ",
+                 "native would inherit 'race' from 'expect'");
+}
+
+static void test_race_without_marker(void **state)
+{
+    expect_error("no-marker", "counter/case.ini:9: ", "expects a race but");
+    expect_error("no-marker", "case.ini", "has no RACE: marker");
+}
+
+static void test_missing_required_key(void **state)
+{
+    expect_error("missing-key",
+                 "counter/case.ini:1: ", "[case] lacks required key 'title'");
+}
+
+static void test_duplicate_key(void **state)
+{
+    expect_error("duplicate-key", "counter/case.ini:11: ",
+                 "duplicate key 'expect' in [racy] (first on line 9)");
+}
+
+static void test_syntax_error(void **state)
+{
+    expect_error("syntax", "counter/case.ini:7: ", "syntax error");
+}
+
+static void test_bad_family(void **state)
+{
+    expect_error("bad-family", "counter/case.ini:5: ", "unknown family 'maps'");
+}
+
+static void test_bad_timeout(void **state)
+{
+    expect_error("bad-timeout", "counter/case.ini:7: ", "bad timeout 'soon'");
+}
+
+static void test_missing_catalog(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load("/nonexistent/maprace", &cat, &err), -1);
+    assert_non_null(strstr(err, "/nonexistent/maprace: no such catalog"));
+    free(err);
+    catalog_release(&cat);
+}
+
+static void test_good_catalog(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("good"), &cat, &err), 0);
+    assert_null(err);
+    assert_int_equal(cat.nr, 1);
+    struct mcase *c = catalog_find(&cat, "counter");
+    assert_non_null(c);
+    assert_null(catalog_find(&cat, "nope"));
+    assert_string_equal(c->title, "Two threads increment one counter");
+    assert_string_equal(c->family, "sync");
+    assert_int_equal(c->nr_variants, 1);
+    struct variant *v = &c->variants[0];
+    assert_string_equal(v->name, "racy");
+    assert_non_null(strstr(v->source, "good/counter/racy.c"));
+    /* expect = race for all but native, which overrides it */
+    assert_int_equal(v->expect[DET_TSAN].kind, EXPECT_RACE);
+    assert_int_equal(v->expect[DET_DRD].kind, EXPECT_RACE);
+    assert_int_equal(v->expect[DET_NATIVE].kind, EXPECT_MISS);
+    assert_string_equal(v->expect[DET_NATIVE].arg,
+                        "the plain build has no race detector");
+    assert_int_equal(v->expect[DET_NATIVE].line, 10);
+    /* the two marked lines of racy.c */
+    assert_int_equal(v->markers.nr, 2);
+    assert_int_equal(v->markers.items[0].line, 9);
+    assert_string_equal(v->markers.items[0].text, "write counter (thread)");
+    assert_int_equal(v->markers.items[1].line, 17);
+    catalog_release(&cat);
+}
+
+static void test_multiline_values_are_joined(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("multiline"), &cat, &err), 0);
+    assert_string_equal(cat.cases[0].why, "first line second line third line");
+    catalog_release(&cat);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_variant_order(void **state)
+{
+    /* racy first, then fixed before fixed-x */
+    char *tmp = test_tmpdir();
+    write_text(tmp, "racy.c", "int main(void) { return 0; } /* RACE: x */\n");
+    write_text(tmp, "fixed.c", "int main(void) { return 0; }\n");
+    write_text(tmp, "fixed-rwlock.c", "int main(void) { return 0; }\n");
+    write_text(tmp, "case.ini",
+               "[case]\ntitle = t\ngo = g\narticle = a\nfamily = map\n"
+               "why = w\n[fixed-rwlock]\nexpect = clean\n[racy]\n"
+               "expect = race\nnative = miss n\n[fixed]\nexpect = clean\n");
+    struct mcase c;
+    char *err = NULL;
+    int rc = case_load(tmp, "t", &c, &err);
+    if (rc)
+        fail_msg("%s", err);
+    assert_int_equal(c.nr_variants, 3);
+    assert_string_equal(c.variants[0].name, "racy");
+    assert_string_equal(c.variants[1].name, "fixed");
+    assert_string_equal(c.variants[2].name, "fixed-rwlock");
+    assert_int_equal(c.variants[2].line, 7);
+    case_release(&c);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+static void test_expectation_parse(void **state)
+{
+    struct expectation e = {0};
+    char *why = NULL;
+    assert_int_equal(expectation_parse("fatal concurrent map writes", &e, &why),
+                     0);
+    assert_int_equal(e.kind, EXPECT_FATAL);
+    assert_string_equal(e.arg, "concurrent map writes");
+    assert_string_equal(e.text, "fatal concurrent map writes");
+    free(e.arg);
+    free(e.text);
+    assert_int_equal(expectation_parse("  clean  ", &e, &why), 0);
+    assert_int_equal(e.kind, EXPECT_CLEAN);
+    assert_null(e.arg);
+    free(e.text);
+    assert_int_equal(expectation_parse("race now", &e, &why), -1);
+    assert_non_null(strstr(why, "takes no argument"));
+    free(why);
+    assert_int_equal(expectation_parse("miss", &e, &why), -1);
+    assert_non_null(strstr(why, "'miss' needs a reason"));
+    free(why);
+    assert_int_equal(
+        expectation_parse("false-positive atomics at -O0", &e, &why), 0);
+    assert_int_equal(e.kind, EXPECT_FALSE_POSITIVE);
+    free(e.arg);
+    free(e.text);
+}
+
+/* The runner itself: a bad catalog is exit 2 and one line on stderr. */
+static void test_list_bad_catalog_exits_2(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX + 64];
+    snprintf(out, sizeof(out), "%s/list", tmp);
+    snprintf(args, sizeof(args), "list --cases '%s'", fixture("bad-key"));
+    assert_int_equal(run_maprace("", args, out), 2);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stderr", out);
+    char *err = test_slurp(path);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "case.ini:11: unknown key 'expekt'"));
+    assert_non_null(strchr(err, '\n'));
+    assert_string_equal(strchr(err, '\n'), "\n"); /* one line */
+    free(err);
+    snprintf(args, sizeof(args), "list --cases '%s'", fixture("good"));
+    assert_int_equal(run_maprace("", args, out), 0);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(strstr(text, "counter  [sync]"));
+    assert_non_null(strstr(text, "go:       go func() { n++ }(); n++"));
+    free(text);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_key),
+        cmocka_unit_test(test_unknown_section),
+        cmocka_unit_test(test_missing_source),
+        cmocka_unit_test(test_source_without_section),
+        cmocka_unit_test(test_bad_expectation),
+        cmocka_unit_test(test_fatal_without_message),
+        cmocka_unit_test(test_detector_without_expectation),
+        cmocka_unit_test(test_native_cannot_race),
+        cmocka_unit_test(test_race_without_marker),
+        cmocka_unit_test(test_missing_required_key),
+        cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_bad_family),
+        cmocka_unit_test(test_bad_timeout),
+        cmocka_unit_test(test_missing_catalog),
+        cmocka_unit_test(test_good_catalog),
+        cmocka_unit_test(test_multiline_values_are_joined),
+        cmocka_unit_test(test_variant_order),
+        cmocka_unit_test(test_expectation_parse),
+        cmocka_unit_test(test_list_bad_catalog_exits_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
