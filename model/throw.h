@@ -30,14 +30,16 @@
  *  - Frames are found with libunwind; file:line of frames in the program
  *    itself come from its own DWARF (libdw), frames in shared libraries show
  *    their symbol and module+offset. MAPRACE_TRACEBACK=raw skips DWARF.
- *  - The process exits with status 2, as Go's fatal errors do (under TSan
- *    the TSan runtime may replace it with its own exit code, 66, when it
- *    has reported a race).
+ *  - The process exits with status 2, as Go's fatal errors do, through
+ *    _exit(2): like Go's fatal, no exit hooks run (atexit handlers could
+ *    touch the map the other threads are still racing on). Under TSan the
+ *    runtime's _exit interceptor prints its summary and keeps the status 2
+ *    (it substitutes its exitcode, 66, only for a status of 0).
  */
 #ifndef MAPRACE_THROW_H
 #define MAPRACE_THROW_H
 
-/* Print "fatal error: <s>" and a traceback, then exit(2). `file` and
+/* Print "fatal error: <s>" and a traceback, then _exit(2). `file` and
  * `line` name the caller; passing them stops the compiler from merging
  * several fatal() calls into one. */
 _Noreturn void fatal_at(const char *s, const char *file, int line);
