@@ -119,8 +119,28 @@ struct vg_state {
 
 static enum elem elem_of(const char *name)
 {
+    /* most tags are frame fields: look at the first letter first */
+    switch (name[0]) {
+    case 'a':
+    case 'd':
+    case 'e':
+    case 'f':
+    case 'h':
+    case 'i':
+    case 'k':
+    case 'l':
+    case 'o':
+    case 'p':
+    case 's':
+    case 't':
+    case 'w':
+    case 'x':
+        break;
+    default:
+        return E_OTHER;
+    }
     for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
-        if (!strcmp(name, elems[i].name))
+        if (name[0] == elems[i].name[0] && !strcmp(name, elems[i].name))
             return elems[i].e;
     return E_OTHER;
 }

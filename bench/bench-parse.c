@@ -1,0 +1,206 @@
+/*
+ * bench/bench-parse.c - throughput of the detector log parsers.
+ *
+ * The inputs are synthetic but made of real records: the report of a
+ * saved TSan log and the <error> records of saved Helgrind and DRD logs
+ * (runner/tests/logs, case map-concurrent-writes) are repeated in memory
+ * until each input is about 64 MiB, between the real header and trailer.
+ * Each input is parsed from memory (parse_*_buf) five times; the median
+ * time is printed as MB/s (1 MB = 10^6 bytes). Every repeat of a record has
+ * the same signature, so all but REPORT_MAX_SAME are counted as dropped:
+ * the figure includes building each finding and the signature cap. For
+ * the XML inputs, expat alone (no handlers) on the same bytes is printed
+ * too: the floor under any expat-based parser on this machine.
+ *
+ * Usage: bench-parse [LOGS_DIR]   (default runner/tests/logs)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <expat.h>
+
+#include "parse.h"
+
+#ifndef TARGET
+#define TARGET (64u << 20)
+#endif
+#define RUNS 5
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "bench-parse: cannot open %s\n", path);
+        exit(1);
+    }
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        fprintf(stderr, "bench-parse: cannot read %s\n", path);
+        exit(1);
+    }
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* head + record * k + tail, about TARGET bytes; *copies gets k. */
+static char *build(const char *head, size_t nh, const char *rec, size_t nr,
+                   const char *tail, size_t nt, size_t *len, size_t *copies)
+{
+    size_t k = TARGET / nr;
+    size_t n = nh + k * nr + nt;
+    char *buf = malloc(n);
+    if (!buf) {
+        fprintf(stderr, "bench-parse: out of memory\n");
+        exit(1);
+    }
+    memcpy(buf, head, nh);
+    for (size_t i = 0; i < k; i++)
+        memcpy(buf + nh + i * nr, rec, nr);
+    memcpy(buf + nh + k * nr, tail, nt);
+    *len = n;
+    *copies = k;
+    return buf;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+enum kind { TSAN, VALGRIND };
+
+static void bench(const char *title, enum kind kind, const char *detector,
+                  const char *buf, size_t len, size_t copies)
+{
+    double t[RUNS];
+    struct report r;
+    for (int i = 0; i < RUNS; i++) {
+        report_init(&r);
+        double t0 = now();
+        int rc = kind == TSAN ? parse_tsan_buf(buf, len, detector, &r)
+                              : parse_valgrind_buf(buf, len, detector, &r);
+        t[i] = now() - t0;
+        if (rc || r.nr + r.nr_dropped != copies) {
+            fprintf(stderr,
+                    "bench-parse: %s: rc %d, %zu findings + %zu dropped, "
+                    "expected %zu (%s)\n",
+                    title, rc, r.nr, r.nr_dropped, copies,
+                    r.error ? r.error : "no error");
+            exit(1);
+        }
+        if (i < RUNS - 1)
+            report_release(&r);
+    }
+    qsort(t, RUNS, sizeof(t[0]), cmp_double);
+    double med = t[RUNS / 2];
+    printf("%-9s %6.1f MB, %7zu records: median %.3f s of %d, %7.1f MB/s "
+           "(%zu kept, %zu dropped)\n",
+           title, (double)len / 1e6, copies, med, RUNS, (double)len / 1e6 / med,
+           r.nr, r.nr_dropped);
+    report_release(&r);
+}
+
+/* The TSan report between its first and last separator lines. */
+static void bench_tsan(const char *dir)
+{
+    size_t n;
+    char *log = slurp(dir, "case-mcw-tsan-clang14.log", &n);
+    const char *start = strstr(log, "==================\nWARNING");
+    const char *sum = strstr(log, "\nSUMMARY: ");
+    const char *end = sum ? strstr(sum, "\n==================\n") : NULL;
+    if (!start || !end) {
+        fprintf(stderr, "bench-parse: no report in the TSan log\n");
+        exit(1);
+    }
+    end += strlen("\n==================\n");
+    size_t len, copies;
+    char *buf =
+        build("", 0, start, (size_t)(end - start), "", 0, &len, &copies);
+    bench("tsan", TSAN, "tsan", buf, len, copies);
+    free(buf);
+    free(log);
+}
+
+/* The floor: expat alone on the same input, no handlers. */
+static void bench_expat(const char *title, const char *buf, size_t len)
+{
+    double t[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+        XML_Parser p = XML_ParserCreate(NULL);
+        double t0 = now();
+        int ok = 1;
+        for (size_t pos = 0; ok && pos < len; pos += 1u << 20) {
+            size_t n = len - pos < (1u << 20) ? len - pos : (1u << 20);
+            ok = XML_Parse(p, buf + pos, (int)n, 0) == XML_STATUS_OK;
+        }
+        ok = ok && XML_Parse(p, "", 0, 1) == XML_STATUS_OK;
+        t[i] = now() - t0;
+        XML_ParserFree(p);
+        if (!ok) {
+            fprintf(stderr, "bench-parse: expat failed on %s\n", title);
+            exit(1);
+        }
+    }
+    qsort(t, RUNS, sizeof(t[0]), cmp_double);
+    printf("%-9s %6.1f MB, expat alone, no handlers: median %.3f s, "
+           "%7.1f MB/s\n",
+           "", (double)len / 1e6, t[RUNS / 2], (double)len / 1e6 / t[RUNS / 2]);
+}
+
+/* Header, the <error> records, trailer (from <status> on). */
+static void bench_valgrind(const char *dir, const char *name,
+                           const char *detector)
+{
+    size_t n;
+    char *log = slurp(dir, name, &n);
+    const char *first = strstr(log, "<error>");
+    const char *status = first ? strstr(first, "<status>") : NULL;
+    const char *last = status ? first : NULL;
+    for (const char *p = first; p && p < status; p = strstr(p + 1, "<error>"))
+        last = p;
+    const char *end = last ? strstr(last, "</error>") : NULL;
+    if (!end) {
+        fprintf(stderr, "bench-parse: no <error> in %s\n", name);
+        exit(1);
+    }
+    end += strlen("</error>\n");
+    size_t records = 0;
+    for (const char *p = first; p && p < end; p = strstr(p + 1, "<error>"))
+        records++;
+    size_t len, copies;
+    char *buf = build(log, (size_t)(first - log), first, (size_t)(end - first),
+                      status, n - (size_t)(status - log), &len, &copies);
+    bench(detector, VALGRIND, detector, buf, len, copies * records);
+    bench_expat(detector, buf, len);
+    free(buf);
+    free(log);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "runner/tests/logs";
+    printf("bench-parse: synthetic inputs made in memory by repeating the "
+           "real records of %s/case-mcw-*\n",
+           dir);
+    bench_tsan(dir);
+    bench_valgrind(dir, "case-mcw-helgrind.xml", "helgrind");
+    bench_valgrind(dir, "case-mcw-drd.xml", "drd");
+    return 0;
+}
