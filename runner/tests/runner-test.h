@@ -112,7 +112,7 @@ static __attribute__((unused)) char *test_slurp(const char *path)
 static __attribute__((unused)) int
 run_maprace(const char *env, const char *args, const char *out)
 {
-    char cmd[8192];
+    char cmd[32768];
     snprintf(cmd, sizeof(cmd),
              "cd '%s' && %s MAPRACE_NO_PROGRESS=1 '%s/maprace' %s "
              ">'%s.stdout' 2>'%s.stderr' </dev/null",

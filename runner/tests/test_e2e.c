@@ -1,0 +1,210 @@
+/*
+ * test_e2e.c - `maprace check map-concurrent-writes --runs 1` end to end,
+ * on the real case, under every detector: exit 0, and what results.json,
+ * summary.txt and reports/latest hold.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "runner-test.h"
+
+#include <jansson.h>
+
+static char *tmp;
+static json_t *results;
+
+static int setup(void **state)
+{
+    tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check map-concurrent-writes --runs 1 --build '%s' --out '%s'",
+             MAPRACE_BUILD, tmp);
+    int rc = run_maprace("", args, out);
+    if (rc != 0) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof(path), "%s.stdout", out);
+        char *text = test_slurp(path);
+        fprintf(stderr, "maprace check exited %d:\n%s\n", rc, text ? text : "");
+        free(text);
+        return -1;
+    }
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/latest/results.json", tmp);
+    json_error_t jerr;
+    results = json_load_file(path, 0, &jerr);
+    if (!results) {
+        fprintf(stderr, "%s: %s\n", path, jerr.text);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    json_decref(results);
+    test_rmdir(tmp);
+    free(tmp);
+    return 0;
+}
+
+static json_t *cell(const char *variant, const char *detector)
+{
+    json_t *cells = json_object_get(results, "cells"), *c;
+    size_t i;
+    json_array_foreach(cells, i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "variant")),
+                    variant) &&
+            !strcmp(json_string_value(json_object_get(c, "detector")),
+                    detector))
+            return c;
+    }
+    fail_msg("no cell %s/%s", variant, detector);
+    return NULL;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    if (!s)
+        fail_msg("no string '%s'", key);
+    return s;
+}
+
+static json_int_t num(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v))
+        fail_msg("no integer '%s'", key);
+    return json_integer_value(v);
+}
+
+static void test_header(void **state)
+{
+    assert_int_equal(num(results, "schema_version"), 1);
+    assert_string_equal(str(results, "verb"), "check");
+    assert_true(json_is_true(json_object_get(results, "complete")));
+    json_t *totals = json_object_get(results, "totals");
+    assert_int_equal(num(totals, "cells"), 10);
+    assert_int_equal(num(totals, "pass"), 10);
+    assert_int_equal(num(totals, "error"), 0);
+    assert_int_equal(json_array_size(json_object_get(results, "cells")), 10);
+    json_t *timing = json_object_get(results, "timing");
+    assert_true(json_real_value(json_object_get(timing, "run_wall_s")) > 0);
+    assert_true(json_real_value(json_object_get(timing, "children_cpu_s")) > 0);
+}
+
+static void test_racy_cells(void **state)
+{
+    static const char *const racers[] = {"tsan", "tsan-gcc", "helgrind", "drd"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *c = cell("racy", racers[i]);
+        assert_string_equal(str(c, "case"), "map-concurrent-writes");
+        assert_string_equal(str(c, "expected"), "race");
+        assert_string_equal(str(c, "observed"), "race");
+        assert_string_equal(str(c, "verdict"), "pass");
+        assert_int_equal(num(c, "runs"), 1);
+        assert_int_equal(num(c, "detected_runs"), 1);
+        assert_true(json_real_value(json_object_get(c, "wall_s")) > 0);
+        /* a data race whose accesses have frames, one on a marked line */
+        json_t *f, *findings = json_object_get(c, "findings");
+        size_t k;
+        bool marked = false;
+        json_array_foreach(findings, k, f)
+        {
+            if (strcmp(str(f, "kind"), "data-race"))
+                continue;
+            json_t *acc = json_object_get(f, "accesses"), *a;
+            size_t n;
+            assert_true(json_array_size(acc) >= 1);
+            json_array_foreach(acc, n, a)
+            {
+                assert_non_null(json_object_get(a, "kind"));
+                assert_non_null(json_object_get(a, "size"));
+                assert_non_null(json_object_get(a, "thread"));
+                assert_true(json_is_array(json_object_get(a, "locks")));
+                json_t *fr, *frames = json_object_get(a, "frames");
+                size_t m;
+                assert_true(json_array_size(frames) > 0);
+                json_array_foreach(frames, m, fr)
+                {
+                    json_t *mk = json_object_get(fr, "marker");
+                    if (mk) {
+                        marked = true;
+                        assert_non_null(strstr(str(fr, "file"), "racy.c"));
+                        assert_non_null(
+                            strstr(json_string_value(mk), "write m["));
+                    }
+                }
+            }
+        }
+        if (!marked)
+            fail_msg("%s: no frame on a marked line", racers[i]);
+    }
+}
+
+static void test_native_fatal(void **state)
+{
+    json_t *c = cell("racy", "native");
+    assert_string_equal(str(c, "expected"), "fatal concurrent map writes");
+    assert_string_equal(str(c, "observed"), "fatal concurrent map writes");
+    assert_string_equal(str(c, "verdict"), "pass");
+    json_t *run = json_array_get(json_object_get(c, "run_details"), 0);
+    assert_string_equal(str(run, "exit"), "exit 2");
+}
+
+static void test_fixed_cells_clean(void **state)
+{
+    static const char *const all[] = {"native", "tsan", "tsan-gcc", "helgrind",
+                                      "drd"};
+    for (size_t i = 0; i < 5; i++) {
+        json_t *c = cell("fixed", all[i]);
+        assert_string_equal(str(c, "expected"), "clean");
+        assert_string_equal(str(c, "observed"), "clean");
+        assert_string_equal(str(c, "verdict"), "pass");
+        assert_int_equal(json_array_size(json_object_get(c, "findings")), 0);
+    }
+}
+
+static void test_files(void **state)
+{
+    char path[PATH_MAX + 64], link[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/latest", tmp);
+    ssize_t n = readlink(path, link, sizeof(link) - 1);
+    assert_true(n > 0);
+    link[n] = '\0';
+    assert_string_equal(link, str(results, "run_id"));
+    snprintf(path, sizeof(path), "%s/latest/summary.txt", tmp);
+    char *summary = test_slurp(path);
+    assert_non_null(summary);
+    assert_non_null(strstr(summary, "map-concurrent-writes"));
+    assert_non_null(strstr(summary, "10 cells: 10 pass"));
+    free(summary);
+    /* the raw logs are kept, and results.json names them */
+    json_t *run =
+        json_array_get(json_object_get(cell("racy", "drd"), "run_details"), 0);
+    const char *xml = str(json_object_get(run, "logs"), "xml");
+    snprintf(path, sizeof(path), "%s/latest/%s", tmp, xml);
+    char *text = test_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "<valgrindoutput>"));
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header),
+        cmocka_unit_test(test_racy_cells),
+        cmocka_unit_test(test_native_fatal),
+        cmocka_unit_test(test_fixed_cells_clean),
+        cmocka_unit_test(test_files),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,364 @@
+/*
+ * test_exec.c - processes: a hung case is killed at its timeout with
+ * nothing left behind, output caps, a tool missing from PATH, crashes,
+ * build failures, an interrupt, usage errors. The runner binary is run as
+ * a user would run it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "exec.h"
+#include "runner-test.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <jansson.h>
+#include <time.h>
+
+/* results.json of the only run in `out` (its latest), parsed. */
+static json_t *load_results(const char *out)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/latest/results.json", out);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    if (!root)
+        fail_msg("%s: %s", path, jerr.text);
+    return root;
+}
+
+/* The cell of `detector` in results (borrowed). */
+static json_t *cell(json_t *results, const char *detector)
+{
+    json_t *cells = json_object_get(results, "cells"), *c;
+    size_t i;
+    json_array_foreach(cells, i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "detector")),
+                    detector))
+            return c;
+    }
+    fail_msg("no cell for %s", detector);
+    return NULL;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    if (!s)
+        fail_msg("no string '%s'", key);
+    return s;
+}
+
+/* The pids a fixture program printed ("parent N", "child N"). */
+static void printed_pids(const char *stdout_path, long *parent, long *child)
+{
+    char *text = test_slurp(stdout_path);
+    if (!text)
+        fail_msg("%s: not written", stdout_path);
+    const char *p = strstr(text, "parent ");
+    const char *c = strstr(text, "child ");
+    assert_non_null(p);
+    assert_non_null(c);
+    *parent = atol(p + 7);
+    *child = atol(c + 6);
+    assert_true(*parent > 1);
+    assert_true(*child > 1);
+    free(text);
+}
+
+static void test_timeout_kills_the_group(void **state)
+{
+    char *tmp = test_tmpdir();
+    char pidfile[PATH_MAX], out[PATH_MAX], script[PATH_MAX * 2];
+    snprintf(pidfile, sizeof(pidfile), "%s/bg.pid", tmp);
+    snprintf(out, sizeof(out), "%s/out", tmp);
+    snprintf(script, sizeof(script), "sleep 30 & echo $! > '%s'; exec sleep 30",
+             pidfile);
+    char *argv[] = {"sh", "-c", script, NULL};
+    struct proc_spec spec = {0};
+    spec.argv = argv;
+    spec.stdout_path = out;
+    spec.timeout_s = 0.5;
+    struct proc p = {0};
+    char *why = NULL;
+    double t0 = now_s();
+    assert_int_equal(exec_run(&spec, &p, &why), 0);
+    assert_true(p.done);
+    assert_true(p.timed_out);
+    assert_true(now_s() - t0 < 5);
+    assert_string_equal(exec_describe(&p), "timed out after 0 s");
+    char *bg = test_slurp(pidfile);
+    assert_non_null(bg);
+    assert_true(pid_gone(atol(bg)));
+    free(bg);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+static void test_exit_status_env_and_missing_program(void **state)
+{
+    char *argv[] = {"sh", "-c", "exit $MAPRACE_TEST_CODE", NULL};
+    char *env[] = {"MAPRACE_TEST_CODE=7", NULL};
+    struct proc_spec spec = {0};
+    spec.argv = argv;
+    spec.env = env;
+    struct proc p = {0};
+    char *why = NULL;
+    assert_int_equal(exec_run(&spec, &p, &why), 0);
+    assert_true(exec_exited(&p, 7));
+    assert_string_equal(exec_describe(&p), "exit 7");
+    assert_false(p.timed_out);
+
+    char *argv2[] = {"maprace-no-such-program", NULL};
+    spec.argv = argv2;
+    spec.env = NULL;
+    assert_int_equal(exec_run(&spec, &p, &why), 0);
+    assert_int_equal(p.spawn_errno, ENOENT);
+    assert_non_null(strstr(exec_describe(&p), "could not be executed"));
+}
+
+static void test_output_cap(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX];
+    snprintf(out, sizeof(out), "%s/out", tmp);
+    char *argv[] = {"sh", "-c", "yes | head -c 1000000", NULL};
+    struct proc_spec spec = {0};
+    spec.argv = argv;
+    spec.stdout_path = out;
+    spec.output_cap = 4096;
+    struct proc p = {0};
+    char *why = NULL;
+    assert_int_equal(exec_run(&spec, &p, &why), 0);
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    assert_int_equal(st.st_size, 4096);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* The hang fixture: its program and its child never end; the case's
+ * timeout is 1 s. */
+static void test_hung_case_is_killed(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d native --build '%s' --out '%s' "
+             "--no-color",
+             fixture("hang"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 1);
+    json_t *res = load_results(tmp);
+    json_t *c = cell(res, "native");
+    assert_string_equal(str(c, "verdict"), "error");
+    assert_string_equal(str(c, "note"), "timed out after 1 s");
+    json_t *run = json_array_get(json_object_get(c, "run_details"), 0);
+    char path[PATH_MAX * 2];
+    snprintf(path, sizeof(path), "%s/latest/%s", tmp,
+             str(json_object_get(run, "logs"), "stdout"));
+    long parent, child;
+    printed_pids(path, &parent, &child);
+    assert_true(pid_gone(parent));
+    assert_true(pid_gone(child));
+    json_decref(res);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* A PATH with everything of /usr/bin but valgrind. */
+static char *path_without_valgrind(const char *tmp)
+{
+    char *dir = malloc(PATH_MAX);
+    snprintf(dir, PATH_MAX, "%s/bin", tmp);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    DIR *d = opendir("/usr/bin");
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !strncmp(de->d_name, "valgrind", 8))
+            continue;
+        char from[PATH_MAX + 300], to[PATH_MAX + 300];
+        snprintf(from, sizeof(from), "/usr/bin/%s", de->d_name);
+        snprintf(to, sizeof(to), "%s/%s", dir, de->d_name);
+        if (symlink(from, to) < 0)
+            fail_msg("symlink %s: %s", to, strerror(errno));
+    }
+    closedir(d);
+    return dir;
+}
+
+static void test_missing_tool_is_an_error_cell(void **state)
+{
+    char *tmp = test_tmpdir();
+    char *bin = path_without_valgrind(tmp);
+    char out[PATH_MAX], args[PATH_MAX * 2], env[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(env, sizeof(env), "PATH='%s'", bin);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d native,helgrind --build '%s' --out '%s'",
+             fixture("good"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace(env, args, out), 3);
+    json_t *res = load_results(tmp);
+    json_t *h = cell(res, "helgrind");
+    assert_string_equal(str(h, "verdict"), "error");
+    assert_string_equal(str(h, "note"), "valgrind not found in PATH");
+    assert_true(json_is_true(json_object_get(h, "tool_missing")));
+    /* the other detector still ran */
+    json_t *n = cell(res, "native");
+    assert_string_equal(str(n, "verdict"), "known-miss");
+    assert_int_equal(json_array_size(json_object_get(n, "run_details")), 1);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(strstr(text, "valgrind not found in PATH"));
+    free(text);
+    json_decref(res);
+    free(bin);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+static void test_crash_and_build_failure_are_errors(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d native --build '%s' --out '%s'",
+             fixture("crash"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 1);
+    json_t *res = load_results(tmp);
+    json_t *c = cell(res, "native");
+    assert_string_equal(str(c, "verdict"), "error");
+    assert_string_equal(str(c, "note"), "killed by SIGSEGV");
+    json_decref(res);
+
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d native --build '%s' --out '%s'",
+             fixture("build-error"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 1);
+    res = load_results(tmp);
+    c = cell(res, "native");
+    assert_string_equal(str(c, "verdict"), "error");
+    assert_non_null(strstr(str(c, "note"), "build failed: "));
+    assert_non_null(strstr(str(c, "note"), "undeclared_variable"));
+    assert_non_null(strstr(str(c, "build_error"), "racy.c:4"));
+    json_decref(res);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* SIGINT while a case runs: children stopped, report incomplete, 130. */
+static void test_interrupt(void **state)
+{
+    char *tmp = test_tmpdir();
+    char bin[PATH_MAX + 16], log[PATH_MAX];
+    snprintf(bin, sizeof(bin), "%s/maprace", test_build());
+    snprintf(log, sizeof(log), "%s/maprace.log", tmp);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (chdir(test_root()) < 0)
+            _exit(126);
+        setenv("MAPRACE_NO_PROGRESS", "1", 1);
+        execl(bin, bin, "check", "--cases", fixture("sleeper"), "-d", "native",
+              "--build", MAPRACE_BUILD, "--out", tmp, NULL);
+        _exit(127);
+    }
+    /* wait for the program to print its pids */
+    char pattern[PATH_MAX + 64];
+    snprintf(pattern, sizeof(pattern), "%s/*/raw/sleeper/racy.native.r1.stdout",
+             tmp);
+    long parent = 0, child = 0;
+    for (int i = 0; i < 1200 && !child; i++) {
+        glob_t g;
+        if (glob(pattern, 0, NULL, &g) == 0) {
+            char *text = test_slurp(g.gl_pathv[0]);
+            if (text && strstr(text, "child "))
+                printed_pids(g.gl_pathv[0], &parent, &child);
+            free(text);
+        }
+        globfree(&g);
+        if (!child)
+            usleep(100000);
+    }
+    assert_true(child > 0);
+    assert_int_equal(kill(pid, SIGINT), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 130);
+    assert_true(pid_gone(parent));
+    assert_true(pid_gone(child));
+    json_t *res = load_results(tmp);
+    assert_true(json_is_false(json_object_get(res, "complete")));
+    assert_string_equal(str(res, "interrupted_by"), "INT");
+    json_t *c = cell(res, "native");
+    assert_string_equal(str(c, "verdict"), "error");
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/latest/summary.txt", tmp);
+    char *summary = test_slurp(path);
+    assert_non_null(summary);
+    assert_non_null(strstr(summary, "INCOMPLETE: interrupted by SIGINT"));
+    free(summary);
+    json_decref(res);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+static void test_usage_errors(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    assert_int_equal(run_maprace("", "run -d tsan,nosuch", out), 2);
+    assert_int_equal(run_maprace("", "run no-such-case", out), 2);
+    assert_int_equal(run_maprace("", "run --frobnicate", out), 2);
+    assert_int_equal(run_maprace("", "run --runs 0", out), 2);
+    assert_int_equal(run_maprace("", "frobnicate", out), 2);
+    assert_int_equal(run_maprace("", "list --runs 3", out), 2);
+    assert_int_equal(run_maprace("", "", out), 2);
+    assert_int_equal(run_maprace("", "--help", out), 0);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(strstr(text, "exit codes:"));
+    free(text);
+    static const char *const verbs[] = {"list", "run", "check", "doctor"};
+    for (size_t i = 0; i < 4; i++) {
+        char args[64];
+        snprintf(args, sizeof(args), "%s --help", verbs[i]);
+        assert_int_equal(run_maprace("", args, out), 0);
+        text = test_slurp(path);
+        assert_non_null(strstr(text, "usage: maprace"));
+        free(text);
+    }
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timeout_kills_the_group),
+        cmocka_unit_test(test_exit_status_env_and_missing_program),
+        cmocka_unit_test(test_output_cap),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_hung_case_is_killed),
+        cmocka_unit_test(test_missing_tool_is_an_error_cell),
+        cmocka_unit_test(test_crash_and_build_failure_are_errors),
+        cmocka_unit_test(test_interrupt),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
