@@ -85,6 +85,8 @@ TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 .PHONY: all model cases runner tests benches test run bench install uninstall \
 	check-format format deps clean FORCE
 .DELETE_ON_ERROR:
+# The flags stamps are pattern-rule targets; keep them between runs.
+.PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
 
 all: model cases runner
 
