@@ -32,7 +32,8 @@
  * required order was established) as access[1].
  *
  * In a <frame> only <ip> is guaranteed; <obj> is the module, <fn> the
- * function, and <dir>/<file> are joined into frame.file ("dir/file").
+ * function, and <dir>/<file> are joined into frame.file ("dir/file";
+ * valgrind prints <dir> before <file>).
  */
 #include "parse.h"
 
@@ -112,9 +113,9 @@ struct vg_state {
     int skip_next_stack;  /* next direct stack belongs to an auxwhat */
     struct stack *stack;  /* where frames go, or NULL */
     int frame_open;
-    char *frame_dir;
-    size_t nr_errors; /* <error> records closed */
-    int failed;       /* an error was recorded */
+    char frame_dir[TEXT_MAX + 1]; /* <dir> of the open frame, or "" */
+    size_t nr_errors;             /* <error> records closed */
+    int failed;                   /* an error was recorded */
 };
 
 static enum elem elem_of(const char *name)
@@ -349,12 +350,13 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
         fr->func = report_strdup(text);
         break;
     case E_DIR:
-        free(st->frame_dir);
-        st->frame_dir = report_strdup(text);
+        memcpy(st->frame_dir, text, strlen(text) + 1);
         break;
-    case E_FILE:
+    case E_FILE: /* after <dir>, in valgrind's order */
         free(fr->file);
-        fr->file = report_strdup(text);
+        fr->file = st->frame_dir[0] && text[0] != '/'
+                       ? concat(st->frame_dir, "/", text)
+                       : report_strdup(text);
         break;
     case E_LINE:
         fr->line = atoi(text);
@@ -366,14 +368,7 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
 
 static void end_frame(struct vg_state *st)
 {
-    struct frame *fr = cur_frame(st);
-    if (fr && fr->file && st->frame_dir && fr->file[0] != '/') {
-        char *path = concat(st->frame_dir, "/", fr->file);
-        free(fr->file);
-        fr->file = path;
-    }
-    free(st->frame_dir);
-    st->frame_dir = NULL;
+    st->frame_dir[0] = '\0';
     st->frame_open = 0;
 }
 
@@ -470,6 +465,24 @@ static void XMLCALL on_end(void *data, const XML_Char *name)
 static void XMLCALL on_text(void *data, const XML_Char *s, int len)
 {
     struct vg_state *st = data;
+    /* text is read only in leaf elements of an <error> (and in
+     * <protocolversion>): skip the indentation between tags */
+    if (!st->in_error && st->depth != 2)
+        return;
+    if (st->depth <= DEPTH_MAX) {
+        switch (st->path[st->depth - 1]) {
+        case E_ERROR:
+        case E_STACK:
+        case E_FRAME:
+        case E_XWHAT:
+        case E_XAUXWHAT:
+        case E_SEG_START:
+        case E_SEG_END:
+            return;
+        default:
+            break;
+        }
+    }
     size_t room = TEXT_MAX - st->text_len;
     size_t n = (size_t)len < room ? (size_t)len : room;
     memcpy(st->text + st->text_len, s, n);
@@ -512,7 +525,6 @@ static int state_finish(struct vg_state *st, int rc)
 {
     if (st->in_error)
         finding_release(&st->f);
-    free(st->frame_dir);
     XML_ParserFree(st->parser);
     return rc || st->failed ? -1 : 0;
 }
