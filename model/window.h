@@ -61,10 +61,10 @@ enum window_id {
     W_EVACUATE,          /* evacuate: a slot read, not yet marked moved */
     W_GROW_DONE,         /* advanceEvacuationMark: oldbuckets dropped */
     /* context.c */
-    W_CANCEL_CHILDREN,   /* cancel: walking the children map */
-    W_PROPAGATE_CANCEL,  /* propagateCancel: about to add the child */
+    W_CANCEL_CHILDREN,  /* cancel: walking the children map */
+    W_PROPAGATE_CANCEL, /* propagateCancel: about to add the child */
     /* syncmap.c */
-    W_SYNCMAP_LOADED,    /* between a Load and the caller's next step */
+    W_SYNCMAP_LOADED, /* between a Load and the caller's next step */
     /* for a case's own code */
     W_CASE_A,
     W_CASE_B,
