@@ -31,6 +31,10 @@
  * stack as access[0] and its second top-level stack (LockOrder: where the
  * required order was established) as access[1].
  *
+ * A <fatal_signal> (the program died of a signal under valgrind) becomes
+ * FINDING_OTHER of type "fatal_signal", message "<signame>: <event>", its
+ * stack as access[0].
+ *
  * In a <frame> only <ip> is guaranteed; <obj> is the module, <fn> the
  * function, and <dir>/<file> are joined into frame.file ("dir/file";
  * valgrind prints <dir> before <file>).
@@ -68,6 +72,9 @@ enum elem {
     E_SEG_START,
     E_SEG_END,
     E_PROTOCOLVERSION,
+    E_FATAL_SIGNAL,
+    E_SIGNAME,
+    E_EVENT,
 };
 
 static const struct {
@@ -93,6 +100,9 @@ static const struct {
     {"other_segment_start", E_SEG_START},
     {"other_segment_end", E_SEG_END},
     {"protocolversion", E_PROTOCOLVERSION},
+    {"fatal_signal", E_FATAL_SIGNAL},
+    {"signame", E_SIGNAME},
+    {"event", E_EVENT},
 };
 
 struct vg_state {
@@ -297,14 +307,17 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
     }
 
     if (!st->in_error) {
-        if (e == E_ERROR && st->depth == 2)
+        if ((e == E_ERROR || e == E_FATAL_SIGNAL) && st->depth == 2) {
             begin_error(st);
+            if (e == E_FATAL_SIGNAL)
+                st->f.type = report_strdup("fatal_signal");
+        }
         return;
     }
     switch (e) {
     case E_STACK: {
         enum elem up = parent(st, 1);
-        if (up == E_ERROR)
+        if (up == E_ERROR || up == E_FATAL_SIGNAL)
             st->stack = direct_stack(st);
         else if (up == E_SEG_START)
             st->stack = &st->f.other_segment_start;
@@ -409,6 +422,12 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
             append_location(f, text);
             st->skip_next_stack = 1;
         }
+    } else if ((e == E_SIGNAME || e == E_EVENT) && up == E_FATAL_SIGNAL) {
+        /* "SIGSEGV: Access not within mapped region" */
+        char *m =
+            f->message ? concat(f->message, ": ", text) : report_strdup(text);
+        free(f->message);
+        f->message = m;
     } else if (e == E_AUXWHAT && up == E_ERROR) {
         if (st->race)
             append_location(f, text);
@@ -435,6 +454,7 @@ static void XMLCALL on_end(void *data, const XML_Char *name)
     if (st->in_error) {
         switch (e) {
         case E_ERROR:
+        case E_FATAL_SIGNAL:
             if (st->depth == 2)
                 end_error(st);
             break;

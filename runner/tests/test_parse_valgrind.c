@@ -206,6 +206,22 @@ static void test_api_misuse(void **state)
     report_release(&r);
 }
 
+/* The program died of SIGSEGV under Helgrind: <fatal_signal>. */
+static void test_fatal_signal(void **state)
+{
+    struct report r;
+    parse_ok("helgrind-segv.xml", "helgrind", &r);
+    assert_int_equal(r.nr, 1);
+    struct finding *f = &r.findings[0];
+    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_string_equal(f->type, "fatal_signal");
+    assert_string_equal(f->message, "SIGSEGV: Access not within mapped region");
+    assert_int_equal(f->nr_access, 1);
+    check_frame(&f->access[0].stack.frames[0], "poke", SRC "segv.c", 7);
+    check_frame(&f->access[0].stack.frames[1], "worker", SRC "segv.c", 12);
+    report_release(&r);
+}
+
 /* DRD: one access per record, "Conflicting load|store by thread N". */
 static void test_drd_race_global(void **state)
 {
@@ -508,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_helgrind_race_heap),
         cmocka_unit_test(test_helgrind_lock_order),
         cmocka_unit_test(test_api_misuse),
+        cmocka_unit_test(test_fatal_signal),
         cmocka_unit_test(test_drd_race_global),
         cmocka_unit_test(test_drd_race_heap),
         cmocka_unit_test(test_drd_other_segment),
