@@ -147,7 +147,7 @@ $(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
 	$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 deps:
 	@scripts/install-deps
