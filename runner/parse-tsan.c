@@ -358,8 +358,10 @@ static void begin_finding(struct tsan_state *st, const char *type,
     st->target = TARGET_NONE;
     st->f.type = report_strndup(type, type_len);
     st->f.detector = report_strdup(st->detector);
-    st->f.kind = !deadly && !strcmp(st->f.type, "data race") ? FINDING_DATA_RACE
-                                                             : FINDING_OTHER;
+    /* "data race", "data race on vptr (ctor/dtor vs virtual call)" */
+    st->f.kind = !deadly && starts_with(st->f.type, "data race")
+                     ? FINDING_DATA_RACE
+                     : FINDING_OTHER;
 }
 
 static void end_finding(struct tsan_state *st)
