@@ -170,6 +170,31 @@ static void test_race_global_clang19(void **state)
     report_release(&r);
 }
 
+/* Each access with its own locks: a mutex, and a mutex plus a read-held
+ * rwlock on the other side. */
+static void test_race_locks(void **state)
+{
+    struct report r;
+    parse_ok("tsan-clang14-race-locks.log", "tsan", &r);
+    assert_int_equal(r.nr, 1);
+    struct finding *f = &r.findings[0];
+    assert_int_equal(f->kind, FINDING_DATA_RACE);
+    struct access *a = &f->access[0];
+    check_access(a, ACCESS_WRITE, 4, "main thread", 2);
+    assert_int_equal(a->nr_locks, 1);
+    assert_string_equal(a->locks[0], "write M0");
+    check_frame(&a->stack.frames[0], "set_other", SRC "race-locks.c", 19, 11);
+    a = &f->access[1];
+    check_access(a, ACCESS_WRITE, 4, "T1", 2);
+    assert_int_equal(a->nr_locks, 2);
+    assert_string_equal(a->locks[0], "write M1");
+    assert_string_equal(a->locks[1], "read M2");
+    check_frame(&a->stack.frames[0], "set_locked", SRC "race-locks.c", 12, 11);
+    /* the three "Mutex Mi created at:" stacks belong to no access */
+    check_frame(&a->stack.frames[1], "worker", SRC "race-locks.c", 25, 5);
+    report_release(&r);
+}
+
 /* An atomic store against a plain load on a heap block; the allocation
  * stack and the thread creation stacks belong to no access. */
 static void check_race_heap(const char *name, int column_read, int column_store)
@@ -569,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_race_global_clang14),
         cmocka_unit_test(test_race_global_gcc12),
         cmocka_unit_test(test_race_global_clang19),
+        cmocka_unit_test(test_race_locks),
         cmocka_unit_test(test_race_heap),
         cmocka_unit_test(test_race_multi_stderr),
         cmocka_unit_test(test_lock_order),
