@@ -22,6 +22,7 @@
  * holding the read lock, for a growth that cannot start.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +72,10 @@ static __attribute__((noinline)) void report(void)
 static void *filler(void *arg)
 {
     window_role(filler_role);
-    for (uint64_t i = 0; i < ninserts; i++)
+    for (uint64_t i = 0; i < ninserts; i++) {
         insert(1000000 + i, i);
+        sched_yield(); /* runtime.Gosched() */
+    }
     return NULL;
 }
 

@@ -47,6 +47,7 @@
  * its next step throws.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,8 +95,10 @@ static __attribute__((noinline)) void report(void)
 static void *filler(void *arg)
 {
     window_role(filler_role);
-    for (uint64_t i = 0; i < ninserts; i++)
+    for (uint64_t i = 0; i < ninserts; i++) {
         insert(1000000 + i, i);
+        sched_yield(); /* runtime.Gosched() */
+    }
     return NULL;
 }
 
