@@ -31,28 +31,40 @@
  * code review advice "share memory by communicating" amounts to here.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <valgrind/helgrind.h>
 
 #include "map.h"
 #include "window.h"
 
 enum { nworkers = 4, per_worker = 100 };
 
-/* sync.WaitGroup: Add(delta), Done() = Add(-1), Wait(). */
+/*
+ * sync.WaitGroup, with Go's edges and no others: an atomic counter; Done
+ * releases into the WaitGroup and Wait, once the counter is zero,
+ * acquires from it. Go tells its race detector exactly that
+ * (race.ReleaseMerge(wg) in Add with delta < 0, race.Acquire(wg) in Wait,
+ * src/sync/waitgroup.go): Add(+1) creates no edge. C11 release/acquire
+ * gives ThreadSanitizer those edges; ANNOTATE_HAPPENS_BEFORE/AFTER gives
+ * them to Helgrind and DRD, which do not model C11 atomics. (A mutex in
+ * Add would order a finished worker before main's next Add, so before the
+ * next worker's start, and hide the race whenever workers do not overlap.)
+ */
 struct waitgroup {
-    pthread_mutex_t mu;
-    pthread_cond_t zero;
-    long counter;
+    atomic_long counter;
 };
 
 static void wg_add(struct waitgroup *wg, long delta)
 {
-    pthread_mutex_lock(&wg->mu);
-    wg->counter += delta;
-    if (wg->counter == 0)
-        pthread_cond_broadcast(&wg->zero);
-    pthread_mutex_unlock(&wg->mu);
+    if (delta < 0) {
+        ANNOTATE_HAPPENS_BEFORE(wg); /* race.ReleaseMerge(wg) */
+        atomic_fetch_add_explicit(&wg->counter, delta, memory_order_release);
+    } else {
+        atomic_fetch_add_explicit(&wg->counter, delta, memory_order_relaxed);
+    }
 }
 
 static void wg_done(struct waitgroup *wg)
@@ -62,17 +74,16 @@ static void wg_done(struct waitgroup *wg)
 
 static void wg_wait(struct waitgroup *wg)
 {
-    pthread_mutex_lock(&wg->mu);
-    while (wg->counter != 0)
-        pthread_cond_wait(&wg->zero, &wg->mu);
-    pthread_mutex_unlock(&wg->mu);
+    while (atomic_load_explicit(&wg->counter, memory_order_acquire) != 0)
+        sched_yield();          /* Go: runtime_Semacquire(&wg.sema) */
+    ANNOTATE_HAPPENS_AFTER(wg); /* race.Acquire(wg) */
 }
 
 /* The merged map, and each worker's own part. Non-static: clang renames
  * static objects at -O1 and the reports would name 'm.0'. */
 struct hmap *m;
 struct hmap *parts[nworkers];
-struct waitgroup wg = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+struct waitgroup wg;
 
 /* part[i*100+j] = j * j */
 static __attribute__((noinline)) void put(struct hmap *part, uint64_t k,
