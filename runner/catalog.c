@@ -558,13 +558,13 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **err)
 int catalog_load(const char *dir, struct catalog *cat, char **err)
 {
     memset(cat, 0, sizeof(*cat));
-    cat->dir = xstrdup(dir);
     *err = NULL;
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         *err = xasprintf("%s: no such catalog folder", dir);
         return -1;
     }
+    cat->dir = xstrdup(dir);
     size_t nr;
     char **names = list_dir(dir, is_dir, &nr);
     for (size_t i = 0; i < nr; i++) {
@@ -585,7 +585,6 @@ int catalog_load(const char *dir, struct catalog *cat, char **err)
         if (rc < 0) {
             free_names(names, nr);
             catalog_release(cat);
-            cat->dir = xstrdup(dir);
             return -1;
         }
     }

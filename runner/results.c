@@ -223,6 +223,13 @@ json_t *results_json(const struct session *s)
     json_object_set_new(timing, "total_wall_s", json_real(s->total_wall_s));
     json_object_set_new(timing, "children_cpu_s", json_real(s->children_cpu_s));
     json_object_set_new(timing, "cores", json_integer(s->cores));
+    json_object_set_new(timing, "self_cpu_s", json_real(s->self_cpu_s));
+    json_object_set_new(timing, "jobs_wall_s", json_real(s->jobs_wall_s));
+    json_object_set_new(
+        timing, "pool_busy",
+        s->run_wall_s > 0 && s->opts.jobs > 0
+            ? json_real(s->jobs_wall_s / (s->run_wall_s * s->opts.jobs))
+            : json_null());
     double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
     json_object_set_new(timing, "overhead",
                         busy > 0 ? json_real(s->run_wall_s / busy)

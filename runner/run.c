@@ -492,6 +492,7 @@ static void job_finish(struct session *s, struct job *j)
     json_array_append_new(cl->runs_json, run);
     report_release(&r);
 
+    s->jobs_wall_s += j->proc.wall_s;
     cl->wall_s += j->proc.wall_s;
     cl->cpu_s += j->proc.cpu_s;
     cl->runs_done++;
@@ -524,6 +525,15 @@ static int cmp_jobs(const void *a, const void *b)
     return x->run < y->run ? -1 : x->run > y->run;
 }
 
+/* User + system CPU seconds from a to b. */
+static double cpu_between(const struct rusage *a, const struct rusage *b)
+{
+    return (double)(b->ru_utime.tv_sec - a->ru_utime.tv_sec) +
+           (double)(b->ru_utime.tv_usec - a->ru_utime.tv_usec) / 1e6 +
+           (double)(b->ru_stime.tv_sec - a->ru_stime.tv_sec) +
+           (double)(b->ru_stime.tv_usec - a->ru_stime.tv_usec) / 1e6;
+}
+
 /* The job pool. */
 static void run_jobs(struct session *s)
 {
@@ -551,8 +561,9 @@ static void run_jobs(struct session *s)
     int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
     struct proc **active = xcalloc((size_t)slots, sizeof(*active));
     size_t nactive = 0, next = 0, done = 0;
-    struct rusage ru0, ru1;
+    struct rusage ru0, ru1, self0, self1;
     getrusage(RUSAGE_CHILDREN, &ru0);
+    getrusage(RUSAGE_SELF, &self0);
     double t0 = now_s();
 
     while (next < nj || nactive) {
@@ -617,11 +628,9 @@ static void run_jobs(struct session *s)
     }
     s->run_wall_s = now_s() - t0;
     getrusage(RUSAGE_CHILDREN, &ru1);
-    s->children_cpu_s =
-        (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
-        (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
-        (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
-        (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+    getrusage(RUSAGE_SELF, &self1);
+    s->children_cpu_s = cpu_between(&ru0, &ru1);
+    s->self_cpu_s = cpu_between(&self0, &self1);
     if (s->opts.progress_tty && nj)
         fprintf(stderr, "\r\033[K");
     if (exec_interrupted()) {
@@ -740,13 +749,19 @@ int session_run(struct session *s)
     free(summary);
     if (s->opts.bench_stats) {
         double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
-        fprintf(stderr,
-                "bench: run phase %.2f s wall, children CPU %.2f s on %d "
-                "cores: overhead wall / (cpu / cores) = %.3f (build %.2f "
-                "s, total %.2f s)\n",
-                s->run_wall_s, s->children_cpu_s, s->cores,
-                busy > 0 ? s->run_wall_s / busy : 0.0, s->build_wall_s,
-                s->total_wall_s);
+        int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
+        fprintf(
+            stderr,
+            "bench: runs: %.2f s wall, children CPU %.2f s on %d cores: "
+            "overhead wall / (CPU / cores) = %.3f\n"
+            "bench: pool: %d slots busy %.1f %% of the time (sum of run "
+            "wall times %.2f s); runner's own CPU %.2f s\n"
+            "bench: build %.2f s, total %.2f s\n",
+            s->run_wall_s, s->children_cpu_s, s->cores,
+            busy > 0 ? s->run_wall_s / busy : 0.0, slots,
+            s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
+                              : 0.0,
+            s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
     }
     return exit_code(s);
 }

@@ -83,6 +83,8 @@ struct session {
     size_t nr_notes, alloc_notes;
     double build_wall_s, run_wall_s, total_wall_s;
     double children_cpu_s; /* getrusage(RUSAGE_CHILDREN) over the runs */
+    double self_cpu_s;     /* the runner's own CPU over the runs */
+    double jobs_wall_s;    /* sum of the runs' wall times */
     int cores;
 };
 
