@@ -1,0 +1,147 @@
+/*
+ * annotate.c - frame classification and the lookup of annotations.c's
+ * table (annotate.h).
+ */
+#include "annotate.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct go_counterpart *annotate_lookup(const char *func)
+{
+    if (!func || !*func)
+        return NULL;
+    /* gcc clones: "evacuate.constprop.0", "mapassign.part.1" */
+    size_t n = strcspn(func, ".");
+    for (size_t i = 0; i < nr_go_counterparts; i++)
+        if (strlen(go_counterparts[i].func) == n &&
+            !strncmp(go_counterparts[i].func, func, n))
+            return &go_counterparts[i];
+    return NULL;
+}
+
+const char *frame_class_name(enum frame_class c)
+{
+    switch (c) {
+    case FRAME_CASE:
+        return "case";
+    case FRAME_MODEL:
+        return "model";
+    case FRAME_HIDDEN:
+        return "hidden";
+    case FRAME_OTHER:
+        break;
+    }
+    return "other";
+}
+
+/* Where the last path component "dir/" starts in file, or NULL. */
+static const char *last_component(const char *file, const char *dir)
+{
+    const char *found = NULL;
+    for (const char *p = file; (p = strstr(p, dir)); p++)
+        if (p == file || p[-1] == '/')
+            found = p;
+    return found;
+}
+
+char *annotate_relpath(const char *file)
+{
+    if (!file)
+        return NULL;
+    static const char *const dirs[] = {"cases/", "model/", "runner/"};
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        const char *p = last_component(file, dirs[i]);
+        if (p && (!best || p > best))
+            best = p;
+    }
+    return xstrdup(best ? best : file);
+}
+
+static bool has(const char *s, const char *sub)
+{
+    return s && strstr(s, sub);
+}
+
+/* Functions of libc, the loader, the TSan runtime and valgrind that show
+ * up in stacks without a module to tell them by. */
+static bool runtime_func(const char *func)
+{
+    static const char *const prefixes[] = {
+        "__tsan", "__interceptor", "__sanitizer", "_vgr",    "__libc_",
+        "__GI_",  "_dl_",          "__pthread",   "__clone",
+    };
+    static const char *const names[] = {
+        "start_thread", "clone",  "clone3",  "pthread_create", "_start",
+        "malloc",       "calloc", "realloc", "free",           "abort",
+        "raise",        "exit",   "_exit",   "sched_yield",    "nanosleep",
+    };
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (starts_with(func, prefixes[i]))
+            return true;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(func, names[i]))
+            return true;
+    return false;
+}
+
+enum frame_class annotate_classify(const char *func, const char *file,
+                                   const char *module)
+{
+    if (file && last_component(file, "model/") &&
+        strstr(file, "model/window.c"))
+        return FRAME_HIDDEN;
+    const struct go_counterpart *g = annotate_lookup(func);
+    if (g && g->hidden)
+        return FRAME_HIDDEN;
+    if (file) {
+        if (has(file, "libsanitizer") || has(file, "sanitizer_common") ||
+            has(file, "/tsan/") || has(file, "./nptl/") ||
+            has(file, "sysdeps/") || has(file, "valgrind/"))
+            return FRAME_HIDDEN;
+        char *rel = annotate_relpath(file);
+        enum frame_class c = FRAME_OTHER;
+        if (starts_with(rel, "cases/"))
+            c = FRAME_CASE;
+        else if (starts_with(rel, "model/"))
+            c = FRAME_MODEL;
+        free(rel);
+        if (c != FRAME_OTHER)
+            return c;
+    }
+    if (g)
+        return FRAME_MODEL;
+    if (module && (has(module, "libc.so") || has(module, "libc-") ||
+                   has(module, "ld-linux") || has(module, "libpthread") ||
+                   has(module, "vgpreload") || has(module, "libtsan") ||
+                   has(module, "valgrind")))
+        return FRAME_HIDDEN;
+    if (func && runtime_func(func))
+        return FRAME_HIDDEN;
+    if (!func && !file)
+        return FRAME_HIDDEN; /* a bare address: nothing to read */
+    return FRAME_OTHER;
+}
+
+void annotate_frame_json(json_t *frame)
+{
+    const char *func = json_string_value(json_object_get(frame, "func"));
+    const char *file = json_string_value(json_object_get(frame, "file"));
+    const char *module = json_string_value(json_object_get(frame, "module"));
+    enum frame_class c = annotate_classify(func, file, module);
+    json_object_set_new(frame, "class", json_string(frame_class_name(c)));
+    json_object_set_new(frame, "hidden", json_boolean(c == FRAME_HIDDEN));
+    if (file) {
+        char *rel = annotate_relpath(file);
+        json_object_set_new(frame, "path", json_string(rel));
+        free(rel);
+    }
+    const struct go_counterpart *g = annotate_lookup(func);
+    if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
+        json_object_set_new(frame, "go", json_string(g->go));
+        json_object_set_new(frame, "role", json_string(g->role));
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * annotate.h - what each frame of a detector's stack stands for.
+ *
+ * One table (annotations.c) maps every function of model/ (map.c,
+ * context.c, syncmap.c, window.c, throw.c, and the inline helpers of the
+ * model headers) to its Go counterpart and its role in a race:
+ *
+ *     mapassign -> "runtime.mapassign",
+ *                  "writes the key and value into the bucket slot while
+ *                   hashWriting is set"
+ *
+ * A frame is classified so that the reports can fold what a student does
+ * not need to read: libc, the dynamic loader, the ThreadSanitizer runtime
+ * and its interceptors, valgrind's preload objects and model/window.c's
+ * forcing machinery are "hidden" (shown on demand).
+ *
+ * annotate_frame_json() adds these to a frame object of results.json
+ * (docs/report-format.md, "Annotated frames").
+ */
+#ifndef MAPRACE_ANNOTATE_H
+#define MAPRACE_ANNOTATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct go_counterpart {
+    const char *func; /* the model's C name, "mapassign" */
+    const char *go;   /* its Go counterpart, "runtime.mapassign" */
+    const char *role; /* its part in a race, one sentence, no full stop */
+    bool hidden;      /* forcing machinery: folded away in reports */
+};
+
+/* The table, in annotations.c. */
+extern const struct go_counterpart go_counterparts[];
+extern const size_t nr_go_counterparts;
+
+/* The entry of a model function, or NULL. Compiler suffixes
+ * (".constprop.0", ".part.1", ".isra.0", ".cold") are ignored. */
+const struct go_counterpart *annotate_lookup(const char *func);
+
+enum frame_class {
+    FRAME_CASE = 0, /* in a case's source (cases/...) */
+    FRAME_MODEL,    /* in the model (model/...) or a function of the table */
+    FRAME_HIDDEN,   /* libc, loader, TSan runtime, valgrind, window.c */
+    FRAME_OTHER,    /* anything else (the runner's test programs...) */
+};
+
+/* "case", "model", "hidden", "other". */
+const char *frame_class_name(enum frame_class c);
+
+/* Classify a frame from what the detector printed (any may be NULL). */
+enum frame_class annotate_classify(const char *func, const char *file,
+                                   const char *module);
+
+/* The repository-relative form of a source path printed by a detector:
+ * from its last "cases/", "model/" or "runner/" component on
+ * ("/work/main/cases/x/racy.c" -> "cases/x/racy.c"); otherwise the path as
+ * given. Malloc'd; NULL for NULL. */
+char *annotate_relpath(const char *file);
+
+/* Add to a results.json frame object (func, file, line, marker...):
+ * "class" (frame_class_name), "hidden" (true when folded), "path" (the
+ * repo-relative file), and for a model function "go" and "role". */
+void annotate_frame_json(json_t *frame);
+
+#endif

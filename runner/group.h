@@ -1,0 +1,36 @@
+/*
+ * group.h - races: findings grouped across runs and detectors.
+ *
+ * Findings of one case variant that blame the same unordered pair of code
+ * locations are one race, whichever run and detector reported them. The
+ * location of an access is, in this order of preference:
+ *   1. its first frame on a RACE:-marked line ("marked"),
+ *   2. else its first frame in the case's own source ("case"),
+ *   3. else its first model frame that is not folded ("model").
+ * A location is "path:line" with a repository-relative path.
+ *
+ * A finding with one located access (DRD's ConflictingAccess names one
+ * access and the other thread's segment; a native fatal error has the
+ * throwing thread's stack only) joins the race of that case variant whose
+ * pair contains its location; when there is none it makes a race of one
+ * location. A finding with no located access is grouped by its type.
+ *
+ * Each race keeps, per detector, that detector's own evidence: the access
+ * kinds, threads, locks held and annotated frames of its first finding,
+ * how many runs and findings showed it, and the raw logs of the first run
+ * that did. The JSON is documented in docs/report-format.md ("races").
+ */
+#ifndef MAPRACE_GROUP_H
+#define MAPRACE_GROUP_H
+
+#include <jansson.h>
+
+/* The races of a results.json document (its "cases" and "cells"), as a
+ * new JSON array. */
+json_t *group_races(json_t *results);
+
+/* results' "races" array (borrowed); computed and stored into results
+ * when absent (a results.json of an older schema, or a hand-made one). */
+json_t *group_ensure(json_t *results);
+
+#endif

@@ -1,0 +1,507 @@
+/*
+ * html.c - index.html: one self-contained page (no network, no script, no
+ * external font or style) with the matrix of cases x detectors, inline SVG
+ * charts of detection rates and wall time, and per case its races, each
+ * detector's two stacks side by side, annotated, with source excerpts
+ * (reports.h, docs/report-format.md). Every string from a log, a source or
+ * case.ini goes through html_escape().
+ */
+#include "reports.h"
+
+#include "group.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+static void esc(struct strbuf *sb, const char *s)
+{
+    html_escape(sb, s ? s : "");
+}
+
+static const char style[] =
+    "<style>\n"
+    "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}\n"
+    "h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid "
+    "#ccc;margin-top:2em}\n"
+    "h3{font-size:1.05em}code,pre,.mono{font-family:ui-monospace,monospace;"
+    "font-size:12.5px}\n"
+    "table.matrix{border-collapse:collapse}\n"
+    ".matrix th,.matrix td{border:1px solid #bbb;padding:4px "
+    "6px;vertical-align:top}\n"
+    ".matrix td.ok{background:#d7f5d7}.matrix td.known{background:#e6ecf7}\n"
+    ".matrix td.bad{background:#f9d0d0}.matrix td.error{background:#fbe7b5}\n"
+    ".verdict{font-weight:bold}.exp{color:#555;font-size:12px}\n"
+    ".rate{font-size:12px}\n"
+    ".race{border:1px solid #ccc;border-radius:6px;padding:.6em "
+    "1em;margin:1em 0;background:#fcfcfc}\n"
+    ".why{background:#fff8dc;padding:.4em .6em;border-left:4px solid "
+    "#e0b000}\n"
+    ".src{background:#f4f4f4;padding:.4em;margin:.3em 0;overflow-x:auto}\n"
+    ".src .hot{background:#ffd6d6;font-weight:bold}\n"
+    ".src .ln{color:#888;display:inline-block;width:4em;text-align:right;"
+    "margin-right:1em}\n"
+    ".marker{color:#b00000}\n"
+    ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}\n"
+    ".acc{border:1px solid #ddd;padding:.4em;background:#fff;overflow-x:"
+    "auto}\n"
+    ".acc h5{margin:.2em 0}.frame{margin:.1em 0}.go{color:#05668d;"
+    "margin-left:1.5em;font-size:12px}\n"
+    ".case-frame .fn{font-weight:bold}.hidden-frame{color:#888}\n"
+    ".det{margin-top:.8em}.det h4{margin:.3em 0}\n"
+    "svg text{font:12px system-ui,sans-serif}\n"
+    "</style>\n";
+
+/* Detectors of the run. */
+static json_t *dets_of(json_t *results)
+{
+    return json_object_get(json_object_get(results, "options"), "detectors");
+}
+
+static json_t *find_cell(json_t *results, const char *cs, const char *var,
+                         const char *det)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(jstr(c, "case"), cs) && !strcmp(jstr(c, "variant"), var) &&
+            !strcmp(jstr(c, "detector"), det))
+            return c;
+    }
+    return NULL;
+}
+
+/* A horizontal bar chart: labels, values, the axis maximum and the unit
+ * printed after each value. */
+static void bar_chart(struct strbuf *sb, const char *title, const char *id,
+                      const char **labels, const double *vals, size_t n,
+                      double max, int decimals, const char *unit)
+{
+    int w = 520, bar = 22, left = 90, top = 24;
+    int h = top + (int)n * (bar + 6) + 10;
+    strbuf_addf(sb,
+                "<figure id=\"%s\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
+                "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
+                id, w, h);
+    esc(sb, title);
+    strbuf_addf(sb, "\"><text x=\"0\" y=\"14\" font-weight=\"bold\">");
+    esc(sb, title);
+    strbuf_addstr(sb, "</text>");
+    for (size_t i = 0; i < n; i++) {
+        int y = top + (int)i * (bar + 6);
+        double frac = max > 0 ? vals[i] / max : 0;
+        if (frac > 1)
+            frac = 1;
+        int bw = (int)(frac * (w - left - 90));
+        strbuf_addf(sb, "<text x=\"0\" y=\"%d\">", y + 15);
+        esc(sb, labels[i]);
+        strbuf_addf(sb,
+                    "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                    "fill=\"#4a7ab5\"/><text x=\"%d\" y=\"%d\">",
+                    left, y, bw > 0 ? bw : 1, bar, left + bw + 6, y + 15);
+        strbuf_addf(sb, "%.*f%s", decimals, vals[i], unit);
+        strbuf_addstr(sb, "</text>");
+    }
+    strbuf_addstr(sb, "</svg></figure>\n");
+}
+
+static void charts(struct strbuf *sb, json_t *results)
+{
+    json_t *dets = dets_of(results);
+    size_t n = json_array_size(dets);
+    if (!n)
+        return;
+    const char **labels = xcalloc(n, sizeof(*labels));
+    double *rate = xcalloc(n, sizeof(double));
+    double *slow = xcalloc(n, sizeof(double));
+    /* wall time of each detector over the case variants native ran too */
+    double native_wall = 0;
+    size_t i, k;
+    json_t *d, *c;
+    json_array_foreach(dets, i, d)
+    {
+        labels[i] = json_string_value(d);
+        double det_runs = 0, runs = 0, wall = 0, nat = 0;
+        json_array_foreach(json_object_get(results, "cells"), k, c)
+        {
+            if (strcmp(jstr(c, "detector"), labels[i]))
+                continue;
+            json_t *ex = json_object_get(c, "expectation");
+            const char *kind = jstr(ex, "kind");
+            bool racy =
+                kind && (!strcmp(kind, "race") || !strcmp(kind, "fatal") ||
+                         !strcmp(kind, "symptom"));
+            if (racy) {
+                det_runs += (double)jint(c, "detected_runs");
+                runs += (double)jint(c, "runs_done");
+            }
+            json_t *nc = find_cell(results, jstr(c, "case"), jstr(c, "variant"),
+                                   "native");
+            if (nc && jint(c, "runs_done") && jint(nc, "runs_done")) {
+                wall += json_number_value(json_object_get(c, "wall_s")) /
+                        (double)jint(c, "runs_done");
+                nat += json_number_value(json_object_get(nc, "wall_s")) /
+                       (double)jint(nc, "runs_done");
+            }
+        }
+        rate[i] = runs > 0 ? 100.0 * det_runs / runs : 0;
+        slow[i] = nat > 0 ? wall / nat : 0;
+        if (!strcmp(labels[i], "native"))
+            native_wall = nat;
+    }
+    strbuf_addstr(sb, "<div class=\"charts\">\n");
+    bar_chart(sb,
+              "Detection rate: runs that showed the expected race, fatal "
+              "error or symptom (racy variants)",
+              "chart-rate", labels, rate, n, 100, 0, " %");
+    double max = 1;
+    for (i = 0; i < n; i++)
+        if (slow[i] > max)
+            max = slow[i];
+    if (native_wall > 0 || max > 1)
+        bar_chart(sb, "Wall time per run, native = 1x", "chart-time", labels,
+                  slow, n, max, 1, "x");
+    strbuf_addstr(sb, "</div>\n");
+    free(labels);
+    free(rate);
+    free(slow);
+}
+
+static void matrix(struct strbuf *sb, json_t *results)
+{
+    json_t *dets = dets_of(results);
+    strbuf_addstr(sb, "<table class=\"matrix\" id=\"matrix\">\n<thead><tr>"
+                      "<th>case</th><th>variant</th>");
+    size_t i, k, j;
+    json_t *d, *c, *v;
+    json_array_foreach(dets, i, d)
+    {
+        strbuf_addstr(sb, "<th>");
+        esc(sb, json_string_value(d));
+        strbuf_addstr(sb, "</th>");
+    }
+    strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
+    json_array_foreach(json_object_get(results, "cases"), i, c)
+    {
+        json_array_foreach(json_object_get(c, "variants"), k, v)
+        {
+            const char *cn = jstr(c, "name"), *vn = jstr(v, "name");
+            bool any = false;
+            json_array_foreach(dets, j, d) any |=
+                find_cell(results, cn, vn, json_string_value(d)) != NULL;
+            if (!any)
+                continue;
+            strbuf_addstr(sb, "<tr><td><a href=\"#case-");
+            esc(sb, cn);
+            strbuf_addstr(sb, "\">");
+            esc(sb, cn);
+            strbuf_addstr(sb, "</a></td><td>");
+            esc(sb, vn);
+            strbuf_addstr(sb, "</td>");
+            json_array_foreach(dets, j, d)
+            {
+                json_t *cell = find_cell(results, cn, vn, json_string_value(d));
+                if (!cell) {
+                    strbuf_addstr(sb, "<td>-</td>");
+                    continue;
+                }
+                const char *verdict = jstr(cell, "verdict");
+                strbuf_addf(sb, "<td class=\"%s\" title=\"",
+                            verdict_class(verdict));
+                esc(sb, jstr(cell, "note") ? jstr(cell, "note")
+                                           : jstr(cell, "error"));
+                strbuf_addstr(sb, "\"><span class=\"verdict\">");
+                esc(sb, verdict);
+                strbuf_addstr(sb, "</span><br><span class=\"obs\">");
+                esc(sb, jstr(cell, "observed"));
+                strbuf_addstr(sb, "</span><br><span class=\"exp\">expected ");
+                esc(sb, jstr(cell, "expected"));
+                strbuf_addf(sb,
+                            "</span><br><span class=\"rate\">%lld/%lld "
+                            "runs</span></td>",
+                            (long long)jint(cell, "detected_runs"),
+                            (long long)jint(cell, "runs_done"));
+            }
+            strbuf_addstr(sb, "</tr>\n");
+        }
+    }
+    strbuf_addstr(sb, "</tbody></table>\n");
+}
+
+static void source_excerpt(struct strbuf *sb, json_t *results, json_t *loc,
+                           const char *label)
+{
+    int line = (int)jint(loc, "line");
+    int n;
+    char **lines =
+        source_lines(results, jstr(loc, "path"), NULL, line - 3, line + 3, &n);
+    strbuf_addf(sb, "<div class=\"loc\"><b>%s</b> <code>", label);
+    esc(sb, jstr(loc, "path"));
+    strbuf_addf(sb, ":%d</code> in <code>", line);
+    esc(sb, jstr(loc, "func"));
+    strbuf_addstr(sb, "</code>");
+    if (jstr(loc, "marker")) {
+        strbuf_addstr(sb, " <span class=\"marker\">RACE: ");
+        esc(sb, jstr(loc, "marker"));
+        strbuf_addstr(sb, "</span>");
+    }
+    if (!lines) {
+        strbuf_addstr(sb,
+                      "<div class=\"src\">(source not found)</div></div>\n");
+        return;
+    }
+    strbuf_addstr(sb, "<pre class=\"src\">");
+    int first = line - 3 < 1 ? 1 : line - 3;
+    for (int i = 0; i < n; i++) {
+        bool hot = first + i == line;
+        strbuf_addf(sb, "<span class=\"%s\"><span class=\"ln\">%d</span>",
+                    hot ? "hot" : "line", first + i);
+        esc(sb, lines[i]);
+        if (hot && jstr(loc, "marker")) {
+            strbuf_addstr(sb, "  <span class=\"marker\">&#8592; ");
+            esc(sb, jstr(loc, "marker"));
+            strbuf_addstr(sb, "</span>");
+        }
+        strbuf_addstr(sb, "</span>\n");
+    }
+    strbuf_addstr(sb, "</pre></div>\n");
+    source_lines_free(lines, n);
+}
+
+static void frame_html(struct strbuf *sb, json_t *f)
+{
+    const char *cls = jstr(f, "class");
+    strbuf_addf(sb, "<div class=\"frame %s-frame\"><code class=\"fn\">",
+                cls ? cls : "other");
+    esc(sb, jstr(f, "func") ? jstr(f, "func") : "??");
+    strbuf_addstr(sb, "</code> ");
+    if (jstr(f, "path") && jint(f, "line") > 0) {
+        strbuf_addstr(sb, "<code>");
+        esc(sb, jstr(f, "path"));
+        strbuf_addf(sb, ":%lld</code>", (long long)jint(f, "line"));
+    } else if (jstr(f, "module")) {
+        strbuf_addstr(sb, "<code>(");
+        esc(sb, jstr(f, "module"));
+        strbuf_addstr(sb, ")</code>");
+    }
+    if (jstr(f, "marker")) {
+        strbuf_addstr(sb, " <span class=\"marker\">RACE: ");
+        esc(sb, jstr(f, "marker"));
+        strbuf_addstr(sb, "</span>");
+    }
+    if (jstr(f, "go")) {
+        strbuf_addstr(sb, "<div class=\"go\">= <b>");
+        esc(sb, jstr(f, "go"));
+        strbuf_addstr(sb, "</b>: ");
+        esc(sb, jstr(f, "role"));
+        strbuf_addstr(sb, "</div>");
+    }
+    strbuf_addstr(sb, "</div>\n");
+}
+
+static void access_html(struct strbuf *sb, json_t *a)
+{
+    strbuf_addstr(sb, "<div class=\"acc\"><h5>");
+    json_int_t at = jint(a, "at");
+    if (json_object_get(a, "at") && at >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + at));
+    esc(sb, jstr(a, "kind"));
+    if (jint(a, "size"))
+        strbuf_addf(sb, " of size %lld", (long long)jint(a, "size"));
+    strbuf_addstr(sb, " by ");
+    esc(sb, jstr(a, "thread") ? jstr(a, "thread") : "?");
+    json_t *locks = json_object_get(a, "locks");
+    if (json_array_size(locks)) {
+        strbuf_addstr(sb, ", locks held:");
+        size_t i;
+        json_t *l;
+        json_array_foreach(locks, i, l)
+        {
+            strbuf_addstr(sb, " ");
+            esc(sb, json_string_value(l));
+        }
+    } else {
+        strbuf_addstr(sb, ", no lock held");
+    }
+    strbuf_addstr(sb, "</h5>\n");
+    size_t i, hidden = 0;
+    json_t *f;
+    json_array_foreach(json_object_get(a, "frames"), i, f)
+    {
+        if (json_is_true(json_object_get(f, "hidden")))
+            hidden++;
+        else
+            frame_html(sb, f);
+    }
+    if (hidden) {
+        strbuf_addf(sb,
+                    "<details><summary>%zu folded frame%s (libc, runtimes, "
+                    "window.c)</summary>\n",
+                    hidden, hidden == 1 ? "" : "s");
+        json_array_foreach(json_object_get(a, "frames"), i, f)
+        {
+            if (json_is_true(json_object_get(f, "hidden")))
+                frame_html(sb, f);
+        }
+        strbuf_addstr(sb, "</details>\n");
+    }
+    strbuf_addstr(sb, "</div>\n");
+}
+
+static void race_html(struct strbuf *sb, json_t *results, json_t *r)
+{
+    strbuf_addstr(sb, "<div class=\"race\" data-race-id=\"");
+    esc(sb, jstr(r, "id"));
+    strbuf_addstr(sb, "\"><h3>");
+    esc(sb, jstr(r, "variant"));
+    strbuf_addstr(sb, ": ");
+    esc(sb, jstr(r, "kind"));
+    strbuf_addstr(sb, " (");
+    size_t i;
+    json_t *ev;
+    json_array_foreach(json_object_get(r, "detectors"), i, ev)
+    {
+        if (i)
+            strbuf_addstr(sb, ", ");
+        esc(sb, jstr(ev, "detector"));
+    }
+    strbuf_addstr(sb, ")</h3>\n");
+    json_t *locs = json_object_get(r, "locations");
+    strbuf_addstr(sb, "<div class=\"pair\">\n");
+    json_t *loc;
+    json_array_foreach(locs, i, loc)
+    {
+        char label[4] = {(char)('A' + i), 0};
+        source_excerpt(sb, results, loc, label);
+    }
+    strbuf_addstr(sb, "</div>\n");
+    if (jstr(r, "why")) {
+        strbuf_addstr(sb, "<p class=\"why\"><b>Why:</b> ");
+        esc(sb, jstr(r, "why"));
+        strbuf_addstr(sb, "</p>\n");
+    }
+    json_array_foreach(json_object_get(r, "detectors"), i, ev)
+    {
+        strbuf_addstr(sb, "<div class=\"det\"><h4>");
+        esc(sb, jstr(ev, "detector"));
+        strbuf_addstr(sb, ": ");
+        esc(sb, jstr(ev, "type"));
+        if (jstr(ev, "message")) {
+            strbuf_addstr(sb, " &mdash; ");
+            esc(sb, jstr(ev, "message"));
+        }
+        strbuf_addf(sb, " <small>(in %lld of %lld runs, %lld findings)",
+                    (long long)jint(ev, "seen_runs"),
+                    (long long)jint(ev, "runs"),
+                    (long long)jint(ev, "findings"));
+        json_t *logs = json_object_get(ev, "logs");
+        size_t k;
+        json_t *l;
+        json_array_foreach(logs, k, l)
+        {
+            strbuf_addstr(sb, " <a href=\"");
+            esc(sb, json_string_value(l));
+            strbuf_addstr(sb, "\">");
+            esc(sb, json_string_value(l));
+            strbuf_addstr(sb, "</a>");
+        }
+        strbuf_addstr(sb, "</small></h4>\n<div class=\"pair\">\n");
+        json_t *a;
+        json_array_foreach(json_object_get(ev, "accesses"), k, a)
+            access_html(sb, a);
+        strbuf_addstr(sb, "</div></div>\n");
+    }
+    strbuf_addstr(sb, "</div>\n");
+}
+
+char *report_html(json_t *results)
+{
+    json_t *races = group_ensure(results);
+    struct strbuf sb = {0};
+    strbuf_addstr(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+                       "<meta charset=\"utf-8\">\n<title>maprace ");
+    esc(&sb, jstr(results, "run_id"));
+    strbuf_addstr(&sb, "</title>\n");
+    strbuf_addstr(&sb, style);
+    strbuf_addstr(&sb, "</head><body>\n<h1>maprace ");
+    esc(&sb, jstr(results, "verb") ? jstr(results, "verb") : "run");
+    strbuf_addstr(&sb, " ");
+    esc(&sb, jstr(results, "run_id"));
+    strbuf_addstr(&sb, "</h1>\n");
+    if (!json_is_true(json_object_get(results, "complete")))
+        strbuf_addstr(&sb, "<p class=\"bad\"><b>Incomplete: the run was "
+                           "interrupted.</b></p>\n");
+    json_t *totals = json_object_get(results, "totals");
+    strbuf_addf(&sb,
+                "<p id=\"totals\">%lld cells: %lld pass, %lld false negative, "
+                "%lld false positive, %lld known miss, %lld known false "
+                "positive, %lld error. Started ",
+                (long long)jint(totals, "cells"),
+                (long long)jint(totals, "pass"),
+                (long long)jint(totals, "false-negative"),
+                (long long)jint(totals, "false-positive"),
+                (long long)jint(totals, "known-miss"),
+                (long long)jint(totals, "known-false-positive"),
+                (long long)jint(totals, "error"));
+    esc(&sb, jstr(results, "started"));
+    strbuf_addf(&sb, ", %lld run(s) per cell, %s.</p>\n",
+                (long long)jint(json_object_get(results, "options"), "runs"),
+                json_is_false(json_object_get(
+                    json_object_get(results, "options"), "forced"))
+                    ? "natural (windows not forced)"
+                    : "race windows forced");
+    size_t i, k;
+    json_t *note;
+    json_array_foreach(json_object_get(results, "notes"), i, note)
+    {
+        strbuf_addstr(&sb, "<p class=\"note\">");
+        esc(&sb, json_string_value(note));
+        strbuf_addstr(&sb, "</p>\n");
+    }
+    strbuf_addstr(&sb, "<h2>Matrix</h2>\n<p>Each cell: verdict, what was "
+                       "observed, what case.ini expects, and the runs that "
+                       "showed it.</p>\n");
+    matrix(&sb, results);
+    strbuf_addstr(&sb, "<h2>Charts</h2>\n");
+    charts(&sb, results);
+    strbuf_addf(&sb, "<h2>Races (%zu)</h2>\n", json_array_size(races));
+    json_t *c, *r;
+    json_array_foreach(json_object_get(results, "cases"), i, c)
+    {
+        strbuf_addstr(&sb, "<section class=\"case\" id=\"case-");
+        esc(&sb, jstr(c, "name"));
+        strbuf_addstr(&sb, "\"><h2>");
+        esc(&sb, jstr(c, "name"));
+        strbuf_addstr(&sb, ": ");
+        esc(&sb, jstr(c, "title"));
+        strbuf_addstr(&sb, "</h2>\n<p>Go: <code>");
+        esc(&sb, jstr(c, "go"));
+        strbuf_addstr(&sb, "</code><br>Article: ");
+        esc(&sb, jstr(c, "article"));
+        strbuf_addstr(&sb, "</p>\n");
+        size_t nr = 0;
+        json_array_foreach(races, k, r)
+        {
+            if (strcmp(jstr(r, "case"), jstr(c, "name")))
+                continue;
+            race_html(&sb, results, r);
+            nr++;
+        }
+        if (!nr)
+            strbuf_addstr(&sb, "<p>No race reported.</p>\n");
+        strbuf_addstr(&sb, "</section>\n");
+    }
+    strbuf_addstr(&sb, "</body></html>\n");
+    return strbuf_detach(&sb);
+}

@@ -1,0 +1,205 @@
+/*
+ * markdown.c - summary.md: the matrix and the races in Markdown
+ * (reports.h, docs/report-format.md).
+ */
+#include "reports.h"
+
+#include "group.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* The detectors of the run, in results' options order. */
+static json_t *detectors_of(json_t *results)
+{
+    return json_object_get(json_object_get(results, "options"), "detectors");
+}
+
+static json_t *find_cell(json_t *results, const char *cs, const char *var,
+                         const char *det)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(jstr(c, "case"), cs) && !strcmp(jstr(c, "variant"), var) &&
+            !strcmp(jstr(c, "detector"), det))
+            return c;
+    }
+    return NULL;
+}
+
+static const char *mark(const char *verdict)
+{
+    const char *c = verdict_class(verdict);
+    if (!strcmp(c, "ok"))
+        return "✅";
+    if (!strcmp(c, "known"))
+        return "☑️";
+    if (!strcmp(c, "error"))
+        return "⚠️";
+    return "❌";
+}
+
+char *report_markdown(json_t *results)
+{
+    struct strbuf sb = {0};
+    group_ensure(results);
+    strbuf_addf(&sb, "# maprace %s %s\n\n",
+                jstr(results, "verb") ? jstr(results, "verb") : "run",
+                jstr(results, "run_id") ? jstr(results, "run_id") : "");
+    if (!json_is_true(json_object_get(results, "complete")))
+        strbuf_addstr(&sb, "**Incomplete: the run was interrupted.**\n\n");
+    json_t *totals = json_object_get(results, "totals");
+    strbuf_addf(
+        &sb,
+        "%lld cells: %lld pass, %lld false negative, %lld false positive, "
+        "%lld known miss, %lld known false positive, %lld error.\n\n",
+        (long long)json_integer_value(json_object_get(totals, "cells")),
+        (long long)json_integer_value(json_object_get(totals, "pass")),
+        (long long)json_integer_value(
+            json_object_get(totals, "false-negative")),
+        (long long)json_integer_value(
+            json_object_get(totals, "false-positive")),
+        (long long)json_integer_value(json_object_get(totals, "known-miss")),
+        (long long)json_integer_value(
+            json_object_get(totals, "known-false-positive")),
+        (long long)json_integer_value(json_object_get(totals, "error")));
+
+    json_t *dets = detectors_of(results);
+    strbuf_addstr(&sb, "## Matrix\n\nEach cell: verdict, observed (expected), "
+                       "detected runs / runs.\n\n| case | variant |");
+    size_t i, k;
+    json_t *d, *c, *v;
+    json_array_foreach(dets, i, d)
+        strbuf_addf(&sb, " %s |", json_string_value(d));
+    strbuf_addstr(&sb, "\n|---|---|");
+    json_array_foreach(dets, i, d) strbuf_addstr(&sb, "---|");
+    strbuf_addstr(&sb, "\n");
+    json_array_foreach(json_object_get(results, "cases"), i, c)
+    {
+        json_array_foreach(json_object_get(c, "variants"), k, v)
+        {
+            const char *cn = jstr(c, "name"), *vn = jstr(v, "name");
+            bool any = false;
+            size_t j;
+            json_array_foreach(dets, j, d) any |=
+                find_cell(results, cn, vn, json_string_value(d)) != NULL;
+            if (!any)
+                continue;
+            strbuf_addstr(&sb, "| ");
+            md_escape(&sb, cn);
+            strbuf_addstr(&sb, " | ");
+            md_escape(&sb, vn);
+            strbuf_addstr(&sb, " |");
+            json_array_foreach(dets, j, d)
+            {
+                json_t *cell = find_cell(results, cn, vn, json_string_value(d));
+                if (!cell) {
+                    strbuf_addstr(&sb, " - |");
+                    continue;
+                }
+                strbuf_addf(&sb, " %s %s: ", mark(jstr(cell, "verdict")),
+                            jstr(cell, "verdict"));
+                md_escape(&sb, jstr(cell, "observed"));
+                strbuf_addstr(&sb, " (");
+                md_escape(&sb, jstr(cell, "expected"));
+                strbuf_addf(&sb, ") %lld/%lld |",
+                            (long long)json_integer_value(
+                                json_object_get(cell, "detected_runs")),
+                            (long long)json_integer_value(
+                                json_object_get(cell, "runs_done")));
+            }
+            strbuf_addstr(&sb, "\n");
+        }
+    }
+
+    json_t *races = json_object_get(results, "races");
+    strbuf_addf(&sb, "\n## Races (%zu)\n", json_array_size(races));
+    json_t *r;
+    json_array_foreach(races, i, r)
+    {
+        strbuf_addstr(&sb, "\n### ");
+        md_escape(&sb, jstr(r, "case"));
+        strbuf_addstr(&sb, "/");
+        md_escape(&sb, jstr(r, "variant"));
+        strbuf_addstr(&sb, ": ");
+        md_escape(&sb, jstr(r, "kind"));
+        strbuf_addstr(&sb, "\n\n");
+        json_t *loc;
+        json_array_foreach(json_object_get(r, "locations"), k, loc)
+        {
+            strbuf_addf(&sb, "- **%c** `", (char)('A' + k));
+            md_escape(&sb, jstr(loc, "path"));
+            strbuf_addf(
+                &sb, ":%lld` in `",
+                (long long)json_integer_value(json_object_get(loc, "line")));
+            md_escape(&sb, jstr(loc, "func"));
+            strbuf_addstr(&sb, "`");
+            if (jstr(loc, "marker")) {
+                strbuf_addstr(&sb, " (RACE: ");
+                md_escape(&sb, jstr(loc, "marker"));
+                strbuf_addstr(&sb, ")");
+            }
+            strbuf_addstr(&sb, "\n");
+        }
+        if (jstr(r, "why")) {
+            strbuf_addstr(&sb, "\n*Why:* ");
+            md_escape(&sb, jstr(r, "why"));
+            strbuf_addstr(&sb, "\n");
+        }
+        strbuf_addstr(&sb, "\n| detector | report | accesses | runs |\n"
+                           "|---|---|---|---|\n");
+        json_t *ev;
+        json_array_foreach(json_object_get(r, "detectors"), k, ev)
+        {
+            strbuf_addstr(&sb, "| ");
+            md_escape(&sb, jstr(ev, "detector"));
+            strbuf_addstr(&sb, " | ");
+            md_escape(&sb, jstr(ev, "message") ? jstr(ev, "message")
+                                               : jstr(ev, "type"));
+            strbuf_addstr(&sb, " | ");
+            size_t m;
+            json_t *a;
+            json_array_foreach(json_object_get(ev, "accesses"), m, a)
+            {
+                const char *fn = NULL, *go = NULL;
+                size_t q;
+                json_t *f;
+                json_array_foreach(json_object_get(a, "frames"), q, f)
+                {
+                    if (json_is_true(json_object_get(f, "hidden")))
+                        continue;
+                    fn = jstr(f, "func");
+                    go = jstr(f, "go");
+                    break;
+                }
+                if (m)
+                    strbuf_addstr(&sb, "; ");
+                md_escape(&sb, jstr(a, "kind"));
+                strbuf_addstr(&sb, " by ");
+                md_escape(&sb, jstr(a, "thread"));
+                if (fn) {
+                    strbuf_addstr(&sb, " in `");
+                    md_escape(&sb, fn);
+                    strbuf_addstr(&sb, "`");
+                }
+                if (go) {
+                    strbuf_addstr(&sb, " (");
+                    md_escape(&sb, go);
+                    strbuf_addstr(&sb, ")");
+                }
+            }
+            strbuf_addf(
+                &sb, " | %lld/%lld |\n",
+                (long long)json_integer_value(json_object_get(ev, "seen_runs")),
+                (long long)json_integer_value(json_object_get(ev, "runs")));
+        }
+    }
+    return strbuf_detach(&sb);
+}

@@ -1,0 +1,379 @@
+/*
+ * reports.c - what the report writers share (reports.h): --format, the
+ * atomic writes, escaping, source excerpts and the text of a race.
+ */
+#include "reports.h"
+
+#include "group.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+    const char *name;
+    unsigned bits;
+    const char *file;
+    char *(*write)(json_t *results);
+} formats_tab[] = {
+    {"html", FORMAT_HTML, "index.html", report_html},
+    {"junit", FORMAT_JUNIT, "junit.xml", report_junit},
+    {"sarif", FORMAT_SARIF, "results.sarif", report_sarif},
+    {"md", FORMAT_MD, "summary.md", report_markdown},
+};
+#define NR_FORMATS (sizeof(formats_tab) / sizeof(formats_tab[0]))
+
+int report_formats_parse(const char *list, unsigned *formats, char **bad)
+{
+    *formats = 0;
+    *bad = NULL;
+    const char *s = list;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        if (n) {
+            bool ok = false;
+            if (n == 3 && !strncmp(s, "all", 3)) {
+                *formats |= FORMAT_ALL;
+                ok = true;
+            } else if (n == 4 && !strncmp(s, "none", 4)) {
+                ok = true;
+            }
+            for (size_t i = 0; i < NR_FORMATS && !ok; i++)
+                if (strlen(formats_tab[i].name) == n &&
+                    !strncmp(s, formats_tab[i].name, n)) {
+                    *formats |= formats_tab[i].bits;
+                    ok = true;
+                }
+            if (!ok) {
+                *bad = xstrndup(s, n);
+                return -1;
+            }
+        }
+        s += n + (s[n] == ',');
+    }
+    return 0;
+}
+
+int reports_write(json_t *results, const char *dir, unsigned formats,
+                  char **why)
+{
+    *why = NULL;
+    int rc = 0;
+    group_ensure(results);
+    for (size_t i = 0; i < NR_FORMATS; i++) {
+        if (!(formats & formats_tab[i].bits))
+            continue;
+        char *text = formats_tab[i].write(results);
+        char *path = path_join(dir, formats_tab[i].file);
+        if (write_file_atomic(path, text, strlen(text)) < 0 && !*why) {
+            *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+            rc = -1;
+        }
+        free(path);
+        free(text);
+    }
+    return rc;
+}
+
+/* A byte sequence XML 1.0 forbids (C0 controls but tab, LF, CR). */
+static bool xml_forbidden(unsigned char c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+void html_escape(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            strbuf_addstr(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_addstr(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_addstr(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_addstr(sb, "&quot;");
+            break;
+        case '\'':
+            strbuf_addstr(sb, "&#39;");
+            break;
+        default:
+            if (xml_forbidden((unsigned char)*s))
+                strbuf_addstr(sb, "\xef\xbf\xbd");
+            else
+                strbuf_add(sb, s, 1);
+        }
+    }
+}
+
+void md_escape(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s)) {
+            if (*s == '<')
+                strbuf_addstr(sb, "&lt;");
+            else if (*s == '>')
+                strbuf_addstr(sb, "&gt;");
+            else {
+                strbuf_addstr(sb, "\\");
+                strbuf_add(sb, s, 1);
+            }
+        } else if (*s == '\n' || *s == '\r') {
+            strbuf_addstr(sb, " ");
+        } else {
+            strbuf_add(sb, s, 1);
+        }
+    }
+}
+
+const char *verdict_class(const char *verdict)
+{
+    if (!verdict)
+        return "error";
+    if (!strcmp(verdict, "pass"))
+        return "ok";
+    if (!strcmp(verdict, "known-miss") ||
+        !strcmp(verdict, "known-false-positive"))
+        return "known";
+    if (!strcmp(verdict, "error"))
+        return "error";
+    return "bad";
+}
+
+static char *try_read(const char *path)
+{
+    return path ? read_file(path, (size_t)16 << 20, NULL) : NULL;
+}
+
+char **source_lines(json_t *results, const char *path, const char *file,
+                    int from, int to, int *n)
+{
+    *n = 0;
+    char *text = NULL;
+    if (file && file[0] == '/')
+        text = try_read(file);
+    if (!text && path) {
+        const char *cat = json_string_value(
+            json_object_get(json_object_get(results, "options"), "catalog"));
+        const char *env = getenv("MAPRACE_ROOT");
+        if (cat && starts_with(path, "cases/")) {
+            /* the catalog folder stands for cases/ */
+            char *p = path_join(cat, path + strlen("cases/"));
+            text = try_read(p);
+            free(p);
+        }
+        if (!text && cat) {
+            char *root = xstrdup(cat);
+            char *slash = strrchr(root, '/');
+            if (slash) {
+                *slash = '\0';
+                char *p = path_join(root, path);
+                text = try_read(p);
+                free(p);
+            }
+            free(root);
+        }
+        if (!text && env && *env) {
+            char *p = path_join(env, path);
+            text = try_read(p);
+            free(p);
+        }
+        if (!text)
+            text = try_read(path);
+    }
+    if (!text)
+        return NULL;
+    if (from < 1)
+        from = 1;
+    char **out = xcalloc((size_t)(to - from + 1 > 0 ? to - from + 1 : 1),
+                         sizeof(char *));
+    int line = 1;
+    const char *s = text;
+    while (*s && line <= to) {
+        size_t len = strcspn(s, "\n");
+        if (line >= from)
+            out[(*n)++] = xstrndup(s, len);
+        s += len + (s[len] == '\n');
+        line++;
+    }
+    free(text);
+    return out;
+}
+
+void source_lines_free(char **lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* ANSI colours, when wanted. */
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+static const char *col(const struct race_text_opts *o, const char *c)
+{
+    return o->color ? c : "";
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static void text_source(struct strbuf *sb, json_t *results, json_t *loc,
+                        const struct race_text_opts *o)
+{
+    int line = (int)json_integer_value(json_object_get(loc, "line"));
+    int n;
+    char **lines = source_lines(results, jstr(loc, "path"), NULL,
+                                line - o->context, line + o->context, &n);
+    if (!lines) {
+        strbuf_addf(sb, "      (source not found)\n");
+        return;
+    }
+    int first = line - o->context < 1 ? 1 : line - o->context;
+    for (int i = 0; i < n; i++) {
+        bool hot = first + i == line;
+        strbuf_addf(sb, "  %s%s%5d | %s%s\n", hot ? col(o, C_RED) : "",
+                    hot ? ">" : " ", first + i, lines[i],
+                    hot ? col(o, C_RESET) : "");
+    }
+    source_lines_free(lines, n);
+}
+
+static void text_frames(struct strbuf *sb, json_t *access,
+                        const struct race_text_opts *o)
+{
+    size_t i, folded = 0;
+    json_t *f;
+    json_array_foreach(json_object_get(access, "frames"), i, f)
+    {
+        bool hidden = json_is_true(json_object_get(f, "hidden"));
+        if (hidden && !o->all_frames) {
+            folded++;
+            continue;
+        }
+        const char *func = jstr(f, "func");
+        const char *path = jstr(f, "path");
+        json_int_t line = json_integer_value(json_object_get(f, "line"));
+        const char *cls = jstr(f, "class");
+        const char *c = cls && !strcmp(cls, "case") ? C_BOLD
+                        : hidden                    ? C_DIM
+                                                    : "";
+        strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
+                    col(o, C_RESET));
+        if (path && line > 0)
+            strbuf_addf(sb, "%s:%lld", path, (long long)line);
+        else if (jstr(f, "module"))
+            strbuf_addf(sb, "(%s)", jstr(f, "module"));
+        if (jstr(f, "marker"))
+            strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED),
+                        jstr(f, "marker"), col(o, C_RESET));
+        strbuf_addstr(sb, "\n");
+        if (jstr(f, "go"))
+            strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN),
+                        jstr(f, "go"), jstr(f, "role"), col(o, C_RESET));
+    }
+    if (folded)
+        strbuf_addf(sb,
+                    "      %s(%zu frame%s of libc, runtimes, window.c "
+                    "folded; --all-frames shows them)%s\n",
+                    col(o, C_DIM), folded, folded == 1 ? "" : "s",
+                    col(o, C_RESET));
+}
+
+static void text_access_head(struct strbuf *sb, json_t *a,
+                             const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "    %s%s%s", col(o, C_YELLOW),
+                jstr(a, "kind") ? jstr(a, "kind") : "access", col(o, C_RESET));
+    json_int_t size = json_integer_value(json_object_get(a, "size"));
+    if (size)
+        strbuf_addf(sb, " of size %lld", (long long)size);
+    if (jstr(a, "thread"))
+        strbuf_addf(sb, " by %s", jstr(a, "thread"));
+    json_t *locks = json_object_get(a, "locks");
+    if (json_array_size(locks)) {
+        strbuf_addstr(sb, ", locks held:");
+        size_t i;
+        json_t *l;
+        json_array_foreach(locks, i, l)
+            strbuf_addf(sb, " %s", json_string_value(l));
+    } else {
+        strbuf_addstr(sb, ", no lock held");
+    }
+    strbuf_addstr(sb, "\n");
+}
+
+void race_text(struct strbuf *sb, json_t *results, json_t *race,
+               const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "%s%s race%s in %s/%s\n", col(o, C_BOLD),
+                jstr(race, "kind") ? jstr(race, "kind") : "", col(o, C_RESET),
+                jstr(race, "case"), jstr(race, "variant"));
+    size_t i;
+    json_t *loc;
+    json_array_foreach(json_object_get(race, "locations"), i, loc)
+    {
+        strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, C_BOLD),
+                    (char)('A' + i), col(o, C_RESET), jstr(loc, "path"),
+                    (long long)json_integer_value(json_object_get(loc, "line")),
+                    jstr(loc, "func") ? jstr(loc, "func") : "??");
+        if (jstr(loc, "marker"))
+            strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED),
+                        jstr(loc, "marker"), col(o, C_RESET));
+        strbuf_addstr(sb, "\n");
+        text_source(sb, results, loc, o);
+    }
+    if (jstr(race, "why"))
+        strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
+                    jstr(race, "why"));
+    json_t *ev;
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+    {
+        strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), jstr(ev, "detector"),
+                    col(o, C_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
+        if (jstr(ev, "message"))
+            strbuf_addf(sb, " - %s", jstr(ev, "message"));
+        strbuf_addf(
+            sb, " (in %lld of %lld runs, %lld finding%s)\n",
+            (long long)json_integer_value(json_object_get(ev, "seen_runs")),
+            (long long)json_integer_value(json_object_get(ev, "runs")),
+            (long long)json_integer_value(json_object_get(ev, "findings")),
+            json_integer_value(json_object_get(ev, "findings")) == 1 ? ""
+                                                                     : "s");
+        size_t k;
+        json_t *a;
+        json_array_foreach(json_object_get(ev, "accesses"), k, a)
+        {
+            json_int_t at = json_integer_value(json_object_get(a, "at"));
+            text_access_head(sb, a, o);
+            if (at >= 0)
+                strbuf_addf(sb, "      (at %c)\n", (char)('A' + at));
+            text_frames(sb, a, o);
+        }
+        json_t *logs = json_object_get(ev, "logs");
+        if (json_array_size(logs)) {
+            strbuf_addstr(sb, "    raw log:");
+            json_t *l;
+            json_array_foreach(logs, k, l)
+                strbuf_addf(sb, " %s", json_string_value(l));
+            strbuf_addstr(sb, "\n");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/*
+ * reports.h - the report files of a run, written from its results.json
+ * document (results.h) so that they can be written again, and tested, from
+ * a saved results.json:
+ *
+ *   index.html     self-contained HTML (html.c)
+ *   junit.xml      one testcase per case x variant x detector (junit.c)
+ *   results.sarif  SARIF 2.1.0, one result per race (sarif.c)
+ *   summary.md     the matrix and the races in Markdown (markdown.c)
+ *
+ * Each writer takes the document with its "races" (group.h; computed when
+ * absent) and returns the file's text; reports_write() writes the chosen
+ * ones atomically into a report folder. docs/report-format.md describes
+ * every file.
+ */
+#ifndef MAPRACE_REPORTS_H
+#define MAPRACE_REPORTS_H
+
+#include "util.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+enum report_format {
+    FORMAT_HTML = 1 << 0,
+    FORMAT_JUNIT = 1 << 1,
+    FORMAT_SARIF = 1 << 2,
+    FORMAT_MD = 1 << 3,
+    FORMAT_ALL = (1 << 4) - 1,
+};
+
+/* Parse --format's comma-separated LIST: html, junit, sarif, md, all,
+ * none. Returns 0, or -1 with the bad word (malloc'd) in *bad. */
+int report_formats_parse(const char *list, unsigned *formats, char **bad);
+
+/* Write the chosen formats into dir from the document (whose "races" are
+ * added when missing). Returns 0, or -1 with a malloc'd one-line reason in
+ * *why (what could be written is). */
+int reports_write(json_t *results, const char *dir, unsigned formats,
+                  char **why);
+
+/* The files' texts (malloc'd). */
+char *report_html(json_t *results);
+char *report_junit(json_t *results);
+char *report_sarif(json_t *results);
+char *report_markdown(json_t *results);
+
+/* Escapes: HTML/XML text and attribute values (&, <, >, ", '; control
+ * characters XML forbids become U+FFFD), and Markdown table cells. */
+void html_escape(struct strbuf *sb, const char *s);
+void md_escape(struct strbuf *sb, const char *s);
+
+/* The lines [from, to] of a source file named by a race location or
+ * frame: `path` repo-relative ("cases/x/racy.c"), `file` as the detector
+ * printed it (may be NULL). Looked up as `file`, then under the root of
+ * results (the folder above options.catalog, or $MAPRACE_ROOT). Returns
+ * a malloc'd array of malloc'd lines (*n of them, fewer at the end of the
+ * file), or NULL when the file cannot be read. */
+char **source_lines(json_t *results, const char *path, const char *file,
+                    int from, int to, int *n);
+void source_lines_free(char **lines, int n);
+
+/* Options of the terminal rendering of a race. */
+struct race_text_opts {
+    bool color;      /* ANSI colours */
+    bool all_frames; /* also the folded frames (libc, runtimes, window.c) */
+    int context;     /* source lines shown around each racing line */
+};
+
+/* The annotated race as text (show, junit's system-out): the two
+ * locations with their source lines, the case's "why", then each
+ * detector's evidence with its annotated frames. */
+void race_text(struct strbuf *sb, json_t *results, json_t *race,
+               const struct race_text_opts *o);
+
+/* A cell's detection rate "d/n" and its colour class ("ok", "bad",
+ * "known", "error"). */
+const char *verdict_class(const char *verdict);
+
+#endif

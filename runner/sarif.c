@@ -1,0 +1,245 @@
+/*
+ * sarif.c - results.sarif, SARIF 2.1.0 as GitHub code scanning reads it
+ * (reports.h, docs/report-format.md): a rule per case family, one result
+ * per race at its first location, the second location as a related
+ * location, and each detector's two accesses as threadFlows of a codeFlow
+ * (one codeFlow per detector). URIs are repository-relative.
+ */
+#include "reports.h"
+
+#include "group.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_t *text(const char *s)
+{
+    return json_pack("{s:s}", "text", s ? s : "");
+}
+
+static const struct {
+    const char *family, *name, *desc;
+} families[] = {
+    {"map", "ConcurrentMapAccess",
+     "Go map accessed by several goroutines without synchronisation"},
+    {"context", "ContextChildrenRace",
+     "context.Context's children map raced through lock-less code"},
+    {"syncmap", "SyncMapMisuse", "sync.Map used with check-then-act"},
+    {"sync", "MissingSynchronisation",
+     "shared memory ordered by sleeps or partial waits, not by sync"},
+    {"shard", "ShardedMapRace", "sharded map shared without its lock"},
+    {"lockfree", "LockFreePublish", "lock-free publication of a map"},
+};
+
+static json_t *rule_for(const char *family)
+{
+    const char *name = "DataRace", *desc = "data race";
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+        if (family && !strcmp(families[i].family, family)) {
+            name = families[i].name;
+            desc = families[i].desc;
+        }
+    char *id = xasprintf("maprace/%s", family ? family : "other");
+    char *full = xasprintf(
+        "%s. maprace groups the findings of ThreadSanitizer (clang, gcc), "
+        "Helgrind, DRD and the model's Go-style checks that blame the same "
+        "pair of lines into one race.",
+        desc);
+    char *help = xasprintf(
+        "Two threads access the same memory, at least one writes, and no "
+        "lock, channel or atomic orders them. See the case's README.md "
+        "(`maprace explain CASE`) for the Go original and the fix.");
+    json_t *r =
+        json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "id", id, "name", name,
+                  "shortDescription", text(desc), "fullDescription", text(full),
+                  "help", text(help), "defaultConfiguration", "level", "error");
+    free(id);
+    free(full);
+    free(help);
+    return r;
+}
+
+static json_t *phys(const char *path, json_int_t line)
+{
+    return json_pack("{s:{s:s}, s:{s:I}}", "artifactLocation", "uri", path,
+                     "region", "startLine", line > 0 ? line : 1);
+}
+
+static json_t *loc_location(json_t *loc, int id, const char *what)
+{
+    char *msg = xasprintf("%s: %s%s%s", what,
+                          jstr(loc, "func") ? jstr(loc, "func") : "??",
+                          jstr(loc, "marker") ? " (RACE: " : "",
+                          jstr(loc, "marker") ? jstr(loc, "marker") : "");
+    if (jstr(loc, "marker")) {
+        char *m2 = xasprintf("%s)", msg);
+        free(msg);
+        msg = m2;
+    }
+    json_t *l =
+        json_pack("{s:o, s:o}", "physicalLocation",
+                  phys(jstr(loc, "path"),
+                       json_integer_value(json_object_get(loc, "line"))),
+                  "message", text(msg));
+    if (id >= 0)
+        json_object_set_new(l, "id", json_integer(id));
+    free(msg);
+    return l;
+}
+
+/* One access as a threadFlow: its visible frames, outermost first. */
+static json_t *thread_flow(json_t *ev, json_t *a)
+{
+    json_t *locs = json_array();
+    json_t *frames = json_object_get(a, "frames");
+    for (size_t i = json_array_size(frames); i-- > 0;) {
+        json_t *f = json_array_get(frames, i);
+        if (json_is_true(json_object_get(f, "hidden")))
+            continue;
+        struct strbuf m = {0};
+        strbuf_addstr(&m, jstr(f, "func") ? jstr(f, "func") : "??");
+        if (jstr(f, "go"))
+            strbuf_addf(&m, " = %s: %s", jstr(f, "go"), jstr(f, "role"));
+        if (jstr(f, "marker"))
+            strbuf_addf(&m, " (RACE: %s)", jstr(f, "marker"));
+        json_t *l = json_object();
+        json_int_t line = json_integer_value(json_object_get(f, "line"));
+        if (jstr(f, "path") && line > 0)
+            json_object_set_new(l, "physicalLocation",
+                                phys(jstr(f, "path"), line));
+        json_object_set_new(l, "message", text(strbuf_str(&m)));
+        strbuf_release(&m);
+        json_array_append_new(locs, json_pack("{s:o}", "location", l));
+    }
+    if (!json_array_size(locs))
+        json_array_append_new(locs,
+                              json_pack("{s:{s:o}}", "location", "message",
+                                        text("(no frame with a source line)")));
+    char *msg =
+        xasprintf("%s: %s of size %lld by %s", jstr(ev, "detector"),
+                  jstr(a, "kind") ? jstr(a, "kind") : "access",
+                  (long long)json_integer_value(json_object_get(a, "size")),
+                  jstr(a, "thread") ? jstr(a, "thread") : "?");
+    json_t *tf =
+        json_pack("{s:o, s:o}", "message", text(msg), "locations", locs);
+    free(msg);
+    return tf;
+}
+
+char *report_sarif(json_t *results)
+{
+    json_t *races = group_ensure(results);
+    json_t *rules = json_array();
+    json_t *out = json_array();
+    size_t i, k;
+    json_t *r;
+    json_array_foreach(races, i, r)
+    {
+        json_t *locs = json_object_get(r, "locations");
+        if (!json_array_size(locs))
+            continue; /* nothing to point at in the sources */
+        const char *family = jstr(r, "family");
+        char *rule_id = xasprintf("maprace/%s", family ? family : "other");
+        size_t rule_index = json_array_size(rules);
+        json_t *rl;
+        json_array_foreach(rules, k, rl)
+        {
+            if (!strcmp(jstr(rl, "id"), rule_id))
+                rule_index = k;
+        }
+        if (rule_index == json_array_size(rules))
+            json_array_append_new(rules, rule_for(family));
+
+        struct strbuf msg = {0};
+        json_t *l0 = json_array_get(locs, 0), *l1 = json_array_get(locs, 1);
+        strbuf_addf(&msg, "%s in %s/%s: %s:%lld", jstr(r, "kind"),
+                    jstr(r, "case"), jstr(r, "variant"), jstr(l0, "path"),
+                    (long long)json_integer_value(json_object_get(l0, "line")));
+        if (l1)
+            strbuf_addf(
+                &msg, " and [%s:%lld](1)", jstr(l1, "path"),
+                (long long)json_integer_value(json_object_get(l1, "line")));
+        strbuf_addstr(&msg, ", reported by");
+        json_t *ev, *dets = json_array();
+        json_array_foreach(json_object_get(r, "detectors"), k, ev)
+        {
+            strbuf_addf(&msg, "%s %s", k ? "," : "", jstr(ev, "detector"));
+            json_array_append_new(dets, json_string(jstr(ev, "detector")));
+        }
+        strbuf_addstr(&msg, ".");
+        if (jstr(r, "why"))
+            strbuf_addf(&msg, " Why: %s", jstr(r, "why"));
+
+        json_t *flows = json_array();
+        json_array_foreach(json_object_get(r, "detectors"), k, ev)
+        {
+            json_t *tfs = json_array();
+            size_t m;
+            json_t *a;
+            json_array_foreach(json_object_get(ev, "accesses"), m, a)
+                json_array_append_new(tfs, thread_flow(ev, a));
+            if (!json_array_size(tfs)) {
+                json_decref(tfs);
+                continue;
+            }
+            char *fm = xasprintf("%s: %s", jstr(ev, "detector"),
+                                 jstr(ev, "message") ? jstr(ev, "message")
+                                 : jstr(ev, "type")  ? jstr(ev, "type")
+                                                     : "report");
+            json_array_append_new(flows,
+                                  json_pack("{s:o, s:o}", "message", text(fm),
+                                            "threadFlows", tfs));
+            free(fm);
+        }
+
+        json_t *res = json_object();
+        json_object_set_new(res, "ruleId", json_string(rule_id));
+        json_object_set_new(res, "ruleIndex",
+                            json_integer((json_int_t)rule_index));
+        json_object_set_new(res, "level", json_string("error"));
+        json_object_set_new(res, "message", text(strbuf_str(&msg)));
+        json_object_set_new(res, "locations",
+                            json_pack("[o]", loc_location(l0, -1, "access A")));
+        if (l1)
+            json_object_set_new(
+                res, "relatedLocations",
+                json_pack("[o]", loc_location(l1, 1, "access B")));
+        if (json_array_size(flows))
+            json_object_set_new(res, "codeFlows", flows);
+        else
+            json_decref(flows);
+        json_object_set_new(
+            res, "partialFingerprints",
+            json_pack("{s:s}", "mapraceRace/v1", jstr(r, "id")));
+        json_object_set_new(res, "properties",
+                            json_pack("{s:o, s:s, s:s}", "detectors", dets,
+                                      "case", jstr(r, "case"), "variant",
+                                      jstr(r, "variant")));
+        json_array_append_new(out, res);
+        strbuf_release(&msg);
+        free(rule_id);
+    }
+    json_t *driver = json_pack("{s:s, s:s, s:o}", "name", "maprace",
+                               "semanticVersion", "0.1.0", "rules", rules);
+    json_t *run =
+        json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", out);
+    if (jstr(results, "run_id"))
+        json_object_set_new(run, "automationDetails",
+                            json_pack("{s:s}", "id", jstr(results, "run_id")));
+    json_t *doc = json_pack("{s:s, s:s, s:[o]}", "$schema",
+                            "https://json.schemastore.org/sarif-2.1.0.json",
+                            "version", "2.1.0", "runs", run);
+    char *s = json_dumps(doc, JSON_INDENT(2));
+    json_decref(doc);
+    size_t n = strlen(s);
+    s = xrealloc(s, n + 2);
+    s[n] = '\n';
+    s[n + 1] = '\0';
+    return s;
+}
