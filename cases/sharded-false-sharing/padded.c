@@ -3,30 +3,31 @@
  * 64-byte cache line, so that no two shard locks share a line. Race-free,
  * like unpadded.c: every detector must stay silent.
  *
- * Go original (the usual "concurrent map" package, e.g. orcaman/
- * concurrent-map's ConcurrentMapShared):
+ * Go original, the shape of github.com/orcaman/concurrent-map, the most
+ * used sharded map package (its ConcurrentMapShared, with sync.Mutex in
+ * place of its sync.RWMutex):
  *
  *     type shard struct {
- *             sync.Mutex             // 8 bytes in Go
- *             m map[uint64]uint64    // 8 bytes
+ *             items map[uint64]uint64
+ *             sync.Mutex // guards items
  *     }
- *     type ShardedMap [16]*shard     // or [16]shard: 16 bytes apart
+ *     type ShardedMap []*shard // each shard allocated on its own
  *
- *     func (s *ShardedMap) Get(k uint64) uint64 {
- *             sh := s[k%16]
+ *     func (m ShardedMap) Get(k uint64) uint64 {
+ *             sh := m[k%uint64(len(m))]
  *             sh.Lock()
  *             defer sh.Unlock()
- *             return sh.m[k]
+ *             return sh.items[k]
  *     }
  *
- * In memory: struct shard is a pthread mutex (40 bytes) and a map pointer,
- * 48 bytes. The shards lie back to back in one array, so a 64-byte cache
- * line holds parts of two shards. Thread 0 only uses even shards, thread 1
- * only odd ones: they never share a lock, yet every lock and unlock by one
- * thread writes a line the other thread is also writing, and the line
- * ping-pongs between the two cores ("false sharing"). padded.c aligns each
- * shard to 64 bytes; compare the ops/s the two print (on one machine, in
- * one run of `make bench` or a few runs of each: the figure is noisy).
+ * In Go a shard is 8 + 24 = 32 bytes with orcaman's RWMutex, and the shards
+ * are allocated one after another from the same size class: two shards per
+ * 64-byte cache line.
+ *
+ * The Go fix pads the struct to a full line: `_ [64 - 32]byte` after the
+ * fields (or golang.org/x/sys/cpu.CacheLinePad). Here _Alignas(64) on the
+ * first member makes struct shard 64 bytes, aligned to 64: shard 0 and
+ * shard 1 (thread 0's and thread 1's hot shards) are on different lines.
  *
  * Ops per thread: 1,000,000 natively (well under 0.5 s), 100,000 under
  * ThreadSanitizer, 5,000 under valgrind (RUNNING_ON_VALGRIND): under the
@@ -52,8 +53,8 @@
 
 enum { nshards = 16, nthreads = 2, keys_per_shard = 64 };
 
-/* Go: `_ [64 - 16]byte` after the fields (or golang.org/x/sys/cpu's
- * CacheLinePad). C11: align the struct, and its size rounds up to 64. */
+/* One cache line per shard: the alignment of the first member makes the
+ * struct 64-byte aligned, and its size rounds up to 64. */
 struct shard {
     _Alignas(64) pthread_mutex_t mu;
     struct hmap *m;
@@ -84,16 +85,18 @@ static __attribute__((noinline)) void set(struct shard *sh, uint64_t k,
 
 static long ops_per_thread;
 
-/* Thread t works on shards t, t + nthreads, ...: never on the other
- * thread's shards. One write in 16 operations, the rest reads. */
+/* Thread t's hot keys live in shard t: the two threads never share a
+ * shard (no contention on any lock), but shards 0 and 1 are neighbours in
+ * the array, as two hot keys' shards often are. One write in 16
+ * operations, the rest reads. */
 static void *worker(void *arg)
 {
     uintptr_t t = (uintptr_t)arg;
     uint64_t sum = 0;
 
     for (long i = 0; i < ops_per_thread; i++) {
-        uintptr_t s = t + nthreads * (i % (nshards / nthreads));
-        uint64_t k = (uint64_t)(i / nshards) % keys_per_shard;
+        uintptr_t s = t;
+        uint64_t k = (uint64_t)i % keys_per_shard;
         if (i % 16 == 0)
             set(&shards[s], k, (uint64_t)i);
         else

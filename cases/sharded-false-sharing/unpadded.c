@@ -3,30 +3,36 @@
  * cache lines. Race-free (every map access holds its shard's lock), so
  * every detector must stay silent; the cost is performance only.
  *
- * Go original (the usual "concurrent map" package, e.g. orcaman/
- * concurrent-map's ConcurrentMapShared):
+ * Go original, the shape of github.com/orcaman/concurrent-map, the most
+ * used sharded map package (its ConcurrentMapShared, with sync.Mutex in
+ * place of its sync.RWMutex):
  *
  *     type shard struct {
- *             sync.Mutex             // 8 bytes in Go
- *             m map[uint64]uint64    // 8 bytes
+ *             items map[uint64]uint64
+ *             sync.Mutex // guards items
  *     }
- *     type ShardedMap [16]*shard     // or [16]shard: 16 bytes apart
+ *     type ShardedMap []*shard // each shard allocated on its own
  *
- *     func (s *ShardedMap) Get(k uint64) uint64 {
- *             sh := s[k%16]
+ *     func (m ShardedMap) Get(k uint64) uint64 {
+ *             sh := m[k%uint64(len(m))]
  *             sh.Lock()
  *             defer sh.Unlock()
- *             return sh.m[k]
+ *             return sh.items[k]
  *     }
  *
- * In memory: struct shard is a pthread mutex (40 bytes) and a map pointer,
- * 48 bytes. The shards lie back to back in one array, so a 64-byte cache
- * line holds parts of two shards. Thread 0 only uses even shards, thread 1
- * only odd ones: they never share a lock, yet every lock and unlock by one
- * thread writes a line the other thread is also writing, and the line
- * ping-pongs between the two cores ("false sharing"). padded.c aligns each
- * shard to 64 bytes; compare the ops/s the two print (on one machine, in
- * one run of `make bench` or a few runs of each: the figure is noisy).
+ * In Go a shard is 8 + 24 = 32 bytes with orcaman's RWMutex, and the shards
+ * are allocated one after another from the same size class: two shards per
+ * 64-byte cache line.
+ *
+ * Here struct shard is a pthread mutex (40 bytes) and a map pointer, 48
+ * bytes, in one array: shards 0 and 1 share the array's first cache line,
+ * lock words included.
+ * Thread 0's hot keys live in shard 0, thread 1's in shard 1: the threads
+ * never share a lock or a map, yet every lock and unlock by one thread
+ * writes a line the other thread is also writing, and the line ping-pongs
+ * between the two cores ("false sharing"). padded.c aligns each shard to
+ * 64 bytes; compare the ops/s the two print, on an idle machine, over
+ * several runs of each: the figure is noisy.
  *
  * Ops per thread: 1,000,000 natively (well under 0.5 s), 100,000 under
  * ThreadSanitizer, 5,000 under valgrind (RUNNING_ON_VALGRIND): under the
@@ -57,8 +63,10 @@ struct shard {
     struct hmap *m;
 };
 
-/* Non-static: clang renames static objects at -O1. */
-struct shard shards[nshards];
+/* The array starts on a cache line, so that the layout is the same in
+ * every build: shard 0 at bytes 0-47, shard 1 at 48-95, both lock words
+ * in the first line. Non-static: clang renames static objects at -O1. */
+_Alignas(64) struct shard shards[nshards];
 
 /* Get(k) with the shard's lock held. */
 static __attribute__((noinline)) uint64_t get(struct shard *sh, uint64_t k)
@@ -82,16 +90,18 @@ static __attribute__((noinline)) void set(struct shard *sh, uint64_t k,
 
 static long ops_per_thread;
 
-/* Thread t works on shards t, t + nthreads, ...: never on the other
- * thread's shards. One write in 16 operations, the rest reads. */
+/* Thread t's hot keys live in shard t: the two threads never share a
+ * shard (no contention on any lock), but shards 0 and 1 are neighbours in
+ * the array, as two hot keys' shards often are. One write in 16
+ * operations, the rest reads. */
 static void *worker(void *arg)
 {
     uintptr_t t = (uintptr_t)arg;
     uint64_t sum = 0;
 
     for (long i = 0; i < ops_per_thread; i++) {
-        uintptr_t s = t + nthreads * (i % (nshards / nthreads));
-        uint64_t k = (uint64_t)(i / nshards) % keys_per_shard;
+        uintptr_t s = t;
+        uint64_t k = (uint64_t)i % keys_per_shard;
         if (i % 16 == 0)
             set(&shards[s], k, (uint64_t)i);
         else
