@@ -53,6 +53,7 @@ static const char style[] =
     "margin-right:1em}\n"
     ".marker{color:#b00000}\n"
     ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}\n"
+    ".pair>*{min-width:0}.missing{color:#777;font-style:italic}\n"
     ".acc{border:1px solid #ddd;padding:.4em;background:#fff;overflow-x:"
     "auto}\n"
     ".acc h5{margin:.2em 0}.frame{margin:.1em 0}.go{color:#05668d;"
@@ -161,9 +162,7 @@ static void charts(struct strbuf *sb, json_t *results)
             native_wall = nat;
     }
     strbuf_addstr(sb, "<div class=\"charts\">\n");
-    bar_chart(sb,
-              "Detection rate: runs that showed the expected race, fatal "
-              "error or symptom (racy variants)",
+    bar_chart(sb, "Detection rate (racy variants: the race, fatal or symptom)",
               "chart-rate", labels, rate, n, 100, 0, " %");
     double max = 1;
     for (i = 0; i < n; i++)
@@ -310,13 +309,14 @@ static void frame_html(struct strbuf *sb, json_t *f)
     strbuf_addstr(sb, "</div>\n");
 }
 
-static void access_html(struct strbuf *sb, json_t *a)
+static void access_html(struct strbuf *sb, json_t *a, const char *det)
 {
     strbuf_addstr(sb, "<div class=\"acc\"><h5>");
     json_int_t at = jint(a, "at");
     if (json_object_get(a, "at") && at >= 0)
         strbuf_addf(sb, "%c: ", (char)('A' + at));
-    esc(sb, jstr(a, "kind"));
+    const char *kind = jstr(a, "kind");
+    esc(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
     if (jint(a, "size"))
         strbuf_addf(sb, " of size %lld", (long long)jint(a, "size"));
     strbuf_addstr(sb, " by ");
@@ -331,8 +331,10 @@ static void access_html(struct strbuf *sb, json_t *a)
             strbuf_addstr(sb, " ");
             esc(sb, json_string_value(l));
         }
-    } else {
+    } else if (starts_with(det, "tsan")) {
         strbuf_addstr(sb, ", no lock held");
+    } else {
+        strbuf_addstr(sb, " (locks held: not reported)");
     }
     strbuf_addstr(sb, "</h5>\n");
     size_t i, hidden = 0;
@@ -417,9 +419,28 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
             strbuf_addstr(sb, "</a>");
         }
         strbuf_addstr(sb, "</small></h4>\n<div class=\"pair\">\n");
-        json_t *a;
-        json_array_foreach(json_object_get(ev, "accesses"), k, a)
-            access_html(sb, a);
+        json_t *a, *accs = json_object_get(ev, "accesses");
+        const char *det = jstr(ev, "detector");
+        /* a detector that names one access: say where the other is */
+        json_int_t at = json_array_size(accs) == 1
+                            ? jint(json_array_get(accs, 0), "at")
+                            : -1;
+        const char *why =
+            det && !strcmp(det, "drd")
+                ? "DRD names one access, and the other thread's segment "
+                  "(where its access happened), not the access itself"
+                : "this report has the stack of one thread only";
+        if (at == 1) {
+            strbuf_addstr(sb, "<div class=\"acc missing\">A: ");
+            esc(sb, why);
+            strbuf_addstr(sb, "</div>\n");
+        }
+        json_array_foreach(accs, k, a) access_html(sb, a, det ? det : "");
+        if (at == 0) {
+            strbuf_addstr(sb, "<div class=\"acc missing\">B: ");
+            esc(sb, why);
+            strbuf_addstr(sb, "</div>\n");
+        }
         strbuf_addstr(sb, "</div></div>\n");
     }
     strbuf_addstr(sb, "</div>\n");

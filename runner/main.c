@@ -9,7 +9,9 @@
 #include "catalog.h"
 #include "detectors.h"
 #include "doctor.h"
+#include "reports.h"
 #include "run.h"
+#include "show.h"
 #include "util.h"
 
 #include <errno.h>
@@ -36,6 +38,8 @@ static const char usage_main[] =
     "  list      the cases, their Go pattern and article section\n"
     "  run       build and run cases under detectors; print the matrix\n"
     "  check     run, then exit 1 unless every cell is as expected (CI)\n"
+    "  show      the annotated races of the last run of a case\n"
+    "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
@@ -67,6 +71,8 @@ static const char usage_run[] =
     "                        killed (default 60; case.ini's timeout wins)\n"
     "      --out DIR         reports folder (default <root>/reports)\n"
     "      --json            print results.json on stdout, not the matrix\n"
+    "      --format LIST     report files to write: html,junit,sarif,md, all\n"
+    "                        or none (default all)\n"
     "      --no-color        no colour (also when NO_COLOR is set or stdout\n"
     "                        is not a terminal)\n"
     "      --natural         do not force the race windows (MAPRACE_FORCE)\n"
@@ -77,7 +83,8 @@ static const char usage_run[] =
     "                        of the runs against the children's CPU / cores\n"
     "  -h, --help            this help\n"
     "\n"
-    "Writes <out>/<run-id>/{results.json,summary.txt,raw/} and points\n"
+    "Writes <out>/<run-id>/{results.json,summary.txt,raw/}, the --format\n"
+    "files (index.html, junit.xml, results.sarif, summary.md) and points\n"
     "<out>/latest at it (docs/report-format.md).\n"
     "\n"
     "exit codes: 0 %s; 2 usage or catalog error; 3 a required tool missing\n"
@@ -112,6 +119,31 @@ static const char usage_doctor[] =
     "\n"
     "exit codes: 0 every detector usable; 3 some are not.\n";
 
+static const char usage_show[] =
+    "usage: maprace show [--out DIR] [--all-frames] [--no-color] "
+    "CASE[/VARIANT]...\n"
+    "\n"
+    "Print the races of the last run (<out>/latest/results.json) of each\n"
+    "case or case variant: the two racing lines with their source, the\n"
+    "case's why, then what each detector said, frame by frame, each model\n"
+    "frame with its Go counterpart.\n"
+    "\n"
+    "options:\n"
+    "      --out DIR      reports folder (default <root>/reports)\n"
+    "      --all-frames   also the frames of libc, the runtimes and\n"
+    "                     window.c (folded by default)\n"
+    "      --no-color     no colour (also when NO_COLOR is set or stdout is\n"
+    "                     not a terminal)\n"
+    "\n"
+    "exit codes: 0 races shown; 1 the last run has no race for one of them;\n"
+    "2 not in the last run, or no last run.\n";
+
+static const char usage_explain[] =
+    "usage: maprace explain [--cases DIR] [--no-color] CASE...\n"
+    "\n"
+    "Print a case's README.md as plain text: the Go original, what goes\n"
+    "wrong in memory, what each detector says, the fix, an exercise.\n";
+
 enum opt_id {
     OPT_VARIANT = 256,
     OPT_RUNS,
@@ -123,6 +155,8 @@ enum opt_id {
     OPT_CASES,
     OPT_BUILD,
     OPT_BENCH_STATS,
+    OPT_FORMAT,
+    OPT_ALL_FRAMES,
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +172,8 @@ static const struct option long_opts[] = {
     {"cases", required_argument, NULL, OPT_CASES},
     {"build", required_argument, NULL, OPT_BUILD},
     {"bench-stats", no_argument, NULL, OPT_BENCH_STATS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -152,7 +188,8 @@ struct args {
     int runs, jobs;
     double timeout;
     const char *out, *cases, *build;
-    bool json, no_color, natural, help, bench_stats;
+    bool json, no_color, natural, help, bench_stats, all_frames;
+    const char *format;
     const char *used[16]; /* options given, for "does not apply" */
     size_t nr_used;
 };
@@ -250,6 +287,14 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_BUILD:
             a->build = optarg;
             note_used(a, "--build");
+            break;
+        case OPT_FORMAT:
+            a->format = optarg;
+            note_used(a, "--format");
+            break;
+        case OPT_ALL_FRAMES:
+            a->all_frames = true;
+            note_used(a, "--all-frames");
             break;
         case OPT_BENCH_STATS:
             a->bench_stats = true;
@@ -497,6 +542,17 @@ static int cmd_run(const struct args *a, bool check)
     struct session s;
     memset(&s, 0, sizeof(s));
     struct run_opts *o = &s.opts;
+    o->formats = FORMAT_ALL;
+    if (a->format) {
+        char *bad;
+        if (report_formats_parse(a->format, &o->formats, &bad) < 0) {
+            error("unknown report format '%s' (want html, junit, sarif, md, "
+                  "all or none)",
+                  bad);
+            free(bad);
+            return EXIT_USAGE;
+        }
+    }
     if (a->detectors) {
         char *bad;
         if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
@@ -542,6 +598,70 @@ static int cmd_run(const struct args *a, bool check)
     free(out);
     free(cases_dir);
     free(root);
+    return rc;
+}
+
+static int cmd_show(const struct args *a)
+{
+    static const char *const allowed[] = {"--out", "--all-frames", NULL};
+    if (a->help) {
+        fputs(usage_show, stdout);
+        return 0;
+    }
+    if (only_options(a, "show", allowed) < 0)
+        return EXIT_USAGE;
+    if (!a->nr_pos) {
+        error("show needs a case (maprace show CASE[/VARIANT])");
+        return EXIT_USAGE;
+    }
+    char *out;
+    if (a->out) {
+        out = absolute(a->out);
+    } else {
+        char *root = find_root();
+        if (!root)
+            return EXIT_USAGE;
+        out = path_join(root, "reports");
+        free(root);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < a->nr_pos; i++) {
+        int r = show_races(stdout, out, NULL, a->pos[i], want_color(a),
+                           a->all_frames);
+        if (r > rc)
+            rc = r;
+    }
+    free(out);
+    return rc;
+}
+
+static int cmd_explain(const struct args *a)
+{
+    static const char *const allowed[] = {"--cases", NULL};
+    if (a->help) {
+        fputs(usage_explain, stdout);
+        return 0;
+    }
+    if (only_options(a, "explain", allowed) < 0)
+        return EXIT_USAGE;
+    if (!a->nr_pos) {
+        error("explain needs a case (see maprace list)");
+        return EXIT_USAGE;
+    }
+    char *dir;
+    if (a->cases) {
+        dir = absolute(a->cases);
+    } else {
+        char *root = find_root();
+        if (!root)
+            return EXIT_USAGE;
+        dir = path_join(root, "cases");
+        free(root);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < a->nr_pos && !rc; i++)
+        rc = explain_case(stdout, dir, a->pos[i], want_color(a));
+    free(dir);
     return rc;
 }
 
@@ -608,6 +728,10 @@ int main(int argc, char **argv)
         rc = cmd_run(&a, false);
     } else if (!strcmp(a.verb, "check")) {
         rc = cmd_run(&a, true);
+    } else if (!strcmp(a.verb, "show")) {
+        rc = cmd_show(&a);
+    } else if (!strcmp(a.verb, "explain")) {
+        rc = cmd_explain(&a);
     } else if (!strcmp(a.verb, "doctor")) {
         rc = cmd_doctor(&a);
     } else {

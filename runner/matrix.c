@@ -3,6 +3,7 @@
  */
 #include "matrix.h"
 
+#include "reports.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -241,7 +242,11 @@ char *matrix_render(const struct session *s, bool color)
                            "error, the symptom; for clean: any report)");
     strbuf_addstr(&sb, "\n");
     if (s->report_dir)
-        strbuf_addf(&sb, "report: %s/ (results.json, summary.txt, raw/)\n",
-                    s->report_dir);
+        strbuf_addf(
+            &sb, "report: %s/ (results.json, summary.txt, raw/%s%s%s%s)\n",
+            s->report_dir, s->opts.formats & FORMAT_HTML ? ", index.html" : "",
+            s->opts.formats & FORMAT_JUNIT ? ", junit.xml" : "",
+            s->opts.formats & FORMAT_SARIF ? ", results.sarif" : "",
+            s->opts.formats & FORMAT_MD ? ", summary.md" : "");
     return strbuf_detach(&sb);
 }

@@ -297,11 +297,13 @@ static void text_frames(struct strbuf *sb, json_t *access,
                     col(o, C_RESET));
 }
 
-static void text_access_head(struct strbuf *sb, json_t *a,
+static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
                              const struct race_text_opts *o)
 {
+    const char *kind = jstr(a, "kind");
     strbuf_addf(sb, "    %s%s%s", col(o, C_YELLOW),
-                jstr(a, "kind") ? jstr(a, "kind") : "access", col(o, C_RESET));
+                kind && strcmp(kind, "unknown") ? kind : "stack",
+                col(o, C_RESET));
     json_int_t size = json_integer_value(json_object_get(a, "size"));
     if (size)
         strbuf_addf(sb, " of size %lld", (long long)size);
@@ -314,8 +316,10 @@ static void text_access_head(struct strbuf *sb, json_t *a,
         json_t *l;
         json_array_foreach(locks, i, l)
             strbuf_addf(sb, " %s", json_string_value(l));
-    } else {
+    } else if (det && starts_with(det, "tsan")) {
         strbuf_addstr(sb, ", no lock held");
+    } else {
+        strbuf_addstr(sb, " (locks held: not reported)");
     }
     strbuf_addstr(sb, "\n");
 }
@@ -362,7 +366,7 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
         json_array_foreach(json_object_get(ev, "accesses"), k, a)
         {
             json_int_t at = json_integer_value(json_object_get(a, "at"));
-            text_access_head(sb, a, o);
+            text_access_head(sb, a, jstr(ev, "detector"), o);
             if (at >= 0)
                 strbuf_addf(sb, "      (at %c)\n", (char)('A' + at));
             text_frames(sb, a, o);

@@ -4,6 +4,7 @@
  */
 #include "results.h"
 
+#include "group.h"
 #include "util.h"
 
 #include <errno.h>
@@ -265,6 +266,8 @@ json_t *results_json(const struct session *s)
     }
     json_object_set_new(root, "cases", cases);
     json_object_set_new(root, "cells", cells);
+    /* findings grouped into races, annotated (group.h) */
+    json_object_set_new(root, "races", group_races(root));
     return root;
 }
 

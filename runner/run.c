@@ -7,6 +7,7 @@
 #include "exec.h"
 #include "matrix.h"
 #include "parse.h"
+#include "reports.h"
 #include "results.h"
 #include "util.h"
 
@@ -732,6 +733,14 @@ int session_run(struct session *s)
     if (results_write(s, summary, &why) < 0) {
         error("%s", why);
         free(why);
+    }
+    if (s->opts.formats) {
+        json_t *doc = results_json(s);
+        if (reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
+            error("%s", why);
+            free(why);
+        }
+        json_decref(doc);
     }
     if (s->opts.json) {
         json_t *root = results_json(s);

@@ -45,6 +45,8 @@ struct run_opts {
     bool progress_tty; /* stderr is a terminal: one progress line */
     bool natural;      /* no MAPRACE_FORCE=1 */
     bool bench_stats;
+    unsigned formats; /* report files after the run: reports.h FORMAT_*
+                         bits (0: only results.json and summary.txt) */
 };
 
 struct cell {
