@@ -12,9 +12,10 @@
  * Go evaluates a call's arguments before the call: dial(addr) runs on
  * every get, hit or miss, and LoadOrStore throws the new connection away
  * whenever the key is already there. golang/go#27114 ("Undocumented
- * behaviour by map.LoadOrStore") reported it as a sync.Map bug: the
- * function "was invoked 10 times"; the answer: "This doesn't have
- * anything to do with sync.Map; you're [calling it] before LoadOrStore is
+ * behaviour by map.LoadOrStore") reported it as a sync.Map bug: "The
+ * sMap.LoadOrStore method did only store once, but it invoked the Foo
+ * function 10 times." The answer: "This doesn't have anything to do with
+ * sync.Map; you're incrementing functionCallCounter before LoadOrStore is
  * even called."
  *
  * There is no data race here: every detector is silent, and rightly so.
