@@ -26,6 +26,11 @@
  *  - Locks are taken parent first, then child (cancel holds c->mu while it
  *    cancels each child), never the other way round.
  *
+ * Names: Go's, with methods written Type_Method(receiver, ...):
+ * ctx.Done() is Context_Done(ctx), c.cancel(...) is cancelCtx_cancel(c,
+ * ...), err.Error() is ctxerr_Error(err); ctxOf(c) is the Context
+ * interface value of a *cancelCtx.
+ *
  * The children map is the map model of model/map.h (Go:
  * map[canceler]struct{}): its keys are the children's addresses, its elems
  * unused. Taking the lock away from any of its uses is the misuse the
