@@ -193,6 +193,16 @@ static void matrix(struct strbuf *sb, json_t *results)
     strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
     json_array_foreach(json_object_get(results, "cases"), i, c)
     {
+        /* the variants with cells: the case's name spans their rows */
+        size_t rows = 0, row = 0;
+        json_array_foreach(json_object_get(c, "variants"), k, v)
+        {
+            bool any = false;
+            json_array_foreach(dets, j, d) any |=
+                find_cell(results, jstr(c, "name"), jstr(v, "name"),
+                          json_string_value(d)) != NULL;
+            rows += any;
+        }
         json_array_foreach(json_object_get(c, "variants"), k, v)
         {
             const char *cn = jstr(c, "name"), *vn = jstr(v, "name");
@@ -201,11 +211,15 @@ static void matrix(struct strbuf *sb, json_t *results)
                 find_cell(results, cn, vn, json_string_value(d)) != NULL;
             if (!any)
                 continue;
-            strbuf_addstr(sb, "<tr><td><a href=\"#case-");
-            esc(sb, cn);
-            strbuf_addstr(sb, "\">");
-            esc(sb, cn);
-            strbuf_addstr(sb, "</a></td><td>");
+            strbuf_addstr(sb, "<tr>");
+            if (!row++) {
+                strbuf_addf(sb, "<td rowspan=\"%zu\"><a href=\"#case-", rows);
+                esc(sb, cn);
+                strbuf_addstr(sb, "\">");
+                esc(sb, cn);
+                strbuf_addstr(sb, "</a></td>");
+            }
+            strbuf_addstr(sb, "<td>");
             esc(sb, vn);
             strbuf_addstr(sb, "</td>");
             json_array_foreach(dets, j, d)
@@ -218,14 +232,28 @@ static void matrix(struct strbuf *sb, json_t *results)
                 const char *verdict = jstr(cell, "verdict");
                 strbuf_addf(sb, "<td class=\"%s\" title=\"",
                             verdict_class(verdict));
-                esc(sb, jstr(cell, "note") ? jstr(cell, "note")
-                                           : jstr(cell, "error"));
+                esc(sb, jstr(cell, "note")    ? jstr(cell, "note")
+                        : jstr(cell, "error") ? jstr(cell, "error")
+                                              : jstr(cell, "expected"));
                 strbuf_addstr(sb, "\"><span class=\"verdict\">");
                 esc(sb, verdict);
                 strbuf_addstr(sb, "</span><br><span class=\"obs\">");
                 esc(sb, jstr(cell, "observed"));
+                /* the expectation, its reason cut short (whole in the
+                 * tooltip) */
+                const char *exp = jstr(cell, "expected");
                 strbuf_addstr(sb, "</span><br><span class=\"exp\">expected ");
-                esc(sb, jstr(cell, "expected"));
+                if (exp && strlen(exp) > 48) {
+                    size_t n = 45; /* not inside a UTF-8 sequence */
+                    while (n && ((unsigned char)exp[n] & 0xc0) == 0x80)
+                        n--;
+                    char *cut = xstrndup(exp, n);
+                    esc(sb, cut);
+                    strbuf_addstr(sb, "&hellip;");
+                    free(cut);
+                } else {
+                    esc(sb, exp);
+                }
                 strbuf_addf(sb,
                             "</span><br><span class=\"rate\">%lld/%lld "
                             "runs</span></td>",

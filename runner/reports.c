@@ -301,7 +301,13 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
                              const struct race_text_opts *o)
 {
     const char *kind = jstr(a, "kind");
-    strbuf_addf(sb, "    %s%s%s", col(o, C_YELLOW),
+    json_int_t at = json_integer_value(json_object_get(a, "at"));
+    if (json_object_get(a, "at") && at >= 0)
+        strbuf_addf(sb, "    %s%c:%s", col(o, C_BOLD), (char)('A' + at),
+                    col(o, C_RESET));
+    else
+        strbuf_addstr(sb, "    ");
+    strbuf_addf(sb, " %s%s%s", col(o, C_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
                 col(o, C_RESET));
     json_int_t size = json_integer_value(json_object_get(a, "size"));
@@ -327,9 +333,13 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o)
 {
-    strbuf_addf(sb, "%s%s race%s in %s/%s\n", col(o, C_BOLD),
-                jstr(race, "kind") ? jstr(race, "kind") : "", col(o, C_RESET),
-                jstr(race, "case"), jstr(race, "variant"));
+    const char *kind = jstr(race, "kind");
+    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
+                !kind                        ? "report"
+                : !strcmp(kind, "data-race") ? "data race"
+                : !strcmp(kind, "fatal")     ? "fatal error"
+                                             : "report",
+                col(o, C_RESET), jstr(race, "case"), jstr(race, "variant"));
     size_t i;
     json_t *loc;
     json_array_foreach(json_object_get(race, "locations"), i, loc)
@@ -365,10 +375,7 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
         json_t *a;
         json_array_foreach(json_object_get(ev, "accesses"), k, a)
         {
-            json_int_t at = json_integer_value(json_object_get(a, "at"));
             text_access_head(sb, a, jstr(ev, "detector"), o);
-            if (at >= 0)
-                strbuf_addf(sb, "      (at %c)\n", (char)('A' + at));
             text_frames(sb, a, o);
         }
         json_t *logs = json_object_get(ev, "logs");
