@@ -85,7 +85,15 @@ static void child(const struct proc_spec *spec, int out, int err, int errfd,
     setpgid(0, 0);
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
-    sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+    /* The runner's own mask, but never the signals it waits for: a
+     * child started from a runner that inherited them blocked (a test
+     * harness, a shell's job) must still see them. */
+    sigset_t mask = orig_mask;
+    sigdelset(&mask, SIGCHLD);
+    sigdelset(&mask, SIGINT);
+    sigdelset(&mask, SIGTERM);
+    sigdelset(&mask, SIGHUP);
+    sigprocmask(SIG_SETMASK, &mask, NULL);
     if (spec->output_cap) {
         struct rlimit rl = {spec->output_cap, spec->output_cap};
         setrlimit(RLIMIT_FSIZE, &rl);

@@ -109,6 +109,19 @@ static __attribute__((unused)) char *test_slurp(const char *path)
  * with `env` (a shell fragment, e.g. "PATH=/x", or "") in front; stdout
  * and stderr go to <out>.stdout / <out>.stderr. Returns the exit status,
  * or -1 when it did not exit. */
+/* Unblock what exec_init() blocked in this test process, so that shells
+ * started by system() see SIGCHLD (dash's `wait` needs it). */
+static __attribute__((unused)) void unblock_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static __attribute__((unused)) int
 run_maprace(const char *env, const char *args, const char *out)
 {
@@ -117,6 +130,7 @@ run_maprace(const char *env, const char *args, const char *out)
              "cd '%s' && %s MAPRACE_NO_PROGRESS=1 '%s/maprace' %s "
              ">'%s.stdout' 2>'%s.stderr' </dev/null",
              test_root(), env, test_build(), args, out, out);
+    unblock_signals();
     int st = system(cmd);
     if (st == -1 || !WIFEXITED(st))
         return -1;

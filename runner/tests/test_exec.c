@@ -348,6 +348,75 @@ static void test_usage_errors(void **state)
     free(tmp);
 }
 
+/* TSan dying of ASLR entropy: run again under setarch -R, said once. */
+static void test_setarch_retry(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d tsan,tsan-gcc --build '%s' --out '%s'",
+             fixture("aslr"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    json_t *res = load_results(tmp);
+    assert_true(json_is_true(json_object_get(res, "setarch")));
+    json_t *notes = json_object_get(res, "notes");
+    assert_int_equal(json_array_size(notes), 1);
+    assert_non_null(
+        strstr(json_string_value(json_array_get(notes, 0)), "setarch -R"));
+    static const char *const dets[] = {"tsan", "tsan-gcc"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *c = cell(res, dets[i]);
+        assert_string_equal(str(c, "verdict"), "pass");
+        json_t *run = json_array_get(json_object_get(c, "run_details"), 0);
+        assert_true(json_is_true(json_object_get(run, "setarch")));
+    }
+    json_decref(res);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* Two runs at once into one reports folder: two whole reports, and latest
+ * names one of them. */
+static void test_concurrent_runs(void **state)
+{
+    char *tmp = test_tmpdir();
+    char cmd[PATH_MAX * 4];
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s' && for i in 1 2; do MAPRACE_NO_PROGRESS=1 '%s/maprace' "
+             "run --cases '%s' -d native --build '%s' --out '%s' "
+             ">/dev/null 2>&1 & done; wait",
+             test_root(), test_build(), fixture("symptom"), MAPRACE_BUILD, tmp);
+    unblock_signals();
+    assert_int_equal(system(cmd), 0);
+    char pattern[PATH_MAX + 32];
+    /* run-ids start with the year; latest is the third match of * */
+    snprintf(pattern, sizeof(pattern), "%s/2*/results.json", tmp);
+    glob_t g;
+    assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+    assert_int_equal(g.gl_pathc, 2);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        json_error_t jerr;
+        json_t *res = json_load_file(g.gl_pathv[i], 0, &jerr);
+        if (!res)
+            fail_msg("%s: %s", g.gl_pathv[i], jerr.text);
+        assert_true(json_is_true(json_object_get(res, "complete")));
+        assert_string_equal(str(cell(res, "native"), "verdict"), "pass");
+        json_decref(res);
+    }
+    globfree(&g);
+    json_t *latest = load_results(tmp);
+    assert_non_null(json_object_get(latest, "run_id"));
+    json_decref(latest);
+    /* no temporary file left behind */
+    snprintf(pattern, sizeof(pattern), "%s/*tmp*", tmp);
+    assert_int_equal(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    snprintf(pattern, sizeof(pattern), "%s/*/*tmp*", tmp);
+    assert_int_equal(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +428,8 @@ int main(void)
         cmocka_unit_test(test_missing_tool_is_an_error_cell),
         cmocka_unit_test(test_crash_and_build_failure_are_errors),
         cmocka_unit_test(test_interrupt),
+        cmocka_unit_test(test_setarch_retry),
+        cmocka_unit_test(test_concurrent_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
