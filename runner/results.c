@@ -271,12 +271,11 @@ json_t *results_json(const struct session *s)
     return root;
 }
 
-int results_write(const struct session *s, const char *summary, char **why)
+int results_write(const struct session *s, json_t *doc, const char *summary,
+                  char **why)
 {
     *why = NULL;
-    json_t *root = results_json(s);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-    json_decref(root);
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (!text) {
         *why = xstrdup("cannot serialise results.json");
         return -1;
@@ -299,11 +298,15 @@ int results_write(const struct session *s, const char *summary, char **why)
     if (rc < 0)
         *why = xasprintf("cannot write %s: %s", path, strerror(errno));
     free(path);
-    if (rc < 0)
-        return -1;
+    return rc;
+}
 
+int results_point_latest(const struct session *s, char **why)
+{
     /* latest -> <run-id>, replaced by a rename: never missing, never
      * half-written. */
+    *why = NULL;
+    int rc = 0;
     char *latest = path_join(s->opts.out, "latest");
     char *tmp = xasprintf("%s.tmp.%ld", latest, (long)getpid());
     unlink(tmp);

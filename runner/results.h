@@ -27,9 +27,14 @@ json_t *results_findings_json(const struct report *r, const struct markers *m,
 /* The whole session as results.json's object. */
 json_t *results_json(const struct session *s);
 
-/* Write <report_dir>/results.json and summary.txt, and point
- * <out>/latest at the report folder. Returns 0, or -1 with a malloc'd
- * reason in *why. */
-int results_write(const struct session *s, const char *summary, char **why);
+/* Write `doc` (results_json()) to <report_dir>/results.json, and the
+ * summary to summary.txt. Returns 0, or -1 with a malloc'd reason in
+ * *why. */
+int results_write(const struct session *s, json_t *doc, const char *summary,
+                  char **why);
+
+/* Point <out>/latest at the report folder: call it last, once every file
+ * of the report is written. Returns 0, or -1 with *why. */
+int results_point_latest(const struct session *s, char **why);
 
 #endif

@@ -728,25 +728,26 @@ int session_run(struct session *s)
     judge(s);
     s->total_wall_s = now_s() - t0;
 
+    /* results.json, summary.txt, the report files, then latest. */
     char *summary = matrix_render(s, false);
+    json_t *doc = results_json(s);
     char *why;
-    if (results_write(s, summary, &why) < 0) {
+    if (results_write(s, doc, summary, &why) < 0) {
         error("%s", why);
         free(why);
     }
-    if (s->opts.formats) {
-        json_t *doc = results_json(s);
-        if (reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
-            error("%s", why);
-            free(why);
-        }
-        json_decref(doc);
+    if (s->opts.formats &&
+        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (results_point_latest(s, &why) < 0) {
+        error("%s", why);
+        free(why);
     }
     if (s->opts.json) {
-        json_t *root = results_json(s);
-        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         fputc('\n', stdout);
-        json_decref(root);
     } else if (s->opts.color) {
         char *colored = matrix_render(s, true);
         fputs(colored, stdout);
@@ -755,6 +756,7 @@ int session_run(struct session *s)
         fputs(summary, stdout);
     }
     fflush(stdout);
+    json_decref(doc);
     free(summary);
     if (s->opts.bench_stats) {
         double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
