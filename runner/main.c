@@ -593,6 +593,21 @@ static int cmd_run(const struct args *a, bool check)
     o->progress_tty = isatty(2) && !getenv("MAPRACE_NO_PROGRESS");
     o->natural = a->natural;
     o->bench_stats = a->bench_stats;
+    o->output_cap = RUN_OUTPUT_CAP;
+    const char *cap = getenv("MAPRACE_OUTPUT_CAP");
+    if (cap && *cap) {
+        char *end;
+        unsigned long long v = strtoull(cap, &end, 10);
+        if (*end || !v) {
+            error("bad MAPRACE_OUTPUT_CAP '%s' (want bytes > 0)", cap);
+            session_release(&s);
+            free(out);
+            free(cases_dir);
+            free(root);
+            return EXIT_USAGE;
+        }
+        o->output_cap = (size_t)v;
+    }
     int rc = session_run(&s);
     session_release(&s);
     free(out);

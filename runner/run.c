@@ -357,7 +357,7 @@ static int job_start(const struct session *s, struct job *j, char **why)
     spec.stderr_path = j->stderr_path;
     spec.timeout_s =
         j->cell->c->timeout > 0 ? j->cell->c->timeout : s->opts.timeout;
-    spec.output_cap = RUN_OUTPUT_CAP;
+    spec.output_cap = s->opts.output_cap;
     j->proc.data = j;
     int rc = exec_start(&spec, &j->proc, why);
     free_strv(argv);
@@ -374,10 +374,10 @@ static const char *rel(const struct session *s, const char *path)
     return path;
 }
 
-static bool file_capped(const char *path)
+static bool file_capped(const char *path, size_t cap)
 {
     struct stat st;
-    return !stat(path, &st) && (size_t)st.st_size >= RUN_OUTPUT_CAP;
+    return cap && !stat(path, &st) && (size_t)st.st_size >= cap;
 }
 
 static bool file_contains(const char *path, const char *needle)
@@ -430,7 +430,7 @@ static void job_finish(struct session *s, struct job *j)
         for (size_t i = 0; i < g.gl_pathc; i++) {
             parse_tsan_file(g.gl_pathv[i], detector_name(cl->d), &r);
             json_array_append_new(arr, json_string(rel(s, g.gl_pathv[i])));
-            if (file_capped(g.gl_pathv[i]))
+            if (file_capped(g.gl_pathv[i], s->opts.output_cap))
                 json_array_append_new(capped,
                                       json_string(rel(s, g.gl_pathv[i])));
         }
@@ -443,7 +443,7 @@ static void job_finish(struct session *s, struct job *j)
         if (!stat(j->log_path, &st)) {
             json_object_set_new(logs, "xml", json_string(rel(s, j->log_path)));
             parse_valgrind_file(j->log_path, detector_name(cl->d), &r);
-            if (file_capped(j->log_path))
+            if (file_capped(j->log_path, s->opts.output_cap))
                 json_array_append_new(capped, json_string(rel(s, j->log_path)));
         } else {
             missing_log = xasprintf("valgrind wrote no XML log (see %s)",
@@ -451,14 +451,14 @@ static void job_finish(struct session *s, struct job *j)
         }
     }
     parse_native_file(j->stderr_path, &r);
-    if (file_capped(j->stdout_path))
+    if (file_capped(j->stdout_path, s->opts.output_cap))
         json_array_append_new(capped, json_string(rel(s, j->stdout_path)));
-    if (file_capped(j->stderr_path))
+    if (file_capped(j->stderr_path, s->opts.output_cap))
         json_array_append_new(capped, json_string(rel(s, j->stderr_path)));
 
     char *out = NULL;
     if (cl->expect->kind == EXPECT_SYMPTOM)
-        out = read_file(j->stdout_path, RUN_OUTPUT_CAP, NULL);
+        out = read_file(j->stdout_path, s->opts.output_cap, NULL);
     struct run_obs *o = &cl->obs[j->run];
     classify_run(cl->d, cl->expect, &cl->v->markers, &r, &j->proc, out, o);
     free(out);
@@ -480,8 +480,14 @@ static void job_finish(struct session *s, struct job *j)
         json_object_set_new(run, "error", json_string(o->error));
     if (r.error)
         json_object_set_new(run, "parse_error", json_string(r.error));
-    if (json_array_size(capped))
+    if (json_array_size(capped)) {
         json_object_set_new(run, "capped", json_incref(capped));
+        session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
+                     cl->c->name, cl->v->name, detector_name(cl->d), j->run + 1,
+                     s->opts.output_cap,
+                     json_string_value(json_array_get(capped, 0)),
+                     json_array_size(capped) > 1 ? " and more" : "");
+    }
     json_decref(capped);
     json_object_set_new(run, "logs", logs);
     json_object_set_new(run, "findings_total", json_integer((json_int_t)r.nr));

@@ -20,7 +20,8 @@
 #include <stddef.h>
 
 /* Bytes a run may write to each of its files (stdout, stderr, the
- * detector's log) before they are cut. */
+ * detector's log) before they are cut, unless $MAPRACE_OUTPUT_CAP says
+ * (bytes; for tests). */
 #define RUN_OUTPUT_CAP ((size_t)64 << 20)
 
 /* Findings kept per run in results.json (the count of all is kept too). */
@@ -45,7 +46,8 @@ struct run_opts {
     bool progress_tty; /* stderr is a terminal: one progress line */
     bool natural;      /* no MAPRACE_FORCE=1 */
     bool bench_stats;
-    unsigned formats; /* report files after the run: reports.h FORMAT_*
+    size_t output_cap; /* RUN_OUTPUT_CAP or $MAPRACE_OUTPUT_CAP */
+    unsigned formats;  /* report files after the run: reports.h FORMAT_*
                          bits (0: only results.json and summary.txt) */
 };
 

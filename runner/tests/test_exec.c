@@ -417,6 +417,41 @@ static void test_concurrent_runs(void **state)
     free(tmp);
 }
 
+/* A run past the output cap: cut, and said so. */
+static void test_output_cap_is_reported(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d native --build '%s' --out '%s'",
+             fixture("chatty"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("MAPRACE_OUTPUT_CAP=65536", args, out), 0);
+    json_t *res = load_results(tmp);
+    json_t *c = cell(res, "native");
+    json_t *run = json_array_get(json_object_get(c, "run_details"), 0);
+    json_t *capped = json_object_get(run, "capped");
+    assert_int_equal(json_array_size(capped), 1);
+    const char *file = json_string_value(json_array_get(capped, 0));
+    assert_non_null(strstr(file, "racy.native.r1.stdout"));
+    char path[PATH_MAX * 2];
+    snprintf(path, sizeof(path), "%s/latest/%s", tmp, file);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 65536);
+    json_t *notes = json_object_get(res, "notes");
+    assert_int_equal(json_array_size(notes), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(notes, 0)),
+                           "output cut at 65536 bytes"));
+    json_decref(res);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(strstr(text, "output cut at 65536 bytes"));
+    free(text);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_setarch_retry),
         cmocka_unit_test(test_concurrent_runs),
+        cmocka_unit_test(test_output_cap_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
