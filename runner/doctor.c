@@ -213,6 +213,20 @@ int doctor(const char *root, bool json, bool color)
             ok = false;
             why = xasprintf("gcc's ThreadSanitizer: %s", tc[1].detail);
         }
+        if (ok && detector_is_valgrind(d)) {
+            /* valgrind found: does the tool start? */
+            char *out = path_join(tmp, "valgrind.txt");
+            char *tool = xasprintf("--tool=%s", detector_name(d));
+            char *argv[] = {(char *)"valgrind", tool, (char *)"-q",
+                            (char *)"true", NULL};
+            char desc[128];
+            run_cmd(argv, NULL, out, 0, &ok, desc, sizeof(desc));
+            if (!ok)
+                why = xasprintf("valgrind --tool=%s cannot run true (%s)",
+                                detector_name(d), desc);
+            free(tool);
+            free(out);
+        }
         json_t *e = json_object();
         json_object_set_new(e, "usable", json_boolean(ok));
         json_object_set_new(e, "reason", why ? json_string(why) : json_null());
@@ -301,8 +315,9 @@ int doctor(const char *root, bool json, bool color)
 
     /* Clean the temporary folder. */
     static const char *const files[] = {
-        "version.txt", "race.c",       "race-clang", "race-clang.log",
-        "race-gcc",    "race-gcc.log", "inih.txt",   NULL};
+        "version.txt",    "race.c",       "race-clang",
+        "race-clang.log", "race-gcc",     "race-gcc.log",
+        "inih.txt",       "valgrind.txt", NULL};
     for (size_t i = 0; files[i]; i++) {
         char *p = path_join(tmp, files[i]);
         unlink(p);

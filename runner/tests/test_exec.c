@@ -452,6 +452,37 @@ static void test_output_cap_is_reported(void **state)
     free(tmp);
 }
 
+/* doctor: a detector whose tool is missing is not usable, exit 3. */
+static void test_doctor_without_valgrind(void **state)
+{
+    char *tmp = test_tmpdir();
+    char *bin = path_without_valgrind(tmp);
+    char out[PATH_MAX], env[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/doctor", tmp);
+    snprintf(env, sizeof(env), "PATH='%s'", bin);
+    assert_int_equal(run_maprace(env, "doctor --json", out), 3);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, 0, &jerr);
+    if (!doc)
+        fail_msg("%s: %s", path, jerr.text);
+    json_t *dets = json_object_get(doc, "detectors");
+    json_t *h = json_object_get(dets, "helgrind");
+    assert_true(json_is_false(json_object_get(h, "usable")));
+    assert_string_equal(str(h, "reason"), "valgrind not found in PATH");
+    assert_true(json_is_true(
+        json_object_get(json_object_get(dets, "native"), "usable")));
+    assert_true(
+        json_is_true(json_object_get(json_object_get(dets, "tsan"), "usable")));
+    assert_true(json_is_null(
+        json_object_get(json_object_get(doc, "tools"), "valgrind")));
+    json_decref(doc);
+    free(bin);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_setarch_retry),
         cmocka_unit_test(test_concurrent_runs),
         cmocka_unit_test(test_output_cap_is_reported),
+        cmocka_unit_test(test_doctor_without_valgrind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
