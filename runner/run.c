@@ -290,10 +290,12 @@ static void job_command(const struct session *s, struct job *j, char ***argvp,
     if (detector_is_tsan(cl->d)) {
         const char *user = getenv("TSAN_OPTIONS");
         env[e++] = xasprintf(
-            "TSAN_OPTIONS=%s%slog_path=%s exitcode=%d atexit_sleep_ms=0 "
-            "halt_on_error=0 second_deadlock_stack=1",
-            user ? user : "", user && *user ? " " : "", j->log_path,
-            TSAN_EXITCODE);
+            "TSAN_OPTIONS=%s%slog_path=%s%s%s exitcode=%d "
+            "atexit_sleep_ms=0 halt_on_error=0 second_deadlock_stack=1",
+            user ? user : "", user && *user ? " " : "",
+            /* the sanitizers' flag parser takes a quoted value */
+            strpbrk(j->log_path, " \t") ? "\"" : "", j->log_path,
+            strpbrk(j->log_path, " \t") ? "\"" : "", TSAN_EXITCODE);
         if (j->setarch) {
             struct utsname u;
             uname(&u);
