@@ -473,8 +473,10 @@ static void test_doctor_without_valgrind(void **state)
     assert_string_equal(str(h, "reason"), "valgrind not found in PATH");
     assert_true(json_is_true(
         json_object_get(json_object_get(dets, "native"), "usable")));
-    assert_true(
-        json_is_true(json_object_get(json_object_get(dets, "tsan"), "usable")));
+    json_t *t = json_object_get(dets, "tsan");
+    if (!json_is_true(json_object_get(t, "usable")))
+        fail_msg("tsan not usable: %s",
+                 json_string_value(json_object_get(t, "reason")));
     assert_true(json_is_null(
         json_object_get(json_object_get(doc, "tools"), "valgrind")));
     json_decref(doc);
