@@ -89,7 +89,12 @@ static void list_cells(const struct session *s, struct strbuf *sb, bool color,
                     cl->c->name, cl->v->name, detector_name(cl->d),
                     color ? colour_of(cl->verdict.verdict) : "",
                     verdict_name(cl->verdict.verdict), color ? RESET : "",
-                    cl->expect->text ? cl->expect->text : "?",
+                    /* a miss's or false positive's reason is in the note */
+                    cl->expect->kind == EXPECT_MISS ||
+                            cl->expect->kind == EXPECT_FALSE_POSITIVE
+                        ? expect_kind_name(cl->expect->kind)
+                    : cl->expect->text ? cl->expect->text
+                                       : "?",
                     cl->verdict.observed ? cl->verdict.observed : "?");
         if (cl->verdict.runs)
             strbuf_addf(sb, ", %zu/%zu runs", cl->verdict.detected_runs,
