@@ -123,10 +123,12 @@ void build_target_release(struct build_target *t)
     memset(t, 0, sizeof(*t));
 }
 
+/* A line of a compiler's or the linker's diagnostics. "error:" with its
+ * colon, so that an echoed command line with -Werror is not taken for one. */
 static bool interesting(const char *line, size_t n)
 {
     static const char *const words[] = {
-        "error",   "Error",       "undefined reference",
+        "error:",  "Error:",      "undefined reference",
         "No rule", "cannot find", NULL};
     for (size_t i = 0; words[i]; i++) {
         size_t w = strlen(words[i]);

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "build.h"
 #include "exec.h"
 #include "runner-test.h"
 #include "util.h"
@@ -256,6 +257,33 @@ static void test_crash_and_build_failure_are_errors(void **state)
     free(tmp);
 }
 
+/* The excerpt of a failed build is the compiler's diagnostic, not the
+ * echoed command line (which says -Werror under DEVELOPER=1). */
+static void test_build_error_excerpt(void **state)
+{
+    const char *log =
+        "gcc -g -O1 -Wall -Werror -o out/racy cases/broken/racy.c\n"
+        "cases/broken/racy.c: In function 'main':\n"
+        "cases/broken/racy.c:4:12: error: 'undeclared_variable' undeclared\n"
+        "make: *** [Makefile:110: out/racy] Error 1\n";
+    char *e = build_error_excerpt(log, 8);
+    assert_string_equal(
+        e, "cases/broken/racy.c:4:12: error: 'undeclared_variable' undeclared");
+    free(e);
+
+    e = build_error_excerpt("/usr/bin/ld: racy.o: undefined reference to "
+                            "`f'\ncollect2: error: ld returned 1 exit status\n",
+                            8);
+    assert_non_null(strstr(e, "undefined reference to `f'"));
+    assert_non_null(strstr(e, "collect2: error: ld returned"));
+    free(e);
+
+    /* nothing recognisable: the last lines, so nothing is lost */
+    e = build_error_excerpt("one\ntwo\nthree\n", 2);
+    assert_non_null(strstr(e, "three"));
+    free(e);
+}
+
 /* SIGINT while a case runs: children stopped, report incomplete, 130. */
 static void test_interrupt(void **state)
 {
@@ -495,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_hung_case_is_killed),
         cmocka_unit_test(test_missing_tool_is_an_error_cell),
         cmocka_unit_test(test_crash_and_build_failure_are_errors),
+        cmocka_unit_test(test_build_error_excerpt),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_setarch_retry),
         cmocka_unit_test(test_concurrent_runs),
