@@ -616,6 +616,20 @@ static int cmd_run(const struct args *a, bool check)
     return rc;
 }
 
+/* The folder an option named, made absolute, or <root>/<sub> when it
+ * named none. NULL (the error said) when there is no repository. */
+static char *given_or_in_root(const char *given, const char *sub)
+{
+    if (given)
+        return absolute(given);
+    char *root = find_root();
+    if (!root)
+        return NULL;
+    char *dir = path_join(root, sub);
+    free(root);
+    return dir;
+}
+
 static int cmd_show(const struct args *a)
 {
     static const char *const allowed[] = {"--out", "--all-frames", NULL};
@@ -629,16 +643,9 @@ static int cmd_show(const struct args *a)
         error("show needs a case (maprace show CASE[/VARIANT])");
         return EXIT_USAGE;
     }
-    char *out;
-    if (a->out) {
-        out = absolute(a->out);
-    } else {
-        char *root = find_root();
-        if (!root)
-            return EXIT_USAGE;
-        out = path_join(root, "reports");
-        free(root);
-    }
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
     int rc = 0;
     for (size_t i = 0; i < a->nr_pos; i++) {
         int r = show_races(stdout, out, NULL, a->pos[i], want_color(a),
@@ -663,16 +670,9 @@ static int cmd_explain(const struct args *a)
         error("explain needs a case (see maprace list)");
         return EXIT_USAGE;
     }
-    char *dir;
-    if (a->cases) {
-        dir = absolute(a->cases);
-    } else {
-        char *root = find_root();
-        if (!root)
-            return EXIT_USAGE;
-        dir = path_join(root, "cases");
-        free(root);
-    }
+    char *dir = given_or_in_root(a->cases, "cases");
+    if (!dir)
+        return EXIT_USAGE;
     int rc = 0;
     for (size_t i = 0; i < a->nr_pos && !rc; i++)
         rc = explain_case(stdout, dir, a->pos[i], want_color(a));
