@@ -1,0 +1,50 @@
+/*
+ * runner/tests/logs-test.h - the saved detector logs of runner/tests/logs/
+ * for the parser tests: where they are, and their bytes. Header-only; each
+ * test program includes it once, after cmocka.h.
+ */
+#ifndef MAPRACE_LOGS_TEST_H
+#define MAPRACE_LOGS_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The path of fixture `name`: $MAPRACE_TEST_LOGS/name, or logs/name beside
+ * this file. The buffer is static: use it before the next call. */
+static inline const char *log_path(const char *name)
+{
+    static char path[4096];
+    const char *dir = getenv("MAPRACE_TEST_LOGS");
+    if (dir) {
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+    } else {
+        const char *slash = strrchr(__FILE__, '/');
+        int n = slash ? (int)(slash - __FILE__) : 0;
+        snprintf(path, sizeof(path), "%.*s%slogs/%s", n, __FILE__,
+                 slash ? "/" : "", name);
+    }
+    return path;
+}
+
+/* The whole fixture, NUL-terminated, its length in *len; fails the test
+ * when it cannot be read. */
+static inline char *slurp(const char *name, size_t *len)
+{
+    FILE *fp = fopen(log_path(name), "rb");
+    if (!fp)
+        fail_msg("cannot open %s", log_path(name));
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    long n = ftell(fp);
+    assert_true(n >= 0);
+    rewind(fp);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+#endif
