@@ -153,9 +153,17 @@ deps:
 	@scripts/install-deps
 
 # The README's two commands.
+# Every test, then the model's and the runner's tests again built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (in $(BUILD)-sanitize),
+# then the formatting check.
+SAN_BUILD := $(BUILD)-sanitize
 test: deps
 	@$(MAKE) --no-print-directory all tests
-	@scripts/run-tests $(TEST_BINS)
+	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
+		SANITIZE=address,undefined all tests
+	@scripts/run-tests $(TEST_BINS) \
+		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
+	@$(MAKE) --no-print-directory check-format
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -180,4 +188,4 @@ format:
 	@clang-format -i $(FORMAT_SRC)
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD) $(BUILD)-sanitize
