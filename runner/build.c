@@ -7,11 +7,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -217,12 +219,65 @@ static int run_make(char **argv, const char *log, struct proc *p, char **why)
     return 0;
 }
 
+/*
+ * Two maprace processes sharing a build tree must not run make on the same
+ * targets at once (one would link a binary the other is still writing):
+ * the build phase holds an exclusive flock on <build>/.maprace-build.lock.
+ * Returns the lock's fd, or -1 with *why.
+ */
+static int lock_build_tree(const struct build_ctx *b, char **why)
+{
+    if (mkdir_p(b->out_dir) < 0) {
+        *why = xasprintf("cannot create %s: %s", b->out_dir, strerror(errno));
+        return -1;
+    }
+    char *path = xasprintf("%s/.maprace-build.lock", b->out_dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        *why = xasprintf("cannot open %s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EWOULDBLOCK)
+            warning("another maprace is building in %s; waiting for it",
+                    b->out_dir);
+        int rc;
+        while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+            ;
+        if (rc < 0) {
+            *why = xasprintf("cannot lock %s: %s", path, strerror(errno));
+            close(fd);
+            free(path);
+            return -1;
+        }
+    }
+    free(path);
+    return fd;
+}
+
+static int make_targets(const struct build_ctx *b, struct build_target *t,
+                        size_t n, int jobs, const char *log,
+                        const char *log_dir, char **why);
+
 int build_targets(const struct build_ctx *b, struct build_target *t, size_t n,
                   int jobs, const char *log, const char *log_dir, char **why)
 {
     *why = NULL;
     if (!n)
         return 0;
+    int lock = lock_build_tree(b, why);
+    if (lock < 0)
+        return -1;
+    int rc = make_targets(b, t, n, jobs, log, log_dir, why);
+    close(lock);
+    return rc;
+}
+
+static int make_targets(const struct build_ctx *b, struct build_target *t,
+                        size_t n, int jobs, const char *log,
+                        const char *log_dir, char **why)
+{
     char **argv = make_argv(b, jobs, true, t, n);
     struct proc p = {0};
     int rc = run_make(argv, log, &p, why);

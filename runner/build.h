@@ -6,7 +6,8 @@
  * One `make -C <dir> BUILD=<build> -k -j<N> <targets...>` builds all the
  * binaries of a run; its output goes to a log file. When it fails, each
  * target is made again alone to learn which failed and why: a failed
- * target carries the compiler's message.
+ * target carries the compiler's message. Runs sharing a build tree take
+ * turns: the build phase holds a lock on <build>/.maprace-build.lock.
  *
  * A catalog other than <root>/cases (--cases DIR, for tests) is built
  * through a shadow tree <build>/catalogs/<name>-<hash>/ whose `cases` and
