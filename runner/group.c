@@ -178,6 +178,140 @@ static json_t *run_logs(json_t *run)
     return out;
 }
 
+/* The top visible model frame of an annotated access, for access_pairs
+ * (group.h): the first frame that is not folded and is in the model, else
+ * the first that is not folded; a new object {kind, func, path, line, go,
+ * class} (count_pair adds "at"), with null func, path, go, class when the
+ * access has no such frame. */
+static json_t *top_frame(json_t *access)
+{
+    json_t *frames = json_object_get(access, "frames");
+    json_t *best = NULL, *f;
+    size_t i;
+    json_array_foreach(frames, i, f)
+    {
+        const char *cl = str(f, "class");
+        if (!json_is_true(json_object_get(f, "hidden")) && cl &&
+            !strcmp(cl, "model")) {
+            best = f;
+            break;
+        }
+    }
+    if (!best)
+        json_array_foreach(frames, i, f)
+        {
+            if (!json_is_true(json_object_get(f, "hidden"))) {
+                best = f;
+                break;
+            }
+        }
+    json_t *o = json_object();
+    const char *kind = str(access, "kind");
+    json_object_set_new(o, "kind", json_string(kind ? kind : "unknown"));
+    static const char *const keys[] = {"func", "path", "go", "class"};
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+        json_t *v = best ? json_object_get(best, keys[k]) : NULL;
+        json_object_set(o, keys[k], json_is_string(v) ? v : json_null());
+    }
+    json_object_set_new(
+        o, "line",
+        json_integer(best ? json_integer_value(json_object_get(best, "line"))
+                          : 0));
+    return o;
+}
+
+static char *top_frame_key(json_t *t)
+{
+    return xasprintf("%lld %s %s %s:%lld",
+                     (long long)json_integer_value(json_object_get(t, "at")),
+                     str(t, "kind"), str(t, "func") ? str(t, "func") : "?",
+                     str(t, "path") ? str(t, "path") : "?",
+                     (long long)json_integer_value(json_object_get(t, "line")));
+}
+
+/* Count the pair of top frames of one finding's accesses (ordered as the
+ * locations, as `accesses[]`; by key when both are at the same one) in
+ * the evidence's temporary "pair_set". */
+static void count_pair(json_t *ev, json_t *accesses, const int *slots)
+{
+    json_t *tops[2] = {NULL, NULL};
+    char *keys[2] = {NULL, NULL};
+    size_t n = json_array_size(accesses) < 2 ? json_array_size(accesses) : 2;
+    for (size_t i = 0; i < n; i++) {
+        tops[i] = top_frame(json_array_get(accesses, i));
+        json_object_set_new(tops[i], "at", json_integer(slots[i]));
+        keys[i] = top_frame_key(tops[i]);
+    }
+    if (n == 2 && (slots[0] > slots[1] ||
+                   (slots[0] == slots[1] && strcmp(keys[0], keys[1]) > 0))) {
+        json_t *t = tops[0];
+        char *k = keys[0];
+        tops[0] = tops[1];
+        keys[0] = keys[1];
+        tops[1] = t;
+        keys[1] = k;
+    }
+    char *key = xasprintf("%s ~ %s", n ? keys[0] : "-", n == 2 ? keys[1] : "-");
+    json_t *set = json_object_get(ev, "pair_set");
+    json_t *e = json_object_get(set, key);
+    if (!e) {
+        json_t *acc = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append(acc, tops[i]);
+        e = json_pack("{s:i, s:I, s:o}", "count", 0, "seq",
+                      (json_int_t)json_object_size(set), "accesses", acc);
+        json_object_set_new(set, key, e);
+    }
+    json_object_set_new(
+        e, "count",
+        json_integer(json_integer_value(json_object_get(e, "count")) + 1));
+    for (size_t i = 0; i < n; i++) {
+        json_decref(tops[i]);
+        free(keys[i]);
+    }
+    free(key);
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t cx = json_integer_value(json_object_get(x, "count"));
+    json_int_t cy = json_integer_value(json_object_get(y, "count"));
+    if (cx != cy)
+        return cx > cy ? -1 : 1;
+    json_int_t sx = json_integer_value(json_object_get(x, "seq"));
+    json_int_t sy = json_integer_value(json_object_get(y, "seq"));
+    return (sx > sy) - (sx < sy);
+}
+
+/* Turn the evidence's "pair_set" into "access_pairs" (most frequent
+ * first, then first seen; at most GROUP_MAX_PAIRS) and
+ * "access_pairs_more". */
+static void finish_pairs(json_t *ev)
+{
+    json_t *set = json_object_get(ev, "pair_set");
+    size_t n = json_object_size(set), i = 0;
+    json_t **v = xcalloc(n ? n : 1, sizeof(*v));
+    const char *key;
+    json_t *e;
+    json_object_foreach(set, key, e) v[i++] = e;
+    qsort(v, n, sizeof(*v), pair_cmp);
+    json_t *pairs = json_array();
+    for (i = 0; i < n && i < GROUP_MAX_PAIRS; i++) {
+        json_t *p = json_object();
+        json_object_set(p, "count", json_object_get(v[i], "count"));
+        json_object_set(p, "accesses", json_object_get(v[i], "accesses"));
+        json_array_append_new(pairs, p);
+    }
+    json_object_set_new(ev, "access_pairs", pairs);
+    json_object_set_new(
+        ev, "access_pairs_more",
+        json_integer(
+            (json_int_t)(n > GROUP_MAX_PAIRS ? n - GROUP_MAX_PAIRS : 0)));
+    free(v);
+    json_object_del(ev, "pair_set");
+}
+
 /* Add one finding (its accesses annotated, `slots` saying which location
  * each access is at) as evidence of `race`. */
 static void add_evidence(json_t *race, json_t *cell, json_t *run,
@@ -206,6 +340,7 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
         json_object_set(ev, "runs", json_object_get(cell, "runs_done"));
         json_object_set_new(ev, "findings", json_integer(0));
         json_object_set_new(ev, "run_set", json_object());
+        json_object_set_new(ev, "pair_set", json_object());
         json_object_set_new(ev, "first_run", json_integer(runno));
         json_t *acc = json_array();
         json_t *a;
@@ -231,6 +366,7 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
     char key[32];
     snprintf(key, sizeof(key), "%lld", (long long)runno);
     json_object_set_new(json_object_get(ev, "run_set"), key, json_true());
+    count_pair(ev, accesses, slots);
 }
 
 /* Group one finding; pass 1 takes findings with two locations, pass 2
@@ -355,6 +491,7 @@ json_t *group_races(json_t *results)
                                 json_integer((json_int_t)json_object_size(
                                     json_object_get(ev, "run_set"))));
             json_object_del(ev, "run_set");
+            finish_pairs(ev);
         }
     }
     return races;

@@ -19,11 +19,24 @@
  * kinds, threads, locks held and annotated frames of its first finding,
  * how many runs and findings showed it, and the raw logs of the first run
  * that did. The JSON is documented in docs/report-format.md ("races").
+ *
+ * One race often holds findings that differ in which model functions
+ * raced (map-grow-read: mapassign vs mapaccess2 on h->flags, evacuate vs
+ * mapaccess2 on a bucket slot...). So each detector's evidence also
+ * counts, over all its findings of the race, the distinct pairs of "top
+ * frames" of the two accesses (one for a finding that names one access):
+ * the first frame of the access that is not folded and is in the model,
+ * else the first that is not folded. Its "access_pairs" lists them with
+ * their counts, most frequent first (ties: first seen first), at most
+ * GROUP_MAX_PAIRS; "access_pairs_more" says how many more there were.
  */
 #ifndef MAPRACE_GROUP_H
 #define MAPRACE_GROUP_H
 
 #include <jansson.h>
+
+/* At most this many pairs of top frames in an evidence's access_pairs. */
+#define GROUP_MAX_PAIRS 8
 
 /* The races of a results.json document (its "cases" and "cells"), as a
  * new JSON array. */

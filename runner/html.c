@@ -61,6 +61,11 @@ static const char style[] =
     ".case-frame .fn{font-weight:bold}.hidden-frame{color:#888}\n"
     ".det{margin-top:.8em}.det h4{margin:.3em 0}\n"
     "svg text{font:12px system-ui,sans-serif}\n"
+    "table.pairs{border-collapse:collapse;margin:.3em 0;font-size:12.5px}\n"
+    ".pairs th,.pairs td{border:1px solid #ddd;padding:2px "
+    "6px;text-align:left;vertical-align:top}\n"
+    ".pairs td.n{text-align:right}.pairs caption{text-align:left;"
+    "font-weight:bold}\n"
     "</style>\n";
 
 /* Detectors of the run. */
@@ -389,6 +394,79 @@ static void access_html(struct strbuf *sb, json_t *a, const char *det)
     strbuf_addstr(sb, "</div>\n");
 }
 
+/* One access of an access_pairs entry, as a table cell. */
+static void pair_access_html(struct strbuf *sb, json_t *t)
+{
+    strbuf_addstr(sb, "<td>");
+    json_t *at = json_object_get(t, "at");
+    if (json_is_integer(at) && json_integer_value(at) >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
+    const char *kind = jstr(t, "kind");
+    esc(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
+    strbuf_addstr(sb, " <code class=\"fn\">");
+    esc(sb, jstr(t, "func") ? jstr(t, "func") : "??");
+    strbuf_addstr(sb, "</code>");
+    if (jstr(t, "path")) {
+        strbuf_addstr(sb, " <code>");
+        esc(sb, jstr(t, "path"));
+        if (jint(t, "line") > 0)
+            strbuf_addf(sb, ":%lld", (long long)jint(t, "line"));
+        strbuf_addstr(sb, "</code>");
+    }
+    if (jstr(t, "go")) {
+        strbuf_addstr(sb, "<div class=\"go\">= ");
+        esc(sb, jstr(t, "go"));
+        strbuf_addstr(sb, "</div>");
+    }
+    strbuf_addstr(sb, "</td>");
+}
+
+/* The evidence's access_pairs (group.h) as a small table: which model
+ * functions raced, in how many findings. */
+static void pairs_html(struct strbuf *sb, json_t *ev)
+{
+    json_t *pairs = json_object_get(ev, "access_pairs");
+    if (!json_array_size(pairs))
+        return;
+    size_t width = 1, i;
+    json_t *p;
+    json_array_foreach(pairs, i, p)
+    {
+        size_t n = json_array_size(json_object_get(p, "accesses"));
+        if (n > width)
+            width = n;
+    }
+    strbuf_addstr(sb, "<table class=\"pairs\"><caption>Accesses that raced "
+                      "(top model frame of each)</caption>\n<tr>"
+                      "<th>findings</th>");
+    strbuf_addstr(sb, width == 2 ? "<th>access</th><th>access</th>"
+                                 : "<th>access</th>");
+    strbuf_addstr(sb, "</tr>\n");
+    json_int_t listed = 0;
+    json_array_foreach(pairs, i, p)
+    {
+        listed += jint(p, "count");
+        strbuf_addf(sb, "<tr><td class=\"n\">%lld</td>",
+                    (long long)jint(p, "count"));
+        json_t *accs = json_object_get(p, "accesses");
+        size_t k;
+        json_t *t;
+        json_array_foreach(accs, k, t) pair_access_html(sb, t);
+        for (k = json_array_size(accs); k < width; k++)
+            strbuf_addstr(sb, k ? "<td class=\"missing\">not named</td>"
+                                : "<td class=\"missing\">no access "
+                                  "named</td>");
+        strbuf_addstr(sb, "</tr>\n");
+    }
+    if (jint(ev, "access_pairs_more") > 0)
+        strbuf_addf(sb,
+                    "<tr><td class=\"n\">%lld</td><td colspan=\"%zu\">+%lld "
+                    "more</td></tr>\n",
+                    (long long)(jint(ev, "findings") - listed), width,
+                    (long long)jint(ev, "access_pairs_more"));
+    strbuf_addstr(sb, "</table>\n");
+}
+
 static void race_html(struct strbuf *sb, json_t *results, json_t *r)
 {
     strbuf_addstr(sb, "<div class=\"race\" data-race-id=\"");
@@ -446,7 +524,9 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
             esc(sb, json_string_value(l));
             strbuf_addstr(sb, "</a>");
         }
-        strbuf_addstr(sb, "</small></h4>\n<div class=\"pair\">\n");
+        strbuf_addstr(sb, "</small></h4>\n");
+        pairs_html(sb, ev);
+        strbuf_addstr(sb, "<div class=\"pair\">\n");
         json_t *a, *accs = json_object_get(ev, "accesses");
         const char *det = jstr(ev, "detector");
         /* a detector that names one access: say where the other is */

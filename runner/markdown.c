@@ -46,6 +46,79 @@ static const char *mark(const char *verdict)
     return "❌";
 }
 
+/* One access of an access_pairs entry, as a table cell's text. */
+static void md_pair_access(struct strbuf *sb, json_t *t)
+{
+    json_t *at = json_object_get(t, "at");
+    if (json_is_integer(at) && json_integer_value(at) >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
+    const char *kind = jstr(t, "kind");
+    md_escape(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
+    strbuf_addstr(sb, " **");
+    md_escape(sb, jstr(t, "func") ? jstr(t, "func") : "??");
+    strbuf_addstr(sb, "**");
+    if (jstr(t, "path")) {
+        strbuf_addstr(sb, " ");
+        md_escape(sb, jstr(t, "path"));
+        json_int_t line = json_integer_value(json_object_get(t, "line"));
+        if (line > 0)
+            strbuf_addf(sb, ":%lld", (long long)line);
+    }
+    if (jstr(t, "go")) {
+        strbuf_addstr(sb, " = ");
+        md_escape(sb, jstr(t, "go"));
+    }
+}
+
+/* The access_pairs (group.h) of a race's detectors: which model functions
+ * raced, in how many findings. */
+static void md_pairs(struct strbuf *sb, json_t *race)
+{
+    size_t i, k, m;
+    json_t *ev, *p, *t;
+    bool any = false;
+    json_array_foreach(json_object_get(race, "detectors"), i, ev) any |=
+        json_array_size(json_object_get(ev, "access_pairs")) > 0;
+    if (!any)
+        return;
+    strbuf_addstr(sb, "\nAccesses that raced (top model frame of each):\n\n"
+                      "| detector | findings | access | access |\n"
+                      "|---|---|---|---|\n");
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+    {
+        json_int_t listed = 0;
+        json_array_foreach(json_object_get(ev, "access_pairs"), k, p)
+        {
+            json_int_t n = json_integer_value(json_object_get(p, "count"));
+            listed += n;
+            strbuf_addstr(sb, "| ");
+            md_escape(sb, jstr(ev, "detector"));
+            strbuf_addf(sb, " | %lld |", (long long)n);
+            json_t *accs = json_object_get(p, "accesses");
+            json_array_foreach(accs, m, t)
+            {
+                strbuf_addstr(sb, " ");
+                md_pair_access(sb, t);
+                strbuf_addstr(sb, " |");
+            }
+            for (m = json_array_size(accs); m < 2; m++)
+                strbuf_addstr(sb, " - |");
+            strbuf_addstr(sb, "\n");
+        }
+        json_int_t more =
+            json_integer_value(json_object_get(ev, "access_pairs_more"));
+        if (more > 0) {
+            strbuf_addstr(sb, "| ");
+            md_escape(sb, jstr(ev, "detector"));
+            strbuf_addf(sb, " | %lld | +%lld more | |\n",
+                        (long long)(json_integer_value(
+                                        json_object_get(ev, "findings")) -
+                                    listed),
+                        (long long)more);
+        }
+    }
+}
+
 char *report_markdown(json_t *results)
 {
     struct strbuf sb = {0};
@@ -200,6 +273,7 @@ char *report_markdown(json_t *results)
                 (long long)json_integer_value(json_object_get(ev, "seen_runs")),
                 (long long)json_integer_value(json_object_get(ev, "runs")));
         }
+        md_pairs(&sb, r);
     }
     return strbuf_detach(&sb);
 }

@@ -330,6 +330,98 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
     strbuf_addstr(sb, "\n");
 }
 
+/* "model/map.c:802" (or the path alone when the line is unknown) of an
+ * access of an access_pairs entry. Malloc'd. */
+static char *pair_where(json_t *t)
+{
+    json_int_t line = json_integer_value(json_object_get(t, "line"));
+    if (!jstr(t, "path"))
+        return xstrdup("");
+    if (line <= 0)
+        return xstrdup(jstr(t, "path"));
+    return xasprintf("%s:%lld", jstr(t, "path"), (long long)line);
+}
+
+/* One access of an access_pairs entry: "A: write mapassign
+ * model/map.c:802  runtime.mapassign (m[k] = v)". */
+static void text_pair_access(struct strbuf *sb, json_t *t, int wfunc,
+                             int wwhere, const struct race_text_opts *o)
+{
+    json_t *at = json_object_get(t, "at");
+    if (json_is_integer(at) && json_integer_value(at) >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
+    else
+        strbuf_addstr(sb, "   ");
+    const char *kind = jstr(t, "kind");
+    strbuf_addf(sb, "%s%-5s%s %-*s", col(o, C_YELLOW),
+                kind && strcmp(kind, "unknown") ? kind : "stack",
+                col(o, C_RESET), wfunc,
+                jstr(t, "func") ? jstr(t, "func") : "??");
+    char *where = pair_where(t);
+    strbuf_addf(sb, " %-*s", wwhere, where);
+    free(where);
+    if (jstr(t, "go"))
+        strbuf_addf(sb, "  %s%s%s", col(o, C_CYAN), jstr(t, "go"),
+                    col(o, C_RESET));
+    strbuf_addstr(sb, "\n");
+}
+
+/* The evidence's access_pairs (group.h): which model functions raced, in
+ * how many findings. */
+static void text_pairs(struct strbuf *sb, json_t *ev,
+                       const struct race_text_opts *o)
+{
+    json_t *pairs = json_object_get(ev, "access_pairs");
+    if (!json_array_size(pairs))
+        return;
+    strbuf_addf(sb,
+                "    accesses that raced %s(top model frame; findings)%s:\n",
+                col(o, C_DIM), col(o, C_RESET));
+    size_t i, k;
+    json_t *p, *t;
+    int wfunc = 2, wwhere = 0;
+    json_array_foreach(pairs, i, p)
+    {
+        json_array_foreach(json_object_get(p, "accesses"), k, t)
+        {
+            const char *fn = jstr(t, "func");
+            char *where = pair_where(t);
+            if (fn && (int)strlen(fn) > wfunc)
+                wfunc = (int)strlen(fn);
+            if ((int)strlen(where) > wwhere)
+                wwhere = (int)strlen(where);
+            free(where);
+        }
+    }
+    json_int_t listed = 0;
+    json_array_foreach(pairs, i, p)
+    {
+        json_int_t n = json_integer_value(json_object_get(p, "count"));
+        listed += n;
+        json_t *accs = json_object_get(p, "accesses");
+        if (!json_array_size(accs)) {
+            strbuf_addf(sb, "      %4lldx (no access named)\n", (long long)n);
+            continue;
+        }
+        json_array_foreach(accs, k, t)
+        {
+            if (k)
+                strbuf_addstr(sb, "            ");
+            else
+                strbuf_addf(sb, "      %4lldx ", (long long)n);
+            text_pair_access(sb, t, wfunc, wwhere, o);
+        }
+    }
+    json_int_t more =
+        json_integer_value(json_object_get(ev, "access_pairs_more"));
+    if (more > 0) {
+        json_int_t rest =
+            json_integer_value(json_object_get(ev, "findings")) - listed;
+        strbuf_addf(sb, "      +%lld more (%lld finding%s)\n", (long long)more,
+                    (long long)rest, rest == 1 ? "" : "s");
+    }
+}
+
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o)
 {
@@ -371,6 +463,7 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
             (long long)json_integer_value(json_object_get(ev, "findings")),
             json_integer_value(json_object_get(ev, "findings")) == 1 ? ""
                                                                      : "s");
+        text_pairs(sb, ev, o);
         size_t k;
         json_t *a;
         json_array_foreach(json_object_get(ev, "accesses"), k, a)

@@ -1,7 +1,8 @@
 /*
  * test_group.c - findings grouped into races: the same race from TSan,
  * Helgrind, DRD and the native check is one race; two different pairs of
- * lines are two; the pair is unordered.
+ * lines are two; the pair is unordered; each detector counts the pairs
+ * of model functions that raced.
  */
 #include "reports-test.h"
 
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "group.h"
+#include "reports.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -166,11 +168,209 @@ static void test_two_races_kept_apart_pair_unordered(void **state)
     json_decref(doc);
 }
 
+/* A data race between a writer at marked line 70 and a reader at marked
+ * line 80 of map-concurrent-writes/racy, whose top model frames are
+ * wfunc:wline and rfunc:rline; a folded TSan interceptor frame on top of
+ * the reader's. `swap` lists the reader first. */
+static json_t *model_finding(const char *wfunc, int wline, const char *rfunc,
+                             int rline, bool swap)
+{
+    json_t *w = json_pack(
+        "{s:s, s:i, s:s, s:[], s:[{s:s, s:s, s:i}, {s:s, s:s, s:i, s:s}]}",
+        "kind", "write", "size", 8, "thread", "T1", "locks", "frames", "func",
+        wfunc, "file", "/r/model/map.c", "line", wline, "func", "writer",
+        "file", "/r/cases/map-concurrent-writes/racy.c", "line", 70, "marker",
+        "write m[k]");
+    json_t *r = json_pack(
+        "{s:s, s:i, s:s, s:[], s:[{s:s, s:n, s:i, s:s}, {s:s, s:s, s:i}, "
+        "{s:s, s:s, s:i, s:s}]}",
+        "kind", "read", "size", 8, "thread", "T2", "locks", "frames", "func",
+        "__tsan_memcpy", "file", "line", 0, "module", "libtsan.so.0", "func",
+        rfunc, "file", "/r/model/map.c", "line", rline, "func", "reader",
+        "file", "/r/cases/map-concurrent-writes/racy.c", "line", 80, "marker",
+        "read m[k]");
+    json_t *acc = swap ? json_pack("[o, o]", r, w) : json_pack("[o, o]", w, r);
+    return json_pack("{s:s, s:s, s:s, s:o}", "kind", "data-race", "detector",
+                     "tsan", "type", "data race", "accesses", acc);
+}
+
+/* The race of `races` with a location at `line`. */
+static json_t *race_at(json_t *races, int line)
+{
+    size_t i, k;
+    json_t *r, *loc;
+    json_array_foreach(races, i, r)
+    {
+        json_array_foreach(json_object_get(r, "locations"), k, loc)
+        {
+            if (json_integer_value(json_object_get(loc, "line")) == line)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+static json_int_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+/* Access i of pair p of an access_pairs array. */
+static json_t *pair_access(json_t *pairs, size_t p, size_t i)
+{
+    return json_array_get(json_object_get(json_array_get(pairs, p), "accesses"),
+                          i);
+}
+
+static void test_access_pairs_counted(void **state)
+{
+    json_t *doc = fixture_results();
+    json_t *f = json_array();
+    /* one race (lines 70/80), three pairs of model functions: the first
+     * three times (once reported the other way round), the second twice,
+     * the third once, interleaved */
+    json_array_append_new(
+        f, model_finding("hashGrow", 775, "mapaccess2", 550, false));
+    json_array_append_new(
+        f, model_finding("mapassign", 802, "mapaccess2", 540, false));
+    json_array_append_new(
+        f, model_finding("mapassign", 802, "mapaccess2", 540, true));
+    json_array_append_new(
+        f, model_finding("evacuate", 691, "evacuated", 188, false));
+    json_array_append_new(
+        f, model_finding("hashGrow", 775, "mapaccess2", 550, true));
+    json_array_append_new(
+        f, model_finding("mapassign", 802, "mapaccess2", 540, false));
+    json_t *tsan = json_array_get(json_object_get(doc, "cells"), 0);
+    json_array_append_new(
+        json_object_get(tsan, "run_details"),
+        json_pack("{s:i, s:{}, s:o}", "run", 2, "logs", "findings", f));
+    json_t *races = group_races(doc);
+    json_t *r = race_at(races, 70);
+    assert_non_null(r);
+    json_t *t = evidence(r, "tsan");
+    assert_int_equal(jint(t, "findings"), 6);
+    json_t *pairs = json_object_get(t, "access_pairs");
+    assert_int_equal(json_array_size(pairs), 3);
+    assert_int_equal(jint(t, "access_pairs_more"), 0);
+    /* most frequent first */
+    assert_int_equal(jint(json_array_get(pairs, 0), "count"), 3);
+    assert_int_equal(jint(json_array_get(pairs, 1), "count"), 2);
+    assert_int_equal(jint(json_array_get(pairs, 2), "count"), 1);
+    /* ordered as the locations (A: the writer's line 70), the folded
+     * interceptor skipped, with the Go counterpart */
+    json_t *a = pair_access(pairs, 0, 0), *b = pair_access(pairs, 0, 1);
+    assert_string_equal(jstr(a, "func"), "mapassign");
+    assert_string_equal(jstr(a, "path"), "model/map.c");
+    assert_int_equal(jint(a, "line"), 802);
+    assert_string_equal(jstr(a, "kind"), "write");
+    assert_int_equal(jint(a, "at"), 0);
+    assert_non_null(strstr(jstr(a, "go"), "runtime.mapassign"));
+    assert_string_equal(jstr(b, "func"), "mapaccess2");
+    assert_int_equal(jint(b, "line"), 540);
+    assert_string_equal(jstr(b, "kind"), "read");
+    assert_int_equal(jint(b, "at"), 1);
+    assert_non_null(strstr(jstr(b, "go"), "runtime.mapaccess2"));
+    assert_string_equal(jstr(pair_access(pairs, 1, 0), "func"), "hashGrow");
+    assert_int_equal(jint(pair_access(pairs, 1, 1), "line"), 550);
+    assert_string_equal(jstr(pair_access(pairs, 2, 0), "func"), "evacuate");
+    assert_string_equal(jstr(pair_access(pairs, 2, 1), "func"), "evacuated");
+
+    /* the real logs of map-concurrent-writes: both TSan accesses in
+     * mapassign; DRD and the native check name one access */
+    json_t *mcw = race_at(races, 57);
+    assert_non_null(mcw);
+    json_t *tp = json_object_get(evidence(mcw, "tsan"), "access_pairs");
+    assert_int_equal(json_array_size(tp), 1);
+    assert_int_equal(jint(json_array_get(tp, 0), "count"), 1);
+    assert_string_equal(jstr(pair_access(tp, 0, 0), "func"), "mapassign");
+    assert_string_equal(jstr(pair_access(tp, 0, 0), "kind"), "write");
+    assert_string_equal(jstr(pair_access(tp, 0, 1), "func"), "mapassign");
+    assert_string_equal(jstr(pair_access(tp, 0, 1), "kind"), "read");
+    json_t *dp = json_object_get(evidence(mcw, "drd"), "access_pairs");
+    assert_int_equal(json_array_size(dp), 1);
+    assert_int_equal(
+        json_array_size(json_object_get(json_array_get(dp, 0), "accesses")), 1);
+    assert_string_equal(jstr(pair_access(dp, 0, 0), "func"), "mapassign");
+    assert_int_equal(jint(pair_access(dp, 0, 0), "at"), 1);
+    json_t *np = json_object_get(evidence(mcw, "native"), "access_pairs");
+    assert_int_equal(json_array_size(np), 1);
+    assert_string_equal(jstr(pair_access(np, 0, 0), "func"), "mapassign");
+    json_decref(races);
+
+    /* the reports show them */
+    group_ensure(doc);
+    struct strbuf sb = {0};
+    struct race_text_opts o = {.context = 1};
+    race_text(&sb, doc, race_at(json_object_get(doc, "races"), 70), &o);
+    const char *text = strbuf_str(&sb);
+    const char *list = strstr(text, "accesses that raced");
+    assert_non_null(list);
+    const char *p3 = strstr(list, "3x A: write mapassign");
+    const char *p2 = strstr(list, "2x A: write hashGrow");
+    assert_non_null(p3);
+    assert_non_null(p2);
+    assert_true(p3 < p2);
+    assert_non_null(strstr(p3, "B: read  mapaccess2"));
+    assert_non_null(strstr(p3, "runtime.mapaccess2"));
+    strbuf_release(&sb);
+    char *md = report_markdown(doc);
+    assert_non_null(strstr(md, "| tsan | 3 | A: write **mapassign** "
+                               "model/map.c:802 = runtime.mapassign"));
+    free(md);
+    char *html = report_html(doc);
+    assert_non_null(strstr(html, "<table class=\"pairs\">"));
+    assert_non_null(strstr(html, "<tr><td class=\"n\">3</td><td>A: write "
+                                 "<code class=\"fn\">mapassign</code>"));
+    free(html);
+    json_decref(doc);
+}
+
+static void test_access_pairs_capped(void **state)
+{
+    json_t *doc = fixture_results();
+    json_t *f = json_array();
+    /* eleven pairs: line 600 three times, then 601..610 once each */
+    for (int i = 0; i < 3; i++)
+        json_array_append_new(
+            f, model_finding("mapassign", 802, "mapaccess2", 600, false));
+    for (int l = 601; l <= 610; l++)
+        json_array_append_new(
+            f, model_finding("mapassign", 802, "mapaccess2", l, false));
+    json_t *tsan = json_array_get(json_object_get(doc, "cells"), 0);
+    json_array_append_new(
+        json_object_get(tsan, "run_details"),
+        json_pack("{s:i, s:{}, s:o}", "run", 2, "logs", "findings", f));
+    json_t *races = group_races(doc);
+    json_t *t = evidence(race_at(races, 70), "tsan");
+    json_t *pairs = json_object_get(t, "access_pairs");
+    assert_int_equal(json_array_size(pairs), GROUP_MAX_PAIRS);
+    assert_int_equal(jint(t, "access_pairs_more"), 11 - GROUP_MAX_PAIRS);
+    assert_int_equal(jint(json_array_get(pairs, 0), "count"), 3);
+    assert_int_equal(jint(pair_access(pairs, 0, 1), "line"), 600);
+    /* ties: first seen first */
+    for (size_t i = 1; i < GROUP_MAX_PAIRS; i++) {
+        assert_int_equal(jint(json_array_get(pairs, i), "count"), 1);
+        assert_int_equal(jint(pair_access(pairs, i, 1), "line"),
+                         600 + (json_int_t)i);
+    }
+    json_object_set_new(doc, "races", races);
+    struct strbuf sb = {0};
+    struct race_text_opts o = {.context = 1};
+    race_text(&sb, doc, race_at(races, 70), &o);
+    /* 13 findings, 3 + 7 listed */
+    assert_non_null(strstr(strbuf_str(&sb), "+3 more (3 findings)"));
+    strbuf_release(&sb);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_race_three_detectors),
         cmocka_unit_test(test_two_races_kept_apart_pair_unordered),
+        cmocka_unit_test(test_access_pairs_counted),
+        cmocka_unit_test(test_access_pairs_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
