@@ -47,4 +47,14 @@ static inline char *slurp(const char *name, size_t *len)
     return buf;
 }
 
+/* n bytes of reproducible garbage (a linear congruential generator from
+ * `seed`), for the parsers' garbage-input tests. */
+static inline void fill_junk(unsigned char *buf, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(seed >> 16);
+    }
+}
+
 #endif

@@ -181,11 +181,7 @@ static void test_cut(void **state)
 static void test_garbage(void **state)
 {
     unsigned char junk[4096];
-    unsigned x = 99;
-    for (size_t i = 0; i < sizeof(junk); i++) {
-        x = x * 1103515245u + 12345u;
-        junk[i] = (unsigned char)(x >> 16);
-    }
+    fill_junk(junk, sizeof(junk), 99u);
     struct report r;
     report_init(&r);
     /* a program's stderr can be anything: nothing found, no error */

@@ -517,11 +517,7 @@ static void test_tsan_fatal(void **state)
 static void test_garbage(void **state)
 {
     unsigned char junk[8192];
-    unsigned x = 12345;
-    for (size_t i = 0; i < sizeof(junk); i++) {
-        x = x * 1103515245u + 12345u;
-        junk[i] = (unsigned char)(x >> 16);
-    }
+    fill_junk(junk, sizeof(junk), 12345u);
     struct report r;
     report_init(&r);
     assert_int_equal(parse_tsan_buf((char *)junk, sizeof(junk), "tsan", &r),

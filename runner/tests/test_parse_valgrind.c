@@ -440,11 +440,7 @@ static void test_buf_matches_file(void **state)
 static void test_garbage(void **state)
 {
     unsigned char junk[4096];
-    unsigned x = 777;
-    for (size_t i = 0; i < sizeof(junk); i++) {
-        x = x * 1103515245u + 12345u;
-        junk[i] = (unsigned char)(x >> 16);
-    }
+    fill_junk(junk, sizeof(junk), 777u);
     struct report r;
     report_init(&r);
     assert_int_equal(parse_valgrind_buf((char *)junk, sizeof(junk), "drd", &r),
