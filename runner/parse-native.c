@@ -20,7 +20,9 @@
  * whose last line has no newline, or a fatal error without its traceback,
  * keeps the finding and sets r->error.
  */
+#include "lines.h"
 #include "parse.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -43,14 +45,8 @@ struct native_state {
     struct finding *f; /* the open finding (owned by r) */
     unsigned long lineno, fatal_line;
     int failed;
-    char *scratch;
-    size_t scratch_alloc;
+    int cut; /* the last line read had no '\n' */
 };
-
-static int starts_with(const char *s, const char *prefix)
-{
-    return !strncmp(s, prefix, strlen(prefix));
-}
 
 static int all_hex(const char *s)
 {
@@ -79,7 +75,7 @@ static void parse_where(struct frame *fr, const char *s)
     while (colon > 0 && s[colon - 1] >= '0' && s[colon - 1] <= '9')
         colon--;
     if (colon > 1 && colon < n && s[colon - 1] == ':') {
-        fr->file = report_strndup(s, colon - 1);
+        fr->file = xstrndup(s, colon - 1);
         fr->line = atoi(s + colon);
         return;
     }
@@ -89,20 +85,20 @@ static void parse_where(struct frame *fr, const char *s)
         if (p[0] == '+' && p[1] == '0' && p[2] == 'x')
             plus = p;
     if (plus && all_hex(plus + 3)) {
-        fr->module = report_strndup(s, (size_t)(plus - s));
+        fr->module = xstrndup(s, (size_t)(plus - s));
         fr->offset = strtoull(plus + 3, NULL, 16);
         return;
     }
-    fr->file = report_strndup(s, n); /* unknown shape: keep it as text */
+    fr->file = xstrndup(s, n); /* unknown shape: keep it as text */
 }
 
 static void begin_fatal(struct native_state *st, const char *msg)
 {
     struct finding *f = report_add(st->r);
     f->kind = FINDING_FATAL;
-    f->detector = report_strdup("native");
-    f->type = report_strdup("fatal error");
-    f->message = report_strdup(msg);
+    f->detector = xstrdup("native");
+    f->type = xstrdup("fatal error");
+    f->message = xstrdup(msg);
     f->nr_access = 1;
     st->f = f;
     st->phase = PH_BLANK;
@@ -146,7 +142,7 @@ static void handle_line(struct native_state *st, char *line, size_t n)
     case PH_HEADER:
         if (starts_with(line, "thread ") && strstr(line, " [running]:")) {
             const char *t = line + 7;
-            a->thread = report_strndup(t, strcspn(t, " "));
+            a->thread = xstrndup(t, strcspn(t, " "));
             st->phase = PH_FUNC;
         } else if (n) {
             empty_traceback(st);
@@ -157,7 +153,7 @@ static void handle_line(struct native_state *st, char *line, size_t n)
         if (n > 5 && !strcmp(line + n - 5, "(...)")) {
             struct frame *fr = stack_add(&a->stack);
             if (strcmp(line, "?(...)"))
-                fr->func = report_strndup(line, n - 5);
+                fr->func = xstrndup(line, n - 5);
             st->phase = PH_WHERE;
         } else {
             st->phase = PH_NONE; /* the traceback ended */
@@ -176,19 +172,18 @@ static void handle_line(struct native_state *st, char *line, size_t n)
     }
 }
 
-static int state_finish(struct native_state *st, int cut)
+static int state_finish(struct native_state *st)
 {
     if (st->phase == PH_BLANK || st->phase == PH_HEADER ||
         (st->phase == PH_FUNC && !st->f->access[0].stack.nr)) {
         empty_traceback(st);
-    } else if (cut) {
+    } else if (st->cut) {
         report_error(st->r,
                      "native log: cut short in the traceback of "
                      "line %lu",
                      st->fatal_line);
         st->failed = 1;
     }
-    free(st->scratch);
     return st->failed ? -1 : 0;
 }
 
@@ -198,60 +193,29 @@ static void state_init(struct native_state *st, struct report *r)
     st->r = r;
 }
 
+/* A traceback whose last line has no '\n' was cut short. */
+static void native_line(void *ctx, char *line, size_t n, bool terminated)
+{
+    struct native_state *st = ctx;
+    if (!terminated && st->phase != PH_NONE)
+        st->cut = 1;
+    handle_line(st, line, n);
+}
+
 int parse_native_buf(const char *buf, size_t len, struct report *r)
 {
     struct native_state st;
     state_init(&st, r);
-    size_t pos = 0;
-    int cut = 0;
-    while (pos < len) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-        if (!nl && st.phase != PH_NONE)
-            cut = 1;
-        if (n + 1 > st.scratch_alloc) {
-            st.scratch_alloc = 2 * (n + 1) + 64;
-            free(st.scratch);
-            st.scratch = malloc(st.scratch_alloc);
-            if (!st.scratch) {
-                fprintf(stderr, "maprace: out of memory\n");
-                abort();
-            }
-        }
-        memcpy(st.scratch, buf + pos, n);
-        st.scratch[n] = '\0';
-        handle_line(&st, st.scratch, n);
-        pos += n + 1;
-    }
-    return state_finish(&st, cut);
+    lines_of_buf(buf, len, native_line, &st);
+    return state_finish(&st);
 }
 
 int parse_native_file(const char *path, struct report *r)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        report_error(r, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
     struct native_state st;
     state_init(&st, r);
-    char *line = NULL;
-    size_t alloc = 0;
-    ssize_t n;
-    int cut = 0;
-    while ((n = getline(&line, &alloc, fp)) >= 0) {
-        if ((!n || line[n - 1] != '\n') && st.phase != PH_NONE)
-            cut = 1;
-        handle_line(&st, line, (size_t)n);
-    }
-    int rc = 0;
-    if (ferror(fp)) {
-        report_error(r, "cannot read %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    free(line);
-    fclose(fp);
-    if (state_finish(&st, cut))
+    int rc = lines_of_file(path, native_line, &st, r);
+    if (state_finish(&st))
         rc = -1;
     return rc;
 }

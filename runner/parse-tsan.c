@@ -26,7 +26,9 @@
  * Lines outside reports (the program's own output on a shared stderr) are
  * ignored.
  */
+#include "lines.h"
 #include "parse.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,14 +58,7 @@ struct tsan_state {
     size_t completed;          /* findings closed since "reported N" */
     int failed;                /* an error was recorded */
     int binary;                /* a NUL byte was seen (said once) */
-    char *scratch;             /* a NUL-terminated copy of a buffer line */
-    size_t scratch_alloc;
 };
-
-static int starts_with(const char *s, const char *prefix)
-{
-    return !strncmp(s, prefix, strlen(prefix));
-}
 
 static const char *skip_spaces(const char *s)
 {
@@ -104,7 +99,7 @@ static void parse_location(struct frame *fr, const char *s, size_t n)
     } else if (nr_nums == 1) {
         fr->line = nums[0];
     }
-    fr->file = report_strndup(s, end);
+    fr->file = xstrndup(s, end);
 }
 
 /* "(module+0xOFF)" at s[0..n) into fr; returns 0 if it is not one. */
@@ -114,7 +109,7 @@ static int parse_module(struct frame *fr, const char *s, size_t n)
         return -1;
     for (size_t i = n - 1; i-- > 1;) {
         if (s[i] == '+' && i + 2 < n && s[i + 1] == '0' && s[i + 2] == 'x') {
-            fr->module = report_strndup(s + 1, i - 1);
+            fr->module = xstrndup(s + 1, i - 1);
             fr->offset = strtoull(s + i + 3, NULL, 16);
             return 0;
         }
@@ -179,7 +174,7 @@ static void parse_frame(struct stack *s, const char *line)
         sp--;
     if (!sp) {
         if (!(n == 6 && !memcmp(p, "<null>", 6)))
-            fr->func = report_strndup(p, n);
+            fr->func = xstrndup(p, n);
         return;
     }
     parse_location(fr, p + sp, n - sp);
@@ -187,7 +182,7 @@ static void parse_frame(struct stack *s, const char *line)
     while (fn && p[fn - 1] == ' ')
         fn--;
     if (fn && !(fn == 6 && !memcmp(p, "<null>", 6)))
-        fr->func = report_strndup(p, fn);
+        fr->func = xstrndup(p, fn);
 }
 
 static void add_lock(struct access *a, const char *s, size_t n)
@@ -200,13 +195,8 @@ static void add_lock(struct access *a, const char *s, size_t n)
         n--;
     if (!n)
         return;
-    char **locks = realloc(a->locks, (a->nr_locks + 1) * sizeof(*locks));
-    if (!locks) {
-        fprintf(stderr, "maprace: out of memory\n");
-        abort();
-    }
-    a->locks = locks;
-    a->locks[a->nr_locks++] = report_strndup(s, n);
+    a->locks = xrealloc(a->locks, (a->nr_locks + 1) * sizeof(*a->locks));
+    a->locks[a->nr_locks++] = xstrndup(s, n);
 }
 
 /* "main thread" or "thread T1" into a->thread ("main thread", "T1"). */
@@ -217,7 +207,7 @@ static void set_thread(struct access *a, const char *s, size_t n)
         n -= 7;
     }
     free(a->thread);
-    a->thread = report_strndup(s, n);
+    a->thread = xstrndup(s, n);
 }
 
 static enum access_kind access_word(const char **sp)
@@ -356,8 +346,8 @@ static void begin_finding(struct tsan_state *st, const char *type,
     st->deadly = deadly;
     st->report_line = st->lineno;
     st->target = TARGET_NONE;
-    st->f.type = report_strndup(type, type_len);
-    st->f.detector = report_strdup(st->detector);
+    st->f.type = xstrndup(type, type_len);
+    st->f.detector = xstrdup(st->detector);
     /* "data race", "data race on vptr (ctor/dtor vs virtual call)" */
     st->f.kind = !deadly && starts_with(st->f.type, "data race")
                      ? FINDING_DATA_RACE
@@ -411,7 +401,7 @@ static void handle_report_line(struct tsan_state *st, const char *line)
     }
     if (starts_with(line, SUMMARY)) {
         free(f->message);
-        f->message = report_strdup(line + strlen(SUMMARY));
+        f->message = xstrdup(line + strlen(SUMMARY));
         if (st->deadly)
             end_finding(st);
         return;
@@ -436,7 +426,7 @@ static void handle_report_line(struct tsan_state *st, const char *line)
         if (n && s[12 + n - 1] == ':')
             n--;
         free(f->location);
-        f->location = report_strndup(s + 12, n);
+        f->location = xstrndup(s + 12, n);
         st->target = TARGET_NONE;
         return;
     }
@@ -510,9 +500,12 @@ static int state_finish(struct tsan_state *st)
         st->in_report = 0;
         rc = -1;
     }
-    free(st->scratch);
-    st->scratch = NULL;
     return rc;
+}
+
+static void tsan_line(void *ctx, char *line, size_t n, bool terminated)
+{
+    handle_line(ctx, line, n);
 }
 
 int parse_tsan_buf(const char *buf, size_t len, const char *detector,
@@ -520,48 +513,15 @@ int parse_tsan_buf(const char *buf, size_t len, const char *detector,
 {
     struct tsan_state st;
     state_init(&st, detector, r);
-    size_t pos = 0;
-    while (pos < len) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-        if (n + 1 > st.scratch_alloc) {
-            st.scratch_alloc = 2 * (n + 1) + 64;
-            free(st.scratch);
-            st.scratch = malloc(st.scratch_alloc);
-            if (!st.scratch) {
-                fprintf(stderr, "maprace: out of memory\n");
-                abort();
-            }
-        }
-        memcpy(st.scratch, buf + pos, n);
-        st.scratch[n] = '\0';
-        handle_line(&st, st.scratch, n);
-        pos += n + 1;
-    }
+    lines_of_buf(buf, len, tsan_line, &st);
     return state_finish(&st);
 }
 
 int parse_tsan_file(const char *path, const char *detector, struct report *r)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        report_error(r, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
     struct tsan_state st;
     state_init(&st, detector, r);
-    char *line = NULL;
-    size_t alloc = 0;
-    ssize_t n;
-    while ((n = getline(&line, &alloc, fp)) >= 0)
-        handle_line(&st, line, (size_t)n);
-    int rc = 0;
-    if (ferror(fp)) {
-        report_error(r, "cannot read %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    free(line);
-    fclose(fp);
+    int rc = lines_of_file(path, tsan_line, &st, r);
     if (state_finish(&st))
         rc = -1;
     return rc;

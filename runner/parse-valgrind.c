@@ -40,6 +40,7 @@
  * valgrind prints <dir> before <file>).
  */
 #include "parse.h"
+#include "util.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -162,29 +163,20 @@ static enum elem parent(const struct vg_state *st, int up)
     return i >= 0 && i < DEPTH_MAX ? st->path[i] : E_OTHER;
 }
 
-static int starts_with(const char *s, const char *prefix)
-{
-    return !strncmp(s, prefix, strlen(prefix));
-}
-
 /* a + sep + b, malloc'd */
 static char *concat(const char *a, const char *sep, const char *b)
 {
     size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
-    char *s = report_strndup(a, na);
-    char *n = realloc(s, na + ns + nb + 1);
-    if (!n) {
-        fprintf(stderr, "maprace: out of memory\n");
-        abort();
-    }
-    memcpy(n + na, sep, ns);
-    memcpy(n + na + ns, b, nb + 1);
-    return n;
+    char *s = xmalloc(na + ns + nb + 1);
+    memcpy(s, a, na);
+    memcpy(s + na, sep, ns);
+    memcpy(s + na + ns, b, nb + 1);
+    return s;
 }
 
 static void append_location(struct finding *f, const char *s)
 {
-    char *n = f->location ? concat(f->location, "; ", s) : report_strdup(s);
+    char *n = f->location ? concat(f->location, "; ", s) : xstrdup(s);
     free(f->location);
     f->location = n;
 }
@@ -192,7 +184,7 @@ static void append_location(struct finding *f, const char *s)
 static void set_thread(struct access *a, const char *s)
 {
     free(a->thread);
-    a->thread = report_strdup(s);
+    a->thread = xstrdup(s);
 }
 
 /* "(read|write) of size N [at 0xA ]by thread #M" (Helgrind). */
@@ -230,7 +222,7 @@ static void parse_drd_access(struct access *a, const char *s)
         by += 11;
         size_t n = strcspn(by, " ");
         free(a->thread);
-        a->thread = report_strndup(by, n);
+        a->thread = xstrndup(by, n);
     }
     const char *at = strstr(s, " at 0x");
     if (at)
@@ -243,7 +235,7 @@ static void parse_drd_access(struct access *a, const char *s)
 static void begin_error(struct vg_state *st)
 {
     memset(&st->f, 0, sizeof(st->f));
-    st->f.detector = report_strdup(st->detector);
+    st->f.detector = xstrdup(st->detector);
     st->f.kind = FINDING_OTHER;
     st->in_error = 1;
     st->race = 0;
@@ -310,7 +302,7 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
         if ((e == E_ERROR || e == E_FATAL_SIGNAL) && st->depth == 2) {
             begin_error(st);
             if (e == E_FATAL_SIGNAL)
-                st->f.type = report_strdup("fatal_signal");
+                st->f.type = xstrdup("fatal_signal");
         }
         return;
     }
@@ -356,11 +348,11 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
         break;
     case E_OBJ:
         free(fr->module);
-        fr->module = report_strdup(text);
+        fr->module = xstrdup(text);
         break;
     case E_FN:
         free(fr->func);
-        fr->func = report_strdup(text);
+        fr->func = xstrdup(text);
         break;
     case E_DIR:
         memcpy(st->frame_dir, text, strlen(text) + 1);
@@ -369,7 +361,7 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
         free(fr->file);
         fr->file = st->frame_dir[0] && text[0] != '/'
                        ? concat(st->frame_dir, "/", text)
-                       : report_strdup(text);
+                       : xstrdup(text);
         break;
     case E_LINE:
         fr->line = atoi(text);
@@ -392,17 +384,17 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
 
     if (e == E_KIND && up == E_ERROR) {
         free(f->type);
-        f->type = report_strdup(text);
+        f->type = xstrdup(text);
         st->race = !strcmp(text, "Race") || !strcmp(text, "ConflictingAccess");
         f->kind = st->race ? FINDING_DATA_RACE : FINDING_OTHER;
     } else if (e == E_WHAT && up == E_ERROR) {
         if (!f->message)
-            f->message = report_strdup(text);
+            f->message = xstrdup(text);
         if (st->race)
             parse_drd_access(&f->access[0], text);
     } else if (e == E_TEXT && up == E_XWHAT) {
         if (!f->message)
-            f->message = report_strdup(text);
+            f->message = xstrdup(text);
         const char *during = strstr(text, " during ");
         if (st->race && during)
             parse_hg_access(&f->access[0], during + 8);
@@ -424,8 +416,7 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
         }
     } else if ((e == E_SIGNAME || e == E_EVENT) && up == E_FATAL_SIGNAL) {
         /* "SIGSEGV: Access not within mapped region" */
-        char *m =
-            f->message ? concat(f->message, ": ", text) : report_strdup(text);
+        char *m = f->message ? concat(f->message, ": ", text) : xstrdup(text);
         free(f->message);
         f->message = m;
     } else if (e == E_AUXWHAT && up == E_ERROR) {
@@ -580,11 +571,7 @@ int parse_valgrind_file(const char *path, const char *detector,
         fclose(fp);
         return -1;
     }
-    char *buf = malloc(CHUNK);
-    if (!buf) {
-        fprintf(stderr, "maprace: out of memory\n");
-        abort();
-    }
+    char *buf = xmalloc(CHUNK);
     int rc = 0;
     size_t n;
     while (!rc && (n = fread(buf, 1, CHUNK, fp)) > 0)

@@ -3,20 +3,12 @@
  */
 #include "report.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fprintf(stderr, "maprace: out of memory (%zu bytes)\n", n);
-        abort();
-    }
-    return q;
-}
 
 void report_init(struct report *r)
 {
@@ -155,21 +147,6 @@ const char *finding_kind_name(enum finding_kind k)
         return "other";
     }
     return "unknown";
-}
-
-char *report_strndup(const char *s, size_t n)
-{
-    if (!s)
-        return NULL;
-    char *d = xrealloc(NULL, n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
-char *report_strdup(const char *s)
-{
-    return s ? report_strndup(s, strlen(s)) : NULL;
 }
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL

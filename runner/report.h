@@ -127,8 +127,4 @@ const char *finding_kind_name(enum finding_kind k);
 #define REPORT_MAX_SAME 16
 int report_cap_last(struct report *r, size_t max_same);
 
-/* strdup/strndup that abort on out of memory (NULL s gives NULL). */
-char *report_strdup(const char *s);
-char *report_strndup(const char *s, size_t n);
-
 #endif
