@@ -14,6 +14,7 @@
  *
  * Usage: bench-parse [LOGS_DIR]   (default runner/tests/logs)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <expat.h>
 
 #include "parse.h"
+#include "util.h"
 
 #ifndef TARGET
 #define TARGET (64u << 20)
@@ -30,24 +32,14 @@
 
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "bench-parse: cannot open %s\n", path);
+    char *path = path_join(dir, name);
+    char *buf = read_file(path, 0, len);
+    if (!buf) {
+        fprintf(stderr, "bench-parse: cannot read %s: %s\n", path,
+                strerror(errno));
         exit(1);
     }
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    rewind(fp);
-    char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        fprintf(stderr, "bench-parse: cannot read %s\n", path);
-        exit(1);
-    }
-    buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
+    free(path);
     return buf;
 }
 

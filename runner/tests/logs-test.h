@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* The path of fixture `name`: $MAPRACE_TEST_LOGS/name, or logs/name beside
  * this file. The buffer is static: use it before the next call. */
 static inline const char *log_path(const char *name)
@@ -31,19 +33,9 @@ static inline const char *log_path(const char *name)
  * when it cannot be read. */
 static inline char *slurp(const char *name, size_t *len)
 {
-    FILE *fp = fopen(log_path(name), "rb");
-    if (!fp)
+    char *buf = read_file(log_path(name), 0, len);
+    if (!buf)
         fail_msg("cannot open %s", log_path(name));
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    long n = ftell(fp);
-    assert_true(n >= 0);
-    rewind(fp);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
     return buf;
 }
 

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util.h"
+
 #ifndef MAPRACE_BUILD
 #define MAPRACE_BUILD "build"
 #endif
@@ -84,25 +86,11 @@ static __attribute__((unused)) void test_rmdir(const char *dir)
         fprintf(stderr, "test: cannot remove %s\n", dir);
 }
 
-/* Read a whole file (malloc'd, NUL-terminated), or NULL. */
+/* Read a whole file (malloc'd, NUL-terminated), or NULL: util.c's
+ * read_file, which every runner test program links. */
 static __attribute__((unused)) char *test_slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
+    return read_file(path, 0, NULL);
 }
 
 /* Run the maprace binary with `args` (a shell fragment) from the root,
