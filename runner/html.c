@@ -14,16 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static json_int_t jint(json_t *o, const char *key)
-{
-    return json_integer_value(json_object_get(o, key));
-}
-
 static void esc(struct strbuf *sb, const char *s)
 {
     html_escape(sb, s ? s : "");
@@ -68,26 +58,6 @@ static const char style[] =
     "font-weight:bold}\n"
     "</style>\n";
 
-/* Detectors of the run. */
-static json_t *dets_of(json_t *results)
-{
-    return json_object_get(json_object_get(results, "options"), "detectors");
-}
-
-static json_t *find_cell(json_t *results, const char *cs, const char *var,
-                         const char *det)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(jstr(c, "case"), cs) && !strcmp(jstr(c, "variant"), var) &&
-            !strcmp(jstr(c, "detector"), det))
-            return c;
-    }
-    return NULL;
-}
-
 /* A horizontal bar chart: labels, values, the axis maximum and the unit
  * printed after each value. */
 static void bar_chart(struct strbuf *sb, const char *title, const char *id,
@@ -124,7 +94,7 @@ static void bar_chart(struct strbuf *sb, const char *title, const char *id,
 
 static void charts(struct strbuf *sb, json_t *results)
 {
-    json_t *dets = dets_of(results);
+    json_t *dets = results_detectors(results);
     size_t n = json_array_size(dets);
     if (!n)
         return;
@@ -152,8 +122,8 @@ static void charts(struct strbuf *sb, json_t *results)
                 det_runs += (double)jint(c, "detected_runs");
                 runs += (double)jint(c, "runs_done");
             }
-            json_t *nc = find_cell(results, jstr(c, "case"), jstr(c, "variant"),
-                                   "native");
+            json_t *nc = results_cell(results, jstr(c, "case"),
+                                      jstr(c, "variant"), "native");
             if (nc && jint(c, "runs_done") && jint(nc, "runs_done")) {
                 wall += json_number_value(json_object_get(c, "wall_s")) /
                         (double)jint(c, "runs_done");
@@ -184,7 +154,7 @@ static void charts(struct strbuf *sb, json_t *results)
 
 static void matrix(struct strbuf *sb, json_t *results)
 {
-    json_t *dets = dets_of(results);
+    json_t *dets = results_detectors(results);
     strbuf_addstr(sb, "<table class=\"matrix\" id=\"matrix\">\n<thead><tr>"
                       "<th>case</th><th>variant</th>");
     size_t i, k, j;
@@ -204,8 +174,8 @@ static void matrix(struct strbuf *sb, json_t *results)
         {
             bool any = false;
             json_array_foreach(dets, j, d) any |=
-                find_cell(results, jstr(c, "name"), jstr(v, "name"),
-                          json_string_value(d)) != NULL;
+                results_cell(results, jstr(c, "name"), jstr(v, "name"),
+                             json_string_value(d)) != NULL;
             rows += any;
         }
         json_array_foreach(json_object_get(c, "variants"), k, v)
@@ -213,7 +183,7 @@ static void matrix(struct strbuf *sb, json_t *results)
             const char *cn = jstr(c, "name"), *vn = jstr(v, "name");
             bool any = false;
             json_array_foreach(dets, j, d) any |=
-                find_cell(results, cn, vn, json_string_value(d)) != NULL;
+                results_cell(results, cn, vn, json_string_value(d)) != NULL;
             if (!any)
                 continue;
             strbuf_addstr(sb, "<tr>");
@@ -229,7 +199,8 @@ static void matrix(struct strbuf *sb, json_t *results)
             strbuf_addstr(sb, "</td>");
             json_array_foreach(dets, j, d)
             {
-                json_t *cell = find_cell(results, cn, vn, json_string_value(d));
+                json_t *cell =
+                    results_cell(results, cn, vn, json_string_value(d));
                 if (!cell) {
                     strbuf_addstr(sb, "<td>-</td>");
                     continue;

@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 /* CDATA cannot hold "]]>": escape the text instead. */
 static void xml_text(struct strbuf *sb, const char *s)
 {

@@ -9,31 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-/* The detectors of the run, in results' options order. */
-static json_t *detectors_of(json_t *results)
-{
-    return json_object_get(json_object_get(results, "options"), "detectors");
-}
-
-static json_t *find_cell(json_t *results, const char *cs, const char *var,
-                         const char *det)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(jstr(c, "case"), cs) && !strcmp(jstr(c, "variant"), var) &&
-            !strcmp(jstr(c, "detector"), det))
-            return c;
-    }
-    return NULL;
-}
-
 static const char *mark(const char *verdict)
 {
     const char *c = verdict_class(verdict);
@@ -144,7 +119,7 @@ char *report_markdown(json_t *results)
             json_object_get(totals, "known-false-positive")),
         (long long)json_integer_value(json_object_get(totals, "error")));
 
-    json_t *dets = detectors_of(results);
+    json_t *dets = results_detectors(results);
     strbuf_addstr(&sb, "## Matrix\n\nEach cell: verdict, observed (expected), "
                        "detected runs / runs.\n\n| case | variant |");
     size_t i, k;
@@ -162,7 +137,7 @@ char *report_markdown(json_t *results)
             bool any = false;
             size_t j;
             json_array_foreach(dets, j, d) any |=
-                find_cell(results, cn, vn, json_string_value(d)) != NULL;
+                results_cell(results, cn, vn, json_string_value(d)) != NULL;
             if (!any)
                 continue;
             strbuf_addstr(&sb, "| ");
@@ -172,7 +147,8 @@ char *report_markdown(json_t *results)
             strbuf_addstr(&sb, " |");
             json_array_foreach(dets, j, d)
             {
-                json_t *cell = find_cell(results, cn, vn, json_string_value(d));
+                json_t *cell =
+                    results_cell(results, cn, vn, json_string_value(d));
                 if (!cell) {
                     strbuf_addstr(&sb, " - |");
                     continue;

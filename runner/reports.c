@@ -230,9 +230,34 @@ static const char *col(const struct race_text_opts *o, const char *c)
     return o->color ? c : "";
 }
 
-static const char *jstr(json_t *o, const char *key)
+const char *jstr(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
+}
+
+json_int_t jint(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+json_t *results_detectors(json_t *results)
+{
+    return json_object_get(json_object_get(results, "options"), "detectors");
+}
+
+json_t *results_cell(json_t *results, const char *case_name,
+                     const char *variant, const char *detector)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(jstr(c, "case"), case_name) &&
+            !strcmp(jstr(c, "variant"), variant) &&
+            !strcmp(jstr(c, "detector"), detector))
+            return c;
+    }
+    return NULL;
 }
 
 static void text_source(struct strbuf *sb, json_t *results, json_t *loc,

@@ -45,6 +45,15 @@ char *report_junit(json_t *results);
 char *report_sarif(json_t *results);
 char *report_markdown(json_t *results);
 
+/* Reading the results document: the string (or NULL) and the integer
+ * (or 0) at `key` of object o; the run's detectors (options.detectors, in
+ * order); the cell of case/variant/detector, or NULL. */
+const char *jstr(json_t *o, const char *key);
+json_int_t jint(json_t *o, const char *key);
+json_t *results_detectors(json_t *results);
+json_t *results_cell(json_t *results, const char *case_name,
+                     const char *variant, const char *detector);
+
 /* Escapes: HTML/XML text and attribute values (&, <, >, ", '; control
  * characters XML forbids become U+FFFD), and Markdown table cells. */
 void html_escape(struct strbuf *sb, const char *s);

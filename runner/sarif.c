@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 static json_t *text(const char *s)
 {
     return json_pack("{s:s}", "text", s ? s : "");

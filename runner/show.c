@@ -13,11 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 int show_races(FILE *fp, const char *out, const char *results_path,
                const char *spec, bool color, bool all_frames)
 {

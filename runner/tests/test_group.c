@@ -15,11 +15,6 @@
 #include "group.h"
 #include "reports.h"
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static json_t *evidence(json_t *race, const char *det)
 {
     size_t i;
@@ -208,11 +203,6 @@ static json_t *race_at(json_t *races, int line)
         }
     }
     return NULL;
-}
-
-static json_int_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
 }
 
 /* Access i of pair p of an access_pairs array. */
