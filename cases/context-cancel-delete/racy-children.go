@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 const (
@@ -86,21 +87,19 @@ func main() {
 	}
 
 	var reqs [requests]*cancelCtx
-	started := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { // the handler derives request contexts from the server's
 		defer wg.Done()
 		for i := range reqs {
 			reqs[i] = withCancel(server)
-			if i == 0 {
-				close(started)
-			}
 		}
 	}()
-	go func() { // the client goes away after its first request
+	go func() { // the client goes away while requests are being derived
 		defer wg.Done()
-		<-started
+		// A delay, not a synchronisation: it only gives the handler a
+		// head start, and orders nothing.
+		time.Sleep(time.Millisecond)
 		server.cancel(context.Canceled) // RACE: cancel writes p.err, p.children
 	}()
 	wg.Wait()
