@@ -17,6 +17,8 @@
 #   native    gcc, plain                       -> detectors native, helgrind, drd
 #   tsan      clang -fsanitize=thread          -> detector tsan
 #   tsan-gcc  gcc -fsanitize=thread            -> detector tsan-gcc
+#   go        go build of the Go twin (.go)    -> detector go
+#   go-race   go build -race of the Go twin    -> detector go-race
 # Valgrind needs no special build: Helgrind and DRD run the native binary.
 # Every flavour's objects live under build/<flavour>/ and are rebuilt when a
 # source, a header it includes or the flavour's flags change.
@@ -70,6 +72,14 @@ MODEL_SRC := $(wildcard model/*.c)
 CASE_DIRS := $(patsubst %/case.ini,%,$(wildcard cases/*/case.ini))
 CASE_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.c))
 CASE_BINS := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(BUILD)/$(f)/%,$(CASE_SRC)))
+# The Go twins (see below), when go is installed.
+GO ?= go
+GO_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
+	GOPATH=$(abspath $(BUILD))/go-path GOFLAGS= GOTOOLCHAIN=local
+GO_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.go))
+HAVE_GO := $(if $(SANITIZE),,$(shell command -v $(GO) 2>/dev/null))
+GO_BINS := $(if $(HAVE_GO),$(foreach f,go go-race,\
+	$(patsubst %.go,$(BUILD)/$(f)/%,$(GO_SRC))))
 
 RUNNER_SRC := $(wildcard runner/*.c)
 RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
@@ -91,7 +101,7 @@ TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 all: model cases runner
 
 model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
-cases: $(CASE_BINS)
+cases: $(CASE_BINS) $(GO_BINS)
 runner: $(if $(RUNNER_SRC),$(BUILD)/maprace)
 tests: $(TEST_BINS)
 
@@ -112,6 +122,18 @@ $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) 
 		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
 endef
 $(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
+
+# The Go twins of the cases (cases/<case>/<variant>.go), built by go itself
+# into two more flavours: go (plain; detector go) and go-race (-race;
+# detector go-race). GOCACHE and GOPATH live in the build tree, so nothing
+# is written outside it. `make` builds them when $(GO) is installed (not in
+# a SANITIZE build: the sanitizers are for the C code).
+$(BUILD)/go/cases/%: cases/%.go
+	@mkdir -p $(@D)
+	$(GO_ENV) $(GO) build -o $@ $<
+$(BUILD)/go-race/cases/%: cases/%.go
+	@mkdir -p $(@D)
+	$(GO_ENV) $(GO) build -race -o $@ $<
 
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
