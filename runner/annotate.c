@@ -22,6 +22,65 @@ const struct go_counterpart *annotate_lookup(const char *func)
     return NULL;
 }
 
+/* The length of a Go function's name without the suffix of a specialised
+ * map variant ("runtime.mapassign_fast64" -> "runtime.mapassign"). */
+static size_t go_generic_len(const char *f)
+{
+    static const char *const suffixes[] = {"_fast32ptr", "_fast64ptr",
+                                           "_fast32", "_fast64", "_faststr"};
+    size_t n = strlen(f);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && !strcmp(f + n - k, suffixes[i]))
+            return n - k;
+    }
+    return n;
+}
+
+const struct go_counterpart *annotate_lookup_go(const char *gofunc)
+{
+    if (!gofunc || !*gofunc)
+        return NULL;
+    size_t n = go_generic_len(gofunc);
+    for (size_t i = 0; i < nr_go_counterparts; i++) {
+        const char *go = go_counterparts[i].go;
+        if (strcspn(go, " ") == n && !strncmp(go, gofunc, n))
+            return &go_counterparts[i];
+    }
+    return NULL;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+bool annotate_is_go_frame(const char *func, const char *file)
+{
+    return file && (ends_with(file, ".go") ||
+                    (ends_with(file, ".s") && strstr(file, "/src/runtime/")));
+}
+
+/* A frame of a Go program: the case's own .go source, a runtime function
+ * the model stands for, the rest of the runtime (folded), or the standard
+ * library. */
+static enum frame_class classify_go(const char *func, const char *file)
+{
+    char *rel = annotate_relpath(file);
+    bool in_case = starts_with(rel, "cases/");
+    free(rel);
+    if (in_case)
+        return FRAME_CASE;
+    const struct go_counterpart *g = annotate_lookup_go(func);
+    if (g)
+        return g->hidden ? FRAME_HIDDEN : FRAME_MODEL;
+    if (func &&
+        (starts_with(func, "runtime.") || starts_with(func, "internal/race.")))
+        return FRAME_HIDDEN;
+    return FRAME_OTHER;
+}
+
 const char *frame_class_name(enum frame_class c)
 {
     switch (c) {
@@ -91,6 +150,8 @@ static bool runtime_func(const char *func)
 enum frame_class annotate_classify(const char *func, const char *file,
                                    const char *module)
 {
+    if (annotate_is_go_frame(func, file))
+        return classify_go(func, file);
     if (file && last_component(file, "model/") &&
         strstr(file, "model/window.c"))
         return FRAME_HIDDEN;
@@ -138,6 +199,15 @@ void annotate_frame_json(json_t *frame)
         char *rel = annotate_relpath(file);
         json_object_set_new(frame, "path", json_string(rel));
         free(rel);
+    }
+    if (annotate_is_go_frame(func, file)) {
+        /* a real Go frame: the model function that stands for it */
+        const struct go_counterpart *g = annotate_lookup_go(func);
+        if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
+            json_object_set_new(frame, "model", json_string(g->func));
+            json_object_set_new(frame, "role", json_string(g->role));
+        }
+        return;
     }
     const struct go_counterpart *g = annotate_lookup(func);
     if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {

@@ -39,6 +39,17 @@ extern const size_t nr_go_counterparts;
  * (".constprop.0", ".part.1", ".isra.0", ".cold") are ignored. */
 const struct go_counterpart *annotate_lookup(const char *func);
 
+/* The entry whose Go counterpart is the Go function `gofunc` of a real Go
+ * stack (a race report or a traceback of a Go twin): the first word of its
+ * `go` field, with the specialised variants of the map functions folded
+ * into the generic one ("runtime.mapassign_fast64", "..._faststr",
+ * "..._fast64ptr" are "runtime.mapassign"). NULL when none. */
+const struct go_counterpart *annotate_lookup_go(const char *gofunc);
+
+/* Whether a frame is of a Go program (its file is a .go source, or it is
+ * in Go's runtime assembly). */
+bool annotate_is_go_frame(const char *func, const char *file);
+
 enum frame_class {
     FRAME_CASE = 0, /* in a case's source (cases/...) */
     FRAME_MODEL,    /* in the model (model/...) or a function of the table */
@@ -61,7 +72,9 @@ char *annotate_relpath(const char *file);
 
 /* Add to a results.json frame object (func, file, line, marker...):
  * "class" (frame_class_name), "hidden" (true when folded), "path" (the
- * repo-relative file), and for a model function "go" and "role". */
+ * repo-relative file), and for a model function "go" and "role"; for a
+ * frame of a real Go program whose function the model stands for, "model"
+ * (the model function, "mapassign") and "role". */
 void annotate_frame_json(json_t *frame);
 
 #endif

@@ -219,6 +219,71 @@ static void test_lookup(void **state)
     assert_true(annotate_lookup("window_enter")->hidden);
 }
 
+/* Frames of a real Go program: the runtime functions the model stands
+ * for (their specialised variants too), the case's .go source, the rest
+ * of Go's runtime folded, the standard library shown. */
+static void test_go_frames(void **state)
+{
+    static const char *const pairs[][2] = {
+        {"runtime.mapassign_fast64", "mapassign"},
+        {"runtime.mapassign", "mapassign"},
+        {"runtime.mapassign_faststr", "mapassign"},
+        {"runtime.mapaccess2_fast64", "mapaccess2"},
+        {"runtime.mapaccess1_fast32ptr", "mapaccess1"},
+        {"runtime.mapiterinit", "mapiterinit"},
+        {"runtime.mapiternext", "mapiternext"},
+        {"runtime.mapdelete", "mapdelete"},
+        {"runtime.evacuate_fast64", "evacuate"},
+        {"runtime.fatal", "fatal_at"},
+        {"sync.(*Map).Load", "Map_Load"},
+        {"context.(*cancelCtx).cancel", "cancelCtx_cancel"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        const struct go_counterpart *g = annotate_lookup_go(pairs[i][0]);
+        if (!g || strcmp(g->func, pairs[i][1]))
+            fail_msg("%s: want %s, got %s", pairs[i][0], pairs[i][1],
+                     g ? g->func : "nothing");
+    }
+    assert_null(annotate_lookup_go("main.audit"));
+    assert_null(annotate_lookup_go("runtime.mapassignX"));
+    assert_null(annotate_lookup_go("runtime.goexit"));
+    assert_null(annotate_lookup_go(NULL));
+
+    const char *rt = "/usr/lib/go-1.19/src/runtime/";
+    char map_go[128], asm_s[128], atomic_go[128];
+    snprintf(map_go, sizeof(map_go), "%smap_fast64.go", rt);
+    snprintf(asm_s, sizeof(asm_s), "%sasm_amd64.s", rt);
+    snprintf(atomic_go, sizeof(atomic_go), "%satomic_pointer.go", rt);
+    assert_true(annotate_is_go_frame("main.audit", "/x/cases/c/racy.go"));
+    assert_true(annotate_is_go_frame("runtime.goexit", asm_s));
+    assert_false(annotate_is_go_frame("mapassign", "/x/model/map.c"));
+    assert_int_equal(
+        annotate_classify("runtime.mapassign_fast64", map_go, NULL),
+        FRAME_MODEL);
+    assert_int_equal(annotate_classify("main.audit",
+                                       "/x/cases/map-iterate-write/racy.go",
+                                       NULL),
+                     FRAME_CASE);
+    assert_int_equal(annotate_classify("runtime.goexit", asm_s, NULL),
+                     FRAME_HIDDEN);
+    assert_int_equal(
+        annotate_classify("sync/atomic.CompareAndSwapPointer", atomic_go, NULL),
+        FRAME_OTHER);
+
+    /* results.json: a Go frame names the model function, not "go" */
+    json_t *f =
+        json_pack("{s:s, s:s, s:i}", "func", "runtime.mapiternext", "file",
+                  "/usr/lib/go-1.19/src/runtime/map.go", "line", 873);
+    annotate_frame_json(f);
+    assert_string_equal(json_string_value(json_object_get(f, "class")),
+                        "model");
+    assert_string_equal(json_string_value(json_object_get(f, "model")),
+                        "mapiternext");
+    assert_non_null(json_object_get(f, "role"));
+    assert_null(json_object_get(f, "go"));
+    json_decref(f);
+}
+
 static void test_classify(void **state)
 {
     assert_int_equal(
@@ -376,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_every_model_function_has_an_entry),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_go_frames),
         cmocka_unit_test(test_annotate_tsan),
         cmocka_unit_test(test_annotate_helgrind),
         cmocka_unit_test(test_annotate_drd),
