@@ -20,7 +20,7 @@
 #include "detectors.h"
 #include "exec.h"
 #include "markers.h"
-#include "report.h"
+#include "finding.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,7 +9,7 @@
 #include "catalog.h"
 #include "detectors.h"
 #include "doctor.h"
-#include "reports.h"
+#include "report-common.h"
 #include "run.h"
 #include "show.h"
 #include "util.h"

@@ -5,9 +5,9 @@
 #include "run.h"
 
 #include "exec.h"
-#include "matrix.h"
+#include "report-summary.h"
 #include "parse.h"
-#include "reports.h"
+#include "report-common.h"
 #include "results.h"
 #include "util.h"
 
@@ -33,17 +33,6 @@ struct job {
     char *base; /* raw/<case>/<variant>.<detector>.r<N> */
     char *stdout_path, *stderr_path, *log_path, *vglog_path;
 };
-
-void session_note(struct session *s, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    ALLOC_GROW(s->notes, s->nr_notes + 1, s->alloc_notes);
-    s->notes[s->nr_notes++] = xstrdup(buf);
-}
 
 static bool selected(char **names, size_t n, const char *name)
 {
@@ -783,32 +772,4 @@ int session_run(struct session *s)
             s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
     }
     return exit_code(s);
-}
-
-void session_release(struct session *s)
-{
-    for (size_t i = 0; i < s->nr_cells; i++) {
-        struct cell *cl = &s->cells[i];
-        free(cl->error);
-        free(cl->build_log);
-        if (cl->obs)
-            for (int r = 0; r < s->opts.runs; r++)
-                run_obs_release(&cl->obs[r]);
-        free(cl->obs);
-        json_decref(cl->runs_json);
-        cell_verdict_release(&cl->verdict);
-    }
-    free(s->cells);
-    for (size_t i = 0; i < s->nr_targets; i++)
-        build_target_release(&s->targets[i]);
-    free(s->targets);
-    build_ctx_release(&s->bctx);
-    catalog_release(&s->cat);
-    for (size_t i = 0; i < s->nr_notes; i++)
-        free(s->notes[i]);
-    free(s->notes);
-    free(s->run_id);
-    free(s->report_dir);
-    free(s->raw_dir);
-    free(s->started);
 }

@@ -4,7 +4,7 @@
 #include "show.h"
 
 #include "group.h"
-#include "reports.h"
+#include "report-common.h"
 #include "util.h"
 
 #include <errno.h>

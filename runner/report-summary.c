@@ -1,9 +1,9 @@
 /*
- * matrix.c - the terminal summary of a session (see matrix.h).
+ * report-summary.c - the terminal summary of a session (see report-summary.h).
  */
-#include "matrix.h"
+#include "report-summary.h"
 
-#include "reports.h"
+#include "report-common.h"
 #include "util.h"
 
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
- * markdown.c - summary.md: the matrix and the races in Markdown
- * (reports.h, docs/report-format.md).
+ * report-markdown.c - summary.md: the matrix and the races in Markdown
+ * (report-common.h, docs/report-format.md).
  */
-#include "reports.h"
+#include "report-common.h"
 
 #include "group.h"
 

@@ -1,12 +1,12 @@
 /*
- * html.c - index.html: one self-contained page (no network, no script, no
+ * report-html.c - index.html: one self-contained page (no network, no script, no
  * external font or style) with the matrix of cases x detectors, inline SVG
  * charts of detection rates and wall time, and per case its races, each
  * detector's two stacks side by side, annotated, with source excerpts
- * (reports.h, docs/report-format.md). Every string from a log, a source or
+ * (report-common.h, docs/report-format.md). Every string from a log, a source or
  * case.ini goes through html_escape().
  */
-#include "reports.h"
+#include "report-common.h"
 
 #include "group.h"
 
