@@ -66,6 +66,8 @@ void classify_run(enum detector d, const struct expectation *e,
                   const struct proc *p, const char *stdout_buf,
                   struct run_obs *o)
 {
+    /* the exit status that means "the detector reported" (TSan's), or 0 */
+    int reported = detector_row(d)->reported_exit;
     memset(o, 0, sizeof(*o));
     for (size_t i = 0; i < r->nr; i++) {
         const struct finding *f = &r->findings[i];
@@ -104,9 +106,9 @@ void classify_run(enum detector d, const struct expectation *e,
         o->error = xstrdup(exec_describe(p));
     } else {
         int code = WEXITSTATUS(p->status);
-        bool ok =
-            code == 0 || e->kind == EXPECT_SYMPTOM || (code == 2 && o->fatal) ||
-            (code == TSAN_EXITCODE && detector_is_tsan(d) && o->nr_findings);
+        bool ok = code == 0 || e->kind == EXPECT_SYMPTOM ||
+                  (code == 2 && o->fatal) ||
+                  (code == reported && reported && o->nr_findings);
         if (!ok)
             o->error = xasprintf("unexpected exit status %d%s", code,
                                  o->nr_findings ? "" : " with no report");
@@ -120,11 +122,10 @@ void classify_run(enum detector d, const struct expectation *e,
         o->detected = o->nr_findings > 0;
         break;
     case EXPECT_FATAL:
-        o->detected =
-            o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
-            WIFEXITED(p->status) &&
-            (WEXITSTATUS(p->status) == 2 ||
-             (detector_is_tsan(d) && WEXITSTATUS(p->status) == TSAN_EXITCODE));
+        o->detected = o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
+                      WIFEXITED(p->status) &&
+                      (WEXITSTATUS(p->status) == 2 ||
+                       (reported && WEXITSTATUS(p->status) == reported));
         break;
     case EXPECT_SYMPTOM:
         o->detected = o->symptom;

@@ -25,9 +25,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* TSan's exit status when it reported (TSAN_OPTIONS exitcode). */
-#define TSAN_EXITCODE 66
-
 enum verdict {
     VERDICT_PASS = 0,
     VERDICT_FALSE_NEGATIVE,

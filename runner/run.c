@@ -31,7 +31,8 @@ struct job {
     bool setarch;
     struct proc proc;
     char *base; /* raw/<case>/<variant>.<detector>.r<N> */
-    char *stdout_path, *stderr_path, *log_path, *vglog_path;
+    char *stdout_path, *stderr_path;
+    char *log_path, *aux_path; /* as the detector's row says, or NULL */
 };
 
 static bool selected(char **names, size_t n, const char *name)
@@ -223,109 +224,61 @@ static int build_cells(struct session *s)
 /* Slowest first, so that the last jobs to finish are short ones. */
 static int cost_rank(enum detector d)
 {
-    switch (d) {
-    case DET_DRD:
-        return 0;
-    case DET_HELGRIND:
-        return 1;
-    case DET_TSAN_GCC:
-        return 2;
-    case DET_TSAN:
-        return 3;
-    default:
-        return 4;
-    }
+    return detector_row(d)->cost;
 }
 
-static char **split_args(const char *args, size_t *n)
+/* The case's args (case.ini), split at blanks, pushed on argv. */
+static void push_args(struct strvec *argv, const char *args)
 {
-    char **v = NULL;
-    size_t nr = 0, alloc = 0;
     const char *s = args ? args : "";
     for (;;) {
         s += strspn(s, " \t");
         if (!*s)
             break;
         size_t len = strcspn(s, " \t");
-        ALLOC_GROW(v, nr + 1, alloc);
-        v[nr++] = xstrndup(s, len);
+        strvec_push_nodup(argv, xstrndup(s, len));
         s += len;
     }
-    *n = nr;
-    return v;
 }
 
-static void free_strv(char **v)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* The command line and environment of a job. */
-static void job_command(const struct session *s, struct job *j, char ***argvp,
-                        char ***envp)
+/* The command line and environment of a job: setarch -R when this kernel
+ * needs it, the detector's own words (its row), the program, its args. */
+static void job_command(const struct session *s, struct job *j,
+                        struct strvec *argv, struct strvec *env)
 {
     const struct cell *cl = j->cell;
-    size_t nargs;
-    char **args = split_args(cl->c->args, &nargs);
-    char **argv = xcalloc(nargs + 16, sizeof(*argv));
-    char **env = xcalloc(4, sizeof(*env));
-    size_t k = 0, e = 0;
+    const struct detector_row *row = detector_row(cl->d);
+    struct detector_run run = {j->log_path, j->aux_path};
 
-    env[e++] = xstrdup(s->opts.natural ? "MAPRACE_FORCE=0" : "MAPRACE_FORCE=1");
-    if (detector_is_tsan(cl->d)) {
-        const char *user = getenv("TSAN_OPTIONS");
-        env[e++] = xasprintf(
-            "TSAN_OPTIONS=%s%slog_path=%s%s%s exitcode=%d "
-            "atexit_sleep_ms=0 halt_on_error=0 second_deadlock_stack=1",
-            user ? user : "", user && *user ? " " : "",
-            /* the sanitizers' flag parser takes a quoted value */
-            strpbrk(j->log_path, " \t") ? "\"" : "", j->log_path,
-            strpbrk(j->log_path, " \t") ? "\"" : "", TSAN_EXITCODE);
-        if (j->setarch) {
-            struct utsname u;
-            uname(&u);
-            argv[k++] = xstrdup("setarch");
-            argv[k++] = xstrdup(u.machine);
-            argv[k++] = xstrdup("-R");
-        }
-    } else if (detector_is_valgrind(cl->d)) {
-        argv[k++] = xstrdup("valgrind");
-        argv[k++] = xasprintf("--tool=%s", detector_name(cl->d));
-        argv[k++] = xstrdup("--xml=yes");
-        argv[k++] = xasprintf("--xml-file=%s", j->log_path);
-        argv[k++] = xasprintf("--log-file=%s", j->vglog_path);
-        argv[k++] = xstrdup("--child-silent-after-fork=yes");
+    strvec_push(env, s->opts.natural ? "MAPRACE_FORCE=0" : "MAPRACE_FORCE=1");
+    if (j->setarch) {
+        struct utsname u;
+        uname(&u);
+        strvec_push(argv, "setarch");
+        strvec_push(argv, u.machine);
+        strvec_push(argv, "-R");
     }
-    argv[k++] = xstrdup(cl->bt->binary);
-    for (size_t i = 0; i < nargs; i++)
-        argv[k++] = args[i];
-    free(args);
-    argv[k] = NULL;
-    env[e] = NULL;
-    *argvp = argv;
-    *envp = env;
+    if (row->command)
+        row->command(row, &run, argv, env);
+    strvec_push(argv, cl->bt->binary);
+    push_args(argv, cl->c->args);
 }
 
 static void job_paths(const struct session *s, struct job *j)
 {
     const struct cell *cl = j->cell;
+    const struct detector_row *row = detector_row(cl->d);
     char *dir = path_join(s->raw_dir, cl->c->name);
     mkdir_p(dir);
-    j->base = xasprintf("%s/%s.%s.r%zu", dir, cl->v->name, detector_name(cl->d),
-                        j->run + 1);
+    j->base =
+        xasprintf("%s/%s.%s.r%zu", dir, cl->v->name, row->name, j->run + 1);
     free(dir);
     j->stdout_path = xasprintf("%s.stdout", j->base);
     j->stderr_path = xasprintf("%s.stderr", j->base);
-    if (detector_is_tsan(cl->d))
-        j->log_path = xasprintf("%s.tsan", j->base);
-    else if (detector_is_valgrind(cl->d)) {
-        j->log_path = xasprintf("%s.xml", j->base);
-        j->vglog_path = xasprintf("%s.vglog", j->base);
-    }
+    if (row->log_suffix)
+        j->log_path = xasprintf("%s%s", j->base, row->log_suffix);
+    if (row->aux_suffix)
+        j->aux_path = xasprintf("%s%s", j->base, row->aux_suffix);
 }
 
 static void job_release(struct job *j)
@@ -334,16 +287,16 @@ static void job_release(struct job *j)
     free(j->stdout_path);
     free(j->stderr_path);
     free(j->log_path);
-    free(j->vglog_path);
+    free(j->aux_path);
 }
 
 static int job_start(const struct session *s, struct job *j, char **why)
 {
-    char **argv, **env;
+    struct strvec argv = {0}, env = {0};
     job_command(s, j, &argv, &env);
     struct proc_spec spec = {0};
-    spec.argv = argv;
-    spec.env = env;
+    spec.argv = argv.v;
+    spec.env = env.v;
     spec.stdout_path = j->stdout_path;
     spec.stderr_path = j->stderr_path;
     spec.timeout_s =
@@ -351,8 +304,8 @@ static int job_start(const struct session *s, struct job *j, char **why)
     spec.output_cap = s->opts.output_cap;
     j->proc.data = j;
     int rc = exec_start(&spec, &j->proc, why);
-    free_strv(argv);
-    free_strv(env);
+    strvec_release(&argv);
+    strvec_release(&env);
     return rc;
 }
 
@@ -379,27 +332,115 @@ static bool file_contains(const char *path, const char *needle)
     return found;
 }
 
-/* The TSan logs of a run: log_path.<pid>, one per process. */
-static void tsan_logs(const struct job *j, glob_t *g)
+/* The detector's logs of a run, as its row says: none, log_path when it
+ * exists, or log_path.<pid>, one per process. */
+static void job_logs(const struct job *j, struct strvec *logs)
 {
+    const struct detector_row *row = detector_row(j->cell->d);
+    if (!j->log_path)
+        return;
+    if (!row->log_per_process) {
+        struct stat st;
+        if (!stat(j->log_path, &st))
+            strvec_push(logs, j->log_path);
+        return;
+    }
     char *pat = xasprintf("%s.*", j->log_path);
-    memset(g, 0, sizeof(*g));
-    glob(pat, 0, NULL, g);
+    glob_t g;
+    memset(&g, 0, sizeof(g));
+    if (!glob(pat, 0, NULL, &g))
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            strvec_push(logs, g.gl_pathv[i]);
+    globfree(&g);
     free(pat);
 }
 
-/* Whether TSan died of this kernel's ASLR entropy. */
-static bool tsan_mapping_failure(const struct job *j)
+/* Whether the detector died of this kernel's ASLR entropy (its row's
+ * aslr_failure text in its stderr or one of its logs). */
+static bool aslr_failure(const struct job *j)
 {
-    if (file_contains(j->stderr_path, "unexpected memory mapping"))
+    const char *text = detector_row(j->cell->d)->aslr_failure;
+    if (!text)
+        return false;
+    if (file_contains(j->stderr_path, text))
         return true;
-    glob_t g;
-    tsan_logs(j, &g);
+    struct strvec logs = {0};
+    job_logs(j, &logs);
     bool found = false;
-    for (size_t i = 0; i < g.gl_pathc && !found; i++)
-        found = file_contains(g.gl_pathv[i], "unexpected memory mapping");
-    globfree(&g);
+    for (size_t i = 0; i < logs.nr && !found; i++)
+        found = file_contains(logs.v[i], text);
+    strvec_release(&logs);
     return found;
+}
+
+/* Parse the detector's logs of a finished job into r (its row's parser),
+ * name them in `logs` and the cut ones in `capped`. Returns the run's
+ * error (malloc'd) when a log the row requires is missing, else NULL. */
+static char *parse_logs(const struct session *s, const struct job *j,
+                        struct report *r, json_t *logs, json_t *capped)
+{
+    const struct detector_row *row = detector_row(j->cell->d);
+    struct strvec files = {0};
+    job_logs(j, &files);
+    json_t *list = row->log_per_process ? json_array() : NULL;
+    if (row->aux_key)
+        json_object_set_new(logs, row->aux_key,
+                            json_string(rel(s, j->aux_path)));
+    for (size_t i = 0; i < files.nr; i++) {
+        const char *f = files.v[i];
+        if (list)
+            json_array_append_new(list, json_string(rel(s, f)));
+        else
+            json_object_set_new(logs, row->log_key, json_string(rel(s, f)));
+        row->parse(f, row->name, r);
+        if (file_capped(f, s->opts.output_cap))
+            json_array_append_new(capped, json_string(rel(s, f)));
+    }
+    if (list)
+        json_object_set_new(logs, row->log_key, list);
+    char *missing = NULL;
+    if (j->log_path && !files.nr && row->no_log_error)
+        missing = xasprintf("%s (see %s)", row->no_log_error,
+                            rel(s, j->aux_path ? j->aux_path : j->log_path));
+    strvec_release(&files);
+    return missing;
+}
+
+/* The JSON of one finished run (results.json's cells[].runs[]). */
+static json_t *run_json(struct session *s, const struct job *j,
+                        const struct report *r, const struct run_obs *o,
+                        json_t *logs, json_t *capped)
+{
+    const struct cell *cl = j->cell;
+    json_t *run = json_object();
+    json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
+    json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
+    json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
+    json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
+    json_object_set_new(run, "detected", json_boolean(o->detected));
+    json_object_set_new(run, "setarch", json_boolean(j->setarch));
+    if (o->marker)
+        json_object_set_new(run, "marked_line", json_string(o->marker));
+    if (o->error)
+        json_object_set_new(run, "error", json_string(o->error));
+    if (r->error)
+        json_object_set_new(run, "parse_error", json_string(r->error));
+    if (json_array_size(capped)) {
+        json_object_set_new(run, "capped", json_incref(capped));
+        session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
+                     cl->c->name, cl->v->name, detector_name(cl->d), j->run + 1,
+                     s->opts.output_cap,
+                     json_string_value(json_array_get(capped, 0)),
+                     json_array_size(capped) > 1 ? " and more" : "");
+    }
+    json_object_set_new(run, "logs", logs);
+    json_object_set_new(run, "findings_total", json_integer((json_int_t)r->nr));
+    json_object_set_new(run, "findings_dropped",
+                        json_integer((json_int_t)r->nr_dropped));
+    json_object_set_new(
+        run, "findings",
+        results_findings_json(r, &cl->v->markers, RUN_JSON_FINDINGS));
+    return run;
 }
 
 /* Parse a finished job's logs, classify the run, keep its JSON. */
@@ -412,35 +453,9 @@ static void job_finish(struct session *s, struct job *j)
     json_object_set_new(logs, "stdout", json_string(rel(s, j->stdout_path)));
     json_object_set_new(logs, "stderr", json_string(rel(s, j->stderr_path)));
     json_t *capped = json_array();
-    char *missing_log = NULL;
 
-    if (detector_is_tsan(cl->d)) {
-        glob_t g;
-        tsan_logs(j, &g);
-        json_t *arr = json_array();
-        for (size_t i = 0; i < g.gl_pathc; i++) {
-            parse_tsan_file(g.gl_pathv[i], detector_name(cl->d), &r);
-            json_array_append_new(arr, json_string(rel(s, g.gl_pathv[i])));
-            if (file_capped(g.gl_pathv[i], s->opts.output_cap))
-                json_array_append_new(capped,
-                                      json_string(rel(s, g.gl_pathv[i])));
-        }
-        json_object_set_new(logs, "tsan", arr);
-        globfree(&g);
-    } else if (detector_is_valgrind(cl->d)) {
-        struct stat st;
-        json_object_set_new(logs, "valgrind_log",
-                            json_string(rel(s, j->vglog_path)));
-        if (!stat(j->log_path, &st)) {
-            json_object_set_new(logs, "xml", json_string(rel(s, j->log_path)));
-            parse_valgrind_file(j->log_path, detector_name(cl->d), &r);
-            if (file_capped(j->log_path, s->opts.output_cap))
-                json_array_append_new(capped, json_string(rel(s, j->log_path)));
-        } else {
-            missing_log = xasprintf("valgrind wrote no XML log (see %s)",
-                                    rel(s, j->vglog_path));
-        }
-    }
+    char *missing_log = parse_logs(s, j, &r, logs, capped);
+    /* the model's fatal error, under every detector */
     parse_native_file(j->stderr_path, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
         json_array_append_new(capped, json_string(rel(s, j->stdout_path)));
@@ -458,36 +473,8 @@ static void job_finish(struct session *s, struct job *j)
     else
         free(missing_log);
 
-    json_t *run = json_object();
-    json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
-    json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
-    json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
-    json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
-    json_object_set_new(run, "detected", json_boolean(o->detected));
-    json_object_set_new(run, "setarch", json_boolean(j->setarch));
-    if (o->marker)
-        json_object_set_new(run, "marked_line", json_string(o->marker));
-    if (o->error)
-        json_object_set_new(run, "error", json_string(o->error));
-    if (r.error)
-        json_object_set_new(run, "parse_error", json_string(r.error));
-    if (json_array_size(capped)) {
-        json_object_set_new(run, "capped", json_incref(capped));
-        session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
-                     cl->c->name, cl->v->name, detector_name(cl->d), j->run + 1,
-                     s->opts.output_cap,
-                     json_string_value(json_array_get(capped, 0)),
-                     json_array_size(capped) > 1 ? " and more" : "");
-    }
+    json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
     json_decref(capped);
-    json_object_set_new(run, "logs", logs);
-    json_object_set_new(run, "findings_total", json_integer((json_int_t)r.nr));
-    json_object_set_new(run, "findings_dropped",
-                        json_integer((json_int_t)r.nr_dropped));
-    json_object_set_new(
-        run, "findings",
-        results_findings_json(&r, &cl->v->markers, RUN_JSON_FINDINGS));
-    json_array_append_new(cl->runs_json, run);
     report_release(&r);
 
     s->jobs_wall_s += j->proc.wall_s;
@@ -532,113 +519,154 @@ static double cpu_between(const struct rusage *a, const struct rusage *b)
            (double)(b->ru_stime.tv_usec - a->ru_stime.tv_usec) / 1e6;
 }
 
-/* The job pool. */
-static void run_jobs(struct session *s)
+/* The pool's state. */
+struct pool {
+    struct job *jobs;
+    size_t nj, next, done;
+    struct proc **active;
+    size_t nactive, slots;
+};
+
+/* Every run of every cell that can run, slowest first; each cell gets its
+ * observations and its runs' JSON array. */
+static void pool_init(struct session *s, struct pool *p)
 {
-    size_t runs = (size_t)s->opts.runs, nj = 0;
+    size_t runs = (size_t)s->opts.runs;
+    memset(p, 0, sizeof(*p));
     for (size_t i = 0; i < s->nr_cells; i++) {
         struct cell *cl = &s->cells[i];
         cl->obs = xcalloc(runs, sizeof(*cl->obs));
         cl->runs_json = json_array();
         if (!cl->error)
-            nj += runs;
+            p->nj += runs;
     }
-    struct job *jobs = xcalloc(nj, sizeof(*jobs));
+    p->jobs = xcalloc(p->nj, sizeof(*p->jobs));
     size_t k = 0;
     for (size_t i = 0; i < s->nr_cells; i++) {
         if (s->cells[i].error)
             continue;
         for (size_t r = 0; r < runs; r++) {
-            jobs[k].cell = &s->cells[i];
-            jobs[k].run = r;
+            p->jobs[k].cell = &s->cells[i];
+            p->jobs[k].run = r;
             k++;
         }
     }
-    qsort(jobs, nj, sizeof(*jobs), cmp_jobs);
+    qsort(p->jobs, p->nj, sizeof(*p->jobs), cmp_jobs);
+    p->slots = s->opts.jobs > 0 ? (size_t)s->opts.jobs : 1;
+    p->active = xcalloc(p->slots, sizeof(*p->active));
+}
 
-    int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
-    struct proc **active = xcalloc((size_t)slots, sizeof(*active));
-    size_t nactive = 0, next = 0, done = 0;
+/* A job that could not start: the run's error is `why` (taken). */
+static void job_not_started(struct pool *p, struct job *j, char *why)
+{
+    struct run_obs *o = &j->cell->obs[j->run];
+    memset(o, 0, sizeof(*o));
+    o->error = why;
+    json_t *run = json_object();
+    json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
+    json_object_set_new(run, "error", json_string(why));
+    json_array_append_new(j->cell->runs_json, run);
+    j->cell->runs_done++;
+    p->done++;
+}
+
+/* Start jobs until every slot is busy. */
+static void pool_fill(struct session *s, struct pool *p)
+{
+    while (!exec_interrupted() && p->nactive < p->slots && p->next < p->nj) {
+        struct job *j = &p->jobs[p->next++];
+        j->setarch = s->setarch && detector_row(j->cell->d)->aslr_failure;
+        job_paths(s, j);
+        char *why;
+        if (job_start(s, j, &why) < 0) {
+            job_not_started(p, j, why);
+            continue;
+        }
+        p->active[p->nactive++] = &j->proc;
+    }
+}
+
+/* A job that died of this kernel's ASLR entropy starts again under
+ * setarch -R (and so do the later ones). Returns whether it did. */
+static bool retry_under_setarch(struct session *s, struct pool *p,
+                                struct job *j)
+{
+    if (j->setarch || !aslr_failure(j))
+        return false;
+    if (!s->setarch)
+        session_note(s,
+                     "%s died with \"%s\" (this kernel's ASLR entropy): "
+                     "its runs start again under setarch -R",
+                     detector_name(j->cell->d),
+                     detector_row(j->cell->d)->aslr_failure);
+    s->setarch = true;
+    j->setarch = true;
+    char *why;
+    if (job_start(s, j, &why) == 0) {
+        p->active[p->nactive++] = &j->proc;
+        return true;
+    }
+    j->cell->obs[j->run].error = why;
+    j->cell->runs_done++;
+    p->done++;
+    return true;
+}
+
+/* Finish (or retry) every job that ended. */
+static void pool_reap(struct session *s, struct pool *p)
+{
+    for (size_t i = 0; i < p->nactive;) {
+        if (!p->active[i]->done) {
+            i++;
+            continue;
+        }
+        struct job *j = p->active[i]->data;
+        p->active[i] = p->active[--p->nactive];
+        if (retry_under_setarch(s, p, j))
+            continue;
+        job_finish(s, j);
+        p->done++;
+        progress(s, p->done, p->nj, j->cell);
+    }
+}
+
+/* The job pool. */
+static void run_jobs(struct session *s)
+{
+    struct pool p;
+    pool_init(s, &p);
     struct rusage ru0, ru1, self0, self1;
     getrusage(RUSAGE_CHILDREN, &ru0);
     getrusage(RUSAGE_SELF, &self0);
     double t0 = now_s();
 
-    while (next < nj || nactive) {
-        while (!exec_interrupted() && nactive < (size_t)slots && next < nj) {
-            struct job *j = &jobs[next++];
-            j->setarch = s->setarch && detector_is_tsan(j->cell->d);
-            job_paths(s, j);
-            char *why;
-            if (job_start(s, j, &why) < 0) {
-                struct run_obs *o = &j->cell->obs[j->run];
-                memset(o, 0, sizeof(*o));
-                o->error = why;
-                json_t *run = json_object();
-                json_object_set_new(run, "run",
-                                    json_integer((json_int_t)j->run + 1));
-                json_object_set_new(run, "error", json_string(why));
-                json_array_append_new(j->cell->runs_json, run);
-                j->cell->runs_done++;
-                done++;
-                continue;
-            }
-            active[nactive++] = &j->proc;
-        }
-        if (!nactive)
+    while (p.next < p.nj || p.nactive) {
+        pool_fill(s, &p);
+        if (!p.nactive)
             break;
-        exec_wait(active, nactive, 1.0);
+        exec_wait(p.active, p.nactive, 1.0);
         if (exec_interrupted()) {
-            exec_kill(active, nactive);
-            nactive = 0;
+            exec_kill(p.active, p.nactive);
+            p.nactive = 0;
             break;
         }
-        for (size_t i = 0; i < nactive;) {
-            if (!active[i]->done) {
-                i++;
-                continue;
-            }
-            struct job *j = active[i]->data;
-            active[i] = active[--nactive];
-            if (detector_is_tsan(j->cell->d) && !j->setarch &&
-                tsan_mapping_failure(j)) {
-                if (!s->setarch)
-                    session_note(s, "ThreadSanitizer died with "
-                                    "\"unexpected memory mapping\" (this "
-                                    "kernel's ASLR entropy): TSan runs "
-                                    "again under setarch -R");
-                s->setarch = true;
-                j->setarch = true;
-                char *why;
-                if (job_start(s, j, &why) == 0) {
-                    active[nactive++] = &j->proc;
-                    continue;
-                }
-                j->cell->obs[j->run].error = why;
-                j->cell->runs_done++;
-                done++;
-                continue;
-            }
-            job_finish(s, j);
-            done++;
-            progress(s, done, nj, j->cell);
-        }
+        pool_reap(s, &p);
     }
     s->run_wall_s = now_s() - t0;
     getrusage(RUSAGE_CHILDREN, &ru1);
     getrusage(RUSAGE_SELF, &self1);
     s->children_cpu_s = cpu_between(&ru0, &ru1);
     s->self_cpu_s = cpu_between(&self0, &self1);
-    if (s->opts.progress_tty && nj)
+    if (s->opts.progress_tty && p.nj)
         fprintf(stderr, "\r\033[K");
     if (exec_interrupted()) {
         s->complete = false;
         s->signal = exec_interrupted();
     }
-    for (size_t i = 0; i < nj; i++)
-        job_release(&jobs[i]);
-    free(jobs);
-    free(active);
+    for (size_t i = 0; i < p.nj; i++)
+        job_release(&p.jobs[i]);
+    free(p.jobs);
+    free(p.active);
 }
 
 /* Verdicts of every cell. */
