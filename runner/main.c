@@ -199,10 +199,9 @@ static int parse_int(const char *opt, const char *s, int min, int *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > INT_MAX) {
-        error("bad value '%s' for %s (want an integer >= %d)", s, opt, min);
-        return -1;
-    }
+    if (errno || end == s || *end || v < min || v > INT_MAX)
+        return error("bad value '%s' for %s (want an integer >= %d)", s, opt,
+                     min);
     *out = (int)v;
     return 0;
 }
@@ -258,11 +257,9 @@ static int parse_args(int argc, char **argv, struct args *a)
             char *end;
             errno = 0;
             a->timeout = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(a->timeout > 0)) {
-                error("bad value '%s' for --timeout (want seconds > 0)",
-                      optarg);
-                return -1;
-            }
+            if (errno || end == optarg || *end || !(a->timeout > 0))
+                return error("bad value '%s' for --timeout (want seconds > 0)",
+                             optarg);
             note_used(a, "--timeout");
             break;
         }
@@ -304,15 +301,12 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->help = true;
             break;
         case ':':
-            error("option %s needs a value", argv[optind - 1]);
-            return -1;
+            return error("option %s needs a value", argv[optind - 1]);
         default:
             if (optopt)
-                error("unknown option -%c (see maprace --help)", optopt);
-            else
-                error("unknown option %s (see maprace --help)",
-                      argv[optind - 1]);
-            return -1;
+                return error("unknown option -%c (see maprace --help)", optopt);
+            return error("unknown option %s (see maprace --help)",
+                         argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -396,11 +390,10 @@ static int only_options(const struct args *a, const char *verb,
         bool ok = false;
         for (size_t k = 0; allowed[k] && !ok; k++)
             ok = !strcmp(allowed[k], a->used[i]);
-        if (!ok) {
-            error("option %s does not apply to %s (see maprace %s --help)",
-                  a->used[i], verb, verb);
-            return -1;
-        }
+        if (!ok)
+            return error(
+                "option %s does not apply to %s (see maprace %s --help)",
+                a->used[i], verb, verb);
     }
     return 0;
 }

@@ -51,10 +51,8 @@ static int select_cells(struct session *s)
 {
     const struct run_opts *o = &s->opts;
     for (size_t i = 0; i < o->nr_cases; i++)
-        if (!catalog_find(&s->cat, o->cases[i])) {
-            error("unknown case '%s' (see maprace list)", o->cases[i]);
-            return -1;
-        }
+        if (!catalog_find(&s->cat, o->cases[i]))
+            return error("unknown case '%s' (see maprace list)", o->cases[i]);
     for (size_t i = 0; i < o->nr_variants; i++) {
         bool found = false;
         for (size_t c = 0; c < s->cat.nr && !found; c++) {
@@ -64,10 +62,8 @@ static int select_cells(struct session *s)
             for (size_t v = 0; v < mc->nr_variants && !found; v++)
                 found = !strcmp(mc->variants[v].name, o->variants[i]);
         }
-        if (!found) {
-            error("no selected case has a variant '%s'", o->variants[i]);
-            return -1;
-        }
+        if (!found)
+            return error("no selected case has a variant '%s'", o->variants[i]);
     }
     size_t alloc = 0;
     for (size_t c = 0; c < s->cat.nr; c++) {
@@ -91,10 +87,8 @@ static int select_cells(struct session *s)
             }
         }
     }
-    if (!s->nr_cells) {
-        error("nothing to run (no case selected)");
-        return -1;
-    }
+    if (!s->nr_cells)
+        return error("nothing to run (no case selected)");
     return 0;
 }
 
@@ -140,10 +134,8 @@ static int make_report_dir(struct session *s)
     s->started = utc_stamp(true);
     s->report_dir = path_join(s->opts.out, s->run_id);
     s->raw_dir = path_join(s->report_dir, "raw");
-    if (mkdir_p(s->raw_dir) < 0) {
-        error("cannot create %s: %s", s->raw_dir, strerror(errno));
-        return -1;
-    }
+    if (mkdir_p(s->raw_dir) < 0)
+        return error("cannot create %s: %s", s->raw_dir, strerror(errno));
     return 0;
 }
 
