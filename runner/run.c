@@ -710,6 +710,59 @@ static int exit_code(const struct session *s)
     return 0;
 }
 
+/* results.json, summary.txt, the report files, then latest; the matrix
+ * (or results.json) on stdout. */
+static void write_report(struct session *s)
+{
+    char *summary = matrix_render(s, false);
+    json_t *doc = results_json(s);
+    char *why;
+    if (results_write(s, doc, summary, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (s->opts.formats &&
+        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (results_point_latest(s, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (s->opts.json) {
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+        fputc('\n', stdout);
+    } else if (s->opts.color) {
+        char *colored = matrix_render(s, true);
+        fputs(colored, stdout);
+        free(colored);
+    } else {
+        fputs(summary, stdout);
+    }
+    fflush(stdout);
+    json_decref(doc);
+    free(summary);
+}
+
+/* --bench-stats: what the pool and the runner cost (bench/). */
+static void print_bench_stats(const struct session *s)
+{
+    double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
+    int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
+    fprintf(stderr,
+            "bench: runs: %.2f s wall, children CPU %.2f s on %d cores: "
+            "overhead wall / (CPU / cores) = %.3f\n"
+            "bench: pool: %d slots busy %.1f %% of the time (sum of run "
+            "wall times %.2f s); runner's own CPU %.2f s\n"
+            "bench: build %.2f s, total %.2f s\n",
+            s->run_wall_s, s->children_cpu_s, s->cores,
+            busy > 0 ? s->run_wall_s / busy : 0.0, slots,
+            s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
+                              : 0.0,
+            s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
+}
+
 int session_run(struct session *s)
 {
     double t0 = now_s();
@@ -745,51 +798,8 @@ int session_run(struct session *s)
     judge(s);
     s->total_wall_s = now_s() - t0;
 
-    /* results.json, summary.txt, the report files, then latest. */
-    char *summary = matrix_render(s, false);
-    json_t *doc = results_json(s);
-    char *why;
-    if (results_write(s, doc, summary, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (s->opts.formats &&
-        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (results_point_latest(s, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (s->opts.json) {
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-        fputc('\n', stdout);
-    } else if (s->opts.color) {
-        char *colored = matrix_render(s, true);
-        fputs(colored, stdout);
-        free(colored);
-    } else {
-        fputs(summary, stdout);
-    }
-    fflush(stdout);
-    json_decref(doc);
-    free(summary);
-    if (s->opts.bench_stats) {
-        double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
-        int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
-        fprintf(
-            stderr,
-            "bench: runs: %.2f s wall, children CPU %.2f s on %d cores: "
-            "overhead wall / (CPU / cores) = %.3f\n"
-            "bench: pool: %d slots busy %.1f %% of the time (sum of run "
-            "wall times %.2f s); runner's own CPU %.2f s\n"
-            "bench: build %.2f s, total %.2f s\n",
-            s->run_wall_s, s->children_cpu_s, s->cores,
-            busy > 0 ? s->run_wall_s / busy : 0.0, slots,
-            s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
-                              : 0.0,
-            s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
-    }
+    write_report(s);
+    if (s->opts.bench_stats)
+        print_bench_stats(s);
     return exit_code(s);
 }
