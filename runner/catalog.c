@@ -306,6 +306,18 @@ static bool is_c_file(const char *dir, const char *name)
     return ok;
 }
 
+static bool is_go_file(const char *dir, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 4 || strcmp(name + n - 3, ".go"))
+        return false;
+    char *p = path_join(dir, name);
+    struct stat st;
+    bool ok = !stat(p, &st) && S_ISREG(st.st_mode);
+    free(p);
+    return ok;
+}
+
 static bool is_dir(const char *dir, const char *name)
 {
     char *p = path_join(dir, name);
@@ -388,6 +400,7 @@ static int validate_keys(struct parse_ctx *ctx, int case_line, char **why)
             ok = in_list(case_keys, k->name);
         else
             ok = !strcmp(k->name, "expect") || !strcmp(k->name, "title") ||
+                 !strcmp(k->name, "no-go-twin") ||
                  detector_by_name(k->name) >= 0;
         if (!ok)
             return line_error(why, ini, k->line, "unknown key '%s' in [%s]",
@@ -458,26 +471,64 @@ static int validate_expectation(struct parse_ctx *ctx, struct variant *v,
         return -1;
     }
     e->line = k->line;
-    if (d == DET_NATIVE &&
+    if (!detector_is_race_detector(d) &&
         (e->kind == EXPECT_RACE || e->kind == EXPECT_FALSE_POSITIVE)) {
+        const char *name = detector_name(d);
+        const char *sees = d == DET_NATIVE ? "the model's" : "Go's own";
         if (k == def)
-            return line_error(
-                why, ini, k->line,
-                "[%s]: native would inherit '%s' from 'expect'; set "
-                "native = fatal <msg>, symptom <text>, clean or "
-                "miss <reason> (it sees only the model's checks)",
-                v->name, expect_kind_name(e->kind));
+            return line_error(why, ini, k->line,
+                              "[%s]: %s would inherit '%s' from 'expect'; set "
+                              "%s = fatal <msg>, symptom <text>, clean or "
+                              "miss <reason> (it sees only %s checks)",
+                              v->name, name, expect_kind_name(e->kind), name,
+                              sees);
         return line_error(why, ini, k->line,
-                          "[%s] native: native cannot expect '%s' (it sees "
-                          "only the model's checks: fatal, symptom, clean or "
+                          "[%s] %s: %s cannot expect '%s' (it sees "
+                          "only %s checks: fatal, symptom, clean or "
                           "miss)",
-                          v->name, expect_kind_name(e->kind));
+                          v->name, name, name, expect_kind_name(e->kind), sees);
     }
-    if (e->kind == EXPECT_RACE && !v->markers.nr)
+    bool twin = detector_row(d)->go_twin;
+    const struct markers *m = twin ? &v->go_markers : &v->markers;
+    if (e->kind == EXPECT_RACE && !m->nr)
         return line_error(why, ini, k->line,
                           "[%s] %s: expects a race but %s has no "
                           "RACE: marker",
-                          v->name, key, v->source);
+                          v->name, key, twin ? v->go_source : v->source);
+    return 0;
+}
+
+/* A variant's Go twin against case.ini: `no-go-twin` exactly when there is
+ * no twin (in a case that has twins; a case without any has no Go cells),
+ * and no go or go-race key without a twin. */
+static int validate_go_twin(struct parse_ctx *ctx, struct mcase *c,
+                            struct variant *v, char **why)
+{
+    const char *ini = ctx->ini;
+    struct raw_key *k = find_key(ctx, v->name, "no-go-twin");
+    bool case_has_twins = false;
+    for (size_t i = 0; i < c->nr_variants; i++)
+        case_has_twins |= c->variants[i].go_source != NULL;
+    if (k && v->go_source)
+        return line_error(why, ini, k->line,
+                          "[%s] no-go-twin: but %s is its Go twin", v->name,
+                          v->go_source);
+    if (k && !*k->value)
+        return line_error(why, ini, k->line,
+                          "[%s] no-go-twin: needs the reason", v->name);
+    if (!k && !v->go_source && case_has_twins)
+        return line_error(why, ini, v->line,
+                          "[%s]: no Go twin %s/%s.go and no 'no-go-twin' "
+                          "reason",
+                          v->name, c->dir, v->name);
+    for (int d = 0; d < DET_COUNT && !v->go_source; d++) {
+        struct raw_key *dk = find_key(ctx, v->name, detector_name(d));
+        if (dk && detector_row(d)->go_twin)
+            return line_error(why, ini, dk->line,
+                              "[%s] %s: no Go twin %s.go to run", v->name,
+                              detector_name(d), v->name);
+    }
+    v->no_go_twin = take_key(ctx, v->name, "no-go-twin");
     return 0;
 }
 
@@ -496,11 +547,45 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **why)
             return line_error(why, ctx->ini, 0, "no section [%s] for %s.c",
                               v->name, v->name);
         v->title = take_key(ctx, v->name, "title");
-        for (int d = 0; d < DET_COUNT; d++)
+        if (validate_go_twin(ctx, c, v, why) < 0)
+            return -1;
+        for (int d = 0; d < DET_COUNT; d++) {
+            if (detector_row(d)->go_twin && !v->go_source)
+                continue; /* no Go twin: no expectation, no cell */
             if (validate_expectation(ctx, v, d, why) < 0)
                 return -1;
+        }
     }
     return 0;
+}
+
+/* The Go twins of c's variants: each <name>.go of the folder belongs to
+ * the variant <name>. Returns 0, or -1 with *why. */
+static int load_go_twins(struct mcase *c, char **why)
+{
+    size_t nr;
+    char **twins = list_dir(c->dir, is_go_file, &nr);
+    int rc = 0;
+    for (size_t i = 0; i < nr && !rc; i++) {
+        char *vname = xstrndup(twins[i], strlen(twins[i]) - 3);
+        struct variant *v = find_variant(c, vname);
+        char *path = path_join(c->dir, twins[i]);
+        if (!v) {
+            *why = xasprintf("%s: a Go twin without its variant (no %s.c)",
+                             path, vname);
+            rc = -1;
+        } else if (markers_scan(path, &v->go_markers) < 0) {
+            *why = xasprintf("%s: cannot read: %s", path, strerror(errno));
+            rc = -1;
+        } else {
+            v->go_source = path;
+            path = NULL;
+        }
+        free(path);
+        free(vname);
+    }
+    free_names(twins, nr);
+    return rc;
 }
 
 int case_load(const char *dir, const char *name, struct mcase *c, char **why)
@@ -528,6 +613,8 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **why)
         }
     }
     free_names(sources, nr);
+    if (load_go_twins(c, why) < 0)
+        return -1;
 
     size_t len;
     char *buf = read_file(c->ini, 0, &len);
@@ -624,6 +711,9 @@ void case_release(struct mcase *c)
             free(v->expect[d].text);
         }
         markers_release(&v->markers);
+        markers_release(&v->go_markers);
+        free(v->go_source);
+        free(v->no_go_twin);
     }
     free(c->variants);
     free(c->name);

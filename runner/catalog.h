@@ -11,8 +11,11 @@
  * [case] key, a section without its .c file, a .c without its section, a
  * detector left without an expectation, an expectation that is not one of
  * race, clean, fatal <msg>, symptom <text>, miss <reason>,
- * false-positive <reason> (race and false-positive are not for native), a
- * `race` expected of a variant without RACE: marker, a bad timeout.
+ * false-positive <reason> (race and false-positive are not for native nor
+ * go), a `race` expected of a variant without RACE: marker, a bad timeout;
+ * a <name>.go (Go twin) without <name>.c, a `no-go-twin` reason beside a
+ * twin, an expectation for go or go-race without a twin, and, in a case
+ * that has Go twins, a variant with neither a twin nor `no-go-twin`.
  */
 #ifndef MAPRACE_CATALOG_H
 #define MAPRACE_CATALOG_H
@@ -45,8 +48,12 @@ struct variant {
     char *source; /* path of the .c file */
     char *title;  /* optional, or NULL */
     int line;     /* line of its [section] in case.ini */
-    struct expectation expect[DET_COUNT];
+    struct expectation expect[DET_COUNT]; /* kind NONE for go and go-race
+                                             without a Go twin */
     struct markers markers;
+    char *go_source;           /* path of its Go twin <name>.go, or NULL */
+    struct markers go_markers; /* the Go twin's RACE: markers */
+    char *no_go_twin;          /* why it has none (case.ini), or NULL */
 };
 
 struct mcase {

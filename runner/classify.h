@@ -10,8 +10,11 @@
  * A run is an error (and so is its cell) when it timed out, could not be
  * executed, was killed by a signal, or exited with a status nothing
  * explains: 0 is always fine, 2 when the Go-style fatal error was printed,
- * 66 under ThreadSanitizer when it reported something, any exit status when
- * a symptom is expected.
+ * 66 under ThreadSanitizer or Go's race detector when it reported
+ * something, any exit status when a symptom is expected.
+ *
+ * Under go (Go's own checks, never forced) a fatal or symptom expectation
+ * is met when it is seen in at least one run; the note gives the rate.
  */
 #ifndef MAPRACE_CLASSIFY_H
 #define MAPRACE_CLASSIFY_H

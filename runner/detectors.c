@@ -4,6 +4,7 @@
 #include "detectors.h"
 
 #include "parse.h"
+#include "parse-go.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -37,6 +38,31 @@ static void valgrind_command(const struct detector_row *row,
     strvec_push(argv, "--child-silent-after-fork=yes");
 }
 
+/* Go's runtime: every goroutine's traceback with the runtime's own frames
+ * (runtime.mapassign_fast64, runtime.fatal), not Go's default. */
+static void go_command(const struct detector_row *row,
+                       const struct detector_run *run, struct strvec *argv,
+                       struct strvec *env)
+{
+    strvec_push(env, "GOTRACEBACK=system");
+}
+
+/* Go's race detector: its options in GORACE (yours first). The largest
+ * history keeps the earlier access's stack of a race in a long run (else
+ * the race runtime drops the report); no second of sleep at exit. */
+static void go_race_command(const struct detector_row *row,
+                            const struct detector_run *run, struct strvec *argv,
+                            struct strvec *env)
+{
+    const char *user = getenv("GORACE");
+    strvec_pushf(env,
+                 "GORACE=%s%shistory_size=7 exitcode=%d atexit_sleep_ms=0 "
+                 "halt_on_error=0",
+                 user ? user : "", user && *user ? " " : "",
+                 row->reported_exit);
+    go_command(row, run, argv, env);
+}
+
 #define TSAN_ROW(name_, cc_, cost_)                                            \
     {                                                                          \
         .name = name_, .flavour = name_, .tools = {cc_, NULL},                 \
@@ -65,6 +91,23 @@ static const struct detector_row detectors[DET_COUNT] = {
     [DET_TSAN_GCC] = TSAN_ROW("tsan-gcc", "gcc", 2),
     [DET_HELGRIND] = VALGRIND_ROW("helgrind", 1),
     [DET_DRD] = VALGRIND_ROW("drd", 0),
+    [DET_GO] = {.name = "go",
+                .flavour = "go",
+                .tools = {"go", NULL},
+                .cost = 4,
+                .command = go_command,
+                .parse_stderr = parse_go_file,
+                .go_twin = true,
+                .best_effort = true},
+    [DET_GO_RACE] = {.name = "go-race",
+                     .flavour = "go-race",
+                     .tools = {"go", NULL},
+                     .race_detector = true,
+                     .reported_exit = GORACE_EXITCODE,
+                     .cost = 3,
+                     .command = go_race_command,
+                     .parse_stderr = parse_go_file,
+                     .go_twin = true},
 };
 
 const struct detector_row *detector_row(enum detector d)

@@ -7,6 +7,10 @@
  *   tsan-gcc  gcc -fsanitize=thread (build flavour "tsan-gcc")
  *   helgrind  valgrind --tool=helgrind on the native build
  *   drd       valgrind --tool=drd on the native build
+ *   go        the variant's Go twin (<variant>.go) under Go's runtime, run
+ *             with GOTRACEBACK=system: Go's own checks (fatal error)
+ *   go-race   the Go twin built with go build -race (build flavour
+ *             "go-race"): Go's race detector
  *
  * A detector is one row of the table in detectors.c (struct detector_row):
  * the driver (run.c) builds a run's command line, finds its logs and
@@ -29,11 +33,15 @@ enum detector {
     DET_TSAN_GCC,
     DET_HELGRIND,
     DET_DRD,
+    DET_GO,
+    DET_GO_RACE,
     DET_COUNT
 };
 
 /* TSan's exit status when it reported (TSAN_OPTIONS exitcode=). */
 #define TSAN_EXITCODE 66
+/* Go's race detector's exit status when it reported (GORACE exitcode=). */
+#define GORACE_EXITCODE 66
 
 /* The paths of one run that a row's command line names. */
 struct detector_run {
@@ -72,6 +80,19 @@ struct detector_row {
     const char *no_log_error;
     /* Its parser (parse.h): the findings of one log file into r. */
     int (*parse)(const char *path, const char *detector, struct report *r);
+    /* The parser of the program's stderr, which every run has (Go's race
+     * reports and fatal errors: parse_go_file). NULL: the model's Go-style
+     * fatal error (parse_native_file). */
+    int (*parse_stderr)(const char *path, const char *detector,
+                        struct report *r);
+
+    /* It runs the variant's Go twin, <variant>.go (go, go-race): a
+     * variant without one has no cell for it. */
+    bool go_twin;
+    /* Its own checks are best effort and its runs are never forced (go):
+     * a fatal or symptom expectation is met when seen in at least one
+     * run. */
+    bool best_effort;
 
     /* Text in its stderr or its log saying it died of this kernel's ASLR
      * entropy: the run starts again under `setarch <machine> -R`, and so
@@ -87,11 +108,11 @@ struct detector_row {
 /* The row of detector d. */
 const struct detector_row *detector_row(enum detector d);
 
-/* "native", "tsan", "tsan-gcc", "helgrind", "drd". */
+/* "native", "tsan", "tsan-gcc", "helgrind", "drd", "go", "go-race". */
 const char *detector_name(enum detector d);
 
 /* The build flavour whose binary the detector runs ("native", "tsan",
- * "tsan-gcc"). */
+ * "tsan-gcc", "go", "go-race"). */
 const char *detector_flavour(enum detector d);
 
 /* The detector named `name`, or -1. */

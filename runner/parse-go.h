@@ -1,6 +1,6 @@
 /*
  * parse-go.h - what Go's own runtime and Go's race detector print on a Go
- * program's stderr, into the report model (report.h).
+ * program's stderr, into the finding model (finding.h).
  *
  * Go's race detector (go build -race; Go 1.19 shown):
  *
@@ -64,7 +64,7 @@
 #ifndef MAPRACE_PARSE_GO_H
 #define MAPRACE_PARSE_GO_H
 
-#include "report.h"
+#include "finding.h"
 
 #include <stddef.h>
 

@@ -152,6 +152,19 @@ static json_t *cell_json(const struct session *s, const struct cell *cl)
     return o;
 }
 
+/* [{line, text}] of a source's RACE: markers. */
+static json_t *markers_json(const struct markers *m)
+{
+    json_t *mk = json_array();
+    for (size_t k = 0; k < m->nr; k++) {
+        json_t *mo = json_object();
+        json_object_set_new(mo, "line", json_integer(m->items[k].line));
+        json_object_set_new(mo, "text", json_string(m->items[k].text));
+        json_array_append_new(mk, mo);
+    }
+    return mk;
+}
+
 static json_t *case_json(const struct mcase *c)
 {
     json_t *o = json_object();
@@ -168,16 +181,11 @@ static json_t *case_json(const struct mcase *c)
         json_object_set_new(vo, "name", json_string(v->name));
         json_object_set_new(vo, "source", json_string(v->source));
         json_object_set_new(vo, "title", str_or_null(v->title));
-        json_t *mk = json_array();
-        for (size_t k = 0; k < v->markers.nr; k++) {
-            json_t *mo = json_object();
-            json_object_set_new(mo, "line",
-                                json_integer(v->markers.items[k].line));
-            json_object_set_new(mo, "text",
-                                json_string(v->markers.items[k].text));
-            json_array_append_new(mk, mo);
-        }
-        json_object_set_new(vo, "markers", mk);
+        json_object_set_new(vo, "markers", markers_json(&v->markers));
+        json_object_set_new(vo, "go_source", str_or_null(v->go_source));
+        json_object_set_new(vo, "no_go_twin", str_or_null(v->no_go_twin));
+        if (v->go_source)
+            json_object_set_new(vo, "go_markers", markers_json(&v->go_markers));
         json_t *ex = json_object();
         for (int d = 0; d < DET_COUNT; d++)
             json_object_set_new(ex, detector_name(d),

@@ -77,6 +77,8 @@ static int select_cells(struct session *s)
             for (int d = 0; d < DET_COUNT; d++) {
                 if (!o->detectors[d])
                     continue;
+                if (detector_row(d)->go_twin && !va->go_source)
+                    continue; /* no Go twin: no cell */
                 ALLOC_GROW(s->cells, s->nr_cells + 1, alloc);
                 struct cell *cl = &s->cells[s->nr_cells++];
                 memset(cl, 0, sizeof(*cl));
@@ -431,7 +433,7 @@ static json_t *run_json(struct session *s, const struct job *j,
                         json_integer((json_int_t)r->nr_dropped));
     json_object_set_new(
         run, "findings",
-        results_findings_json(r, &cl->v->markers, RUN_JSON_FINDINGS));
+        results_findings_json(r, cell_markers(cl), RUN_JSON_FINDINGS));
     return run;
 }
 
@@ -447,8 +449,13 @@ static void job_finish(struct session *s, struct job *j)
     json_t *capped = json_array();
 
     char *missing_log = parse_logs(s, j, &r, logs, capped);
-    /* the model's fatal error, under every detector */
-    parse_native_file(j->stderr_path, &r);
+    /* the program's stderr, under every detector: the model's fatal
+     * error, or Go's race reports and fatal errors */
+    const struct detector_row *row = detector_row(cl->d);
+    if (row->parse_stderr)
+        row->parse_stderr(j->stderr_path, row->name, &r);
+    else
+        parse_native_file(j->stderr_path, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
         json_array_append_new(capped, json_string(rel(s, j->stdout_path)));
     if (file_capped(j->stderr_path, s->opts.output_cap))
@@ -458,7 +465,7 @@ static void job_finish(struct session *s, struct job *j)
     if (cl->expect->kind == EXPECT_SYMPTOM)
         out = read_file(j->stdout_path, s->opts.output_cap, NULL);
     struct run_obs *o = &cl->obs[j->run];
-    classify_run(cl->d, cl->expect, &cl->v->markers, &r, &j->proc, out, o);
+    classify_run(cl->d, cl->expect, cell_markers(cl), &r, &j->proc, out, o);
     free(out);
     if (missing_log && !o->error)
         o->error = missing_log;

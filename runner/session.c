@@ -47,3 +47,8 @@ void session_release(struct session *s)
     free(s->raw_dir);
     free(s->started);
 }
+
+const struct markers *cell_markers(const struct cell *cl)
+{
+    return detector_row(cl->d)->go_twin ? &cl->v->go_markers : &cl->v->markers;
+}

@@ -94,6 +94,10 @@ struct session {
 void session_note(struct session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The markers of the source a cell runs: the variant's Go twin's under
+ * go and go-race, else its C source's. */
+const struct markers *cell_markers(const struct cell *cl);
+
 /* Free everything the session holds (its catalog too). */
 void session_release(struct session *s);
 
