@@ -104,14 +104,24 @@ static char *loc_key(json_t *loc)
         (long long)json_integer_value(json_object_get(loc, "line")));
 }
 
-/* The race of `races` for this case variant and key, or NULL. */
-static json_t *find_race(json_t *races, const char *id)
+/* What makes two locations one for grouping: the marker's text on a
+ * marked line (so that a Go twin's race joins the model's race that names
+ * the same markers), else "path:line". */
+static char *join_key(json_t *loc)
+{
+    const char *marker = str(loc, "marker");
+    return marker ? xasprintf("marker:%s", marker) : loc_key(loc);
+}
+
+/* The race of `races` whose join key (case/variant:keys) is `join`, or
+ * NULL. */
+static json_t *find_race(json_t *races, const char *join)
 {
     size_t i;
     json_t *r;
     json_array_foreach(races, i, r)
     {
-        if (!strcmp(str(r, "id"), id))
+        if (!strcmp(str(r, "join"), join))
             return r;
     }
     return NULL;
@@ -129,7 +139,7 @@ static json_t *find_race_with(json_t *races, const char *cs, const char *var,
             continue;
         json_array_foreach(json_object_get(r, "locations"), k, loc)
         {
-            char *lk = loc_key(loc);
+            char *lk = join_key(loc);
             bool same = !strcmp(lk, key);
             free(lk);
             if (same)
@@ -140,10 +150,11 @@ static json_t *find_race_with(json_t *races, const char *cs, const char *var,
 }
 
 static json_t *new_race(json_t *races, json_t *cell, json_t *cs, const char *id,
-                        const char *kind, json_t *locs)
+                        const char *join, const char *kind, json_t *locs)
 {
     json_t *r = json_object();
     json_object_set_new(r, "id", json_string(id));
+    json_object_set_new(r, "join", json_string(join));
     json_object_set(r, "case", json_object_get(cell, "case"));
     json_object_set(r, "variant", json_object_get(cell, "variant"));
     json_object_set_new(r, "kind", json_string(kind));
@@ -382,22 +393,35 @@ struct grouping {
 static void group_pair(const struct grouping *g, json_t *locs[2])
 {
     char *k0 = loc_key(locs[0]), *k1 = loc_key(locs[1]);
+    char *j0 = join_key(locs[0]), *j1 = join_key(locs[1]);
+    /* locations in path:line order; the race found by its join keys */
     int swap = strcmp(k0, k1) > 0;
+    int jswap = strcmp(j0, j1) > 0;
     char *id = xasprintf("%s/%s:%s~%s", g->cname, g->vname, swap ? k1 : k0,
                          swap ? k0 : k1);
-    json_t *r = find_race(g->races, id);
+    char *join = xasprintf("%s/%s:%s~%s", g->cname, g->vname, jswap ? j1 : j0,
+                           jswap ? j0 : j1);
+    json_t *r = find_race(g->races, join);
     if (!r) {
         json_t *la = json_array();
         json_array_append(la, locs[swap]);
         json_array_append(la, locs[!swap]);
-        r = new_race(g->races, g->cell, g->cs, id, g->kind, la);
+        r = new_race(g->races, g->cell, g->cs, id, join, g->kind, la);
         json_decref(la);
+    } else if (strcmp(j0, j1)) {
+        /* joined: which of the race's locations each access names */
+        char *l0 = join_key(json_array_get(json_object_get(r, "locations"), 0));
+        swap = strcmp(l0, j0) != 0;
+        free(l0);
     }
     int slots[2] = {swap, !swap};
     add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
     free(id);
+    free(join);
     free(k0);
     free(k1);
+    free(j0);
+    free(j1);
 }
 
 /* A finding with one located access: the pair race that has its line, or
@@ -405,24 +429,28 @@ static void group_pair(const struct grouping *g, json_t *locs[2])
 static void group_single(const struct grouping *g, json_t *locs[2])
 {
     json_t *loc = locs[0] ? locs[0] : locs[1];
-    char *k = loc_key(loc);
+    char *k = join_key(loc);
     json_t *r = find_race_with(g->races, g->cname, g->vname, k);
     int at = 0;
     if (r) {
         json_t *l0 = json_array_get(json_object_get(r, "locations"), 0);
-        char *k0 = loc_key(l0);
+        char *k0 = join_key(l0);
         at = strcmp(k0, k) ? 1 : 0;
         free(k0);
     } else {
-        char *id = xasprintf("%s/%s:%s", g->cname, g->vname, k);
-        r = find_race(g->races, id);
+        char *lk = loc_key(loc);
+        char *id = xasprintf("%s/%s:%s", g->cname, g->vname, lk);
+        char *join = xasprintf("%s/%s:%s", g->cname, g->vname, k);
+        r = find_race(g->races, join);
         if (!r) {
             json_t *la = json_array();
             json_array_append(la, loc);
-            r = new_race(g->races, g->cell, g->cs, id, g->kind, la);
+            r = new_race(g->races, g->cell, g->cs, id, join, g->kind, la);
             json_decref(la);
         }
+        free(join);
         free(id);
+        free(lk);
     }
     int slots[2];
     for (size_t s = 0; s < 2; s++)
@@ -439,7 +467,7 @@ static void group_other(const struct grouping *g)
     json_t *r = find_race(g->races, id);
     if (!r) {
         json_t *la = json_array();
-        r = new_race(g->races, g->cell, g->cs, id, g->kind, la);
+        r = new_race(g->races, g->cell, g->cs, id, id, g->kind, la);
         json_decref(la);
     }
     int slots[2] = {-1, -1};
@@ -483,6 +511,32 @@ static void group_finding(json_t *races, json_t *results, json_t *cell,
     json_decref(g.accs);
 }
 
+/* The real Go's evidence (go-race, go) before the model's: the reference
+ * first. Otherwise the order is the order the cells ran in. */
+static void go_first(json_t *dets)
+{
+    json_t *go = json_array(), *rest = json_array(), *ev;
+    size_t i;
+    json_array_foreach(dets, i, ev)
+    {
+        const char *d = str(ev, "detector");
+        bool is_go = d && (!strcmp(d, "go") || !strcmp(d, "go-race"));
+        json_array_append(is_go ? go : rest, ev);
+    }
+    /* go-race's report, with both accesses, before go's traceback */
+    if (json_array_size(go) == 2 &&
+        !strcmp(str(json_array_get(go, 0), "detector"), "go")) {
+        json_t *first = json_incref(json_array_get(go, 0));
+        json_array_remove(go, 0);
+        json_array_append_new(go, first);
+    }
+    json_array_clear(dets);
+    json_array_extend(dets, go);
+    json_array_extend(dets, rest);
+    json_decref(go);
+    json_decref(rest);
+}
+
 json_t *group_races(json_t *results)
 {
     json_t *races = json_array();
@@ -518,6 +572,8 @@ json_t *group_races(json_t *results)
             json_object_del(ev, "run_set");
             finish_pairs(ev);
         }
+        json_object_del(r, "join");
+        go_first(json_object_get(r, "detectors"));
     }
     return races;
 }

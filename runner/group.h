@@ -8,6 +8,9 @@
  *   2. else its first frame in the case's own source ("case"),
  *   3. else its first model frame that is not folded ("model").
  * A location is "path:line" with a repository-relative path.
+ * Locations on marked lines are one when they name the same marker text,
+ * whatever the file: so a race of a variant's Go twin (go-race, go) joins
+ * the model's race of the same variant that names the same markers.
  *
  * A finding with one located access (DRD's ConflictingAccess names one
  * access and the other thread's segment; a native fatal error has the
@@ -15,7 +18,8 @@
  * pair contains its location; when there is none it makes a race of one
  * location. A finding with no located access is grouped by its type.
  *
- * Each race keeps, per detector, that detector's own evidence: the access
+ * Each race keeps, per detector (the real Go's first: go-race, go; then
+ * the others in the order they ran), that detector's own evidence: the access
  * kinds, threads, locks held and annotated frames of its first finding,
  * how many runs and findings showed it, and the raw logs of the first run
  * that did. The JSON is documented in docs/report-format.md ("races").

@@ -1,6 +1,7 @@
 /*
  * test_e2e.c - `maprace check map-concurrent-writes --runs 1` end to end,
- * on the real case, under every detector: exit 0, and what results.json,
+ * on the real case, under every detector (go-race for the Go twin; go,
+ * whose check is best effort, needs more than one run): exit 0, and what results.json,
  * summary.txt and reports/latest hold.
  */
 #include <setjmp.h>
@@ -23,7 +24,9 @@ static int setup(void **state)
     char out[PATH_MAX], args[PATH_MAX * 2];
     snprintf(out, sizeof(out), "%s/maprace", tmp);
     snprintf(args, sizeof(args),
-             "check map-concurrent-writes --runs 1 --build '%s' --out '%s'",
+             "check map-concurrent-writes --runs 1 -d "
+             "native,tsan,tsan-gcc,helgrind,drd,go-race --build '%s' "
+             "--out '%s'",
              MAPRACE_BUILD, tmp);
     int rc = run_maprace("", args, out);
     if (rc != 0) {
@@ -91,10 +94,10 @@ static void test_header(void **state)
     assert_string_equal(str(results, "verb"), "check");
     assert_true(json_is_true(json_object_get(results, "complete")));
     json_t *totals = json_object_get(results, "totals");
-    assert_int_equal(num(totals, "cells"), 10);
-    assert_int_equal(num(totals, "pass"), 10);
+    assert_int_equal(num(totals, "cells"), 12);
+    assert_int_equal(num(totals, "pass"), 12);
     assert_int_equal(num(totals, "error"), 0);
-    assert_int_equal(json_array_size(json_object_get(results, "cells")), 10);
+    assert_int_equal(json_array_size(json_object_get(results, "cells")), 12);
     json_t *timing = json_object_get(results, "timing");
     assert_true(json_real_value(json_object_get(timing, "run_wall_s")) > 0);
     assert_true(json_real_value(json_object_get(timing, "children_cpu_s")) > 0);
@@ -172,6 +175,42 @@ static void test_fixed_cells_clean(void **state)
     }
 }
 
+/* The Go twin under Go's race detector: the real report, on the twin's
+ * marked lines; the fixed twin clean. */
+static void test_go_race_cells(void **state)
+{
+    json_t *c = cell("racy", "go-race");
+    assert_string_equal(str(c, "observed"), "race");
+    assert_string_equal(str(c, "verdict"), "pass");
+    json_t *run = json_array_get(json_object_get(c, "run_details"), 0);
+    assert_true(!strcmp(str(run, "exit"), "exit 66") ||
+                !strcmp(str(run, "exit"), "exit 2"));
+    json_t *f = json_array_get(json_object_get(c, "findings"), 0);
+    assert_string_equal(str(f, "kind"), "data-race");
+    assert_string_equal(str(f, "detector"), "go-race");
+    json_t *frames = json_object_get(
+        json_array_get(json_object_get(f, "accesses"), 0), "frames");
+    json_t *top = json_array_get(frames, 0);
+    assert_string_equal(str(top, "func"), "runtime.mapassign_fast64");
+    assert_string_equal(str(top, "model"), "mapassign");
+    json_t *fr;
+    size_t m;
+    bool marked = false;
+    json_array_foreach(frames, m, fr)
+    {
+        json_t *mk = json_object_get(fr, "marker");
+        if (mk) {
+            marked = true;
+            assert_non_null(strstr(str(fr, "file"), "racy.go"));
+            assert_non_null(strstr(json_string_value(mk), "write m["));
+        }
+    }
+    assert_true(marked);
+    c = cell("fixed", "go-race");
+    assert_string_equal(str(c, "observed"), "clean");
+    assert_string_equal(str(c, "verdict"), "pass");
+}
+
 static void test_files(void **state)
 {
     char path[PATH_MAX + 64], link[PATH_MAX];
@@ -184,7 +223,7 @@ static void test_files(void **state)
     char *summary = test_slurp(path);
     assert_non_null(summary);
     assert_non_null(strstr(summary, "map-concurrent-writes"));
-    assert_non_null(strstr(summary, "10 cells: 10 pass"));
+    assert_non_null(strstr(summary, "12 cells: 12 pass"));
     free(summary);
     /* the raw logs are kept, and results.json names them */
     json_t *run =
@@ -204,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_racy_cells),
         cmocka_unit_test(test_native_fatal),
         cmocka_unit_test(test_fixed_cells_clean),
+        cmocka_unit_test(test_go_race_cells),
         cmocka_unit_test(test_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -354,10 +354,74 @@ static void test_access_pairs_capped(void **state)
     json_decref(doc);
 }
 
+/* A go-race cell whose one finding names `m0` and `m1` on lines 23 and
+ * 30 of the Go twin racy.go (the model's racy.c has them on 57 and 63). */
+static json_t *go_race_cell(const char *m0, const char *m1)
+{
+    const char *go = "/r/cases/map-concurrent-writes/racy.go";
+    json_t *acc = json_pack(
+        "[{s:s, s:s, s:[{s:s, s:s, s:i}, {s:s, s:s, s:i, s:s}]},"
+        " {s:s, s:s, s:[{s:s, s:s, s:i}, {s:s, s:s, s:i, s:s}]}]",
+        "kind", "write", "thread", "goroutine 8", "frames", "func",
+        "runtime.mapassign_fast64", "file",
+        "/usr/lib/go-1.19/src/runtime/map_fast64.go", "line", 93, "func",
+        "main.main.func2", "file", go, "line", 30, "marker", m1, "kind",
+        "write", "thread", "goroutine 7", "frames", "func",
+        "runtime.mapassign_fast64", "file",
+        "/usr/lib/go-1.19/src/runtime/map_fast64.go", "line", 93, "func",
+        "main.main.func1", "file", go, "line", 23, "marker", m0);
+    json_t *f =
+        json_pack("{s:s, s:s, s:s, s:o}", "kind", "data-race", "detector",
+                  "go-race", "type", "data race", "accesses", acc);
+    return json_pack("{s:s, s:s, s:s, s:s, s:i, s:[{s:i, s:{}, s:[o]}]}",
+                     "case", "map-concurrent-writes", "variant", "racy",
+                     "detector", "go-race", "verdict", "pass", "runs_done", 1,
+                     "run_details", "run", 1, "logs", "findings", f);
+}
+
+/* The Go twin's race joins the model's race that names the same markers
+ * (on other lines of another file), and comes first; a Go race naming
+ * other markers is a race of its own. */
+static void test_go_race_joins_by_marker(void **state)
+{
+    json_t *doc = fixture_results();
+    json_t *cells = json_object_get(doc, "cells");
+    json_array_append_new(
+        cells, go_race_cell("write m[5] (mapassign flips h->flags)",
+                            "write m[6] (mapassign flips h->flags)"));
+    json_t *races = group_races(doc);
+    assert_int_equal(json_array_size(races), 1);
+    json_t *r = json_array_get(races, 0);
+    json_t *dets = json_object_get(r, "detectors");
+    assert_int_equal(json_array_size(dets), 5);
+    assert_string_equal(jstr(json_array_get(dets, 0), "detector"), "go-race");
+    assert_null(json_object_get(r, "join"));
+    /* the model's locations; Go's accesses at the right ones: the write
+     * of m[5] (goroutine 7, line 23) at A, the model's line 57 */
+    json_t *acc = json_object_get(json_array_get(dets, 0), "accesses");
+    json_t *a = json_array_get(acc, 0);
+    assert_int_equal(json_integer_value(json_object_get(a, "at")), 0);
+    assert_string_equal(jstr(a, "thread"), "goroutine 7");
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_array_get(json_object_get(r, "locations"), 0), "line")),
+        57);
+    json_decref(races);
+
+    json_array_append_new(cells, go_race_cell("write m[5] (mapassign flips "
+                                              "h->flags)",
+                                              "another marker"));
+    races = group_races(doc);
+    assert_int_equal(json_array_size(races), 2);
+    json_decref(races);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_race_three_detectors),
+        cmocka_unit_test(test_go_race_joins_by_marker),
         cmocka_unit_test(test_two_races_kept_apart_pair_unordered),
         cmocka_unit_test(test_access_pairs_counted),
         cmocka_unit_test(test_access_pairs_capped),
