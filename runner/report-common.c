@@ -313,6 +313,10 @@ static void text_frames(struct strbuf *sb, json_t *access,
         if (jstr(f, "go"))
             strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN),
                         jstr(f, "go"), jstr(f, "role"), col(o, C_RESET));
+        else if (jstr(f, "model"))
+            strbuf_addf(sb, "      %s  = the model's %s: %s%s\n",
+                        col(o, C_CYAN), jstr(f, "model"), jstr(f, "role"),
+                        col(o, C_RESET));
     }
     if (folded)
         strbuf_addf(sb,
@@ -447,6 +451,136 @@ static void text_pairs(struct strbuf *sb, json_t *ev,
     }
 }
 
+/* The visible frames of an access. */
+static size_t visible_frames(json_t *access, json_t **out, size_t max,
+                             const struct race_text_opts *o)
+{
+    size_t n = 0, i;
+    json_t *f;
+    json_array_foreach(json_object_get(access, "frames"), i, f)
+    {
+        if (n < max &&
+            (o->all_frames || !json_is_true(json_object_get(f, "hidden"))))
+            out[n++] = f;
+    }
+    return n;
+}
+
+/* Whether model frame m stands where Go frame g is: the model function
+ * that g's runtime function is modelled by, the same marker, or (both
+ * unmarked) a frame of the case. */
+static bool frames_line_up(json_t *g, json_t *m)
+{
+    if (jstr(g, "model"))
+        return jstr(m, "func") && !strcmp(jstr(g, "model"), jstr(m, "func"));
+    if (jstr(g, "marker"))
+        return jstr(m, "marker") &&
+               !strcmp(jstr(g, "marker"), jstr(m, "marker"));
+    return jstr(g, "class") && jstr(m, "class") &&
+           !strcmp(jstr(g, "class"), "case") &&
+           !strcmp(jstr(m, "class"), "case") && !jstr(m, "marker");
+}
+
+/* "func file:line" of a frame, the file as its last component. */
+static char *frame_cell(json_t *f)
+{
+    if (!f)
+        return xstrdup("");
+    const char *path = jstr(f, "path");
+    const char *base =
+        path && strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return xasprintf("%s %s:%lld", jstr(f, "func") ? jstr(f, "func") : "??",
+                     base ? base : "?",
+                     (long long)json_integer_value(json_object_get(f, "line")));
+}
+
+static void side_row(struct strbuf *sb, json_t *g, json_t *m,
+                     const struct race_text_opts *o)
+{
+    char *l = frame_cell(g), *r = frame_cell(m);
+    json_t *mk = g && jstr(g, "marker") ? g : m && jstr(m, "marker") ? m : NULL;
+    if (mk)
+        strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, C_RED),
+                    jstr(mk, "marker"), col(o, C_RESET));
+    else
+        strbuf_addf(sb, "      %-44s | %s", l, r);
+    strbuf_addstr(sb, "\n");
+    free(l);
+    free(r);
+}
+
+/* One access of the race as Go and as the model told it, row by row. */
+static void side_access(struct strbuf *sb, json_t *ga, json_t *ma,
+                        const struct race_text_opts *o)
+{
+    json_t *g[64], *m[64];
+    size_t ng = visible_frames(ga, g, 64, o), nm = visible_frames(ma, m, 64, o);
+    size_t p = 0;
+    for (size_t i = 0; i < ng; i++) {
+        size_t j = p;
+        while (j < nm && !frames_line_up(g[i], m[j]))
+            j++;
+        if (j == nm) {
+            side_row(sb, g[i], NULL, o);
+            continue;
+        }
+        for (; p < j; p++)
+            side_row(sb, NULL, m[p], o);
+        side_row(sb, g[i], m[p++], o);
+    }
+    for (; p < nm; p++)
+        side_row(sb, NULL, m[p], o);
+}
+
+/* The access of an evidence at location `at`, or NULL. */
+static json_t *access_at(json_t *ev, json_int_t at)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(ev, "accesses"), i, a)
+    {
+        if (json_integer_value(json_object_get(a, "at")) == at)
+            return a;
+    }
+    return NULL;
+}
+
+/* When the real Go (go-race) and a race detector of the model both told
+ * the race: their stacks side by side, each Go frame beside the model
+ * frame that stands for it. */
+static void text_side_by_side(struct strbuf *sb, json_t *race,
+                              const struct race_text_opts *o)
+{
+    json_t *go = NULL, *model = NULL, *ev;
+    size_t i;
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+    {
+        const char *d = jstr(ev, "detector");
+        const char *kind = jstr(ev, "kind");
+        if (!d || !kind || strcmp(kind, "data-race"))
+            continue;
+        if (!strcmp(d, "go-race"))
+            go = ev;
+        else if (!model && strcmp(d, "go"))
+            model = ev;
+    }
+    if (!go || !model)
+        return;
+    strbuf_addf(sb, "\n  %sGo beside the model%s (go-race | %s), row by row:\n",
+                col(o, C_BOLD), col(o, C_RESET), jstr(model, "detector"));
+    for (json_int_t at = 0; at < 2; at++) {
+        json_t *ga = access_at(go, at), *ma = access_at(model, at);
+        if (!ga || !ma)
+            continue;
+        strbuf_addf(sb, "    %c: %s by %s | %s by %s\n", (char)('A' + at),
+                    jstr(ga, "kind") ? jstr(ga, "kind") : "?",
+                    jstr(ga, "thread") ? jstr(ga, "thread") : "?",
+                    jstr(ma, "kind") ? jstr(ma, "kind") : "?",
+                    jstr(ma, "thread") ? jstr(ma, "thread") : "?");
+        side_access(sb, ga, ma, o);
+    }
+}
+
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o)
 {
@@ -474,6 +608,7 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
     if (jstr(race, "why"))
         strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
                     jstr(race, "why"));
+    text_side_by_side(sb, race, o);
     json_t *ev;
     json_array_foreach(json_object_get(race, "detectors"), i, ev)
     {

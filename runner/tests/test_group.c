@@ -417,11 +417,50 @@ static void test_go_race_joins_by_marker(void **state)
     json_decref(doc);
 }
 
+/* show's text of a joined race: Go's stack beside the model's, each Go
+ * runtime frame on the row of the model function that stands for it. */
+static void test_go_beside_model(void **state)
+{
+    json_t *doc = fixture_results();
+    json_array_append_new(
+        json_object_get(doc, "cells"),
+        go_race_cell("write m[5] (mapassign flips h->flags)",
+                     "write m[6] (mapassign flips h->flags)"));
+    json_t *races = group_races(doc);
+    struct strbuf sb = STRBUF_INIT;
+    struct race_text_opts o = {.context = 1};
+    race_text(&sb, doc, json_array_get(races, 0), &o);
+    const char *text = strbuf_str(&sb);
+    const char *head = strstr(text, "Go beside the model (go-race | tsan)");
+    assert_non_null(head);
+    /* Go's evidence is printed before the model's */
+    assert_true(strstr(text, "  go-race: ") < strstr(text, "  tsan: "));
+    const char *row = strstr(head, "runtime.mapassign_fast64 map_fast64.go:93");
+    assert_non_null(row);
+    size_t len = strcspn(row, "\n");
+    char *line = xstrndup(row, len);
+    if (!strstr(line, "| mapassign map.c:"))
+        fail_msg("not lined up: %s", line);
+    free(line);
+    /* the marked frames share a row too */
+    row = strstr(head, "main.main.func1 racy.go:23");
+    assert_non_null(row);
+    line = xstrndup(row, strcspn(row, "\n"));
+    if (!strstr(line, "| assign_five racy.c:57") ||
+        !strstr(line, "<- write m[5]"))
+        fail_msg("not lined up: %s", line);
+    free(line);
+    strbuf_release(&sb);
+    json_decref(races);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_race_three_detectors),
         cmocka_unit_test(test_go_race_joins_by_marker),
+        cmocka_unit_test(test_go_beside_model),
         cmocka_unit_test(test_two_races_kept_apart_pair_unordered),
         cmocka_unit_test(test_access_pairs_counted),
         cmocka_unit_test(test_access_pairs_capped),
