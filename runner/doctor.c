@@ -4,6 +4,7 @@
 #include "doctor.h"
 
 #include "detectors.h"
+#include "doctor-go.h"
 #include "exec.h"
 #include "util.h"
 
@@ -222,11 +223,14 @@ static json_t *doctor_kernel(const struct utsname *u)
 /* Whether detector d can run here: its tools in PATH, its sanitizer's
  * check passed (tc), its valgrind tool starts. *why: malloc'd, or NULL. */
 static bool detector_usable(enum detector d, const struct tsan_check *tc,
-                            size_t ntc, const char *tmp, char **why)
+                            size_t ntc, const struct go_check *gc,
+                            const char *tmp, char **why)
 {
     const struct detector_row *row = detector_row(d);
     if (!detector_available(d, why))
         return false;
+    if (row->go_twin)
+        return go_check_usable(gc, row->race_detector, why);
     for (size_t i = 0; row->sanitizer_cc && i < ntc; i++)
         if (!strcmp(tc[i].cc, row->sanitizer_cc) && !tc[i].works) {
             *why =
@@ -252,12 +256,13 @@ static bool detector_usable(enum detector d, const struct tsan_check *tc,
 }
 
 static json_t *doctor_detectors(const struct tsan_check *tc, size_t ntc,
-                                const char *tmp, int *rc)
+                                const struct go_check *gc, const char *tmp,
+                                int *rc)
 {
     json_t *jd = json_object();
     for (int d = 0; d < DET_COUNT; d++) {
         char *why = NULL;
-        bool ok = detector_usable(d, tc, ntc, tmp, &why);
+        bool ok = detector_usable(d, tc, ntc, gc, tmp, &why);
         json_t *e = json_object();
         json_object_set_new(e, "usable", json_boolean(ok));
         json_object_set_new(e, "reason", why ? json_string(why) : json_null());
@@ -323,6 +328,8 @@ static void doctor_print(json_t *o, const char *root, bool color)
                ok ? "usable" : "NOT USABLE", z, why ? ": " : "",
                why ? why : "");
     }
+    const char *gov = json_string_value(json_object_get(o, "go"));
+    printf("\nGo (go, go-race): %s\n", gov ? gov : "not found");
     const char *bits = json_string_value(json_object_get(jk, "mmap_rnd_bits"));
     printf("\nThreadSanitizer on this kernel (%s, vm.mmap_rnd_bits=%s):\n",
            json_string_value(json_object_get(jk, "release")),
@@ -387,7 +394,14 @@ int doctor(const char *root, bool json, bool color)
         if (cc)
             check_tsan(cc, tmp, &tc[ntc++]);
     }
-    json_object_set_new(o, "detectors", doctor_detectors(tc, ntc, tmp, &rc));
+    /* Go, for go and go-race */
+    struct go_check gc;
+    go_check_run(root, tmp, &gc);
+    json_object_set_new(o, "go",
+                        gc.version ? json_string(gc.version) : json_null());
+    json_object_set_new(o, "detectors",
+                        doctor_detectors(tc, ntc, &gc, tmp, &rc));
+    go_check_release(&gc);
     json_object_set_new(o, "tsan", doctor_tsan(tc, ntc));
     json_object_set_new(o, "libraries", doctor_libraries(tmp));
 
