@@ -174,8 +174,9 @@ static void test_hung_case_is_killed(void **state)
     free(tmp);
 }
 
-/* A PATH with everything of /usr/bin but valgrind. */
-static char *path_without_valgrind(const char *tmp)
+/* A PATH with everything of /usr/bin but the programs whose names start
+ * with `tool` (valgrind, go). */
+static char *path_without(const char *tmp, const char *tool)
 {
     char *dir = malloc(PATH_MAX);
     snprintf(dir, PATH_MAX, "%s/bin", tmp);
@@ -184,7 +185,7 @@ static char *path_without_valgrind(const char *tmp)
     assert_non_null(d);
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || !strncmp(de->d_name, "valgrind", 8))
+        if (de->d_name[0] == '.' || !strncmp(de->d_name, tool, strlen(tool)))
             continue;
         char from[PATH_MAX + 300], to[PATH_MAX + 300];
         snprintf(from, sizeof(from), "/usr/bin/%s", de->d_name);
@@ -199,7 +200,7 @@ static char *path_without_valgrind(const char *tmp)
 static void test_missing_tool_is_an_error_cell(void **state)
 {
     char *tmp = test_tmpdir();
-    char *bin = path_without_valgrind(tmp);
+    char *bin = path_without(tmp, "valgrind");
     char out[PATH_MAX], args[PATH_MAX * 2], env[PATH_MAX + 16];
     snprintf(out, sizeof(out), "%s/maprace", tmp);
     snprintf(env, sizeof(env), "PATH='%s'", bin);
@@ -222,6 +223,51 @@ static void test_missing_tool_is_an_error_cell(void **state)
     assert_non_null(strstr(text, "valgrind not found in PATH"));
     free(text);
     json_decref(res);
+    free(bin);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* Go missing: the go and go-race cells of a case with a Go twin are
+ * errors that say why, the others run, exit 3; doctor says so too. */
+static void test_missing_go_is_an_error_cell(void **state)
+{
+    char *tmp = test_tmpdir();
+    char *bin = path_without(tmp, "go");
+    char out[PATH_MAX], args[PATH_MAX * 2], env[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(env, sizeof(env), "PATH='%s'", bin);
+    snprintf(args, sizeof(args),
+             "check map-concurrent-writes --variant fixed -d native,go,go-race "
+             "--build '%s' --out '%s'",
+             MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace(env, args, out), 3);
+    json_t *res = load_results(tmp);
+    static const char *const gos[] = {"go", "go-race"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *c = cell(res, gos[i]);
+        assert_string_equal(str(c, "verdict"), "error");
+        assert_string_equal(str(c, "note"), "go not found in PATH");
+        assert_true(json_is_true(json_object_get(c, "tool_missing")));
+    }
+    json_t *n = cell(res, "native");
+    assert_string_equal(str(n, "verdict"), "pass");
+    json_decref(res);
+
+    snprintf(args, sizeof(args), "doctor --json");
+    assert_int_equal(run_maprace(env, args, out), 3);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, 0, &jerr);
+    assert_non_null(doc);
+    json_t *dets = json_object_get(doc, "detectors");
+    for (size_t i = 0; i < 2; i++) {
+        json_t *e = json_object_get(dets, gos[i]);
+        assert_true(json_is_false(json_object_get(e, "usable")));
+        assert_string_equal(str(e, "reason"), "go not found in PATH");
+    }
+    json_decref(doc);
     free(bin);
     test_rmdir(tmp);
     free(tmp);
@@ -484,7 +530,7 @@ static void test_output_cap_is_reported(void **state)
 static void test_doctor_without_valgrind(void **state)
 {
     char *tmp = test_tmpdir();
-    char *bin = path_without_valgrind(tmp);
+    char *bin = path_without(tmp, "valgrind");
     char out[PATH_MAX], env[PATH_MAX + 16];
     snprintf(out, sizeof(out), "%s/doctor", tmp);
     snprintf(env, sizeof(env), "PATH='%s'", bin);
@@ -522,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_hung_case_is_killed),
         cmocka_unit_test(test_missing_tool_is_an_error_cell),
+        cmocka_unit_test(test_missing_go_is_an_error_cell),
         cmocka_unit_test(test_crash_and_build_failure_are_errors),
         cmocka_unit_test(test_build_error_excerpt),
         cmocka_unit_test(test_interrupt),
