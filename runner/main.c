@@ -8,6 +8,7 @@
  */
 #include "catalog.h"
 #include "detectors.h"
+#include "cmd-fidelity.h"
 #include "doctor.h"
 #include "report-common.h"
 #include "run.h"
@@ -41,6 +42,7 @@ static const char usage_main[] =
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
+    "  fidelity  the model against the real Go, variant by variant\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
     "\n"
@@ -61,7 +63,7 @@ static const char usage_run[] =
     "\n"
     "options:\n"
     "  -d, --detectors LIST  comma-separated: native,tsan,tsan-gcc,helgrind,\n"
-    "                        drd or all (default: all)\n"
+    "                        drd,go,go-race or all (default: all)\n"
     "      --variant NAME    only this variant (racy, fixed...); repeatable,\n"
     "                        or comma-separated\n"
     "      --runs N          runs per cell (default 1); detection rate per "
@@ -97,6 +99,24 @@ static const char run_what[] =
 static const char check_what[] =
     "Same as run, for CI: the exit code says whether every cell is as\n"
     "case.ini expects (pass, known miss, known false positive).\n";
+
+static const char usage_fidelity[] =
+    "usage: maprace fidelity [options] [CASE...]\n"
+    "\n"
+    "The C model against the real Go: the selected cases' Go twins under\n"
+    "go -race (20 runs) and Go's runtime (100 runs, natural), the model\n"
+    "forced and unforced (native, 100 runs each); then a Markdown table on\n"
+    "stdout: per variant, what each showed and how often, and whether model\n"
+    "and Go agree on what happens (docs/fidelity.md). Each of the four runs\n"
+    "writes its report to <out>/<run-id>/ as `run` does.\n"
+    "\n"
+    "options:\n"
+    "      --runs N          every run count N instead of 20/100\n"
+    "      --variant, -j, --timeout, --out, --cases, --build: as for run\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "exit codes: 0 measured; 2 usage or catalog error; 3 a required tool\n"
+    "missing (its cells are errors); 130 interrupted.\n";
 
 static const char usage_list[] =
     "usage: maprace list [--json] [--cases DIR] [CASE...]\n"
@@ -575,9 +595,22 @@ static int output_cap(size_t *cap)
     return 0;
 }
 
-static int cmd_run(const struct args *a, bool check)
+static bool option_used(const struct args *a, const char *name)
+{
+    for (size_t i = 0; i < a->nr_used; i++)
+        if (!strcmp(a->used[i], name))
+            return true;
+    return false;
+}
+
+/* run, check, and fidelity (which runs sessions of its own). */
+static int cmd_run(const struct args *a, bool check, bool fidelity)
 {
     const char *verb = check ? "check" : "run";
+    if (fidelity && a->help) {
+        fputs(usage_fidelity, stdout);
+        return 0;
+    }
     if (a->help) {
         printf(usage_run, verb, check ? check_what : run_what,
                check ? "every cell as expected; 1 some cell not as expected"
@@ -623,7 +656,8 @@ static int cmd_run(const struct args *a, bool check)
         free(root);
         return EXIT_USAGE;
     }
-    int rc = session_run(&s);
+    int rc = fidelity ? fidelity_run(&s, option_used(a, "--runs") ? a->runs : 0)
+                      : session_run(&s);
     session_release(&s);
     free(out);
     free(cases_dir);
@@ -755,15 +789,22 @@ int main(int argc, char **argv)
     } else if (!strcmp(a.verb, "list")) {
         rc = cmd_list(&a);
     } else if (!strcmp(a.verb, "run")) {
-        rc = cmd_run(&a, false);
+        rc = cmd_run(&a, false, false);
     } else if (!strcmp(a.verb, "check")) {
-        rc = cmd_run(&a, true);
+        rc = cmd_run(&a, true, false);
     } else if (!strcmp(a.verb, "show")) {
         rc = cmd_show(&a);
     } else if (!strcmp(a.verb, "explain")) {
         rc = cmd_explain(&a);
     } else if (!strcmp(a.verb, "doctor")) {
         rc = cmd_doctor(&a);
+    } else if (!strcmp(a.verb, "fidelity")) {
+        static const char *const allowed[] = {
+            "--runs",  "--variant", "-j",         "--timeout", "--out",
+            "--cases", "--build",   "--no-color", NULL};
+        rc = only_options(&a, "fidelity", allowed) < 0
+                 ? EXIT_USAGE
+                 : cmd_run(&a, false, true);
     } else {
         error("unknown verb '%s' (see maprace --help)", a.verb);
         rc = EXIT_USAGE;

@@ -1,0 +1,321 @@
+/*
+ * cmd-fidelity.c - `maprace fidelity`: the model against the real Go
+ * (cmd-fidelity.h).
+ */
+#include "cmd-fidelity.h"
+
+#include "run.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SUB_GO_RACE, SUB_GO, SUB_FORCED, SUB_NATURAL, NR_SUB };
+
+/* One of the four runs. */
+struct sub {
+    const char *what;
+    enum detector d;
+    int runs;
+    bool natural;
+    struct session s;
+    bool ran;
+};
+
+/* What the runs of one cell showed: each outcome and how many runs. */
+#define TALLY_MAX 16
+struct tally {
+    size_t runs;
+    char *what[TALLY_MAX];
+    size_t n[TALLY_MAX];
+    size_t nr;
+    char *error; /* the cell did not run: why */
+};
+
+static void tally_add(struct tally *t, char *what)
+{
+    for (size_t i = 0; i < t->nr; i++)
+        if (!strcmp(t->what[i], what)) {
+            t->n[i]++;
+            free(what);
+            return;
+        }
+    if (t->nr == TALLY_MAX) {
+        free(what);
+        return;
+    }
+    t->what[t->nr] = what;
+    t->n[t->nr++] = 1;
+}
+
+static size_t tally_count(const struct tally *t, const char *what)
+{
+    for (size_t i = 0; i < t->nr; i++)
+        if (!strcmp(t->what[i], what))
+            return t->n[i];
+    return 0;
+}
+
+static void tally_release(struct tally *t)
+{
+    for (size_t i = 0; i < t->nr; i++)
+        free(t->what[i]);
+    free(t->error);
+    memset(t, 0, sizeof(*t));
+}
+
+/* One run's outcomes: the race (on a marked line), the Go message of a
+ * fatal error, the expected symptom, another report, or nothing. */
+static void tally_run(struct tally *t, const struct run_obs *o,
+                      const struct expectation *e)
+{
+    bool any = false;
+    t->runs++;
+    if (o->error) {
+        tally_add(t, xstrdup("error"));
+        return;
+    }
+    if (o->race_marked || o->nr_races) {
+        tally_add(t, xstrdup(o->race_marked ? "race" : "race off the marks"));
+        any = true;
+    }
+    if (o->fatal) {
+        tally_add(t, xasprintf("fatal %s", o->fatal));
+        any = true;
+    }
+    if (o->symptom) {
+        tally_add(t, xasprintf("symptom %s", e->arg));
+        any = true;
+    }
+    if (!any && o->other)
+        tally_add(t, xasprintf("report: %s", o->other));
+    else if (!any)
+        tally_add(t, xstrdup("clean"));
+}
+
+static const struct cell *find_cell(const struct session *s, const char *cname,
+                                    const char *vname)
+{
+    for (size_t i = 0; i < s->nr_cells; i++)
+        if (!strcmp(s->cells[i].c->name, cname) &&
+            !strcmp(s->cells[i].v->name, vname))
+            return &s->cells[i];
+    return NULL;
+}
+
+static void tally_cell(const struct sub *u, const char *cname,
+                       const char *vname, struct tally *t)
+{
+    memset(t, 0, sizeof(*t));
+    const struct cell *cl = u->ran ? find_cell(&u->s, cname, vname) : NULL;
+    if (!cl) {
+        t->error = xstrdup("not run");
+        return;
+    }
+    if (cl->error) {
+        t->error = xstrdup(cl->error);
+        return;
+    }
+    for (size_t r = 0; r < cl->runs_done; r++)
+        tally_run(t, &cl->obs[r], cl->expect);
+}
+
+/* "fatal concurrent map writes 17/100, clean 83/100", most runs first. */
+static char *tally_text(const struct tally *t)
+{
+    if (t->error)
+        return xasprintf("error: %s", t->error);
+    struct strbuf sb = STRBUF_INIT;
+    bool used[TALLY_MAX] = {false};
+    for (size_t k = 0; k < t->nr; k++) {
+        size_t best = t->nr;
+        for (size_t i = 0; i < t->nr; i++)
+            if (!used[i] && (best == t->nr || t->n[i] > t->n[best]))
+                best = i;
+        used[best] = true;
+        strbuf_addf(&sb, "%s%s %zu/%zu", k ? ", " : "", t->what[best],
+                    t->n[best], t->runs);
+    }
+    return strbuf_detach(&sb);
+}
+
+/* Model and Go agree when go -race says race exactly when the model's
+ * race detectors must, and every outcome of the forced model shows in
+ * the Go runs too. NULL when they agree, else what differs. */
+static char *differs(const struct variant *v, const struct tally *t)
+{
+    const struct tally *race = &t[SUB_GO_RACE], *go = &t[SUB_GO];
+    const struct tally *forced = &t[SUB_FORCED];
+    if (race->error || go->error || forced->error)
+        return xstrdup("not measured");
+    bool model_race = v->expect[DET_TSAN].kind == EXPECT_RACE;
+    bool go_race = tally_count(race, "race") > 0;
+    if (model_race != go_race)
+        return xasprintf("go -race %s a race, the model's detectors %s",
+                         go_race ? "reports" : "does not report",
+                         model_race ? "must" : "must not");
+    for (size_t i = 0; i < forced->nr; i++)
+        if (strcmp(forced->what[i], "error") &&
+            !tally_count(go, forced->what[i]))
+            return xasprintf("the model's %s never in Go", forced->what[i]);
+    return NULL;
+}
+
+/* A session's matrix goes to its summary.txt; stdout is the table. */
+static int run_quiet(struct session *s)
+{
+    fflush(stdout);
+    int saved = dup(1);
+    int null = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && null >= 0)
+        dup2(null, 1);
+    int rc = session_run(s);
+    fflush(stdout);
+    if (saved >= 0) {
+        dup2(saved, 1);
+        close(saved);
+    }
+    if (null >= 0)
+        close(null);
+    return rc;
+}
+
+/* For the go run: where the model's native expectation is a symptom, the
+ * Go runs look for the same text. */
+static void borrow_symptoms(struct catalog *cat)
+{
+    for (size_t c = 0; c < cat->nr; c++)
+        for (size_t i = 0; i < cat->cases[c].nr_variants; i++) {
+            struct variant *v = &cat->cases[c].variants[i];
+            const struct expectation *n = &v->expect[DET_NATIVE];
+            struct expectation *g = &v->expect[DET_GO];
+            if (!v->go_source || n->kind != EXPECT_SYMPTOM)
+                continue;
+            free(g->arg);
+            free(g->text);
+            g->kind = n->kind;
+            g->arg = xstrdup(n->arg);
+            g->text = xstrdup(n->text);
+        }
+}
+
+static int sub_run(struct session *base, struct sub *u)
+{
+    memset(&u->s, 0, sizeof(u->s));
+    u->s.opts = base->opts;
+    memset(u->s.opts.detectors, 0, sizeof(u->s.opts.detectors));
+    u->s.opts.detectors[u->d] = true;
+    u->s.opts.runs = u->runs;
+    u->s.opts.natural = u->natural;
+    u->s.opts.check = false;
+    u->s.opts.json = false;
+    u->s.opts.formats = 0;
+    char *why;
+    if (catalog_load(base->opts.cases_dir, &u->s.cat, &why) < 0) {
+        error("%s", why);
+        free(why);
+        return 2;
+    }
+    if (u->d == DET_GO)
+        borrow_symptoms(&u->s.cat);
+    fprintf(stderr, "maprace fidelity: %s, %d runs per variant\n", u->what,
+            u->runs);
+    int rc = run_quiet(&u->s);
+    u->ran = rc == 0 || rc == 3; /* 3: some cells are errors */
+    if (u->ran)
+        fprintf(stderr, "maprace fidelity: %s: %s\n", u->what, u->s.report_dir);
+    return rc;
+}
+
+static void print_head(const struct sub *u)
+{
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
+    struct utsname un;
+    uname(&un);
+    printf("Measured %s on %s %s %s, %ld cores; runs per variant: go-race "
+           "%d, go %d, model forced %d, model unforced %d.\n\n",
+           date, un.sysname, un.release, un.machine,
+           sysconf(_SC_NPROCESSORS_ONLN), u[SUB_GO_RACE].runs, u[SUB_GO].runs,
+           u[SUB_FORCED].runs, u[SUB_NATURAL].runs);
+    printf("| variant | go -race | Go runtime | model, forced | model, "
+           "unforced | model and Go |\n");
+    printf("|---|---|---|---|---|---|\n");
+}
+
+static void print_row(const struct mcase *c, const struct variant *v,
+                      const struct sub *u)
+{
+    if (!v->go_source) {
+        printf("| %s/%s | - | - | - | - | no Go twin: %s |\n", c->name, v->name,
+               v->no_go_twin ? v->no_go_twin : "none");
+        return;
+    }
+    struct tally t[NR_SUB];
+    printf("| %s/%s |", c->name, v->name);
+    for (int k = 0; k < NR_SUB; k++) {
+        tally_cell(&u[k], c->name, v->name, &t[k]);
+        char *text = tally_text(&t[k]);
+        printf(" %s |", text);
+        free(text);
+    }
+    char *d = differs(v, t);
+    printf(" %s |\n", d ? d : "agree");
+    free(d);
+    for (int k = 0; k < NR_SUB; k++)
+        tally_release(&t[k]);
+}
+
+static bool selected(char **names, size_t n, const char *name)
+{
+    if (!n)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], name))
+            return true;
+    return false;
+}
+
+int fidelity_run(struct session *base, int runs)
+{
+    struct sub u[NR_SUB] = {
+        [SUB_GO_RACE] = {.what = "go-race", .d = DET_GO_RACE, .runs = 20},
+        [SUB_GO] = {.what = "go", .d = DET_GO, .runs = 100, .natural = true},
+        [SUB_FORCED] = {.what = "model forced", .d = DET_NATIVE, .runs = 100},
+        [SUB_NATURAL] = {.what = "model unforced",
+                         .d = DET_NATIVE,
+                         .runs = 100,
+                         .natural = true},
+    };
+    int rc = 0;
+    for (int k = 0; k < NR_SUB && rc != 2 && rc != 130; k++) {
+        if (runs > 0)
+            u[k].runs = runs;
+        int r = sub_run(base, &u[k]);
+        if (r > rc)
+            rc = r;
+    }
+    if (rc != 2 && rc != 130) {
+        print_head(u);
+        const struct run_opts *o = &base->opts;
+        for (size_t c = 0; c < base->cat.nr; c++) {
+            const struct mcase *mc = &base->cat.cases[c];
+            if (!selected(o->cases, o->nr_cases, mc->name))
+                continue;
+            for (size_t i = 0; i < mc->nr_variants; i++)
+                if (selected(o->variants, o->nr_variants, mc->variants[i].name))
+                    print_row(mc, &mc->variants[i], u);
+        }
+    }
+    for (int k = 0; k < NR_SUB; k++)
+        session_release(&u[k].s);
+    return rc == 1 ? 0 : rc;
+}
