@@ -116,6 +116,53 @@ static void test_bad_timeout(void **state)
     expect_error("bad-timeout", "counter/case.ini:7: ", "bad timeout 'soon'");
 }
 
+static void test_go_twin_without_variant(void **state)
+{
+    expect_error("go-orphan", "counter/fixed.go: ",
+                 "a Go twin without its variant (no fixed.c)");
+}
+
+static void test_variant_without_twin_or_reason(void **state)
+{
+    expect_error("go-no-reason",
+                 "counter/case.ini:13: ", "[fixed]: no Go twin");
+    expect_error("go-no-reason", "case.ini", "and no 'no-go-twin' reason");
+}
+
+static void test_go_cannot_race(void **state)
+{
+    expect_error("go-race-expect", "counter/case.ini:9: ",
+                 "[racy]: go would inherit 'race' from 'expect'");
+}
+
+static void test_no_go_twin_beside_a_twin(void **state)
+{
+    expect_error("go-reason-and-twin",
+                 "counter/case.ini:12: ", "[racy] no-go-twin: but");
+}
+
+/* A Go twin: its source, its markers, its expectations; a case without
+ * twins has none and needs no reason. */
+static void test_go_twin_loaded(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("go-good"), &cat, &err), 0);
+    struct variant *v = &catalog_find(&cat, "counter")->variants[0];
+    assert_non_null(strstr(v->go_source, "counter/racy.go"));
+    assert_int_equal(v->go_markers.nr, 2);
+    assert_string_equal(v->go_markers.items[0].text, "n++");
+    assert_int_equal(v->expect[DET_GO].kind, EXPECT_MISS);
+    assert_int_equal(v->expect[DET_GO_RACE].kind, EXPECT_RACE);
+    assert_null(v->no_go_twin);
+    catalog_release(&cat);
+    assert_int_equal(catalog_load(fixture("good"), &cat, &err), 0);
+    v = &catalog_find(&cat, "counter")->variants[0];
+    assert_null(v->go_source);
+    assert_int_equal(v->expect[DET_GO].kind, EXPECT_NONE);
+    catalog_release(&cat);
+}
+
 static void test_missing_catalog(void **state)
 {
     struct catalog cat;
@@ -274,6 +321,11 @@ int main(void)
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_bad_family),
         cmocka_unit_test(test_bad_timeout),
+        cmocka_unit_test(test_go_twin_without_variant),
+        cmocka_unit_test(test_variant_without_twin_or_reason),
+        cmocka_unit_test(test_go_cannot_race),
+        cmocka_unit_test(test_no_go_twin_beside_a_twin),
+        cmocka_unit_test(test_go_twin_loaded),
         cmocka_unit_test(test_missing_catalog),
         cmocka_unit_test(test_good_catalog),
         cmocka_unit_test(test_multiline_values_are_joined),

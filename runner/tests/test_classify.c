@@ -235,6 +235,57 @@ static void test_fatal(void **state)
     report_release(&r);
 }
 
+/* go: Go's own check, never forced: one run of three with the fatal error
+ * is enough, and the note gives the rate; none is a false negative.
+ * go-race reports with exit status 66. */
+static void test_go_best_effort(void **state)
+{
+    struct report fatal, none;
+    report_init(&fatal);
+    report_init(&none);
+    add_fatal(&fatal, "concurrent map writes");
+    struct expectation e = expect("fatal concurrent map writes");
+    struct run_obs obs[3];
+    struct proc two = exited(2), zero = exited(0);
+    classify_run(DET_GO, &e, &marks, &none, &zero, NULL, &obs[0]);
+    classify_run(DET_GO, &e, &marks, &fatal, &two, NULL, &obs[1]);
+    classify_run(DET_GO, &e, &marks, &none, &zero, NULL, &obs[2]);
+    struct cell_verdict v;
+    classify_cell(DET_GO, &e, obs, 3, false, &v);
+    assert_int_equal(v.verdict, VERDICT_PASS);
+    assert_string_equal(v.note, "fatal in 1 of 3 runs");
+    cell_verdict_release(&v);
+    /* the same runs under native (forced): a false negative */
+    classify_cell(DET_NATIVE, &e, obs, 3, false, &v);
+    assert_int_equal(v.verdict, VERDICT_FALSE_NEGATIVE);
+    cell_verdict_release(&v);
+    for (int i = 0; i < 3; i++)
+        run_obs_release(&obs[i]);
+    assert_int_equal(judge(DET_GO, "fatal concurrent map writes", &none,
+                           exited(0), NULL, 3, false, &v),
+                     VERDICT_FALSE_NEGATIVE);
+    assert_non_null(strstr(v.note, "fatal in 0 of 3 runs"));
+    cell_verdict_release(&v);
+    expect_release(&e);
+
+    /* go-race: a race on a marked line, exit status 66 */
+    struct report race;
+    report_init(&race);
+    add_race(&race, "cases/map-x/racy.c", 2, 3);
+    assert_int_equal(
+        judge(DET_GO_RACE, "race", &race, exited(66), NULL, 2, false, &v),
+        VERDICT_PASS);
+    cell_verdict_release(&v);
+    /* 66 means nothing under go (plain build): an error */
+    assert_int_equal(
+        judge(DET_GO, "clean", &none, exited(66), NULL, 1, false, &v),
+        VERDICT_ERROR);
+    cell_verdict_release(&v);
+    report_release(&race);
+    report_release(&fatal);
+    report_release(&none);
+}
+
 static void test_symptom(void **state)
 {
     struct report r;
@@ -393,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_one_marked_access_is_enough),
         cmocka_unit_test(test_clean),
         cmocka_unit_test(test_fatal),
+        cmocka_unit_test(test_go_best_effort),
         cmocka_unit_test(test_symptom),
         cmocka_unit_test(test_miss),
         cmocka_unit_test(test_false_positive),
