@@ -81,7 +81,7 @@ int main(void)
     }
     WINDOW(W_CASE_A); /* about to cancel */
     do_cancel();
-    WINDOW(W_CASE_B); /* cancel() returned */
+    WINDOW(W_CASE_B);      /* cancel() returned */
     pthread_join(t, NULL); /* not in the article: wait for the goroutine */
     CallCancelFunc(cancelChild); /* defer cancelChild(): already canceled */
     printf("ctx.Err() = %s, len(m) = %lld, m[\"key\"] == ctx: %s\n",

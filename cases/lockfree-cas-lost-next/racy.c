@@ -54,9 +54,8 @@ struct lockFreeMap {
 } table;
 struct node nodes[nwriters * nkeys];
 
-static __attribute__((noinline)) void Store(struct lockFreeMap *m,
-                                            struct node *n, uint64_t key,
-                                            uint64_t value)
+static __attribute__((noinline)) void
+Store(struct lockFreeMap *m, struct node *n, uint64_t key, uint64_t value)
 {
     for (;;) {
         struct node *old = __atomic_load_n(&m->head, __ATOMIC_SEQ_CST);
