@@ -88,8 +88,9 @@ static __attribute__((noinline)) bool load_assert(int i)
 /* m.Store(i, v) */
 static __attribute__((noinline)) void store(int i)
 {
-    Map_Store(&m, (uint64_t)i,
-              (uint64_t)(uintptr_t)&boxes[i]); /* RACE: m.Store(i, v) */
+    uint64_t v = (uint64_t)(uintptr_t)&boxes[i];
+
+    Map_Store(&m, (uint64_t)i, v); /* RACE: m.Store(i, v) */
 }
 
 static void *writer(void *arg)
