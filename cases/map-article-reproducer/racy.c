@@ -17,7 +17,7 @@
  * and no range: what it can die of is the third one, "concurrent map read
  * and map write", from mapaccess1_fast64's check of hashWriting in
  * h->flags (src/runtime/map_fast64.go of Go 1.19). The fill also grows the
- * map seven times (1000 keys, 6.5 per bucket), so the reader races with
+ * map eight times (1000 keys, 6.5 per bucket), so the reader races with
  * hashGrow and evacuate as well, but the crash, when it comes, is the
  * flags check, not a stale bucket pointer.
  *
