@@ -113,6 +113,31 @@ $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) 
 endef
 $(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
 
+# maprace asm: each model or case source compiled alone to an object, per
+# architecture, with the native flavour's code generation: x86-64 (gcc),
+# arm64 (aarch64-linux-gnu-gcc; gcc's default makes a CAS a call to
+# libgcc's outline atomics) and arm64-lse (-march=armv8.1-a: the CAS
+# inline). Go's runtime: runner/asm-go/main.go built per GOARCH.
+ASM_COMMON := -g -O1 -fno-omit-frame-pointer $(STD) $(WARN) -Imodel
+FL_CC_asm-x86-64 := $(GCC)
+FL_CFLAGS_asm-x86-64 := $(ASM_COMMON)
+FL_CC_asm-arm64 := aarch64-linux-gnu-gcc
+FL_CFLAGS_asm-arm64 := $(ASM_COMMON)
+FL_CC_asm-arm64-lse := aarch64-linux-gnu-gcc
+FL_CFLAGS_asm-arm64-lse := $(ASM_COMMON) -march=armv8.1-a
+define asm_rules
+$(BUILD)/asm-$(1)/%.o: %.c $(BUILD)/asm-$(1)/.flags
+	@mkdir -p $$(@D)
+	$$(FL_CC_asm-$(1)) $$(FL_CFLAGS_asm-$(1)) -MMD -MP -c -o $$@ $$<
+endef
+$(foreach a,x86-64 arm64 arm64-lse,$(eval $(call asm_rules,$(a))))
+GO ?= go
+GO_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
+	GOPATH=$(abspath $(BUILD))/gopath GO111MODULE=off CGO_ENABLED=0
+$(BUILD)/asm-go/%/prog: runner/asm-go/main.go
+	@mkdir -p $(@D)
+	$(GO_ENV) GOARCH=$* $(GO) build -o $@ $<
+
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
 	@mkdir -p $(@D)
