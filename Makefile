@@ -81,9 +81,10 @@ MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c)
 RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
+CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
 .PHONY: all model cases runner tests benches test run bench install uninstall \
-	check-format format deps clean FORCE
+	check-format check-docs format deps clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
@@ -93,7 +94,7 @@ all: model cases runner
 model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
 cases: $(CASE_BINS)
 runner: $(if $(RUNNER_SRC),$(BUILD)/maprace)
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) $(CHECK_DOCS)
 
 # A flavour's flags, recorded so that a change of flags rebuilds its objects.
 $(BUILD)/%/.flags: FORCE
@@ -164,6 +165,17 @@ $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
 
+# check-docs (scripts/check-docs.c): every `function path:line` reference of
+# the docs falls in that function and did not move since it was written;
+# every case README's detector table agrees with case.ini.
+$(CHECK_DOCS): scripts/check-docs.c \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_CFLAGS) -MMD -MP -o $@ $< \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
+check-docs: $(CHECK_DOCS)
+	@$(CHECK_DOCS) .
+
 # Benchmarks: bench/*.c, linked with the runner's objects (but main.c).
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 benches: $(BENCH_BINS)
@@ -189,6 +201,7 @@ test: deps
 	@scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
 	@$(MAKE) --no-print-directory check-format
+	@$(MAKE) --no-print-directory check-docs
 
 run: deps
 	@$(MAKE) --no-print-directory all
