@@ -309,11 +309,13 @@ static void check_moved(const char *root, const char *doc, int dl,
         int at = now_at(root, rel, fn, old);
         const char *t = old + strspn(old, " \t");
         if (at)
-            problem(doc, dl, "`%s`: line %d of %s moved: it was `%s` (commit "
+            problem(doc, dl,
+                    "`%s`: line %d of %s moved: it was `%s` (commit "
                     "%.7s), now line %d",
                     shown, ln, rel, t, blame[dl - 1], at);
         else
-            problem(doc, dl, "`%s`: line %d of %s was `%s` (commit %.7s); "
+            problem(doc, dl,
+                    "`%s`: line %d of %s was `%s` (commit %.7s); "
                     "it is not in %s any more",
                     shown, ln, rel, t, blame[dl - 1], fn->name);
     }
@@ -348,9 +350,8 @@ static bool exists(const char *root, const char *rel)
 static char *resolve(const char *root, const char *path, const char *casedir,
                      bool *strict)
 {
-    static const char *const dirs[] = {"model/",   "cases/", "runner/",
-                                       "tests/",   "bench/", "scripts/",
-                                       NULL};
+    static const char *const dirs[] = {
+        "model/", "cases/", "runner/", "tests/", "bench/", "scripts/", NULL};
     *strict = false;
     for (size_t i = 0; dirs[i]; i++) {
         const char *d = strstr(path, dirs[i]);
@@ -429,8 +430,9 @@ static void check_ref(const char *root, const char *doc, int dl,
             problem(doc, dl,
                     "`%s %s:%d`: line %d of %s is %s%s%s, not in %s "
                     "(lines %d-%d)",
-                    name, path, ln, ln, rel, at ? "in " : "outside any function",
-                    at ? at->name : "", "", name, want->first, want->last);
+                    name, path, ln, ln, rel,
+                    at ? "in " : "outside any function", at ? at->name : "", "",
+                    name, want->first, want->last);
         else {
             char *shown = xasprintf("%s %s:%d", name, path, ln);
             check_moved(root, doc, dl, rel, ln, want, shown);
@@ -556,7 +558,8 @@ static void check_row(const char *doc, int dl, struct mcase *c, char **cells,
         for (int d = 0; d < DET_COUNT; d++) {
             if (!(cols[i] & 1u << d))
                 continue;
-            enum expect_kind want = v->expect[d].kind, got = cell_kind(cells[i]);
+            enum expect_kind want = v->expect[d].kind,
+                             got = cell_kind(cells[i]);
             if (got == EXPECT_NONE)
                 problem(doc, dl,
                         "%s/%s %s: the cell '%s' says none of false "
@@ -595,8 +598,7 @@ static void check_tables(const char *doc, char **lines, int n, struct mcase *c)
             char *row = xstrdup(lines[i]);
             int nr = row_cells(row, cells, 16);
             if (nr)
-                check_row(doc, i + 1, c, cells, nr < nc ? nr : nc, cols,
-                          seen);
+                check_row(doc, i + 1, c, cells, nr < nc ? nr : nc, cols, seen);
             free(row);
             if (!nr)
                 break;
@@ -683,7 +685,8 @@ static int check_root(const char *root)
     check_doc(root, "cases/README.md", NULL, NULL);
     for (size_t i = 0; i < n; i++) {
         char *dir = xasprintf("cases/%s", names[i]);
-        char *ini = xasprintf("%s/case.ini", dir), *readme = xasprintf("%s/README.md", dir);
+        char *ini = xasprintf("%s/case.ini", dir),
+             *readme = xasprintf("%s/README.md", dir);
         if (exists(root, ini))
             check_doc(root, readme, dir, names[i]);
         free(dir), free(ini), free(readme), free(names[i]);

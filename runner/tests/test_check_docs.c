@@ -85,8 +85,7 @@ static int check_docs(char **out)
 static void git(const char *args)
 {
     char cmd[PATH_MAX * 2];
-    snprintf(cmd, sizeof(cmd),
-             "cd '%s' && git %s >/dev/null 2>&1", repo, args);
+    snprintf(cmd, sizeof(cmd), "cd '%s' && git %s >/dev/null 2>&1", repo, args);
     unblock_signals();
     assert_int_equal(system(cmd), 0);
 }
