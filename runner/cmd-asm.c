@@ -526,7 +526,7 @@ static void print_func(struct ctx *x, const struct func *f)
             const char *a = line + strspn(line, " \t");
             const char *reloc = strstr(insn, ": R_");
             size_t n = reloc ? (size_t)(reloc - insn) : strlen(insn);
-            while (n && isxdigit((unsigned char)insn[n - 1]))
+            while (reloc && n && isxdigit((unsigned char)insn[n - 1]))
                 n--; /* the relocation's offset */
             while (n && isspace((unsigned char)insn[n - 1]))
                 n--;
@@ -622,10 +622,18 @@ static int show_arch(struct ctx *x, const struct arch *a)
         fprintf(x->out, "%s== %s: %s and the model (%s)%s\n",
                 x->o->color ? "\033[1m" : "", a->name, x->vsrc, a->what,
                 x->o->color ? "\033[0m" : "");
+        size_t shown = 0;
         for (size_t i = 0; i < 1 + NR_MODEL; i++)
             for (size_t j = 0; j < ls[i].nr; j++)
-                if (ls[i].funcs[j].shown)
+                if (ls[i].funcs[j].shown) {
                     print_func(x, &ls[i].funcs[j]);
+                    shown++;
+                }
+        if (!shown)
+            fprintf(x->out,
+                    "\n(%s has no RACE: marked line: name a FUNCTION to "
+                    "see one)\n",
+                    x->vsrc);
         fputc('\n', x->out);
     }
     for (size_t i = 0; i < 1 + NR_MODEL; i++)
