@@ -100,6 +100,10 @@ static const char *mark_gnu(const char *insn, bool watched)
     if (starts_with(insn, "bl") && strstr(ops, "__aarch64_"))
         return "atomic: libgcc outline atomic (casal with LSE, else an "
                "ldaxr/stlxr loop)";
+    static const char *const bitops[] = {"test", "xor",  "and", "or", "eor",
+                                         "tbz",  "tbnz", "bt",  NULL};
+    if (watched && !x86mem && !armmem && has_prefix_word(insn, bitops))
+        return "the bit, in a register";
     if (!watched || (!x86mem && !armmem) || has_prefix_word(insn, no_access))
         return NULL;
     if (armmem)
@@ -126,8 +130,13 @@ static const char *mark_go(const char *insn, bool watched)
                                             "TB",  "CB",   "NOP", NULL};
     const char *ops = insn + strcspn(insn, " \t");
 
+    static const char *const bitops[] = {"TEST", "XOR",  "AND", "OR", "EOR",
+                                         "TBZ",  "TBNZ", "BT",  NULL};
     if (has_prefix_word(insn, atomic))
         return "atomic";
+    if (watched && !data_memory(ops, "(", frame) &&
+        has_prefix_word(insn, bitops))
+        return "the bit, in a register";
     if (!watched || !data_memory(ops, "(", frame) ||
         has_prefix_word(insn, no_access))
         return NULL;

@@ -40,7 +40,9 @@ static void test_x86_marks(void **state)
     /* not watched, the stack frame, no memory at all: no mark */
     assert_null(asm_mark("xorq   $0x4,0x8(%rbx)", false, false));
     assert_null(asm_mark("mov    0x8(%rsp),%rax", true, false));
-    assert_null(asm_mark("and    $0x4,%r14d", true, false));
+    assert_true(mark_has("and    $0x4,%r14d", true, false, "in a register"));
+    assert_null(asm_mark("and    $0x4,%r14d", false, false));
+    assert_null(asm_mark("mov    %rbx,%rdi", true, false));
     assert_null(asm_mark("lea    0x48(%r12,%r13,8),%r12", true, false));
 }
 
@@ -50,11 +52,11 @@ static void test_arm64_marks(void **state)
     assert_true(mark_has("ldaxr x2, [x0]", false, false, "atomic"));
     assert_true(mark_has("bl 0 <__aarch64_cas8_acq_rel>", false, false,
                          "outline atomic"));
-    assert_true(mark_has("ldr x0, [x21, #8]", true, false,
-                         "plain load, no barrier"));
-    assert_true(mark_has("str x0, [x21, #8]", true, false,
-                         "plain store, no barrier"));
-    assert_null(asm_mark("eor x0, x0, #0x4", true, false));
+    assert_true(
+        mark_has("ldr x0, [x21, #8]", true, false, "plain load, no barrier"));
+    assert_true(
+        mark_has("str x0, [x21, #8]", true, false, "plain store, no barrier"));
+    assert_true(mark_has("eor x0, x0, #0x4", true, false, "in a register"));
     assert_null(asm_mark("ldr x0, [sp, #16]", true, false));
 }
 
@@ -64,9 +66,10 @@ static void test_go_marks(void **state)
     assert_true(mark_has("MOVB CL, 0x8(BX)", true, true, "plain store"));
     assert_true(mark_has("LOCK CMPXCHGQ CX, 0(DX)", false, true, "atomic"));
     assert_true(mark_has("STLXR R2, (R0), R27", false, true, "atomic"));
-    assert_null(asm_mark("XORL $0x4, CX", true, true));
+    assert_true(mark_has("XORL $0x4, CX", true, true, "in a register"));
     assert_null(asm_mark("MOVQ 0x48(SP), BX", true, true));
-    assert_null(asm_mark("TBZ $2, R2, 7(PC)", true, true));
+    assert_true(mark_has("TBZ $2, R2, 7(PC)", true, true, "in a register"));
+    assert_null(asm_mark("CALL runtime.fatal(SB)", true, true));
 }
 
 /* `maprace asm ARGS` from the root; stdout (malloc'd), exit status in *rc. */
@@ -83,8 +86,7 @@ static char *run_asm(const char *args, int *rc)
     if (*rc) {
         snprintf(path, sizeof(path), "%s.stderr", out);
         char *err = test_slurp(path);
-        fprintf(stderr, "maprace %s: exit %d\n%s\n", full, *rc,
-                err ? err : "");
+        fprintf(stderr, "maprace %s: exit %d\n%s\n", full, *rc, err ? err : "");
         free(err);
     }
     test_rmdir(tmp);
