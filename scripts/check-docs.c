@@ -1,7 +1,7 @@
 /*
  * check-docs.c - keep the docs true to the code (`make check-docs`).
  *
- *   check-docs [ROOT]
+ *   check-docs [--fix] [ROOT]
  *
  * Two checks over README.md, cases/README.md, cases/<case>/README.md and
  * the .md files of docs/ in ROOT (default: the current folder):
@@ -20,6 +20,10 @@
  *     symptom, race, clean) is the kind of that variant's expectation for
  *     that detector. Every case README must have one, with a row per
  *     variant.
+ *
+ * --fix rewrites the line number of each reference whose line moved and
+ * is found again, unchanged, in the same function (after a reorder of a
+ * source): the docs then show the lines as they are now.
  *
  * Prints one line per problem ("check-docs: FILE:LINE: what is wrong") and
  * exits 1 if there is any, 2 when ROOT cannot be read, else 0.
@@ -293,33 +297,56 @@ static int now_at(const char *root, const char *rel, const struct cfunc *fn,
     return 0;
 }
 
-/* The doc line dl was written when line ln of rel read differently: the
- * line moved (or changed) since. */
-static void check_moved(const char *root, const char *doc, int dl,
+/* check-docs --fix: the line numbers to rewrite in the doc being checked. */
+struct edit {
+    int dl;     /* doc line, 1-based */
+    size_t off; /* where the line number starts in it */
+    size_t len; /* its length */
+    int now;    /* the new number */
+};
+static bool fix;
+static struct edit *edits;
+static size_t nr_edits, alloc_edits;
+
+/* Whether the doc line dl, written when line ln of rel read differently,
+ * points at a line that moved (or changed) since: reported (and, with
+ * --fix, queued for rewriting when the line is found again in fn). */
+static bool check_moved(const char *root, const char *doc, int dl,
                         const char *rel, int ln, const struct cfunc *fn,
-                        const char *shown)
+                        const char *shown, size_t off)
 {
     if (dl < 1 || dl > nr_blame || !blame[dl - 1])
-        return;
+        return false;
     const char *was = old_line(root, blame[dl - 1], rel, ln);
     if (!was)
-        return;
+        return false;
     char *old = xstrdup(was);
-    if (strcmp(old, cur_line(root, rel, ln))) {
+    bool moved = strcmp(old, cur_line(root, rel, ln)) != 0;
+    if (moved) {
         int at = now_at(root, rel, fn, old);
         const char *t = old + strspn(old, " \t");
-        if (at)
+        if (at && fix)
+            printf("check-docs: %s:%d: `%s`: line %d of %s moved to line "
+                   "%d: fixed\n",
+                   doc, dl, shown, ln, rel, at);
+        else if (at)
             problem(doc, dl,
                     "`%s`: line %d of %s moved: it was `%s` (commit "
-                    "%.7s), now line %d",
+                    "%.7s), now line %d (check-docs --fix rewrites it)",
                     shown, ln, rel, t, blame[dl - 1], at);
         else
             problem(doc, dl,
                     "`%s`: line %d of %s was `%s` (commit %.7s); "
                     "it is not in %s any more",
                     shown, ln, rel, t, blame[dl - 1], fn->name);
+        if (at && fix) {
+            ALLOC_GROW(edits, nr_edits + 1, alloc_edits);
+            size_t len = (size_t)snprintf(NULL, 0, "%d", ln);
+            edits[nr_edits++] = (struct edit){dl, off, len, at};
+        }
     }
     free(old);
+    return moved;
 }
 
 /* ---- 1: function path:line references ---------------------------------- */
@@ -426,18 +453,17 @@ static void check_ref(const char *root, const char *doc, int dl,
     if (name) {
         nrefs++;
         const struct cfunc *want = cfile_func(f, name), *at = cfile_at(f, ln);
-        if (ln < want->first || ln > want->last)
+        char *shown = xasprintf("%s %s:%d", name, path, ln);
+        bool moved = check_moved(root, doc, dl, rel, ln, want, shown,
+                                 (size_t)(colon + 1 - line));
+        free(shown);
+        if (!moved && (ln < want->first || ln > want->last))
             problem(doc, dl,
                     "`%s %s:%d`: line %d of %s is %s%s%s, not in %s "
                     "(lines %d-%d)",
                     name, path, ln, ln, rel,
                     at ? "in " : "outside any function", at ? at->name : "", "",
                     name, want->first, want->last);
-        else {
-            char *shown = xasprintf("%s %s:%d", name, path, ln);
-            check_moved(root, doc, dl, rel, ln, want, shown);
-            free(shown);
-        }
     }
     free(path);
     free(rel);
@@ -617,6 +643,31 @@ static void check_tables(const char *doc, char **lines, int n, struct mcase *c)
 
 /* ---- the documents ------------------------------------------------------ */
 
+/* check-docs --fix: rewrite the doc with the queued line numbers. */
+static void apply_edits(const char *root, const char *rel, char **lines, int n)
+{
+    if (!nr_edits)
+        return;
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < n; i++) {
+        size_t at = 0;
+        for (size_t e = 0; e < nr_edits; e++) {
+            if (edits[e].dl != i + 1 || edits[e].off < at)
+                continue;
+            strbuf_add(&sb, lines[i] + at, edits[e].off - at);
+            strbuf_addf(&sb, "%d", edits[e].now);
+            at = edits[e].off + edits[e].len;
+        }
+        strbuf_addf(&sb, "%s\n", lines[i] + at);
+    }
+    char *abs = path_join(root, rel);
+    if (write_file_atomic(abs, strbuf_str(&sb), sb.len) < 0)
+        problem(rel, 0, "cannot rewrite it");
+    free(abs);
+    strbuf_release(&sb);
+    nr_edits = 0;
+}
+
 static void check_doc(const char *root, const char *rel, const char *casedir,
                       const char *casename)
 {
@@ -631,6 +682,7 @@ static void check_doc(const char *root, const char *rel, const char *casedir,
     blame_load(root, rel, n);
     for (int i = 0; i < n; i++)
         check_line_refs(root, rel, i + 1, casedir, lines[i]);
+    apply_edits(root, rel, lines, n);
     if (casename) {
         struct mcase c;
         char *err = NULL, *dir = path_join(root, casedir);
@@ -710,9 +762,14 @@ static int check_root(const char *root)
 
 int main(int argc, char **argv)
 {
-    const char *root = argc > 1 ? argv[1] : ".";
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: check-docs [ROOT]\n");
+    int i = 1;
+    if (i < argc && !strcmp(argv[i], "--fix")) {
+        fix = true;
+        i++;
+    }
+    const char *root = i < argc ? argv[i] : ".";
+    if (argc > i + 1 || (i < argc && argv[i][0] == '-')) {
+        fprintf(stderr, "usage: check-docs [--fix] [ROOT]\n");
         return 2;
     }
     int rc = check_root(root);

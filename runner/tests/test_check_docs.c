@@ -14,6 +14,7 @@
 #include "runner-test.h"
 
 static char *repo;
+static bool fix_mode;
 
 static void put(const char *rel, const char *text)
 {
@@ -72,8 +73,9 @@ static int check_docs(char **out)
 {
     char cmd[PATH_MAX * 3], log[PATH_MAX];
     snprintf(log, sizeof(log), "%s.log", repo);
-    snprintf(cmd, sizeof(cmd), "'%s/host/scripts/check-docs' '%s' >'%s' 2>&1",
-             test_build(), repo, log);
+    snprintf(cmd, sizeof(cmd),
+             "'%s/host/scripts/check-docs' %s '%s' >'%s' 2>&1", test_build(),
+             fix_mode ? "--fix" : "", repo, log);
     unblock_signals();
     int st = system(cmd);
     *out = test_slurp(log);
@@ -138,6 +140,30 @@ static void test_a_moved_line_fails(void **state)
     free(out);
 }
 
+/* --fix rewrites the numbers of the lines that moved, and only those. */
+static void test_fix_rewrites_moved_lines(void **state)
+{
+    char *out, moved[sizeof(model_c) + 64], path[PATH_MAX];
+    snprintf(moved, sizeof(moved), "/* one more line */\n%s", model_c);
+    put("model/x.c", moved);
+    fix_mode = true;
+    int rc = check_docs(&out);
+    fix_mode = false;
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "moved to line 6: fixed"));
+    free(out);
+    snprintf(path, sizeof(path), "%s/cases/c/README.md", repo);
+    char *text = test_slurp(path);
+    assert_non_null(strstr(text, "#0 f /somewhere/model/x.c:6:12 (racy+0x1)"));
+    assert_non_null(strstr(text, "main (racy.c:3)"));
+    free(text);
+    assert_int_equal(check_docs(&out), 0);
+    free(out);
+    put("model/x.c", model_c);
+    put("cases/c/README.md", readme);
+    put("README.md", "# r\n\nthe frame `g model/x.c:10` returns 3\n");
+}
+
 static void test_a_reference_outside_its_function_fails(void **state)
 {
     char *out;
@@ -172,6 +198,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_repository_passes),
         cmocka_unit_test(test_a_moved_line_fails),
+        cmocka_unit_test(test_fix_rewrites_moved_lines),
         cmocka_unit_test(test_a_reference_outside_its_function_fails),
         cmocka_unit_test(test_a_table_that_disagrees_fails),
     };
