@@ -129,7 +129,7 @@ void go_check_run(const char *root, const char *tmp, struct go_check *g)
 
     char *build = root ? path_join(root, "build") : xstrdup(tmp);
     char *env[] = {xasprintf("GOCACHE=%s/go-cache", build),
-                   xasprintf("GOPATH=%s/go-path", build),
+                   xasprintf("GOPATH=%s/gopath", build),
                    (char *)"GOFLAGS=", (char *)"GOTOOLCHAIN=local", NULL};
     char *src = path_join(tmp, "racy.go");
     if (write_file_atomic(src, racy_go, strlen(racy_go)) < 0) {
