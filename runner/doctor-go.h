@@ -4,7 +4,7 @@
  * goroutines built with `go build` and with `go build -race`; the race
  * build must report the race (WARNING: DATA RACE, exit status 66). The
  * builds use the build tree's GOCACHE and GOPATH (<root>/build/go-cache,
- * go-path) when there is a repository, so that a doctor run warms the
+ * gopath) when there is a repository, so that a doctor run warms the
  * cache `make` then uses, and writes nothing outside it.
  */
 #ifndef MAPRACE_DOCTOR_GO_H
