@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,8 @@
 
 #define SRC "/tmp/progs-fx/"
 
-/* One stack as a test expects it: its label (a prefix when it ends with
- * '*'), and its first frame in a file of /tmp/progs-fx (func and line;
+/* One stack as a test expects it: its label (a pattern: '*' matches
+ * anything, fnmatch(3)), and its first frame in a file of /tmp/progs-fx (func and line;
  * NULL func: no such frame). */
 struct want {
     const char *label;
@@ -49,13 +50,8 @@ static void check_label(const char *got, const char *want, size_t i)
     }
     if (!got)
         fail_msg("stack %zu: no label, want '%s'", i, want);
-    size_t n = strlen(want);
-    if (n && want[n - 1] == '*') {
-        if (strncmp(got, want, n - 1))
-            fail_msg("stack %zu: label '%s', want '%s'", i, got, want);
-    } else if (strcmp(got, want)) {
+    if (fnmatch(want, got, 0))
         fail_msg("stack %zu: label '%s', want '%s'", i, got, want);
-    }
 }
 
 /* Every stack of f, in the detector's order, against w[0..n). */
@@ -274,10 +270,19 @@ static void test_tsan_use_after_free(void **state)
         struct finding *f = &r.findings[0];
         assert_int_equal(f->kind, FINDING_USE_AFTER_FREE);
         assert_string_equal(f->type, "heap-use-after-free");
-        CHECK_STACKS(f, {"Write of size 4 at 0x* by thread T1", "worker", 12},
-                     {"Previous write of size 8 at 0x* by main thread", "main",
-                      21},
-                     {"Thread T1 (tid=*", "main", 20});
+        if (c == 2) /* gcc also says the sleep looked like an ordering */
+            CHECK_STACKS(f,
+                         {"Write of size 4 at 0x* by thread T1", "worker", 12},
+                         {"Previous write of size 8 at 0x* by main thread",
+                          "main", 21},
+                         {"As if synchronized via sleep", "worker", 11},
+                         {"Thread T1 (tid=*", "main", 20});
+        else
+            CHECK_STACKS(f,
+                         {"Write of size 4 at 0x* by thread T1", "worker", 12},
+                         {"Previous write of size 8 at 0x* by main thread",
+                          "main", 21},
+                         {"Thread T1 (tid=*", "main", 20});
         assert_int_equal(f->access[0].kind, ACCESS_WRITE);
         assert_string_equal(f->access[1].stack.frames[0].func, "free");
         report_release(&r);
@@ -318,8 +323,8 @@ static void test_tsan_race_exit42(void **state)
         assert_int_equal(f->kind, FINDING_DATA_RACE);
         CHECK_STACKS(f, {"* of size 4 at 0x* by *", "bump", 10},
                      {"Previous * of size 4 at 0x* by *", "bump", 10},
-                     {"Location is global 'hits' of size 4 at *", NULL, 0},
                      {"Thread T1 (tid=*", "main", 23});
+        assert_true(starts_with(f->location, "global 'hits' of size 4 at "));
         report_release(&r);
         free(name);
     }
@@ -631,7 +636,8 @@ static void test_valgrind_cut_short(void **state)
         const char *tool = files[p][0] == 'h' ? "helgrind" : "drd";
         struct report whole;
         parse_vg_ok(files[p], tool, &whole);
-        for (size_t cut = 0; cut < len; cut += 13) {
+        size_t end = (size_t)(strstr(buf, "</valgrindoutput>") - buf);
+        for (size_t cut = 1; cut < end; cut += 13) {
             struct report r;
             report_init(&r);
             int rc = parse_valgrind_buf(buf, cut, tool, &r);
