@@ -227,8 +227,8 @@ static void set_thread(struct access *a, const char *s, size_t n)
 /* Start a stack labelled s[0..n) (n: up to a final ':'): side `slot` (0
  * or 1) of the finding, or one of f.more when slot is -1. Its frames
  * follow. */
-static struct access *new_stack(struct tsan_state *st, int slot,
-                                const char *s, size_t n)
+static struct access *new_stack(struct tsan_state *st, int slot, const char *s,
+                                size_t n)
 {
     struct finding *f = &st->f;
     struct access *a;
@@ -406,8 +406,7 @@ static void parse_location_line(struct tsan_state *st, const char *s)
         n--;
     if (n && s[12 + n - 1] == '.') /* "stack of main thread." */
         n--;
-    char *loc = f->location ? xasprintf("%s; %.*s", f->location, (int)n,
-                                        s + 12)
+    char *loc = f->location ? xasprintf("%s; %.*s", f->location, (int)n, s + 12)
                             : xstrndup(s + 12, n);
     free(f->location);
     f->location = loc;

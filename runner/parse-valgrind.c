@@ -156,14 +156,14 @@ struct vg_state {
 
     int in_error;
     struct finding f;
-    int race;             /* Race or ConflictingAccess */
-    int lock_order;       /* LockOrder */
-    int seq;              /* stacks of the record so far */
-    char *pending;        /* text waiting for its stack, or NULL */
+    int race;       /* Race or ConflictingAccess */
+    int lock_order; /* LockOrder */
+    int seq;        /* stacks of the record so far */
+    char *pending;  /* text waiting for its stack, or NULL */
     enum pending pending_kind;
-    char *wrap_what;      /* <first_observed_at>'s <what> and <address> */
+    char *wrap_what; /* <first_observed_at>'s <what> and <address> */
     char *wrap_addr;
-    int stack_slot;       /* where frames go: 0, 1 (access[]), 2 (the last
+    int stack_slot;          /* where frames go: 0, 1 (access[]), 2 (the last
                              of more[]), 3 (stack_seg), -1 nowhere */
     struct stack *stack_seg; /* other_segment_start/end */
     int frame_open;
@@ -383,15 +383,15 @@ static void start_stack(struct vg_state *st, enum elem up)
     if (up == E_ACQUIRED_AT)
         label = xstrdup("acquired at");
     else if (up == E_FIRST_OBSERVED)
-        label = xasprintf("%s%s%s first observed at",
-                          st->wrap_what ? st->wrap_what : "lock",
-                          st->wrap_addr ? " " : "",
-                          st->wrap_addr ? st->wrap_addr : "");
+        label = xasprintf(
+            "%s%s%s first observed at", st->wrap_what ? st->wrap_what : "lock",
+            st->wrap_addr ? " " : "", st->wrap_addr ? st->wrap_addr : "");
     else if (st->pending)
         label = xstrdup(st->pending);
     else if (!st->f.nr_access)
         label = xstrdup(st->f.message ? st->f.message
-                                      : st->f.type ? st->f.type : "");
+                        : st->f.type  ? st->f.type
+                                      : "");
     int slot = up == E_ERROR || up == E_FATAL_SIGNAL ? slot_for_pending(st)
                : st->f.nr_access                     ? -1
                                                      : 0;
@@ -541,8 +541,7 @@ static void main_text(struct vg_state *st, const char *text)
     struct finding *f = &st->f;
     if (!f->message) {
         f->message = xstrdup(text);
-    } else if (!f->nr_access && !f->nr_more &&
-               st->pending_kind == P_MAIN) {
+    } else if (!f->nr_access && !f->nr_more && st->pending_kind == P_MAIN) {
         char *m = concat(f->message, " ", text);
         free(f->message);
         f->message = m;

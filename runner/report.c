@@ -130,11 +130,14 @@ static bool has_any(const char *s, const char *const *list)
 
 enum finding_kind finding_kind_of_tsan(const char *type)
 {
-    static const char *const misuse[] = {
-        "unlock of an unlocked mutex", "destroy of a locked mutex",
-        "double lock of a mutex", "read lock of a write locked mutex",
-        "read unlock of a write locked mutex", "invalid mutex",
-        "mutex held in the wrong context", NULL};
+    static const char *const misuse[] = {"unlock of an unlocked mutex",
+                                         "destroy of a locked mutex",
+                                         "double lock of a mutex",
+                                         "read lock of a write locked mutex",
+                                         "read unlock of a write locked mutex",
+                                         "invalid mutex",
+                                         "mutex held in the wrong context",
+                                         NULL};
     if (!type)
         return FINDING_OTHER;
     if (starts_with(type, "data race"))

@@ -61,14 +61,14 @@ struct access {
 };
 
 enum finding_kind {
-    FINDING_DATA_RACE = 0, /* TSan data race, Helgrind Race, DRD
+    FINDING_DATA_RACE = 0,  /* TSan data race, Helgrind Race, DRD
                               ConflictingAccess */
-    FINDING_FATAL,         /* the model's "fatal error: ..." */
-    FINDING_OTHER,         /* any other report (a crash, DRD's hold time,
+    FINDING_FATAL,          /* the model's "fatal error: ..." */
+    FINDING_OTHER,          /* any other report (a crash, DRD's hold time,
                               a condition variable signalled unlocked...) */
-    FINDING_LOCK_ORDER,    /* TSan lock-order-inversion, Helgrind LockOrder */
-    FINDING_THREAD_LEAK,   /* TSan thread leak */
-    FINDING_MUTEX_MISUSE,  /* a lock used wrongly: unlock of an unlocked or
+    FINDING_LOCK_ORDER,     /* TSan lock-order-inversion, Helgrind LockOrder */
+    FINDING_THREAD_LEAK,    /* TSan thread leak */
+    FINDING_MUTEX_MISUSE,   /* a lock used wrongly: unlock of an unlocked or
                               foreign mutex, destroy of a locked one, double
                               lock, bad read-write lock use (TSan's mutex
                               reports; Helgrind UnlockUnlocked,
@@ -141,8 +141,7 @@ size_t finding_stacks(const struct finding *f, const struct access **out,
  * "double lock of a mutex" ...), and of a valgrind <kind> with the
  * error's text. */
 enum finding_kind finding_kind_of_tsan(const char *type);
-enum finding_kind finding_kind_of_valgrind(const char *kind,
-                                           const char *text);
+enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text);
 
 /* Append a zeroed frame to s and return it. */
 struct frame *stack_add(struct stack *s);

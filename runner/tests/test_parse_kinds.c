@@ -76,8 +76,8 @@ static void check_stacks(const struct finding *f, const struct want *w,
             continue;
         }
         if (!fr)
-            fail_msg("stack %zu ('%s'): no frame in the program, want %s:%d",
-                     i, all[i]->label, w[i].func, w[i].line);
+            fail_msg("stack %zu ('%s'): no frame in the program, want %s:%d", i,
+                     all[i]->label, w[i].func, w[i].line);
         if (strcmp(fr->func, w[i].func) || fr->line != w[i].line)
             fail_msg("stack %zu ('%s'): first frame %s:%d, want %s:%d", i,
                      all[i]->label, fr->func, fr->line, w[i].func, w[i].line);
@@ -159,8 +159,7 @@ static void test_tsan_destroy_locked(void **state)
         CHECK_STACKS(f, {"destroy of a locked mutex", "main", 9},
                      {"and", "main", 8},
                      {"Mutex M0 (0x* created at", "main", 7});
-        assert_true(
-            starts_with(f->location, "stack of main thread; global '"));
+        assert_true(starts_with(f->location, "stack of main thread; global '"));
         report_release(&r);
         free(name);
     }
@@ -271,18 +270,16 @@ static void test_tsan_use_after_free(void **state)
         assert_int_equal(f->kind, FINDING_USE_AFTER_FREE);
         assert_string_equal(f->type, "heap-use-after-free");
         if (c == 2) /* gcc also says the sleep looked like an ordering */
-            CHECK_STACKS(f,
-                         {"Write of size 4 at 0x* by thread T1", "worker", 12},
-                         {"Previous write of size 8 at 0x* by main thread",
-                          "main", 21},
-                         {"As if synchronized via sleep", "worker", 11},
-                         {"Thread T1 (tid=*", "main", 20});
+            CHECK_STACKS(
+                f, {"Write of size 4 at 0x* by thread T1", "worker", 12},
+                {"Previous write of size 8 at 0x* by main thread", "main", 21},
+                {"As if synchronized via sleep", "worker", 11},
+                {"Thread T1 (tid=*", "main", 20});
         else
-            CHECK_STACKS(f,
-                         {"Write of size 4 at 0x* by thread T1", "worker", 12},
-                         {"Previous write of size 8 at 0x* by main thread",
-                          "main", 21},
-                         {"Thread T1 (tid=*", "main", 20});
+            CHECK_STACKS(
+                f, {"Write of size 4 at 0x* by thread T1", "worker", 12},
+                {"Previous write of size 8 at 0x* by main thread", "main", 21},
+                {"Thread T1 (tid=*", "main", 20});
         assert_int_equal(f->access[0].kind, ACCESS_WRITE);
         assert_string_equal(f->access[1].stack.frames[0].func, "free");
         report_release(&r);
@@ -301,8 +298,7 @@ static void test_tsan_race_stack(void **state)
         assert_int_equal(f->kind, FINDING_DATA_RACE);
         assert_int_equal(f->nr_access, 2);
         /* two "Location is" lines: neither overwrites the other */
-        assert_true(
-            starts_with(f->location, "stack of main thread; global '"));
+        assert_true(starts_with(f->location, "stack of main thread; global '"));
         const struct access *all[8];
         size_t n = finding_stacks(f, all, 8);
         assert_int_equal(n, 3);
@@ -338,8 +334,8 @@ static void test_tsan_rwlock_and_foreign(void **state)
         parse_tsan_ok(name, &r);
         assert_int_equal(r.nr, 1);
         assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-        CHECK_STACKS(&r.findings[0], {"unlock of an unlocked mutex*", "worker",
-                                      10},
+        CHECK_STACKS(&r.findings[0],
+                     {"unlock of an unlocked mutex*", "worker", 10},
                      {"Mutex M0 (0x* created at", "main", 17});
         report_release(&r);
         free(name);
@@ -348,8 +344,8 @@ static void test_tsan_rwlock_and_foreign(void **state)
         parse_tsan_ok(name, &r);
         assert_int_equal(r.nr, 1);
         assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-        CHECK_STACKS(&r.findings[0], {"unlock of an unlocked mutex*", "worker",
-                                      9},
+        CHECK_STACKS(&r.findings[0],
+                     {"unlock of an unlocked mutex*", "worker", 9},
                      {"Mutex M0 (0x* created at", "main", 16});
         report_release(&r);
         free(name);
@@ -400,15 +396,16 @@ static void test_helgrind_lock_order(void **state)
     /* the acquisition that broke the order (headed by the error's own
      * text), the two that established it, and where each lock was first
      * seen */
-    CHECK_STACKS(f, {"Thread #2: lock order \"0x* before 0x*\" violated",
-                     "transfer_ba", 20},
-                 {"Required order was established by acquisition of lock at "
-                  "0x*",
-                  "transfer_ab", 11},
-                 {"followed by a later acquisition of lock at 0x*",
-                  "transfer_ab", 12},
-                 {"Lock at 0x* was first observed", "transfer_ab", 11},
-                 {"Lock at 0x* was first observed", "transfer_ab", 12});
+    CHECK_STACKS(
+        f,
+        {"Thread #2: lock order \"0x* before 0x*\" violated", "transfer_ba",
+         20},
+        {"Required order was established by acquisition of lock at "
+         "0x*",
+         "transfer_ab", 11},
+        {"followed by a later acquisition of lock at 0x*", "transfer_ab", 12},
+        {"Lock at 0x* was first observed", "transfer_ab", 11},
+        {"Lock at 0x* was first observed", "transfer_ab", 12});
     report_release(&r);
 }
 
@@ -421,13 +418,12 @@ static void test_helgrind_unlock(void **state)
     assert_string_equal(r.findings[1].type, "UnlockBogus");
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(r.findings[i].kind, FINDING_MUTEX_MISUSE);
-    CHECK_STACKS(&r.findings[0],
-                 {"Thread #1 unlocked a not-locked lock at 0x*",
-                  "release_twice", 10},
-                 {"Lock at 0x* was first observed", "release_twice", 8});
-    CHECK_STACKS(&r.findings[1],
-                 {"Thread #1 unlocked an invalid lock at 0x*",
-                  "release_unlocked", 15});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Thread #1 unlocked a not-locked lock at 0x*", "release_twice", 10},
+        {"Lock at 0x* was first observed", "release_twice", 8});
+    CHECK_STACKS(&r.findings[1], {"Thread #1 unlocked an invalid lock at 0x*",
+                                  "release_unlocked", 15});
     CHECK_STACKS(&r.findings[2],
                  {"Thread #1 unlocked an invalid lock at 0x*", "main", 24});
     report_release(&r);
@@ -450,9 +446,9 @@ static void test_helgrind_pth_api_error(void **state)
     assert_int_equal(r.nr, 2);
     assert_string_equal(r.findings[0].type, "Misc");
     assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-    CHECK_STACKS(&r.findings[0],
-                 {"Thread #1: pthread_mutex_destroy of a locked mutex", "main",
-                  9});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Thread #1: pthread_mutex_destroy of a locked mutex", "main", 9});
     assert_string_equal(r.findings[1].type, "PthAPIerror");
     assert_int_equal(r.findings[1].kind, FINDING_MUTEX_MISUSE);
     /* the <xwhat> and the <what> after it make the message */
@@ -553,10 +549,10 @@ static void test_drd_mutex_errors(void **state)
         assert_string_equal(r.findings[i].type, "MutexErr");
         assert_int_equal(r.findings[i].kind, FINDING_MUTEX_MISUSE);
     }
-    CHECK_STACKS(&r.findings[0],
-                 {"Mutex not locked by calling thread: mutex 0x*",
-                  "release_twice", 10},
-                 {"mutex 0x10c040 first observed at", "release_twice", 8});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Mutex not locked by calling thread: mutex 0x*", "release_twice", 10},
+        {"mutex 0x10c040 first observed at", "release_twice", 8});
     CHECK_STACKS(&r.findings[1], {"The object at address 0x* is not a mutex.",
                                   "release_unlocked", 15});
     report_release(&r);
@@ -601,10 +597,10 @@ static void test_drd_other_kinds(void **state)
         assert_string_equal(r.findings[i].type, "RwlockErr");
         assert_int_equal(r.findings[i].kind, FINDING_MUTEX_MISUSE);
     }
-    CHECK_STACKS(&r.findings[0],
-                 {"Reader-writer lock not locked by calling thread: *",
-                  "worker", 10},
-                 {"rwlock 0x10c060 first observed at", "main", 17});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Reader-writer lock not locked by calling thread: *", "worker", 10},
+        {"rwlock 0x10c060 first observed at", "main", 17});
     report_release(&r);
 }
 
