@@ -55,8 +55,8 @@ static int try(const char *prog, const char *args, char **out, char **err)
 static void expect_rc(int rc, int want, const char *out, const char *err)
 {
     if (rc != want)
-        fail_msg("maprace try exited %d, want %d\nstdout:\n%s\nstderr:\n%s",
-                 rc, want, out, err);
+        fail_msg("maprace try exited %d, want %d\nstdout:\n%s\nstderr:\n%s", rc,
+                 want, out, err);
 }
 
 static void expect_text(const char *out, const char *text)
@@ -104,8 +104,7 @@ static void test_race_exit42_expect_race(void **state)
     int rc = try("race-exit42", "--expect race", &out, &err);
     expect_rc(rc, 0, out, err);
     json_t *r = last_results();
-    static const char *const racers[] = {"tsan", "tsan-gcc", "helgrind",
-                                         "drd"};
+    static const char *const racers[] = {"tsan", "tsan-gcc", "helgrind", "drd"};
     for (size_t i = 0; i < 4; i++) {
         json_t *c = cell(r, racers[i]);
         assert_string_equal(cstr(c, "verdict"), "pass");
@@ -164,8 +163,9 @@ static void test_default_is_what_was_seen(void **state)
 static void test_lock_order(void **state)
 {
     char *out, *err;
-    int rc = try("lock-inversion", "-d tsan,tsan-gcc,helgrind,drd --expect "
-                                   "lock-order",
+    int rc = try("lock-inversion",
+                 "-d tsan,tsan-gcc,helgrind,drd --expect "
+                 "lock-order",
                  &out, &err);
     expect_rc(rc, 0, out, err);
     expect_text(out, "lock-order");
@@ -189,8 +189,9 @@ static void test_lock_order(void **state)
 static void test_mutex_misuse_by_line(void **state)
 {
     char *out, *err;
-    int rc = try("unlock-unlocked", "-d tsan,helgrind,drd --expect "
-                                    "mutex-misuse",
+    int rc = try("unlock-unlocked",
+                 "-d tsan,helgrind,drd --expect "
+                 "mutex-misuse",
                  &out, &err);
     expect_rc(rc, 0, out, err);
     size_t reports = 0;
@@ -200,8 +201,8 @@ static void test_mutex_misuse_by_line(void **state)
     json_t *r = last_results();
     json_t *races = json_object_get(r, "races"), *race;
     size_t i, joined = 0;
-    json_array_foreach(races, i, race)
-        joined += json_array_size(json_object_get(race, "detectors")) == 3;
+    json_array_foreach(races, i, race) joined +=
+        json_array_size(json_object_get(race, "detectors")) == 3;
     assert_true(joined >= 1);
     json_decref(r);
     expect_text(out, "unlock of an unlocked mutex");
