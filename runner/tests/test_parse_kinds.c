@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,8 @@
 
 #define SRC "/tmp/progs-fx/"
 
-/* One stack as a test expects it: its label (a prefix when it ends with
- * '*'), and its first frame in a file of /tmp/progs-fx (func and line;
+/* One stack as a test expects it: its label (a pattern: '*' matches
+ * anything, fnmatch(3)), and its first frame in a file of /tmp/progs-fx (func and line;
  * NULL func: no such frame). */
 struct want {
     const char *label;
@@ -49,13 +50,8 @@ static void check_label(const char *got, const char *want, size_t i)
     }
     if (!got)
         fail_msg("stack %zu: no label, want '%s'", i, want);
-    size_t n = strlen(want);
-    if (n && want[n - 1] == '*') {
-        if (strncmp(got, want, n - 1))
-            fail_msg("stack %zu: label '%s', want '%s'", i, got, want);
-    } else if (strcmp(got, want)) {
+    if (fnmatch(want, got, 0))
         fail_msg("stack %zu: label '%s', want '%s'", i, got, want);
-    }
 }
 
 /* Every stack of f, in the detector's order, against w[0..n). */
@@ -80,8 +76,8 @@ static void check_stacks(const struct finding *f, const struct want *w,
             continue;
         }
         if (!fr)
-            fail_msg("stack %zu ('%s'): no frame in the program, want %s:%d",
-                     i, all[i]->label, w[i].func, w[i].line);
+            fail_msg("stack %zu ('%s'): no frame in the program, want %s:%d", i,
+                     all[i]->label, w[i].func, w[i].line);
         if (strcmp(fr->func, w[i].func) || fr->line != w[i].line)
             fail_msg("stack %zu ('%s'): first frame %s:%d, want %s:%d", i,
                      all[i]->label, fr->func, fr->line, w[i].func, w[i].line);
@@ -163,8 +159,7 @@ static void test_tsan_destroy_locked(void **state)
         CHECK_STACKS(f, {"destroy of a locked mutex", "main", 9},
                      {"and", "main", 8},
                      {"Mutex M0 (0x* created at", "main", 7});
-        assert_true(
-            starts_with(f->location, "stack of main thread; global '"));
+        assert_true(starts_with(f->location, "stack of main thread; global '"));
         report_release(&r);
         free(name);
     }
@@ -274,10 +269,17 @@ static void test_tsan_use_after_free(void **state)
         struct finding *f = &r.findings[0];
         assert_int_equal(f->kind, FINDING_USE_AFTER_FREE);
         assert_string_equal(f->type, "heap-use-after-free");
-        CHECK_STACKS(f, {"Write of size 4 at 0x* by thread T1", "worker", 12},
-                     {"Previous write of size 8 at 0x* by main thread", "main",
-                      21},
-                     {"Thread T1 (tid=*", "main", 20});
+        if (c == 2) /* gcc also says the sleep looked like an ordering */
+            CHECK_STACKS(
+                f, {"Write of size 4 at 0x* by thread T1", "worker", 12},
+                {"Previous write of size 8 at 0x* by main thread", "main", 21},
+                {"As if synchronized via sleep", "worker", 11},
+                {"Thread T1 (tid=*", "main", 20});
+        else
+            CHECK_STACKS(
+                f, {"Write of size 4 at 0x* by thread T1", "worker", 12},
+                {"Previous write of size 8 at 0x* by main thread", "main", 21},
+                {"Thread T1 (tid=*", "main", 20});
         assert_int_equal(f->access[0].kind, ACCESS_WRITE);
         assert_string_equal(f->access[1].stack.frames[0].func, "free");
         report_release(&r);
@@ -296,8 +298,7 @@ static void test_tsan_race_stack(void **state)
         assert_int_equal(f->kind, FINDING_DATA_RACE);
         assert_int_equal(f->nr_access, 2);
         /* two "Location is" lines: neither overwrites the other */
-        assert_true(
-            starts_with(f->location, "stack of main thread; global '"));
+        assert_true(starts_with(f->location, "stack of main thread; global '"));
         const struct access *all[8];
         size_t n = finding_stacks(f, all, 8);
         assert_int_equal(n, 3);
@@ -318,8 +319,8 @@ static void test_tsan_race_exit42(void **state)
         assert_int_equal(f->kind, FINDING_DATA_RACE);
         CHECK_STACKS(f, {"* of size 4 at 0x* by *", "bump", 10},
                      {"Previous * of size 4 at 0x* by *", "bump", 10},
-                     {"Location is global 'hits' of size 4 at *", NULL, 0},
                      {"Thread T1 (tid=*", "main", 23});
+        assert_true(starts_with(f->location, "global 'hits' of size 4 at "));
         report_release(&r);
         free(name);
     }
@@ -333,8 +334,8 @@ static void test_tsan_rwlock_and_foreign(void **state)
         parse_tsan_ok(name, &r);
         assert_int_equal(r.nr, 1);
         assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-        CHECK_STACKS(&r.findings[0], {"unlock of an unlocked mutex*", "worker",
-                                      10},
+        CHECK_STACKS(&r.findings[0],
+                     {"unlock of an unlocked mutex*", "worker", 10},
                      {"Mutex M0 (0x* created at", "main", 17});
         report_release(&r);
         free(name);
@@ -343,8 +344,8 @@ static void test_tsan_rwlock_and_foreign(void **state)
         parse_tsan_ok(name, &r);
         assert_int_equal(r.nr, 1);
         assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-        CHECK_STACKS(&r.findings[0], {"unlock of an unlocked mutex*", "worker",
-                                      9},
+        CHECK_STACKS(&r.findings[0],
+                     {"unlock of an unlocked mutex*", "worker", 9},
                      {"Mutex M0 (0x* created at", "main", 16});
         report_release(&r);
         free(name);
@@ -395,15 +396,16 @@ static void test_helgrind_lock_order(void **state)
     /* the acquisition that broke the order (headed by the error's own
      * text), the two that established it, and where each lock was first
      * seen */
-    CHECK_STACKS(f, {"Thread #2: lock order \"0x* before 0x*\" violated",
-                     "transfer_ba", 20},
-                 {"Required order was established by acquisition of lock at "
-                  "0x*",
-                  "transfer_ab", 11},
-                 {"followed by a later acquisition of lock at 0x*",
-                  "transfer_ab", 12},
-                 {"Lock at 0x* was first observed", "transfer_ab", 11},
-                 {"Lock at 0x* was first observed", "transfer_ab", 12});
+    CHECK_STACKS(
+        f,
+        {"Thread #2: lock order \"0x* before 0x*\" violated", "transfer_ba",
+         20},
+        {"Required order was established by acquisition of lock at "
+         "0x*",
+         "transfer_ab", 11},
+        {"followed by a later acquisition of lock at 0x*", "transfer_ab", 12},
+        {"Lock at 0x* was first observed", "transfer_ab", 11},
+        {"Lock at 0x* was first observed", "transfer_ab", 12});
     report_release(&r);
 }
 
@@ -416,13 +418,12 @@ static void test_helgrind_unlock(void **state)
     assert_string_equal(r.findings[1].type, "UnlockBogus");
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(r.findings[i].kind, FINDING_MUTEX_MISUSE);
-    CHECK_STACKS(&r.findings[0],
-                 {"Thread #1 unlocked a not-locked lock at 0x*",
-                  "release_twice", 10},
-                 {"Lock at 0x* was first observed", "release_twice", 8});
-    CHECK_STACKS(&r.findings[1],
-                 {"Thread #1 unlocked an invalid lock at 0x*",
-                  "release_unlocked", 15});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Thread #1 unlocked a not-locked lock at 0x*", "release_twice", 10},
+        {"Lock at 0x* was first observed", "release_twice", 8});
+    CHECK_STACKS(&r.findings[1], {"Thread #1 unlocked an invalid lock at 0x*",
+                                  "release_unlocked", 15});
     CHECK_STACKS(&r.findings[2],
                  {"Thread #1 unlocked an invalid lock at 0x*", "main", 24});
     report_release(&r);
@@ -445,9 +446,9 @@ static void test_helgrind_pth_api_error(void **state)
     assert_int_equal(r.nr, 2);
     assert_string_equal(r.findings[0].type, "Misc");
     assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-    CHECK_STACKS(&r.findings[0],
-                 {"Thread #1: pthread_mutex_destroy of a locked mutex", "main",
-                  9});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Thread #1: pthread_mutex_destroy of a locked mutex", "main", 9});
     assert_string_equal(r.findings[1].type, "PthAPIerror");
     assert_int_equal(r.findings[1].kind, FINDING_MUTEX_MISUSE);
     /* the <xwhat> and the <what> after it make the message */
@@ -548,10 +549,10 @@ static void test_drd_mutex_errors(void **state)
         assert_string_equal(r.findings[i].type, "MutexErr");
         assert_int_equal(r.findings[i].kind, FINDING_MUTEX_MISUSE);
     }
-    CHECK_STACKS(&r.findings[0],
-                 {"Mutex not locked by calling thread: mutex 0x*",
-                  "release_twice", 10},
-                 {"mutex 0x10c040 first observed at", "release_twice", 8});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Mutex not locked by calling thread: mutex 0x*", "release_twice", 10},
+        {"mutex 0x10c040 first observed at", "release_twice", 8});
     CHECK_STACKS(&r.findings[1], {"The object at address 0x* is not a mutex.",
                                   "release_unlocked", 15});
     report_release(&r);
@@ -596,10 +597,10 @@ static void test_drd_other_kinds(void **state)
         assert_string_equal(r.findings[i].type, "RwlockErr");
         assert_int_equal(r.findings[i].kind, FINDING_MUTEX_MISUSE);
     }
-    CHECK_STACKS(&r.findings[0],
-                 {"Reader-writer lock not locked by calling thread: *",
-                  "worker", 10},
-                 {"rwlock 0x10c060 first observed at", "main", 17});
+    CHECK_STACKS(
+        &r.findings[0],
+        {"Reader-writer lock not locked by calling thread: *", "worker", 10},
+        {"rwlock 0x10c060 first observed at", "main", 17});
     report_release(&r);
 }
 
@@ -631,7 +632,8 @@ static void test_valgrind_cut_short(void **state)
         const char *tool = files[p][0] == 'h' ? "helgrind" : "drd";
         struct report whole;
         parse_vg_ok(files[p], tool, &whole);
-        for (size_t cut = 0; cut < len; cut += 13) {
+        size_t end = (size_t)(strstr(buf, "</valgrindoutput>") - buf);
+        for (size_t cut = 1; cut < end; cut += 13) {
             struct report r;
             report_init(&r);
             int rc = parse_valgrind_buf(buf, cut, tool, &r);
