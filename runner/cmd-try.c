@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "detectors.h"
+#include "markers.h"
 #include "report-common.h"
 #include "run.h"
 #include "session.h"
@@ -84,8 +85,16 @@ static int parse_int(const char *opt, const char *s, int min, int *out)
     return 0;
 }
 
-enum { OPT_RUNS = 256, OPT_EXPECT, OPT_TIMEOUT, OPT_OUT, OPT_FORMAT,
-       OPT_BUILD, OPT_ALL_FRAMES, OPT_NO_COLOR };
+enum {
+    OPT_RUNS = 256,
+    OPT_EXPECT,
+    OPT_TIMEOUT,
+    OPT_OUT,
+    OPT_FORMAT,
+    OPT_BUILD,
+    OPT_ALL_FRAMES,
+    OPT_NO_COLOR
+};
 
 static const struct option try_opts[] = {
     {"detectors", required_argument, NULL, 'd'},
@@ -222,30 +231,6 @@ static char *check_file(const char *given)
     return xstrdup(real);
 }
 
-/* Every line of `path` counts as marked (text ""): a report counts when
- * one of its frames is in the user's files. */
-static int mark_every_line(const char *path, struct markers *m)
-{
-    size_t len;
-    char *buf = read_file(path, (size_t)16 << 20, &len);
-    if (!buf)
-        return error("try: cannot read %s: %s", path, strerror(errno));
-    int lines = 0;
-    for (size_t i = 0; i < len; i++)
-        lines += buf[i] == '\n';
-    if (len && buf[len - 1] != '\n')
-        lines++;
-    free(buf);
-    for (int l = 1; l <= lines; l++) {
-        ALLOC_GROW(m->items, m->nr + 1, m->alloc);
-        struct marker *mk = &m->items[m->nr++];
-        mk->file = xstrdup(path);
-        mk->line = l;
-        mk->text = xstrdup("");
-    }
-    return 0;
-}
-
 /* Why detector d can never report what `e` expects, or NULL when it can.
  * From what each detector reported on the programs of runner/tests/progs
  * (runner/tests/logs/README.md). */
@@ -280,7 +265,12 @@ static int set_expectations(struct variant *v, const char *expect)
     for (int d = 0; d < DET_COUNT; d++) {
         struct expectation *e = &v->expect[d];
         char *why;
-        if (expectation_parse(expect ? expect : "any", e, &why) < 0) {
+        if (!expect) {
+            e->kind = EXPECT_ANY;
+            e->text = xstrdup("any");
+            continue;
+        }
+        if (expectation_parse(expect, e, &why) < 0) {
             error("try: --expect: %s", why);
             free(why);
             return -1;
@@ -292,7 +282,7 @@ static int set_expectations(struct variant *v, const char *expect)
                          "use-after-free, signal-unsafe, 'exit N' or "
                          "'signal NAME')",
                          expect);
-        const char *reason = cannot_see(d, e->kind);
+        const char *reason = cannot_see((enum detector)d, e->kind);
         if (reason) {
             char *text = xasprintf("miss %s", reason);
             free(e->arg);
@@ -357,8 +347,8 @@ static int make_case(struct session *s, char **files, size_t n,
     v->name = program_name(files[0]);
     v->source = xstrdup(files[0]);
     for (size_t i = 0; i < n; i++)
-        if (mark_every_line(files[i], &v->markers) < 0)
-            return -1;
+        if (markers_mark_all(files[i], &v->markers) < 0)
+            return error("try: cannot read %s: %s", files[i], strerror(errno));
     return set_expectations(v, expect);
 }
 
@@ -480,8 +470,7 @@ int cmd_try(int argc, char **argv, const char *root)
     rc = session_run(&s);
     if (rc != EXIT_USAGE && s.report_dir) {
         char *results = path_join(s.report_dir, "results.json");
-        char *spec =
-            xasprintf("try/%s", s.cat.cases[0].variants[0].name);
+        char *spec = xasprintf("try/%s", s.cat.cases[0].variants[0].name);
         fflush(stdout);
         show_races(stdout, NULL, results, spec, s.opts.color, a.all_frames);
         free(spec);

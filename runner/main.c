@@ -7,6 +7,7 @@
  * 130 interrupted (the report is written, marked incomplete).
  */
 #include "catalog.h"
+#include "cmd-try.h"
 #include "detectors.h"
 #include "doctor.h"
 #include "report-common.h"
@@ -41,6 +42,8 @@ static const char usage_main[] =
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
+    "  try       your own program (FILE.c...) under every detector, no\n"
+    "            case.ini needed\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
     "\n"
@@ -736,8 +739,26 @@ static int cmd_doctor(const struct args *a)
     return rc;
 }
 
+/* `maprace try ...`: its own options (cmd-try.h). */
+static int cmd_try_main(int argc, char **argv)
+{
+    bool help = false;
+    for (int i = 1; i < argc; i++)
+        help |= !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help");
+    if (help)
+        return cmd_try(argc, argv, NULL);
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    int rc = cmd_try(argc, argv, root);
+    free(root);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "try"))
+        return cmd_try_main(argc - 1, argv + 1);
     struct args a;
     if (parse_args(argc, argv, &a) < 0) {
         free(a.variants);

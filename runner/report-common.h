@@ -76,9 +76,17 @@ struct race_text_opts {
     int context;     /* source lines shown around each racing line */
 };
 
-/* The annotated race as text (show, junit's system-out): the two
- * locations with their source lines, the case's "why", then each
- * detector's evidence with its annotated frames. */
+/* What a race of kind `kind` (results.json's race kind) is called in a
+ * report: "data race", "fatal error", "lock-order", "mutex-misuse"...,
+ * "report" for any other. */
+const char *race_kind_words(const char *kind);
+
+/* The annotated race (or any report) as text (show, junit's system-out):
+ * its locations with their source lines, the case's "why", then each
+ * detector's evidence: its stacks in the detector's order, each headed by
+ * the detector's own label (a race's two accesses by their kind, size,
+ * thread and locks), with annotated frames, the findings dropped past the
+ * cap, the run's command line and raw logs. */
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o);
 
