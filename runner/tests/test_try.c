@@ -235,6 +235,18 @@ static void test_other_kinds(void **state)
     }
 }
 
+/* A C++ program: built with clang++ and g++. */
+static void test_cxx(void **state)
+{
+    char *out, *err;
+    int rc = try("race-cpp.cpp", "-d tsan,tsan-gcc,native --expect race", &out,
+                 &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "race-cpp.cpp:8");
+    free(out);
+    free(err);
+}
+
 /* The program's own end as the expectation. */
 static void test_expect_exit(void **state)
 {
@@ -303,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_lock_order),
         cmocka_unit_test(test_mutex_misuse_by_line),
         cmocka_unit_test(test_other_kinds),
+        cmocka_unit_test(test_cxx),
         cmocka_unit_test(test_expect_exit),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_build_error),
