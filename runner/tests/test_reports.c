@@ -312,8 +312,25 @@ static void test_markdown(void **state)
     assert_non_null(strstr(md, "## Races (1)"));
     assert_non_null(strstr(md, "`cases/map-concurrent-writes/racy.c:57`"));
     assert_non_null(strstr(md, "runtime.mapassign"));
+    /* code spans keep their text literally: no Markdown escapes inside */
+    assert_non_null(strstr(md, " in `assign_five`"));
+    assert_null(strstr(md, "`assign\\_five`"));
     free(md);
     json_decref(doc);
+}
+
+/* A code span: the text as is (Markdown keeps backslashes and entities
+ * literally there), a longer fence around a backtick, pipes escaped for
+ * GFM tables, line breaks as blanks. */
+static void test_markdown_code_span(void **state)
+{
+    struct strbuf sb = STRBUF_INIT;
+    md_code(&sb, "cancelCtx_cancel <a>*b*");
+    assert_string_equal(strbuf_str(&sb), "`cancelCtx_cancel <a>*b*`");
+    strbuf_release(&sb);
+    md_code(&sb, "a`b|c\nd");
+    assert_string_equal(strbuf_str(&sb), "`` a`b\\|c d ``");
+    strbuf_release(&sb);
 }
 
 static void test_show_and_explain(void **state)
@@ -411,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_html_in_chromium),
         cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_markdown_code_span),
         cmocka_unit_test(test_show_and_explain),
         cmocka_unit_test(test_formats),
     };
