@@ -792,6 +792,8 @@ static GOFUNC void hashGrow(struct hmap *h)
  */
 GOFUNC uint64_t *mapassign(struct hmap *h, uint64_t key)
 {
+    if (h == NULL)
+        gopanic("assignment to entry in nil map");
     WINDOW(W_MAPASSIGN_ENTRY);
     if (h->flags & hashWriting)
         fatal("concurrent map writes");

@@ -33,17 +33,18 @@ int main(void)
         snprintf(path, sizeof(path), "%s.%ld", base, (long)getpid());
         FILE *fp = fopen(path, "w");
         if (fp) {
-            fprintf(fp, "==================\n"
-                        "WARNING: ThreadSanitizer: data race (pid=%ld)\n"
-                        "  Write of size 4 at 0x7b0400000010 by thread T1:\n"
-                        "    #0 f racy.c:3 (racy+0x1234)\n"
-                        "\n"
-                        "  Previous write of size 4 at 0x7b0400000010 by "
-                        "main thread:\n"
-                        "    #0 main racy.c:7 (racy+0x1240)\n"
-                        "\n"
-                        "SUMMARY: ThreadSanitizer: data race racy.c:3 in f\n"
-                        "==================\n",
+            fprintf(fp,
+                    "==================\n"
+                    "WARNING: ThreadSanitizer: data race (pid=%ld)\n"
+                    "  Write of size 4 at 0x7b0400000010 by thread T1:\n"
+                    "    #0 f racy.c:3 (racy+0x1234)\n"
+                    "\n"
+                    "  Previous write of size 4 at 0x7b0400000010 by "
+                    "main thread:\n"
+                    "    #0 main racy.c:7 (racy+0x1240)\n"
+                    "\n"
+                    "SUMMARY: ThreadSanitizer: data race racy.c:3 in f\n"
+                    "==================\n",
                     (long)getpid());
             fclose(fp);
         }
