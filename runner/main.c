@@ -1,6 +1,6 @@
 /*
  * main.c - the maprace command: options, the repository, and the verbs
- * (list, run, check, doctor), each documented by --help.
+ * (list, run, check, show, explain, doctor), each documented by --help.
  *
  * Exit codes: 0 all as expected; 1 some cell not as expected (check);
  * 2 usage or catalog error; 3 environment (a required tool missing);
