@@ -52,3 +52,8 @@ const struct markers *cell_markers(const struct cell *cl)
 {
     return detector_row(cl->d)->go_twin ? &cl->v->go_markers : &cl->v->markers;
 }
+
+const char *session_verb(const struct session *s)
+{
+    return s->opts.try_id ? "try" : s->opts.check ? "check" : "run";
+}

@@ -47,6 +47,9 @@ struct run_opts {
     size_t output_cap; /* RUN_OUTPUT_CAP or $MAPRACE_OUTPUT_CAP */
     unsigned formats;  /* report files after the run: report-common.h FORMAT_*
                          bits (0: only results.json and summary.txt) */
+    /* maprace try (cmd-try.h): the make variable naming the program's
+     * files, and its id (build.h, build_ctx_set_try); NULL for cases */
+    char *try_make_var, *try_id;
 };
 
 struct cell {
@@ -97,6 +100,9 @@ void session_note(struct session *s, const char *fmt, ...)
 /* The markers of the source a cell runs: the variant's Go twin's under
  * go and go-race, else its C source's. */
 const struct markers *cell_markers(const struct cell *cl);
+
+/* "run", "check" or "try": the verb the session serves. */
+const char *session_verb(const struct session *s);
 
 /* Free everything the session holds (its catalog too). */
 void session_release(struct session *s);
