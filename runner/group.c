@@ -110,7 +110,8 @@ static char *loc_key(json_t *loc)
 static char *join_key(json_t *loc)
 {
     const char *marker = str(loc, "marker");
-    return marker ? xasprintf("marker:%s", marker) : loc_key(loc);
+    /* maprace try marks every line of the user's program with "" */
+    return marker && *marker ? xasprintf("marker:%s", marker) : loc_key(loc);
 }
 
 /* The race of `races` whose join key (case/variant:keys) is `join`, or
