@@ -198,7 +198,8 @@ test: deps
 	@$(MAKE) --no-print-directory all tests
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
 		SANITIZE=address,undefined all tests
-	@scripts/run-tests $(TEST_BINS) \
+	@scripts/test-run-tests
+	@DEVELOPER=$(DEVELOPER) scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory check-docs

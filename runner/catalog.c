@@ -25,8 +25,8 @@ static const char *const case_keys[] = {"title", "go",      "article", "family",
                                         "why",   "timeout", "args",    NULL};
 static const char *const required_case_keys[] = {"title",  "go",  "article",
                                                  "family", "why", NULL};
-static const char *const families[] = {"map",   "context",  "syncmap", "sync",
-                                       "shard", "lockfree", NULL};
+const char *const catalog_families[] = {"map",   "context",  "syncmap", "sync",
+                                        "shard", "lockfree", NULL};
 
 /* One key as read, before validation. */
 struct raw_key {
@@ -420,11 +420,19 @@ static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
         return rc;
     }
     struct raw_key *fam = find_key(ctx, "case", "family");
-    if (!in_list(families, fam->value))
-        return line_error(why, ini, fam->line,
-                          "unknown family '%s' (want map, context, syncmap, "
-                          "sync, shard or lockfree)",
-                          fam->value);
+    if (!in_list(catalog_families, fam->value)) {
+        struct strbuf want = STRBUF_INIT;
+        for (size_t i = 0; catalog_families[i]; i++)
+            strbuf_addf(&want, "%s%s",
+                        !i                        ? ""
+                        : catalog_families[i + 1] ? ", "
+                                                  : " or ",
+                        catalog_families[i]);
+        line_error(why, ini, fam->line, "unknown family '%s' (want %s)",
+                   fam->value, strbuf_str(&want));
+        strbuf_release(&want);
+        return -1;
+    }
     struct raw_key *to = find_key(ctx, "case", "timeout");
     if (to) {
         char *end;

@@ -66,6 +66,9 @@ struct catalog {
     size_t nr, alloc;
 };
 
+/* The case families a case.ini may name (family = ...), NULL-terminated. */
+extern const char *const catalog_families[];
+
 /* Read every case of `dir` (each subfolder with a case.ini, sorted by
  * name; a subfolder without one is skipped with a warning). Returns 0, or
  * -1 with a malloc'd one-line message in *why (the catalog is then empty). */

@@ -135,6 +135,23 @@ void md_escape(struct strbuf *sb, const char *s)
     }
 }
 
+void md_code(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        s = "";
+    bool tick = strchr(s, '`') != NULL;
+    strbuf_addstr(sb, tick ? "`` " : "`");
+    for (; *s; s++) {
+        if (*s == '|')
+            strbuf_addstr(sb, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            strbuf_addstr(sb, " ");
+        else
+            strbuf_add(sb, s, 1);
+    }
+    strbuf_addstr(sb, tick ? " ``" : "`");
+}
+
 const char *verdict_class(const char *verdict)
 {
     if (!verdict)

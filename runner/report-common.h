@@ -58,6 +58,11 @@ json_t *results_cell(json_t *results, const char *case_name,
  * characters XML forbids become U+FFFD), and Markdown table cells. */
 void html_escape(struct strbuf *sb, const char *s);
 void md_escape(struct strbuf *sb, const char *s);
+/* A Markdown code span of s: inside one Markdown keeps every character
+ * literally, so nothing is escaped but what a GFM table needs (`|`, as
+ * `\|`); a backtick in s gets a double-backtick fence; line breaks become
+ * blanks. */
+void md_code(struct strbuf *sb, const char *s);
 
 /* The lines [from, to] of a source file named by a race location or
  * frame: `path` repo-relative ("cases/x/racy.c"), `file` as the detector

@@ -578,6 +578,24 @@ static void pool_fill(struct session *s, struct pool *p)
     }
 }
 
+/* Before a run starts again: its first attempt's logs move aside, to
+ * <base>.attempt1<suffix> (kept in raw/, never parsed), so that only the
+ * second attempt's logs count. */
+static void keep_first_attempt(const struct job *j)
+{
+    struct strvec logs = {0};
+    job_logs(j, &logs);
+    size_t n = strlen(j->base);
+    for (size_t i = 0; i < logs.nr; i++) {
+        const char *f = logs.v[i];
+        char *to = xasprintf("%s.attempt1%s", j->base, f + n);
+        if (rename(f, to) < 0)
+            unlink(f);
+        free(to);
+    }
+    strvec_release(&logs);
+}
+
 /* A job that died of this kernel's ASLR entropy starts again under
  * setarch -R (and so do the later ones). Returns whether it did. */
 static bool retry_under_setarch(struct session *s, struct pool *p,
@@ -593,14 +611,12 @@ static bool retry_under_setarch(struct session *s, struct pool *p,
                      detector_row(j->cell->d)->aslr_failure);
     s->setarch = true;
     j->setarch = true;
+    keep_first_attempt(j);
     char *why;
-    if (job_start(s, j, &why) == 0) {
+    if (job_start(s, j, &why) == 0)
         p->active[p->nactive++] = &j->proc;
-        return true;
-    }
-    j->cell->obs[j->run].error = why;
-    j->cell->runs_done++;
-    p->done++;
+    else
+        job_not_started(p, j, why);
     return true;
 }
 

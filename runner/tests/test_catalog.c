@@ -110,6 +110,21 @@ static void test_syntax_error(void **state)
 static void test_bad_family(void **state)
 {
     expect_error("bad-family", "counter/case.ini:5: ", "unknown family 'maps'");
+    /* the message names every family of the table, and no other */
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("bad-family"), &cat, &err), -1);
+    const char *want = strstr(err, "(want ");
+    assert_non_null(want);
+    size_t n = 0;
+    for (size_t i = 0; catalog_families[i]; i++, n++)
+        assert_non_null(strstr(want, catalog_families[i]));
+    size_t words = 1;
+    for (const char *p = want; *p; p++)
+        words += *p == ',' || !strncmp(p, " or ", 4);
+    assert_int_equal(words, n);
+    free(err);
+    catalog_release(&cat);
 }
 
 static void test_bad_article(void **state)

@@ -497,7 +497,8 @@ static void test_reported_count(void **state)
     free(buf);
 }
 
-/* TSan's own death (FACTS.md: kernels with mmap_rnd_bits > 28). */
+/* TSan's own death (clang 14 / gcc 12 on kernels with mmap_rnd_bits >
+ * 28). */
 static void test_tsan_fatal(void **state)
 {
     static const char log[] =
