@@ -149,7 +149,8 @@ $(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
 	$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
-include fuzz/fuzz.mk
+# The fuzzers (absent in the shadow trees that build a --cases catalog).
+-include fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -168,6 +169,7 @@ test: deps
 	@scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
 	@$(MAKE) --no-print-directory fuzz-check
+	@scripts/validate-ci
 	@$(MAKE) --no-print-directory check-format
 
 run: deps
