@@ -17,6 +17,7 @@
 #include "classify.h"
 #include "parse.h"
 #include "runner-test.h"
+#include "text.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -324,6 +325,31 @@ static void test_cell_that_never_ran(void **state)
     cell_verdict_release(&v);
 }
 
+/* Invalid bytes become U+FFFD, one each, nothing dropped; control
+ * characters are shown, not sent. */
+static void test_text_helpers(void **state)
+{
+    char *s = utf8_fix("a\xFF\xFE b\xC3\xA9 \xE2\x82", 10);
+    assert_string_equal(s, "a\xEF\xBF\xBD\xEF\xBF\xBD b\xC3\xA9 "
+                           "\xEF\xBF\xBD\xEF\xBF\xBD");
+    free(s);
+    assert_true(utf8_valid("caf\xC3\xA9", 5));
+    assert_false(utf8_valid("\xC0\xAF", 2));     /* overlong '/' */
+    assert_false(utf8_valid("\xED\xA0\x80", 3)); /* a surrogate */
+    assert_false(utf8_valid("a\0b", 3));
+    json_t *j = json_text("x\xFFy");
+    assert_non_null(j);
+    assert_string_equal(json_string_value(j), "x\xEF\xBF\xBDy");
+    json_decref(j);
+    s = text_cleaned("a\x1b]0;t\x07 \x1b[31mred\x1b[0m\tb\n\x7f\xC2\x9B",
+                     false);
+    assert_string_equal(s, "a^[]0;t^G ^[[31mred^[[0m\tb\n^?\xEF\xBF\xBD");
+    free(s);
+    s = text_cleaned("\x1b[31mred\x1b[0m \x1b[2J", true);
+    assert_string_equal(s, "\x1b[31mred\x1b[0m ^[[2J");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_ini_long_section_names),
         cmocka_unit_test(test_case_folder_names),
         cmocka_unit_test(test_cell_that_never_ran),
+        cmocka_unit_test(test_text_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
