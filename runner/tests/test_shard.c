@@ -50,7 +50,7 @@ static int maprace(const char *tmp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int maprace(const char *tmp, const char *fmt, ...)
 {
-    char args[PATH_MAX * 6], out[PATH_MAX + 16];
+    char args[PATH_MAX * 4], out[PATH_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof(args), fmt, ap);
