@@ -7,10 +7,10 @@
 #include "classify.h"
 #include "detectors.h"
 #include "group.h"
-#include "matrix.h"
-#include "reports.h"
+#include "report-summary.h"
+#include "report-common.h"
 #include "results.h"
-#include "run.h"
+#include "session.h"
 #include "text.h"
 #include "util.h"
 
