@@ -67,8 +67,15 @@ int reports_write(json_t *results, const char *dir, unsigned formats,
             continue;
         char *text = formats_tab[i].write(results);
         char *path = path_join(dir, formats_tab[i].file);
-        if (write_file_atomic(path, text, strlen(text)) < 0 && !*why) {
-            *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+        if (write_file_atomic(path, text, strlen(text)) < 0) {
+            /* every writer that failed is named, not only the first */
+            char *one = xasprintf("cannot write %s: %s", path, strerror(errno));
+            char *all = *why ? xasprintf("%s; %s", *why, one) : one;
+            if (*why) {
+                free(*why);
+                free(one);
+            }
+            *why = all;
             rc = -1;
         }
         free(path);

@@ -281,6 +281,23 @@ json_t *results_json(const struct session *s)
     return root;
 }
 
+/* Write one file of the report; a failure is added to *why. */
+static int write_one(const char *dir, const char *name, const char *text,
+                     size_t len, char **why)
+{
+    char *path = path_join(dir, name);
+    int rc = write_file_atomic(path, text, len);
+    if (rc < 0) {
+        char *one = xasprintf("cannot write %s: %s", path, strerror(errno));
+        char *all = *why ? xasprintf("%s; %s", *why, one) : xstrdup(one);
+        free(one);
+        free(*why);
+        *why = all;
+    }
+    free(path);
+    return rc;
+}
+
 int results_write(const struct session *s, json_t *doc, const char *summary,
                   char **why)
 {
@@ -290,25 +307,16 @@ int results_write(const struct session *s, json_t *doc, const char *summary,
         *why = xstrdup("cannot serialise results.json");
         return -1;
     }
-    char *path = path_join(s->report_dir, "results.json");
     size_t len = strlen(text);
     text = xrealloc(text, len + 2);
     text[len++] = '\n';
     text[len] = '\0';
-    int rc = write_file_atomic(path, text, len);
-    if (rc < 0)
-        *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+    /* both files are tried: every failure is said */
+    int rc = write_one(s->report_dir, "results.json", text, len, why);
+    rc |=
+        write_one(s->report_dir, "summary.txt", summary, strlen(summary), why);
     free(text);
-    free(path);
-    if (rc < 0)
-        return -1;
-
-    path = path_join(s->report_dir, "summary.txt");
-    rc = write_file_atomic(path, summary, strlen(summary));
-    if (rc < 0)
-        *why = xasprintf("cannot write %s: %s", path, strerror(errno));
-    free(path);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 int results_point_latest(const struct session *s, char **why)

@@ -367,7 +367,8 @@ static bool aslr_failure(const struct job *j)
 
 /* Parse the detector's logs of a finished job into r (its row's parser),
  * name them in `logs` and the cut ones in `capped`. Returns the run's
- * error (malloc'd) when a log the row requires is missing, else NULL. */
+ * error (malloc'd) when a log the row requires is missing, empty, or could
+ * not be read to its end (unreadable, cut short, malformed), else NULL. */
 static char *parse_logs(const struct session *s, const struct job *j,
                         struct report *r, json_t *logs, json_t *capped)
 {
@@ -375,6 +376,7 @@ static char *parse_logs(const struct session *s, const struct job *j,
     struct strvec files = {0};
     job_logs(j, &files);
     json_t *list = row->log_per_process ? json_array() : NULL;
+    char *unread = NULL;
     if (row->aux_key)
         json_object_set_new(logs, row->aux_key,
                             json_string(rel(s, j->aux_path)));
@@ -384,13 +386,25 @@ static char *parse_logs(const struct session *s, const struct job *j,
             json_array_append_new(list, json_string(rel(s, f)));
         else
             json_object_set_new(logs, row->log_key, json_string(rel(s, f)));
-        row->parse(f, row->name, r);
+        struct stat st;
+        size_t before = r->error ? strlen(r->error) : 0;
+        int rc = row->parse(f, row->name, r);
         if (file_capped(f, s->opts.output_cap))
             json_array_append_new(capped, json_string(rel(s, f)));
+        /* a log that could not be read whole is no clean run */
+        if (!unread && !stat(f, &st) && !st.st_size)
+            unread = xasprintf("%s's log %s is empty (a full disk?)", row->name,
+                               rel(s, f));
+        else if (!unread && rc < 0)
+            unread = xasprintf("%s's log %s could not be read whole: %s",
+                               row->name, rel(s, f),
+                               r->error && strlen(r->error) > before
+                                   ? r->error + before + (before ? 2 : 0)
+                                   : "parse error");
     }
     if (list)
         json_object_set_new(logs, row->log_key, list);
-    char *missing = NULL;
+    char *missing = unread;
     if (j->log_path && !files.nr && row->no_log_error)
         missing = xasprintf("%s (see %s)", row->no_log_error,
                             rel(s, j->aux_path ? j->aux_path : j->log_path));
@@ -701,7 +715,7 @@ static int exit_code(const struct session *s)
 {
     if (!s->complete)
         return 130;
-    if (s->env_error)
+    if (s->env_error || s->report_failed)
         return 3;
     if (s->opts.check)
         for (size_t i = 0; i < s->nr_cells; i++)
@@ -710,26 +724,30 @@ static int exit_code(const struct session *s)
     return 0;
 }
 
-/* results.json, summary.txt, the report files, then latest; the matrix
- * (or results.json) on stdout. */
+/* Say a writer's failure; the report is then not whole. */
+static void write_failed(struct session *s, char *why)
+{
+    error("%s", why);
+    free(why);
+    s->report_failed = true;
+}
+
+/* results.json, summary.txt, the report files, then latest, only when all
+ * of them were written; the matrix (or results.json) on stdout. */
 static void write_report(struct session *s)
 {
     char *summary = matrix_render(s, false);
     json_t *doc = results_json(s);
     char *why;
-    if (results_write(s, doc, summary, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
+    if (results_write(s, doc, summary, &why) < 0)
+        write_failed(s, why);
     if (s->opts.formats &&
-        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (results_point_latest(s, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
+        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0)
+        write_failed(s, why);
+    if (s->report_failed)
+        error("the report in %s is not whole: latest not moved", s->report_dir);
+    else if (results_point_latest(s, &why) < 0)
+        write_failed(s, why);
     if (s->opts.json) {
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         fputc('\n', stdout);

@@ -74,14 +74,15 @@ struct session {
     struct cell *cells;
     size_t nr_cells;
     char *run_id;
-    char *report_dir; /* <out>/<run-id> */
-    char *raw_dir;    /* <out>/<run-id>/raw */
-    char *started;    /* ISO 8601 UTC */
-    bool complete;    /* false when interrupted */
-    int signal;       /* what interrupted it, or 0 */
-    bool setarch;     /* TSan needed setarch -R on this kernel */
-    bool env_error;   /* a detector's tool is missing */
-    char **notes;     /* one-line notes shown once (setarch, caps) */
+    char *report_dir;   /* <out>/<run-id> */
+    char *raw_dir;      /* <out>/<run-id>/raw */
+    char *started;      /* ISO 8601 UTC */
+    bool complete;      /* false when interrupted */
+    int signal;         /* what interrupted it, or 0 */
+    bool setarch;       /* TSan needed setarch -R on this kernel */
+    bool env_error;     /* a detector's tool is missing */
+    bool report_failed; /* a file of the report could not be written */
+    char **notes;       /* one-line notes shown once (setarch, caps) */
     size_t nr_notes, alloc_notes;
     double build_wall_s, run_wall_s, total_wall_s;
     double children_cpu_s; /* getrusage(RUSAGE_CHILDREN) over the runs */

@@ -566,6 +566,9 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_control_bytes),
     };
+    /* MAPRACE_TEST_FILTER=test_full_disk: one test (while developing) */
+    if (getenv("MAPRACE_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("MAPRACE_TEST_FILTER"));
     int failed = cmocka_run_group_tests_name("faults", tests, NULL, NULL);
     failed += cmocka_run_group_tests_name("hostile bytes", bytes, bytes_setup,
                                           bytes_teardown);
