@@ -324,7 +324,7 @@ static json_t *merge_docs(struct shard *sh, size_t n, const char *run_id)
     }
     json_object_del(doc, "shard");
     json_object_del(doc, "interrupted_by");
-    json_object_set_new(doc, "run_id", json_string(run_id));
+    json_object_set_new(doc, "run_id", json_text(run_id));
     json_object_set_new(doc, "totals", merged_totals(cells));
     json_object_set_new(doc, "cases", cases);
     json_object_set_new(doc, "cells", cells);
@@ -332,7 +332,7 @@ static json_t *merge_docs(struct shard *sh, size_t n, const char *run_id)
     for (size_t i = 1; i < n; i++) {
         const char *a = jstr(doc, "started"), *b = jstr(sh[i].doc, "started");
         if (a && b && strcmp(b, a) < 0)
-            json_object_set_new(doc, "started", json_string(b));
+            json_object_set_new(doc, "started", json_text(b));
     }
     json_object_set_new(doc, "races", group_races(doc));
     return doc;

@@ -12,6 +12,7 @@
 #include "report-common.h"
 #include "run.h"
 #include "show.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -425,6 +426,9 @@ static int load_catalog(const char *root, const struct args *a,
 
 static void list_text(const struct catalog *cat, char **names, size_t n)
 {
+    /* case.ini's text reaches the terminal shown, never sent */
+    struct clean_stream cs;
+    clean_stream_open(&cs, stdout, false);
     for (size_t i = 0; i < cat->nr; i++) {
         const struct mcase *c = &cat->cases[i];
         bool want = !n;
@@ -432,14 +436,15 @@ static void list_text(const struct catalog *cat, char **names, size_t n)
             want = !strcmp(names[k], c->name);
         if (!want)
             continue;
-        printf("%s  [%s]  %s\n", c->name, c->family, c->title);
-        printf("    go:       %s\n", c->go);
-        printf("    article:  %s\n", c->article);
-        printf("    variants:");
+        fprintf(cs.fp, "%s  [%s]  %s\n", c->name, c->family, c->title);
+        fprintf(cs.fp, "    go:       %s\n", c->go);
+        fprintf(cs.fp, "    article:  %s\n", c->article);
+        fprintf(cs.fp, "    variants:");
         for (size_t v = 0; v < c->nr_variants; v++)
-            printf(" %s", c->variants[v].name);
-        printf("\n");
+            fprintf(cs.fp, " %s", c->variants[v].name);
+        fprintf(cs.fp, "\n");
     }
+    clean_stream_close(&cs);
 }
 
 static json_t *list_json(const struct catalog *cat, char **names, size_t n)
@@ -453,24 +458,24 @@ static json_t *list_json(const struct catalog *cat, char **names, size_t n)
         if (!want)
             continue;
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(c->name));
-        json_object_set_new(o, "title", json_string(c->title));
-        json_object_set_new(o, "go", json_string(c->go));
-        json_object_set_new(o, "article", json_string(c->article));
-        json_object_set_new(o, "family", json_string(c->family));
-        json_object_set_new(o, "why", json_string(c->why));
+        json_object_set_new(o, "name", json_text(c->name));
+        json_object_set_new(o, "title", json_text(c->title));
+        json_object_set_new(o, "go", json_text(c->go));
+        json_object_set_new(o, "article", json_text(c->article));
+        json_object_set_new(o, "family", json_text(c->family));
+        json_object_set_new(o, "why", json_text(c->why));
         json_t *vars = json_array();
         for (size_t v = 0; v < c->nr_variants; v++) {
             const struct variant *va = &c->variants[v];
             json_t *vo = json_object();
-            json_object_set_new(vo, "name", json_string(va->name));
-            json_object_set_new(vo, "source", json_string(va->source));
-            json_object_set_new(
-                vo, "title", va->title ? json_string(va->title) : json_null());
+            json_object_set_new(vo, "name", json_text(va->name));
+            json_object_set_new(vo, "source", json_text(va->source));
+            json_object_set_new(vo, "title",
+                                va->title ? json_text(va->title) : json_null());
             json_t *ex = json_object();
             for (int d = 0; d < DET_COUNT; d++)
                 json_object_set_new(ex, detector_name(d),
-                                    json_string(va->expect[d].text));
+                                    json_text(va->expect[d].text));
             json_object_set_new(vo, "expect", ex);
             json_t *mk = json_array();
             for (size_t m = 0; m < va->markers.nr; m++) {
@@ -478,7 +483,7 @@ static json_t *list_json(const struct catalog *cat, char **names, size_t n)
                 json_object_set_new(mo, "line",
                                     json_integer(va->markers.items[m].line));
                 json_object_set_new(mo, "text",
-                                    json_string(va->markers.items[m].text));
+                                    json_text(va->markers.items[m].text));
                 json_array_append_new(mk, mo);
             }
             json_object_set_new(vo, "markers", mk);

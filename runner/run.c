@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "report-common.h"
 #include "results.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -378,19 +379,18 @@ static char *parse_logs(const struct session *s, const struct job *j,
     json_t *list = row->log_per_process ? json_array() : NULL;
     char *unread = NULL;
     if (row->aux_key)
-        json_object_set_new(logs, row->aux_key,
-                            json_string(rel(s, j->aux_path)));
+        json_object_set_new(logs, row->aux_key, json_text(rel(s, j->aux_path)));
     for (size_t i = 0; i < files.nr; i++) {
         const char *f = files.v[i];
         if (list)
-            json_array_append_new(list, json_string(rel(s, f)));
+            json_array_append_new(list, json_text(rel(s, f)));
         else
-            json_object_set_new(logs, row->log_key, json_string(rel(s, f)));
+            json_object_set_new(logs, row->log_key, json_text(rel(s, f)));
         struct stat st;
         size_t before = r->error ? strlen(r->error) : 0;
         int rc = row->parse(f, row->name, r);
         if (file_capped(f, s->opts.output_cap))
-            json_array_append_new(capped, json_string(rel(s, f)));
+            json_array_append_new(capped, json_text(rel(s, f)));
         /* a log that could not be read whole is no clean run */
         if (!unread && !stat(f, &st) && !st.st_size)
             unread = xasprintf("%s's log %s is empty (a full disk?)", row->name,
@@ -420,17 +420,17 @@ static json_t *run_json(struct session *s, const struct job *j,
     const struct cell *cl = j->cell;
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
-    json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
+    json_object_set_new(run, "exit", json_text(exec_describe(&j->proc)));
     json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
     json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
     json_object_set_new(run, "detected", json_boolean(o->detected));
     json_object_set_new(run, "setarch", json_boolean(j->setarch));
     if (o->marker)
-        json_object_set_new(run, "marked_line", json_string(o->marker));
+        json_object_set_new(run, "marked_line", json_text(o->marker));
     if (o->error)
-        json_object_set_new(run, "error", json_string(o->error));
+        json_object_set_new(run, "error", json_text(o->error));
     if (r->error)
-        json_object_set_new(run, "parse_error", json_string(r->error));
+        json_object_set_new(run, "parse_error", json_text(r->error));
     if (json_array_size(capped)) {
         json_object_set_new(run, "capped", json_incref(capped));
         session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
@@ -456,17 +456,17 @@ static void job_finish(struct session *s, struct job *j)
     struct report r;
     report_init(&r);
     json_t *logs = json_object();
-    json_object_set_new(logs, "stdout", json_string(rel(s, j->stdout_path)));
-    json_object_set_new(logs, "stderr", json_string(rel(s, j->stderr_path)));
+    json_object_set_new(logs, "stdout", json_text(rel(s, j->stdout_path)));
+    json_object_set_new(logs, "stderr", json_text(rel(s, j->stderr_path)));
     json_t *capped = json_array();
 
     char *missing_log = parse_logs(s, j, &r, logs, capped);
     /* the model's fatal error, under every detector */
     parse_native_file(j->stderr_path, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
-        json_array_append_new(capped, json_string(rel(s, j->stdout_path)));
+        json_array_append_new(capped, json_text(rel(s, j->stdout_path)));
     if (file_capped(j->stderr_path, s->opts.output_cap))
-        json_array_append_new(capped, json_string(rel(s, j->stderr_path)));
+        json_array_append_new(capped, json_text(rel(s, j->stderr_path)));
 
     char *out = NULL;
     if (cl->expect->kind == EXPECT_SYMPTOM)
@@ -570,7 +570,7 @@ static void job_not_started(struct pool *p, struct job *j, char *why)
     o->error = why;
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
-    json_object_set_new(run, "error", json_string(why));
+    json_object_set_new(run, "error", json_text(why));
     json_array_append_new(j->cell->runs_json, run);
     j->cell->runs_done++;
     p->done++;
@@ -736,7 +736,10 @@ static void write_failed(struct session *s, char *why)
  * of them were written; the matrix (or results.json) on stdout. */
 static void write_report(struct session *s)
 {
-    char *summary = matrix_render(s, false);
+    char *raw = matrix_render(s, false);
+    /* names, notes and messages from programs: shown, never sent */
+    char *summary = text_cleaned(raw, false);
+    free(raw);
     json_t *doc = results_json(s);
     char *why;
     if (results_write(s, doc, summary, &why) < 0)
@@ -753,7 +756,9 @@ static void write_report(struct session *s)
         fputc('\n', stdout);
     } else if (s->opts.color) {
         char *colored = matrix_render(s, true);
-        fputs(colored, stdout);
+        char *clean = text_cleaned(colored, true);
+        fputs(clean, stdout);
+        free(clean);
         free(colored);
     } else {
         fputs(summary, stdout);

@@ -3,6 +3,7 @@
  */
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,4 +139,26 @@ char *text_cleaned(const char *s, bool keep_sgr)
     strbuf_add(&sb, "", 0);
     text_clean(&sb, s, keep_sgr);
     return strbuf_detach(&sb);
+}
+
+void clean_stream_open(struct clean_stream *cs, FILE *out, bool keep_sgr)
+{
+    memset(cs, 0, sizeof(*cs));
+    cs->out = out;
+    cs->keep_sgr = keep_sgr;
+    cs->fp = open_memstream(&cs->buf, &cs->len);
+    if (!cs->fp) {
+        fprintf(stderr, "maprace: out of memory (a text stream)\n");
+        abort();
+    }
+}
+
+void clean_stream_close(struct clean_stream *cs)
+{
+    fclose(cs->fp);
+    char *clean = text_cleaned(cs->buf ? cs->buf : "", cs->keep_sgr);
+    fputs(clean, cs->out);
+    free(clean);
+    free(cs->buf);
+    memset(cs, 0, sizeof(*cs));
 }

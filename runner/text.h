@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The length of the valid UTF-8 sequence at s[0..n) (1 to 4), or 0 when
  * s[0] does not start one (overlong forms, surrogates and code points past
@@ -41,5 +42,21 @@ void text_clean(struct strbuf *sb, const char *s, bool keep_sgr);
 
 /* text_clean() into a new string (malloc'd). */
 char *text_cleaned(const char *s, bool keep_sgr);
+
+/* A stream to print to, whose text reaches `out` cleaned (text_clean)
+ * when closed: for the verbs that print a case's or a program's text
+ * (list, show, explain). */
+struct clean_stream {
+    FILE *fp; /* print here */
+    FILE *out;
+    bool keep_sgr;
+    char *buf;
+    size_t len;
+};
+
+/* Open cs: print to cs->fp. */
+void clean_stream_open(struct clean_stream *cs, FILE *out, bool keep_sgr);
+/* Write the cleaned text to cs->out and free the stream. */
+void clean_stream_close(struct clean_stream *cs);
 
 #endif

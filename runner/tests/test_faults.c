@@ -355,8 +355,8 @@ static void test_frames_out_of_the_case(void **state)
         assert_non_null(text);
         if (strstr(text, passwd))
             fail_msg("%s holds the first line of /etc/passwd", files[i]);
-        /* the frames are still there, as text */
-        if (!strstr(text, "racy.c"))
+        /* the frames are still there, as text (the summaries show none) */
+        if (!starts_with(files[i], "summary") && !strstr(text, "racy.c"))
             fail_msg("%s lost the case's own frame", files[i]);
         free(text);
     }
