@@ -1,12 +1,14 @@
 /*
  * main.c - the maprace command: options, the repository, and the verbs
- * (list, run, check, doctor), each documented by --help.
+ * (list, run, check, merge, show, explain, doctor), each documented by
+ * --help.
  *
  * Exit codes: 0 all as expected; 1 some cell not as expected (check);
  * 2 usage or catalog error; 3 environment (a required tool missing);
  * 130 interrupted (the report is written, marked incomplete).
  */
 #include "catalog.h"
+#include "cmd-merge.h"
 #include "detectors.h"
 #include "doctor.h"
 #include "report-common.h"
@@ -39,6 +41,7 @@ static const char usage_main[] =
     "  list      the cases, their Go pattern and article section\n"
     "  run       build and run cases under detectors; print the matrix\n"
     "  check     run, then exit 1 unless every cell is as expected (CI)\n"
+    "  merge     join the reports of the shards of one matrix (CI)\n"
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
@@ -78,6 +81,8 @@ static const char usage_run[] =
     "                        is not a terminal)\n"
     "      --natural         do not force the race windows (MAPRACE_FORCE)\n"
     "      --cases DIR       another catalog than <root>/cases (tests)\n"
+    "      --shard K/N       only the K-th of N slices of the cells (CI;\n"
+    "                        maprace merge joins them, docs/ci.md)\n"
     "      --build DIR       build folder, relative to the root (default\n"
     "                        build)\n"
     "      --bench-stats     print the runner's overhead on stderr: wall time\n"
@@ -139,6 +144,25 @@ static const char usage_show[] =
     "exit codes: 0 races shown; 1 the last run has no race for one of them;\n"
     "2 not in the last run, or no last run.\n";
 
+static const char usage_merge[] =
+    "usage: maprace merge [--out DIR] [--format LIST] [--json] [--no-color]\n"
+    "                     DIR...\n"
+    "\n"
+    "Join the reports of the shards of one matrix (`maprace check --shard\n"
+    "K/N` on N machines) into one report, as if one machine had run every\n"
+    "cell. Each DIR is a shard's report folder, or a reports folder (its\n"
+    "latest is taken). Shards 1/N..N/N of one selection, each once, every\n"
+    "cell once: otherwise nothing is written (docs/ci.md).\n"
+    "\n"
+    "options:\n"
+    "      --out DIR       reports folder (default <root>/reports)\n"
+    "      --format LIST   report files: html,junit,sarif,md, all or none\n"
+    "      --json          print the merged results.json, not the matrix\n"
+    "\n"
+    "exit codes: 0 every cell as expected (shards of run: merged); 1 some\n"
+    "cell not as expected, or a shard interrupted; 2 a shard missing,\n"
+    "doubled or of another matrix; 3 the report could not be written.\n";
+
 static const char usage_explain[] =
     "usage: maprace explain [--cases DIR] [--no-color] CASE...\n"
     "\n"
@@ -158,6 +182,7 @@ enum opt_id {
     OPT_BENCH_STATS,
     OPT_FORMAT,
     OPT_ALL_FRAMES,
+    OPT_SHARD,
 };
 
 static const struct option long_opts[] = {
@@ -175,6 +200,7 @@ static const struct option long_opts[] = {
     {"bench-stats", no_argument, NULL, OPT_BENCH_STATS},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -190,7 +216,7 @@ struct args {
     double timeout;
     const char *out, *cases, *build;
     bool json, no_color, natural, help, bench_stats, all_frames;
-    const char *format;
+    const char *format, *shard;
     const char *used[16]; /* options given, for "does not apply" */
     size_t nr_used;
 };
@@ -284,6 +310,10 @@ static int take_option(struct args *a, int c, char **argv)
     case OPT_FORMAT:
         a->format = optarg;
         note_used(a, "--format");
+        break;
+    case OPT_SHARD:
+        a->shard = optarg;
+        note_used(a, "--shard");
         break;
     case OPT_ALL_FRAMES:
         a->all_frames = true;
@@ -539,6 +569,11 @@ static int cmd_list(const struct args *a)
 static int parse_lists(const struct args *a, struct run_opts *o)
 {
     char *bad;
+    if (a->shard && shard_parse(a->shard, &o->shard, &bad) < 0) {
+        error("%s", bad);
+        free(bad);
+        return -1;
+    }
     o->formats = FORMAT_ALL;
     if (a->format && report_formats_parse(a->format, &o->formats, &bad) < 0) {
         error("unknown report format '%s' (want html, junit, sarif, md, "
@@ -677,6 +712,35 @@ static int cmd_show(const struct args *a)
     return rc;
 }
 
+static int cmd_merge(const struct args *a)
+{
+    static const char *const allowed[] = {"--out", "--format", NULL};
+    if (a->help) {
+        fputs(usage_merge, stdout);
+        return 0;
+    }
+    if (only_options(a, "merge", allowed) < 0)
+        return EXIT_USAGE;
+    struct merge_opts mo = {.formats = FORMAT_ALL};
+    char *bad;
+    if (a->format && report_formats_parse(a->format, &mo.formats, &bad) < 0) {
+        error("unknown report format '%s' (want html, junit, sarif, md, "
+              "all or none)",
+              bad);
+        free(bad);
+        return EXIT_USAGE;
+    }
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
+    mo.out = out;
+    mo.json = a->json;
+    mo.color = want_color(a);
+    int rc = merge_reports(a->pos, a->nr_pos, &mo);
+    free(out);
+    return rc;
+}
+
 static int cmd_explain(const struct args *a)
 {
     static const char *const allowed[] = {"--cases", NULL};
@@ -763,6 +827,8 @@ int main(int argc, char **argv)
         rc = cmd_run(&a, false);
     } else if (!strcmp(a.verb, "check")) {
         rc = cmd_run(&a, true);
+    } else if (!strcmp(a.verb, "merge")) {
+        rc = cmd_merge(&a);
     } else if (!strcmp(a.verb, "show")) {
         rc = cmd_show(&a);
     } else if (!strcmp(a.verb, "explain")) {

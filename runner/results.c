@@ -248,6 +248,9 @@ json_t *results_json(const struct session *s)
 
     json_object_set_new(root, "timing", timing_json(s));
     json_object_set_new(root, "setarch", json_boolean(s->setarch));
+    json_t *shard = shard_json(&s->opts.shard);
+    if (shard)
+        json_object_set_new(root, "shard", shard);
 
     json_t *notes = json_array();
     for (size_t i = 0; i < s->nr_notes; i++)

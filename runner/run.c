@@ -46,6 +46,25 @@ static bool selected(char **names, size_t n, const char *name)
     return false;
 }
 
+/* --shard K/N: keep the cells of this shard (shard.h), after counting
+ * and fingerprinting the whole selection. A shard may be empty. */
+static void take_shard(struct session *s)
+{
+    struct shard_spec *sh = &s->opts.shard;
+    if (!sh->count)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        struct cell *cl = &s->cells[i];
+        shard_add_cell(sh, cl->c->name, cl->v->name, detector_name(cl->d));
+        if (shard_takes(sh, i))
+            s->cells[k++] = *cl;
+    }
+    shard_add_setting(sh, "runs", s->opts.runs);
+    shard_add_setting(sh, "natural", s->opts.natural);
+    s->nr_cells = k;
+}
+
 /* Cells of the selected cases, variants and detectors. 0, or -1 (exit 2)
  * after printing what was wrong. */
 static int select_cells(struct session *s)
@@ -90,6 +109,7 @@ static int select_cells(struct session *s)
     }
     if (!s->nr_cells)
         return error("nothing to run (no case selected)");
+    take_shard(s);
     return 0;
 }
 
@@ -812,7 +832,7 @@ int session_run(struct session *s)
     } else {
         run_jobs(s);
     }
-    if (!s->cells[0].runs_json) /* interrupted before the pool */
+    if (s->nr_cells && !s->cells[0].runs_json) /* interrupted before */
         for (size_t i = 0; i < s->nr_cells; i++) {
             s->cells[i].obs =
                 xcalloc((size_t)s->opts.runs, sizeof(*s->cells[i].obs));

@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "classify.h"
 #include "detectors.h"
+#include "shard.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -47,6 +48,7 @@ struct run_opts {
     size_t output_cap; /* RUN_OUTPUT_CAP or $MAPRACE_OUTPUT_CAP */
     unsigned formats;  /* report files after the run: report-common.h FORMAT_*
                          bits (0: only results.json and summary.txt) */
+    struct shard_spec shard; /* --shard K/N, or count 0 */
 };
 
 struct cell {
