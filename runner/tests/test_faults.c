@@ -535,8 +535,8 @@ static void test_case_folder_not_utf8(void **state)
     snprintf(out, sizeof(out), "%s/maprace", tmp);
     static const char *const verbs[] = {"list", "check -d native"};
     for (size_t v = 0; v < 2; v++) {
-        snprintf(args, sizeof(args), "%s --cases '%s' --out '%s'", verbs[v],
-                 cat, tmp);
+        snprintf(args, sizeof(args), "%s --cases '%s'%s%s%s", verbs[v], cat,
+                 v ? " --out '" : "", v ? tmp : "", v ? "'" : "");
         int rc = run_maprace("", args, out);
         if (rc != 2)
             fail_msg("%s: exit %d, want 2", verbs[v], rc);
