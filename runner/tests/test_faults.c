@@ -375,7 +375,7 @@ static const char bytes_ini[] =
     "[case]\n"
     "title   = Bytes \x1b]0;owned\x07 that are not text\n"
     "go      = fmt.Println(\"\\xff\")\n"
-    "article = test fixture\n"
+    "article = 1\n"
     "family  = sync\n"
     "why     = a race, and output that is not UTF-8 \xff\n"
     "\n"

@@ -173,7 +173,7 @@ static void write_case(const char *cat, const char *name, const char *ini,
 }
 
 #define CASE_KEYS                                                              \
-    "[case]\ntitle = t\ngo = g\narticle = a\nfamily = sync\nwhy = w\n\n"
+    "[case]\ntitle = t\ngo = g\narticle = 1\nfamily = sync\nwhy = w\n\n"
 
 /* Load a catalog that must fail; its message must contain each of the
  * NULL-terminated strings. */
