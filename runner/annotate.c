@@ -4,6 +4,7 @@
  */
 #include "annotate.h"
 
+#include "text.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -88,6 +89,32 @@ static bool runtime_func(const char *func)
     return false;
 }
 
+/* An interceptor of the TSan runtime: clang links them into the program
+ * itself, so they come with the program's module and no source
+ * ("pthread_mutex_lock <null> (prog+0x6ef3a)"): a C library function
+ * without a file. */
+static bool interceptor_func(const char *func, const char *file)
+{
+    static const char *const prefixes[] = {"pthread_", "sem_", "operator new",
+                                           "operator delete", "__cxa_"};
+    static const char *const names[] = {
+        "memcpy",  "memmove",        "memset",        "memcmp", "strlen",
+        "strcpy",  "strcmp",         "usleep",        "sleep",  "write",
+        "read",    "open",           "close",         "printf", "puts",
+        "fprintf", "signal",         "sigaction",     "kill",   "fork",
+        "atexit",  "posix_memalign", "aligned_alloc",
+    };
+    if (!func || file)
+        return false;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (starts_with(func, prefixes[i]))
+            return true;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(func, names[i]))
+            return true;
+    return false;
+}
+
 enum frame_class annotate_classify(const char *func, const char *file,
                                    const char *module)
 {
@@ -119,7 +146,7 @@ enum frame_class annotate_classify(const char *func, const char *file,
                    has(module, "vgpreload") || has(module, "libtsan") ||
                    has(module, "valgrind")))
         return FRAME_HIDDEN;
-    if (func && runtime_func(func))
+    if (func && (runtime_func(func) || interceptor_func(func, file)))
         return FRAME_HIDDEN;
     if (!func && !file)
         return FRAME_HIDDEN; /* a bare address: nothing to read */
@@ -132,16 +159,16 @@ void annotate_frame_json(json_t *frame)
     const char *file = json_string_value(json_object_get(frame, "file"));
     const char *module = json_string_value(json_object_get(frame, "module"));
     enum frame_class c = annotate_classify(func, file, module);
-    json_object_set_new(frame, "class", json_string(frame_class_name(c)));
+    json_object_set_new(frame, "class", json_text(frame_class_name(c)));
     json_object_set_new(frame, "hidden", json_boolean(c == FRAME_HIDDEN));
     if (file) {
         char *rel = annotate_relpath(file);
-        json_object_set_new(frame, "path", json_string(rel));
+        json_object_set_new(frame, "path", json_text(rel));
         free(rel);
     }
     const struct go_counterpart *g = annotate_lookup(func);
     if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
-        json_object_set_new(frame, "go", json_string(g->go));
-        json_object_set_new(frame, "role", json_string(g->role));
+        json_object_set_new(frame, "go", json_text(g->go));
+        json_object_set_new(frame, "role", json_text(g->role));
     }
 }

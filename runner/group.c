@@ -4,6 +4,7 @@
 #include "group.h"
 
 #include "annotate.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -87,13 +88,13 @@ static json_t *access_location(json_t *access, const char *case_name)
     if (!best)
         return NULL;
     json_t *loc = json_object();
-    json_object_set_new(loc, "path", json_string(str(best, "path")));
+    json_object_set_new(loc, "path", json_text(str(best, "path")));
     json_object_set(loc, "line", json_object_get(best, "line"));
     if (str(best, "func"))
         json_object_set(loc, "func", json_object_get(best, "func"));
     if (json_object_get(best, "marker"))
         json_object_set(loc, "marker", json_object_get(best, "marker"));
-    json_object_set_new(loc, "how", json_string(how));
+    json_object_set_new(loc, "how", json_text(how));
     return loc;
 }
 
@@ -143,10 +144,10 @@ static json_t *new_race(json_t *races, json_t *cell, json_t *cs, const char *id,
                         const char *kind, json_t *locs)
 {
     json_t *r = json_object();
-    json_object_set_new(r, "id", json_string(id));
+    json_object_set_new(r, "id", json_text(id));
     json_object_set(r, "case", json_object_get(cell, "case"));
     json_object_set(r, "variant", json_object_get(cell, "variant"));
-    json_object_set_new(r, "kind", json_string(kind));
+    json_object_set_new(r, "kind", json_text(kind));
     if (cs) {
         json_object_set(r, "title", json_object_get(cs, "title"));
         json_object_set(r, "family", json_object_get(cs, "family"));
@@ -207,7 +208,7 @@ static json_t *top_frame(json_t *access)
         }
     json_t *o = json_object();
     const char *kind = str(access, "kind");
-    json_object_set_new(o, "kind", json_string(kind ? kind : "unknown"));
+    json_object_set_new(o, "kind", json_text(kind ? kind : "unknown"));
     static const char *const keys[] = {"func", "path", "go", "class"};
     for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
         json_t *v = best ? json_object_get(best, keys[k]) : NULL;
@@ -331,7 +332,7 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
     json_int_t runno = json_integer_value(json_object_get(run, "run"));
     if (!ev) {
         ev = json_object();
-        json_object_set_new(ev, "detector", json_string(det));
+        json_object_set_new(ev, "detector", json_text(det));
         json_object_set(ev, "kind", json_object_get(finding, "kind"));
         json_object_set(ev, "type", json_object_get(finding, "type"));
         json_object_set(ev, "message", json_object_get(finding, "message"));
@@ -357,6 +358,11 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
             json_array_insert_new(acc, 0, first);
         }
         json_object_set_new(ev, "accesses", acc);
+        json_t *more = json_array();
+        json_array_foreach(json_object_get(finding, "more"), i, a)
+            json_array_append_new(more, annotated_access(a));
+        json_object_set_new(ev, "more", more);
+        json_object_set(ev, "command", json_object_get(run, "command"));
         json_object_set_new(ev, "logs", run_logs(run));
         json_array_append_new(dets, ev);
     }
@@ -431,11 +437,46 @@ static void group_single(const struct grouping *g, json_t *locs[2])
     free(k);
 }
 
-/* A finding with no located access: grouped by its type. */
+/* "path:line" of the first frame of the finding (any of its stacks)
+ * that is not folded and has a line, or NULL. Malloc'd. */
+static char *first_line(json_t *finding)
+{
+    static const char *const keys[] = {"accesses", "more"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t i, j;
+        json_t *a, *f;
+        json_array_foreach(json_object_get(finding, keys[k]), i, a)
+        {
+            json_array_foreach(json_object_get(a, "frames"), j, f)
+            {
+                json_t *fr = json_deep_copy(f);
+                annotate_frame_json(fr);
+                json_int_t line =
+                    json_integer_value(json_object_get(fr, "line"));
+                char *key = NULL;
+                if (line > 0 && str(fr, "path") &&
+                    !json_is_true(json_object_get(fr, "hidden")))
+                    key =
+                        xasprintf("%s:%lld", str(fr, "path"), (long long)line);
+                json_decref(fr);
+                if (key)
+                    return key;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A finding with no located access: grouped by its type and the first
+ * line of its stacks, so that distinct bugs stay distinct. */
 static void group_other(const struct grouping *g)
 {
     const char *type = str(g->finding, "type");
-    char *id = xasprintf("%s/%s:%s", g->cname, g->vname, type ? type : g->kind);
+    char *line = first_line(g->finding);
+    char *id =
+        xasprintf("%s/%s:%s%s%s", g->cname, g->vname, type ? type : g->kind,
+                  line ? "@" : "", line ? line : "");
+    free(line);
     json_t *r = find_race(g->races, id);
     if (!r) {
         json_t *la = json_array();
@@ -511,7 +552,7 @@ json_t *group_races(json_t *results)
         {
             const char *kind = str(ev, "kind");
             if (kind && !strcmp(kind, "data-race"))
-                json_object_set_new(r, "kind", json_string("data-race"));
+                json_object_set_new(r, "kind", json_text("data-race"));
             json_object_set_new(ev, "seen_runs",
                                 json_integer((json_int_t)json_object_size(
                                     json_object_get(ev, "run_set"))));

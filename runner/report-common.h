@@ -64,12 +64,13 @@ void md_escape(struct strbuf *sb, const char *s);
  * blanks. */
 void md_code(struct strbuf *sb, const char *s);
 
-/* The lines [from, to] of a source file named by a race location or
- * frame: `path` repo-relative ("cases/x/racy.c"), `file` as the detector
- * printed it (may be NULL). Looked up as `file`, then under the root of
- * results (the folder above options.catalog, or $MAPRACE_ROOT). Returns
- * a malloc'd array of malloc'd lines (*n of them, fewer at the end of the
- * file), or NULL when the file cannot be read. */
+/* The lines [from, to] of the variant's source a race location or frame
+ * names: `path` repo-relative ("cases/x/racy.c"), `file` as the detector
+ * printed it (may be NULL). Only a source of a variant of results is ever
+ * read (sources.h): a name that stands for no variant reads nothing.
+ * Lines are valid UTF-8 (invalid bytes become U+FFFD). Returns a malloc'd
+ * array of malloc'd lines (*n of them, fewer at the end of the file), or
+ * NULL when there is no such source. */
 char **source_lines(json_t *results, const char *path, const char *file,
                     int from, int to, int *n);
 void source_lines_free(char **lines, int n);
@@ -81,9 +82,17 @@ struct race_text_opts {
     int context;     /* source lines shown around each racing line */
 };
 
-/* The annotated race as text (show, junit's system-out): the two
- * locations with their source lines, the case's "why", then each
- * detector's evidence with its annotated frames. */
+/* What a race of kind `kind` (results.json's race kind) is called in a
+ * report: "data race", "fatal error", "lock-order", "mutex-misuse"...,
+ * "report" for any other. */
+const char *race_kind_words(const char *kind);
+
+/* The annotated race (or any report) as text (show, junit's system-out):
+ * its locations with their source lines, the case's "why", then each
+ * detector's evidence: its stacks in the detector's order, each headed by
+ * the detector's own label (a race's two accesses by their kind, size,
+ * thread and locks), with annotated frames, the findings dropped past the
+ * cap, the run's command line and raw logs. */
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o);
 

@@ -6,6 +6,7 @@
  * (one codeFlow per detector). URIs are repository-relative.
  */
 #include "report-common.h"
+#include "text.h"
 
 #include "group.h"
 
@@ -30,7 +31,41 @@ static const struct {
      "shared memory ordered by sleeps or partial waits, not by sync"},
     {"shard", "ShardedMapRace", "sharded map shared without its lock"},
     {"lockfree", "LockFreePublish", "lock-free publication of a map"},
+    /* reports that are not data races (maprace try, case.ini kinds) */
+    {"lock-order", "LockOrderInversion",
+     "two locks taken in opposite orders: a potential deadlock"},
+    {"thread-leak", "ThreadLeak", "a thread that is never joined"},
+    {"mutex-misuse", "MutexMisuse",
+     "a lock unlocked when not held, destroyed while held, or locked twice"},
+    {"use-after-free", "UseAfterFree",
+     "memory used after another thread "
+     "freed it"},
+    {"signal-unsafe", "SignalUnsafeCall",
+     "a signal handler calls a function that is not async-signal-safe"},
 };
+
+/* `key` when it is a kind of report (rule_key()), else "". */
+static const char *rule_key_kind(const char *key)
+{
+    static const char *const kinds[] = {"lock-order", "thread-leak",
+                                        "mutex-misuse", "use-after-free",
+                                        "signal-unsafe"};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strcmp(kinds[i], key))
+            return key;
+    return "";
+}
+
+/* The rule a race belongs to: its kind when it is not a data race (or
+ * the model's fatal error), else its case's family. */
+static const char *rule_key(json_t *r)
+{
+    const char *kind = jstr(r, "kind");
+    if (kind && strcmp(kind, "data-race") && strcmp(kind, "fatal") &&
+        strcmp(kind, "other"))
+        return kind;
+    return jstr(r, "family");
+}
 
 static json_t *rule_for(const char *family)
 {
@@ -46,10 +81,14 @@ static json_t *rule_for(const char *family)
         "Helgrind, DRD and the model's Go-style checks that blame the same "
         "pair of lines into one race.",
         desc);
+    /* a family's rule is a data race; a kind's is that kind of report */
+    bool race = !family || strcmp(family, rule_key_kind(family));
     char *help = xasprintf(
-        "Two threads access the same memory, at least one writes, and no "
-        "lock, channel or atomic orders them. See the case's README.md "
-        "(`maprace explain CASE`) for the Go original and the fix.");
+        "%s See the case's README.md (`maprace explain CASE`) for the Go "
+        "original and the fix, or the stacks of the report (`maprace show`).",
+        race ? "Two threads access the same memory, at least one writes, and "
+               "no lock, channel or atomic orders them."
+             : "The detectors' own words for each stack are in the report.");
     json_t *r =
         json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "id", id, "name", name,
                   "shortDescription", text(desc), "fullDescription", text(full),
@@ -163,7 +202,7 @@ static void race_message(struct strbuf *msg, json_t *r, json_t *l0, json_t *l1,
     json_array_foreach(json_object_get(r, "detectors"), k, ev)
     {
         strbuf_addf(msg, "%s %s", k ? "," : "", jstr(ev, "detector"));
-        json_array_append_new(*dets, json_string(jstr(ev, "detector")));
+        json_array_append_new(*dets, json_text(jstr(ev, "detector")));
     }
     strbuf_addstr(msg, ".");
     if (jstr(r, "why"))
@@ -242,8 +281,7 @@ static json_t *race_result(json_t *races, json_t *r, json_t *rules)
     json_t *locs = json_object_get(r, "locations");
     if (!json_array_size(locs))
         return NULL; /* nothing to point at in the sources */
-    const char *family = jstr(r, "family");
-    size_t rule_index = rule_index_of(rules, family);
+    size_t rule_index = rule_index_of(rules, rule_key(r));
     json_t *l0 = json_array_get(locs, 0), *l1 = json_array_get(locs, 1);
     char *b_what = NULL;
     if (!l1) {
@@ -262,9 +300,9 @@ static json_t *race_result(json_t *races, json_t *r, json_t *rules)
     json_t *res = json_object();
     json_object_set_new(
         res, "ruleId",
-        json_string(jstr(json_array_get(rules, rule_index), "id")));
+        json_text(jstr(json_array_get(rules, rule_index), "id")));
     json_object_set_new(res, "ruleIndex", json_integer((json_int_t)rule_index));
-    json_object_set_new(res, "level", json_string("error"));
+    json_object_set_new(res, "level", json_text("error"));
     json_object_set_new(res, "message", text(strbuf_str(&msg)));
     json_object_set_new(res, "locations",
                         json_pack("[o]", loc_location(l0, -1, "access A")));

@@ -5,6 +5,7 @@
 
 #include "group.h"
 #include "report-common.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,10 +32,18 @@ static void show_cell(FILE *fp, json_t *c, bool color)
             jstr(c, "expected") ? jstr(c, "expected") : "?",
             (long long)json_integer_value(json_object_get(c, "detected_runs")),
             (long long)json_integer_value(json_object_get(c, "runs_done")));
+    /* why it is not a plain pass, how the program ended, what was
+     * dropped */
+    if (jstr(c, "note"))
+        fprintf(fp, "  %-14s %-9s %s\n", "", "", jstr(c, "note"));
+    json_int_t dropped = jint(c, "findings_dropped");
+    if (dropped > 0)
+        fprintf(fp, "  %-14s %-9s %lld more findings dropped past the cap\n",
+                "", "", (long long)dropped);
 }
 
-int show_races(FILE *fp, const char *out, const char *results_path,
-               const char *spec, bool color, bool all_frames)
+static int show_races_raw(FILE *fp, const char *out, const char *results_path,
+                          const char *spec, bool color, bool all_frames)
 {
     char *path = results_path ? xstrdup(results_path)
                               : xasprintf("%s/latest/results.json", out);
@@ -92,13 +101,24 @@ int show_races(FILE *fp, const char *out, const char *results_path,
         shown++;
     }
     if (!shown) {
-        fprintf(fp, "\nNo race reported for %s in the last run.\n", spec);
+        fprintf(fp, "\nNothing reported for %s in the last run.\n", spec);
         rc = 1;
     }
 out:
     free(cname);
     free(path);
     json_decref(results);
+    return rc;
+}
+
+int show_races(FILE *fp, const char *out, const char *results_path,
+               const char *spec, bool color, bool all_frames)
+{
+    /* what a program printed reaches the terminal shown, never sent */
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    int rc = show_races_raw(cs.fp, out, results_path, spec, color, all_frames);
+    clean_stream_close(&cs);
     return rc;
 }
 
@@ -109,7 +129,7 @@ static bool fence(const char *line)
     return !strncmp(line, "```", 3) || !strncmp(line, "~~~", 3);
 }
 
-void explain_render(FILE *fp, const char *md, bool color)
+static void explain_render_raw(FILE *fp, const char *md, bool color)
 {
     bool in_code = false;
     const char *s = md;
@@ -174,4 +194,12 @@ int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
     free(path);
     free(dir);
     return rc;
+}
+
+void explain_render(FILE *fp, const char *md, bool color)
+{
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    explain_render_raw(cs.fp, md, color);
+    clean_stream_close(&cs);
 }
