@@ -33,6 +33,7 @@
 #include <valgrind/helgrind.h>
 #include <valgrind/drd.h>
 
+#include "overlap.h"
 #include "throw.h"
 #include "window.h"
 
@@ -476,6 +477,7 @@ GOFUNC void mapfree(struct hmap *h)
 
 GOFUNC int64_t maplen(const struct hmap *h)
 {
+    OVERLAP(OV_MAPLEN);
     if (h == NULL)
         return 0;
     return h->count;
@@ -493,6 +495,7 @@ GOFUNC int64_t maplen(const struct hmap *h)
  */
 GOFUNC const uint64_t *mapaccess1(struct hmap *h, uint64_t key)
 {
+    OVERLAP(OV_MAPACCESS1);
     WINDOW(W_MAPACCESS_ENTRY);
     if (h == NULL || h->count == 0)
         return &zeroVal;
@@ -532,6 +535,7 @@ GOFUNC const uint64_t *mapaccess1(struct hmap *h, uint64_t key)
 /* Shape of mapaccess2_fast64. */
 GOFUNC const uint64_t *mapaccess2(struct hmap *h, uint64_t key, bool *ok)
 {
+    OVERLAP(OV_MAPACCESS2);
     WINDOW(W_MAPACCESS_ENTRY);
     if (h == NULL || h->count == 0) {
         *ok = false;
@@ -792,6 +796,7 @@ static GOFUNC void hashGrow(struct hmap *h)
  */
 GOFUNC uint64_t *mapassign(struct hmap *h, uint64_t key)
 {
+    OVERLAP(OV_MAPASSIGN);
     WINDOW(W_MAPASSIGN_ENTRY);
     if (h->flags & hashWriting)
         fatal("concurrent map writes");
@@ -880,6 +885,7 @@ done:;
 /* Shape of mapdelete_fast64. */
 GOFUNC void mapdelete(struct hmap *h, uint64_t key)
 {
+    OVERLAP(OV_MAPDELETE);
     if (h == NULL || h->count == 0)
         return;
     if (h->flags & hashWriting)
@@ -955,6 +961,7 @@ search_done:
  */
 GOFUNC void mapiterinit(struct hmap *h, struct hiter *it)
 {
+    OVERLAP(OV_MAPITERINIT);
     memset(it, 0, sizeof(*it));
     if (h == NULL || h->count == 0)
         return;
@@ -991,6 +998,7 @@ GOFUNC void mapiterinit(struct hmap *h, struct hiter *it)
 
 GOFUNC void mapiternext(struct hiter *it)
 {
+    OVERLAP(OV_MAPITERNEXT);
     WINDOW(W_MAPITERNEXT_ENTRY);
     struct hmap *h = it->h;
     if (h->flags & hashWriting)
@@ -1102,6 +1110,7 @@ static GOFUNC void markBucketsEmpty(struct bmap *bucket, uintptr_t mask)
 /* mapclear deletes all keys from a map. */
 GOFUNC void mapclear(struct hmap *h)
 {
+    OVERLAP(OV_MAPCLEAR);
     if (h == NULL || h->count == 0)
         return;
 
