@@ -92,7 +92,7 @@ all: model cases runner
 
 model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
 cases: $(CASE_BINS)
-runner: $(if $(RUNNER_SRC),$(BUILD)/maprace)
+runner: $(if $(RUNNER_SRC),$(BUILD)/maprace $(BUILD)/maprace-overlap.so)
 tests: $(TEST_BINS)
 
 # A flavour's flags, recorded so that a change of flags rebuilds its objects.
@@ -131,6 +131,9 @@ $(BUILD)/runner/%.o: runner/%.c $(BUILD)/runner/.flags
 	$(CC) $(RUNNER_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/maprace: $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
 	$(CC) $(RUNNER_CFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDFLAGS)
+# The overlap probe of `maprace grade`, preloaded into native runs only.
+$(BUILD)/maprace-overlap.so: runner/preload/overlap.c $(BUILD)/runner/.flags
+	$(GCC) -g -O1 -fPIC -shared $(STD) $(WARN) -o $@ $< -lpthread
 $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
 	@mkdir -p $(@D)

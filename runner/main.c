@@ -7,6 +7,7 @@
  * 130 interrupted (the report is written, marked incomplete).
  */
 #include "catalog.h"
+#include "cmd-grade.h"
 #include "detectors.h"
 #include "doctor.h"
 #include "reports.h"
@@ -41,6 +42,7 @@ static const char usage_main[] =
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
+    "  grade     grade an answer to an exercise (exercises/README.md)\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
     "\n"
@@ -723,6 +725,12 @@ static int cmd_doctor(const struct args *a)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "grade")) {
+        char *root = find_root();
+        int grc = root ? cmd_grade(root, argc - 1, argv + 1) : EXIT_USAGE;
+        free(root);
+        return grc;
+    }
     struct args a;
     if (parse_args(argc, argv, &a) < 0) {
         free(a.variants);
