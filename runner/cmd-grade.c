@@ -169,8 +169,7 @@ static int ex_handler(void *user, const char *section, const char *name,
 }
 
 /* Read exercises/<name>/exercise.ini. 0, or -1 with the error said. */
-static int exercise_load(const char *root, const char *name,
-                         struct exercise *e)
+static int exercise_load(const char *root, const char *name, struct exercise *e)
 {
     memset(e, 0, sizeof(*e));
     e->name = xstrdup(name);
@@ -191,8 +190,8 @@ static int exercise_load(const char *root, const char *name,
     else if (!e->error && rc < 0)
         e->error = xasprintf("%s: cannot read it", e->ini);
     else if (!e->error && (!e->case_name || !e->start || !e->answers))
-        e->error = xasprintf("%s: case, start and answers are required",
-                             e->ini);
+        e->error =
+            xasprintf("%s: case, start and answers are required", e->ini);
     if (e->error) {
         error("%s", e->error);
         return -1;
@@ -209,9 +208,9 @@ static char *variant_name(const char *file)
     size_t n = strlen(base);
     if (n > 2 && !strcmp(base + n - 2, ".c")) {
         char *v = xstrndup(base, n - 2);
-        if (*v && strspn(v, "abcdefghijklmnopqrstuvwxyz"
-                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
-                      strlen(v))
+        if (*v &&
+            strspn(v, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(v))
             return v;
         free(v);
     }
@@ -261,9 +260,8 @@ static char *prepare_catalog(const char *grade_dir, const struct exercise *e,
     int rc = -1;
     if (mkdir_p(dir) < 0)
         error("cannot create %s: %s", dir, strerror(errno));
-    else if (remove_sources(dir),
-             write_file_atomic(ini, sb.buf, sb.len) < 0 ||
-                 write_file_atomic(src, source, len) < 0)
+    else if (remove_sources(dir), write_file_atomic(ini, sb.buf, sb.len) < 0 ||
+                                      write_file_atomic(src, source, len) < 0)
         error("cannot write into %s: %s", dir, strerror(errno));
     else
         rc = 0;
@@ -335,8 +333,7 @@ static void read_cell(struct grade *g, json_t *cell)
 {
     const char *det = json_string_value(json_object_get(cell, "detector"));
     const char *verdict = json_string_value(json_object_get(cell, "verdict"));
-    const char *observed =
-        json_string_value(json_object_get(cell, "observed"));
+    const char *observed = json_string_value(json_object_get(cell, "observed"));
     const char *note = json_string_value(json_object_get(cell, "note"));
     const char *flavour = json_string_value(json_object_get(cell, "flavour"));
     const char *bin = json_string_value(json_object_get(cell, "binary"));
@@ -383,8 +380,7 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
     memset(&s, 0, sizeof(s));
     struct run_opts *o = &s.opts;
     char *bad = NULL;
-    if (detectors &&
-        detector_parse_list(detectors, o->detectors, &bad) < 0) {
+    if (detectors && detector_parse_list(detectors, o->detectors, &bad) < 0) {
         error("unknown detector '%s' (want native, tsan, tsan-gcc, helgrind, "
               "drd or all)",
               bad);
@@ -443,8 +439,8 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
 /* What one overlap log says. */
 struct overlap_run {
     unsigned long long calls[NR_MAP_FNS];
-    int workers;         /* threads besides main that called the map */
-    int lonely;          /* a worker nobody got in between, or 0 */
+    int workers; /* threads besides main that called the map */
+    int lonely;  /* a worker nobody got in between, or 0 */
     unsigned long long lonely_calls;
 };
 
@@ -453,7 +449,8 @@ static int parse_overlap(const char *text, struct overlap_run *r)
     memset(r, 0, sizeof(*r));
     if (!text || !starts_with(text, "maprace-overlap 1\n"))
         return -1;
-    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+    for (const char *l = text; l && *l;
+         l = strchr(l, '\n'), l = l ? l + 1 : l) {
         char fn[32];
         unsigned long long n, inside;
         int t, main_thread;
@@ -506,8 +503,8 @@ static int overlap_run(struct grade *g, int run, const char *probe,
                              .env = env,
                              .stdout_path = out,
                              .stderr_path = err,
-                             .timeout_s = g->c->timeout > 0 ? g->c->timeout
-                                                            : 60,
+                             .timeout_s =
+                                 g->c->timeout > 0 ? g->c->timeout : 60,
                              .output_cap = RUN_OUTPUT_CAP};
     struct proc p;
     char *why = NULL;
@@ -516,8 +513,14 @@ static int overlap_run(struct grade *g, int run, const char *probe,
     if (exec_run(&spec, &p, &why) < 0) {
         error("cannot run %s: %s", g->binary, why);
     } else if (!exec_exited(&p, 0)) {
-        strbuf_addf(&g->job, "    native run %d (not forced): %s (%s)\n", run,
-                    exec_describe(&p), err);
+        char *e = read_file(err, 0, NULL);
+        char *fe = e ? strstr(e, "fatal error: ") : NULL;
+        if (fe)
+            fe[strcspn(fe, "\n")] = '\0';
+        strbuf_addf(&g->job,
+                    "    native run %d (not forced) did not finish: %s\n", run,
+                    fe ? fe : exec_describe(&p));
+        free(e);
     } else {
         char *text = read_file(log, 0, NULL), *o = read_file(out, 0, NULL);
         char what[64];
@@ -550,8 +553,7 @@ static int check_overlap(struct grade *g)
         probe = path_join(g->build, "maprace-overlap.so");
     }
     if (access(probe, R_OK) < 0) {
-        error("the overlap probe %s is missing (build it: make runner)",
-              probe);
+        error("the overlap probe %s is missing (build it: make runner)", probe);
         free(probe);
         return EXIT_ENV;
     }
@@ -584,7 +586,8 @@ static int check_overlap(struct grade *g)
         strbuf_addf(&g->overlap,
                     "    In %d run%s, thread %d made all its %llu map calls "
                     "without any other thread getting one in between, although "
-                    "the grader paused it, lock-free, to let the others in.\n"
+                    "the grader paused it, whenever it held no lock, to let "
+                    "the others in.\n"
                     "    Your program is race-free because it runs one thread "
                     "at a time: a lock held across a thread's whole loop, or a "
                     "thread joined before the next one starts, orders "
@@ -594,6 +597,17 @@ static int check_overlap(struct grade *g)
                     "before you join any.\n",
                     done, done == 1 ? "" : "s", last.lonely, last.lonely_calls);
     return 0;
+}
+
+/* A path as shown: relative to the current folder when under it. */
+static const char *shown_path(const char *abs)
+{
+    static char cwd[PATH_MAX];
+    size_t n;
+    if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) &&
+        !strncmp(abs, cwd, n) && abs[n] == '/')
+        return abs + n + 1;
+    return abs;
 }
 
 static void print_point(const struct grade *g, const char *label,
@@ -613,22 +627,22 @@ static int report(struct grade *g)
     if (g->ex.stdout_text && !g->job_seen && !g->job.len)
         strbuf_addf(&g->job, "    no run printed \"%s\"\n", g->ex.stdout_text);
     if (g->race.len)
-        strbuf_addf(&g->race,
-                    "    The races, annotated: maprace show %s/%s --out %s/"
-                    "reports\n",
-                    g->ex.name, g->variant, g->grade_dir);
-    if (g->gave_up)
-        strbuf_addstr(g->race.len ? &g->race : &g->job,
-                      "    A forced run printed \"maprace: window ... gave up "
-                      "waiting\": the racy program's window_plan is still in "
-                      "main, and a thread waited for another that your lock "
-                      "keeps out. Remove the plan.\n");
+        strbuf_addf(
+            &g->race,
+            "    The races, annotated: %s show %s/%s --out %s/reports\n",
+            program_invocation_name, g->ex.name, g->variant,
+            shown_path(g->grade_dir));
     bool pass = !g->race.len && !g->job.len && !g->overlap.len;
     printf("\ngrade %s %s\n", g->ex.name, g->file);
     print_point(g, "(a) race-free: no detector reports anything, forced",
                 &g->race);
     print_point(g, "(b) still does the job", &g->job);
     print_point(g, "(c) still concurrent: the threads overlap", &g->overlap);
+    if (g->gave_up)
+        printf("  note: a forced run printed \"maprace: window ... gave up "
+               "waiting\": the racy program's window_plan is still in main, "
+               "and a thread waited in vain for one that your lock or join "
+               "keeps out. Remove the plan: each forced run loses 10 s.\n");
     printf("%s: %s\n", pass ? "PASS" : "FAIL", g->ex.title ? g->ex.title : "");
     return pass ? 0 : EXIT_FAIL;
 }
@@ -735,8 +749,8 @@ static char *grade_prepare(struct grade *g, struct catalog *cat,
     g->grade_dir = g->build[0] == '/'
                        ? path_join(g->build, "grade")
                        : xasprintf("%s/%s/grade", g->root, g->build);
-    char *dir = prepare_catalog(g->grade_dir, &g->ex, g->c, g->variant,
-                                source, len);
+    char *dir =
+        prepare_catalog(g->grade_dir, &g->ex, g->c, g->variant, source, len);
     free(source);
     return dir;
 }

@@ -64,8 +64,8 @@
 
 /* Keep in step with model/overlap.h's enum overlap_fn. */
 static const char *const fn_names[] = {
-    "mapaccess1",  "mapaccess2",  "mapassign", "mapdelete",
-    "mapclear",    "mapiterinit", "mapiternext", "maplen",
+    "mapaccess1", "mapaccess2",  "mapassign",   "mapdelete",
+    "mapclear",   "mapiterinit", "mapiternext", "maplen",
 };
 enum {
     NR_FN = sizeof(fn_names) / sizeof(fn_names[0]),
@@ -276,8 +276,9 @@ __attribute__((destructor)) static void probe_write(void)
             fprintf(f, "calls %s %llu\n", fn_names[fn], (unsigned long long)c);
     }
     for (int i = 0; i < nt; i++)
-        fprintf(f, "thread %d main %d calls %llu inside %llu paused %u "
-                   "missed %u\n",
+        fprintf(f,
+                "thread %d main %d calls %llu inside %llu paused %u "
+                "missed %u\n",
                 i + 1, threads[i].main, (unsigned long long)threads[i].total,
                 (unsigned long long)inside(i, placed), threads[i].paused,
                 threads[i].missed);
