@@ -6,7 +6,8 @@
 #                   every installed detector (maprace run)
 #   make test       install missing packages, build, run every test
 #   make bench      benchmarks (figures, not pass/fail)
-#   make install    install build/maprace into $(PREFIX)/bin
+#   make install    install build/maprace into $(PREFIX)/bin and its man
+#                   page into $(PREFIX)/share/man/man1
 #
 # Knobs: CC, CFLAGS, LDFLAGS, CLANG, GCC, PREFIX, DEVELOPER=1 (-Werror),
 # SANITIZE=address,undefined (the model's and the runner's tests and the
@@ -29,6 +30,16 @@ CLANG ?= clang
 GCC ?= gcc
 CFLAGS ?= -O1 -g
 LDFLAGS ?=
+
+# One short line per target (  CC  build/native/model/map.o); V=1 prints
+# the full command lines.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' '$(1)' '$(2)'
+endif
 
 STD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -83,7 +94,7 @@ TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
 
 .PHONY: all model cases runner tests benches test run bench install uninstall \
-	check-format format deps clean FORCE
+	check-format format deps deps-run deps-test clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
@@ -104,11 +115,13 @@ $(BUILD)/%/.flags: FORCE
 define flavour_rules
 $(BUILD)/$(1)/model/%.o: model/%.c $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
-	$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
+	$$(call msg,CC,$$@)
+	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
-	$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
+	$$(call msg,CCLD,$$@)
+	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
 		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
 endef
 $(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
@@ -116,7 +129,8 @@ $(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
 	@mkdir -p $(@D)
-	$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) \
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(MODEL_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
@@ -128,16 +142,20 @@ $(BUILD)/runner/.flags: FORCE
 		echo '$(CC) $(RUNNER_CFLAGS)' > $@
 $(BUILD)/runner/%.o: runner/%.c $(BUILD)/runner/.flags
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/maprace: $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
-	$(CC) $(RUNNER_CFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDFLAGS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDFLAGS)
 # The overlap probe of `maprace grade`, preloaded into native runs only.
 $(BUILD)/maprace-overlap.so: runner/preload/overlap.c $(BUILD)/runner/.flags
-	$(GCC) -g -O1 -fPIC -shared $(STD) $(WARN) -o $@ $< -lpthread
+	$(call msg,LD,$@)
+	$(Q)$(GCC) -g -O1 -fPIC -shared $(STD) $(WARN) -o $@ $< -lpthread
 $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) \
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
@@ -147,20 +165,24 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 benches: $(BENCH_BINS)
 $(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-deps:
-	@scripts/install-deps
+deps: deps-test
+deps-run:
+	@scripts/install-deps run
+deps-test:
+	@scripts/install-deps test
 
 # The README's two commands.
 # Every test, then the model's and the runner's tests again built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (in $(BUILD)-sanitize),
 # then the formatting check.
 SAN_BUILD := $(BUILD)-sanitize
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory all tests
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
 		SANITIZE=address,undefined all tests
@@ -168,20 +190,23 @@ test: deps
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
 	@$(MAKE) --no-print-directory check-format
 
-run: deps
+run: deps-run
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/maprace run $(ARGS)
 
-bench: deps
+bench: deps-test
 	@$(MAKE) --no-print-directory all benches
 	@BUILD=$(BUILD) scripts/run-bench
 
 install: $(BUILD)/maprace
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/maprace $(DESTDIR)$(PREFIX)/bin/maprace
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/maprace.1 $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/maprace
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 check-format:
