@@ -81,7 +81,7 @@ static void test_every_verb(void **state)
     for (s += 8; *s == ' '; s = strchr(s, '\n') + 1) {
         char verb[32], want[64];
         assert_int_equal(sscanf(s, " %31s", verb), 1);
-        snprintf(want, sizeof(want), "\n.BR %s ", verb);
+        snprintf(want, sizeof(want), "\n.TP\n.BR %s \"", verb);
         if (!strstr(man, want))
             fail_msg("docs/maprace.1 has no entry for verb '%s'", verb);
         n++;
