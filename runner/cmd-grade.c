@@ -13,7 +13,6 @@
 #include "catalog.h"
 #include "detectors.h"
 #include "exec.h"
-#include "reports.h"
 #include "run.h"
 #include "util.h"
 
