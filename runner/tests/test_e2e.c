@@ -185,6 +185,11 @@ static void test_files(void **state)
     assert_non_null(summary);
     assert_non_null(strstr(summary, "map-concurrent-writes"));
     assert_non_null(strstr(summary, "10 cells: 10 pass"));
+    /* the matrix says what each detector saw, the verdict as a mark */
+    assert_non_null(
+        strstr(summary, "racy     fatal \xe2\x9c\x93    race \xe2\x9c\x93"));
+    assert_non_null(
+        strstr(summary, "fixed    clean \xe2\x9c\x93    clean \xe2\x9c\x93"));
     free(summary);
     /* the raw logs are kept, and results.json names them */
     json_t *run =
