@@ -7,6 +7,7 @@
  * case.ini goes through html_escape().
  */
 #include "report-common.h"
+#include "report-diagram.h"
 
 #include "group.h"
 
@@ -51,6 +52,9 @@ static const char style[] =
     ".case-frame .fn{font-weight:bold}.hidden-frame{color:#888}\n"
     ".det{margin-top:.8em}.det h4{margin:.3em 0}\n"
     "svg text{font:12px system-ui,sans-serif}\n"
+    "svg.interleaving .lane{font-weight:bold}"
+    "svg.interleaving .model,svg.interleaving .forced{fill:#555}"
+    "svg.interleaving .nohb{fill:#c00}\n"
     "table.pairs{border-collapse:collapse;margin:.3em 0;font-size:12.5px}\n"
     ".pairs th,.pairs td{border:1px solid #ddd;padding:2px "
     "6px;text-align:left;vertical-align:top}\n"
@@ -528,6 +532,7 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
         source_excerpt(sb, results, loc, label);
     }
     strbuf_addstr(sb, "</div>\n");
+    race_diagram_svg(sb, results, r);
     if (jstr(r, "why")) {
         strbuf_addstr(sb, "<p class=\"why\"><b>Why:</b> ");
         esc(sb, jstr(r, "why"));

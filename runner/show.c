@@ -5,6 +5,7 @@
 
 #include "group.h"
 #include "report-common.h"
+#include "report-diagram.h"
 #include "util.h"
 
 #include <errno.h>
@@ -87,6 +88,7 @@ int show_races(FILE *fp, const char *out, const char *results_path,
             continue;
         struct strbuf sb = {0};
         race_text(&sb, results, r, &o);
+        race_diagram_text(&sb, results, r, color);
         fprintf(fp, "\n%s", strbuf_str(&sb));
         strbuf_release(&sb);
         shown++;

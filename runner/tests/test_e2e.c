@@ -202,9 +202,42 @@ static void test_files(void **state)
     free(text);
 }
 
+/* show and index.html draw each race: two lanes, the missing edge, the
+ * forcing plan read from the source. */
+static void test_diagrams(void **state)
+{
+    char out[PATH_MAX], args[PATH_MAX * 2], path[PATH_MAX + 64];
+    snprintf(out, sizeof(out), "%s/show", tmp);
+    snprintf(args, sizeof(args),
+             "show --no-color --out '%s' "
+             "map-concurrent-writes/racy",
+             tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(text);
+    static const char *const want[] = {
+        "  A  thread ", "\xe2\x97\x8f write racy.c:57 assign_five",
+        " no happens-before edge ",
+        "forced: role2 waits at W_MAPASSIGN_ENTRY until role1 reaches "
+        "W_MAPASSIGN_WRITING"};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        if (!strstr(text, want[i]))
+            fail_msg("no '%s' in show:\n%s", want[i], text);
+    free(text);
+    snprintf(path, sizeof(path), "%s/latest/index.html", tmp);
+    text = test_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "<svg class=\"interleaving\""));
+    assert_non_null(strstr(text, "no happens-before edge"));
+    assert_non_null(strstr(text, "forced: role2 waits at W_MAPASSIGN_ENTRY"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_diagrams),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_racy_cells),
         cmocka_unit_test(test_native_fatal),
