@@ -55,7 +55,7 @@
  *  - h->flags has an 8-byte word of its own. Go packs count, flags, B and
  *    noverflow together; ThreadSanitizer keeps 4 access records per 8-byte
  *    word, and with the packed layout a forced reader/writer race was
- *    missed in about 1 run in 100 (../shared/FACTS.md). The logic is Go's.
+ *    missed now and then (docs/detectors.md, "Shadow cells"). The logic is Go's.
  *  - The iterator and oldIterator bits live in h->iterflags, a word of
  *    their own, not in h->flags. In Go, mapiterinit sets them with
  *    atomic.Or8 on h.flags after a plain read: a write by a *reader*. Go's
