@@ -8,6 +8,7 @@
  */
 #include "article.h"
 #include "catalog.h"
+#include "cmd-try.h"
 #include "cmd-asm.h"
 #include "cmd-grade.h"
 #include "detectors.h"
@@ -44,6 +45,8 @@ static const char usage_main[] =
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
+    "  try       your own program (FILE.c...) under every detector, no\n"
+    "            case.ini needed\n"
     "  asm       the machine code of a case's racing accesses (x86-64, arm64)\n"
     "  grade     grade an answer to an exercise (exercises/README.md)\n"
     "\n"
@@ -792,6 +795,22 @@ static int cmd_doctor(const struct args *a)
     return rc;
 }
 
+/* `maprace try ...`: its own options (cmd-try.h). */
+static int cmd_try_main(int argc, char **argv)
+{
+    bool help = false;
+    for (int i = 1; i < argc; i++)
+        help |= !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help");
+    if (help)
+        return cmd_try(argc, argv, NULL);
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    int rc = cmd_try(argc, argv, root);
+    free(root);
+    return rc;
+}
+
 static const char usage_asm[] =
     "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build DIR]\n"
     "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n"
@@ -854,6 +873,8 @@ static int cmd_asm(const struct args *a)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "try"))
+        return cmd_try_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "grade")) {
         char *root = find_root();
         int grc = root ? cmd_grade(root, argc - 1, argv + 1) : EXIT_USAGE;
