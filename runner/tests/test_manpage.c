@@ -80,6 +80,8 @@ static void test_every_verb(void **state)
     size_t n = 0;
     for (s += 8; *s == ' '; s = strchr(s, '\n') + 1) {
         char verb[32], want[64];
+        if (s[2] == ' ')
+            continue; /* the description goes on */
         assert_int_equal(sscanf(s, " %31s", verb), 1);
         snprintf(want, sizeof(want), "\n.TP\n.BR %s \"", verb);
         if (!strstr(man, want))
