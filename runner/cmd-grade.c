@@ -234,6 +234,28 @@ static void remove_sources(const char *dir)
     closedir(d);
 }
 
+/* Remove the folders of earlier gradings from the grading catalog, so
+ * that it holds one case only: a stale one must not be validated. */
+static void remove_other_cases(const char *cat, const char *keep)
+{
+    DIR *d = opendir(cat);
+    struct dirent *de;
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !strcmp(de->d_name, keep))
+            continue;
+        char *dir = path_join(cat, de->d_name);
+        char *ini = path_join(dir, "case.ini");
+        remove_sources(dir);
+        unlink(ini);
+        rmdir(dir);
+        free(ini);
+        free(dir);
+    }
+    closedir(d);
+}
+
 /* <build>/grade/cases/<exercise>/: case.ini from the case's [case] and a
  * [variant] expected clean, and the answer as <variant>.c. Returns the
  * catalog folder (<build>/grade/cases), or NULL with the error said. */
@@ -257,6 +279,7 @@ static char *prepare_catalog(const char *grade_dir, const struct exercise *e,
         strbuf_addf(&sb, "args = %s\n", c->args);
     strbuf_addf(&sb, "\n[%s]\nexpect = clean\n", variant);
     int rc = -1;
+    remove_other_cases(cat, e->name);
     if (mkdir_p(dir) < 0)
         error("cannot create %s: %s", dir, strerror(errno));
     else if (remove_sources(dir), write_file_atomic(ini, sb.buf, sb.len) < 0 ||
