@@ -6,6 +6,8 @@
 #                   every installed detector (maprace run)
 #   make test       install missing packages, build, run every test
 #   make bench      benchmarks (figures, not pass/fail)
+#   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
+#                   each (fuzz/fuzz.mk)
 #   make install    install build/maprace into $(PREFIX)/bin and its man
 #                   page into $(PREFIX)/share/man/man1
 #
@@ -235,6 +237,9 @@ $(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
 	$(Q)$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
+# The fuzzers (absent in the shadow trees that build a --cases catalog).
+-include fuzz/fuzz.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 deps: deps-test
@@ -255,6 +260,8 @@ test: deps-test
 	@scripts/test-run-tests
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
+	@$(MAKE) --no-print-directory fuzz-check
+	@scripts/validate-ci
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory check-docs
 
