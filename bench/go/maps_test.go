@@ -183,6 +183,7 @@ var seed uint64
 
 func run(b *testing.B, m design, n uint64, readPct uint32) {
 	var missed atomic.Int64
+	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		// xorshift64*, one stream per goroutine, as in mapbench.c

@@ -4,9 +4,10 @@
  *
  * A design is a map from uint64_t keys to uint64_t values that any number
  * of threads may use at once. The benchmark creates it for a number of
- * keys, fills it with every key (0 .. nkeys-1) from one thread, then times
- * threads doing load and store on random keys: a store always hits a key
- * that is present (an update), so no design grows while it is timed.
+ * keys, fills it with every key (0 .. nkeys-1) from one thread, loads each
+ * key once, then times threads doing load and store on random keys: a
+ * store always hits a key that is present (an update), so no design grows
+ * while it is timed.
  *
  * Invariants:
  *  - load and store are safe to call from any registered thread at any

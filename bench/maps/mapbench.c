@@ -1,8 +1,10 @@
 /*
  * bench/maps/mapbench.c - throughput of the chapter-4 map designs
- * (design.h): for each design, read/write mix, key count and thread
- * count, the map is created, filled with every key, warmed up once, then
- * timed REPS times. One timed repetition: THREADS threads start together
+ * (design.h). For each design, key count and read/write mix a fresh map
+ * is created, filled with every key and every key is loaded once (so that
+ * sync.Map has promoted its dirty map: the steady state of a map that is
+ * read); then for each thread count one untimed warm-up and REPS timed
+ * repetitions. One timed repetition: THREADS threads start together
  * and do random operations (a uniformly random key; a load with the mix's
  * read probability, otherwise a store of a present key) for MS
  * milliseconds; ns/op = the repetition's wall time / all threads'
@@ -104,7 +106,7 @@ static void *work(void *arg)
         w->d->thread_enter();
     pthread_barrier_wait(w->start);
     clock_gettime(CLOCK_MONOTONIC, &w->t0);
-    while (!atomic_load_explicit(w->stop, memory_order_relaxed)) {
+    do { /* at least one batch: a thread that starts late still counts */
         for (int i = 0; i < batch; i++) {
             uint64_t r = next_rand(&w->state);
             uint64_t key = (uint64_t)(((unsigned __int128)r * w->nkeys) >> 64);
@@ -116,7 +118,7 @@ static void *work(void *arg)
             }
         }
         w->ops += batch;
-    }
+    } while (!atomic_load_explicit(w->stop, memory_order_relaxed));
     clock_gettime(CLOCK_MONOTONIC, &w->t1);
     if (w->d->thread_exit)
         w->d->thread_exit();

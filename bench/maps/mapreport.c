@@ -26,8 +26,10 @@ struct row {
     unsigned mix;    /* % loads */
     unsigned long keys, threads;
     struct summary ns, ops;
-    double raw[max_reps]; /* Go: ns/op of each repetition */
-    size_t nraw;
+    double raw[max_reps];    /* Go: ns/op of each repetition */
+    double allocs[max_reps]; /* Go: allocs/op of each, when reported */
+    size_t nraw, nallocs;
+    double allocs_med; /* Go: median allocs/op; -1: not reported */
 };
 
 static struct row rows[max_rows];
@@ -61,7 +63,8 @@ static struct row *find_row(const char *lang, const char *design, unsigned mix,
             return &rows[i];
     if (nrows == max_rows)
         die("input", "too many rows");
-    rows[nrows] = (struct row){.mix = mix, .keys = keys, .threads = threads};
+    rows[nrows] = (struct row){
+        .mix = mix, .keys = keys, .threads = threads, .allocs_med = -1};
     snprintf(rows[nrows].lang, sizeof(rows[nrows].lang), "%s", lang);
     snprintf(rows[nrows].design, sizeof(rows[nrows].design), "%s", design);
     return &rows[nrows++];
@@ -95,9 +98,9 @@ static int go_line(const char *line)
     char design[32];
     unsigned r, w;
     unsigned long keys, threads = 1, iters;
-    double ns;
+    double ns, bytes, allocs;
     const char *p;
-    int used = 0;
+    int used = 0, got;
     struct row *row;
 
     if (sscanf(line, "BenchmarkMap/%31[^/]/%u-%u/keys=%lu%n", design, &r, &w,
@@ -106,11 +109,16 @@ static int go_line(const char *line)
     p = line + used;
     if (*p == '-')
         threads = strtoul(p + 1, (char **)&p, 10);
-    if (sscanf(p, " %lu %lf ns/op", &iters, &ns) != 2)
+    got = sscanf(p, " %lu %lf ns/op %lf B/op %lf allocs/op", &iters, &ns,
+                 &bytes, &allocs);
+    if (got < 2)
         return 0;
     row = find_row("Go", design, r, keys, threads);
     if (row->nraw < max_reps)
         row->raw[row->nraw++] = ns;
+    if (got == 4 && row->nallocs < max_reps) {
+        row->allocs[row->nallocs++] = allocs;
+    }
     return 1;
 }
 
@@ -144,6 +152,8 @@ static void summarize_go(void)
             ops[k] = 1e9 / row->raw[k];
         row->ns = summarize(row->raw, row->nraw);
         row->ops = summarize(ops, row->nraw);
+        if (row->nallocs)
+            row->allocs_med = summarize(row->allocs, row->nallocs).median;
     }
 }
 
@@ -184,6 +194,8 @@ static void cell_text(FILE *f, const struct row *r)
     fprintf(f, "%.1f ns [%.1f, %.1f] &middot; %.2f M/s [%.2f, %.2f]",
             r->ns.median, r->ns.lo, r->ns.hi, r->ops.median / 1e6,
             r->ops.lo / 1e6, r->ops.hi / 1e6);
+    if (r->allocs_med >= 0)
+        fprintf(f, " &middot; %g allocs/op", r->allocs_med);
 }
 
 static void caption(FILE *f, unsigned mix, unsigned long keys)

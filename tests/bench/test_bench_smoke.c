@@ -166,11 +166,13 @@ static void test_go_format(void **state)
         print_message("go not installed: bench/go not smoke-tested\n");
         skip();
     }
-    assert_true(matches("(^|\n)BenchmarkMap/mutex/90-10/keys=1000[ \t]+10[ "
-                        "\t]+[0-9.]+ ns/op\n",
-                        out));
+    assert_true(
+        matches("(^|\n)BenchmarkMap/mutex/90-10/keys=1000[ \t]+10[ "
+                "\t]+[0-9.]+ ns/op[ \t]+[0-9]+ B/op[ \t]+[0-9]+ allocs/op\n",
+                out));
     assert_true(matches("\nBenchmarkMap/mutex/90-10/keys=1000-2[ \t]+10[ "
-                        "\t]+[0-9.]+ ns/op\n",
+                        "\t]+[0-9.]+ ns/op[ \t]+[0-9]+ B/op[ \t]+[0-9]+ "
+                        "allocs/op\n",
                         out));
     assert_true(matches("\nok[ \t]+maprace/bench[ \t]", out));
     free(out);
