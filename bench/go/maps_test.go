@@ -22,6 +22,7 @@ import (
 	"math/bits"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -181,10 +182,20 @@ func filledMap(name string, mk func(int) design, n int) design {
 
 var seed uint64
 
+// cpuTime is the process's user + system CPU time in ns (getrusage).
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
 func run(b *testing.B, m design, n uint64, readPct uint32) {
 	var missed atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
 		// xorshift64*, one stream per goroutine, as in mapbench.c
 		s := atomic.AddUint64(&seed, 0x9e3779b97f4a7c15) | 1
@@ -203,6 +214,9 @@ func run(b *testing.B, m design, n uint64, readPct uint32) {
 			}
 		}
 	})
+	// CPU ns/op, as mapbench's: less sensitive than ns/op to the share
+	// of a loaded machine's cores the benchmark gets.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 	if missed.Load() != 0 {
 		b.Fatalf("%d loads missed a present key", missed.Load())
 	}

@@ -8,12 +8,16 @@
  * and do random operations (a uniformly random key; a load with the mix's
  * read probability, otherwise a store of a present key) for MS
  * milliseconds; ns/op = the repetition's wall time / all threads'
- * operations together, ops/s its inverse. Each cell prints the median and
- * the 95 % interval of both over the repetitions (stats.h).
+ * operations together, ops/s its inverse, CPU ns/op = the process's CPU
+ * time over the repetition / the same operations (on a loaded machine the
+ * wall figures shrink with the share of the cores the benchmark gets; CPU
+ * time per operation much less). Each cell prints the median and the
+ * 95 % interval of all three over the repetitions (stats.h).
  *
  * Output: lines starting with '#' describe the run (cores, load average,
  * pinning); then a header line and one tab-separated line per cell:
  *   design mix keys threads reps ns_med ns_lo ns_hi ops_med ops_lo ops_hi
+ *   cpu_med cpu_lo cpu_hi
  * (mix "90/10" = 90 % loads, 10 % stores; figures in ns and ops/s). A
  * load of a present key that finds nothing is a broken design: the cell
  * fails and the program exits 1.
@@ -139,17 +143,27 @@ static int cpus(int *list, int max)
     return n;
 }
 
-/* One repetition; returns ns/op, or a negative value when a load missed. */
+/* The process's CPU time (every thread's, RCU's helpers too), seconds. */
+static double process_cpu(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return seconds(t);
+}
+
+/* One repetition; returns wall ns/op and sets *cpu_ns to CPU ns/op, or
+ * returns a negative value when a load missed. */
 static double rep(const struct options *o, const struct design *d, void *map,
                   unsigned long nkeys, unsigned mix, unsigned long nthreads,
-                  unsigned long ms, uint64_t seed)
+                  unsigned long ms, uint64_t seed, double *cpu_ns)
 {
     struct worker w[max_threads];
     pthread_barrier_t start;
     _Atomic int stop = 0;
     struct timespec nap = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
     int cpu[max_threads], ncpu = o->pin ? cpus(cpu, max_threads) : 0;
-    double t0 = 0, t1 = 0;
+    double t0 = 0, t1 = 0, c0, c1;
     uint64_t ops = 0, misses = 0;
 
     pthread_barrier_init(&start, NULL, (unsigned)nthreads + 1);
@@ -165,6 +179,7 @@ static double rep(const struct options *o, const struct design *d, void *map,
         if (pthread_create(&w[i].tid, NULL, work, &w[i]))
             die("pthread_create", strerror(errno));
     }
+    c0 = process_cpu();
     pthread_barrier_wait(&start);
     nanosleep(&nap, NULL);
     atomic_store_explicit(&stop, 1, memory_order_relaxed);
@@ -177,9 +192,11 @@ static double rep(const struct options *o, const struct design *d, void *map,
         ops += w[i].ops;
         misses += w[i].misses;
     }
+    c1 = process_cpu();
     pthread_barrier_destroy(&start);
     if (misses)
         return -1;
+    *cpu_ns = (c1 - c0) * 1e9 / (double)ops;
     return (t1 - t0) * 1e9 / (double)ops;
 }
 
@@ -192,17 +209,17 @@ static void mix_name(unsigned mix, char *buf, size_t len)
 static int cell(const struct options *o, const struct design *d, void *map,
                 unsigned long nkeys, unsigned mix, unsigned long nthreads)
 {
-    double ns[max_reps], ops[max_reps];
-    struct summary sn, so;
+    double ns[max_reps], ops[max_reps], cpu[max_reps], warm;
+    struct summary sn, so, sc;
     char mixs[16];
     int bad = 0;
 
     mix_name(mix, mixs, sizeof(mixs));
     /* warm-up, untimed: caches, lazy promotion (sync.Map), page faults */
-    if (rep(o, d, map, nkeys, mix, nthreads, o->ms / 2 + 1, 0) < 0)
+    if (rep(o, d, map, nkeys, mix, nthreads, o->ms / 2 + 1, 0, &warm) < 0)
         bad = 1;
     for (unsigned long r = 0; r < o->reps && !bad; r++) {
-        ns[r] = rep(o, d, map, nkeys, mix, nthreads, o->ms, r + 1);
+        ns[r] = rep(o, d, map, nkeys, mix, nthreads, o->ms, r + 1, &cpu[r]);
         if (ns[r] < 0)
             bad = 1;
         else
@@ -217,9 +234,11 @@ static int cell(const struct options *o, const struct design *d, void *map,
     }
     sn = summarize(ns, o->reps);
     so = summarize(ops, o->reps);
-    printf("%s\t%s\t%lu\t%lu\t%lu\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\n",
+    sc = summarize(cpu, o->reps);
+    printf("%s\t%s\t%lu\t%lu\t%lu\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.2f\t"
+           "%.2f\t%.2f\n",
            d->name, mixs, nkeys, nthreads, o->reps, sn.median, sn.lo, sn.hi,
-           so.median, so.lo, so.hi);
+           so.median, so.lo, so.hi, sc.median, sc.lo, sc.hi);
     fflush(stdout);
     return 0;
 }
@@ -367,11 +386,12 @@ int main(int argc, char **argv)
            "start\n",
            sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2]);
     printf("# %lu repetitions of %lu ms per cell; threads %s; ns/op = wall "
-           "time / all threads' operations\n",
+           "time / all threads' operations; CPU ns/op = process CPU time / the "
+           "same\n",
            o.reps, o.ms,
            o.pin ? "pinned round-robin to the allowed CPUs" : "not pinned");
     printf("design\tmix\tkeys\tthreads\treps\tns_med\tns_lo\tns_hi\tops_med\t"
-           "ops_lo\tops_hi\n");
+           "ops_lo\tops_hi\tcpu_med\tcpu_lo\tcpu_hi\n");
     fflush(stdout);
     for (size_t d = 0; d < o.ndesigns; d++)
         for (size_t k = 0; k < o.nkeys; k++)

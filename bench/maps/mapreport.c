@@ -18,17 +18,17 @@
 
 #include "stats.h"
 
-enum { max_rows = 512, max_reps = 1000, max_notes = 32 };
+enum { max_rows = 512, max_reps = 200, max_notes = 32 };
 
 struct row {
     char lang[4];    /* "C" or "Go" */
     char design[32]; /* mapbench or bench/go name */
     unsigned mix;    /* % loads */
     unsigned long keys, threads;
-    struct summary ns, ops;
-    double raw[max_reps];    /* Go: ns/op of each repetition */
-    double allocs[max_reps]; /* Go: allocs/op of each, when reported */
-    size_t nraw, nallocs;
+    struct summary ns, ops, cpu; /* cpu.n == 0: CPU time not measured */
+    /* Go: the figures of each repetition (-1: not reported) */
+    double raw[max_reps], rawcpu[max_reps], allocs[max_reps];
+    size_t nraw;
     double allocs_med; /* Go: median allocs/op; -1: not reported */
 };
 
@@ -76,31 +76,35 @@ static int c_line(const char *line)
     char design[32];
     unsigned r, w;
     unsigned long keys, threads, reps;
-    double v[6];
+    double v[9];
     struct row *row;
 
-    if (sscanf(line, "%31s %u/%u %lu %lu %lu %lf %lf %lf %lf %lf %lf", design,
-               &r, &w, &keys, &threads, &reps, &v[0], &v[1], &v[2], &v[3],
-               &v[4], &v[5]) != 12)
+    if (sscanf(line,
+               "%31s %u/%u %lu %lu %lu %lf %lf %lf %lf %lf %lf %lf %lf %lf",
+               design, &r, &w, &keys, &threads, &reps, &v[0], &v[1], &v[2],
+               &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) != 15)
         return 0;
     row = find_row("C", design, r, keys, threads);
     row->ns =
         (struct summary){.n = reps, .median = v[0], .lo = v[1], .hi = v[2]};
     row->ops =
         (struct summary){.n = reps, .median = v[3], .lo = v[4], .hi = v[5]};
+    row->cpu =
+        (struct summary){.n = reps, .median = v[6], .lo = v[7], .hi = v[8]};
     return 1;
 }
 
 /* One `go test -bench` result line:
- * BenchmarkMap/<design>/<r>-<w>/keys=<n>[-<procs>] <iters> <ns> ns/op */
+ * BenchmarkMap/<design>/<r>-<w>/keys=<n>[-<procs>] <iters> then value and
+ * unit pairs: ns/op, cpu-ns/op (bench/go's metric), B/op, allocs/op. */
 static int go_line(const char *line)
 {
-    char design[32];
+    char design[32], unit[32];
     unsigned r, w;
     unsigned long keys, threads = 1, iters;
-    double ns, bytes, allocs;
+    double value, ns = -1, cpu = -1, allocs = -1;
     const char *p;
-    int used = 0, got;
+    int used = 0;
     struct row *row;
 
     if (sscanf(line, "BenchmarkMap/%31[^/]/%u-%u/keys=%lu%n", design, &r, &w,
@@ -109,16 +113,26 @@ static int go_line(const char *line)
     p = line + used;
     if (*p == '-')
         threads = strtoul(p + 1, (char **)&p, 10);
-    got = sscanf(p, " %lu %lf ns/op %lf B/op %lf allocs/op", &iters, &ns,
-                 &bytes, &allocs);
-    if (got < 2)
+    if (sscanf(p, " %lu%n", &iters, &used) != 1)
+        return 0;
+    for (p += used; sscanf(p, " %lf %31s%n", &value, unit, &used) == 2;
+         p += used) {
+        if (!strcmp(unit, "ns/op"))
+            ns = value;
+        else if (!strcmp(unit, "cpu-ns/op"))
+            cpu = value;
+        else if (!strcmp(unit, "allocs/op"))
+            allocs = value;
+    }
+    if (ns <= 0)
         return 0;
     row = find_row("Go", design, r, keys, threads);
-    if (row->nraw < max_reps)
-        row->raw[row->nraw++] = ns;
-    if (got == 4 && row->nallocs < max_reps) {
-        row->allocs[row->nallocs++] = allocs;
-    }
+    if (row->nraw == max_reps)
+        return 1;
+    row->raw[row->nraw] = ns;
+    row->rawcpu[row->nraw] = cpu;
+    row->allocs[row->nraw] = allocs;
+    row->nraw++;
     return 1;
 }
 
@@ -152,8 +166,10 @@ static void summarize_go(void)
             ops[k] = 1e9 / row->raw[k];
         row->ns = summarize(row->raw, row->nraw);
         row->ops = summarize(ops, row->nraw);
-        if (row->nallocs)
-            row->allocs_med = summarize(row->allocs, row->nallocs).median;
+        if (row->rawcpu[0] >= 0)
+            row->cpu = summarize(row->rawcpu, row->nraw);
+        if (row->allocs[0] >= 0)
+            row->allocs_med = summarize(row->allocs, row->nraw).median;
     }
 }
 
@@ -194,6 +210,9 @@ static void cell_text(FILE *f, const struct row *r)
     fprintf(f, "%.1f ns [%.1f, %.1f] &middot; %.2f M/s [%.2f, %.2f]",
             r->ns.median, r->ns.lo, r->ns.hi, r->ops.median / 1e6,
             r->ops.lo / 1e6, r->ops.hi / 1e6);
+    if (r->cpu.n)
+        fprintf(f, " &middot; CPU %.1f ns [%.1f, %.1f]", r->cpu.median,
+                r->cpu.lo, r->cpu.hi);
     if (r->allocs_med >= 0)
         fprintf(f, " &middot; %g allocs/op", r->allocs_med);
 }
@@ -212,7 +231,11 @@ static void write_md(const char *path, const char *machine)
     if (!f)
         die(path, strerror(errno));
     fprintf(f, "## Map designs (chapter 4): ns/op and ops/s, median "
-               "[95 %% interval]\n\n");
+               "[95 %% interval]\n\n"
+               "Each cell: wall ns/op &middot; ops/s &middot; CPU ns/op (the "
+               "process's CPU time per operation) &middot; Go: allocs/op. "
+               "The machine has 2 cores: with 4 threads they are "
+               "oversubscribed.\n\n");
     if (machine)
         fprintf(f, "Machine: %s.\n\n", machine);
     for (size_t i = 0; i < nnotes; i++)

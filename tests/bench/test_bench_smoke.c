@@ -5,7 +5,7 @@
  *
  *  - mapbench (bench/maps): every design, one mix, 1000 keys, 1 and 2
  *    threads, 3 repetitions of 2 ms: the header, then one line per cell
- *    with 11 tab-separated fields, positive figures, lo <= median <= hi,
+ *    with 14 tab-separated fields, positive figures, lo <= median <= hi,
  *    ops/s and ns/op consistent; a bad option is a one-line error;
  *  - the Go benchmark (bench/go, when `go` is installed; skipped with a
  *    message otherwise): one benchmark, 10 iterations, GOMAXPROCS 1 and 2,
@@ -48,15 +48,15 @@ static int check_line(char *line)
 {
     char design[32], mix[16];
     unsigned long keys, threads, reps;
-    double v[6];
+    double v[9];
     int d;
 
     assert_int_equal(sscanf(line,
                             "%31[^\t]\t%15[^\t]\t%lu\t%lu\t%lu\t%lf\t%lf\t%lf"
-                            "\t%lf\t%lf\t%lf",
+                            "\t%lf\t%lf\t%lf\t%lf\t%lf\t%lf",
                             design, mix, &keys, &threads, &reps, &v[0], &v[1],
-                            &v[2], &v[3], &v[4], &v[5]),
-                     11);
+                            &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]),
+                     14);
     for (d = 0; d < ndesigns; d++)
         if (!strcmp(design, design_names[d]))
             break;
@@ -65,7 +65,7 @@ static int check_line(char *line)
     assert_int_equal(keys, 1000);
     assert_true(threads == 1 || threads == 2);
     assert_int_equal(reps, 3);
-    for (int i = 0; i < 6; i += 3) {
+    for (int i = 0; i < 9; i += 3) {
         assert_true(v[i + 1] > 0);
         assert_true(v[i + 1] <= v[i] && v[i] <= v[i + 2]);
     }
@@ -90,7 +90,7 @@ static void test_mapbench_format(void **state)
         matches("^# mapbench: [0-9]+ cores online; load average ", r.out));
     assert_non_null(strstr(r.out, "\ndesign\tmix\tkeys\tthreads\treps\t"
                                   "ns_med\tns_lo\tns_hi\tops_med\tops_lo\t"
-                                  "ops_hi\n"));
+                                  "ops_hi\tcpu_med\tcpu_lo\tcpu_hi\n"));
     for (char *l = strtok_r(r.out, "\n", &save); l;
          l = strtok_r(NULL, "\n", &save)) {
         if (l[0] == '#' || !strncmp(l, "design\t", 7))
@@ -166,14 +166,15 @@ static void test_go_format(void **state)
         print_message("go not installed: bench/go not smoke-tested\n");
         skip();
     }
-    assert_true(
-        matches("(^|\n)BenchmarkMap/mutex/90-10/keys=1000[ \t]+10[ "
-                "\t]+[0-9.]+ ns/op[ \t]+[0-9]+ B/op[ \t]+[0-9]+ allocs/op\n",
-                out));
-    assert_true(matches("\nBenchmarkMap/mutex/90-10/keys=1000-2[ \t]+10[ "
-                        "\t]+[0-9.]+ ns/op[ \t]+[0-9]+ B/op[ \t]+[0-9]+ "
-                        "allocs/op\n",
+    assert_true(matches("(^|\n)BenchmarkMap/mutex/90-10/keys=1000[ \t]+10[ "
+                        "\t]+[0-9.]+ ns/op[ \t]+[0-9.]+ cpu-ns/op[ \t]+[0-9]+ "
+                        "B/op[ \t]+[0-9]+ allocs/op\n",
                         out));
+    assert_true(matches(
+        "\nBenchmarkMap/mutex/90-10/keys=1000-2[ \t]+10[ "
+        "\t]+[0-9.]+ ns/op[ \t]+[0-9.]+ cpu-ns/op[ \t]+[0-9]+ B/op[ \t]+[0-9]+ "
+        "allocs/op\n",
+        out));
     assert_true(matches("\nok[ \t]+maprace/bench[ \t]", out));
     free(out);
 }
@@ -203,9 +204,10 @@ static void test_mapreport(void **state)
     }
     text = runcase_slurp(md);
     assert_non_null(strstr(text, "### 90 % loads / 10 % stores, 1000 keys"));
-    assert_true(matches("\n\\| C \\| mutex \\| [0-9.]+ ns \\[[0-9.]+, "
-                        "[0-9.]+\\] &middot; [0-9.]+ M/s",
-                        text));
+    assert_true(
+        matches("\n\\| C \\| mutex \\| [0-9.]+ ns \\[[0-9.]+, "
+                "[0-9.]+\\] &middot; [0-9.]+ M/s.*&middot; CPU [0-9.]+ ns",
+                text));
     if (go)
         assert_true(matches("\n\\| Go \\| mutex \\| [0-9.]+ ns", text));
     else
