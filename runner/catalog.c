@@ -51,13 +51,16 @@ struct parse_ctx {
     size_t nr_sections, alloc_sections;
     struct raw_key *keys;
     size_t nr_keys, alloc_keys;
-    char *err;
+    char *why; /* the first error, or NULL */
 };
 
-static char *line_error(const char *ini, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Set *why to "<ini>:<line>: <msg>" (or "<ini>: <msg>" when line is 0)
+ * and return -1. */
+static int line_error(char **why, const char *ini, int line, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 
-static char *line_error(const char *ini, int line, const char *fmt, ...)
+static int line_error(char **why, const char *ini, int line, const char *fmt,
+                      ...)
 {
     struct strbuf sb = STRBUF_INIT;
     char msg[1024];
@@ -69,7 +72,8 @@ static char *line_error(const char *ini, int line, const char *fmt, ...)
         strbuf_addf(&sb, "%s:%d: %s", ini, line, msg);
     else
         strbuf_addf(&sb, "%s: %s", ini, msg);
-    return strbuf_detach(&sb);
+    *why = strbuf_detach(&sb);
+    return -1;
 }
 
 /* ini_reader: hand inih one line at a time, and record section headers. */
@@ -119,7 +123,7 @@ static int handler(void *user, const char *section, const char *name,
                    const char *value)
 {
     struct parse_ctx *ctx = user;
-    if (ctx->err)
+    if (ctx->why)
         return 0;
     struct raw_key *k = find_key(ctx, section, name);
     if (k && ctx->continuation) {
@@ -129,9 +133,9 @@ static int handler(void *user, const char *section, const char *name,
         return 1;
     }
     if (k) {
-        ctx->err = line_error(ctx->ini, ctx->lineno,
-                              "duplicate key '%s' in [%s] (first on line %d)",
-                              name, section, k->line);
+        line_error(&ctx->why, ctx->ini, ctx->lineno,
+                   "duplicate key '%s' in [%s] (first on line %d)", name,
+                   section, k->line);
         return 0;
     }
     ALLOC_GROW(ctx->keys, ctx->nr_keys + 1, ctx->alloc_keys);
@@ -154,7 +158,7 @@ static void parse_ctx_release(struct parse_ctx *ctx)
         free(ctx->keys[i].value);
     }
     free(ctx->keys);
-    free(ctx->err);
+    free(ctx->why);
 }
 
 const char *expect_kind_name(enum expect_kind k)
@@ -338,23 +342,20 @@ static char *take_key(struct parse_ctx *ctx, const char *section,
     return v;
 }
 
-static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
+/* Sections: [case] and one per variant, each once. Sets *case_line. */
+static int validate_sections(struct parse_ctx *ctx, struct mcase *c,
+                             int *case_line, char **why)
 {
     const char *ini = ctx->ini;
-    int case_line = 0;
-
-    /* Sections: [case] and one per variant. */
     for (size_t i = 0; i < ctx->nr_sections; i++) {
         struct raw_section *sec = &ctx->sections[i];
         for (size_t j = 0; j < i; j++)
-            if (!strcmp(ctx->sections[j].name, sec->name)) {
-                *err = line_error(ini, sec->line,
+            if (!strcmp(ctx->sections[j].name, sec->name))
+                return line_error(why, ini, sec->line,
                                   "duplicate section [%s] (first on line %d)",
                                   sec->name, ctx->sections[j].line);
-                return -1;
-            }
         if (!strcmp(sec->name, "case")) {
-            case_line = sec->line;
+            *case_line = sec->line;
             continue;
         }
         struct variant *v = find_variant(c, sec->name);
@@ -363,22 +364,23 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
             continue;
         }
         if (looks_like_variant(sec->name))
-            *err = line_error(ini, sec->line,
+            return line_error(why, ini, sec->line,
                               "missing source file %s/%s.c for section [%s]",
                               c->dir, sec->name, sec->name);
-        else
-            *err = line_error(ini, sec->line,
-                              "unknown section [%s] (want [case] or a "
-                              "variant: a .c file of the case)",
-                              sec->name);
-        return -1;
+        return line_error(why, ini, sec->line,
+                          "unknown section [%s] (want [case] or a "
+                          "variant: a .c file of the case)",
+                          sec->name);
     }
-    if (!case_line) {
-        *err = line_error(ini, 0, "no [case] section");
-        return -1;
-    }
+    if (!*case_line)
+        return line_error(why, ini, 0, "no [case] section");
+    return 0;
+}
 
-    /* Keys. */
+/* Keys: only documented ones, and [case]'s required ones. */
+static int validate_keys(struct parse_ctx *ctx, int case_line, char **why)
+{
+    const char *ini = ctx->ini;
     for (size_t i = 0; i < ctx->nr_keys; i++) {
         struct raw_key *k = &ctx->keys[i];
         bool ok;
@@ -387,38 +389,38 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
         else
             ok = !strcmp(k->name, "expect") || !strcmp(k->name, "title") ||
                  detector_by_name(k->name) >= 0;
-        if (!ok) {
-            *err = line_error(ini, k->line, "unknown key '%s' in [%s]", k->name,
-                              k->section);
-            return -1;
-        }
+        if (!ok)
+            return line_error(why, ini, k->line, "unknown key '%s' in [%s]",
+                              k->name, k->section);
     }
     for (size_t i = 0; required_case_keys[i]; i++) {
         struct raw_key *k = find_key(ctx, "case", required_case_keys[i]);
-        if (!k || !*k->value) {
-            *err = line_error(ini, case_line, "[case] lacks required key '%s'",
+        if (!k || !*k->value)
+            return line_error(why, ini, case_line,
+                              "[case] lacks required key '%s'",
                               required_case_keys[i]);
-            return -1;
-        }
     }
+    return 0;
+}
+
+/* [case]'s values: the family, the timeout; then take them into c. */
+static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
+{
+    const char *ini = ctx->ini;
     struct raw_key *fam = find_key(ctx, "case", "family");
-    if (!in_list(families, fam->value)) {
-        *err = line_error(ini, fam->line,
+    if (!in_list(families, fam->value))
+        return line_error(why, ini, fam->line,
                           "unknown family '%s' (want map, context, syncmap, "
                           "sync, shard or lockfree)",
                           fam->value);
-        return -1;
-    }
     struct raw_key *to = find_key(ctx, "case", "timeout");
     if (to) {
         char *end;
         errno = 0;
         double t = strtod(to->value, &end);
-        if (errno || end == to->value || *end || !(t > 0)) {
-            *err = line_error(ini, to->line,
+        if (errno || end == to->value || *end || !(t > 0))
+            return line_error(why, ini, to->line,
                               "bad timeout '%s' (want seconds > 0)", to->value);
-            return -1;
-        }
         c->timeout = t;
     }
     c->title = take_key(ctx, "case", "title");
@@ -427,77 +429,87 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **err)
     c->family = take_key(ctx, "case", "family");
     c->why = take_key(ctx, "case", "why");
     c->args = take_key(ctx, "case", "args");
+    return 0;
+}
+
+/* The expectation of variant v under detector d: its own key, else
+ * `expect`. */
+static int validate_expectation(struct parse_ctx *ctx, struct variant *v,
+                                enum detector d, char **why)
+{
+    const char *ini = ctx->ini;
+    struct raw_key *def = find_key(ctx, v->name, "expect");
+    struct raw_key *k = find_key(ctx, v->name, detector_name(d));
+    const char *key = detector_name(d);
+    if (!k) {
+        k = def;
+        key = "expect";
+    }
+    if (!k)
+        return line_error(why, ini, v->line,
+                          "[%s]: no expectation for %s (set "
+                          "'expect' or '%s')",
+                          v->name, detector_name(d), detector_name(d));
+    char *reason;
+    struct expectation *e = &v->expect[d];
+    if (expectation_parse(k->value, e, &reason) < 0) {
+        line_error(why, ini, k->line, "[%s] %s: %s", v->name, key, reason);
+        free(reason);
+        return -1;
+    }
+    e->line = k->line;
+    if (d == DET_NATIVE &&
+        (e->kind == EXPECT_RACE || e->kind == EXPECT_FALSE_POSITIVE)) {
+        if (k == def)
+            return line_error(
+                why, ini, k->line,
+                "[%s]: native would inherit '%s' from 'expect'; set "
+                "native = fatal <msg>, symptom <text>, clean or "
+                "miss <reason> (it sees only the model's checks)",
+                v->name, expect_kind_name(e->kind));
+        return line_error(why, ini, k->line,
+                          "[%s] native: native cannot expect '%s' (it sees "
+                          "only the model's checks: fatal, symptom, clean or "
+                          "miss)",
+                          v->name, expect_kind_name(e->kind));
+    }
+    if (e->kind == EXPECT_RACE && !v->markers.nr)
+        return line_error(why, ini, k->line,
+                          "[%s] %s: expects a race but %s has no "
+                          "RACE: marker",
+                          v->name, key, v->source);
+    return 0;
+}
+
+static int validate(struct parse_ctx *ctx, struct mcase *c, char **why)
+{
+    int case_line = 0;
+    if (validate_sections(ctx, c, &case_line, why) < 0 ||
+        validate_keys(ctx, case_line, why) < 0 ||
+        validate_case(ctx, c, why) < 0)
+        return -1;
 
     /* Variants and their expectations. */
     for (size_t i = 0; i < c->nr_variants; i++) {
         struct variant *v = &c->variants[i];
-        if (!v->line) {
-            *err = line_error(ini, 0, "no section [%s] for %s.c", v->name,
-                              v->name);
-            return -1;
-        }
+        if (!v->line)
+            return line_error(why, ctx->ini, 0, "no section [%s] for %s.c",
+                              v->name, v->name);
         v->title = take_key(ctx, v->name, "title");
-        struct raw_key *def = find_key(ctx, v->name, "expect");
-        for (int d = 0; d < DET_COUNT; d++) {
-            struct raw_key *k = find_key(ctx, v->name, detector_name(d));
-            const char *key = detector_name(d);
-            if (!k) {
-                k = def;
-                key = "expect";
-            }
-            if (!k) {
-                *err = line_error(ini, v->line,
-                                  "[%s]: no expectation for %s (set "
-                                  "'expect' or '%s')",
-                                  v->name, detector_name(d), detector_name(d));
+        for (int d = 0; d < DET_COUNT; d++)
+            if (validate_expectation(ctx, v, d, why) < 0)
                 return -1;
-            }
-            char *why;
-            struct expectation *e = &v->expect[d];
-            if (expectation_parse(k->value, e, &why) < 0) {
-                *err =
-                    line_error(ini, k->line, "[%s] %s: %s", v->name, key, why);
-                free(why);
-                return -1;
-            }
-            e->line = k->line;
-            if (d == DET_NATIVE &&
-                (e->kind == EXPECT_RACE || e->kind == EXPECT_FALSE_POSITIVE)) {
-                if (k == def)
-                    *err = line_error(
-                        ini, k->line,
-                        "[%s]: native would inherit '%s' from 'expect'; set "
-                        "native = fatal <msg>, symptom <text>, clean or "
-                        "miss <reason> (it sees only the model's checks)",
-                        v->name, expect_kind_name(e->kind));
-                else
-                    *err = line_error(
-                        ini, k->line,
-                        "[%s] native: native cannot expect '%s' (it sees "
-                        "only the model's checks: fatal, symptom, clean or "
-                        "miss)",
-                        v->name, expect_kind_name(e->kind));
-                return -1;
-            }
-            if (e->kind == EXPECT_RACE && !v->markers.nr) {
-                *err = line_error(ini, k->line,
-                                  "[%s] %s: expects a race but %s has no "
-                                  "RACE: marker",
-                                  v->name, key, v->source);
-                return -1;
-            }
-        }
     }
     return 0;
 }
 
-int case_load(const char *dir, const char *name, struct mcase *c, char **err)
+int case_load(const char *dir, const char *name, struct mcase *c, char **why)
 {
     memset(c, 0, sizeof(*c));
     c->name = xstrdup(name);
     c->dir = xstrdup(dir);
     c->ini = path_join(dir, "case.ini");
-    *err = NULL;
+    *why = NULL;
 
     size_t nr;
     char **sources = list_dir(dir, is_c_file, &nr);
@@ -510,7 +522,7 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **err)
         v->name = xstrndup(sources[i], strlen(sources[i]) - 2);
         v->source = path_join(dir, sources[i]);
         if (markers_scan(v->source, &v->markers) < 0) {
-            *err = xasprintf("%s: cannot read: %s", v->source, strerror(errno));
+            *why = xasprintf("%s: cannot read: %s", v->source, strerror(errno));
             free_names(sources, nr);
             return -1;
         }
@@ -520,11 +532,11 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **err)
     size_t len;
     char *buf = read_file(c->ini, 0, &len);
     if (!buf) {
-        *err = xasprintf("%s: cannot read: %s", c->ini, strerror(errno));
+        *why = xasprintf("%s: cannot read: %s", c->ini, strerror(errno));
         return -1;
     }
     if (memchr(buf, '\0', len)) {
-        *err = line_error(c->ini, 0, "binary file (NUL byte)");
+        line_error(why, c->ini, 0, "binary file (NUL byte)");
         free(buf);
         return -1;
     }
@@ -535,33 +547,33 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **err)
     ini_max_line = 4096;
     ini_stop_on_first_error = true;
     int rc = ini_parse_stream(reader, &ctx, handler, &ctx);
-    if (ctx.err) {
-        *err = ctx.err;
-        ctx.err = NULL;
+    if (ctx.why) {
+        *why = ctx.why;
+        ctx.why = NULL;
         rc = -1;
     } else if (rc > 0) {
-        *err = line_error(c->ini, rc,
-                          "syntax error (want [section], key = value, or "
-                          "an indented continuation line)");
+        line_error(why, c->ini, rc,
+                   "syntax error (want [section], key = value, or "
+                   "an indented continuation line)");
         rc = -1;
     } else if (rc < 0) {
-        *err = xasprintf("%s: cannot parse (out of memory)", c->ini);
+        *why = xasprintf("%s: cannot parse (out of memory)", c->ini);
         rc = -1;
     } else {
-        rc = validate(&ctx, c, err);
+        rc = validate(&ctx, c, why);
     }
     parse_ctx_release(&ctx);
     free(buf);
     return rc;
 }
 
-int catalog_load(const char *dir, struct catalog *cat, char **err)
+int catalog_load(const char *dir, struct catalog *cat, char **why)
 {
     memset(cat, 0, sizeof(*cat));
-    *err = NULL;
+    *why = NULL;
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        *err = xasprintf("%s: no such catalog folder", dir);
+        *why = xasprintf("%s: no such catalog folder", dir);
         return -1;
     }
     cat->dir = xstrdup(dir);
@@ -580,7 +592,7 @@ int catalog_load(const char *dir, struct catalog *cat, char **err)
         }
         ALLOC_GROW(cat->cases, cat->nr + 1, cat->alloc);
         struct mcase *c = &cat->cases[cat->nr++];
-        int rc = case_load(cdir, names[i], c, err);
+        int rc = case_load(cdir, names[i], c, why);
         free(cdir);
         if (rc < 0) {
             free_names(names, nr);

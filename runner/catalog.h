@@ -68,12 +68,12 @@ struct catalog {
 
 /* Read every case of `dir` (each subfolder with a case.ini, sorted by
  * name; a subfolder without one is skipped with a warning). Returns 0, or
- * -1 with a malloc'd one-line message in *err (the catalog is then empty). */
-int catalog_load(const char *dir, struct catalog *cat, char **err);
+ * -1 with a malloc'd one-line message in *why (the catalog is then empty). */
+int catalog_load(const char *dir, struct catalog *cat, char **why);
 
-/* Read one case folder into c. Returns 0, or -1 with *err set; release c
+/* Read one case folder into c. Returns 0, or -1 with *why set; release c
  * with case_release() either way. */
-int case_load(const char *dir, const char *name, struct mcase *c, char **err);
+int case_load(const char *dir, const char *name, struct mcase *c, char **why);
 
 /* The case named `name`, or NULL. */
 struct mcase *catalog_find(const struct catalog *cat, const char *name);

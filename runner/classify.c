@@ -61,12 +61,11 @@ static const char *go_message(const char *s)
     return s;
 }
 
-void classify_run(enum detector d, const struct expectation *e,
-                  const struct markers *m, const struct report *r,
-                  const struct proc *p, const char *stdout_buf,
-                  struct run_obs *o)
+/* The findings of a run: races (and the first on a marked line), the
+ * model's fatal error, other reports, a crash TSan turned into one. */
+static void observe_findings(const struct markers *m, const struct report *r,
+                             struct run_obs *o)
 {
-    memset(o, 0, sizeof(*o));
     for (size_t i = 0; i < r->nr; i++) {
         const struct finding *f = &r->findings[i];
         o->nr_findings++;
@@ -93,6 +92,17 @@ void classify_run(enum detector d, const struct expectation *e,
                 o->crash = xasprintf("crashed: %s", f->type);
         }
     }
+}
+
+void classify_run(enum detector d, const struct expectation *e,
+                  const struct markers *m, const struct report *r,
+                  const struct proc *p, const char *stdout_buf,
+                  struct run_obs *o)
+{
+    /* the exit status that means "the detector reported" (TSan's), or 0 */
+    int reported = detector_row(d)->reported_exit;
+    memset(o, 0, sizeof(*o));
+    observe_findings(m, r, o);
     if (e->kind == EXPECT_SYMPTOM && stdout_buf && e->arg)
         o->symptom = strstr(stdout_buf, e->arg) != NULL;
 
@@ -104,9 +114,9 @@ void classify_run(enum detector d, const struct expectation *e,
         o->error = xstrdup(exec_describe(p));
     } else {
         int code = WEXITSTATUS(p->status);
-        bool ok =
-            code == 0 || e->kind == EXPECT_SYMPTOM || (code == 2 && o->fatal) ||
-            (code == TSAN_EXITCODE && detector_is_tsan(d) && o->nr_findings);
+        bool ok = code == 0 || e->kind == EXPECT_SYMPTOM ||
+                  (code == 2 && o->fatal) ||
+                  (code == reported && reported && o->nr_findings);
         if (!ok)
             o->error = xasprintf("unexpected exit status %d%s", code,
                                  o->nr_findings ? "" : " with no report");
@@ -120,11 +130,10 @@ void classify_run(enum detector d, const struct expectation *e,
         o->detected = o->nr_findings > 0;
         break;
     case EXPECT_FATAL:
-        o->detected =
-            o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
-            WIFEXITED(p->status) &&
-            (WEXITSTATUS(p->status) == 2 ||
-             (detector_is_tsan(d) && WEXITSTATUS(p->status) == TSAN_EXITCODE));
+        o->detected = o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
+                      WIFEXITED(p->status) &&
+                      (WEXITSTATUS(p->status) == 2 ||
+                       (reported && WEXITSTATUS(p->status) == reported));
         break;
     case EXPECT_SYMPTOM:
         o->detected = o->symptom;
@@ -176,33 +185,12 @@ static char *observed(const struct expectation *e, const struct run_obs *obs,
     return xstrdup("clean");
 }
 
-void classify_cell(enum detector d, const struct expectation *e,
-                   const struct run_obs *obs, size_t n, bool natural,
-                   struct cell_verdict *v)
+/* The verdict of n runs without error, k of them detected, against the
+ * expectation's kind. */
+static void verdict_of(enum detector d, const struct expectation *e,
+                       const struct run_obs *obs, size_t n, size_t k,
+                       bool natural, struct cell_verdict *v)
 {
-    memset(v, 0, sizeof(*v));
-    v->runs = n;
-    for (size_t i = 0; i < n; i++)
-        v->detected_runs += obs[i].detected;
-    v->observed = observed(e, obs, n);
-    size_t k = v->detected_runs;
-
-    for (size_t i = 0; i < n; i++) {
-        if (obs[i].error) {
-            v->verdict = VERDICT_ERROR;
-            if (n > 1)
-                v->note = xasprintf("run %zu/%zu: %s", i + 1, n, obs[i].error);
-            else
-                v->note = xstrdup(obs[i].error);
-            return;
-        }
-    }
-    if (!n) {
-        v->verdict = VERDICT_ERROR;
-        v->note = xstrdup("no run");
-        return;
-    }
-
     switch (e->kind) {
     case EXPECT_RACE:
         v->verdict = k == n ? VERDICT_PASS : VERDICT_FALSE_NEGATIVE;
@@ -262,6 +250,36 @@ void classify_cell(enum detector d, const struct expectation *e,
         v->note = xstrdup("no expectation");
         break;
     }
+}
+
+void classify_cell(enum detector d, const struct expectation *e,
+                   const struct run_obs *obs, size_t n, bool natural,
+                   struct cell_verdict *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->runs = n;
+    for (size_t i = 0; i < n; i++)
+        v->detected_runs += obs[i].detected;
+    v->observed = observed(e, obs, n);
+    size_t k = v->detected_runs;
+
+    for (size_t i = 0; i < n; i++) {
+        if (obs[i].error) {
+            v->verdict = VERDICT_ERROR;
+            if (n > 1)
+                v->note = xasprintf("run %zu/%zu: %s", i + 1, n, obs[i].error);
+            else
+                v->note = xstrdup(obs[i].error);
+            return;
+        }
+    }
+    if (!n) {
+        v->verdict = VERDICT_ERROR;
+        v->note = xstrdup("no run");
+        return;
+    }
+
+    verdict_of(d, e, obs, n, k, natural, v);
 }
 
 void cell_verdict_release(struct cell_verdict *v)

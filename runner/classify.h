@@ -20,13 +20,10 @@
 #include "detectors.h"
 #include "exec.h"
 #include "markers.h"
-#include "report.h"
+#include "finding.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-/* TSan's exit status when it reported (TSAN_OPTIONS exitcode). */
-#define TSAN_EXITCODE 66
 
 enum verdict {
     VERDICT_PASS = 0,

@@ -3,22 +3,74 @@
  */
 #include "detectors.h"
 
+#include "parse.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    const char *name;
-    const char *flavour;
-    const char *tools[3]; /* what must be in PATH to build and run it */
-} detectors[DET_COUNT] = {
-    [DET_NATIVE] = {"native", "native", {"gcc", NULL}},
-    [DET_TSAN] = {"tsan", "tsan", {"clang", NULL}},
-    [DET_TSAN_GCC] = {"tsan-gcc", "tsan-gcc", {"gcc", NULL}},
-    [DET_HELGRIND] = {"helgrind", "native", {"gcc", "valgrind", NULL}},
-    [DET_DRD] = {"drd", "native", {"gcc", "valgrind", NULL}},
+/* ThreadSanitizer: its options in TSAN_OPTIONS, the log in log_path. */
+static void tsan_command(const struct detector_row *row,
+                         const struct detector_run *run, struct strvec *argv,
+                         struct strvec *env)
+{
+    const char *user = getenv("TSAN_OPTIONS");
+    /* the sanitizers' flag parser takes a quoted value */
+    const char *q = strpbrk(run->log_path, " \t") ? "\"" : "";
+    strvec_pushf(env,
+                 "TSAN_OPTIONS=%s%slog_path=%s%s%s exitcode=%d "
+                 "atexit_sleep_ms=0 halt_on_error=0 second_deadlock_stack=1",
+                 user ? user : "", user && *user ? " " : "", q, run->log_path,
+                 q, row->reported_exit);
+}
+
+/* Valgrind: the tool's XML in log_path, its text log in aux_path. */
+static void valgrind_command(const struct detector_row *row,
+                             const struct detector_run *run,
+                             struct strvec *argv, struct strvec *env)
+{
+    strvec_push(argv, "valgrind");
+    strvec_pushf(argv, "--tool=%s", row->valgrind_tool);
+    strvec_push(argv, "--xml=yes");
+    strvec_pushf(argv, "--xml-file=%s", run->log_path);
+    strvec_pushf(argv, "--log-file=%s", run->aux_path);
+    strvec_push(argv, "--child-silent-after-fork=yes");
+}
+
+#define TSAN_ROW(name_, cc_, cost_)                                            \
+    {                                                                          \
+        .name = name_, .flavour = name_, .tools = {cc_, NULL},                 \
+        .race_detector = true, .reported_exit = TSAN_EXITCODE, .cost = cost_,  \
+        .command = tsan_command, .log_suffix = ".tsan",                        \
+        .log_per_process = true, .log_key = "tsan", .parse = parse_tsan_file,  \
+        .aslr_failure = "unexpected memory mapping", .sanitizer_cc = cc_,      \
+    }
+
+#define VALGRIND_ROW(tool_, cost_)                                             \
+    {                                                                          \
+        .name = tool_, .flavour = "native",                                    \
+        .tools = {"gcc", "valgrind", NULL}, .race_detector = true,             \
+        .cost = cost_, .command = valgrind_command, .log_suffix = ".xml",      \
+        .aux_suffix = ".vglog", .log_key = "xml", .aux_key = "valgrind_log",   \
+        .no_log_error = "valgrind wrote no XML log",                           \
+        .parse = parse_valgrind_file, .valgrind_tool = tool_,                  \
+    }
+
+static const struct detector_row detectors[DET_COUNT] = {
+    [DET_NATIVE] = {.name = "native",
+                    .flavour = "native",
+                    .tools = {"gcc", NULL},
+                    .cost = 4},
+    [DET_TSAN] = TSAN_ROW("tsan", "clang", 3),
+    [DET_TSAN_GCC] = TSAN_ROW("tsan-gcc", "gcc", 2),
+    [DET_HELGRIND] = VALGRIND_ROW("helgrind", 1),
+    [DET_DRD] = VALGRIND_ROW("drd", 0),
 };
+
+const struct detector_row *detector_row(enum detector d)
+{
+    return &detectors[d];
+}
 
 const char *detector_name(enum detector d)
 {
@@ -40,17 +92,7 @@ int detector_by_name(const char *name)
 
 bool detector_is_race_detector(enum detector d)
 {
-    return d != DET_NATIVE;
-}
-
-bool detector_is_valgrind(enum detector d)
-{
-    return d == DET_HELGRIND || d == DET_DRD;
-}
-
-bool detector_is_tsan(enum detector d)
-{
-    return d == DET_TSAN || d == DET_TSAN_GCC;
+    return detectors[d].race_detector;
 }
 
 int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad)

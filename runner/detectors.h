@@ -1,5 +1,5 @@
 /*
- * detectors.h - the five detectors maprace runs a case under.
+ * detectors.h - the detectors maprace runs a case under, one row each.
  *
  *   native    the plain build; sees only the model's Go-style checks and
  *             the program's output
@@ -8,13 +8,20 @@
  *   helgrind  valgrind --tool=helgrind on the native build
  *   drd       valgrind --tool=drd on the native build
  *
- * The Makefile owns the compiler flags of each flavour; this table only
- * says which flavour a detector runs and which tools it needs.
+ * A detector is one row of the table in detectors.c (struct detector_row):
+ * the driver (run.c) builds a run's command line, finds its logs and
+ * parses them through the row, and never names a detector. Adding one is
+ * a value of enum detector, a row, and a parser (parse.h) when its log is
+ * new; the Makefile owns the compiler flags of each build flavour.
  */
 #ifndef MAPRACE_DETECTORS_H
 #define MAPRACE_DETECTORS_H
 
+#include "util.h"
+
 #include <stdbool.h>
+
+struct report;
 
 enum detector {
     DET_NATIVE = 0,
@@ -24,6 +31,61 @@ enum detector {
     DET_DRD,
     DET_COUNT
 };
+
+/* TSan's exit status when it reported (TSAN_OPTIONS exitcode=). */
+#define TSAN_EXITCODE 66
+
+/* The paths of one run that a row's command line names. */
+struct detector_run {
+    const char *log_path; /* <base><log_suffix>, NULL without log_suffix */
+    const char *aux_path; /* <base><aux_suffix>, NULL without aux_suffix */
+};
+
+struct detector_row {
+    const char *name;
+    const char *flavour;  /* build flavour whose binary it runs */
+    const char *tools[3]; /* what must be in PATH to build and run it */
+    bool race_detector;   /* reports data races itself (not native) */
+    int reported_exit;    /* the exit status that means "reported", or 0 */
+    int cost;             /* 0 is the slowest; slow runs start first */
+
+    /* The command line: push the words that go before the program (a
+     * wrapper such as valgrind) on argv and the variables it needs on
+     * env. NULL: the program runs as is. */
+    void (*command)(const struct detector_row *row,
+                    const struct detector_run *run, struct strvec *argv,
+                    struct strvec *env);
+
+    /* Where its log lands: <base><log_suffix>, or, when log_per_process,
+     * one <base><log_suffix>.<pid> per process (TSan's log_path). NULL:
+     * it writes no log of its own (the program's stderr is parsed for
+     * every detector). aux_suffix: a second file the tool writes
+     * (valgrind's text log), kept in results.json, never parsed. */
+    const char *log_suffix;
+    bool log_per_process;
+    const char *aux_suffix;
+    /* results.json "logs" keys of the log (a string, or an array when
+     * log_per_process) and of the second file */
+    const char *log_key, *aux_key;
+    /* A run that leaves no log has this error ("... (see <aux>)"); NULL:
+     * no log is not an error. */
+    const char *no_log_error;
+    /* Its parser (parse.h): the findings of one log file into r. */
+    int (*parse)(const char *path, const char *detector, struct report *r);
+
+    /* Text in its stderr or its log saying it died of this kernel's ASLR
+     * entropy: the run starts again under `setarch <machine> -R`, and so
+     * do the detector's later runs. NULL: never retried. */
+    const char *aslr_failure;
+
+    /* For `maprace doctor`: the compiler whose -fsanitize=thread it
+     * checks, and the valgrind tool it starts (each NULL when none). */
+    const char *sanitizer_cc;
+    const char *valgrind_tool;
+};
+
+/* The row of detector d. */
+const struct detector_row *detector_row(enum detector d);
 
 /* "native", "tsan", "tsan-gcc", "helgrind", "drd". */
 const char *detector_name(enum detector d);
@@ -37,12 +99,6 @@ int detector_by_name(const char *name);
 
 /* Whether the detector reports data races itself (all but native). */
 bool detector_is_race_detector(enum detector d);
-
-/* Whether the detector runs under valgrind. */
-bool detector_is_valgrind(enum detector d);
-
-/* Whether the detector is ThreadSanitizer (clang or gcc). */
-bool detector_is_tsan(enum detector d);
 
 /* Parse a comma-separated list ("tsan,drd", "all") into mask[DET_COUNT].
  * Returns 0, or -1 with *bad pointing at a malloc'd copy of the first

@@ -16,6 +16,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* A program with a data race: TSan must say so. */
 static const char racy_program[] =
     "#include <pthread.h>\n"
@@ -72,77 +75,96 @@ static char *version_of(const char *prog, const char *tmp)
 }
 
 struct tsan_check {
+    const char *cc;
     bool works;
     bool needs_setarch;
     char *detail;
 };
+
+/* Compile the racy program with `cc -fsanitize=thread` into bin. 0, or -1
+ * with t->detail set. */
+static int build_racy(const char *cc, const char *src, const char *bin,
+                      const char *log, struct tsan_check *t)
+{
+    if (write_file_atomic(src, racy_program, strlen(racy_program)) < 0) {
+        t->detail = xasprintf("cannot write %s: %s", src, strerror(errno));
+        return -1;
+    }
+    char *cc_path = find_in_path(cc);
+    if (!cc_path) {
+        t->detail = xasprintf("%s not found in PATH", cc);
+        return -1;
+    }
+    char *cargv[] = {cc_path,      (char *)"-fsanitize=thread",
+                     (char *)"-g", (char *)"-O1",
+                     (char *)"-o", (char *)bin,
+                     (char *)src,  NULL};
+    bool ok;
+    char desc[256];
+    run_cmd(cargv, NULL, log, 0, &ok, desc, sizeof(desc));
+    free(cc_path);
+    if (ok)
+        return 0;
+    char *msg = read_file(log, 4096, NULL);
+    t->detail =
+        xasprintf("%s -fsanitize=thread cannot build a program "
+                  "(%s): %.*s",
+                  cc, desc, msg ? (int)strcspn(msg, "\n") : 0, msg ? msg : "");
+    free(msg);
+    return -1;
+}
+
+static char *tsan_env[] = {
+    (char *)"TSAN_OPTIONS=exitcode=" STR(TSAN_EXITCODE) " atexit_sleep_ms=0",
+    NULL};
+
+/* Run argv (the racy program): whether it exited TSAN_EXITCODE with a
+ * data race in its log; *mapping when TSan died of ASLR entropy. */
+static bool race_reported(char **argv, const char *log, bool *mapping,
+                          char *desc, size_t size, char *first, size_t fsize)
+{
+    bool ok;
+    run_cmd(argv, tsan_env, log, TSAN_EXITCODE, &ok, desc, size);
+    char *text = read_file(log, 1 << 20, NULL);
+    bool race = text && strstr(text, "WARNING: ThreadSanitizer: data race");
+    if (mapping)
+        *mapping = text && strstr(text, "unexpected memory mapping");
+    if (first && text)
+        snprintf(first, fsize, "%.*s", (int)strcspn(text, "\n"), text);
+    free(text);
+    return ok && race;
+}
 
 /* Compile the racy program with `cc -fsanitize=thread` and run it, plain
  * then under setarch -R. */
 static void check_tsan(const char *cc, const char *tmp, struct tsan_check *t)
 {
     memset(t, 0, sizeof(*t));
+    t->cc = cc;
     char *src = path_join(tmp, "race.c");
     char *bin = xasprintf("%s/race-%s", tmp, cc);
     char *log = xasprintf("%s/race-%s.log", tmp, cc);
-    if (write_file_atomic(src, racy_program, strlen(racy_program)) < 0) {
-        t->detail = xasprintf("cannot write %s: %s", src, strerror(errno));
+    if (build_racy(cc, src, bin, log, t) < 0)
         goto out;
-    }
-    char *cc_path = find_in_path(cc);
-    if (!cc_path) {
-        t->detail = xasprintf("%s not found in PATH", cc);
-        goto out;
-    }
-    char *cargv[] = {cc_path,      (char *)"-fsanitize=thread",
-                     (char *)"-g", (char *)"-O1",
-                     (char *)"-o", bin,
-                     src,          NULL};
-    bool ok;
-    char desc[256];
-    run_cmd(cargv, NULL, log, 0, &ok, desc, sizeof(desc));
-    free(cc_path);
-    if (!ok) {
-        char *msg = read_file(log, 4096, NULL);
-        t->detail = xasprintf("%s -fsanitize=thread cannot build a program "
-                              "(%s): %.*s",
-                              cc, desc, msg ? (int)strcspn(msg, "\n") : 0,
-                              msg ? msg : "");
-        free(msg);
-        goto out;
-    }
-    char *env[] = {(char *)"TSAN_OPTIONS=exitcode=66 atexit_sleep_ms=0", NULL};
     char *rargv[] = {bin, NULL};
-    char *text = NULL;
-    bool race = false, mapping = false;
+    char desc[256];
+    bool mapping = false;
     /* twice at most: one run can fail for reasons of its own (a loaded
      * machine, a shadow mapping refused); the first line says why */
     char first[256] = "";
-    for (int attempt = 0; attempt < 2 && !(ok && race) && !mapping; attempt++) {
-        run_cmd(rargv, env, log, 66, &ok, desc, sizeof(desc));
-        free(text);
-        text = read_file(log, 1 << 20, NULL);
-        race = text && strstr(text, "WARNING: ThreadSanitizer: data race");
-        mapping = text && strstr(text, "unexpected memory mapping");
-        if (!attempt && text)
-            snprintf(first, sizeof(first), "%.*s", (int)strcspn(text, "\n"),
-                     text);
-    }
-    free(text);
-    if (ok && race) {
-        t->works = true;
-        t->detail = xstrdup("reports a data race");
-        goto out;
+    for (int attempt = 0; attempt < 2 && !mapping; attempt++) {
+        if (race_reported(rargv, log, &mapping, desc, sizeof(desc),
+                          attempt ? NULL : first, sizeof(first))) {
+            t->works = true;
+            t->detail = xstrdup("reports a data race");
+            goto out;
+        }
     }
     if (mapping) {
         struct utsname u;
         uname(&u);
         char *sargv[] = {(char *)"setarch", u.machine, (char *)"-R", bin, NULL};
-        run_cmd(sargv, env, log, 66, &ok, desc, sizeof(desc));
-        text = read_file(log, 1 << 20, NULL);
-        race = text && strstr(text, "WARNING: ThreadSanitizer: data race");
-        free(text);
-        if (ok && race) {
+        if (race_reported(sargv, log, NULL, desc, sizeof(desc), NULL, 0)) {
             t->works = true;
             t->needs_setarch = true;
             t->detail = xstrdup("dies with \"unexpected memory mapping\" "
@@ -171,6 +193,175 @@ static char *read_trimmed(const char *path)
     return s;
 }
 
+/* The tools' versions (null when not in PATH). */
+static json_t *doctor_tools(const char *tmp)
+{
+    static const char *const tools[] = {
+        "make", "gcc", "clang", "valgrind", "setarch", "addr2line", NULL};
+    json_t *jt = json_object();
+    for (size_t i = 0; tools[i]; i++) {
+        char *v = version_of(tools[i], tmp);
+        json_object_set_new(jt, tools[i], v ? json_string(v) : json_null());
+        free(v);
+    }
+    return jt;
+}
+
+static json_t *doctor_kernel(const struct utsname *u)
+{
+    json_t *jk = json_object();
+    json_object_set_new(jk, "release", json_string(u->release));
+    json_object_set_new(jk, "machine", json_string(u->machine));
+    char *bits = read_trimmed("/proc/sys/vm/mmap_rnd_bits");
+    json_object_set_new(jk, "mmap_rnd_bits",
+                        bits ? json_string(bits) : json_null());
+    free(bits);
+    return jk;
+}
+
+/* Whether detector d can run here: its tools in PATH, its sanitizer's
+ * check passed (tc), its valgrind tool starts. *why: malloc'd, or NULL. */
+static bool detector_usable(enum detector d, const struct tsan_check *tc,
+                            size_t ntc, const char *tmp, char **why)
+{
+    const struct detector_row *row = detector_row(d);
+    if (!detector_available(d, why))
+        return false;
+    for (size_t i = 0; row->sanitizer_cc && i < ntc; i++)
+        if (!strcmp(tc[i].cc, row->sanitizer_cc) && !tc[i].works) {
+            *why =
+                xasprintf("%s's ThreadSanitizer: %s", tc[i].cc, tc[i].detail);
+            return false;
+        }
+    if (!row->valgrind_tool)
+        return true;
+    /* valgrind found: does the tool start? */
+    char *out = path_join(tmp, "valgrind.txt");
+    char *tool = xasprintf("--tool=%s", row->valgrind_tool);
+    char *argv[] = {(char *)"valgrind", tool, (char *)"-q", (char *)"true",
+                    NULL};
+    char desc[128];
+    bool ok;
+    run_cmd(argv, NULL, out, 0, &ok, desc, sizeof(desc));
+    if (!ok)
+        *why = xasprintf("valgrind --tool=%s cannot run true (%s)",
+                         row->valgrind_tool, desc);
+    free(tool);
+    free(out);
+    return ok;
+}
+
+static json_t *doctor_detectors(const struct tsan_check *tc, size_t ntc,
+                                const char *tmp, int *rc)
+{
+    json_t *jd = json_object();
+    for (int d = 0; d < DET_COUNT; d++) {
+        char *why = NULL;
+        bool ok = detector_usable(d, tc, ntc, tmp, &why);
+        json_t *e = json_object();
+        json_object_set_new(e, "usable", json_boolean(ok));
+        json_object_set_new(e, "reason", why ? json_string(why) : json_null());
+        json_object_set_new(jd, detector_name(d), e);
+        if (!ok)
+            *rc = 3;
+        free(why);
+    }
+    return jd;
+}
+
+static json_t *doctor_tsan(struct tsan_check *tc, size_t ntc)
+{
+    json_t *jts = json_object();
+    for (size_t i = 0; i < ntc; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "works", json_boolean(tc[i].works));
+        json_object_set_new(e, "needs_setarch",
+                            json_boolean(tc[i].needs_setarch));
+        json_object_set_new(e, "detail", json_string(tc[i].detail));
+        json_object_set_new(jts, tc[i].cc, e);
+        free(tc[i].detail);
+    }
+    return jts;
+}
+
+static json_t *doctor_libraries(const char *tmp)
+{
+    json_t *jl = json_object();
+    json_object_set_new(jl, "jansson", json_string(JANSSON_VERSION));
+    json_object_set_new(jl, "expat", json_string(XML_ExpatVersion()));
+    char *inih = NULL;
+    char *out = path_join(tmp, "inih.txt");
+    char *argv[] = {(char *)"pkg-config", (char *)"--modversion",
+                    (char *)"inih", NULL};
+    bool ok;
+    char desc[128];
+    run_cmd(argv, NULL, out, 0, &ok, desc, sizeof(desc));
+    if (ok)
+        inih = read_trimmed(out);
+    free(out);
+    json_object_set_new(jl, "inih", inih ? json_string(inih) : json_null());
+    free(inih);
+    return jl;
+}
+
+/* The report as text, from its JSON. */
+static void doctor_print(json_t *o, const char *root, bool color)
+{
+    const char *g = color ? "\033[32m" : "", *r = color ? "\033[31m" : "",
+               *z = color ? "\033[0m" : "";
+    json_t *jd = json_object_get(o, "detectors");
+    json_t *jk = json_object_get(o, "kernel");
+    const char *key;
+    json_t *val;
+    printf("maprace doctor%s%s\n\n", root ? ": " : "", root ? root : "");
+    printf("detectors:\n");
+    for (int d = 0; d < DET_COUNT; d++) {
+        json_t *e = json_object_get(jd, detector_name(d));
+        bool ok = json_is_true(json_object_get(e, "usable"));
+        const char *why = json_string_value(json_object_get(e, "reason"));
+        printf("  %-9s %s%s%s%s%s\n", detector_name(d), ok ? g : r,
+               ok ? "usable" : "NOT USABLE", z, why ? ": " : "",
+               why ? why : "");
+    }
+    const char *bits = json_string_value(json_object_get(jk, "mmap_rnd_bits"));
+    printf("\nThreadSanitizer on this kernel (%s, vm.mmap_rnd_bits=%s):\n",
+           json_string_value(json_object_get(jk, "release")),
+           bits ? bits : "?");
+    json_object_foreach(json_object_get(o, "tsan"), key, val)
+    {
+        printf("  %-6s %s\n", key,
+               json_string_value(json_object_get(val, "detail")));
+    }
+    printf("\ntools:\n");
+    json_object_foreach(json_object_get(o, "tools"), key, val)
+    {
+        printf("  %-9s %s\n", key,
+               json_is_string(val) ? json_string_value(val)
+                                   : "not found in PATH");
+    }
+    printf("\nlibraries:\n");
+    json_object_foreach(json_object_get(o, "libraries"), key, val)
+    {
+        printf("  %-9s %s\n", key,
+               json_is_string(val) ? json_string_value(val) : "?");
+    }
+}
+
+/* Remove the temporary folder and what the checks left in it. */
+static void doctor_clean(const char *tmp)
+{
+    static const char *const files[] = {
+        "version.txt",    "race.c",       "race-clang",
+        "race-clang.log", "race-gcc",     "race-gcc.log",
+        "inih.txt",       "valgrind.txt", NULL};
+    for (size_t i = 0; files[i]; i++) {
+        char *p = path_join(tmp, files[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(tmp);
+}
+
 int doctor(const char *root, bool json, bool color)
 {
     exec_init();
@@ -183,158 +374,30 @@ int doctor(const char *root, bool json, bool color)
     int rc = 0;
     json_t *o = json_object();
     json_object_set_new(o, "root", root ? json_string(root) : json_null());
-
-    /* Tools. */
-    static const char *const tools[] = {
-        "make", "gcc", "clang", "valgrind", "setarch", "addr2line", NULL};
-    json_t *jt = json_object();
-    for (size_t i = 0; tools[i]; i++) {
-        char *v = version_of(tools[i], tmp);
-        json_object_set_new(jt, tools[i], v ? json_string(v) : json_null());
-        free(v);
-    }
-    json_object_set_new(o, "tools", jt);
-
-    /* Kernel. */
+    json_object_set_new(o, "tools", doctor_tools(tmp));
     struct utsname u;
     uname(&u);
-    json_t *jk = json_object();
-    json_object_set_new(jk, "release", json_string(u.release));
-    json_object_set_new(jk, "machine", json_string(u.machine));
-    char *bits = read_trimmed("/proc/sys/vm/mmap_rnd_bits");
-    json_object_set_new(jk, "mmap_rnd_bits",
-                        bits ? json_string(bits) : json_null());
-    free(bits);
-    json_object_set_new(o, "kernel", jk);
+    json_object_set_new(o, "kernel", doctor_kernel(&u));
 
-    /* TSan, with each compiler. */
-    struct tsan_check tc[2];
-    check_tsan("clang", tmp, &tc[0]);
-    check_tsan("gcc", tmp, &tc[1]);
-
-    /* Detectors. */
-    json_t *jd = json_object();
+    /* TSan, with each compiler a detector row names. */
+    struct tsan_check tc[DET_COUNT];
+    size_t ntc = 0;
     for (int d = 0; d < DET_COUNT; d++) {
-        char *why;
-        bool ok = detector_available(d, &why);
-        if (ok && d == DET_TSAN && !tc[0].works) {
-            ok = false;
-            why = xasprintf("clang's ThreadSanitizer: %s", tc[0].detail);
-        }
-        if (ok && d == DET_TSAN_GCC && !tc[1].works) {
-            ok = false;
-            why = xasprintf("gcc's ThreadSanitizer: %s", tc[1].detail);
-        }
-        if (ok && detector_is_valgrind(d)) {
-            /* valgrind found: does the tool start? */
-            char *out = path_join(tmp, "valgrind.txt");
-            char *tool = xasprintf("--tool=%s", detector_name(d));
-            char *argv[] = {(char *)"valgrind", tool, (char *)"-q",
-                            (char *)"true", NULL};
-            char desc[128];
-            run_cmd(argv, NULL, out, 0, &ok, desc, sizeof(desc));
-            if (!ok)
-                why = xasprintf("valgrind --tool=%s cannot run true (%s)",
-                                detector_name(d), desc);
-            free(tool);
-            free(out);
-        }
-        json_t *e = json_object();
-        json_object_set_new(e, "usable", json_boolean(ok));
-        json_object_set_new(e, "reason", why ? json_string(why) : json_null());
-        json_object_set_new(jd, detector_name(d), e);
-        if (!ok)
-            rc = 3;
-        free(why);
+        const char *cc = detector_row(d)->sanitizer_cc;
+        if (cc)
+            check_tsan(cc, tmp, &tc[ntc++]);
     }
-    json_object_set_new(o, "detectors", jd);
-    json_t *jts = json_object();
-    const char *names[2] = {"clang", "gcc"};
-    for (int i = 0; i < 2; i++) {
-        json_t *e = json_object();
-        json_object_set_new(e, "works", json_boolean(tc[i].works));
-        json_object_set_new(e, "needs_setarch",
-                            json_boolean(tc[i].needs_setarch));
-        json_object_set_new(e, "detail", json_string(tc[i].detail));
-        json_object_set_new(jts, names[i], e);
-        free(tc[i].detail);
-    }
-    json_object_set_new(o, "tsan", jts);
-
-    /* Libraries. */
-    json_t *jl = json_object();
-    json_object_set_new(jl, "jansson", json_string(JANSSON_VERSION));
-    json_object_set_new(jl, "expat", json_string(XML_ExpatVersion()));
-    char *inih = NULL;
-    {
-        char *out = path_join(tmp, "inih.txt");
-        char *argv[] = {(char *)"pkg-config", (char *)"--modversion",
-                        (char *)"inih", NULL};
-        bool ok;
-        char desc[128];
-        run_cmd(argv, NULL, out, 0, &ok, desc, sizeof(desc));
-        if (ok)
-            inih = read_trimmed(out);
-        free(out);
-    }
-    json_object_set_new(jl, "inih", inih ? json_string(inih) : json_null());
-    free(inih);
-    json_object_set_new(o, "libraries", jl);
+    json_object_set_new(o, "detectors", doctor_detectors(tc, ntc, tmp, &rc));
+    json_object_set_new(o, "tsan", doctor_tsan(tc, ntc));
+    json_object_set_new(o, "libraries", doctor_libraries(tmp));
 
     if (json) {
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         fputc('\n', stdout);
     } else {
-        const char *g = color ? "\033[32m" : "", *r = color ? "\033[31m" : "",
-                   *z = color ? "\033[0m" : "";
-        printf("maprace doctor%s%s\n\n", root ? ": " : "", root ? root : "");
-        printf("detectors:\n");
-        const char *key;
-        json_t *val;
-        for (int d = 0; d < DET_COUNT; d++) {
-            json_t *e = json_object_get(jd, detector_name(d));
-            bool ok = json_is_true(json_object_get(e, "usable"));
-            const char *why = json_string_value(json_object_get(e, "reason"));
-            printf("  %-9s %s%s%s%s%s\n", detector_name(d), ok ? g : r,
-                   ok ? "usable" : "NOT USABLE", z, why ? ": " : "",
-                   why ? why : "");
-        }
-        printf("\nThreadSanitizer on this kernel (%s, vm.mmap_rnd_bits=%s):\n",
-               u.release,
-               json_string_value(json_object_get(jk, "mmap_rnd_bits"))
-                   ? json_string_value(json_object_get(jk, "mmap_rnd_bits"))
-                   : "?");
-        json_object_foreach(jts, key, val)
-        {
-            printf("  %-6s %s\n", key,
-                   json_string_value(json_object_get(val, "detail")));
-        }
-        printf("\ntools:\n");
-        json_object_foreach(jt, key, val)
-        {
-            printf("  %-9s %s\n", key,
-                   json_is_string(val) ? json_string_value(val)
-                                       : "not found in PATH");
-        }
-        printf("\nlibraries:\n");
-        json_object_foreach(jl, key, val)
-        {
-            printf("  %-9s %s\n", key,
-                   json_is_string(val) ? json_string_value(val) : "?");
-        }
+        doctor_print(o, root, color);
     }
     json_decref(o);
-
-    /* Clean the temporary folder. */
-    static const char *const files[] = {
-        "version.txt",    "race.c",       "race-clang",
-        "race-clang.log", "race-gcc",     "race-gcc.log",
-        "inih.txt",       "valgrind.txt", NULL};
-    for (size_t i = 0; files[i]; i++) {
-        char *p = path_join(tmp, files[i]);
-        unlink(p);
-        free(p);
-    }
-    rmdir(tmp);
+    doctor_clean(tmp);
     return rc;
 }

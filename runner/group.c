@@ -371,13 +371,91 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
 
 /* Group one finding; pass 1 takes findings with two locations, pass 2
  * the rest. */
+/* One finding on its way into a race. */
+struct grouping {
+    json_t *races, *cell, *cs, *run, *finding;
+    json_t *accs; /* its accesses, annotated */
+    const char *cname, *vname, *kind;
+};
+
+/* A finding with both accesses on located lines: the race of that pair. */
+static void group_pair(const struct grouping *g, json_t *locs[2])
+{
+    char *k0 = loc_key(locs[0]), *k1 = loc_key(locs[1]);
+    int swap = strcmp(k0, k1) > 0;
+    char *id = xasprintf("%s/%s:%s~%s", g->cname, g->vname, swap ? k1 : k0,
+                         swap ? k0 : k1);
+    json_t *r = find_race(g->races, id);
+    if (!r) {
+        json_t *la = json_array();
+        json_array_append(la, locs[swap]);
+        json_array_append(la, locs[!swap]);
+        r = new_race(g->races, g->cell, g->cs, id, g->kind, la);
+        json_decref(la);
+    }
+    int slots[2] = {swap, !swap};
+    add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
+    free(id);
+    free(k0);
+    free(k1);
+}
+
+/* A finding with one located access: the pair race that has its line, or
+ * a race of that line alone. */
+static void group_single(const struct grouping *g, json_t *locs[2])
+{
+    json_t *loc = locs[0] ? locs[0] : locs[1];
+    char *k = loc_key(loc);
+    json_t *r = find_race_with(g->races, g->cname, g->vname, k);
+    int at = 0;
+    if (r) {
+        json_t *l0 = json_array_get(json_object_get(r, "locations"), 0);
+        char *k0 = loc_key(l0);
+        at = strcmp(k0, k) ? 1 : 0;
+        free(k0);
+    } else {
+        char *id = xasprintf("%s/%s:%s", g->cname, g->vname, k);
+        r = find_race(g->races, id);
+        if (!r) {
+            json_t *la = json_array();
+            json_array_append(la, loc);
+            r = new_race(g->races, g->cell, g->cs, id, g->kind, la);
+            json_decref(la);
+        }
+        free(id);
+    }
+    int slots[2];
+    for (size_t s = 0; s < 2; s++)
+        slots[s] = locs[s] ? at : -1;
+    add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
+    free(k);
+}
+
+/* A finding with no located access: grouped by its type. */
+static void group_other(const struct grouping *g)
+{
+    const char *type = str(g->finding, "type");
+    char *id = xasprintf("%s/%s:%s", g->cname, g->vname, type ? type : g->kind);
+    json_t *r = find_race(g->races, id);
+    if (!r) {
+        json_t *la = json_array();
+        r = new_race(g->races, g->cell, g->cs, id, g->kind, la);
+        json_decref(la);
+    }
+    int slots[2] = {-1, -1};
+    add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
+    free(id);
+}
+
 static void group_finding(json_t *races, json_t *results, json_t *cell,
                           json_t *run, json_t *finding, int pass)
 {
-    const char *cname = str(cell, "case");
-    const char *vname = str(cell, "variant");
-    json_t *cs = find_case(results, cname);
-    json_t *accs = json_array();
+    struct grouping g = {
+        .races = races, .cell = cell, .run = run, .finding = finding};
+    g.cname = str(cell, "case");
+    g.vname = str(cell, "variant");
+    g.cs = find_case(results, g.cname);
+    g.accs = json_array();
     json_t *locs[2] = {NULL, NULL};
     size_t i;
     json_t *a;
@@ -386,76 +464,23 @@ static void group_finding(json_t *races, json_t *results, json_t *cell,
         if (i >= 2)
             break;
         json_t *an = annotated_access(a);
-        locs[i] = access_location(an, cname);
-        json_array_append_new(accs, an);
+        locs[i] = access_location(an, g.cname);
+        json_array_append_new(g.accs, an);
     }
     int nloc = (locs[0] != NULL) + (locs[1] != NULL);
-    if ((pass == 1) != (nloc == 2))
-        goto out;
-    const char *kind = str(finding, "kind");
-    if (!kind)
-        kind = "other";
-    if (nloc == 2) {
-        char *k0 = loc_key(locs[0]), *k1 = loc_key(locs[1]);
-        int swap = strcmp(k0, k1) > 0;
-        char *id = xasprintf("%s/%s:%s~%s", cname, vname, swap ? k1 : k0,
-                             swap ? k0 : k1);
-        json_t *r = find_race(races, id);
-        if (!r) {
-            json_t *la = json_array();
-            json_array_append(la, locs[swap]);
-            json_array_append(la, locs[!swap]);
-            r = new_race(races, cell, cs, id, kind, la);
-            json_decref(la);
-        }
-        int slots[2] = {swap, !swap};
-        add_evidence(r, cell, run, finding, accs, slots);
-        free(id);
-        free(k0);
-        free(k1);
-    } else if (nloc == 1) {
-        json_t *loc = locs[0] ? locs[0] : locs[1];
-        char *k = loc_key(loc);
-        json_t *r = find_race_with(races, cname, vname, k);
-        int at = 0;
-        if (r) {
-            json_t *l0 = json_array_get(json_object_get(r, "locations"), 0);
-            char *k0 = loc_key(l0);
-            at = strcmp(k0, k) ? 1 : 0;
-            free(k0);
-        } else {
-            char *id = xasprintf("%s/%s:%s", cname, vname, k);
-            r = find_race(races, id);
-            if (!r) {
-                json_t *la = json_array();
-                json_array_append(la, loc);
-                r = new_race(races, cell, cs, id, kind, la);
-                json_decref(la);
-            }
-            free(id);
-        }
-        int slots[2];
-        for (size_t s = 0; s < 2; s++)
-            slots[s] = locs[s] ? at : -1;
-        add_evidence(r, cell, run, finding, accs, slots);
-        free(k);
-    } else {
-        const char *type = str(finding, "type");
-        char *id = xasprintf("%s/%s:%s", cname, vname, type ? type : kind);
-        json_t *r = find_race(races, id);
-        if (!r) {
-            json_t *la = json_array();
-            r = new_race(races, cell, cs, id, kind, la);
-            json_decref(la);
-        }
-        int slots[2] = {-1, -1};
-        add_evidence(r, cell, run, finding, accs, slots);
-        free(id);
+    g.kind = str(finding, "kind") ? str(finding, "kind") : "other";
+    /* pass 1: pairs; pass 2: the rest, which may join a pair's race */
+    if ((pass == 1) == (nloc == 2)) {
+        if (nloc == 2)
+            group_pair(&g, locs);
+        else if (nloc == 1)
+            group_single(&g, locs);
+        else
+            group_other(&g);
     }
-out:
     for (i = 0; i < 2; i++)
         json_decref(locs[i]);
-    json_decref(accs);
+    json_decref(g.accs);
 }
 
 json_t *group_races(json_t *results)

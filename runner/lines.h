@@ -5,7 +5,7 @@
 #ifndef MAPRACE_LINES_H
 #define MAPRACE_LINES_H
 
-#include "report.h"
+#include "finding.h"
 
 #include <stdbool.h>
 #include <stddef.h>

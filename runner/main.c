@@ -9,7 +9,7 @@
 #include "catalog.h"
 #include "detectors.h"
 #include "doctor.h"
-#include "reports.h"
+#include "report-common.h"
 #include "run.h"
 #include "show.h"
 #include "util.h"
@@ -199,10 +199,9 @@ static int parse_int(const char *opt, const char *s, int min, int *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > INT_MAX) {
-        error("bad value '%s' for %s (want an integer >= %d)", s, opt, min);
-        return -1;
-    }
+    if (errno || end == s || *end || v < min || v > INT_MAX)
+        return error("bad value '%s' for %s (want an integer >= %d)", s, opt,
+                     min);
     *out = (int)v;
     return 0;
 }
@@ -227,6 +226,86 @@ static void note_used(struct args *a, const char *name)
         a->used[a->nr_used++] = name;
 }
 
+/* One option of getopt_long (c) into a. 0, or -1 after an error. */
+static int take_option(struct args *a, int c, char **argv)
+{
+    switch (c) {
+    case 'd':
+        a->detectors = optarg;
+        note_used(a, "--detectors");
+        break;
+    case OPT_VARIANT:
+        add_variants(a, optarg);
+        note_used(a, "--variant");
+        break;
+    case OPT_RUNS:
+        if (parse_int("--runs", optarg, 1, &a->runs) < 0)
+            return -1;
+        note_used(a, "--runs");
+        break;
+    case 'j':
+        if (parse_int("-j", optarg, 1, &a->jobs) < 0)
+            return -1;
+        note_used(a, "-j");
+        break;
+    case OPT_TIMEOUT: {
+        char *end;
+        errno = 0;
+        a->timeout = strtod(optarg, &end);
+        if (errno || end == optarg || *end || !(a->timeout > 0))
+            return error("bad value '%s' for --timeout (want seconds > 0)",
+                         optarg);
+        note_used(a, "--timeout");
+        break;
+    }
+    case OPT_OUT:
+        a->out = optarg;
+        note_used(a, "--out");
+        break;
+    case OPT_JSON:
+        a->json = true;
+        break;
+    case OPT_NO_COLOR:
+        a->no_color = true;
+        break;
+    case OPT_NATURAL:
+        a->natural = true;
+        note_used(a, "--natural");
+        break;
+    case OPT_CASES:
+        a->cases = optarg;
+        note_used(a, "--cases");
+        break;
+    case OPT_BUILD:
+        a->build = optarg;
+        note_used(a, "--build");
+        break;
+    case OPT_FORMAT:
+        a->format = optarg;
+        note_used(a, "--format");
+        break;
+    case OPT_ALL_FRAMES:
+        a->all_frames = true;
+        note_used(a, "--all-frames");
+        break;
+    case OPT_BENCH_STATS:
+        a->bench_stats = true;
+        note_used(a, "--bench-stats");
+        break;
+    case 'h':
+        a->help = true;
+        break;
+    case ':':
+        return error("option %s needs a value", argv[optind - 1]);
+    default:
+        if (optopt)
+            return error("unknown option -%c (see maprace --help)", optopt);
+        return error("unknown option %s (see maprace --help)",
+                     argv[optind - 1]);
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct args *a)
 {
     memset(a, 0, sizeof(*a));
@@ -234,87 +313,9 @@ static int parse_args(int argc, char **argv, struct args *a)
     a->timeout = 60;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:j:h", long_opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            a->detectors = optarg;
-            note_used(a, "--detectors");
-            break;
-        case OPT_VARIANT:
-            add_variants(a, optarg);
-            note_used(a, "--variant");
-            break;
-        case OPT_RUNS:
-            if (parse_int("--runs", optarg, 1, &a->runs) < 0)
-                return -1;
-            note_used(a, "--runs");
-            break;
-        case 'j':
-            if (parse_int("-j", optarg, 1, &a->jobs) < 0)
-                return -1;
-            note_used(a, "-j");
-            break;
-        case OPT_TIMEOUT: {
-            char *end;
-            errno = 0;
-            a->timeout = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(a->timeout > 0)) {
-                error("bad value '%s' for --timeout (want seconds > 0)",
-                      optarg);
-                return -1;
-            }
-            note_used(a, "--timeout");
-            break;
-        }
-        case OPT_OUT:
-            a->out = optarg;
-            note_used(a, "--out");
-            break;
-        case OPT_JSON:
-            a->json = true;
-            break;
-        case OPT_NO_COLOR:
-            a->no_color = true;
-            break;
-        case OPT_NATURAL:
-            a->natural = true;
-            note_used(a, "--natural");
-            break;
-        case OPT_CASES:
-            a->cases = optarg;
-            note_used(a, "--cases");
-            break;
-        case OPT_BUILD:
-            a->build = optarg;
-            note_used(a, "--build");
-            break;
-        case OPT_FORMAT:
-            a->format = optarg;
-            note_used(a, "--format");
-            break;
-        case OPT_ALL_FRAMES:
-            a->all_frames = true;
-            note_used(a, "--all-frames");
-            break;
-        case OPT_BENCH_STATS:
-            a->bench_stats = true;
-            note_used(a, "--bench-stats");
-            break;
-        case 'h':
-            a->help = true;
-            break;
-        case ':':
-            error("option %s needs a value", argv[optind - 1]);
+    while ((c = getopt_long(argc, argv, ":d:j:h", long_opts, NULL)) != -1)
+        if (take_option(a, c, argv) < 0)
             return -1;
-        default:
-            if (optopt)
-                error("unknown option -%c (see maprace --help)", optopt);
-            else
-                error("unknown option %s (see maprace --help)",
-                      argv[optind - 1]);
-            return -1;
-        }
-    }
     if (optind < argc)
         a->verb = argv[optind++];
     a->pos = argv + optind;
@@ -396,11 +397,10 @@ static int only_options(const struct args *a, const char *verb,
         bool ok = false;
         for (size_t k = 0; allowed[k] && !ok; k++)
             ok = !strcmp(allowed[k], a->used[i]);
-        if (!ok) {
-            error("option %s does not apply to %s (see maprace %s --help)",
-                  a->used[i], verb, verb);
-            return -1;
-        }
+        if (!ok)
+            return error(
+                "option %s does not apply to %s (see maprace %s --help)",
+                a->used[i], verb, verb);
     }
     return 0;
 }
@@ -530,6 +530,51 @@ static int cmd_list(const struct args *a)
     return rc;
 }
 
+/* --format and --detectors into o. 0, or -1 after an error. */
+static int parse_lists(const struct args *a, struct run_opts *o)
+{
+    char *bad;
+    o->formats = FORMAT_ALL;
+    if (a->format && report_formats_parse(a->format, &o->formats, &bad) < 0) {
+        error("unknown report format '%s' (want html, junit, sarif, md, "
+              "all or none)",
+              bad);
+        free(bad);
+        return -1;
+    }
+    if (!a->detectors) {
+        for (int d = 0; d < DET_COUNT; d++)
+            o->detectors[d] = true;
+        return 0;
+    }
+    if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
+        struct strbuf names = STRBUF_INIT;
+        for (int d = 0; d < DET_COUNT; d++)
+            strbuf_addf(&names, "%s%s", d ? ", " : "", detector_name(d));
+        error("unknown detector '%s' (want %s or all)", bad,
+              strbuf_str(&names));
+        strbuf_release(&names);
+        free(bad);
+        return -1;
+    }
+    return 0;
+}
+
+/* RUN_OUTPUT_CAP, or $MAPRACE_OUTPUT_CAP. 0, or -1 after an error. */
+static int output_cap(size_t *cap)
+{
+    *cap = RUN_OUTPUT_CAP;
+    const char *env = getenv("MAPRACE_OUTPUT_CAP");
+    if (!env || !*env)
+        return 0;
+    char *end;
+    unsigned long long v = strtoull(env, &end, 10);
+    if (*end || !v)
+        return error("bad MAPRACE_OUTPUT_CAP '%s' (want bytes > 0)", env);
+    *cap = (size_t)v;
+    return 0;
+}
+
 static int cmd_run(const struct args *a, bool check)
 {
     const char *verb = check ? "check" : "run";
@@ -542,30 +587,8 @@ static int cmd_run(const struct args *a, bool check)
     struct session s;
     memset(&s, 0, sizeof(s));
     struct run_opts *o = &s.opts;
-    o->formats = FORMAT_ALL;
-    if (a->format) {
-        char *bad;
-        if (report_formats_parse(a->format, &o->formats, &bad) < 0) {
-            error("unknown report format '%s' (want html, junit, sarif, md, "
-                  "all or none)",
-                  bad);
-            free(bad);
-            return EXIT_USAGE;
-        }
-    }
-    if (a->detectors) {
-        char *bad;
-        if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
-            error("unknown detector '%s' (want native, tsan, tsan-gcc, "
-                  "helgrind, drd or all)",
-                  bad);
-            free(bad);
-            return EXIT_USAGE;
-        }
-    } else {
-        for (int d = 0; d < DET_COUNT; d++)
-            o->detectors[d] = true;
-    }
+    if (parse_lists(a, o) < 0)
+        return EXIT_USAGE;
     char *root = find_root();
     if (!root)
         return EXIT_USAGE;
@@ -593,20 +616,12 @@ static int cmd_run(const struct args *a, bool check)
     o->progress_tty = isatty(2) && !getenv("MAPRACE_NO_PROGRESS");
     o->natural = a->natural;
     o->bench_stats = a->bench_stats;
-    o->output_cap = RUN_OUTPUT_CAP;
-    const char *cap = getenv("MAPRACE_OUTPUT_CAP");
-    if (cap && *cap) {
-        char *end;
-        unsigned long long v = strtoull(cap, &end, 10);
-        if (*end || !v) {
-            error("bad MAPRACE_OUTPUT_CAP '%s' (want bytes > 0)", cap);
-            session_release(&s);
-            free(out);
-            free(cases_dir);
-            free(root);
-            return EXIT_USAGE;
-        }
-        o->output_cap = (size_t)v;
+    if (output_cap(&o->output_cap) < 0) {
+        session_release(&s);
+        free(out);
+        free(cases_dir);
+        free(root);
+        return EXIT_USAGE;
     }
     int rc = session_run(&s);
     session_release(&s);

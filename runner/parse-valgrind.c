@@ -4,7 +4,7 @@
  *
  * Each <error> becomes one finding when its closing tag is read, so a log
  * cut short keeps every complete record. Memory is bounded: the text of an
- * element is capped at TEXT_MAX bytes, and report_cap_last() (report.h)
+ * element is capped at TEXT_MAX bytes, and report_cap_last() (finding.h)
  * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
  * keeping them.
  *

@@ -1,5 +1,5 @@
 /*
- * parse.h - detector logs into the report model (report.h).
+ * parse.h - detector logs into the report model (finding.h).
  *
  * Each parser appends the findings of one log to a struct report. A log
  * that is cut short (a crash, a size cap) or malformed still yields every
@@ -10,7 +10,7 @@
 #ifndef MAPRACE_PARSE_H
 #define MAPRACE_PARSE_H
 
-#include "report.h"
+#include "finding.h"
 
 /* ThreadSanitizer's text report, as clang 14, clang 19 and gcc 12 print it
  * (one log_path file, or the program's stderr: other lines are ignored).
@@ -37,7 +37,7 @@ int parse_tsan_buf(const char *buf, size_t len, const char *detector,
  * access (DRD names the other thread's segment, kept in
  * finding.other_segment_start/end, not its access). Helgrind's XML has no
  * "locks held". Memory stays bounded on logs of thousands of records: past
- * REPORT_MAX_SAME findings of one signature (report.h: kind, type, and for
+ * REPORT_MAX_SAME findings of one signature (finding.h: kind, type, and for
  * each access the racing frame and its caller in another directory), the
  * rest are counted in r->nr_dropped, not kept. Input that is not
  * valgrind's XML, or XML cut short, sets r->error. */

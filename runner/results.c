@@ -189,21 +189,8 @@ static json_t *case_json(const struct mcase *c)
     return o;
 }
 
-json_t *results_json(const struct session *s)
+static json_t *options_json(const struct session *s)
 {
-    json_t *root = json_object();
-    json_object_set_new(root, "schema_version",
-                        json_integer(RESULTS_SCHEMA_VERSION));
-    json_object_set_new(root, "tool", json_string("maprace"));
-    json_object_set_new(root, "verb",
-                        json_string(s->opts.check ? "check" : "run"));
-    json_object_set_new(root, "run_id", str_or_null(s->run_id));
-    json_object_set_new(root, "started", str_or_null(s->started));
-    json_object_set_new(root, "complete", json_boolean(s->complete));
-    if (!s->complete)
-        json_object_set_new(root, "interrupted_by",
-                            s->signal ? json_string(sigabbrev_np(s->signal))
-                                      : json_null());
     json_t *opts = json_object();
     json_t *dets = json_array();
     for (int d = 0; d < DET_COUNT; d++)
@@ -216,8 +203,11 @@ json_t *results_json(const struct session *s)
     json_object_set_new(opts, "forced", json_boolean(!s->opts.natural));
     json_object_set_new(opts, "catalog", str_or_null(s->opts.cases_dir));
     json_object_set_new(opts, "build", str_or_null(s->opts.build));
-    json_object_set_new(root, "options", opts);
+    return opts;
+}
 
+static json_t *timing_json(const struct session *s)
+{
     json_t *timing = json_object();
     json_object_set_new(timing, "build_wall_s", json_real(s->build_wall_s));
     json_object_set_new(timing, "run_wall_s", json_real(s->run_wall_s));
@@ -235,7 +225,27 @@ json_t *results_json(const struct session *s)
     json_object_set_new(timing, "overhead",
                         busy > 0 ? json_real(s->run_wall_s / busy)
                                  : json_null());
-    json_object_set_new(root, "timing", timing);
+    return timing;
+}
+
+json_t *results_json(const struct session *s)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "schema_version",
+                        json_integer(RESULTS_SCHEMA_VERSION));
+    json_object_set_new(root, "tool", json_string("maprace"));
+    json_object_set_new(root, "verb",
+                        json_string(s->opts.check ? "check" : "run"));
+    json_object_set_new(root, "run_id", str_or_null(s->run_id));
+    json_object_set_new(root, "started", str_or_null(s->started));
+    json_object_set_new(root, "complete", json_boolean(s->complete));
+    if (!s->complete)
+        json_object_set_new(root, "interrupted_by",
+                            s->signal ? json_string(sigabbrev_np(s->signal))
+                                      : json_null());
+    json_object_set_new(root, "options", options_json(s));
+
+    json_object_set_new(root, "timing", timing_json(s));
     json_object_set_new(root, "setarch", json_boolean(s->setarch));
 
     json_t *notes = json_array();

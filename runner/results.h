@@ -12,8 +12,8 @@
 #define MAPRACE_RESULTS_H
 
 #include "markers.h"
-#include "report.h"
-#include "run.h"
+#include "finding.h"
+#include "session.h"
 
 #include <jansson.h>
 

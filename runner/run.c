@@ -5,9 +5,9 @@
 #include "run.h"
 
 #include "exec.h"
-#include "matrix.h"
+#include "report-summary.h"
 #include "parse.h"
-#include "reports.h"
+#include "report-common.h"
 #include "results.h"
 #include "util.h"
 
@@ -31,19 +31,9 @@ struct job {
     bool setarch;
     struct proc proc;
     char *base; /* raw/<case>/<variant>.<detector>.r<N> */
-    char *stdout_path, *stderr_path, *log_path, *vglog_path;
+    char *stdout_path, *stderr_path;
+    char *log_path, *aux_path; /* as the detector's row says, or NULL */
 };
-
-void session_note(struct session *s, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    ALLOC_GROW(s->notes, s->nr_notes + 1, s->alloc_notes);
-    s->notes[s->nr_notes++] = xstrdup(buf);
-}
 
 static bool selected(char **names, size_t n, const char *name)
 {
@@ -61,10 +51,8 @@ static int select_cells(struct session *s)
 {
     const struct run_opts *o = &s->opts;
     for (size_t i = 0; i < o->nr_cases; i++)
-        if (!catalog_find(&s->cat, o->cases[i])) {
-            error("unknown case '%s' (see maprace list)", o->cases[i]);
-            return -1;
-        }
+        if (!catalog_find(&s->cat, o->cases[i]))
+            return error("unknown case '%s' (see maprace list)", o->cases[i]);
     for (size_t i = 0; i < o->nr_variants; i++) {
         bool found = false;
         for (size_t c = 0; c < s->cat.nr && !found; c++) {
@@ -74,10 +62,8 @@ static int select_cells(struct session *s)
             for (size_t v = 0; v < mc->nr_variants && !found; v++)
                 found = !strcmp(mc->variants[v].name, o->variants[i]);
         }
-        if (!found) {
-            error("no selected case has a variant '%s'", o->variants[i]);
-            return -1;
-        }
+        if (!found)
+            return error("no selected case has a variant '%s'", o->variants[i]);
     }
     size_t alloc = 0;
     for (size_t c = 0; c < s->cat.nr; c++) {
@@ -101,10 +87,8 @@ static int select_cells(struct session *s)
             }
         }
     }
-    if (!s->nr_cells) {
-        error("nothing to run (no case selected)");
-        return -1;
-    }
+    if (!s->nr_cells)
+        return error("nothing to run (no case selected)");
     return 0;
 }
 
@@ -150,10 +134,8 @@ static int make_report_dir(struct session *s)
     s->started = utc_stamp(true);
     s->report_dir = path_join(s->opts.out, s->run_id);
     s->raw_dir = path_join(s->report_dir, "raw");
-    if (mkdir_p(s->raw_dir) < 0) {
-        error("cannot create %s: %s", s->raw_dir, strerror(errno));
-        return -1;
-    }
+    if (mkdir_p(s->raw_dir) < 0)
+        return error("cannot create %s: %s", s->raw_dir, strerror(errno));
     return 0;
 }
 
@@ -234,109 +216,61 @@ static int build_cells(struct session *s)
 /* Slowest first, so that the last jobs to finish are short ones. */
 static int cost_rank(enum detector d)
 {
-    switch (d) {
-    case DET_DRD:
-        return 0;
-    case DET_HELGRIND:
-        return 1;
-    case DET_TSAN_GCC:
-        return 2;
-    case DET_TSAN:
-        return 3;
-    default:
-        return 4;
-    }
+    return detector_row(d)->cost;
 }
 
-static char **split_args(const char *args, size_t *n)
+/* The case's args (case.ini), split at blanks, pushed on argv. */
+static void push_args(struct strvec *argv, const char *args)
 {
-    char **v = NULL;
-    size_t nr = 0, alloc = 0;
     const char *s = args ? args : "";
     for (;;) {
         s += strspn(s, " \t");
         if (!*s)
             break;
         size_t len = strcspn(s, " \t");
-        ALLOC_GROW(v, nr + 1, alloc);
-        v[nr++] = xstrndup(s, len);
+        strvec_push_nodup(argv, xstrndup(s, len));
         s += len;
     }
-    *n = nr;
-    return v;
 }
 
-static void free_strv(char **v)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* The command line and environment of a job. */
-static void job_command(const struct session *s, struct job *j, char ***argvp,
-                        char ***envp)
+/* The command line and environment of a job: setarch -R when this kernel
+ * needs it, the detector's own words (its row), the program, its args. */
+static void job_command(const struct session *s, struct job *j,
+                        struct strvec *argv, struct strvec *env)
 {
     const struct cell *cl = j->cell;
-    size_t nargs;
-    char **args = split_args(cl->c->args, &nargs);
-    char **argv = xcalloc(nargs + 16, sizeof(*argv));
-    char **env = xcalloc(4, sizeof(*env));
-    size_t k = 0, e = 0;
+    const struct detector_row *row = detector_row(cl->d);
+    struct detector_run run = {j->log_path, j->aux_path};
 
-    env[e++] = xstrdup(s->opts.natural ? "MAPRACE_FORCE=0" : "MAPRACE_FORCE=1");
-    if (detector_is_tsan(cl->d)) {
-        const char *user = getenv("TSAN_OPTIONS");
-        env[e++] = xasprintf(
-            "TSAN_OPTIONS=%s%slog_path=%s%s%s exitcode=%d "
-            "atexit_sleep_ms=0 halt_on_error=0 second_deadlock_stack=1",
-            user ? user : "", user && *user ? " " : "",
-            /* the sanitizers' flag parser takes a quoted value */
-            strpbrk(j->log_path, " \t") ? "\"" : "", j->log_path,
-            strpbrk(j->log_path, " \t") ? "\"" : "", TSAN_EXITCODE);
-        if (j->setarch) {
-            struct utsname u;
-            uname(&u);
-            argv[k++] = xstrdup("setarch");
-            argv[k++] = xstrdup(u.machine);
-            argv[k++] = xstrdup("-R");
-        }
-    } else if (detector_is_valgrind(cl->d)) {
-        argv[k++] = xstrdup("valgrind");
-        argv[k++] = xasprintf("--tool=%s", detector_name(cl->d));
-        argv[k++] = xstrdup("--xml=yes");
-        argv[k++] = xasprintf("--xml-file=%s", j->log_path);
-        argv[k++] = xasprintf("--log-file=%s", j->vglog_path);
-        argv[k++] = xstrdup("--child-silent-after-fork=yes");
+    strvec_push(env, s->opts.natural ? "MAPRACE_FORCE=0" : "MAPRACE_FORCE=1");
+    if (j->setarch) {
+        struct utsname u;
+        uname(&u);
+        strvec_push(argv, "setarch");
+        strvec_push(argv, u.machine);
+        strvec_push(argv, "-R");
     }
-    argv[k++] = xstrdup(cl->bt->binary);
-    for (size_t i = 0; i < nargs; i++)
-        argv[k++] = args[i];
-    free(args);
-    argv[k] = NULL;
-    env[e] = NULL;
-    *argvp = argv;
-    *envp = env;
+    if (row->command)
+        row->command(row, &run, argv, env);
+    strvec_push(argv, cl->bt->binary);
+    push_args(argv, cl->c->args);
 }
 
 static void job_paths(const struct session *s, struct job *j)
 {
     const struct cell *cl = j->cell;
+    const struct detector_row *row = detector_row(cl->d);
     char *dir = path_join(s->raw_dir, cl->c->name);
     mkdir_p(dir);
-    j->base = xasprintf("%s/%s.%s.r%zu", dir, cl->v->name, detector_name(cl->d),
-                        j->run + 1);
+    j->base =
+        xasprintf("%s/%s.%s.r%zu", dir, cl->v->name, row->name, j->run + 1);
     free(dir);
     j->stdout_path = xasprintf("%s.stdout", j->base);
     j->stderr_path = xasprintf("%s.stderr", j->base);
-    if (detector_is_tsan(cl->d))
-        j->log_path = xasprintf("%s.tsan", j->base);
-    else if (detector_is_valgrind(cl->d)) {
-        j->log_path = xasprintf("%s.xml", j->base);
-        j->vglog_path = xasprintf("%s.vglog", j->base);
-    }
+    if (row->log_suffix)
+        j->log_path = xasprintf("%s%s", j->base, row->log_suffix);
+    if (row->aux_suffix)
+        j->aux_path = xasprintf("%s%s", j->base, row->aux_suffix);
 }
 
 static void job_release(struct job *j)
@@ -345,16 +279,16 @@ static void job_release(struct job *j)
     free(j->stdout_path);
     free(j->stderr_path);
     free(j->log_path);
-    free(j->vglog_path);
+    free(j->aux_path);
 }
 
 static int job_start(const struct session *s, struct job *j, char **why)
 {
-    char **argv, **env;
+    struct strvec argv = {0}, env = {0};
     job_command(s, j, &argv, &env);
     struct proc_spec spec = {0};
-    spec.argv = argv;
-    spec.env = env;
+    spec.argv = argv.v;
+    spec.env = env.v;
     spec.stdout_path = j->stdout_path;
     spec.stderr_path = j->stderr_path;
     spec.timeout_s =
@@ -362,8 +296,8 @@ static int job_start(const struct session *s, struct job *j, char **why)
     spec.output_cap = s->opts.output_cap;
     j->proc.data = j;
     int rc = exec_start(&spec, &j->proc, why);
-    free_strv(argv);
-    free_strv(env);
+    strvec_release(&argv);
+    strvec_release(&env);
     return rc;
 }
 
@@ -390,27 +324,115 @@ static bool file_contains(const char *path, const char *needle)
     return found;
 }
 
-/* The TSan logs of a run: log_path.<pid>, one per process. */
-static void tsan_logs(const struct job *j, glob_t *g)
+/* The detector's logs of a run, as its row says: none, log_path when it
+ * exists, or log_path.<pid>, one per process. */
+static void job_logs(const struct job *j, struct strvec *logs)
 {
+    const struct detector_row *row = detector_row(j->cell->d);
+    if (!j->log_path)
+        return;
+    if (!row->log_per_process) {
+        struct stat st;
+        if (!stat(j->log_path, &st))
+            strvec_push(logs, j->log_path);
+        return;
+    }
     char *pat = xasprintf("%s.*", j->log_path);
-    memset(g, 0, sizeof(*g));
-    glob(pat, 0, NULL, g);
+    glob_t g;
+    memset(&g, 0, sizeof(g));
+    if (!glob(pat, 0, NULL, &g))
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            strvec_push(logs, g.gl_pathv[i]);
+    globfree(&g);
     free(pat);
 }
 
-/* Whether TSan died of this kernel's ASLR entropy. */
-static bool tsan_mapping_failure(const struct job *j)
+/* Whether the detector died of this kernel's ASLR entropy (its row's
+ * aslr_failure text in its stderr or one of its logs). */
+static bool aslr_failure(const struct job *j)
 {
-    if (file_contains(j->stderr_path, "unexpected memory mapping"))
+    const char *text = detector_row(j->cell->d)->aslr_failure;
+    if (!text)
+        return false;
+    if (file_contains(j->stderr_path, text))
         return true;
-    glob_t g;
-    tsan_logs(j, &g);
+    struct strvec logs = {0};
+    job_logs(j, &logs);
     bool found = false;
-    for (size_t i = 0; i < g.gl_pathc && !found; i++)
-        found = file_contains(g.gl_pathv[i], "unexpected memory mapping");
-    globfree(&g);
+    for (size_t i = 0; i < logs.nr && !found; i++)
+        found = file_contains(logs.v[i], text);
+    strvec_release(&logs);
     return found;
+}
+
+/* Parse the detector's logs of a finished job into r (its row's parser),
+ * name them in `logs` and the cut ones in `capped`. Returns the run's
+ * error (malloc'd) when a log the row requires is missing, else NULL. */
+static char *parse_logs(const struct session *s, const struct job *j,
+                        struct report *r, json_t *logs, json_t *capped)
+{
+    const struct detector_row *row = detector_row(j->cell->d);
+    struct strvec files = {0};
+    job_logs(j, &files);
+    json_t *list = row->log_per_process ? json_array() : NULL;
+    if (row->aux_key)
+        json_object_set_new(logs, row->aux_key,
+                            json_string(rel(s, j->aux_path)));
+    for (size_t i = 0; i < files.nr; i++) {
+        const char *f = files.v[i];
+        if (list)
+            json_array_append_new(list, json_string(rel(s, f)));
+        else
+            json_object_set_new(logs, row->log_key, json_string(rel(s, f)));
+        row->parse(f, row->name, r);
+        if (file_capped(f, s->opts.output_cap))
+            json_array_append_new(capped, json_string(rel(s, f)));
+    }
+    if (list)
+        json_object_set_new(logs, row->log_key, list);
+    char *missing = NULL;
+    if (j->log_path && !files.nr && row->no_log_error)
+        missing = xasprintf("%s (see %s)", row->no_log_error,
+                            rel(s, j->aux_path ? j->aux_path : j->log_path));
+    strvec_release(&files);
+    return missing;
+}
+
+/* The JSON of one finished run (results.json's cells[].runs[]). */
+static json_t *run_json(struct session *s, const struct job *j,
+                        const struct report *r, const struct run_obs *o,
+                        json_t *logs, json_t *capped)
+{
+    const struct cell *cl = j->cell;
+    json_t *run = json_object();
+    json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
+    json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
+    json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
+    json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
+    json_object_set_new(run, "detected", json_boolean(o->detected));
+    json_object_set_new(run, "setarch", json_boolean(j->setarch));
+    if (o->marker)
+        json_object_set_new(run, "marked_line", json_string(o->marker));
+    if (o->error)
+        json_object_set_new(run, "error", json_string(o->error));
+    if (r->error)
+        json_object_set_new(run, "parse_error", json_string(r->error));
+    if (json_array_size(capped)) {
+        json_object_set_new(run, "capped", json_incref(capped));
+        session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
+                     cl->c->name, cl->v->name, detector_name(cl->d), j->run + 1,
+                     s->opts.output_cap,
+                     json_string_value(json_array_get(capped, 0)),
+                     json_array_size(capped) > 1 ? " and more" : "");
+    }
+    json_object_set_new(run, "logs", logs);
+    json_object_set_new(run, "findings_total", json_integer((json_int_t)r->nr));
+    json_object_set_new(run, "findings_dropped",
+                        json_integer((json_int_t)r->nr_dropped));
+    json_object_set_new(
+        run, "findings",
+        results_findings_json(r, &cl->v->markers, RUN_JSON_FINDINGS));
+    return run;
 }
 
 /* Parse a finished job's logs, classify the run, keep its JSON. */
@@ -423,35 +445,9 @@ static void job_finish(struct session *s, struct job *j)
     json_object_set_new(logs, "stdout", json_string(rel(s, j->stdout_path)));
     json_object_set_new(logs, "stderr", json_string(rel(s, j->stderr_path)));
     json_t *capped = json_array();
-    char *missing_log = NULL;
 
-    if (detector_is_tsan(cl->d)) {
-        glob_t g;
-        tsan_logs(j, &g);
-        json_t *arr = json_array();
-        for (size_t i = 0; i < g.gl_pathc; i++) {
-            parse_tsan_file(g.gl_pathv[i], detector_name(cl->d), &r);
-            json_array_append_new(arr, json_string(rel(s, g.gl_pathv[i])));
-            if (file_capped(g.gl_pathv[i], s->opts.output_cap))
-                json_array_append_new(capped,
-                                      json_string(rel(s, g.gl_pathv[i])));
-        }
-        json_object_set_new(logs, "tsan", arr);
-        globfree(&g);
-    } else if (detector_is_valgrind(cl->d)) {
-        struct stat st;
-        json_object_set_new(logs, "valgrind_log",
-                            json_string(rel(s, j->vglog_path)));
-        if (!stat(j->log_path, &st)) {
-            json_object_set_new(logs, "xml", json_string(rel(s, j->log_path)));
-            parse_valgrind_file(j->log_path, detector_name(cl->d), &r);
-            if (file_capped(j->log_path, s->opts.output_cap))
-                json_array_append_new(capped, json_string(rel(s, j->log_path)));
-        } else {
-            missing_log = xasprintf("valgrind wrote no XML log (see %s)",
-                                    rel(s, j->vglog_path));
-        }
-    }
+    char *missing_log = parse_logs(s, j, &r, logs, capped);
+    /* the model's fatal error, under every detector */
     parse_native_file(j->stderr_path, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
         json_array_append_new(capped, json_string(rel(s, j->stdout_path)));
@@ -469,36 +465,8 @@ static void job_finish(struct session *s, struct job *j)
     else
         free(missing_log);
 
-    json_t *run = json_object();
-    json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
-    json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
-    json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
-    json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
-    json_object_set_new(run, "detected", json_boolean(o->detected));
-    json_object_set_new(run, "setarch", json_boolean(j->setarch));
-    if (o->marker)
-        json_object_set_new(run, "marked_line", json_string(o->marker));
-    if (o->error)
-        json_object_set_new(run, "error", json_string(o->error));
-    if (r.error)
-        json_object_set_new(run, "parse_error", json_string(r.error));
-    if (json_array_size(capped)) {
-        json_object_set_new(run, "capped", json_incref(capped));
-        session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
-                     cl->c->name, cl->v->name, detector_name(cl->d), j->run + 1,
-                     s->opts.output_cap,
-                     json_string_value(json_array_get(capped, 0)),
-                     json_array_size(capped) > 1 ? " and more" : "");
-    }
+    json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
     json_decref(capped);
-    json_object_set_new(run, "logs", logs);
-    json_object_set_new(run, "findings_total", json_integer((json_int_t)r.nr));
-    json_object_set_new(run, "findings_dropped",
-                        json_integer((json_int_t)r.nr_dropped));
-    json_object_set_new(
-        run, "findings",
-        results_findings_json(&r, &cl->v->markers, RUN_JSON_FINDINGS));
-    json_array_append_new(cl->runs_json, run);
     report_release(&r);
 
     s->jobs_wall_s += j->proc.wall_s;
@@ -543,113 +511,154 @@ static double cpu_between(const struct rusage *a, const struct rusage *b)
            (double)(b->ru_stime.tv_usec - a->ru_stime.tv_usec) / 1e6;
 }
 
-/* The job pool. */
-static void run_jobs(struct session *s)
+/* The pool's state. */
+struct pool {
+    struct job *jobs;
+    size_t nj, next, done;
+    struct proc **active;
+    size_t nactive, slots;
+};
+
+/* Every run of every cell that can run, slowest first; each cell gets its
+ * observations and its runs' JSON array. */
+static void pool_init(struct session *s, struct pool *p)
 {
-    size_t runs = (size_t)s->opts.runs, nj = 0;
+    size_t runs = (size_t)s->opts.runs;
+    memset(p, 0, sizeof(*p));
     for (size_t i = 0; i < s->nr_cells; i++) {
         struct cell *cl = &s->cells[i];
         cl->obs = xcalloc(runs, sizeof(*cl->obs));
         cl->runs_json = json_array();
         if (!cl->error)
-            nj += runs;
+            p->nj += runs;
     }
-    struct job *jobs = xcalloc(nj, sizeof(*jobs));
+    p->jobs = xcalloc(p->nj, sizeof(*p->jobs));
     size_t k = 0;
     for (size_t i = 0; i < s->nr_cells; i++) {
         if (s->cells[i].error)
             continue;
         for (size_t r = 0; r < runs; r++) {
-            jobs[k].cell = &s->cells[i];
-            jobs[k].run = r;
+            p->jobs[k].cell = &s->cells[i];
+            p->jobs[k].run = r;
             k++;
         }
     }
-    qsort(jobs, nj, sizeof(*jobs), cmp_jobs);
+    qsort(p->jobs, p->nj, sizeof(*p->jobs), cmp_jobs);
+    p->slots = s->opts.jobs > 0 ? (size_t)s->opts.jobs : 1;
+    p->active = xcalloc(p->slots, sizeof(*p->active));
+}
 
-    int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
-    struct proc **active = xcalloc((size_t)slots, sizeof(*active));
-    size_t nactive = 0, next = 0, done = 0;
+/* A job that could not start: the run's error is `why` (taken). */
+static void job_not_started(struct pool *p, struct job *j, char *why)
+{
+    struct run_obs *o = &j->cell->obs[j->run];
+    memset(o, 0, sizeof(*o));
+    o->error = why;
+    json_t *run = json_object();
+    json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
+    json_object_set_new(run, "error", json_string(why));
+    json_array_append_new(j->cell->runs_json, run);
+    j->cell->runs_done++;
+    p->done++;
+}
+
+/* Start jobs until every slot is busy. */
+static void pool_fill(struct session *s, struct pool *p)
+{
+    while (!exec_interrupted() && p->nactive < p->slots && p->next < p->nj) {
+        struct job *j = &p->jobs[p->next++];
+        j->setarch = s->setarch && detector_row(j->cell->d)->aslr_failure;
+        job_paths(s, j);
+        char *why;
+        if (job_start(s, j, &why) < 0) {
+            job_not_started(p, j, why);
+            continue;
+        }
+        p->active[p->nactive++] = &j->proc;
+    }
+}
+
+/* A job that died of this kernel's ASLR entropy starts again under
+ * setarch -R (and so do the later ones). Returns whether it did. */
+static bool retry_under_setarch(struct session *s, struct pool *p,
+                                struct job *j)
+{
+    if (j->setarch || !aslr_failure(j))
+        return false;
+    if (!s->setarch)
+        session_note(s,
+                     "%s died with \"%s\" (this kernel's ASLR entropy): "
+                     "its runs start again under setarch -R",
+                     detector_name(j->cell->d),
+                     detector_row(j->cell->d)->aslr_failure);
+    s->setarch = true;
+    j->setarch = true;
+    char *why;
+    if (job_start(s, j, &why) == 0) {
+        p->active[p->nactive++] = &j->proc;
+        return true;
+    }
+    j->cell->obs[j->run].error = why;
+    j->cell->runs_done++;
+    p->done++;
+    return true;
+}
+
+/* Finish (or retry) every job that ended. */
+static void pool_reap(struct session *s, struct pool *p)
+{
+    for (size_t i = 0; i < p->nactive;) {
+        if (!p->active[i]->done) {
+            i++;
+            continue;
+        }
+        struct job *j = p->active[i]->data;
+        p->active[i] = p->active[--p->nactive];
+        if (retry_under_setarch(s, p, j))
+            continue;
+        job_finish(s, j);
+        p->done++;
+        progress(s, p->done, p->nj, j->cell);
+    }
+}
+
+/* The job pool. */
+static void run_jobs(struct session *s)
+{
+    struct pool p;
+    pool_init(s, &p);
     struct rusage ru0, ru1, self0, self1;
     getrusage(RUSAGE_CHILDREN, &ru0);
     getrusage(RUSAGE_SELF, &self0);
     double t0 = now_s();
 
-    while (next < nj || nactive) {
-        while (!exec_interrupted() && nactive < (size_t)slots && next < nj) {
-            struct job *j = &jobs[next++];
-            j->setarch = s->setarch && detector_is_tsan(j->cell->d);
-            job_paths(s, j);
-            char *why;
-            if (job_start(s, j, &why) < 0) {
-                struct run_obs *o = &j->cell->obs[j->run];
-                memset(o, 0, sizeof(*o));
-                o->error = why;
-                json_t *run = json_object();
-                json_object_set_new(run, "run",
-                                    json_integer((json_int_t)j->run + 1));
-                json_object_set_new(run, "error", json_string(why));
-                json_array_append_new(j->cell->runs_json, run);
-                j->cell->runs_done++;
-                done++;
-                continue;
-            }
-            active[nactive++] = &j->proc;
-        }
-        if (!nactive)
+    while (p.next < p.nj || p.nactive) {
+        pool_fill(s, &p);
+        if (!p.nactive)
             break;
-        exec_wait(active, nactive, 1.0);
+        exec_wait(p.active, p.nactive, 1.0);
         if (exec_interrupted()) {
-            exec_kill(active, nactive);
-            nactive = 0;
+            exec_kill(p.active, p.nactive);
+            p.nactive = 0;
             break;
         }
-        for (size_t i = 0; i < nactive;) {
-            if (!active[i]->done) {
-                i++;
-                continue;
-            }
-            struct job *j = active[i]->data;
-            active[i] = active[--nactive];
-            if (detector_is_tsan(j->cell->d) && !j->setarch &&
-                tsan_mapping_failure(j)) {
-                if (!s->setarch)
-                    session_note(s, "ThreadSanitizer died with "
-                                    "\"unexpected memory mapping\" (this "
-                                    "kernel's ASLR entropy): TSan runs "
-                                    "again under setarch -R");
-                s->setarch = true;
-                j->setarch = true;
-                char *why;
-                if (job_start(s, j, &why) == 0) {
-                    active[nactive++] = &j->proc;
-                    continue;
-                }
-                j->cell->obs[j->run].error = why;
-                j->cell->runs_done++;
-                done++;
-                continue;
-            }
-            job_finish(s, j);
-            done++;
-            progress(s, done, nj, j->cell);
-        }
+        pool_reap(s, &p);
     }
     s->run_wall_s = now_s() - t0;
     getrusage(RUSAGE_CHILDREN, &ru1);
     getrusage(RUSAGE_SELF, &self1);
     s->children_cpu_s = cpu_between(&ru0, &ru1);
     s->self_cpu_s = cpu_between(&self0, &self1);
-    if (s->opts.progress_tty && nj)
+    if (s->opts.progress_tty && p.nj)
         fprintf(stderr, "\r\033[K");
     if (exec_interrupted()) {
         s->complete = false;
         s->signal = exec_interrupted();
     }
-    for (size_t i = 0; i < nj; i++)
-        job_release(&jobs[i]);
-    free(jobs);
-    free(active);
+    for (size_t i = 0; i < p.nj; i++)
+        job_release(&p.jobs[i]);
+    free(p.jobs);
+    free(p.active);
 }
 
 /* Verdicts of every cell. */
@@ -701,6 +710,59 @@ static int exit_code(const struct session *s)
     return 0;
 }
 
+/* results.json, summary.txt, the report files, then latest; the matrix
+ * (or results.json) on stdout. */
+static void write_report(struct session *s)
+{
+    char *summary = matrix_render(s, false);
+    json_t *doc = results_json(s);
+    char *why;
+    if (results_write(s, doc, summary, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (s->opts.formats &&
+        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (results_point_latest(s, &why) < 0) {
+        error("%s", why);
+        free(why);
+    }
+    if (s->opts.json) {
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+        fputc('\n', stdout);
+    } else if (s->opts.color) {
+        char *colored = matrix_render(s, true);
+        fputs(colored, stdout);
+        free(colored);
+    } else {
+        fputs(summary, stdout);
+    }
+    fflush(stdout);
+    json_decref(doc);
+    free(summary);
+}
+
+/* --bench-stats: what the pool and the runner cost (bench/). */
+static void print_bench_stats(const struct session *s)
+{
+    double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
+    int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
+    fprintf(stderr,
+            "bench: runs: %.2f s wall, children CPU %.2f s on %d cores: "
+            "overhead wall / (CPU / cores) = %.3f\n"
+            "bench: pool: %d slots busy %.1f %% of the time (sum of run "
+            "wall times %.2f s); runner's own CPU %.2f s\n"
+            "bench: build %.2f s, total %.2f s\n",
+            s->run_wall_s, s->children_cpu_s, s->cores,
+            busy > 0 ? s->run_wall_s / busy : 0.0, slots,
+            s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
+                              : 0.0,
+            s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
+}
+
 int session_run(struct session *s)
 {
     double t0 = now_s();
@@ -736,79 +798,8 @@ int session_run(struct session *s)
     judge(s);
     s->total_wall_s = now_s() - t0;
 
-    /* results.json, summary.txt, the report files, then latest. */
-    char *summary = matrix_render(s, false);
-    json_t *doc = results_json(s);
-    char *why;
-    if (results_write(s, doc, summary, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (s->opts.formats &&
-        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (results_point_latest(s, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (s->opts.json) {
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-        fputc('\n', stdout);
-    } else if (s->opts.color) {
-        char *colored = matrix_render(s, true);
-        fputs(colored, stdout);
-        free(colored);
-    } else {
-        fputs(summary, stdout);
-    }
-    fflush(stdout);
-    json_decref(doc);
-    free(summary);
-    if (s->opts.bench_stats) {
-        double busy = s->cores > 0 ? s->children_cpu_s / s->cores : 0;
-        int slots = s->opts.jobs > 0 ? s->opts.jobs : 1;
-        fprintf(
-            stderr,
-            "bench: runs: %.2f s wall, children CPU %.2f s on %d cores: "
-            "overhead wall / (CPU / cores) = %.3f\n"
-            "bench: pool: %d slots busy %.1f %% of the time (sum of run "
-            "wall times %.2f s); runner's own CPU %.2f s\n"
-            "bench: build %.2f s, total %.2f s\n",
-            s->run_wall_s, s->children_cpu_s, s->cores,
-            busy > 0 ? s->run_wall_s / busy : 0.0, slots,
-            s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
-                              : 0.0,
-            s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
-    }
+    write_report(s);
+    if (s->opts.bench_stats)
+        print_bench_stats(s);
     return exit_code(s);
-}
-
-void session_release(struct session *s)
-{
-    for (size_t i = 0; i < s->nr_cells; i++) {
-        struct cell *cl = &s->cells[i];
-        free(cl->error);
-        free(cl->build_log);
-        if (cl->obs)
-            for (int r = 0; r < s->opts.runs; r++)
-                run_obs_release(&cl->obs[r]);
-        free(cl->obs);
-        json_decref(cl->runs_json);
-        cell_verdict_release(&cl->verdict);
-    }
-    free(s->cells);
-    for (size_t i = 0; i < s->nr_targets; i++)
-        build_target_release(&s->targets[i]);
-    free(s->targets);
-    build_ctx_release(&s->bctx);
-    catalog_release(&s->cat);
-    for (size_t i = 0; i < s->nr_notes; i++)
-        free(s->notes[i]);
-    free(s->notes);
-    free(s->run_id);
-    free(s->report_dir);
-    free(s->raw_dir);
-    free(s->started);
 }

@@ -4,7 +4,7 @@
 #include "show.h"
 
 #include "group.h"
-#include "reports.h"
+#include "report-common.h"
 #include "util.h"
 
 #include <errno.h>
@@ -12,6 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* One line per cell: variant, detector, verdict, observed, expected. */
+static void show_cell(FILE *fp, json_t *c, bool color)
+{
+    const char *cls = verdict_class(jstr(c, "verdict"));
+    const char *on = !color                  ? ""
+                     : !strcmp(cls, "ok")    ? "\033[32m"
+                     : !strcmp(cls, "bad")   ? "\033[31m"
+                     : !strcmp(cls, "known") ? "\033[36m"
+                                             : "\033[33m";
+    fprintf(fp,
+            "  %-14s %-9s %s%-20s%s observed %s, expected %s (%lld/%lld "
+            "runs)\n",
+            jstr(c, "variant"), jstr(c, "detector"), on, jstr(c, "verdict"),
+            color ? "\033[0m" : "",
+            jstr(c, "observed") ? jstr(c, "observed") : "?",
+            jstr(c, "expected") ? jstr(c, "expected") : "?",
+            (long long)json_integer_value(json_object_get(c, "detected_runs")),
+            (long long)json_integer_value(json_object_get(c, "runs_done")));
+}
 
 int show_races(FILE *fp, const char *out, const char *results_path,
                const char *spec, bool color, bool all_frames)
@@ -52,25 +72,9 @@ int show_races(FILE *fp, const char *out, const char *results_path,
             color ? "\033[0m" : "", jstr(results, "run_id"));
     json_array_foreach(json_object_get(results, "cells"), i, c)
     {
-        if (strcmp(jstr(c, "case"), cname) ||
-            (vname && strcmp(jstr(c, "variant"), vname)))
-            continue;
-        const char *cls = verdict_class(jstr(c, "verdict"));
-        const char *on = !color                  ? ""
-                         : !strcmp(cls, "ok")    ? "\033[32m"
-                         : !strcmp(cls, "bad")   ? "\033[31m"
-                         : !strcmp(cls, "known") ? "\033[36m"
-                                                 : "\033[33m";
-        fprintf(
-            fp,
-            "  %-14s %-9s %s%-20s%s observed %s, expected %s (%lld/%lld "
-            "runs)\n",
-            jstr(c, "variant"), jstr(c, "detector"), on, jstr(c, "verdict"),
-            color ? "\033[0m" : "",
-            jstr(c, "observed") ? jstr(c, "observed") : "?",
-            jstr(c, "expected") ? jstr(c, "expected") : "?",
-            (long long)json_integer_value(json_object_get(c, "detected_runs")),
-            (long long)json_integer_value(json_object_get(c, "runs_done")));
+        if (!strcmp(jstr(c, "case"), cname) &&
+            (!vname || !strcmp(jstr(c, "variant"), vname)))
+            show_cell(fp, c, color);
     }
     struct race_text_opts o = {
         .color = color, .all_frames = all_frames, .context = 2};

@@ -124,6 +124,36 @@ void strbuf_release(struct strbuf *sb)
     sb->len = sb->alloc = 0;
 }
 
+void strvec_push_nodup(struct strvec *sv, char *s)
+{
+    ALLOC_GROW(sv->v, sv->nr + 2, sv->alloc);
+    sv->v[sv->nr++] = s;
+    sv->v[sv->nr] = NULL;
+}
+
+void strvec_push(struct strvec *sv, const char *s)
+{
+    strvec_push_nodup(sv, xstrdup(s));
+}
+
+void strvec_pushf(struct strvec *sv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    strvec_push_nodup(sv, s);
+}
+
+void strvec_release(struct strvec *sv)
+{
+    for (size_t i = 0; i < sv->nr; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->nr = sv->alloc = 0;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
@@ -134,12 +164,13 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
     fprintf(stderr, "maprace: %s%s\n", prefix, msg);
 }
 
-void error(const char *fmt, ...)
+int error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vreport("", fmt, ap);
     va_end(ap);
+    return -1;
 }
 
 void warning(const char *fmt, ...)

@@ -53,8 +53,23 @@ const char *strbuf_str(const struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 
-/* Print "maprace: <msg>" on stderr (one line). */
-void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A growable, NULL-terminated array of malloc'd strings (an argv or an
+ * environment). Zero-initialise. */
+struct strvec {
+    char **v; /* NULL-terminated once anything was pushed */
+    size_t nr, alloc;
+};
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_pushf(struct strvec *sv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Take ownership of a malloc'd string. */
+void strvec_push_nodup(struct strvec *sv, char *s);
+void strvec_release(struct strvec *sv);
+
+/* Print "maprace: <msg>" on stderr (one line) and return -1, so that a
+ * caller can write `return error("cannot open %s: %s", ...)` (git's
+ * convention). */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, prefixed "warning: ". */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -10,7 +10,7 @@
 
 #include "markers.h"
 #include "parse.h"
-#include "report.h"
+#include "finding.h"
 #include "results.h"
 
 #include <jansson.h>

@@ -15,7 +15,7 @@
 #include "annotate.h"
 #include "markers.h"
 #include "parse.h"
-#include "report.h"
+#include "finding.h"
 #include "results.h"
 #include "util.h"
 

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "group.h"
-#include "reports.h"
+#include "report-common.h"
 
 static json_t *evidence(json_t *race, const char *det)
 {

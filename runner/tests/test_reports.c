@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "group.h"
-#include "reports.h"
+#include "report-common.h"
 #include "show.h"
 #include "util.h"
 

@@ -1,11 +1,11 @@
 /*
- * sarif.c - results.sarif, SARIF 2.1.0 as GitHub code scanning reads it
- * (reports.h, docs/report-format.md): a rule per case family, one result
+ * report-sarif.c - results.sarif, SARIF 2.1.0 as GitHub code scanning reads it
+ * (report-common.h, docs/report-format.md): a rule per case family, one result
  * per race at its first location, the second location as a related
  * location, and each detector's two accesses as threadFlows of a codeFlow
  * (one codeFlow per detector). URIs are repository-relative.
  */
-#include "reports.h"
+#include "report-common.h"
 
 #include "group.h"
 
@@ -127,98 +127,129 @@ static json_t *thread_flow(json_t *ev, json_t *a)
     return tf;
 }
 
+/* The index of the rule of `family` in rules, added when new. */
+static size_t rule_index_of(json_t *rules, const char *family)
+{
+    char *rule_id = xasprintf("maprace/%s", family ? family : "other");
+    size_t rule_index = json_array_size(rules);
+    size_t k;
+    json_t *rl;
+    json_array_foreach(rules, k, rl)
+    {
+        if (!strcmp(jstr(rl, "id"), rule_id))
+            rule_index = k;
+    }
+    if (rule_index == json_array_size(rules))
+        json_array_append_new(rules, rule_for(family));
+    free(rule_id);
+    return rule_index;
+}
+
+/* The result's message: the race, its lines, its detectors (also listed in
+ * *dets), the case's why. */
+static void race_message(struct strbuf *msg, json_t *r, json_t *l0, json_t *l1,
+                         json_t **dets)
+{
+    strbuf_addf(msg, "%s in %s/%s: %s:%lld", jstr(r, "kind"), jstr(r, "case"),
+                jstr(r, "variant"), jstr(l0, "path"),
+                (long long)json_integer_value(json_object_get(l0, "line")));
+    if (l1)
+        strbuf_addf(msg, " and [%s:%lld](1)", jstr(l1, "path"),
+                    (long long)json_integer_value(json_object_get(l1, "line")));
+    strbuf_addstr(msg, ", reported by");
+    size_t k;
+    json_t *ev;
+    *dets = json_array();
+    json_array_foreach(json_object_get(r, "detectors"), k, ev)
+    {
+        strbuf_addf(msg, "%s %s", k ? "," : "", jstr(ev, "detector"));
+        json_array_append_new(*dets, json_string(jstr(ev, "detector")));
+    }
+    strbuf_addstr(msg, ".");
+    if (jstr(r, "why"))
+        strbuf_addf(msg, " Why: %s", jstr(r, "why"));
+}
+
+/* One codeFlow per detector: its accesses as threadFlows. */
+static json_t *race_flows(json_t *r)
+{
+    json_t *flows = json_array();
+    size_t k;
+    json_t *ev;
+    json_array_foreach(json_object_get(r, "detectors"), k, ev)
+    {
+        json_t *tfs = json_array();
+        size_t m;
+        json_t *a;
+        json_array_foreach(json_object_get(ev, "accesses"), m, a)
+            json_array_append_new(tfs, thread_flow(ev, a));
+        if (!json_array_size(tfs)) {
+            json_decref(tfs);
+            continue;
+        }
+        char *fm = xasprintf("%s: %s", jstr(ev, "detector"),
+                             jstr(ev, "message") ? jstr(ev, "message")
+                             : jstr(ev, "type")  ? jstr(ev, "type")
+                                                 : "report");
+        json_array_append_new(flows, json_pack("{s:o, s:o}", "message",
+                                               text(fm), "threadFlows", tfs));
+        free(fm);
+    }
+    return flows;
+}
+
+/* The SARIF result of race r (NULL when it has no location). */
+static json_t *race_result(json_t *r, json_t *rules)
+{
+    json_t *locs = json_object_get(r, "locations");
+    if (!json_array_size(locs))
+        return NULL; /* nothing to point at in the sources */
+    const char *family = jstr(r, "family");
+    size_t rule_index = rule_index_of(rules, family);
+    json_t *l0 = json_array_get(locs, 0), *l1 = json_array_get(locs, 1);
+    struct strbuf msg = {0};
+    json_t *dets;
+    race_message(&msg, r, l0, l1, &dets);
+    json_t *flows = race_flows(r);
+
+    json_t *res = json_object();
+    json_object_set_new(
+        res, "ruleId",
+        json_string(jstr(json_array_get(rules, rule_index), "id")));
+    json_object_set_new(res, "ruleIndex", json_integer((json_int_t)rule_index));
+    json_object_set_new(res, "level", json_string("error"));
+    json_object_set_new(res, "message", text(strbuf_str(&msg)));
+    json_object_set_new(res, "locations",
+                        json_pack("[o]", loc_location(l0, -1, "access A")));
+    if (l1)
+        json_object_set_new(res, "relatedLocations",
+                            json_pack("[o]", loc_location(l1, 1, "access B")));
+    if (json_array_size(flows))
+        json_object_set_new(res, "codeFlows", flows);
+    else
+        json_decref(flows);
+    json_object_set_new(res, "partialFingerprints",
+                        json_pack("{s:s}", "mapraceRace/v1", jstr(r, "id")));
+    json_object_set_new(res, "properties",
+                        json_pack("{s:o, s:s, s:s}", "detectors", dets, "case",
+                                  jstr(r, "case"), "variant",
+                                  jstr(r, "variant")));
+    strbuf_release(&msg);
+    return res;
+}
+
 char *report_sarif(json_t *results)
 {
     json_t *races = group_ensure(results);
     json_t *rules = json_array();
     json_t *out = json_array();
-    size_t i, k;
+    size_t i;
     json_t *r;
     json_array_foreach(races, i, r)
     {
-        json_t *locs = json_object_get(r, "locations");
-        if (!json_array_size(locs))
-            continue; /* nothing to point at in the sources */
-        const char *family = jstr(r, "family");
-        char *rule_id = xasprintf("maprace/%s", family ? family : "other");
-        size_t rule_index = json_array_size(rules);
-        json_t *rl;
-        json_array_foreach(rules, k, rl)
-        {
-            if (!strcmp(jstr(rl, "id"), rule_id))
-                rule_index = k;
-        }
-        if (rule_index == json_array_size(rules))
-            json_array_append_new(rules, rule_for(family));
-
-        struct strbuf msg = {0};
-        json_t *l0 = json_array_get(locs, 0), *l1 = json_array_get(locs, 1);
-        strbuf_addf(&msg, "%s in %s/%s: %s:%lld", jstr(r, "kind"),
-                    jstr(r, "case"), jstr(r, "variant"), jstr(l0, "path"),
-                    (long long)json_integer_value(json_object_get(l0, "line")));
-        if (l1)
-            strbuf_addf(
-                &msg, " and [%s:%lld](1)", jstr(l1, "path"),
-                (long long)json_integer_value(json_object_get(l1, "line")));
-        strbuf_addstr(&msg, ", reported by");
-        json_t *ev, *dets = json_array();
-        json_array_foreach(json_object_get(r, "detectors"), k, ev)
-        {
-            strbuf_addf(&msg, "%s %s", k ? "," : "", jstr(ev, "detector"));
-            json_array_append_new(dets, json_string(jstr(ev, "detector")));
-        }
-        strbuf_addstr(&msg, ".");
-        if (jstr(r, "why"))
-            strbuf_addf(&msg, " Why: %s", jstr(r, "why"));
-
-        json_t *flows = json_array();
-        json_array_foreach(json_object_get(r, "detectors"), k, ev)
-        {
-            json_t *tfs = json_array();
-            size_t m;
-            json_t *a;
-            json_array_foreach(json_object_get(ev, "accesses"), m, a)
-                json_array_append_new(tfs, thread_flow(ev, a));
-            if (!json_array_size(tfs)) {
-                json_decref(tfs);
-                continue;
-            }
-            char *fm = xasprintf("%s: %s", jstr(ev, "detector"),
-                                 jstr(ev, "message") ? jstr(ev, "message")
-                                 : jstr(ev, "type")  ? jstr(ev, "type")
-                                                     : "report");
-            json_array_append_new(flows,
-                                  json_pack("{s:o, s:o}", "message", text(fm),
-                                            "threadFlows", tfs));
-            free(fm);
-        }
-
-        json_t *res = json_object();
-        json_object_set_new(res, "ruleId", json_string(rule_id));
-        json_object_set_new(res, "ruleIndex",
-                            json_integer((json_int_t)rule_index));
-        json_object_set_new(res, "level", json_string("error"));
-        json_object_set_new(res, "message", text(strbuf_str(&msg)));
-        json_object_set_new(res, "locations",
-                            json_pack("[o]", loc_location(l0, -1, "access A")));
-        if (l1)
-            json_object_set_new(
-                res, "relatedLocations",
-                json_pack("[o]", loc_location(l1, 1, "access B")));
-        if (json_array_size(flows))
-            json_object_set_new(res, "codeFlows", flows);
-        else
-            json_decref(flows);
-        json_object_set_new(
-            res, "partialFingerprints",
-            json_pack("{s:s}", "mapraceRace/v1", jstr(r, "id")));
-        json_object_set_new(res, "properties",
-                            json_pack("{s:o, s:s, s:s}", "detectors", dets,
-                                      "case", jstr(r, "case"), "variant",
-                                      jstr(r, "variant")));
-        json_array_append_new(out, res);
-        strbuf_release(&msg);
-        free(rule_id);
+        json_t *res = race_result(r, rules);
+        if (res)
+            json_array_append_new(out, res);
     }
     json_t *driver = json_pack("{s:s, s:s, s:o}", "name", "maprace",
                                "semanticVersion", "0.1.0", "rules", rules);

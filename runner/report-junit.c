@@ -1,10 +1,10 @@
 /*
- * junit.c - junit.xml: one testcase per case x variant x detector; a
+ * report-junit.c - junit.xml: one testcase per case x variant x detector; a
  * <failure> when the cell is not as expected, <skipped> when its tool is
- * missing; the cell's annotated races in <system-out> (reports.h). The
+ * missing; the cell's annotated races in <system-out> (report-common.h). The
  * shape is runner/tests/junit.xsd's.
  */
-#include "reports.h"
+#include "report-common.h"
 
 #include "group.h"
 

@@ -1,5 +1,5 @@
 /*
- * report.h - one report model for every detector.
+ * finding.h - one report model for every detector.
  *
  * A detector's log (TSan text, valgrind XML, the model's Go-style fatal
  * error) is parsed into a struct report: a list of findings, each with up
@@ -10,8 +10,8 @@
  * Ownership: every string in these structs is malloc'd and owned by the
  * struct that holds it; report_release() frees all of it.
  */
-#ifndef MAPRACE_REPORT_H
-#define MAPRACE_REPORT_H
+#ifndef MAPRACE_FINDING_H
+#define MAPRACE_FINDING_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -85,7 +85,7 @@ struct report {
     /* Records seen but not kept as separate findings (e.g. DRD repeats
      * beyond a cap): counted so that nothing is lost silently. */
     size_t nr_dropped;
-    void *sigs; /* private to report.c: counts for report_cap_last() */
+    void *sigs; /* private to finding.c: counts for report_cap_last() */
 };
 
 void report_init(struct report *r);

@@ -1,9 +1,9 @@
 /*
- * matrix.c - the terminal summary of a session (see matrix.h).
+ * report-summary.c - the terminal summary of a session (see report-summary.h).
  */
-#include "matrix.h"
+#include "report-summary.h"
 
-#include "reports.h"
+#include "report-common.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -130,67 +130,85 @@ static bool is_error(int v)
     return v == VERDICT_ERROR;
 }
 
-char *matrix_render(const struct session *s, bool color)
+static bool variant_used(const struct session *s, const struct mcase *c,
+                         const struct variant *va)
 {
-    struct strbuf sb = STRBUF_INIT;
-    size_t ncases = 0, nvariants = 0;
-    int w_case = (int)strlen("case"), w_var = (int)strlen("variant");
+    for (int d = 0; d < DET_COUNT; d++)
+        if (find_cell(s, c, va, d))
+            return true;
+    return false;
+}
+
+/* The widths of the case and variant columns; how many of each ran. */
+struct matrix_shape {
+    size_t ncases, nvariants;
+    int w_case, w_var, w_cell, ndet;
+};
+
+static void matrix_shape(const struct session *s, struct matrix_shape *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->w_case = (int)strlen("case");
+    m->w_var = (int)strlen("variant");
     for (size_t i = 0; i < s->cat.nr; i++) {
         const struct mcase *c = &s->cat.cases[i];
         bool used = false;
         for (size_t v = 0; v < c->nr_variants; v++) {
             const struct variant *va = &c->variants[v];
-            bool vused = false;
-            for (int d = 0; d < DET_COUNT && !vused; d++)
-                vused = find_cell(s, c, va, d) != NULL;
-            if (!vused)
+            if (!variant_used(s, c, va))
                 continue;
             used = true;
-            nvariants++;
-            if ((int)strlen(va->name) > w_var)
-                w_var = (int)strlen(va->name);
+            m->nvariants++;
+            if ((int)strlen(va->name) > m->w_var)
+                m->w_var = (int)strlen(va->name);
         }
         if (used) {
-            ncases++;
-            if ((int)strlen(c->name) > w_case)
-                w_case = (int)strlen(c->name);
+            m->ncases++;
+            if ((int)strlen(c->name) > m->w_case)
+                m->w_case = (int)strlen(c->name);
         }
     }
-    int ndet = 0;
     for (int d = 0; d < DET_COUNT; d++)
-        ndet += s->opts.detectors[d];
+        m->ndet += s->opts.detectors[d];
+    m->w_cell = s->opts.runs > 1 ? 13 : 9;
+}
 
-    strbuf_addf(&sb,
+static void trim_blanks(struct strbuf *sb)
+{
+    while (sb->len && sb->buf[sb->len - 1] == ' ')
+        sb->buf[--sb->len] = '\0';
+}
+
+/* The title line, the header and one row per variant that ran. */
+static void matrix_table(const struct session *s, struct strbuf *sb, bool color)
+{
+    struct matrix_shape m;
+    matrix_shape(s, &m);
+    strbuf_addf(sb,
                 "maprace %s: %zu case%s, %zu variant%s, %d detector%s, "
                 "%d run%s per cell%s (run %s)\n\n",
-                s->opts.check ? "check" : "run", ncases, ncases == 1 ? "" : "s",
-                nvariants, nvariants == 1 ? "" : "s", ndet,
-                ndet == 1 ? "" : "s", s->opts.runs,
-                s->opts.runs == 1 ? "" : "s",
+                s->opts.check ? "check" : "run", m.ncases,
+                m.ncases == 1 ? "" : "s", m.nvariants,
+                m.nvariants == 1 ? "" : "s", m.ndet, m.ndet == 1 ? "" : "s",
+                s->opts.runs, s->opts.runs == 1 ? "" : "s",
                 s->opts.natural ? ", natural (not forced)" : "",
                 s->run_id ? s->run_id : "-");
-
-    const int w_cell = s->opts.runs > 1 ? 13 : 9;
-    strbuf_addf(&sb, "%-*s  %-*s", w_case, "case", w_var, "variant");
+    strbuf_addf(sb, "%-*s  %-*s", m.w_case, "case", m.w_var, "variant");
     for (int d = 0; d < DET_COUNT; d++)
         if (s->opts.detectors[d])
-            strbuf_addf(&sb, "  %-*s", w_cell, detector_name(d));
-    while (sb.len && sb.buf[sb.len - 1] == ' ')
-        sb.buf[--sb.len] = '\0';
-    strbuf_addstr(&sb, "\n");
+            strbuf_addf(sb, "  %-*s", m.w_cell, detector_name(d));
+    trim_blanks(sb);
+    strbuf_addstr(sb, "\n");
 
     for (size_t i = 0; i < s->cat.nr; i++) {
         const struct mcase *c = &s->cat.cases[i];
         bool first = true;
         for (size_t v = 0; v < c->nr_variants; v++) {
             const struct variant *va = &c->variants[v];
-            bool vused = false;
-            for (int d = 0; d < DET_COUNT && !vused; d++)
-                vused = find_cell(s, c, va, d) != NULL;
-            if (!vused)
+            if (!variant_used(s, c, va))
                 continue;
-            strbuf_addf(&sb, "%-*s  %-*s", w_case, first ? c->name : "", w_var,
-                        va->name);
+            strbuf_addf(sb, "%-*s  %-*s", m.w_case, first ? c->name : "",
+                        m.w_var, va->name);
             first = false;
             for (int d = 0; d < DET_COUNT; d++) {
                 if (!s->opts.detectors[d])
@@ -199,59 +217,66 @@ char *matrix_render(const struct session *s, bool color)
                 char text[64];
                 cell_text(s, cl, text, sizeof(text));
                 if (color && cl)
-                    strbuf_addf(&sb, "  %s%-*s%s",
-                                colour_of(cl->verdict.verdict), w_cell, text,
+                    strbuf_addf(sb, "  %s%-*s%s",
+                                colour_of(cl->verdict.verdict), m.w_cell, text,
                                 RESET);
                 else
-                    strbuf_addf(&sb, "  %-*s", w_cell, text);
+                    strbuf_addf(sb, "  %-*s", m.w_cell, text);
             }
-            /* no trailing blanks */
-            while (sb.len && sb.buf[sb.len - 1] == ' ')
-                sb.buf[--sb.len] = '\0';
-            strbuf_addstr(&sb, "\n");
+            trim_blanks(sb); /* no trailing blanks */
+            strbuf_addstr(sb, "\n");
         }
     }
+}
 
+/* The line of totals, the legend, where the report is. */
+static void matrix_totals(const struct session *s, struct strbuf *sb)
+{
+    size_t counts[VERDICT_COUNT] = {0};
+    for (size_t i = 0; i < s->nr_cells; i++)
+        counts[s->cells[i].verdict.verdict]++;
+    strbuf_addf(sb, "\n%zu cell%s:", s->nr_cells, s->nr_cells == 1 ? "" : "s");
+    const char *sep = " ";
+    for (int v = 0; v < VERDICT_COUNT; v++) {
+        if (!counts[v])
+            continue;
+        strbuf_addf(sb, "%s%zu %s", sep, counts[v], verdict_name(v));
+        sep = ", ";
+    }
+    strbuf_addf(sb, " in %.1f s", s->total_wall_s);
+    if (!s->complete)
+        strbuf_addf(sb, " -- INCOMPLETE: interrupted by SIG%s",
+                    s->signal ? sigabbrev_np(s->signal) : "?");
+    strbuf_addstr(sb, "\n");
+    strbuf_addstr(sb, "legend: pass | FN false negative | FP false "
+                      "positive | miss known miss | fp-ok known false "
+                      "positive | ERR error");
+    if (s->opts.runs > 1)
+        strbuf_addstr(sb, "; k/n: runs that showed it (the race, the fatal "
+                          "error, the symptom; for clean: any report)");
+    strbuf_addstr(sb, "\n");
+    if (s->report_dir)
+        strbuf_addf(
+            sb, "report: %s/ (results.json, summary.txt, raw/%s%s%s%s)\n",
+            s->report_dir, s->opts.formats & FORMAT_HTML ? ", index.html" : "",
+            s->opts.formats & FORMAT_JUNIT ? ", junit.xml" : "",
+            s->opts.formats & FORMAT_SARIF ? ", results.sarif" : "",
+            s->opts.formats & FORMAT_MD ? ", summary.md" : "");
+}
+
+char *matrix_render(const struct session *s, bool color)
+{
+    struct strbuf sb = STRBUF_INIT;
+    matrix_table(s, &sb, color);
     list_cells(s, &sb, color, "Not as expected:", is_bad);
     list_cells(s, &sb, color, "Errors:", is_error);
     list_cells(s, &sb, color, "Known misses and false positives:", is_known);
-
     if (s->nr_notes) {
         strbuf_addf(&sb, "\n%sNotes:%s\n", color ? BOLD : "",
                     color ? RESET : "");
         for (size_t i = 0; i < s->nr_notes; i++)
             strbuf_addf(&sb, "  %s\n", s->notes[i]);
     }
-
-    size_t counts[VERDICT_COUNT] = {0};
-    for (size_t i = 0; i < s->nr_cells; i++)
-        counts[s->cells[i].verdict.verdict]++;
-    strbuf_addf(&sb, "\n%zu cell%s:", s->nr_cells, s->nr_cells == 1 ? "" : "s");
-    const char *sep = " ";
-    for (int v = 0; v < VERDICT_COUNT; v++) {
-        if (!counts[v])
-            continue;
-        strbuf_addf(&sb, "%s%zu %s", sep, counts[v], verdict_name(v));
-        sep = ", ";
-    }
-    strbuf_addf(&sb, " in %.1f s", s->total_wall_s);
-    if (!s->complete)
-        strbuf_addf(&sb, " -- INCOMPLETE: interrupted by SIG%s",
-                    s->signal ? sigabbrev_np(s->signal) : "?");
-    strbuf_addstr(&sb, "\n");
-    strbuf_addstr(&sb, "legend: pass | FN false negative | FP false "
-                       "positive | miss known miss | fp-ok known false "
-                       "positive | ERR error");
-    if (s->opts.runs > 1)
-        strbuf_addstr(&sb, "; k/n: runs that showed it (the race, the fatal "
-                           "error, the symptom; for clean: any report)");
-    strbuf_addstr(&sb, "\n");
-    if (s->report_dir)
-        strbuf_addf(
-            &sb, "report: %s/ (results.json, summary.txt, raw/%s%s%s%s)\n",
-            s->report_dir, s->opts.formats & FORMAT_HTML ? ", index.html" : "",
-            s->opts.formats & FORMAT_JUNIT ? ", junit.xml" : "",
-            s->opts.formats & FORMAT_SARIF ? ", results.sarif" : "",
-            s->opts.formats & FORMAT_MD ? ", summary.md" : "");
+    matrix_totals(s, &sb);
     return strbuf_detach(&sb);
 }

@@ -1,12 +1,12 @@
 /*
- * html.c - index.html: one self-contained page (no network, no script, no
+ * report-html.c - index.html: one self-contained page (no network, no script, no
  * external font or style) with the matrix of cases x detectors, inline SVG
  * charts of detection rates and wall time, and per case its races, each
  * detector's two stacks side by side, annotated, with source excerpts
- * (reports.h, docs/report-format.md). Every string from a log, a source or
+ * (report-common.h, docs/report-format.md). Every string from a log, a source or
  * case.ini goes through html_escape().
  */
-#include "reports.h"
+#include "report-common.h"
 
 #include "group.h"
 
@@ -152,13 +152,94 @@ static void charts(struct strbuf *sb, json_t *results)
     free(slow);
 }
 
+static bool variant_has_cells(json_t *results, json_t *dets, const char *cn,
+                              const char *vn)
+{
+    size_t j;
+    json_t *d;
+    json_array_foreach(dets, j, d)
+    {
+        if (results_cell(results, cn, vn, json_string_value(d)))
+            return true;
+    }
+    return false;
+}
+
+/* One cell of the matrix: verdict, observed, expected (cut short; whole
+ * in the tooltip), detected runs. */
+static void matrix_cell(struct strbuf *sb, json_t *cell)
+{
+    if (!cell) {
+        strbuf_addstr(sb, "<td>-</td>");
+        return;
+    }
+    const char *verdict = jstr(cell, "verdict");
+    strbuf_addf(sb, "<td class=\"%s\" title=\"", verdict_class(verdict));
+    esc(sb, jstr(cell, "note")    ? jstr(cell, "note")
+            : jstr(cell, "error") ? jstr(cell, "error")
+                                  : jstr(cell, "expected"));
+    strbuf_addstr(sb, "\"><span class=\"verdict\">");
+    esc(sb, verdict);
+    strbuf_addstr(sb, "</span><br><span class=\"obs\">");
+    esc(sb, jstr(cell, "observed"));
+    const char *exp = jstr(cell, "expected");
+    strbuf_addstr(sb, "</span><br><span class=\"exp\">expected ");
+    if (exp && strlen(exp) > 48) {
+        size_t n = 45; /* not inside a UTF-8 sequence */
+        while (n && ((unsigned char)exp[n] & 0xc0) == 0x80)
+            n--;
+        char *cut = xstrndup(exp, n);
+        esc(sb, cut);
+        strbuf_addstr(sb, "&hellip;");
+        free(cut);
+    } else {
+        esc(sb, exp);
+    }
+    strbuf_addf(sb,
+                "</span><br><span class=\"rate\">%lld/%lld "
+                "runs</span></td>",
+                (long long)jint(cell, "detected_runs"),
+                (long long)jint(cell, "runs_done"));
+}
+
+/* A case's rows: the variants with cells; the case's name spans them. */
+static void matrix_case(struct strbuf *sb, json_t *results, json_t *dets,
+                        json_t *c)
+{
+    const char *cn = jstr(c, "name");
+    size_t k, j, rows = 0, row = 0;
+    json_t *v, *d;
+    json_array_foreach(json_object_get(c, "variants"), k, v) rows +=
+        variant_has_cells(results, dets, cn, jstr(v, "name"));
+    json_array_foreach(json_object_get(c, "variants"), k, v)
+    {
+        const char *vn = jstr(v, "name");
+        if (!variant_has_cells(results, dets, cn, vn))
+            continue;
+        strbuf_addstr(sb, "<tr>");
+        if (!row++) {
+            strbuf_addf(sb, "<td rowspan=\"%zu\"><a href=\"#case-", rows);
+            esc(sb, cn);
+            strbuf_addstr(sb, "\">");
+            esc(sb, cn);
+            strbuf_addstr(sb, "</a></td>");
+        }
+        strbuf_addstr(sb, "<td>");
+        esc(sb, vn);
+        strbuf_addstr(sb, "</td>");
+        json_array_foreach(dets, j, d) matrix_cell(
+            sb, results_cell(results, cn, vn, json_string_value(d)));
+        strbuf_addstr(sb, "</tr>\n");
+    }
+}
+
 static void matrix(struct strbuf *sb, json_t *results)
 {
     json_t *dets = results_detectors(results);
     strbuf_addstr(sb, "<table class=\"matrix\" id=\"matrix\">\n<thead><tr>"
                       "<th>case</th><th>variant</th>");
-    size_t i, k, j;
-    json_t *d, *c, *v;
+    size_t i;
+    json_t *d, *c;
     json_array_foreach(dets, i, d)
     {
         strbuf_addstr(sb, "<th>");
@@ -167,78 +248,7 @@ static void matrix(struct strbuf *sb, json_t *results)
     }
     strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
     json_array_foreach(json_object_get(results, "cases"), i, c)
-    {
-        /* the variants with cells: the case's name spans their rows */
-        size_t rows = 0, row = 0;
-        json_array_foreach(json_object_get(c, "variants"), k, v)
-        {
-            bool any = false;
-            json_array_foreach(dets, j, d) any |=
-                results_cell(results, jstr(c, "name"), jstr(v, "name"),
-                             json_string_value(d)) != NULL;
-            rows += any;
-        }
-        json_array_foreach(json_object_get(c, "variants"), k, v)
-        {
-            const char *cn = jstr(c, "name"), *vn = jstr(v, "name");
-            bool any = false;
-            json_array_foreach(dets, j, d) any |=
-                results_cell(results, cn, vn, json_string_value(d)) != NULL;
-            if (!any)
-                continue;
-            strbuf_addstr(sb, "<tr>");
-            if (!row++) {
-                strbuf_addf(sb, "<td rowspan=\"%zu\"><a href=\"#case-", rows);
-                esc(sb, cn);
-                strbuf_addstr(sb, "\">");
-                esc(sb, cn);
-                strbuf_addstr(sb, "</a></td>");
-            }
-            strbuf_addstr(sb, "<td>");
-            esc(sb, vn);
-            strbuf_addstr(sb, "</td>");
-            json_array_foreach(dets, j, d)
-            {
-                json_t *cell =
-                    results_cell(results, cn, vn, json_string_value(d));
-                if (!cell) {
-                    strbuf_addstr(sb, "<td>-</td>");
-                    continue;
-                }
-                const char *verdict = jstr(cell, "verdict");
-                strbuf_addf(sb, "<td class=\"%s\" title=\"",
-                            verdict_class(verdict));
-                esc(sb, jstr(cell, "note")    ? jstr(cell, "note")
-                        : jstr(cell, "error") ? jstr(cell, "error")
-                                              : jstr(cell, "expected"));
-                strbuf_addstr(sb, "\"><span class=\"verdict\">");
-                esc(sb, verdict);
-                strbuf_addstr(sb, "</span><br><span class=\"obs\">");
-                esc(sb, jstr(cell, "observed"));
-                /* the expectation, its reason cut short (whole in the
-                 * tooltip) */
-                const char *exp = jstr(cell, "expected");
-                strbuf_addstr(sb, "</span><br><span class=\"exp\">expected ");
-                if (exp && strlen(exp) > 48) {
-                    size_t n = 45; /* not inside a UTF-8 sequence */
-                    while (n && ((unsigned char)exp[n] & 0xc0) == 0x80)
-                        n--;
-                    char *cut = xstrndup(exp, n);
-                    esc(sb, cut);
-                    strbuf_addstr(sb, "&hellip;");
-                    free(cut);
-                } else {
-                    esc(sb, exp);
-                }
-                strbuf_addf(sb,
-                            "</span><br><span class=\"rate\">%lld/%lld "
-                            "runs</span></td>",
-                            (long long)jint(cell, "detected_runs"),
-                            (long long)jint(cell, "runs_done"));
-            }
-            strbuf_addstr(sb, "</tr>\n");
-        }
-    }
+        matrix_case(sb, results, dets, c);
     strbuf_addstr(sb, "</tbody></table>\n");
 }
 
@@ -438,6 +448,59 @@ static void pairs_html(struct strbuf *sb, json_t *ev)
     strbuf_addstr(sb, "</table>\n");
 }
 
+/* One detector's evidence of a race: its report, its logs, the pairs of
+ * accesses, and each access's annotated stack. */
+static void evidence_html(struct strbuf *sb, json_t *ev)
+{
+    strbuf_addstr(sb, "<div class=\"det\"><h4>");
+    esc(sb, jstr(ev, "detector"));
+    strbuf_addstr(sb, ": ");
+    esc(sb, jstr(ev, "type"));
+    if (jstr(ev, "message")) {
+        strbuf_addstr(sb, " &mdash; ");
+        esc(sb, jstr(ev, "message"));
+    }
+    strbuf_addf(sb, " <small>(in %lld of %lld runs, %lld findings)",
+                (long long)jint(ev, "seen_runs"), (long long)jint(ev, "runs"),
+                (long long)jint(ev, "findings"));
+    json_t *logs = json_object_get(ev, "logs");
+    size_t k;
+    json_t *l;
+    json_array_foreach(logs, k, l)
+    {
+        strbuf_addstr(sb, " <a href=\"");
+        esc(sb, json_string_value(l));
+        strbuf_addstr(sb, "\">");
+        esc(sb, json_string_value(l));
+        strbuf_addstr(sb, "</a>");
+    }
+    strbuf_addstr(sb, "</small></h4>\n");
+    pairs_html(sb, ev);
+    strbuf_addstr(sb, "<div class=\"pair\">\n");
+    json_t *a, *accs = json_object_get(ev, "accesses");
+    const char *det = jstr(ev, "detector");
+    /* a detector that names one access: say where the other is */
+    json_int_t at =
+        json_array_size(accs) == 1 ? jint(json_array_get(accs, 0), "at") : -1;
+    const char *why =
+        det && !strcmp(det, "drd")
+            ? "DRD names one access, and the other thread's segment "
+              "(where its access happened), not the access itself"
+            : "this report has the stack of one thread only";
+    if (at == 1) {
+        strbuf_addstr(sb, "<div class=\"acc missing\">A: ");
+        esc(sb, why);
+        strbuf_addstr(sb, "</div>\n");
+    }
+    json_array_foreach(accs, k, a) access_html(sb, a, det ? det : "");
+    if (at == 0) {
+        strbuf_addstr(sb, "<div class=\"acc missing\">B: ");
+        esc(sb, why);
+        strbuf_addstr(sb, "</div>\n");
+    }
+    strbuf_addstr(sb, "</div></div>\n");
+}
+
 static void race_html(struct strbuf *sb, json_t *results, json_t *r)
 {
     strbuf_addstr(sb, "<div class=\"race\" data-race-id=\"");
@@ -471,57 +534,7 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
         strbuf_addstr(sb, "</p>\n");
     }
     json_array_foreach(json_object_get(r, "detectors"), i, ev)
-    {
-        strbuf_addstr(sb, "<div class=\"det\"><h4>");
-        esc(sb, jstr(ev, "detector"));
-        strbuf_addstr(sb, ": ");
-        esc(sb, jstr(ev, "type"));
-        if (jstr(ev, "message")) {
-            strbuf_addstr(sb, " &mdash; ");
-            esc(sb, jstr(ev, "message"));
-        }
-        strbuf_addf(sb, " <small>(in %lld of %lld runs, %lld findings)",
-                    (long long)jint(ev, "seen_runs"),
-                    (long long)jint(ev, "runs"),
-                    (long long)jint(ev, "findings"));
-        json_t *logs = json_object_get(ev, "logs");
-        size_t k;
-        json_t *l;
-        json_array_foreach(logs, k, l)
-        {
-            strbuf_addstr(sb, " <a href=\"");
-            esc(sb, json_string_value(l));
-            strbuf_addstr(sb, "\">");
-            esc(sb, json_string_value(l));
-            strbuf_addstr(sb, "</a>");
-        }
-        strbuf_addstr(sb, "</small></h4>\n");
-        pairs_html(sb, ev);
-        strbuf_addstr(sb, "<div class=\"pair\">\n");
-        json_t *a, *accs = json_object_get(ev, "accesses");
-        const char *det = jstr(ev, "detector");
-        /* a detector that names one access: say where the other is */
-        json_int_t at = json_array_size(accs) == 1
-                            ? jint(json_array_get(accs, 0), "at")
-                            : -1;
-        const char *why =
-            det && !strcmp(det, "drd")
-                ? "DRD names one access, and the other thread's segment "
-                  "(where its access happened), not the access itself"
-                : "this report has the stack of one thread only";
-        if (at == 1) {
-            strbuf_addstr(sb, "<div class=\"acc missing\">A: ");
-            esc(sb, why);
-            strbuf_addstr(sb, "</div>\n");
-        }
-        json_array_foreach(accs, k, a) access_html(sb, a, det ? det : "");
-        if (at == 0) {
-            strbuf_addstr(sb, "<div class=\"acc missing\">B: ");
-            esc(sb, why);
-            strbuf_addstr(sb, "</div>\n");
-        }
-        strbuf_addstr(sb, "</div></div>\n");
-    }
+        evidence_html(sb, ev);
     strbuf_addstr(sb, "</div>\n");
 }
 

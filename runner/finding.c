@@ -1,7 +1,7 @@
 /*
- * report.c - the report model shared by every parser (see report.h).
+ * finding.c - the report model shared by every parser (see finding.h).
  */
-#include "report.h"
+#include "finding.h"
 
 #include "util.h"
 

@@ -1,13 +1,13 @@
 /*
- * matrix.h - the terminal view of a session: the matrix of cases x
+ * report-summary.h - the terminal view of a session: the matrix of cases x
  * detectors with each cell's verdict, then what was not as expected, the
  * known misses and false positives, the errors, the notes, and one line of
  * totals. The same text (without colour) is summary.txt.
  */
-#ifndef MAPRACE_MATRIX_H
-#define MAPRACE_MATRIX_H
+#ifndef MAPRACE_REPORT_SUMMARY_H
+#define MAPRACE_REPORT_SUMMARY_H
 
-#include "run.h"
+#include "session.h"
 
 #include <stdbool.h>
 

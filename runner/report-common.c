@@ -1,8 +1,8 @@
 /*
- * reports.c - what the report writers share (reports.h): --format, the
+ * report-common.c - what the report writers share (report-common.h): --format, the
  * atomic writes, escaping, source excerpts and the text of a race.
  */
-#include "reports.h"
+#include "report-common.h"
 
 #include "group.h"
 

@@ -1,0 +1,51 @@
+// context-cancel-delete, racy-registry: a registry of cancel functions,
+// map[context.Context]context.CancelFunc, that concurrent requests add to
+// and delete from with no lock: pulumi-command's provider, reported as
+// pulumi/pulumi-command#54 (fatal error: concurrent map writes, from
+// removeContext and from addContext).
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+const rounds = 1000
+
+type commandProvider struct {
+	cancelFuncs map[context.Context]context.CancelFunc
+}
+
+func (k *commandProvider) addContext(c context.Context) context.Context {
+	newctx, fn := context.WithCancel(c)
+	k.cancelFuncs[newctx] = fn // RACE: write k.cancelFuncs[newctx]
+	return newctx
+}
+
+func (k *commandProvider) removeContext(c context.Context) {
+	delete(k.cancelFuncs, c) // RACE: delete(k.cancelFuncs, c)
+}
+
+// Create registers the request's context for the time it runs.
+func (k *commandProvider) Create(ctx context.Context) {
+	ctx = k.addContext(ctx)
+	defer k.removeContext(ctx)
+	// ... the command runs with ctx ...
+}
+
+func main() {
+	k := &commandProvider{cancelFuncs: map[context.Context]context.CancelFunc{}}
+	var wg sync.WaitGroup
+	for r := 0; r < 2; r++ { // two requests at once, as gRPC serves them
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < rounds; i++ {
+				k.Create(context.Background())
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Printf("%d + %d requests, no fatal error, %d contexts left registered\n", rounds, rounds, len(k.cancelFuncs))
+}
