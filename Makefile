@@ -78,7 +78,7 @@ RUNNER_SRC := $(wildcard runner/*.c)
 RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
 RUNNER_CFLAGS := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Irunner \
 	$(call pkgcflags,$(PKGS_RUNNER))
-RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER))
+RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER)) -lm
 
 MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c \
 	tests/bench/test_*.c)

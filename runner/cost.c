@@ -169,21 +169,21 @@ static void print_stat(FILE *f, struct cost_stat s)
         fprintf(f, "  %6.1fx [%5.1f, %6.1f]", s.median, s.min, s.max);
 }
 
-void cost_print(FILE *f, json_t *results)
+void cost_print(FILE *f, json_t *results, const char *prefix)
 {
     struct cost_row rows[16];
     size_t n = cost_rows(results, rows, 16);
 
     if (!n || !rows[0].wall.n)
         return;
-    fprintf(f, "%-9s %5s  %-22s  %-22s  %-22s  %s\n", "detector", "cells",
-            "wall x [min, max]", "CPU x [min, max]", "max RSS x [min, max]",
-            "documented (time, memory)");
+    fprintf(f, "%s%-9s %5s  %-22s  %-22s  %-22s  %s\n", prefix, "detector",
+            "cells", "wall x [min, max]", "CPU x [min, max]",
+            "max RSS x [min, max]", "documented (time, memory)");
     for (size_t i = 0; i < n; i++) {
         const struct cost_anchor *a = cost_anchors;
         while (a->detector && strcmp(a->detector, rows[i].detector))
             a++;
-        fprintf(f, "%-9s %5zu", rows[i].detector, rows[i].wall.n);
+        fprintf(f, "%s%-9s %5zu", prefix, rows[i].detector, rows[i].wall.n);
         print_stat(f, rows[i].wall);
         print_stat(f, rows[i].cpu);
         print_stat(f, rows[i].rss);

@@ -44,7 +44,8 @@ void cost_annotate(json_t *results);
 size_t cost_rows(json_t *results, struct cost_row *rows, size_t max);
 
 /* The slowdown table, plain text, one line per detector, with the
- * anchors. Prints nothing when there is no native run to compare with. */
-void cost_print(FILE *f, json_t *results);
+ * anchors, each line starting with prefix. Prints nothing when there is
+ * no native run to compare with. */
+void cost_print(FILE *f, json_t *results, const char *prefix);
 
 #endif

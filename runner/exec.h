@@ -45,6 +45,7 @@ struct proc {
     int spawn_errno; /* exec failed: errno (ENOENT: not found) */
     double wall_s;
     double cpu_s; /* user + system CPU of the child and what it waited for */
+    long maxrss_kb; /* peak resident set size (wait4's ru_maxrss), KiB */
     void *data;   /* the caller's */
 };
 

@@ -97,12 +97,13 @@ static void test_cost_print(void **state)
     FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
     cost_annotate(d);
-    cost_print(f, d);
+    cost_print(f, d, "bench: cost: ");
     fclose(f);
     assert_non_null(strstr(buf, "tsan"));
     assert_non_null(strstr(buf, "8.0x"));
     assert_non_null(strstr(buf, "6.0x"));
     assert_non_null(strstr(buf, "5-15x, 5-10x"));
+    assert_int_equal(strncmp(buf, "bench: cost: detector", 21), 0);
     json_decref(d);
 }
 
