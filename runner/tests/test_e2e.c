@@ -177,6 +177,28 @@ static void test_cost(void **state)
     assert_int_equal(json_array_size(json_object_get(results, "cost")), 4);
 }
 
+/* maprace rates --from the check's report: its forced runs, one row per
+ * cell that expects something, none for the fixed variant. */
+static void test_rates_from(void **state)
+{
+    char out[PATH_MAX], args[PATH_MAX * 2], path[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/rates", tmp);
+    snprintf(args, sizeof(args), "rates --from '%s/latest'", tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "| map-concurrent-writes/racy | tsan | race | "
+                                 "not run | 1/1 = 100 % [21, 100] |\n"));
+    assert_non_null(strstr(text, "| map-concurrent-writes/racy | native | "
+                                 "fatal concurrent map writes | not run | "
+                                 "1/1 = 100 % [21, 100] |\n"));
+    assert_null(strstr(text, "/fixed"));
+    free(text);
+    snprintf(args, sizeof(args), "rates --from '%s/nonexistent'", tmp);
+    assert_int_equal(run_maprace("", args, out), 2);
+}
+
 static void test_fixed_cells_clean(void **state)
 {
     static const char *const all[] = {"native", "tsan", "tsan-gcc", "helgrind",
@@ -222,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_racy_cells),
         cmocka_unit_test(test_native_fatal),
         cmocka_unit_test(test_cost),
+        cmocka_unit_test(test_rates_from),
         cmocka_unit_test(test_fixed_cells_clean),
         cmocka_unit_test(test_files),
     };
