@@ -222,6 +222,35 @@ static void caption(FILE *f, unsigned mix, unsigned long keys)
     fprintf(f, "%u %% loads / %u %% stores, %lu keys", mix, 100 - mix, keys);
 }
 
+/* The compact table: CPU ns/op medians [95 % interval] at one thread
+ * count, one column per mix and key count. */
+static void cpu_summary(FILE *f, const struct row **d, size_t nd,
+                        unsigned long threads)
+{
+    fprintf(f,
+            "\n### CPU ns/op, %lu thread%s: median [95 %% interval]\n\n"
+            "| | design |",
+            threads, threads > 1 ? "s" : "");
+    for (size_t k = 0; k < 2; k++)
+        for (size_t m = 0; m < 3; m++)
+            fprintf(f, " %u/%u, %s |", mixes[m], 100 - mixes[m],
+                    keyset[k] == 1000 ? "1 K keys" : "1 M keys");
+    fputs("\n|---|---|---|---|---|---|---|---|\n", f);
+    for (size_t i = 0; i < nd; i++) {
+        fprintf(f, "| %s | %s |", d[i]->lang, d[i]->design);
+        for (size_t k = 0; k < 2; k++)
+            for (size_t m = 0; m < 3; m++) {
+                const struct row *r = get(d[i], mixes[m], keyset[k], threads);
+                if (r && r->cpu.n)
+                    fprintf(f, " %.0f [%.0f, %.0f] |", r->cpu.median, r->cpu.lo,
+                            r->cpu.hi);
+                else
+                    fputs(" - |", f);
+            }
+        fputc('\n', f);
+    }
+}
+
 static void write_md(const char *path, const char *machine)
 {
     const struct row *d[max_rows];
@@ -240,6 +269,8 @@ static void write_md(const char *path, const char *machine)
         fprintf(f, "Machine: %s.\n\n", machine);
     for (size_t i = 0; i < nnotes; i++)
         fprintf(f, "- %s\n", notes[i]);
+    cpu_summary(f, d, nd, 1);
+    cpu_summary(f, d, nd, 2);
     for (size_t m = 0; m < 3; m++)
         for (size_t k = 0; k < 2; k++) {
             fputs("\n### ", f);
