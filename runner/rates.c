@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detectors.h"
 #include "util.h"
 
 static const char *str(json_t *o, const char *key)
@@ -108,8 +109,20 @@ static void rate_cell(FILE *f, long k, long n)
             100.0 * (double)k / (double)n, 100 * lo, 100 * hi);
 }
 
-void rates_markdown(FILE *f, const struct rates *r)
+static int cmp_rate(const void *a, const void *b)
 {
+    const struct rate *x = a, *y = b;
+    int c = strcmp(x->case_name, y->case_name);
+    if (!c)
+        c = strcmp(x->variant, y->variant);
+    if (!c)
+        c = detector_by_name(x->detector) - detector_by_name(y->detector);
+    return c ? c : strcmp(x->detector, y->detector);
+}
+
+void rates_markdown(FILE *f, struct rates *r)
+{
+    qsort(r->v, r->n, sizeof(*r->v), cmp_rate);
     fputs("| case/variant | detector | expects | natural: seen/runs = rate "
           "[Wilson 95 %] | forced: seen/runs = rate [Wilson 95 %] |\n"
           "|---|---|---|---|---|\n",

@@ -37,8 +37,9 @@ int rates_add(struct rates *r, json_t *results);
  * [0, 1] when n == 0. */
 void rates_wilson(long k, long n, double *lo, double *hi);
 
-/* The table, Markdown: one row per cell, in the order first seen. */
-void rates_markdown(FILE *f, const struct rates *r);
+/* The table, Markdown: one row per cell, by case, variant, then detector
+ * in the detector table's order (r is sorted so). */
+void rates_markdown(FILE *f, struct rates *r);
 
 void rates_release(struct rates *r);
 
