@@ -85,9 +85,10 @@ MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c \
 RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
+CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
 .PHONY: all model cases runner tests benches test run bench install uninstall \
-	check-format format deps clean FORCE
+	check-format check-docs format deps clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
@@ -97,7 +98,7 @@ all: model cases runner
 model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
 cases: $(CASE_BINS)
 runner: $(if $(RUNNER_SRC),$(BUILD)/maprace)
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) $(CHECK_DOCS)
 
 # A flavour's flags, recorded so that a change of flags rebuilds its objects.
 $(BUILD)/%/.flags: FORCE
@@ -116,6 +117,31 @@ $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) 
 		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
 endef
 $(foreach f,$(FLAVOURS) host opt,$(eval $(call flavour_rules,$(f))))
+
+# maprace asm: each model or case source compiled alone to an object, per
+# architecture, with the native flavour's code generation: x86-64 (gcc),
+# arm64 (aarch64-linux-gnu-gcc; gcc's default makes a CAS a call to
+# libgcc's outline atomics) and arm64-lse (-march=armv8.1-a: the CAS
+# inline). Go's runtime: runner/asm-go/main.go built per GOARCH.
+ASM_COMMON := -g -O1 -fno-omit-frame-pointer $(STD) $(WARN) -Imodel
+FL_CC_asm-x86-64 := $(GCC)
+FL_CFLAGS_asm-x86-64 := $(ASM_COMMON)
+FL_CC_asm-arm64 := aarch64-linux-gnu-gcc
+FL_CFLAGS_asm-arm64 := $(ASM_COMMON)
+FL_CC_asm-arm64-lse := aarch64-linux-gnu-gcc
+FL_CFLAGS_asm-arm64-lse := $(ASM_COMMON) -march=armv8.1-a
+define asm_rules
+$(BUILD)/asm-$(1)/%.o: %.c $(BUILD)/asm-$(1)/.flags
+	@mkdir -p $$(@D)
+	$$(FL_CC_asm-$(1)) $$(FL_CFLAGS_asm-$(1)) -MMD -MP -c -o $$@ $$<
+endef
+$(foreach a,x86-64 arm64 arm64-lse,$(eval $(call asm_rules,$(a))))
+GO ?= go
+GO_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
+	GOPATH=$(abspath $(BUILD))/gopath GO111MODULE=off CGO_ENABLED=0
+$(BUILD)/asm-go/%/prog: runner/asm-go/main.go
+	@mkdir -p $(@D)
+	$(GO_ENV) GOARCH=$* $(GO) build -o $@ $<
 
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
@@ -142,6 +168,17 @@ $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
+
+# check-docs (scripts/check-docs.c): every `function path:line` reference of
+# the docs falls in that function and did not move since it was written;
+# every case README's detector table agrees with case.ini.
+$(CHECK_DOCS): scripts/check-docs.c \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_CFLAGS) -MMD -MP -o $@ $< \
+		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
+check-docs: $(CHECK_DOCS)
+	@$(CHECK_DOCS) .
 
 # Benchmarks: bench/*.c, linked with the runner's objects (but main.c).
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
@@ -188,6 +225,7 @@ test: deps
 	@scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
 	@$(MAKE) --no-print-directory check-format
+	@$(MAKE) --no-print-directory check-docs
 
 run: deps
 	@$(MAKE) --no-print-directory all

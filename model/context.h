@@ -50,8 +50,8 @@
  *    a mutex and a condition variable for blocking receivers. Closing a
  *    channel happens before a receive that returns because it is closed
  *    (the Go memory model); the flag carries that edge. Helgrind and DRD do
- *    not model C11 atomics (../shared/FACTS.md: correct release/acquire
- *    code gets false races from both), so the edge is also told to them
+ *    not model C11 atomics (measured: correct release/acquire code
+ *    got false races from both), so the edge is also told to them
  *    with ANNOTATE_HAPPENS_BEFORE/AFTER, and the flag word itself is hidden
  *    from them (VALGRIND_HG_DISABLE_CHECKING). These requests add exactly
  *    the edge Go's channel has, no other.

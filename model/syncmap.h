@@ -39,8 +39,8 @@
  * atomics; compare-and-swap and swap are acq_rel). ThreadSanitizer models
  * C11 atomics and needs nothing more.
  *
- * Helgrind and DRD do not model C11 atomics (../shared/FACTS.md: correct
- * release/acquire code gets false races from both, in 57-100 % of runs). So
+ * Helgrind and DRD do not model C11 atomics (measured: correct
+ * release/acquire code got false races from both, in 57-100 % of runs). So
  * that they see exactly the happens-before edges Go's atomics give:
  *  - every store, swap or successful compare-and-swap of m->read and of
  *    e->p is preceded by ANNOTATE_HAPPENS_BEFORE(word), and every load

@@ -8,7 +8,7 @@
  * duplicate key.
  */
 #include "catalog.h"
-
+#include "article.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -403,10 +403,22 @@ static int validate_keys(struct parse_ctx *ctx, int case_line, char **why)
     return 0;
 }
 
-/* [case]'s values: the family, the timeout; then take them into c. */
+/* [case]'s values: the family, the article sections, the timeout; then
+ * take them into c. */
 static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
 {
     const char *ini = ctx->ini;
+    struct raw_key *art = find_key(ctx, "case", "article");
+    char *bad;
+    if (article_parse(art->value, &bad) < 0) {
+        int rc = line_error(why, ini, art->line,
+                            "bad article section '%s' (want one or more of "
+                            "1, 2.1-2.5, 3.1-3.3, 4.1-4.4, 5: the article's "
+                            "own numbering, docs/article.md)",
+                            bad);
+        free(bad);
+        return rc;
+    }
     struct raw_key *fam = find_key(ctx, "case", "family");
     if (!in_list(families, fam->value))
         return line_error(why, ini, fam->line,

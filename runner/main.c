@@ -1,13 +1,15 @@
 /*
  * main.c - the maprace command: options, the repository, and the verbs
- * (list, run, check, doctor), each documented by --help.
+ * (list, run, check, show, explain, doctor, asm), each documented by --help.
  *
  * Exit codes: 0 all as expected; 1 some cell not as expected (check);
  * 2 usage or catalog error; 3 environment (a required tool missing);
  * 130 interrupted (the report is written, marked incomplete).
  */
+#include "article.h"
 #include "catalog.h"
 #include "cmd-rates.h"
+#include "cmd-asm.h"
 #include "detectors.h"
 #include "doctor.h"
 #include "report-common.h"
@@ -43,6 +45,7 @@ static const char usage_main[] =
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
     "  rates     how often each detector catches each race unforced\n"
+    "  asm       the machine code of a case's racing accesses (x86-64, arm64)\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
     "\n"
@@ -101,14 +104,16 @@ static const char check_what[] =
     "case.ini expects (pass, known miss, known false positive).\n";
 
 static const char usage_list[] =
-    "usage: maprace list [--json] [--cases DIR] [CASE...]\n"
+    "usage: maprace list [--json] [--article SECTION] [--cases DIR] [CASE...]\n"
     "\n"
     "List the cases: name, family, variants, the Go code each stands for\n"
-    "and the article section it reproduces. The catalog is validated: a\n"
-    "bad case.ini is reported with its file and line (exit 2).\n"
+    "and the sections of the article it serves (the article's numbering:\n"
+    "1, 2.1-2.5, 3.1-3.3, 4.1-4.4, 5; docs/article.md). The catalog is\n"
+    "validated: a bad case.ini is reported with its file and line (exit 2).\n"
     "\n"
     "options:\n"
     "      --json        the catalog as JSON on stdout\n"
+    "      --article S   only the cases that serve section S (e.g. 3.1)\n"
     "      --cases DIR   another catalog than <root>/cases\n"
     "  -h, --help        this help\n";
 
@@ -160,6 +165,9 @@ enum opt_id {
     OPT_FORMAT,
     OPT_ALL_FRAMES,
     OPT_FROM,
+    OPT_ARTICLE,
+    OPT_ARCH,
+    OPT_NO_GO,
 };
 
 static const struct option long_opts[] = {
@@ -178,6 +186,9 @@ static const struct option long_opts[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
     {"from", required_argument, NULL, OPT_FROM},
+    {"article", required_argument, NULL, OPT_ARTICLE},
+    {"arch", required_argument, NULL, OPT_ARCH},
+    {"no-go", no_argument, NULL, OPT_NO_GO},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -192,7 +203,8 @@ struct args {
     int runs, jobs;
     double timeout;
     const char *out, *cases, *build;
-    bool json, no_color, natural, help, bench_stats, all_frames;
+    bool json, no_color, natural, help, bench_stats, all_frames, no_go;
+    const char *article, *arch;
     const char *format;
     char **from; /* rates --from, repeatable */
     size_t nr_from;
@@ -232,9 +244,32 @@ static void note_used(struct args *a, const char *name)
         a->used[a->nr_used++] = name;
 }
 
+/* The options of list and asm (--article, --arch, --no-go): whether c was
+ * one. */
+static bool take_list_asm_option(struct args *a, int c)
+{
+    switch (c) {
+    case OPT_ARTICLE:
+        a->article = optarg;
+        note_used(a, "--article");
+        return true;
+    case OPT_ARCH:
+        a->arch = optarg;
+        note_used(a, "--arch");
+        return true;
+    case OPT_NO_GO:
+        a->no_go = true;
+        note_used(a, "--no-go");
+        return true;
+    }
+    return false;
+}
+
 /* One option of getopt_long (c) into a. 0, or -1 after an error. */
 static int take_option(struct args *a, int c, char **argv)
 {
+    if (take_list_asm_option(a, c))
+        return 0;
     switch (c) {
     case 'd':
         a->detectors = optarg;
@@ -434,15 +469,26 @@ static int load_catalog(const char *root, const struct args *a,
     return 0;
 }
 
-static void list_text(const struct catalog *cat, char **names, size_t n)
+/* Whether case c is asked for: named (or no name given), and serving
+ * section `article` of the article (when given). */
+static bool listed(const struct mcase *c, char **names, size_t n,
+                   const char *article)
 {
+    bool want = !n;
+    for (size_t k = 0; k < n && !want; k++)
+        want = !strcmp(names[k], c->name);
+    return want && (!article || article_names(c->article, article));
+}
+
+static void list_text(const struct catalog *cat, char **names, size_t n,
+                      const char *article)
+{
+    size_t shown = 0;
     for (size_t i = 0; i < cat->nr; i++) {
         const struct mcase *c = &cat->cases[i];
-        bool want = !n;
-        for (size_t k = 0; k < n && !want; k++)
-            want = !strcmp(names[k], c->name);
-        if (!want)
+        if (!listed(c, names, n, article))
             continue;
+        shown++;
         printf("%s  [%s]  %s\n", c->name, c->family, c->title);
         printf("    go:       %s\n", c->go);
         printf("    article:  %s\n", c->article);
@@ -451,17 +497,19 @@ static void list_text(const struct catalog *cat, char **names, size_t n)
             printf(" %s", c->variants[v].name);
         printf("\n");
     }
+    if (article && !shown)
+        printf("no case serves section %s of the article (docs/article.md "
+               "says why)\n",
+               article);
 }
 
-static json_t *list_json(const struct catalog *cat, char **names, size_t n)
+static json_t *list_json(const struct catalog *cat, char **names, size_t n,
+                         const char *article)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < cat->nr; i++) {
         const struct mcase *c = &cat->cases[i];
-        bool want = !n;
-        for (size_t k = 0; k < n && !want; k++)
-            want = !strcmp(names[k], c->name);
-        if (!want)
+        if (!listed(c, names, n, article))
             continue;
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(c->name));
@@ -503,13 +551,19 @@ static json_t *list_json(const struct catalog *cat, char **names, size_t n)
 
 static int cmd_list(const struct args *a)
 {
-    static const char *const allowed[] = {"--cases", NULL};
+    static const char *const allowed[] = {"--cases", "--article", NULL};
     if (a->help) {
         fputs(usage_list, stdout);
         return 0;
     }
     if (only_options(a, "list", allowed) < 0)
         return EXIT_USAGE;
+    if (a->article && !article_section(a->article)) {
+        error("unknown article section '%s' (want 1, 2.1-2.5, 3.1-3.3, "
+              "4.1-4.4 or 5: the article's own numbering, docs/article.md)",
+              a->article);
+        return EXIT_USAGE;
+    }
     char *root = find_root();
     if (!root)
         return EXIT_USAGE;
@@ -527,12 +581,12 @@ static int cmd_list(const struct args *a)
         }
     if (!rc) {
         if (a->json) {
-            json_t *arr = list_json(&cat, a->pos, a->nr_pos);
+            json_t *arr = list_json(&cat, a->pos, a->nr_pos, a->article);
             json_dumpf(arr, stdout, JSON_INDENT(2));
             fputc('\n', stdout);
             json_decref(arr);
         } else {
-            list_text(&cat, a->pos, a->nr_pos);
+            list_text(&cat, a->pos, a->nr_pos, a->article);
         }
     }
     catalog_release(&cat);
@@ -809,6 +863,66 @@ static int cmd_rates_verb(const struct args *a)
     return rc;
 }
 
+static const char usage_asm[] =
+    "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build DIR]\n"
+    "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n"
+    "\n"
+    "Disassemble a case's racing functions (those holding a RACE: line, and\n"
+    "the model functions they call), or only FUNCTION, with their source\n"
+    "lines, and mark the accesses that race: each load, store or\n"
+    "read-modify-write of a marked line or of a line that mentions\n"
+    "hashWriting (\"plain, no lock prefix\"), and every atomic instruction\n"
+    "(lock prefix, arm64 exclusive/LSE). When Go is installed, Go's own\n"
+    "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
+    "follows each architecture. The variant defaults to the first (racy).\n"
+    "\n"
+    "options:\n"
+    "      --arch LIST    x86-64, arm64 (gcc's default: outline atomics),\n"
+    "                     arm64-lse (-march=armv8.1-a) or all (default: all\n"
+    "                     whose compiler is installed)\n"
+    "      --no-go        do not show Go's own code\n"
+    "      --cases DIR    another catalog than <root>/cases\n"
+    "      --build DIR    build folder, relative to the root (default build)\n"
+    "      --no-color     no colour\n"
+    "\n"
+    "exit codes: 0 shown; 2 unknown case, variant, function or architecture;\n"
+    "3 a compiler asked for by --arch is missing, or a build failed.\n";
+
+static int cmd_asm(const struct args *a)
+{
+    static const char *const allowed[] = {"--cases", "--build", "--arch",
+                                          "--no-go", NULL};
+    if (a->help) {
+        fputs(usage_asm, stdout);
+        return 0;
+    }
+    if (only_options(a, "asm", allowed) < 0)
+        return EXIT_USAGE;
+    if (a->nr_pos < 1 || a->nr_pos > 2) {
+        error("asm needs a case and at most a function (maprace asm "
+              "CASE[/VARIANT] [FUNCTION])");
+        return EXIT_USAGE;
+    }
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    char *cases = a->cases ? absolute(a->cases) : path_join(root, "cases");
+    struct asm_opts o = {
+        .root = root,
+        .build = a->build ? a->build : "build",
+        .cases = cases,
+        .target = a->pos[0],
+        .function = a->nr_pos > 1 ? a->pos[1] : NULL,
+        .arches = a->arch,
+        .go = !a->no_go,
+        .color = want_color(a),
+    };
+    int rc = asm_show(stdout, &o);
+    free(cases);
+    free(root);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct args a;
@@ -840,6 +954,8 @@ int main(int argc, char **argv)
         rc = cmd_doctor(&a);
     } else if (!strcmp(a.verb, "rates")) {
         rc = cmd_rates_verb(&a);
+    } else if (!strcmp(a.verb, "asm")) {
+        rc = cmd_asm(&a);
     } else {
         error("unknown verb '%s' (see maprace --help)", a.verb);
         rc = EXIT_USAGE;

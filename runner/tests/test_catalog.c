@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "article.h"
 #include "catalog.h"
 #include "runner-test.h"
 #include "util.h"
@@ -111,6 +112,53 @@ static void test_bad_family(void **state)
     expect_error("bad-family", "counter/case.ini:5: ", "unknown family 'maps'");
 }
 
+static void test_bad_article(void **state)
+{
+    expect_error("bad-article", "counter/case.ini:4: ",
+                 "bad article section '2.6' (want one or more of 1, 2.1-2.5");
+}
+
+static void test_article_sections(void **state)
+{
+    char *bad;
+    assert_int_equal(article_parse("1, 2.3 2.4", &bad), 0);
+    assert_null(bad);
+    assert_int_equal(article_parse("3.4", &bad), -1);
+    assert_string_equal(bad, "3.4");
+    free(bad);
+    assert_int_equal(article_parse(" , ", &bad), -1);
+    free(bad);
+    assert_true(article_names("2.3, 2.4", "2.4"));
+    assert_true(article_names("1,2.1", "2.1"));
+    assert_false(article_names("2.3, 2.4", "2"));
+    assert_false(article_names("4.1", "4.1.1"));
+    assert_non_null(article_section("5"));
+    assert_null(article_section("6"));
+}
+
+/* maprace list --article: the cases that serve a section, and an error
+ * for a section the article does not have. */
+static void test_list_article(void **state)
+{
+    char *tmp = test_tmpdir(), out[PATH_MAX], path[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/list", tmp);
+    assert_int_equal(run_maprace("", "list --article 2.4", out), 0);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "map-grow-read  [map]"));
+    assert_non_null(strstr(text, "map-grow-iterate  [map]"));
+    assert_null(strstr(text, "map-concurrent-writes"));
+    free(text);
+    assert_int_equal(run_maprace("", "list --article 2.6", out), 2);
+    snprintf(path, sizeof(path), "%s.stderr", out);
+    text = test_slurp(path);
+    assert_non_null(strstr(text, "unknown article section '2.6'"));
+    free(text);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 static void test_bad_timeout(void **state)
 {
     expect_error("bad-timeout", "counter/case.ini:7: ", "bad timeout 'soon'");
@@ -184,7 +232,7 @@ static void test_variant_order(void **state)
     write_text(tmp, "fixed.c", "int main(void) { return 0; }\n");
     write_text(tmp, "fixed-rwlock.c", "int main(void) { return 0; }\n");
     write_text(tmp, "case.ini",
-               "[case]\ntitle = t\ngo = g\narticle = a\nfamily = map\n"
+               "[case]\ntitle = t\ngo = g\narticle = 1\nfamily = map\n"
                "why = w\n[fixed-rwlock]\nexpect = clean\n[racy]\n"
                "expect = race\nnative = miss n\n[fixed]\nexpect = clean\n");
     struct mcase c;
@@ -273,6 +321,9 @@ int main(void)
         cmocka_unit_test(test_duplicate_key),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_bad_family),
+        cmocka_unit_test(test_bad_article),
+        cmocka_unit_test(test_article_sections),
+        cmocka_unit_test(test_list_article),
         cmocka_unit_test(test_bad_timeout),
         cmocka_unit_test(test_missing_catalog),
         cmocka_unit_test(test_good_catalog),

@@ -1,0 +1,787 @@
+/*
+ * check-docs.c - keep the docs true to the code (`make check-docs`).
+ *
+ *   check-docs [--fix] [ROOT]
+ *
+ * Two checks over README.md, cases/README.md, cases/<case>/README.md and
+ * the .md files of docs/ in ROOT (default: the current folder):
+ *
+ *  1. Every reference of the form `function path:line` (a detector's
+ *     frame: "mapassign model/map.c:802", "#0 lookup /x/cases/c/racy.c:108:16",
+ *     Valgrind's "lookup (racy.c:108)", or show's "racy.c:57 in assign_five")
+ *     whose file is a C source of the repository must point at a line inside
+ *     that function. A bare file name is looked up in model/, then in the
+ *     README's own case folder; a file that is not in the repository (libc,
+ *     the TSan runtime) is not checked. A line that moved fails the check.
+ *  2. Every case README's table of what each detector says (a Markdown
+ *     table whose header starts with "variant" and names detectors: native,
+ *     tsan, tsan-gcc, helgrind, drd, "TSan (clang, gcc)" for both) agrees
+ *     with case.ini: each cell's first keyword (false positive, miss, fatal,
+ *     symptom, race, clean) is the kind of that variant's expectation for
+ *     that detector. Every case README must have one, with a row per
+ *     variant.
+ *
+ * --fix rewrites the line number of each reference whose line moved and
+ * is found again, unchanged, in the same function (after a reorder of a
+ * source): the docs then show the lines as they are now.
+ *
+ * Prints one line per problem ("check-docs: FILE:LINE: what is wrong") and
+ * exits 1 if there is any, 2 when ROOT cannot be read, else 0.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "catalog.h"
+#include "detectors.h"
+#include "util.h"
+
+static int problems, nrefs, ntables;
+
+static void problem(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    printf("check-docs: %s:%d: ", file, line);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    problems++;
+}
+
+/* ---- a C source's functions ------------------------------------------ */
+
+struct cfunc {
+    char *name;
+    int first, last; /* lines: the head's first, the closing brace */
+};
+
+struct cfile {
+    char *path; /* repo-relative */
+    struct cfunc *funcs;
+    size_t nr, alloc;
+};
+
+static struct cfile *files;
+static size_t nr_files, alloc_files;
+
+/* Lines of text, split in place. */
+static char **split_lines(char *text, int *n)
+{
+    char **v = NULL;
+    size_t alloc = 0;
+    *n = 0;
+    for (char *s = text; s && *s;) {
+        char *e = strchr(s, '\n');
+        if (e)
+            *e = '\0';
+        ALLOC_GROW(v, (size_t)*n + 1, alloc);
+        v[(*n)++] = s;
+        s = e ? e + 1 : NULL;
+    }
+    return v;
+}
+
+/* The name a definition's head declares: the identifier before the first
+ * `(` that is not an __attribute__'s. Malloc'd, or NULL. */
+static char *defined_name(const char *head)
+{
+    const char *p = head;
+    for (const char *a; (a = strstr(p, "__attribute__"));)
+        p = strstr(a, "))") ? strstr(a, "))") + 2 : a + 13;
+    const char *paren = strchr(p, '(');
+    if (!paren)
+        return NULL;
+    const char *e = paren;
+    while (e > p && isspace((unsigned char)e[-1]))
+        e--;
+    const char *b = e;
+    while (b > p && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
+        b--;
+    return b < e ? xstrndup(b, (size_t)(e - b)) : NULL;
+}
+
+static bool head_line(const char *t)
+{
+    const char *s = t + strspn(t, " \t");
+    size_t n = strlen(s);
+    return *s && *s != '}' && *s != '/' && *s != '*' && *s != '#' &&
+           s[n - 1] != ';' && !(n >= 2 && !strcmp(s + n - 2, "*/"));
+}
+
+/* Functions in this project's style: a head, then `{` and `}` alone at
+ * column 0. */
+static void scan_functions(struct cfile *f, char **lines, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (strcmp(lines[i], "{"))
+            continue;
+        int first = i, close = i + 1;
+        while (first > 0 && i - first < 4 && head_line(lines[first - 1]))
+            first--;
+        while (close < n && strcmp(lines[close], "}"))
+            close++;
+        struct strbuf head = STRBUF_INIT;
+        for (int k = first; k < i; k++)
+            strbuf_addf(&head, "%s ", lines[k]);
+        char *name = defined_name(strbuf_str(&head));
+        strbuf_release(&head);
+        if (name) {
+            ALLOC_GROW(f->funcs, f->nr + 1, f->alloc);
+            f->funcs[f->nr++] = (struct cfunc){name, first + 1, close + 1};
+        }
+        i = close;
+    }
+}
+
+/* The functions of a repo-relative C source, or NULL if it is not a file
+ * of the repository. */
+static struct cfile *cfile_get(const char *root, const char *rel)
+{
+    for (size_t i = 0; i < nr_files; i++)
+        if (!strcmp(files[i].path, rel))
+            return &files[i];
+    char *abs = path_join(root, rel);
+    char *text = read_file(abs, 0, NULL);
+    free(abs);
+    if (!text)
+        return NULL;
+    ALLOC_GROW(files, nr_files + 1, alloc_files);
+    struct cfile *f = &files[nr_files++];
+    memset(f, 0, sizeof(*f));
+    f->path = xstrdup(rel);
+    int n;
+    char **lines = split_lines(text, &n);
+    scan_functions(f, lines, n);
+    free(lines);
+    free(text);
+    return f;
+}
+
+static const struct cfunc *cfile_func(const struct cfile *f, const char *name)
+{
+    for (size_t i = 0; i < f->nr; i++)
+        if (!strcmp(f->funcs[i].name, name))
+            return &f->funcs[i];
+    return NULL;
+}
+
+static const struct cfunc *cfile_at(const struct cfile *f, int line)
+{
+    for (size_t i = 0; i < f->nr; i++)
+        if (f->funcs[i].first <= line && line <= f->funcs[i].last)
+            return &f->funcs[i];
+    return NULL;
+}
+
+/* ---- what a line was when the doc was written (git) ------------------- */
+
+/* The commit that last changed each line of the doc being checked
+ * (git blame), or NULL for a line not committed yet. */
+static char **blame;
+static int nr_blame;
+
+static char *git_output(const char *root, const char *args)
+{
+    char *cmd = xasprintf("git -C '%s' %s 2>/dev/null", root, args);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    if (!p)
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+        strbuf_add(&sb, buf, n);
+    if (pclose(p) != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
+}
+
+static void blame_release(void)
+{
+    for (int i = 0; i < nr_blame; i++)
+        free(blame[i]);
+    free(blame);
+    blame = NULL;
+    nr_blame = 0;
+}
+
+/* Read the blame of a doc: blame[line - 1]. */
+static void blame_load(const char *root, const char *rel, int nlines)
+{
+    char *args = xasprintf("blame --porcelain -- '%s'", rel);
+    char *out = git_output(root, args);
+    free(args);
+    blame_release();
+    blame = xcalloc((size_t)nlines + 1, sizeof(char *));
+    nr_blame = nlines;
+    for (char *s = out; s && *s;) {
+        char *e = strchr(s, '\n');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        int orig, fin;
+        if (len > 41 && s[40] == ' ' && strspn(s, "0123456789abcdef") == 40 &&
+            sscanf(s + 41, "%d %d", &orig, &fin) == 2 && fin >= 1 &&
+            fin <= nlines && strspn(s, "0") != 40) {
+            free(blame[fin - 1]);
+            blame[fin - 1] = xstrndup(s, 40);
+        }
+        s = e ? e + 1 : NULL;
+    }
+    free(out);
+}
+
+/* Sources as they were at a commit: (commit, path) -> lines. */
+struct oldsrc {
+    char *commit, *path, *text;
+    char **lines;
+    int n;
+};
+static struct oldsrc *olds;
+static size_t nr_olds, alloc_olds;
+
+static const char *old_line(const char *root, const char *commit,
+                            const char *rel, int ln)
+{
+    size_t i;
+    for (i = 0; i < nr_olds; i++)
+        if (!strcmp(olds[i].commit, commit) && !strcmp(olds[i].path, rel))
+            break;
+    if (i == nr_olds) {
+        char *args = xasprintf("show '%s:%s'", commit, rel);
+        ALLOC_GROW(olds, nr_olds + 1, alloc_olds);
+        struct oldsrc *o = &olds[nr_olds++];
+        o->commit = xstrdup(commit);
+        o->path = xstrdup(rel);
+        o->text = git_output(root, args);
+        o->lines = o->text ? split_lines(o->text, &o->n) : NULL;
+        if (!o->text)
+            o->n = 0;
+        free(args);
+    }
+    return ln >= 1 && ln <= olds[i].n ? olds[i].lines[ln - 1] : NULL;
+}
+
+/* The current text of line ln of a repository file (static buffer). */
+static const char *cur_line(const char *root, const char *rel, int ln)
+{
+    static char buf[1024];
+    char *abs = path_join(root, rel), *text = read_file(abs, 0, NULL);
+    free(abs);
+    buf[0] = '\0';
+    int n;
+    char **lines = text ? split_lines(text, &n) : NULL;
+    if (lines && ln >= 1 && ln <= n)
+        snprintf(buf, sizeof(buf), "%s", lines[ln - 1]);
+    free(lines);
+    free(text);
+    return buf;
+}
+
+/* Where the line `old` is now inside f's function fn, or 0. */
+static int now_at(const char *root, const char *rel, const struct cfunc *fn,
+                  const char *old)
+{
+    for (int l = fn->first; l <= fn->last; l++)
+        if (!strcmp(cur_line(root, rel, l), old))
+            return l;
+    return 0;
+}
+
+/* check-docs --fix: the line numbers to rewrite in the doc being checked. */
+struct edit {
+    int dl;     /* doc line, 1-based */
+    size_t off; /* where the line number starts in it */
+    size_t len; /* its length */
+    int now;    /* the new number */
+};
+static bool fix;
+static struct edit *edits;
+static size_t nr_edits, alloc_edits;
+
+/* Whether the doc line dl, written when line ln of rel read differently,
+ * points at a line that moved (or changed) since: reported (and, with
+ * --fix, queued for rewriting when the line is found again in fn). */
+static bool check_moved(const char *root, const char *doc, int dl,
+                        const char *rel, int ln, const struct cfunc *fn,
+                        const char *shown, size_t off)
+{
+    if (dl < 1 || dl > nr_blame || !blame[dl - 1])
+        return false;
+    const char *was = old_line(root, blame[dl - 1], rel, ln);
+    if (!was)
+        return false;
+    char *old = xstrdup(was);
+    bool moved = strcmp(old, cur_line(root, rel, ln)) != 0;
+    if (moved) {
+        int at = now_at(root, rel, fn, old);
+        const char *t = old + strspn(old, " \t");
+        if (at && fix)
+            printf("check-docs: %s:%d: `%s`: line %d of %s moved to line "
+                   "%d: fixed\n",
+                   doc, dl, shown, ln, rel, at);
+        else if (at)
+            problem(doc, dl,
+                    "`%s`: line %d of %s moved: it was `%s` (commit "
+                    "%.7s), now line %d (check-docs --fix rewrites it)",
+                    shown, ln, rel, t, blame[dl - 1], at);
+        else
+            problem(doc, dl,
+                    "`%s`: line %d of %s was `%s` (commit %.7s); "
+                    "it is not in %s any more",
+                    shown, ln, rel, t, blame[dl - 1], fn->name);
+        if (at && fix) {
+            ALLOC_GROW(edits, nr_edits + 1, alloc_edits);
+            size_t len = (size_t)snprintf(NULL, 0, "%d", ln);
+            edits[nr_edits++] = (struct edit){dl, off, len, at};
+        }
+    }
+    free(old);
+    return moved;
+}
+
+/* ---- 1: function path:line references ---------------------------------- */
+
+static bool path_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '/' ||
+           c == '-';
+}
+
+static bool ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+static bool exists(const char *root, const char *rel)
+{
+    char *abs = path_join(root, rel);
+    struct stat st;
+    bool ok = !stat(abs, &st) && S_ISREG(st.st_mode);
+    free(abs);
+    return ok;
+}
+
+/* The repo-relative file a reference's path names, or NULL (not ours).
+ * *strict: the path has a folder of the repository, so a missing file is
+ * a problem. casedir: the README's case folder, or NULL. */
+static char *resolve(const char *root, const char *path, const char *casedir,
+                     bool *strict)
+{
+    static const char *const dirs[] = {
+        "model/", "cases/", "runner/", "tests/", "bench/", "scripts/", NULL};
+    *strict = false;
+    for (size_t i = 0; dirs[i]; i++) {
+        const char *d = strstr(path, dirs[i]);
+        if (d && (d == path || d[-1] == '/')) {
+            *strict = true;
+            return xstrdup(d);
+        }
+    }
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *rel = xasprintf("model/%s", base);
+    if (exists(root, rel))
+        return rel;
+    free(rel);
+    if (casedir) {
+        rel = xasprintf("%s/%s", casedir, base);
+        if (exists(root, rel))
+            return rel;
+        free(rel);
+    }
+    return NULL;
+}
+
+/* The identifier just before position p of line (over blanks and one
+ * "("), or NULL. */
+static char *word_before(const char *line, const char *p)
+{
+    while (p > line && isspace((unsigned char)p[-1]))
+        p--;
+    if (p > line && p[-1] == '(') {
+        p--;
+        while (p > line && isspace((unsigned char)p[-1]))
+            p--;
+    }
+    const char *e = p;
+    while (p > line && ident_char(p[-1]))
+        p--;
+    return p < e ? xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
+/* " in name" right after position p, or NULL. */
+static char *in_after(const char *p)
+{
+    while (*p == ':' || isdigit((unsigned char)*p))
+        p++;
+    if (strncmp(p, " in ", 4))
+        return NULL;
+    p += 4;
+    const char *b = p;
+    while (ident_char(*p))
+        p++;
+    return p > b ? xstrndup(b, (size_t)(p - b)) : NULL;
+}
+
+static void check_ref(const char *root, const char *doc, int dl,
+                      const char *casedir, const char *line, const char *ps,
+                      const char *colon)
+{
+    char *path = xstrndup(ps, (size_t)(colon - ps));
+    int ln = atoi(colon + 1);
+    bool strict;
+    char *rel = resolve(root, path, casedir, &strict);
+    struct cfile *f = rel ? cfile_get(root, rel) : NULL;
+    char *before = word_before(line, ps), *in = in_after(colon + 1);
+    const char *name = NULL;
+
+    if (rel && !f && strict)
+        problem(doc, dl, "%s:%d: no such file in the repository", path, ln);
+    if (f && before && cfile_func(f, before))
+        name = before;
+    else if (f && in && cfile_func(f, in))
+        name = in;
+    if (name) {
+        nrefs++;
+        const struct cfunc *want = cfile_func(f, name), *at = cfile_at(f, ln);
+        char *shown = xasprintf("%s %s:%d", name, path, ln);
+        bool moved = check_moved(root, doc, dl, rel, ln, want, shown,
+                                 (size_t)(colon + 1 - line));
+        free(shown);
+        if (!moved && (ln < want->first || ln > want->last))
+            problem(doc, dl,
+                    "`%s %s:%d`: line %d of %s is %s%s%s, not in %s "
+                    "(lines %d-%d)",
+                    name, path, ln, ln, rel,
+                    at ? "in " : "outside any function", at ? at->name : "", "",
+                    name, want->first, want->last);
+    }
+    free(path);
+    free(rel);
+    free(before);
+    free(in);
+}
+
+/* Every "path.c:N" / "path.h:N" of one line of a doc. */
+static void check_line_refs(const char *root, const char *doc, int dl,
+                            const char *casedir, const char *line)
+{
+    for (const char *p = line; (p = strchr(p, ':'));) {
+        const char *colon = p++;
+        if (!isdigit((unsigned char)*p) || colon - line < 3 ||
+            colon[-2] != '.' || (colon[-1] != 'c' && colon[-1] != 'h'))
+            continue;
+        const char *ps = colon - 2;
+        while (ps > line && path_char(ps[-1]))
+            ps--;
+        if (colon - ps > 2)
+            check_ref(root, doc, dl, casedir, line, ps, colon);
+    }
+}
+
+/* ---- 2: the README's detector table against case.ini ------------------- */
+
+/* The cells of a table row ("| a | b |"), trimmed, in place. */
+static int row_cells(char *row, char **cells, int max)
+{
+    int n = 0;
+    char *s = row + strspn(row, " \t");
+    if (*s != '|')
+        return 0;
+    s++;
+    while (*s && n < max) {
+        char *e = strchr(s, '|');
+        if (!e)
+            break;
+        *e = '\0';
+        while (isspace((unsigned char)*s) || *s == '`')
+            s++;
+        char *t = e;
+        while (t > s && (isspace((unsigned char)t[-1]) || t[-1] == '`'))
+            *--t = '\0';
+        cells[n++] = s;
+        s = e + 1;
+    }
+    return n;
+}
+
+/* A column header's detectors: mask of (1 << detector), 0 if none. */
+static unsigned column_detectors(const char *h)
+{
+    char low[64];
+    size_t i;
+    for (i = 0; h[i] && i < sizeof(low) - 1; i++)
+        low[i] = (char)tolower((unsigned char)h[i]);
+    low[i] = '\0';
+    if (!strcmp(low, "tsan (clang, gcc)"))
+        return 1u << DET_TSAN | 1u << DET_TSAN_GCC;
+    int d = detector_by_name(low);
+    return d >= 0 ? 1u << d : 0;
+}
+
+static bool has_word(const char *low, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = low; (p = strstr(p, w)); p++)
+        if ((p == low || !isalpha((unsigned char)p[-1])) &&
+            !isalpha((unsigned char)p[n]))
+            return true;
+    return false;
+}
+
+/* What a cell says, by its strongest keyword, or EXPECT_NONE. */
+static enum expect_kind cell_kind(const char *cell)
+{
+    char *low = xstrdup(cell);
+    for (char *p = low; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    enum expect_kind k = EXPECT_NONE;
+    if (has_word(low, "false positive") || has_word(low, "false-positive"))
+        k = EXPECT_FALSE_POSITIVE;
+    else if (has_word(low, "miss"))
+        k = EXPECT_MISS;
+    else if (has_word(low, "fatal"))
+        k = EXPECT_FATAL;
+    else if (has_word(low, "symptom"))
+        k = EXPECT_SYMPTOM;
+    else if (has_word(low, "race"))
+        k = EXPECT_RACE;
+    else if (has_word(low, "clean"))
+        k = EXPECT_CLEAN;
+    free(low);
+    return k;
+}
+
+static struct variant *case_variant(struct mcase *c, const char *name)
+{
+    for (size_t i = 0; i < c->nr_variants; i++)
+        if (!strcmp(c->variants[i].name, name))
+            return &c->variants[i];
+    return NULL;
+}
+
+/* One row of the table: its variant's cells against case.ini. */
+static void check_row(const char *doc, int dl, struct mcase *c, char **cells,
+                      int n, const unsigned *cols, bool *seen)
+{
+    struct variant *v = case_variant(c, cells[0]);
+    if (!v) {
+        problem(doc, dl, "table row '%s': %s has no such variant", cells[0],
+                c->name);
+        return;
+    }
+    seen[v - c->variants] = true;
+    for (int i = 1; i < n; i++)
+        for (int d = 0; d < DET_COUNT; d++) {
+            if (!(cols[i] & 1u << d))
+                continue;
+            enum expect_kind want = v->expect[d].kind,
+                             got = cell_kind(cells[i]);
+            if (got == EXPECT_NONE)
+                problem(doc, dl,
+                        "%s/%s %s: the cell '%s' says none of false "
+                        "positive, miss, fatal, symptom, race, clean",
+                        c->name, v->name, detector_name(d), cells[i]);
+            else if (got != want)
+                problem(doc, dl,
+                        "%s/%s %s: the README says %s, case.ini (line %d) "
+                        "expects %s",
+                        c->name, v->name, detector_name(d),
+                        expect_kind_name(got), v->expect[d].line,
+                        expect_kind_name(want));
+        }
+}
+
+/* The detector tables of a case README (lines, split in place). */
+static void check_tables(const char *doc, char **lines, int n, struct mcase *c)
+{
+    bool *seen = xcalloc(c->nr_variants + 1, sizeof(bool)), found = false;
+    for (int i = 0; i < n; i++) {
+        char *cells[16], *head = xstrdup(lines[i]);
+        unsigned cols[16] = {0}, any = 0;
+        int nc = row_cells(head, cells, 16);
+        if (nc < 2 || strcasecmp(cells[0], "variant")) {
+            free(head);
+            continue;
+        }
+        for (int k = 1; k < nc; k++)
+            any |= cols[k] = column_detectors(cells[k]);
+        free(head);
+        if (!any)
+            continue;
+        found = true;
+        ntables++;
+        for (i += 2; i < n; i++) {
+            char *row = xstrdup(lines[i]);
+            int nr = row_cells(row, cells, 16);
+            if (nr)
+                check_row(doc, i + 1, c, cells, nr < nc ? nr : nc, cols, seen);
+            free(row);
+            if (!nr)
+                break;
+        }
+    }
+    if (!found)
+        problem(doc, 1,
+                "no table of what each detector says (a header "
+                "\"| variant | native | tsan | ...\")");
+    for (size_t v = 0; found && v < c->nr_variants; v++)
+        if (!seen[v])
+            problem(doc, 1, "the detector table has no row for variant %s",
+                    c->variants[v].name);
+    free(seen);
+}
+
+/* ---- the documents ------------------------------------------------------ */
+
+/* check-docs --fix: rewrite the doc with the queued line numbers. */
+static void apply_edits(const char *root, const char *rel, char **lines, int n)
+{
+    if (!nr_edits)
+        return;
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < n; i++) {
+        size_t at = 0;
+        for (size_t e = 0; e < nr_edits; e++) {
+            if (edits[e].dl != i + 1 || edits[e].off < at)
+                continue;
+            strbuf_add(&sb, lines[i] + at, edits[e].off - at);
+            strbuf_addf(&sb, "%d", edits[e].now);
+            at = edits[e].off + edits[e].len;
+        }
+        strbuf_addf(&sb, "%s\n", lines[i] + at);
+    }
+    char *abs = path_join(root, rel);
+    if (write_file_atomic(abs, strbuf_str(&sb), sb.len) < 0)
+        problem(rel, 0, "cannot rewrite it");
+    free(abs);
+    strbuf_release(&sb);
+    nr_edits = 0;
+}
+
+static void check_doc(const char *root, const char *rel, const char *casedir,
+                      const char *casename)
+{
+    char *abs = path_join(root, rel), *text = read_file(abs, 0, NULL);
+    free(abs);
+    if (!text) {
+        problem(rel, 0, "cannot read");
+        return;
+    }
+    int n;
+    char **lines = split_lines(text, &n);
+    blame_load(root, rel, n);
+    for (int i = 0; i < n; i++)
+        check_line_refs(root, rel, i + 1, casedir, lines[i]);
+    apply_edits(root, rel, lines, n);
+    if (casename) {
+        struct mcase c;
+        char *err = NULL, *dir = path_join(root, casedir);
+        if (case_load(dir, casename, &c, &err) < 0)
+            problem(rel, 0, "its case.ini does not load: %s", err);
+        else
+            check_tables(rel, lines, n, &c);
+        case_release(&c);
+        free(err);
+        free(dir);
+    }
+    free(lines);
+    free(text);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of a folder (sorted, malloc'd names), or NULL. */
+static char **entries(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    char **v = NULL;
+    size_t alloc = 0;
+    struct dirent *e;
+    *n = 0;
+    if (!d)
+        return NULL;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            ALLOC_GROW(v, *n + 1, alloc);
+            v[(*n)++] = xstrdup(e->d_name);
+        }
+    closedir(d);
+    if (*n)
+        qsort(v, *n, sizeof(*v), cmp_str);
+    return v;
+}
+
+static int check_root(const char *root)
+{
+    size_t n;
+    char *cases = path_join(root, "cases"), *docs = path_join(root, "docs");
+    char **names = entries(cases, &n);
+    if (!names) {
+        fprintf(stderr, "check-docs: cannot read %s/cases\n", root);
+        return 2;
+    }
+    check_doc(root, "README.md", NULL, NULL);
+    check_doc(root, "cases/README.md", NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        char *dir = xasprintf("cases/%s", names[i]);
+        char *ini = xasprintf("%s/case.ini", dir),
+             *readme = xasprintf("%s/README.md", dir);
+        if (exists(root, ini))
+            check_doc(root, readme, dir, names[i]);
+        free(dir), free(ini), free(readme), free(names[i]);
+    }
+    free(names);
+    names = entries(docs, &n);
+    for (size_t i = 0; names && i < n; i++) {
+        size_t l = strlen(names[i]);
+        if (l > 3 && !strcmp(names[i] + l - 3, ".md")) {
+            char *rel = xasprintf("docs/%s", names[i]);
+            check_doc(root, rel, NULL, NULL);
+            free(rel);
+        }
+        free(names[i]);
+    }
+    free(names);
+    free(cases);
+    free(docs);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    if (i < argc && !strcmp(argv[i], "--fix")) {
+        fix = true;
+        i++;
+    }
+    const char *root = i < argc ? argv[i] : ".";
+    if (argc > i + 1 || (i < argc && argv[i][0] == '-')) {
+        fprintf(stderr, "usage: check-docs [--fix] [ROOT]\n");
+        return 2;
+    }
+    int rc = check_root(root);
+    if (rc)
+        return rc;
+    if (problems) {
+        printf("check-docs: %d problem%s (%d references, %d tables checked)\n",
+               problems, problems == 1 ? "" : "s", nrefs, ntables);
+        return 1;
+    }
+    printf("check-docs: %d function path:line references and %d detector "
+           "tables agree with the code and case.ini\n",
+           nrefs, ntables);
+    return 0;
+}
