@@ -118,6 +118,35 @@ $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) 
 endef
 $(foreach f,$(FLAVOURS) host opt,$(eval $(call flavour_rules,$(f))))
 
+# maprace try (docs/runner.md): a program of the user's, TRY_SRC (absolute
+# paths, all C or all C++), built as $(BUILD)/<flavour>/try/<id> in each
+# flavour with the flavour's compiler and flags minus the project's own
+# warnings, -I each file's folder, valgrind's headers after the system's,
+# and the model as an archive (its objects are linked only when the
+# program calls the model). Always rebuilt: the runner names the id.
+TRY_SRC ?=
+CLANGXX ?= clang++
+GXX ?= g++
+FL_CXX_native := $(GXX)
+FL_CXX_tsan := $(CLANGXX)
+FL_CXX_tsan-gcc := $(GXX)
+TRY_CXX = $(filter %.cc %.cpp %.cxx,$(TRY_SRC))
+TRY_FLAGS = $(if $(TRY_CXX),,-std=gnu11) \
+	$(addprefix -I,$(sort $(dir $(TRY_SRC)))) \
+	$(patsubst -I%,-idirafter %,$(call pkgcflags,valgrind))
+define try_rules
+$(BUILD)/$(1)/libmodel.a: $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC))
+	rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/$(1)/try/%: $(BUILD)/$(1)/libmodel.a $(BUILD)/$(1)/.flags FORCE
+	@mkdir -p $$(@D)
+	$$(if $$(TRY_CXX),$(FL_CXX_$(1)),$(FL_CC_$(1))) \
+		$(filter-out $(WARN) -std=c11,$(FL_CFLAGS_$(1))) $$(TRY_FLAGS) \
+		-o $$@ $$(TRY_SRC) $(BUILD)/$(1)/libmodel.a $$(MODEL_LIBS) $$(LDFLAGS)
+endef
+$(foreach f,$(FLAVOURS),$(eval $(call try_rules,$(f))))
+
 # maprace asm: each model or case source compiled alone to an object, per
 # architecture, with the native flavour's code generation: x86-64 (gcc),
 # arm64 (aarch64-linux-gnu-gcc; gcc's default makes a CAS a call to
@@ -222,7 +251,8 @@ test: deps
 	@$(MAKE) --no-print-directory all tests
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
 		SANITIZE=address,undefined all tests
-	@scripts/run-tests $(TEST_BINS) \
+	@scripts/test-run-tests
+	@DEVELOPER=$(DEVELOPER) scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory check-docs

@@ -1,13 +1,18 @@
 /*
- * model/map.c - Go's runtime map before Go 1.24, in C.
+ * model/map.c - Go's runtime map, as in Go 1.19.8 (tag go1.19.8), in C.
  *
- * Read it beside Go 1.21-1.23's src/runtime/map.go and map_fast64.go: the
- * functions have Go's names and Go's structure, and Go's comments are
+ * Read it beside src/runtime/map.go and map_fast64.go of Go 1.19.8: the
+ * functions have Go's names and Go's structure, come in map.go's order
+ * (helpers, makemap, mapaccess1/2, mapassign, mapdelete, mapiterinit,
+ * mapiternext, mapclear, then hashGrow, growWork, evacuate,
+ * advanceEvacuationMark; the file-local ones are declared first, so that
+ * C's define-before-use does not reorder them), and Go's comments are
  * quoted where they help. Where a function follows the specialised
  * map[uint64]V version the compiler really calls (mapaccess1_fast64,
  * mapassign_fast64, mapdelete_fast64, evacuate_fast64), its comment says
  * so. map.h lists the invariants and every place this model departs from
- * Go.
+ * Go 1.19.8, including the one later fix it carries (mapclear's
+ * markBucketsEmpty, Go 1.21).
  *
  * Every function is GOFUNC (noinline, and no cloning under gcc) so that it
  * appears, under its Go name, in the stacks ThreadSanitizer, Helgrind and
@@ -105,7 +110,8 @@ static GOFUNC void fastrandinit(uint32_t t[2])
 }
 
 /*
- * Go 1.17-1.20's fastrand:
+ * Go 1.19's fastrand where the 64-bit multiply of wyrand is not available
+ * (on amd64 Go 1.19 uses wyrand; the randomness is all that matters here):
  * Implement xorshift64+: 2 32-bit xorshift sequences added together.
  * Shift triplet [17,7,16] was calculated as indicated in Marsaglia's
  * Xorshift paper: https://www.jstatsoft.org/article/view/v008i14/xorshift.pdf
@@ -153,6 +159,35 @@ GOFUNC uint64_t maphash(const struct hmap *h, uint64_t key)
     x ^= x >> 31;
     return x;
 }
+
+/* The file-local functions, in the order they are defined below (Go's
+ * order). */
+static GOFUNC bool isEmpty(uint8_t x);
+static GOFUNC uintptr_t bucketShift(uint8_t b);
+static GOFUNC uintptr_t bucketMask(uint8_t b);
+static GOFUNC uint8_t tophash(uintptr_t hash);
+static GOFUNC bool evacuated(const struct bmap *b);
+static GOFUNC struct bmap *newarray(struct hmap *h, uintptr_t n);
+static GOFUNC struct bmap *newobject(struct hmap *h);
+static GOFUNC uintptr_t roundupsize(uintptr_t size);
+static GOFUNC void incrnoverflow(struct hmap *h);
+static GOFUNC struct bmap *newoverflow(struct hmap *h, struct bmap *b);
+static GOFUNC struct bmap *makeBucketArray(struct hmap *h, uint8_t b,
+                                           struct bmap *dirtyalloc,
+                                           struct bmap **nextOverflow);
+static GOFUNC uint64_t *mapaccessK(struct hmap *h, uint64_t key,
+                                   uint64_t **elem);
+static GOFUNC void markBucketsEmpty(struct bmap *bucket, uintptr_t mask);
+static GOFUNC void hashGrow(struct hmap *h);
+static GOFUNC bool overLoadFactor(int64_t count, uint8_t B);
+static GOFUNC bool tooManyOverflowBuckets(uint16_t noverflow, uint8_t B);
+static GOFUNC bool isSameSizeGrow(const struct hmap *h);
+static GOFUNC uintptr_t noldbuckets(const struct hmap *h);
+static GOFUNC uintptr_t oldbucketmask(const struct hmap *h);
+static GOFUNC void growWork(struct hmap *h, uintptr_t bucket);
+static GOFUNC bool bucketEvacuated(const struct hmap *h, uintptr_t bucket);
+static GOFUNC void evacuate(struct hmap *h, uintptr_t oldbucket);
+static GOFUNC void advanceEvacuationMark(struct hmap *h, uintptr_t newbit);
 
 /* isEmpty reports whether the given tophash array entry represents an
  * empty bucket entry. */
@@ -218,6 +253,32 @@ static GOFUNC struct bmap *newobject(struct hmap *h)
 }
 
 /*
+ * roundupsize returns the size of the memory block that mallocgc will
+ * allocate if you ask for the size. Only sizes of at least 17 buckets
+ * (2448 bytes) are asked for here, so only the top of Go's size-class
+ * table (runtime/sizeclasses.go) is kept; above 32 KiB Go rounds to whole
+ * 8 KiB pages.
+ */
+static GOFUNC uintptr_t roundupsize(uintptr_t size)
+{
+    static const uint16_t classes[] = {
+        2304,  2688,  3072,  3200,  3456,  4096,  4864,  5376,  6144,  6528,
+        6784,  6912,  8192,  9472,  9728,  10240, 10880, 12288, 13568, 14336,
+        16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768,
+    };
+    const uintptr_t pageSize = 8192;
+
+    if (size <= 32768) {
+        for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+            if (size <= classes[i])
+                return classes[i];
+    }
+    if (size + pageSize < size)
+        return size;
+    return (size + pageSize - 1) & ~(pageSize - 1);
+}
+
+/*
  * incrnoverflow increments h.noverflow.
  * noverflow counts the number of overflow buckets.
  * This is used to trigger same-size map growth.
@@ -274,87 +335,48 @@ static GOFUNC struct bmap *newoverflow(struct hmap *h, struct bmap *b)
     return ovf;
 }
 
-/* overLoadFactor reports whether count items placed in 1<<B buckets is
- * over loadFactor. */
-static GOFUNC bool overLoadFactor(int64_t count, uint8_t B)
-{
-    return count > bucketCnt &&
-           (uintptr_t)count > loadFactorNum * (bucketShift(B) / loadFactorDen);
-}
-
-/* tooManyOverflowBuckets reports whether noverflow buckets is too many for
- * a map with 1<<B buckets. Note that most of these overflow buckets must be
- * in sparse use; if use was dense, then we'd have already triggered regular
- * map growth. */
-static GOFUNC bool tooManyOverflowBuckets(uint16_t noverflow, uint8_t B)
-{
-    /* If the threshold is too low, we do extraneous work.
-     * If the threshold is too high, maps that grow and shrink can hold on
-     * to lots of unused memory. "too many" means (approximately) as many
-     * overflow buckets as regular buckets. See incrnoverflow for more
-     * details. */
-    if (B > 15)
-        B = 15;
-    /* The compiler doesn't see here that B < 16; mask B to generate
-     * shorter shift code. */
-    return noverflow >= (uint16_t)((uint16_t)1 << (B & 15));
-}
-
-/* growing reports whether h is growing. The growth may be to the same size
- * or bigger. */
-GOFUNC bool growing(const struct hmap *h)
-{
-    return h->oldbuckets != NULL;
-}
-
-/* sameSizeGrow reports whether the current growth is to a map of the same
- * size. (Go: h.sameSizeGrow(); in C the name is taken by the flag.) */
-static GOFUNC bool isSameSizeGrow(const struct hmap *h)
-{
-    return (h->flags & sameSizeGrow) != 0;
-}
-
-/* noldbuckets calculates the number of buckets prior to the current map
- * growth. */
-static GOFUNC uintptr_t noldbuckets(const struct hmap *h)
-{
-    uint8_t oldB = h->B;
-    if (!isSameSizeGrow(h))
-        oldB--;
-    return bucketShift(oldB);
-}
-
-/* oldbucketmask provides a mask that can be applied to calculate
- * n % noldbuckets(). */
-static GOFUNC uintptr_t oldbucketmask(const struct hmap *h)
-{
-    return noldbuckets(h) - 1;
-}
-
 /*
- * roundupsize returns the size of the memory block that mallocgc will
- * allocate if you ask for the size. Only sizes of at least 17 buckets
- * (2448 bytes) are asked for here, so only the top of Go's size-class
- * table (runtime/sizeclasses.go) is kept; above 32 KiB Go rounds to whole
- * 8 KiB pages.
+ * makemap implements Go map creation for make(map[k]v, hint).
  */
-static GOFUNC uintptr_t roundupsize(uintptr_t size)
+GOFUNC struct hmap *makemap(int64_t hint)
 {
-    static const uint16_t classes[] = {
-        2304,  2688,  3072,  3200,  3456,  4096,  4864,  5376,  6144,  6528,
-        6784,  6912,  8192,  9472,  9728,  10240, 10880, 12288, 13568, 14336,
-        16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768,
-    };
-    const uintptr_t pageSize = 8192;
+    /* Go: mem, overflow := math.MulUintptr(uintptr(hint), t.Bucket.Size_);
+     * a negative hint is a huge uintptr, so it lands here too. */
+    if ((uint64_t)hint > maxAlloc / sizeof(struct bmap))
+        hint = 0;
 
-    if (size <= 32768) {
-        for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-            if (size <= classes[i])
-                return classes[i];
+    /* initialize Hmap */
+    struct hmap *h = calloc(1, sizeof(*h));
+    /* Not Go: extra always exists, since it owns the memory (allocs). */
+    struct mapextra *x = calloc(1, sizeof(*x));
+    if (!h || !x)
+        fatal("out of memory");
+    h->extra = x;
+    VALGRIND_HG_DISABLE_CHECKING(&x->allocs, sizeof(x->allocs));
+    DRD_IGNORE_VAR(x->allocs);
+    VALGRIND_HG_DISABLE_CHECKING(&h->iterflags, sizeof(h->iterflags));
+    DRD_IGNORE_VAR(h->iterflags);
+    h->hash0 = fastrand();
+
+    /* Find the size parameter B which will hold the requested # of
+     * elements. For hint < 0 overLoadFactor returns false since
+     * hint < bucketCnt. */
+    uint8_t B = 0;
+    while (overLoadFactor(hint, B))
+        B++;
+    h->B = B;
+
+    /* allocate initial hash table
+     * if B == 0, the buckets field is allocated lazily later (in
+     * mapassign) If hint is large zeroing this memory could take a
+     * while. */
+    if (h->B != 0) {
+        struct bmap *nextOverflow;
+        h->buckets = makeBucketArray(h, h->B, NULL, &nextOverflow);
+        if (nextOverflow != NULL)
+            h->extra->nextOverflow = nextOverflow;
     }
-    if (size + pageSize < size)
-        return size;
-    return (size + pageSize - 1) & ~(pageSize - 1);
+    return h;
 }
 
 /*
@@ -409,76 +431,6 @@ static GOFUNC struct bmap *makeBucketArray(struct hmap *h, uint8_t b,
         last->overflow = buckets;
     }
     return buckets;
-}
-
-/*
- * makemap implements Go map creation for make(map[k]v, hint).
- */
-GOFUNC struct hmap *makemap(int64_t hint)
-{
-    /* Go: mem, overflow := math.MulUintptr(uintptr(hint), t.Bucket.Size_);
-     * a negative hint is a huge uintptr, so it lands here too. */
-    if ((uint64_t)hint > maxAlloc / sizeof(struct bmap))
-        hint = 0;
-
-    /* initialize Hmap */
-    struct hmap *h = calloc(1, sizeof(*h));
-    /* Not Go: extra always exists, since it owns the memory (allocs). */
-    struct mapextra *x = calloc(1, sizeof(*x));
-    if (!h || !x)
-        fatal("out of memory");
-    h->extra = x;
-    VALGRIND_HG_DISABLE_CHECKING(&x->allocs, sizeof(x->allocs));
-    DRD_IGNORE_VAR(x->allocs);
-    VALGRIND_HG_DISABLE_CHECKING(&h->iterflags, sizeof(h->iterflags));
-    DRD_IGNORE_VAR(h->iterflags);
-    h->hash0 = fastrand();
-
-    /* Find the size parameter B which will hold the requested # of
-     * elements. For hint < 0 overLoadFactor returns false since
-     * hint < bucketCnt. */
-    uint8_t B = 0;
-    while (overLoadFactor(hint, B))
-        B++;
-    h->B = B;
-
-    /* allocate initial hash table
-     * if B == 0, the buckets field is allocated lazily later (in
-     * mapassign) If hint is large zeroing this memory could take a
-     * while. */
-    if (h->B != 0) {
-        struct bmap *nextOverflow;
-        h->buckets = makeBucketArray(h, h->B, NULL, &nextOverflow);
-        if (nextOverflow != NULL)
-            h->extra->nextOverflow = nextOverflow;
-    }
-    return h;
-}
-
-GOFUNC void mapfree(struct hmap *h)
-{
-    if (h == NULL)
-        return;
-    struct mapextra *x = h->extra;
-    struct gcobj *o = x->allocs;
-    while (o != NULL) {
-        struct gcobj *next = o->next;
-        free(o);
-        o = next;
-    }
-    VALGRIND_HG_ENABLE_CHECKING(&x->allocs, sizeof(x->allocs));
-    DRD_STOP_IGNORING_VAR(x->allocs);
-    VALGRIND_HG_ENABLE_CHECKING(&h->iterflags, sizeof(h->iterflags));
-    DRD_STOP_IGNORING_VAR(h->iterflags);
-    free(x);
-    free(h);
-}
-
-GOFUNC int64_t maplen(const struct hmap *h)
-{
-    if (h == NULL)
-        return 0;
-    return h->count;
 }
 
 /*
@@ -612,186 +564,14 @@ static GOFUNC uint64_t *mapaccessK(struct hmap *h, uint64_t key,
     return NULL;
 }
 
-/* evacDst is an evacuation destination. */
-struct evacDst {
-    struct bmap *b; /* current destination bucket */
-    int i;          /* key/elem index into b */
-    uint64_t *k;    /* pointer to current key storage */
-    uint64_t *e;    /* pointer to current elem storage */
-};
-
-static GOFUNC bool bucketEvacuated(const struct hmap *h, uintptr_t bucket)
-{
-    return evacuated(&h->oldbuckets[bucket]);
-}
-
-static GOFUNC void advanceEvacuationMark(struct hmap *h, uintptr_t newbit)
-{
-    h->nevacuate++;
-    /* Experiments suggest that 1024 is overkill by at least an order of
-     * magnitude. Put it in there as a safeguard anyway, to ensure O(1)
-     * behavior. */
-    uintptr_t stop = h->nevacuate + 1024;
-    if (stop > newbit)
-        stop = newbit;
-    while (h->nevacuate != stop && bucketEvacuated(h, h->nevacuate))
-        h->nevacuate++;
-    if (h->nevacuate == newbit) { /* newbit == # of oldbuckets */
-        /* Growing is all done. Free old main bucket array. (Here: drop
-         * it; it stays on h->extra->allocs until mapfree, as Go's stays
-         * alive while anyone points into it.) */
-        h->oldbuckets = NULL;
-        /* Can discard old overflow buckets as well. (Go:
-         * h.extra.oldoverflow = nil.) */
-        h->flags &= ~(uint64_t)sameSizeGrow;
-        WINDOW(W_GROW_DONE);
-    }
-}
-
-/*
- * Shape of evacuate_fast64. One departure: Go marks the old slot
- * evacuatedX/Y first and copies the key and elem after; here the copy
- * comes first and W_EVACUATE sits between the copy and the mark, so that
- * a forced reader can be held on a slot that is already copied but not
- * yet marked. Single-threaded, the order makes no difference (no one else
- * may look at the map during evacuate).
- */
-static GOFUNC void evacuate(struct hmap *h, uintptr_t oldbucket)
-{
-    struct bmap *b = &h->oldbuckets[oldbucket];
-    uintptr_t newbit = noldbuckets(h);
-    if (!evacuated(b)) {
-        /* TODO: reuse overflow buckets instead of using new ones, if
-         * there is no iterator using the old buckets.  (If
-         * !oldIterator.) */
-
-        /* xy contains the x and y (low and high) evacuation
-         * destinations. */
-        struct evacDst xy[2] = {{0}};
-        struct evacDst *x = &xy[0];
-        x->b = &h->buckets[oldbucket];
-        x->k = x->b->keys;
-        x->e = x->b->elems;
-
-        if (!isSameSizeGrow(h)) {
-            /* Only calculate y pointers if we're growing bigger.
-             * Otherwise GC can see bad pointers. */
-            struct evacDst *y = &xy[1];
-            y->b = &h->buckets[oldbucket + newbit];
-            y->k = y->b->keys;
-            y->e = y->b->elems;
-        }
-
-        for (; b != NULL; b = b->overflow) {
-            uint64_t *k = b->keys;
-            uint64_t *e = b->elems;
-            for (int i = 0; i < bucketCnt; i++, k++, e++) {
-                uint8_t top = b->tophash[i];
-                if (isEmpty(top)) {
-                    b->tophash[i] = evacuatedEmpty;
-                    continue;
-                }
-                if (top < minTopHash)
-                    fatal("bad map state");
-                uint8_t useY = 0;
-                if (!isSameSizeGrow(h)) {
-                    /* Compute hash to make our evacuation decision
-                     * (whether we need to send this key/elem to bucket x
-                     * or bucket y). */
-                    uintptr_t hash = maphash(h, *k);
-                    if (hash & newbit)
-                        useY = 1;
-                }
-
-                struct evacDst *dst = &xy[useY]; /* evacuation destination */
-
-                if (dst->i == bucketCnt) {
-                    dst->b = newoverflow(h, dst->b);
-                    dst->i = 0;
-                    dst->k = dst->b->keys;
-                    dst->e = dst->b->elems;
-                }
-                /* mask dst.i as an optimization, to avoid a bounds
-                 * check */
-                dst->b->tophash[dst->i & (bucketCnt - 1)] = top;
-                *dst->k = *k; /* copy key */
-                *dst->e = *e; /* copy elem */
-                dst->i++;
-                /* These updates might push these pointers past the end
-                 * of the key or elem arrays.  That's ok, as we have the
-                 * overflow pointer at the end of the bucket to protect
-                 * against pointing past the end of the bucket. (In C:
-                 * one past the end, never dereferenced.) */
-                dst->k++;
-                dst->e++;
-
-                WINDOW(W_EVACUATE);
-                /* evacuatedX + 1 == evacuatedY */
-                b->tophash[i] = (uint8_t)(evacuatedX + useY);
-            }
-        }
-        /* Go: "Unlink the overflow buckets & clear key/elem to help GC",
-         * only if the bucket type has pointers. uint64 keys and elems have
-         * none, so, as in Go, the old bucket keeps its keys and elems. */
-    }
-
-    if (oldbucket == h->nevacuate)
-        advanceEvacuationMark(h, newbit);
-}
-
-static GOFUNC void growWork(struct hmap *h, uintptr_t bucket)
-{
-    /* make sure we evacuate the oldbucket corresponding
-     * to the bucket we're about to use */
-    evacuate(h, bucket & oldbucketmask(h));
-
-    /* evacuate one more oldbucket to make progress on growing */
-    if (growing(h))
-        evacuate(h, h->nevacuate);
-}
-
-static GOFUNC void hashGrow(struct hmap *h)
-{
-    /* If we've hit the load factor, get bigger.
-     * Otherwise, there are too many overflow buckets,
-     * so keep the same number of buckets and "grow" laterally. */
-    uint8_t bigger = 1;
-    if (!overLoadFactor(h->count + 1, h->B)) {
-        bigger = 0;
-        h->flags |= sameSizeGrow;
-    }
-    struct bmap *oldbuckets = h->buckets;
-    struct bmap *nextOverflow;
-    struct bmap *newbuckets =
-        makeBucketArray(h, (uint8_t)(h->B + bigger), NULL, &nextOverflow);
-
-    uint64_t flags = h->iterflags & ~(uint64_t)(iterator | oldIterator);
-    if (h->iterflags & iterator)
-        flags |= oldIterator;
-    /* commit the grow (atomic wrt gc) */
-    h->B += bigger;
-    h->iterflags = flags;
-    h->oldbuckets = oldbuckets;
-    h->buckets = newbuckets;
-    h->nevacuate = 0;
-    h->noverflow = 0;
-
-    /* Go promotes h.extra.overflow to h.extra.oldoverflow here (for the
-     * collector); h->extra->allocs needs no such step. */
-    if (nextOverflow != NULL)
-        h->extra->nextOverflow = nextOverflow;
-
-    /* the actual copying of the hash table data is done incrementally
-     * by growWork() and evacuate(). */
-    WINDOW(W_HASHGROW);
-}
-
 /*
  * Like mapaccess, but allocates a slot for the key if it is not present
  * in the map. Shape of mapassign_fast64.
  */
 GOFUNC uint64_t *mapassign(struct hmap *h, uint64_t key)
 {
+    if (h == NULL)
+        gopanic("assignment to entry in nil map");
     WINDOW(W_MAPASSIGN_ENTRY);
     if (h->flags & hashWriting)
         fatal("concurrent map writes");
@@ -1143,4 +923,261 @@ GOFUNC void mapclear(struct hmap *h)
     if ((h->flags & hashWriting) == 0)
         fatal("concurrent map writes");
     h->flags &= ~(uint64_t)hashWriting;
+}
+
+static GOFUNC void hashGrow(struct hmap *h)
+{
+    /* If we've hit the load factor, get bigger.
+     * Otherwise, there are too many overflow buckets,
+     * so keep the same number of buckets and "grow" laterally. */
+    uint8_t bigger = 1;
+    if (!overLoadFactor(h->count + 1, h->B)) {
+        bigger = 0;
+        h->flags |= sameSizeGrow;
+    }
+    struct bmap *oldbuckets = h->buckets;
+    struct bmap *nextOverflow;
+    struct bmap *newbuckets =
+        makeBucketArray(h, (uint8_t)(h->B + bigger), NULL, &nextOverflow);
+
+    uint64_t flags = h->iterflags & ~(uint64_t)(iterator | oldIterator);
+    if (h->iterflags & iterator)
+        flags |= oldIterator;
+    /* commit the grow (atomic wrt gc) */
+    h->B += bigger;
+    h->iterflags = flags;
+    h->oldbuckets = oldbuckets;
+    h->buckets = newbuckets;
+    h->nevacuate = 0;
+    h->noverflow = 0;
+
+    /* Go promotes h.extra.overflow to h.extra.oldoverflow here (for the
+     * collector); h->extra->allocs needs no such step. */
+    if (nextOverflow != NULL)
+        h->extra->nextOverflow = nextOverflow;
+
+    /* the actual copying of the hash table data is done incrementally
+     * by growWork() and evacuate(). */
+    WINDOW(W_HASHGROW);
+}
+
+/* overLoadFactor reports whether count items placed in 1<<B buckets is
+ * over loadFactor. */
+static GOFUNC bool overLoadFactor(int64_t count, uint8_t B)
+{
+    return count > bucketCnt &&
+           (uintptr_t)count > loadFactorNum * (bucketShift(B) / loadFactorDen);
+}
+
+/* tooManyOverflowBuckets reports whether noverflow buckets is too many for
+ * a map with 1<<B buckets. Note that most of these overflow buckets must be
+ * in sparse use; if use was dense, then we'd have already triggered regular
+ * map growth. */
+static GOFUNC bool tooManyOverflowBuckets(uint16_t noverflow, uint8_t B)
+{
+    /* If the threshold is too low, we do extraneous work.
+     * If the threshold is too high, maps that grow and shrink can hold on
+     * to lots of unused memory. "too many" means (approximately) as many
+     * overflow buckets as regular buckets. See incrnoverflow for more
+     * details. */
+    if (B > 15)
+        B = 15;
+    /* The compiler doesn't see here that B < 16; mask B to generate
+     * shorter shift code. */
+    return noverflow >= (uint16_t)((uint16_t)1 << (B & 15));
+}
+
+/* growing reports whether h is growing. The growth may be to the same size
+ * or bigger. */
+GOFUNC bool growing(const struct hmap *h)
+{
+    return h->oldbuckets != NULL;
+}
+
+/* sameSizeGrow reports whether the current growth is to a map of the same
+ * size. (Go: h.sameSizeGrow(); in C the name is taken by the flag.) */
+static GOFUNC bool isSameSizeGrow(const struct hmap *h)
+{
+    return (h->flags & sameSizeGrow) != 0;
+}
+
+/* noldbuckets calculates the number of buckets prior to the current map
+ * growth. */
+static GOFUNC uintptr_t noldbuckets(const struct hmap *h)
+{
+    uint8_t oldB = h->B;
+    if (!isSameSizeGrow(h))
+        oldB--;
+    return bucketShift(oldB);
+}
+
+/* oldbucketmask provides a mask that can be applied to calculate
+ * n % noldbuckets(). */
+static GOFUNC uintptr_t oldbucketmask(const struct hmap *h)
+{
+    return noldbuckets(h) - 1;
+}
+
+static GOFUNC void growWork(struct hmap *h, uintptr_t bucket)
+{
+    /* make sure we evacuate the oldbucket corresponding
+     * to the bucket we're about to use */
+    evacuate(h, bucket & oldbucketmask(h));
+
+    /* evacuate one more oldbucket to make progress on growing */
+    if (growing(h))
+        evacuate(h, h->nevacuate);
+}
+
+static GOFUNC bool bucketEvacuated(const struct hmap *h, uintptr_t bucket)
+{
+    return evacuated(&h->oldbuckets[bucket]);
+}
+
+/* evacDst is an evacuation destination. */
+struct evacDst {
+    struct bmap *b; /* current destination bucket */
+    int i;          /* key/elem index into b */
+    uint64_t *k;    /* pointer to current key storage */
+    uint64_t *e;    /* pointer to current elem storage */
+};
+
+/*
+ * Shape of evacuate_fast64. One departure: Go marks the old slot
+ * evacuatedX/Y first and copies the key and elem after; here the copy
+ * comes first and W_EVACUATE sits between the copy and the mark, so that
+ * a forced reader can be held on a slot that is already copied but not
+ * yet marked. Single-threaded, the order makes no difference (no one else
+ * may look at the map during evacuate).
+ */
+static GOFUNC void evacuate(struct hmap *h, uintptr_t oldbucket)
+{
+    struct bmap *b = &h->oldbuckets[oldbucket];
+    uintptr_t newbit = noldbuckets(h);
+    if (!evacuated(b)) {
+        /* TODO: reuse overflow buckets instead of using new ones, if
+         * there is no iterator using the old buckets.  (If
+         * !oldIterator.) */
+
+        /* xy contains the x and y (low and high) evacuation
+         * destinations. */
+        struct evacDst xy[2] = {{0}};
+        struct evacDst *x = &xy[0];
+        x->b = &h->buckets[oldbucket];
+        x->k = x->b->keys;
+        x->e = x->b->elems;
+
+        if (!isSameSizeGrow(h)) {
+            /* Only calculate y pointers if we're growing bigger.
+             * Otherwise GC can see bad pointers. */
+            struct evacDst *y = &xy[1];
+            y->b = &h->buckets[oldbucket + newbit];
+            y->k = y->b->keys;
+            y->e = y->b->elems;
+        }
+
+        for (; b != NULL; b = b->overflow) {
+            uint64_t *k = b->keys;
+            uint64_t *e = b->elems;
+            for (int i = 0; i < bucketCnt; i++, k++, e++) {
+                uint8_t top = b->tophash[i];
+                if (isEmpty(top)) {
+                    b->tophash[i] = evacuatedEmpty;
+                    continue;
+                }
+                if (top < minTopHash)
+                    fatal("bad map state");
+                uint8_t useY = 0;
+                if (!isSameSizeGrow(h)) {
+                    /* Compute hash to make our evacuation decision
+                     * (whether we need to send this key/elem to bucket x
+                     * or bucket y). */
+                    uintptr_t hash = maphash(h, *k);
+                    if (hash & newbit)
+                        useY = 1;
+                }
+
+                struct evacDst *dst = &xy[useY]; /* evacuation destination */
+
+                if (dst->i == bucketCnt) {
+                    dst->b = newoverflow(h, dst->b);
+                    dst->i = 0;
+                    dst->k = dst->b->keys;
+                    dst->e = dst->b->elems;
+                }
+                /* mask dst.i as an optimization, to avoid a bounds
+                 * check */
+                dst->b->tophash[dst->i & (bucketCnt - 1)] = top;
+                *dst->k = *k; /* copy key */
+                *dst->e = *e; /* copy elem */
+                dst->i++;
+                /* These updates might push these pointers past the end
+                 * of the key or elem arrays.  That's ok, as we have the
+                 * overflow pointer at the end of the bucket to protect
+                 * against pointing past the end of the bucket. (In C:
+                 * one past the end, never dereferenced.) */
+                dst->k++;
+                dst->e++;
+
+                WINDOW(W_EVACUATE);
+                /* evacuatedX + 1 == evacuatedY */
+                b->tophash[i] = (uint8_t)(evacuatedX + useY);
+            }
+        }
+        /* Go: "Unlink the overflow buckets & clear key/elem to help GC",
+         * only if the bucket type has pointers. uint64 keys and elems have
+         * none, so, as in Go, the old bucket keeps its keys and elems. */
+    }
+
+    if (oldbucket == h->nevacuate)
+        advanceEvacuationMark(h, newbit);
+}
+
+static GOFUNC void advanceEvacuationMark(struct hmap *h, uintptr_t newbit)
+{
+    h->nevacuate++;
+    /* Experiments suggest that 1024 is overkill by at least an order of
+     * magnitude. Put it in there as a safeguard anyway, to ensure O(1)
+     * behavior. */
+    uintptr_t stop = h->nevacuate + 1024;
+    if (stop > newbit)
+        stop = newbit;
+    while (h->nevacuate != stop && bucketEvacuated(h, h->nevacuate))
+        h->nevacuate++;
+    if (h->nevacuate == newbit) { /* newbit == # of oldbuckets */
+        /* Growing is all done. Free old main bucket array. (Here: drop
+         * it; it stays on h->extra->allocs until mapfree, as Go's stays
+         * alive while anyone points into it.) */
+        h->oldbuckets = NULL;
+        /* Can discard old overflow buckets as well. (Go:
+         * h.extra.oldoverflow = nil.) */
+        h->flags &= ~(uint64_t)sameSizeGrow;
+        WINDOW(W_GROW_DONE);
+    }
+}
+
+GOFUNC int64_t maplen(const struct hmap *h)
+{
+    if (h == NULL)
+        return 0;
+    return h->count;
+}
+
+GOFUNC void mapfree(struct hmap *h)
+{
+    if (h == NULL)
+        return;
+    struct mapextra *x = h->extra;
+    struct gcobj *o = x->allocs;
+    while (o != NULL) {
+        struct gcobj *next = o->next;
+        free(o);
+        o = next;
+    }
+    VALGRIND_HG_ENABLE_CHECKING(&x->allocs, sizeof(x->allocs));
+    DRD_STOP_IGNORING_VAR(x->allocs);
+    VALGRIND_HG_ENABLE_CHECKING(&h->iterflags, sizeof(h->iterflags));
+    DRD_STOP_IGNORING_VAR(h->iterflags);
+    free(x);
+    free(h);
 }

@@ -366,7 +366,7 @@ static void traceback(struct out *o, unw_context_t *ctx)
         out_str(o, "(no traceback: unw_init_local failed)\n");
         return;
     }
-    /* The first frame is fatal_at itself: leave it out. */
+    /* The first frame is fatal_at (or gopanic_at) itself: leave it out. */
     while (unw_step(&cursor) > 0 && n++ < MAX_FRAMES) {
         unw_word_t ip;
 
@@ -376,7 +376,11 @@ static void traceback(struct out *o, unw_context_t *ctx)
     }
 }
 
-_Noreturn void fatal_at(const char *s, const char *file, int line)
+/* "<prefix><s>", a blank line, the traceback, _exit(2). Always inlined,
+ * so that the traceback's first frame, left out, is fatal_at or
+ * gopanic_at, and the next is the model function that died. */
+static inline __attribute__((always_inline)) _Noreturn void
+die(const char *prefix, const char *s)
 {
     static struct out o; /* only the winner of `throwing` uses it */
     unw_context_t ctx;
@@ -388,7 +392,7 @@ _Noreturn void fatal_at(const char *s, const char *file, int line)
     }
 
     fflush(stdout);
-    out_str(&o, "fatal error: ");
+    out_str(&o, prefix);
     out_str(&o, s);
     out_str(&o, "\n\nthread ");
     out_num(&o, (uint64_t)syscall(SYS_gettid), 10);
@@ -398,7 +402,19 @@ _Noreturn void fatal_at(const char *s, const char *file, int line)
     unw_getcontext(&ctx);
     traceback(&o, &ctx);
     out_flush(&o);
+    _exit(2);
+}
+
+_Noreturn void fatal_at(const char *s, const char *file, int line)
+{
     (void)file;
     (void)line;
-    _exit(2);
+    die("fatal error: ", s);
+}
+
+_Noreturn void gopanic_at(const char *s, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    die("panic: ", s);
 }

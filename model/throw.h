@@ -46,4 +46,11 @@ _Noreturn void fatal_at(const char *s, const char *file, int line);
 
 #define fatal(s) fatal_at((s), __FILE__, __LINE__)
 
+/* An unrecovered Go panic with a plain message (Go's plainError, as in
+ * mapassign on a nil map): "panic: <s>", a blank line, the traceback, then
+ * _exit(2), as Go's fatalpanic does. The model has no recover(). */
+_Noreturn void gopanic_at(const char *s, const char *file, int line);
+
+#define gopanic(s) gopanic_at((s), __FILE__, __LINE__)
+
 #endif

@@ -88,6 +88,32 @@ static bool runtime_func(const char *func)
     return false;
 }
 
+/* An interceptor of the TSan runtime: clang links them into the program
+ * itself, so they come with the program's module and no source
+ * ("pthread_mutex_lock <null> (prog+0x6ef3a)"): a C library function
+ * without a file. */
+static bool interceptor_func(const char *func, const char *file)
+{
+    static const char *const prefixes[] = {"pthread_", "sem_", "operator new",
+                                           "operator delete", "__cxa_"};
+    static const char *const names[] = {
+        "memcpy",  "memmove",        "memset",        "memcmp", "strlen",
+        "strcpy",  "strcmp",         "usleep",        "sleep",  "write",
+        "read",    "open",           "close",         "printf", "puts",
+        "fprintf", "signal",         "sigaction",     "kill",   "fork",
+        "atexit",  "posix_memalign", "aligned_alloc",
+    };
+    if (!func || file)
+        return false;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (starts_with(func, prefixes[i]))
+            return true;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(func, names[i]))
+            return true;
+    return false;
+}
+
 enum frame_class annotate_classify(const char *func, const char *file,
                                    const char *module)
 {
@@ -119,7 +145,7 @@ enum frame_class annotate_classify(const char *func, const char *file,
                    has(module, "vgpreload") || has(module, "libtsan") ||
                    has(module, "valgrind")))
         return FRAME_HIDDEN;
-    if (func && runtime_func(func))
+    if (func && (runtime_func(func) || interceptor_func(func, file)))
         return FRAME_HIDDEN;
     if (!func && !file)
         return FRAME_HIDDEN; /* a bare address: nothing to read */

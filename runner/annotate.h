@@ -11,8 +11,10 @@
  *
  * A frame is classified so that the reports can fold what a student does
  * not need to read: libc, the dynamic loader, the ThreadSanitizer runtime
- * and its interceptors, valgrind's preload objects and model/window.c's
- * forcing machinery are "hidden" (shown on demand).
+ * and its interceptors (also those clang links into the program, named
+ * by a C library function with no source file), valgrind's preload
+ * objects and model/window.c's forcing machinery are "hidden" (shown on
+ * demand).
  *
  * annotate_frame_json() adds these to a frame object of results.json
  * (docs/report-format.md, "Annotated frames").

@@ -228,6 +228,10 @@ const struct go_counterpart go_counterparts[] = {
     /* model/throw.c: runtime.throw/fatal and the traceback */
     {"fatal_at", "runtime.fatal",
      "prints Go's \"fatal error: ...\" and the traceback, then exits 2", false},
+    {"gopanic_at", "runtime.gopanic",
+     "prints Go's \"panic: ...\" and the traceback, then exits 2 (an "
+     "unrecovered panic: the model has no recover)",
+     false},
     {"throw_init", "(maprace)", "records the executable for tracebacks", true},
     {"out_flush", "(maprace)", "traceback output", true},
     {"out_str", "(maprace)", "traceback output", true},

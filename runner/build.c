@@ -102,7 +102,18 @@ void build_ctx_release(struct build_ctx *b)
     free(b->makefile);
     free(b->build);
     free(b->out_dir);
+    free(b->make_var);
+    free(b->try_id);
     memset(b, 0, sizeof(*b));
+}
+
+void build_ctx_set_try(struct build_ctx *b, const char *make_var,
+                       const char *id)
+{
+    free(b->make_var);
+    free(b->try_id);
+    b->make_var = xstrdup(make_var);
+    b->try_id = xstrdup(id);
 }
 
 void build_target_init(const struct build_ctx *b, struct build_target *t,
@@ -110,6 +121,11 @@ void build_target_init(const struct build_ctx *b, struct build_target *t,
                        const char *variant)
 {
     memset(t, 0, sizeof(*t));
+    if (b->try_id) {
+        t->target = xasprintf("%s/%s/try/%s", b->build, flavour, b->try_id);
+        t->binary = xasprintf("%s/%s/try/%s", b->out_dir, flavour, b->try_id);
+        return;
+    }
     t->target =
         xasprintf("%s/%s/cases/%s/%s", b->build, flavour, case_name, variant);
     t->binary =
@@ -183,6 +199,8 @@ static char **make_argv(const struct build_ctx *b, int jobs, bool keep_going,
     if (b->makefile)
         argv[k++] = xasprintf("-f%s", b->makefile);
     argv[k++] = xasprintf("BUILD=%s", b->build);
+    if (b->make_var)
+        argv[k++] = xstrdup(b->make_var);
     if (keep_going)
         argv[k++] = xstrdup("-k");
     argv[k++] = xasprintf("-j%d", jobs > 0 ? jobs : 1);

@@ -26,6 +26,11 @@ struct build_ctx {
     char *makefile; /* -f argument, or NULL for make_dir/Makefile */
     char *build;    /* BUILD= argument, relative to make_dir or absolute */
     char *out_dir;  /* absolute path of BUILD */
+    /* maprace try: a make variable for every make ("TRY_SRC=/a/x.c"),
+     * and the id of the program: its targets are BUILD/<flavour>/try/<id>
+     * (the Makefile's try rules). NULL for cases. */
+    char *make_var;
+    char *try_id;
 };
 
 struct build_target {
@@ -43,7 +48,13 @@ int build_ctx_init(struct build_ctx *b, const char *root, const char *build,
                    const char *catalog, char **why);
 void build_ctx_release(struct build_ctx *b);
 
-/* Fill t->target and t->binary for one variant of a case in a flavour. */
+/* Build a program of `maprace try` instead of cases: `make_var` is passed
+ * to every make, and every target is BUILD/<flavour>/try/<id>. */
+void build_ctx_set_try(struct build_ctx *b, const char *make_var,
+                       const char *id);
+
+/* Fill t->target and t->binary for one variant of a case in a flavour
+ * (with build_ctx_set_try: the try program, whatever the names). */
 void build_target_init(const struct build_ctx *b, struct build_target *t,
                        const char *flavour, const char *case_name,
                        const char *variant);

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ini.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -21,12 +22,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const case_keys[] = {"title", "go",      "article", "family",
-                                        "why",   "timeout", "args",    NULL};
+static const char *const case_keys[] = {"title",
+                                        "go",
+                                        "article",
+                                        "family",
+                                        "why",
+                                        "timeout",
+                                        "args",
+                                        "tsan_options",
+                                        "valgrind_options",
+                                        "helgrind_options",
+                                        "drd_options",
+                                        NULL};
 static const char *const required_case_keys[] = {"title",  "go",  "article",
                                                  "family", "why", NULL};
-static const char *const families[] = {"map",   "context",  "syncmap", "sync",
-                                       "shard", "lockfree", NULL};
+const char *const catalog_families[] = {"map",   "context",  "syncmap", "sync",
+                                        "shard", "lockfree", NULL};
 
 /* One key as read, before validation. */
 struct raw_key {
@@ -178,8 +189,90 @@ const char *expect_kind_name(enum expect_kind k)
         return "miss";
     case EXPECT_FALSE_POSITIVE:
         return "false-positive";
+    case EXPECT_LOCK_ORDER:
+        return "lock-order";
+    case EXPECT_THREAD_LEAK:
+        return "thread-leak";
+    case EXPECT_MUTEX_MISUSE:
+        return "mutex-misuse";
+    case EXPECT_USE_AFTER_FREE:
+        return "use-after-free";
+    case EXPECT_SIGNAL_UNSAFE:
+        return "signal-unsafe";
+    case EXPECT_EXIT:
+        return "exit";
+    case EXPECT_SIGNAL:
+        return "signal";
+    case EXPECT_ANY:
+        return "any";
     }
     return "?";
+}
+
+const char *case_option(const struct mcase *c, const char *key)
+{
+    if (!key)
+        return NULL;
+    if (!strcmp(key, "tsan_options"))
+        return c->tsan_options;
+    if (!strcmp(key, "valgrind_options"))
+        return c->valgrind_options;
+    if (!strcmp(key, "helgrind_options"))
+        return c->helgrind_options;
+    if (!strcmp(key, "drd_options"))
+        return c->drd_options;
+    return NULL;
+}
+
+bool expect_is_report(enum expect_kind k)
+{
+    return k == EXPECT_RACE || k == EXPECT_LOCK_ORDER ||
+           k == EXPECT_THREAD_LEAK || k == EXPECT_MUTEX_MISUSE ||
+           k == EXPECT_USE_AFTER_FREE || k == EXPECT_SIGNAL_UNSAFE;
+}
+
+static const struct {
+    const char *name;
+    int num;
+} signals[] = {
+    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"SYS", SIGSYS},
+};
+
+/* exit N: N from 0 to 255; signal NAME: a signal's name, with or without
+ * "SIG". Normalises e->arg and sets e->num. */
+static int expectation_arg(struct expectation *e, char **why)
+{
+    if (e->kind == EXPECT_EXIT) {
+        char *end;
+        long v = strtol(e->arg, &end, 10);
+        if (*end || end == e->arg || v < 0 || v > 255) {
+            *why = xasprintf("bad exit status '%s' (want 0 to 255)", e->arg);
+            return -1;
+        }
+        e->num = (int)v;
+        return 0;
+    }
+    const char *name = e->arg;
+    if (!strncmp(name, "SIG", 3))
+        name += 3;
+    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+        if (!strcmp(name, signals[i].name)) {
+            e->num = signals[i].num;
+            char *arg = xasprintf("SIG%s", signals[i].name);
+            free(e->arg);
+            free(e->text);
+            e->arg = arg;
+            e->text = xasprintf("signal %s", arg);
+            return 0;
+        }
+    }
+    *why = xasprintf("unknown signal '%s' (want SIGSEGV, SIGABRT, SIGBUS, "
+                     "SIGFPE, SIGILL, SIGKILL, SIGTERM...)",
+                     e->arg);
+    return -1;
 }
 
 int expectation_parse(const char *value, struct expectation *e, char **why)
@@ -196,6 +289,13 @@ int expectation_parse(const char *value, struct expectation *e, char **why)
         {"symptom", EXPECT_SYMPTOM, true, "the text printed on stdout"},
         {"miss", EXPECT_MISS, true, "a reason"},
         {"false-positive", EXPECT_FALSE_POSITIVE, true, "a reason"},
+        {"lock-order", EXPECT_LOCK_ORDER, false, NULL},
+        {"thread-leak", EXPECT_THREAD_LEAK, false, NULL},
+        {"mutex-misuse", EXPECT_MUTEX_MISUSE, false, NULL},
+        {"use-after-free", EXPECT_USE_AFTER_FREE, false, NULL},
+        {"signal-unsafe", EXPECT_SIGNAL_UNSAFE, false, NULL},
+        {"exit", EXPECT_EXIT, true, "an exit status"},
+        {"signal", EXPECT_SIGNAL, true, "a signal name"},
     };
     const char *s = value;
     while (*s == ' ' || *s == '\t')
@@ -224,11 +324,21 @@ int expectation_parse(const char *value, struct expectation *e, char **why)
         e->text = arglen ? xasprintf("%s %s", words[i].word, e->arg)
                          : xstrdup(words[i].word);
         *why = NULL;
+        if ((e->kind == EXPECT_EXIT || e->kind == EXPECT_SIGNAL) &&
+            expectation_arg(e, why) < 0) {
+            free(e->arg);
+            free(e->text);
+            e->arg = e->text = NULL;
+            e->kind = EXPECT_NONE;
+            return -1;
+        }
         return 0;
     }
     *why = xasprintf("bad expectation '%s' (want race, clean, fatal <msg>, "
-                     "symptom <text>, miss <reason> or false-positive "
-                     "<reason>)",
+                     "symptom <text>, miss <reason>, false-positive "
+                     "<reason>, lock-order, thread-leak, mutex-misuse, "
+                     "use-after-free, signal-unsafe, exit <N> or signal "
+                     "<NAME>)",
                      value);
     return -1;
 }
@@ -403,6 +513,53 @@ static int validate_keys(struct parse_ctx *ctx, int case_line, char **why)
     return 0;
 }
 
+/* A word of a detector option that the runner owns: TSan's log_path
+ * and exitcode, valgrind's tool and output flags. NULL when none. */
+static const char *owned_option(const char *value, bool tsan)
+{
+    static const char *const tsan_owned[] = {"log_path=", "exitcode=", NULL};
+    static const char *const vg_owned[] = {"--tool", "--xml", "--log-", NULL};
+    const char *s = value;
+    while (*s) {
+        s += strspn(s, " \t");
+        const char *const *list = tsan ? tsan_owned : vg_owned;
+        for (size_t i = 0; list[i]; i++)
+            if (starts_with(s, list[i]))
+                return list[i];
+        if (!tsan && *s && !starts_with(s, "--"))
+            return "";
+        s += strcspn(s, " \t");
+    }
+    return NULL;
+}
+
+/* tsan_options, valgrind_options, helgrind_options, drd_options. */
+static int validate_options(struct parse_ctx *ctx, struct mcase *c, char **why)
+{
+    static const char *const keys[] = {"tsan_options", "valgrind_options",
+                                       "helgrind_options", "drd_options"};
+    char **dest[] = {&c->tsan_options, &c->valgrind_options,
+                     &c->helgrind_options, &c->drd_options};
+    for (size_t i = 0; i < 4; i++) {
+        struct raw_key *k = find_key(ctx, "case", keys[i]);
+        if (!k)
+            continue;
+        const char *owned = owned_option(k->value, i == 0);
+        if (owned && !*owned)
+            return line_error(why, ctx->ini, k->line,
+                              "%s: '%s' is not a list of valgrind flags "
+                              "(each starts with --)",
+                              keys[i], k->value);
+        if (owned)
+            return line_error(why, ctx->ini, k->line,
+                              "%s: %s... is the runner's own (it needs it "
+                              "to find and read the detector's log)",
+                              keys[i], owned);
+        *dest[i] = take_key(ctx, "case", keys[i]);
+    }
+    return 0;
+}
+
 /* [case]'s values: the family, the article sections, the timeout; then
  * take them into c. */
 static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
@@ -420,11 +577,19 @@ static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
         return rc;
     }
     struct raw_key *fam = find_key(ctx, "case", "family");
-    if (!in_list(families, fam->value))
-        return line_error(why, ini, fam->line,
-                          "unknown family '%s' (want map, context, syncmap, "
-                          "sync, shard or lockfree)",
-                          fam->value);
+    if (!in_list(catalog_families, fam->value)) {
+        struct strbuf want = STRBUF_INIT;
+        for (size_t i = 0; catalog_families[i]; i++)
+            strbuf_addf(&want, "%s%s",
+                        !i                        ? ""
+                        : catalog_families[i + 1] ? ", "
+                                                  : " or ",
+                        catalog_families[i]);
+        line_error(why, ini, fam->line, "unknown family '%s' (want %s)",
+                   fam->value, strbuf_str(&want));
+        strbuf_release(&want);
+        return -1;
+    }
     struct raw_key *to = find_key(ctx, "case", "timeout");
     if (to) {
         char *end;
@@ -441,7 +606,7 @@ static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
     c->family = take_key(ctx, "case", "family");
     c->why = take_key(ctx, "case", "why");
     c->args = take_key(ctx, "case", "args");
-    return 0;
+    return validate_options(ctx, c, why);
 }
 
 /* The expectation of variant v under detector d: its own key, else
@@ -470,19 +635,20 @@ static int validate_expectation(struct parse_ctx *ctx, struct variant *v,
         return -1;
     }
     e->line = k->line;
-    if (d == DET_NATIVE &&
-        (e->kind == EXPECT_RACE || e->kind == EXPECT_FALSE_POSITIVE)) {
+    if (!detector_is_race_detector(d) &&
+        (expect_is_report(e->kind) || e->kind == EXPECT_FALSE_POSITIVE)) {
         if (k == def)
             return line_error(
                 why, ini, k->line,
                 "[%s]: native would inherit '%s' from 'expect'; set "
-                "native = fatal <msg>, symptom <text>, clean or "
-                "miss <reason> (it sees only the model's checks)",
+                "native = fatal <msg>, symptom <text>, clean, exit <N>, "
+                "signal <NAME> or miss <reason> (it sees only the model's "
+                "checks and how the program ends)",
                 v->name, expect_kind_name(e->kind));
         return line_error(why, ini, k->line,
                           "[%s] native: native cannot expect '%s' (it sees "
-                          "only the model's checks: fatal, symptom, clean or "
-                          "miss)",
+                          "only the model's checks and how the program ends: "
+                          "fatal, symptom, clean, exit, signal or miss)",
                           v->name, expect_kind_name(e->kind));
     }
     if (e->kind == EXPECT_RACE && !v->markers.nr)
@@ -647,6 +813,10 @@ void case_release(struct mcase *c)
     free(c->family);
     free(c->why);
     free(c->args);
+    free(c->tsan_options);
+    free(c->valgrind_options);
+    free(c->helgrind_options);
+    free(c->drd_options);
     memset(c, 0, sizeof(*c));
 }
 

@@ -11,8 +11,12 @@
  * [case] key, a section without its .c file, a .c without its section, a
  * detector left without an expectation, an expectation that is not one of
  * race, clean, fatal <msg>, symptom <text>, miss <reason>,
- * false-positive <reason> (race and false-positive are not for native), a
- * `race` expected of a variant without RACE: marker, a bad timeout.
+ * false-positive <reason>, lock-order, thread-leak, mutex-misuse,
+ * use-after-free, signal-unsafe, exit <N>, signal <NAME> (native sees no
+ * report: it takes none of race, false-positive and the report kinds), a
+ * `race` expected of a variant without RACE: marker, a bad timeout, a
+ * detector option the runner owns (tsan_options' log_path or exitcode,
+ * valgrind's --tool, --xml*, --log-*).
  */
 #ifndef MAPRACE_CATALOG_H
 #define MAPRACE_CATALOG_H
@@ -20,6 +24,7 @@
 #include "detectors.h"
 #include "markers.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum expect_kind {
@@ -30,6 +35,15 @@ enum expect_kind {
     EXPECT_SYMPTOM,        /* arg: text the program prints on stdout */
     EXPECT_MISS,           /* arg: why the detector cannot see it */
     EXPECT_FALSE_POSITIVE, /* arg: why the detector reports it */
+    EXPECT_LOCK_ORDER,     /* a report of that kind (finding.h) with a */
+    EXPECT_THREAD_LEAK,    /* frame in the variant's source */
+    EXPECT_MUTEX_MISUSE,
+    EXPECT_USE_AFTER_FREE,
+    EXPECT_SIGNAL_UNSAFE,
+    EXPECT_EXIT,   /* arg: the exit status; num: it */
+    EXPECT_SIGNAL, /* arg: "SIGSEGV"; num: the signal number */
+    EXPECT_ANY,    /* maprace try without --expect: whatever is reported
+                      (never from case.ini) */
 };
 
 struct expectation {
@@ -38,6 +52,7 @@ struct expectation {
     char *text; /* the value as written, normalised ("fatal concurrent
                    map writes") */
     int line;   /* line of case.ini it comes from */
+    int num;    /* exit N: N; signal NAME: the signal's number */
 };
 
 struct variant {
@@ -54,7 +69,10 @@ struct mcase {
     char *dir;  /* path of the folder */
     char *ini;  /* path of case.ini */
     char *title, *go, *article, *family, *why;
-    char *args;     /* or NULL */
+    char *args; /* or NULL */
+    /* Detector options (docs/case-format.md), or NULL: TSan flags for
+     * TSAN_OPTIONS, extra valgrind flags for both tools and for each. */
+    char *tsan_options, *valgrind_options, *helgrind_options, *drd_options;
     double timeout; /* seconds, 0 when not set */
     struct variant *variants;
     size_t nr_variants, alloc_variants;
@@ -66,6 +84,9 @@ struct catalog {
     size_t nr, alloc;
 };
 
+/* The case families a case.ini may name (family = ...), NULL-terminated. */
+extern const char *const catalog_families[];
+
 /* Read every case of `dir` (each subfolder with a case.ini, sorted by
  * name; a subfolder without one is skipped with a warning). Returns 0, or
  * -1 with a malloc'd one-line message in *why (the catalog is then empty). */
@@ -75,14 +96,25 @@ int catalog_load(const char *dir, struct catalog *cat, char **why);
  * with case_release() either way. */
 int case_load(const char *dir, const char *name, struct mcase *c, char **why);
 
+/* The value of one of the case's option keys ("tsan_options",
+ * "valgrind_options", "helgrind_options", "drd_options"), or NULL. */
+const char *case_option(const struct mcase *c, const char *key);
+
 /* The case named `name`, or NULL. */
 struct mcase *catalog_find(const struct catalog *cat, const char *name);
 
-/* "race", "clean", "fatal", "symptom", "miss", "false-positive". */
+/* "race", "clean", "fatal", "symptom", "miss", "false-positive",
+ * "lock-order", "thread-leak", "mutex-misuse", "use-after-free",
+ * "signal-unsafe", "exit", "signal", "any". */
 const char *expect_kind_name(enum expect_kind k);
 
-/* Parse one expectation value. Returns 0, or -1 with a malloc'd reason
- * ("'fatal' needs the Go message"). */
+/* Whether the expectation is a kind of report (race, lock-order,
+ * thread-leak, mutex-misuse, use-after-free, signal-unsafe), which a
+ * detector that sees no reports (native) cannot expect. */
+bool expect_is_report(enum expect_kind k);
+
+/* Parse one expectation value (any but `any`). Returns 0, or -1 with a
+ * malloc'd reason ("'fatal' needs the Go message"). */
 int expectation_parse(const char *value, struct expectation *e, char **why);
 
 void case_release(struct mcase *c);

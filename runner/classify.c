@@ -51,6 +51,20 @@ static const struct marker *marked_frame(const struct finding *f,
     return NULL;
 }
 
+/* Whether a frame of any stack of f is in the variant's source files. */
+static bool in_program(const struct finding *f, const struct markers *m)
+{
+    const struct access *all[64];
+    size_t n = finding_stacks(f, all, 64);
+    for (size_t a = 0; a < n; a++) {
+        const struct stack *s = &all[a]->stack;
+        for (size_t i = 0; i < s->nr; i++)
+            if (markers_in_files(m, s->frames[i].file))
+                return true;
+    }
+    return false;
+}
+
 /* "fatal error: x" -> "x" */
 static const char *go_message(const char *s)
 {
@@ -81,6 +95,8 @@ static void observe_findings(const struct markers *m, const struct report *r,
             if (!o->fatal)
                 o->fatal = xstrdup(go_message(f->message));
         } else {
+            if (f->kind < FINDING_KIND_COUNT && in_program(f, m))
+                o->kinds[f->kind] = true;
             if (!o->other)
                 o->other = xstrdup(f->type ? f->type : "report");
             /* TSan turns a crash into a report ("SEGV on unknown
@@ -91,6 +107,110 @@ static void observe_findings(const struct markers *m, const struct report *r,
                  strstr(f->type, "deadly signal")))
                 o->crash = xasprintf("crashed: %s", f->type);
         }
+    }
+}
+
+/* The expected report kind of e, or FINDING_KIND_COUNT. */
+static enum finding_kind expected_finding(enum expect_kind k)
+{
+    switch (k) {
+    case EXPECT_LOCK_ORDER:
+        return FINDING_LOCK_ORDER;
+    case EXPECT_THREAD_LEAK:
+        return FINDING_THREAD_LEAK;
+    case EXPECT_MUTEX_MISUSE:
+        return FINDING_MUTEX_MISUSE;
+    case EXPECT_USE_AFTER_FREE:
+        return FINDING_USE_AFTER_FREE;
+    case EXPECT_SIGNAL_UNSAFE:
+        return FINDING_SIGNAL_UNSAFE;
+    default:
+        return FINDING_KIND_COUNT;
+    }
+}
+
+/* The program died of signal `sig`: by the wait status, or by TSan's
+ * report of the deadly signal ("SEGV on unknown address"). */
+static bool died_of(const struct proc *p, const struct run_obs *o,
+                    const struct expectation *e)
+{
+    if (!p->spawn_errno && !p->timed_out && WIFSIGNALED(p->status) &&
+        WTERMSIG(p->status) == e->num)
+        return true;
+    return o->crash && e->arg && strstr(o->crash, e->arg + 3);
+}
+
+/* Whether the run showed what e expects. */
+static bool detected(enum detector d, const struct expectation *e,
+                     const struct proc *p, int reported,
+                     const struct run_obs *o)
+{
+    bool exited = !p->spawn_errno && !p->timed_out && WIFEXITED(p->status);
+    switch (e->kind) {
+    case EXPECT_RACE:
+        return o->race_marked;
+    case EXPECT_CLEAN:
+        return o->nr_findings > 0;
+    case EXPECT_FATAL:
+        return o->fatal && e->arg && !strcmp(o->fatal, e->arg) && exited &&
+               (WEXITSTATUS(p->status) == 2 ||
+                (reported && WEXITSTATUS(p->status) == reported));
+    case EXPECT_SYMPTOM:
+        return o->symptom;
+    case EXPECT_MISS:
+        return detector_is_race_detector(d) ? o->race_marked : o->fatal != NULL;
+    case EXPECT_FALSE_POSITIVE:
+        return o->nr_races > 0;
+    case EXPECT_EXIT:
+        return exited && WEXITSTATUS(p->status) == e->num;
+    case EXPECT_SIGNAL:
+        return died_of(p, o, e);
+    case EXPECT_ANY:
+        return o->nr_findings > 0;
+    case EXPECT_NONE:
+        return false;
+    default:
+        return o->kinds[expected_finding(e->kind)];
+    }
+}
+
+/* How the process ended, when that needs saying: o->end, and o->error
+ * when nothing explains it (classify.h). */
+static void judge_end(const struct expectation *e, const struct proc *p,
+                      int reported, struct run_obs *o)
+{
+    bool exited =
+        !p->spawn_errno && !p->timed_out && !p->killed && WIFEXITED(p->status);
+    int code = exited ? WEXITSTATUS(p->status) : -1;
+    bool plain = exited && (code == 0 || (code == 2 && o->fatal) ||
+                            (reported && code == reported && o->nr_findings));
+    if (!plain)
+        o->end = xstrdup(o->crash ? o->crash : exec_describe(p));
+    /* what was expected was seen: however it ended, it passes */
+    bool shown = o->detected && e->kind != EXPECT_CLEAN &&
+                 e->kind != EXPECT_MISS && e->kind != EXPECT_FALSE_POSITIVE &&
+                 e->kind != EXPECT_ANY;
+    if (p->spawn_errno || p->killed || (p->timed_out && !shown)) {
+        o->error = xstrdup(exec_describe(p));
+        return;
+    }
+    /* what the detector saw is the point (any), it cannot see the bug
+     * (miss), or the end is what is judged (exit, signal): how the
+     * program ended is said, not an error */
+    if (shown || e->kind == EXPECT_ANY || e->kind == EXPECT_MISS ||
+        e->kind == EXPECT_EXIT || e->kind == EXPECT_SIGNAL)
+        return;
+    if (o->crash) {
+        o->error = xstrdup(o->crash);
+    } else if (!exited) {
+        o->error = xstrdup(exec_describe(p));
+    } else {
+        bool ok = plain || e->kind == EXPECT_SYMPTOM ||
+                  (code == 2 && o->fatal) ||
+                  (e->kind == EXPECT_EXIT && code == e->num);
+        if (!ok)
+            o->error = xasprintf("unexpected exit status %d%s", code,
+                                 o->nr_findings ? "" : " with no report");
     }
 }
 
@@ -105,49 +225,8 @@ void classify_run(enum detector d, const struct expectation *e,
     observe_findings(m, r, o);
     if (e->kind == EXPECT_SYMPTOM && stdout_buf && e->arg)
         o->symptom = strstr(stdout_buf, e->arg) != NULL;
-
-    /* How the process ended. */
-    if (o->crash) {
-        o->error = xstrdup(o->crash);
-    } else if (p->spawn_errno || p->timed_out || p->killed ||
-               !WIFEXITED(p->status)) {
-        o->error = xstrdup(exec_describe(p));
-    } else {
-        int code = WEXITSTATUS(p->status);
-        bool ok = code == 0 || e->kind == EXPECT_SYMPTOM ||
-                  (code == 2 && o->fatal) ||
-                  (code == reported && reported && o->nr_findings);
-        if (!ok)
-            o->error = xasprintf("unexpected exit status %d%s", code,
-                                 o->nr_findings ? "" : " with no report");
-    }
-
-    switch (e->kind) {
-    case EXPECT_RACE:
-        o->detected = o->race_marked;
-        break;
-    case EXPECT_CLEAN:
-        o->detected = o->nr_findings > 0;
-        break;
-    case EXPECT_FATAL:
-        o->detected = o->fatal && e->arg && !strcmp(o->fatal, e->arg) &&
-                      WIFEXITED(p->status) &&
-                      (WEXITSTATUS(p->status) == 2 ||
-                       (reported && WEXITSTATUS(p->status) == reported));
-        break;
-    case EXPECT_SYMPTOM:
-        o->detected = o->symptom;
-        break;
-    case EXPECT_MISS:
-        o->detected =
-            detector_is_race_detector(d) ? o->race_marked : o->fatal != NULL;
-        break;
-    case EXPECT_FALSE_POSITIVE:
-        o->detected = o->nr_races > 0;
-        break;
-    case EXPECT_NONE:
-        break;
-    }
+    o->detected = detected(d, e, p, reported, o);
+    judge_end(e, p, reported, o);
 }
 
 void run_obs_release(struct run_obs *o)
@@ -157,6 +236,7 @@ void run_obs_release(struct run_obs *o)
     free(o->marker);
     free(o->crash);
     free(o->error);
+    free(o->end);
     memset(o, 0, sizeof(*o));
 }
 
@@ -173,6 +253,15 @@ static char *observed(const struct expectation *e, const struct run_obs *obs,
     for (size_t i = 0; i < n; i++)
         if (obs[i].nr_races)
             return xstrdup("race off the marked lines");
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        for (size_t i = 0; i < n; i++)
+            if (k != FINDING_DATA_RACE && k != FINDING_FATAL &&
+                k != FINDING_OTHER && obs[i].kinds[k])
+                return xstrdup(finding_kind_name(k));
+    if (e->kind == EXPECT_EXIT || e->kind == EXPECT_SIGNAL)
+        for (size_t i = 0; i < n; i++)
+            if (obs[i].end && !obs[i].nr_findings)
+                return xstrdup(obs[i].end);
     for (size_t i = 0; i < n; i++)
         if (obs[i].other)
             return xasprintf("report: %s", obs[i].other);
@@ -245,11 +334,49 @@ static void verdict_of(enum detector d, const struct expectation *e,
                 xasprintf("expected false positive (%s) not reported", e->arg);
         }
         break;
+    case EXPECT_LOCK_ORDER:
+    case EXPECT_THREAD_LEAK:
+    case EXPECT_MUTEX_MISUSE:
+    case EXPECT_USE_AFTER_FREE:
+    case EXPECT_SIGNAL_UNSAFE:
+    case EXPECT_EXIT:
+    case EXPECT_SIGNAL:
+        v->verdict = k == n ? VERDICT_PASS : VERDICT_FALSE_NEGATIVE;
+        if (k != n)
+            v->note = xasprintf("%s in %zu/%zu runs%s", e->text, k, n,
+                                expect_is_report(e->kind)
+                                    ? " (with a frame in the program)"
+                                    : "");
+        break;
+    case EXPECT_ANY:
+        v->verdict = VERDICT_PASS;
+        break;
     case EXPECT_NONE:
         v->verdict = VERDICT_ERROR;
         v->note = xstrdup("no expectation");
         break;
     }
+}
+
+/* Say how the program ended when that was not a plain exit: after the
+ * note, in the first run it happened. */
+static void note_end(const struct run_obs *obs, size_t n,
+                     struct cell_verdict *v)
+{
+    size_t ended = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (obs[i].end && !ended++)
+            first = i;
+    if (!ended)
+        return;
+    char *end = n > 1 ? xasprintf("the program ended: %s (%zu/%zu runs)",
+                                  obs[first].end, ended, n)
+                      : xasprintf("the program ended: %s", obs[first].end);
+    char *note = v->note ? xasprintf("%s; %s", v->note, end) : end;
+    if (v->note)
+        free(end);
+    free(v->note);
+    v->note = note;
 }
 
 void classify_cell(enum detector d, const struct expectation *e,
@@ -280,6 +407,7 @@ void classify_cell(enum detector d, const struct expectation *e,
     }
 
     verdict_of(d, e, obs, n, k, natural, v);
+    note_end(obs, n, v);
 }
 
 void cell_verdict_release(struct cell_verdict *v)

@@ -7,11 +7,20 @@
  * line of the variant's source (markers.h), so an unrelated report cannot
  * pass a case.
  *
- * A run is an error (and so is its cell) when it timed out, could not be
- * executed, was killed by a signal, or exited with a status nothing
- * explains: 0 is always fine, 2 when the Go-style fatal error was printed,
- * 66 under ThreadSanitizer when it reported something, any exit status when
- * a symptom is expected.
+ * Any other kind of report (lock-order, thread-leak, mutex-misuse,
+ * use-after-free, signal-unsafe) counts when one of its stacks has a
+ * frame in the variant's source files.
+ *
+ * A run that shows what was expected passes however the program ended (a
+ * program that exits 42 after the report it was expected to give). A run
+ * that does not is an error when it timed out, could not be executed, was
+ * killed by a signal, or exited with a status nothing explains: 0 is
+ * always fine, 2 when the Go-style fatal error was printed, 66 under
+ * ThreadSanitizer when it reported something, any exit status when a
+ * symptom is expected, N when `exit N` is. With `any` (maprace try) only
+ * a run that could not be executed or timed out is an error. How the
+ * program ended, when it did not exit with 0 (or TSan's 66 after a
+ * report), is kept in run_obs.end and said in the cell's note.
  */
 #ifndef MAPRACE_CLASSIFY_H
 #define MAPRACE_CLASSIFY_H
@@ -50,6 +59,10 @@ struct run_obs {
     char *crash;        /* a crash the detector reported as a finding
                            ("crashed: SEGV on unknown address"), or NULL */
     char *error;        /* why the run is an error, or NULL */
+    bool kinds[FINDING_KIND_COUNT]; /* a report of that kind with a frame
+                                       in the variant's source */
+    char *end; /* how the program ended when that was not exit status 0
+                  ("exit status 42", "killed by SIGSEGV"), or NULL */
 };
 
 /* Fill o from one run: the parsed report (detector log and the program's

@@ -17,11 +17,26 @@ static void tsan_command(const struct detector_row *row,
     const char *user = getenv("TSAN_OPTIONS");
     /* the sanitizers' flag parser takes a quoted value */
     const char *q = strpbrk(run->log_path, " \t") ? "\"" : "";
+    /* the user's, the runner's defaults, the case's; then what the
+     * runner needs, last so that it wins */
     strvec_pushf(env,
-                 "TSAN_OPTIONS=%s%slog_path=%s%s%s exitcode=%d "
-                 "atexit_sleep_ms=0 halt_on_error=0 second_deadlock_stack=1",
-                 user ? user : "", user && *user ? " " : "", q, run->log_path,
-                 q, row->reported_exit);
+                 "TSAN_OPTIONS=%s%satexit_sleep_ms=0 halt_on_error=0 "
+                 "second_deadlock_stack=1 %s%slog_path=%s%s%s exitcode=%d",
+                 user ? user : "", user && *user ? " " : "",
+                 run->options ? run->options : "", run->options ? " " : "", q,
+                 run->log_path, q, run->program_exit ? 0 : row->reported_exit);
+}
+
+/* Push the words of a case's valgrind options. */
+static void push_words(struct strvec *argv, const char *s)
+{
+    while (s && *s) {
+        s += strspn(s, " \t");
+        size_t n = strcspn(s, " \t");
+        if (n)
+            strvec_push_nodup(argv, xstrndup(s, n));
+        s += n;
+    }
 }
 
 /* Valgrind: the tool's XML in log_path, its text log in aux_path. */
@@ -31,6 +46,8 @@ static void valgrind_command(const struct detector_row *row,
 {
     strvec_push(argv, "valgrind");
     strvec_pushf(argv, "--tool=%s", row->valgrind_tool);
+    push_words(argv, run->options);
+    push_words(argv, run->options2);
     strvec_push(argv, "--xml=yes");
     strvec_pushf(argv, "--xml-file=%s", run->log_path);
     strvec_pushf(argv, "--log-file=%s", run->aux_path);
@@ -44,6 +61,7 @@ static void valgrind_command(const struct detector_row *row,
         .command = tsan_command, .log_suffix = ".tsan",                        \
         .log_per_process = true, .log_key = "tsan", .parse = parse_tsan_file,  \
         .aslr_failure = "unexpected memory mapping", .sanitizer_cc = cc_,      \
+        .option_keys = {"tsan_options", NULL},                                 \
     }
 
 #define VALGRIND_ROW(tool_, cost_)                                             \
@@ -54,6 +72,7 @@ static void valgrind_command(const struct detector_row *row,
         .aux_suffix = ".vglog", .log_key = "xml", .aux_key = "valgrind_log",   \
         .no_log_error = "valgrind wrote no XML log",                           \
         .parse = parse_valgrind_file, .valgrind_tool = tool_,                  \
+        .option_keys = {"valgrind_options", tool_ "_options"},                 \
     }
 
 static const struct detector_row detectors[DET_COUNT] = {

@@ -39,6 +39,12 @@ enum detector {
 struct detector_run {
     const char *log_path; /* <base><log_suffix>, NULL without log_suffix */
     const char *aux_path; /* <base><aux_suffix>, NULL without aux_suffix */
+    /* The case's options for this detector (case.ini's tsan_options;
+     * valgrind_options then helgrind_options or drd_options), or NULL */
+    const char *options, *options2;
+    /* Leave the program's exit status alone (TSan: exitcode=0), for an
+     * `exit N` expectation */
+    bool program_exit;
 };
 
 struct detector_row {
@@ -77,6 +83,10 @@ struct detector_row {
      * entropy: the run starts again under `setarch <machine> -R`, and so
      * do the detector's later runs. NULL: never retried. */
     const char *aslr_failure;
+
+    /* The case.ini keys of its options (docs/case-format.md), passed to
+     * its command line as detector_run.options and options2; NULL: none */
+    const char *option_keys[2];
 
     /* For `maprace doctor`: the compiler whose -fsanitize=thread it
      * checks, and the valgrind tool it starts (each NULL when none). */

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ static void stack_release(struct stack *s)
 
 static void access_release(struct access *a)
 {
+    free(a->label);
     free(a->thread);
     for (size_t i = 0; i < a->nr_locks; i++)
         free(a->locks[i]);
@@ -44,6 +46,9 @@ void finding_release(struct finding *f)
     free(f->location);
     for (size_t i = 0; i < 2; i++)
         access_release(&f->access[i]);
+    for (size_t i = 0; i < f->nr_more; i++)
+        access_release(&f->more[i]);
+    free(f->more);
     stack_release(&f->other_segment_start);
     stack_release(&f->other_segment_end);
     memset(f, 0, sizeof(*f));
@@ -83,6 +88,97 @@ struct finding *report_add(struct report *r)
     struct finding *f = &r->findings[r->nr++];
     memset(f, 0, sizeof(*f));
     return f;
+}
+
+struct access *finding_add_more(struct finding *f)
+{
+    ALLOC_GROW(f->more, f->nr_more + 1, f->alloc_more);
+    struct access *a = &f->more[f->nr_more++];
+    memset(a, 0, sizeof(*a));
+    return a;
+}
+
+size_t finding_stacks(const struct finding *f, const struct access **out,
+                      size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->nr_access && i < 2 && n < max; i++)
+        out[n++] = &f->access[i];
+    for (size_t i = 0; i < f->nr_more && n < max; i++)
+        out[n++] = &f->more[i];
+    /* insertion sort by seq: a handful of stacks */
+    for (size_t i = 1; i < n; i++) {
+        const struct access *a = out[i];
+        size_t j = i;
+        while (j > 0 && out[j - 1]->seq > a->seq) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = a;
+    }
+    return n;
+}
+
+/* Whether `s` holds one of the words of `list`. */
+static bool has_any(const char *s, const char *const *list)
+{
+    for (size_t i = 0; s && list[i]; i++)
+        if (strstr(s, list[i]))
+            return true;
+    return false;
+}
+
+enum finding_kind finding_kind_of_tsan(const char *type)
+{
+    static const char *const misuse[] = {"unlock of an unlocked mutex",
+                                         "destroy of a locked mutex",
+                                         "double lock of a mutex",
+                                         "read lock of a write locked mutex",
+                                         "read unlock of a write locked mutex",
+                                         "invalid mutex",
+                                         "mutex held in the wrong context",
+                                         NULL};
+    if (!type)
+        return FINDING_OTHER;
+    if (starts_with(type, "data race"))
+        return FINDING_DATA_RACE;
+    if (starts_with(type, "heap-use-after-free"))
+        return FINDING_USE_AFTER_FREE;
+    if (starts_with(type, "thread leak"))
+        return FINDING_THREAD_LEAK;
+    if (starts_with(type, "lock-order-inversion"))
+        return FINDING_LOCK_ORDER;
+    if (starts_with(type, "signal-unsafe call") ||
+        starts_with(type, "signal handler spoils errno"))
+        return FINDING_SIGNAL_UNSAFE;
+    if (has_any(type, misuse))
+        return FINDING_MUTEX_MISUSE;
+    return FINDING_OTHER;
+}
+
+enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text)
+{
+    static const char *const misuse_kinds[] = {
+        "UnlockUnlocked", "UnlockForeign", "UnlockBogus", "PthAPIerror",
+        "MutexErr",       "RwlockErr",     NULL};
+    /* Helgrind's Misc lock reports: re-lock, destroy of a locked mutex,
+     * a thread exiting with a lock held, a lock granted twice */
+    static const char *const misc_lock[] = {"mutex", "rwlock", "lock I ",
+                                            " lock", NULL};
+    static const char *const misc_cond[] = {"pthread_cond_", NULL};
+    if (!kind)
+        return FINDING_OTHER;
+    if (!strcmp(kind, "Race") || !strcmp(kind, "ConflictingAccess"))
+        return FINDING_DATA_RACE;
+    if (!strcmp(kind, "LockOrder"))
+        return FINDING_LOCK_ORDER;
+    for (size_t i = 0; misuse_kinds[i]; i++)
+        if (!strcmp(kind, misuse_kinds[i]))
+            return FINDING_MUTEX_MISUSE;
+    if (!strcmp(kind, "Misc") && !has_any(text, misc_cond) &&
+        has_any(text, misc_lock))
+        return FINDING_MUTEX_MISUSE;
+    return FINDING_OTHER;
 }
 
 struct frame *stack_add(struct stack *s)
@@ -145,6 +241,18 @@ const char *finding_kind_name(enum finding_kind k)
         return "fatal";
     case FINDING_OTHER:
         return "other";
+    case FINDING_LOCK_ORDER:
+        return "lock-order";
+    case FINDING_THREAD_LEAK:
+        return "thread-leak";
+    case FINDING_MUTEX_MISUSE:
+        return "mutex-misuse";
+    case FINDING_USE_AFTER_FREE:
+        return "use-after-free";
+    case FINDING_SIGNAL_UNSAFE:
+        return "signal-unsafe";
+    case FINDING_KIND_COUNT:
+        break;
     }
     return "unknown";
 }

@@ -39,7 +39,18 @@ struct stack {
     size_t nr, alloc;
 };
 
+/* One stack of a report: an access of a race, or any other stack the
+ * detector printed (where a mutex was locked, a thread created, a block
+ * allocated...), with the detector's own header for it. */
 struct access {
+    char *label; /* the detector's header of this stack, verbatim, without
+                    its final ':' ("Previous write of size 8 at 0x7b04...
+                    by main thread", "Mutex M0 previously acquired by the
+                    same thread here", "Required order was established by
+                    acquisition of lock at 0x10C0A0"); for a stack printed
+                    right under the report's first line, that line (the
+                    finding's type, or valgrind's <what>); NULL if none */
+    int seq;     /* its place among the finding's stacks, 0 first */
     enum access_kind kind;
     int size;      /* bytes, 0 if unknown */
     uint64_t addr; /* 0 if unknown */
@@ -50,11 +61,24 @@ struct access {
 };
 
 enum finding_kind {
-    FINDING_DATA_RACE = 0, /* TSan data race, Helgrind Race, DRD
+    FINDING_DATA_RACE = 0,  /* TSan data race, Helgrind Race, DRD
                               ConflictingAccess */
-    FINDING_FATAL,         /* the model's "fatal error: ..." */
-    FINDING_OTHER,         /* any other report (lock order, thread leak,
-                              API misuse, use-after-free, ...) */
+    FINDING_FATAL,          /* the model's "fatal error: ..." */
+    FINDING_OTHER,          /* any other report (a crash, DRD's hold time,
+                              a condition variable signalled unlocked...) */
+    FINDING_LOCK_ORDER,     /* TSan lock-order-inversion, Helgrind LockOrder */
+    FINDING_THREAD_LEAK,    /* TSan thread leak */
+    FINDING_MUTEX_MISUSE,   /* a lock used wrongly: unlock of an unlocked or
+                              foreign mutex, destroy of a locked one, double
+                              lock, bad read-write lock use (TSan's mutex
+                              reports; Helgrind UnlockUnlocked,
+                              UnlockForeign, UnlockBogus, PthAPIerror and
+                              its Misc lock reports; DRD MutexErr,
+                              RwlockErr) */
+    FINDING_USE_AFTER_FREE, /* TSan heap-use-after-free */
+    FINDING_SIGNAL_UNSAFE,  /* TSan signal-unsafe call inside of a signal,
+                               signal handler spoils errno */
+    FINDING_KIND_COUNT
 };
 
 struct finding {
@@ -64,9 +88,17 @@ struct finding {
                         "Race", "ConflictingAccess", "fatal error" ... */
     char *message;  /* one line: TSan SUMMARY, valgrind <what>, or the Go
                         message ("concurrent map writes") */
-    char *location; /* "heap block of size 336 ...", "global 'x' ..." */
-    struct access access[2]; /* [0] current, [1] previous */
-    size_t nr_access;        /* 0, 1 or 2 */
+    char *location; /* "heap block of size 336 ...", "global 'x' ...";
+                       several locations (TSan's two "Location is" lines)
+                       joined by "; " */
+    /* The two sides: a race's current [0] and previous [1] access; a lock
+     * order's two acquisitions; otherwise the first two stacks printed. */
+    struct access access[2];
+    size_t nr_access; /* 0, 1 or 2 */
+    /* Every other stack the detector printed, each with its label; `seq`
+     * orders them with access[] (finding_stacks()). */
+    struct access *more;
+    size_t nr_more, alloc_more;
     /* DRD only: a ConflictingAccess names the other thread's segment in
      * which the conflicting access happened (somewhere between these two
      * stacks), not the access itself; so a DRD race has one access, and
@@ -97,6 +129,20 @@ void finding_release(struct finding *f);
 /* Append a zeroed finding and return it. */
 struct finding *report_add(struct report *r);
 
+/* Append a zeroed stack to f->more and return it. */
+struct access *finding_add_more(struct finding *f);
+
+/* Every stack of f (access[0..nr_access) and more[]) in the order the
+ * detector printed them, at most max into out. Returns how many. */
+size_t finding_stacks(const struct finding *f, const struct access **out,
+                      size_t max);
+
+/* The kind of a TSan report from its type ("data race", "thread leak",
+ * "double lock of a mutex" ...), and of a valgrind <kind> with the
+ * error's text. */
+enum finding_kind finding_kind_of_tsan(const char *type);
+enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text);
+
 /* Append a zeroed frame to s and return it. */
 struct frame *stack_add(struct stack *s);
 
@@ -106,7 +152,9 @@ void report_error(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Names for reports: "read", "write", "atomic read", "atomic write",
- * "unknown"; "data-race", "fatal", "other". */
+ * "unknown"; "data-race", "fatal", "other", "lock-order", "thread-leak",
+ * "mutex-misuse", "use-after-free", "signal-unsafe" (the words of the
+ * expectations, docs/case-format.md). */
 const char *access_kind_name(enum access_kind k);
 const char *finding_kind_name(enum finding_kind k);
 

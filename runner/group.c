@@ -357,6 +357,11 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
             json_array_insert_new(acc, 0, first);
         }
         json_object_set_new(ev, "accesses", acc);
+        json_t *more = json_array();
+        json_array_foreach(json_object_get(finding, "more"), i, a)
+            json_array_append_new(more, annotated_access(a));
+        json_object_set_new(ev, "more", more);
+        json_object_set(ev, "command", json_object_get(run, "command"));
         json_object_set_new(ev, "logs", run_logs(run));
         json_array_append_new(dets, ev);
     }
@@ -431,11 +436,46 @@ static void group_single(const struct grouping *g, json_t *locs[2])
     free(k);
 }
 
-/* A finding with no located access: grouped by its type. */
+/* "path:line" of the first frame of the finding (any of its stacks)
+ * that is not folded and has a line, or NULL. Malloc'd. */
+static char *first_line(json_t *finding)
+{
+    static const char *const keys[] = {"accesses", "more"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t i, j;
+        json_t *a, *f;
+        json_array_foreach(json_object_get(finding, keys[k]), i, a)
+        {
+            json_array_foreach(json_object_get(a, "frames"), j, f)
+            {
+                json_t *fr = json_deep_copy(f);
+                annotate_frame_json(fr);
+                json_int_t line =
+                    json_integer_value(json_object_get(fr, "line"));
+                char *key = NULL;
+                if (line > 0 && str(fr, "path") &&
+                    !json_is_true(json_object_get(fr, "hidden")))
+                    key =
+                        xasprintf("%s:%lld", str(fr, "path"), (long long)line);
+                json_decref(fr);
+                if (key)
+                    return key;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A finding with no located access: grouped by its type and the first
+ * line of its stacks, so that distinct bugs stay distinct. */
 static void group_other(const struct grouping *g)
 {
     const char *type = str(g->finding, "type");
-    char *id = xasprintf("%s/%s:%s", g->cname, g->vname, type ? type : g->kind);
+    char *line = first_line(g->finding);
+    char *id =
+        xasprintf("%s/%s:%s%s%s", g->cname, g->vname, type ? type : g->kind,
+                  line ? "@" : "", line ? line : "");
+    free(line);
     json_t *r = find_race(g->races, id);
     if (!r) {
         json_t *la = json_array();

@@ -13,7 +13,13 @@
  * access and the other thread's segment; a native fatal error has the
  * throwing thread's stack only) joins the race of that case variant whose
  * pair contains its location; when there is none it makes a race of one
- * location. A finding with no located access is grouped by its type.
+ * location. A finding with no located access is grouped by its type and
+ * the first line, in any of its stacks, of a frame that is not folded
+ * (so that three bad unlocks on three lines stay three).
+ *
+ * Each evidence also keeps the first finding's other stacks ("more", each
+ * with its label: where a mutex was created, a thread started...) and the
+ * command line of its run ("command").
  *
  * Each race keeps, per detector, that detector's own evidence: the access
  * kinds, threads, locks held and annotated frames of its first finding,

@@ -9,6 +9,7 @@
 #include "article.h"
 #include "catalog.h"
 #include "cmd-rates.h"
+#include "cmd-try.h"
 #include "cmd-asm.h"
 #include "detectors.h"
 #include "doctor.h"
@@ -45,6 +46,8 @@ static const char usage_main[] =
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
     "  rates     how often each detector catches each race unforced\n"
+    "  try       your own program (FILE.c...) under every detector, no\n"
+    "            case.ini needed\n"
     "  asm       the machine code of a case's racing accesses (x86-64, arm64)\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
@@ -863,6 +866,22 @@ static int cmd_rates_verb(const struct args *a)
     return rc;
 }
 
+/* `maprace try ...`: its own options (cmd-try.h). */
+static int cmd_try_main(int argc, char **argv)
+{
+    bool help = false;
+    for (int i = 1; i < argc; i++)
+        help |= !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help");
+    if (help)
+        return cmd_try(argc, argv, NULL);
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    int rc = cmd_try(argc, argv, root);
+    free(root);
+    return rc;
+}
+
 static const char usage_asm[] =
     "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build DIR]\n"
     "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n"
@@ -925,6 +944,8 @@ static int cmd_asm(const struct args *a)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "try"))
+        return cmd_try_main(argc - 1, argv + 1);
     struct args a;
     if (parse_args(argc, argv, &a) < 0) {
         free(a.variants);

@@ -42,10 +42,17 @@ static void scan_line(const char *path, int lineno, const char *s,
     mk->text = xstrndup(t, (size_t)(te - t));
 }
 
+static void add_file(const char *path, struct markers *m)
+{
+    ALLOC_GROW(m->files, m->nr_files + 1, m->alloc_files);
+    m->files[m->nr_files++] = xstrdup(path);
+}
+
 void markers_scan_buf(const char *path, const char *buf, size_t len,
                       struct markers *m)
 {
     const char *s = buf, *end = buf + len;
+    add_file(path, m);
     int lineno = 1;
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -67,6 +74,39 @@ int markers_scan(const char *path, struct markers *m)
     return 0;
 }
 
+int markers_mark_all(const char *path, struct markers *m)
+{
+    size_t len;
+    char *buf = read_file(path, 0, &len);
+    if (!buf)
+        return -1;
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += buf[i] == '\n';
+    if (len && buf[len - 1] != '\n')
+        lines++;
+    free(buf);
+    add_file(path, m);
+    for (int l = 1; l <= lines; l++) {
+        ALLOC_GROW(m->items, m->nr + 1, m->alloc);
+        struct marker *mk = &m->items[m->nr++];
+        mk->file = xstrdup(path);
+        mk->line = l;
+        mk->text = xstrdup("");
+    }
+    return 0;
+}
+
+bool markers_in_files(const struct markers *m, const char *file)
+{
+    if (!file)
+        return false;
+    for (size_t i = 0; i < m->nr_files; i++)
+        if (path_suffix_match(m->files[i], file))
+            return true;
+    return false;
+}
+
 const struct marker *markers_find(const struct markers *m, const char *file,
                                   int line)
 {
@@ -86,6 +126,8 @@ void markers_release(struct markers *m)
         free(m->items[i].text);
     }
     free(m->items);
-    m->items = NULL;
-    m->nr = m->alloc = 0;
+    for (size_t i = 0; i < m->nr_files; i++)
+        free(m->files[i]);
+    free(m->files);
+    memset(m, 0, sizeof(*m));
 }

@@ -23,6 +23,8 @@ struct marker {
 struct markers {
     struct marker *items;
     size_t nr, alloc;
+    char **files; /* every source scanned or marked, as given */
+    size_t nr_files, alloc_files;
 };
 
 /* Append the markers of the source at `path` to m. A marker is "RACE:"
@@ -34,6 +36,15 @@ int markers_scan(const char *path, struct markers *m);
 /* Same, on a buffer; `path` is recorded in each marker. */
 void markers_scan_buf(const char *path, const char *buf, size_t len,
                       struct markers *m);
+
+/* Mark every line of the source at `path` (marker text ""): for a
+ * program with no markers (`maprace try`), any line of it counts.
+ * Returns 0, or -1 (errno set) when the file cannot be read. */
+int markers_mark_all(const char *path, struct markers *m);
+
+/* Whether `file` (as a detector printed it) is one of the sources
+ * scanned or marked (path_suffix_match()). */
+bool markers_in_files(const struct markers *m, const char *file);
 
 /* The marker on `line` of a file whose path matches `file` (see
  * path_suffix_match()), or NULL. */

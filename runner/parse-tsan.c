@@ -14,15 +14,24 @@
  * to its SUMMARY line. A frame is "#i <func> <file:line[:col]|<null>>
  * (<module>+0x<off>)[ (BuildId: <hex>)]" (clang prints the column and
  * <null> for interceptors, gcc prints file:line and libtsan's own sources
- * for them). Blocks:
+ * for them). Every stack is kept, with its header line as its label
+ * (without the final ':'), in the order printed:
+ *   - frames right under the WARNING line (unlock of an unlocked mutex,
+ *     double lock, destroy of a locked mutex, signal-unsafe call): the
+ *     first side, labelled with the report's type; "and:" (destroy of a
+ *     locked mutex: where it was locked) the second;
  *   - "(Atomic )?(Read|Write) of size N at 0xA by T[ (mutexes: ...)]:" the
  *     current access, "Previous (atomic )?(read|write) ..." the previous;
- *   - "Location is ..." (kept as text, the allocation stack is not kept);
  *   - "Mutex Mi acquired here while holding mutex Mj in T:" (lock-order
- *     inversion: kept as accesses, with Mj as the lock held);
- *   - "Thread Ti ... created by ... at:" (kept as access[0] of a thread
- *     leak, ignored otherwise); "Mutex Mi (0xA) created at:" and the rest
- *     are skipped.
+ *     inversion: the two sides, with Mj as the lock held); "Mutex Mi
+ *     previously acquired by the same thread here:" (second_deadlock_stack
+ *     =1) kept after it, with that thread;
+ *   - "Thread Ti ... created by ... at:" (the side of a thread leak);
+ *   - "Location is ..." lines: their text joined in `location`, and the
+ *     stack of one that has one ("heap block ... allocated by T:");
+ *   - any other header ending in ':' with frames ("Mutex Mi (0xA) created
+ *     at:" ...).
+ * The sides go to access[], everything else to more[] (report.h).
  * Lines outside reports (the program's own output on a shared stderr) are
  * ignored.
  */
@@ -31,6 +40,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +54,7 @@ enum target {
     TARGET_NONE = -1, /* frames of a block that is not kept */
     TARGET_ACCESS0 = 0,
     TARGET_ACCESS1 = 1,
+    TARGET_MORE = 2, /* the last of f.more */
 };
 
 struct tsan_state {
@@ -53,6 +64,9 @@ struct tsan_state {
     int deadly; /* a deadly-signal report: ends at its SUMMARY line */
     struct finding f;
     enum target target;
+    int seq;          /* stacks of the open report so far */
+    int fresh;        /* no block header yet since the WARNING line */
+    char *acq_thread; /* thread of the last "acquired here" block */
     unsigned long lineno;
     unsigned long report_line; /* where the open report began */
     size_t completed;          /* findings closed since "reported N" */
@@ -210,6 +224,52 @@ static void set_thread(struct access *a, const char *s, size_t n)
     a->thread = xstrndup(s, n);
 }
 
+/* Start a stack labelled s[0..n) (n: up to a final ':'): side `slot` (0
+ * or 1) of the finding, or one of f.more when slot is -1. Its frames
+ * follow. */
+static struct access *new_stack(struct tsan_state *st, int slot, const char *s,
+                                size_t n)
+{
+    struct finding *f = &st->f;
+    struct access *a;
+    if (slot >= 0) {
+        a = &f->access[slot];
+        if (f->nr_access < (size_t)slot + 1)
+            f->nr_access = (size_t)slot + 1;
+        st->target = (enum target)slot;
+    } else {
+        a = finding_add_more(f);
+        st->target = TARGET_MORE;
+    }
+    if (n && s[n - 1] == ':')
+        n--;
+    free(a->label);
+    a->label = xstrndup(s, n);
+    a->seq = st->seq++;
+    return a;
+}
+
+/* The next free side, or -1 (f.more) when both are taken. */
+static int free_slot(const struct finding *f)
+{
+    return f->nr_access < 2 ? (int)f->nr_access : -1;
+}
+
+static struct stack *target_stack(struct tsan_state *st)
+{
+    struct finding *f = &st->f;
+    switch (st->target) {
+    case TARGET_ACCESS0:
+    case TARGET_ACCESS1:
+        return &f->access[st->target].stack;
+    case TARGET_MORE:
+        return f->nr_more ? &f->more[f->nr_more - 1].stack : NULL;
+    case TARGET_NONE:
+        break;
+    }
+    return NULL;
+}
+
 static enum access_kind access_word(const char **sp)
 {
     static const struct {
@@ -235,6 +295,7 @@ static enum access_kind access_word(const char **sp)
  * write M0, read M1)]:". Returns 0 and fills the access, or -1. */
 static int parse_access_header(struct tsan_state *st, const char *s)
 {
+    const char *header = s;
     int idx = 0;
     if (starts_with(s, "Previous ")) {
         idx = 1;
@@ -255,17 +316,17 @@ static int parse_access_header(struct tsan_state *st, const char *s)
     s += 4;
 
     struct finding *f = &st->f;
-    if ((size_t)idx < f->nr_access) { /* a second "current": skip it */
-        st->target = TARGET_NONE;
-        return 0;
+    struct access *a;
+    if ((size_t)idx < f->nr_access) { /* a second "current": another stack */
+        a = new_stack(st, -1, header, strlen(header));
+    } else {
+        if (idx == 1 && f->nr_access == 0)
+            f->nr_access = 1; /* "Previous" without a current one */
+        a = new_stack(st, idx, header, strlen(header));
     }
-    if (idx == 1 && f->nr_access == 0)
-        f->nr_access = 1; /* "Previous" without a current one */
-    struct access *a = &f->access[idx];
     a->kind = kind;
     a->size = (int)size;
     a->addr = addr;
-    f->nr_access = (size_t)idx + 1;
 
     const char *mutexes = strstr(s, " (mutexes: ");
     const char *tend = mutexes ? mutexes : s + strlen(s);
@@ -284,50 +345,75 @@ static int parse_access_header(struct tsan_state *st, const char *s)
             m = comma ? comma + 1 : close;
         }
     }
-    st->target = (enum target)idx;
     return 0;
 }
 
-/* "Mutex M1 acquired here while holding mutex M0 in main thread:" */
+/* "Mutex M1 acquired here while holding mutex M0 in main thread:", and
+ * after it (second_deadlock_stack=1) "Mutex M0 previously acquired by the
+ * same thread here:". */
 static int parse_lock_order_block(struct tsan_state *st, const char *s)
 {
-    const char *hold = strstr(s, " acquired here while holding mutex ");
-    if (!starts_with(s, "Mutex ") || !hold)
+    static const char holding[] = " acquired here while holding mutex ";
+    const char *hold = strstr(s, holding);
+    if (!starts_with(s, "Mutex "))
         return -1;
-    struct finding *f = &st->f;
-    if (f->nr_access >= 2) {
-        st->target = TARGET_NONE;
+    if (strstr(s, " previously acquired by the same thread here")) {
+        struct access *a = new_stack(st, -1, s, strlen(s));
+        if (st->acq_thread)
+            set_thread(a, st->acq_thread, strlen(st->acq_thread));
         return 0;
     }
-    struct access *a = &f->access[f->nr_access];
-    const char *held = hold + strlen(" acquired here while holding mutex ");
-    const char *in = strstr(held, " in ");
+    const char *held = hold ? hold + strlen(holding) : NULL;
+    const char *in = held ? strstr(held, " in ") : NULL;
     if (!in)
         return -1;
+    struct access *a = new_stack(st, free_slot(&st->f), s, strlen(s));
     add_lock(a, held, (size_t)(in - held));
     const char *t = in + 4;
     size_t n = strlen(t);
     if (n && t[n - 1] == ':')
         n--;
     set_thread(a, t, n);
-    st->target = (enum target)f->nr_access;
-    f->nr_access++;
+    free(st->acq_thread);
+    st->acq_thread = xstrdup(a->thread);
     return 0;
 }
 
-/* "Thread T1 'name' (tid=N, running) created by main thread at:" is kept
- * for a thread leak: the leaked thread and where it was created. */
+/* "Thread T1 'name' (tid=N, running) created by main thread at:": the
+ * side of a thread leak (the leaked thread, where it was created), any
+ * other report's creation stack of a thread it names. */
 static void parse_thread_block(struct tsan_state *st, const char *s)
 {
     struct finding *f = &st->f;
-    st->target = TARGET_NONE;
-    if (!f->type || strcmp(f->type, "thread leak") || f->nr_access)
+    if (f->kind != FINDING_THREAD_LEAK || f->nr_access) {
+        new_stack(st, -1, s, strlen(s));
         return;
+    }
+    struct access *a = new_stack(st, 0, s, strlen(s));
     const char *t = s + 7;
-    size_t n = strcspn(t, " ");
-    set_thread(&f->access[0], t, n);
-    f->nr_access = 1;
-    st->target = TARGET_ACCESS0;
+    set_thread(a, t, strcspn(t, " "));
+}
+
+/* "Location is global 'x' of size 4 at 0xA (m+0xOFF)", "Location is
+ * heap block of size 4 at 0xA allocated by main thread:" (with a stack):
+ * each joined to f.location. */
+static void parse_location_line(struct tsan_state *st, const char *s)
+{
+    struct finding *f = &st->f;
+    size_t n = strlen(s + 12);
+    bool has_stack = n && s[12 + n - 1] == ':';
+    if (has_stack)
+        n--;
+    if (n && s[12 + n - 1] == '.') /* "stack of main thread." */
+        n--;
+    char *loc = f->location ? xasprintf("%s; %.*s", f->location, (int)n, s + 12)
+                            : xstrndup(s + 12, n);
+    free(f->location);
+    f->location = loc;
+    if (has_stack)
+        new_stack(st, -1, s, strlen(s));
+    else
+        st->target = TARGET_NONE;
 }
 
 static void begin_finding(struct tsan_state *st, const char *type,
@@ -346,12 +432,15 @@ static void begin_finding(struct tsan_state *st, const char *type,
     st->deadly = deadly;
     st->report_line = st->lineno;
     st->target = TARGET_NONE;
+    st->seq = 0;
+    st->fresh = 1;
+    free(st->acq_thread);
+    st->acq_thread = NULL;
     st->f.type = xstrndup(type, type_len);
     st->f.detector = xstrdup(st->detector);
-    /* "data race", "data race on vptr (ctor/dtor vs virtual call)" */
-    st->f.kind = !deadly && starts_with(st->f.type, "data race")
-                     ? FINDING_DATA_RACE
-                     : FINDING_OTHER;
+    /* "data race", "data race on vptr (ctor/dtor vs virtual call)",
+     * "thread leak", "double lock of a mutex" ... */
+    st->f.kind = deadly ? FINDING_OTHER : finding_kind_of_tsan(st->f.type);
 }
 
 static void end_finding(struct tsan_state *st)
@@ -380,8 +469,7 @@ static int deadly_signal(struct tsan_state *st, const char *line)
     if (addr)
         n = (size_t)(addr - p) + strlen(" address");
     begin_finding(st, p, n, 1);
-    st->f.nr_access = 1;
-    st->target = TARGET_ACCESS0;
+    new_stack(st, 0, st->f.type, strlen(st->f.type));
     return 1;
 }
 
@@ -391,8 +479,13 @@ static void handle_report_line(struct tsan_state *st, const char *line)
     const char *s = skip_spaces(line);
 
     if (s[0] == '#' && s[1] >= '0' && s[1] <= '9') {
-        if (st->target != TARGET_NONE)
-            parse_frame(&f->access[st->target].stack, line);
+        /* a stack right under the WARNING line: the report's own */
+        if (st->target == TARGET_NONE && st->fresh)
+            new_stack(st, free_slot(f), f->type, strlen(f->type));
+        st->fresh = 0;
+        struct stack *stk = target_stack(st);
+        if (stk)
+            parse_frame(stk, line);
         return;
     }
     if (!strcmp(line, SEPARATOR)) {
@@ -419,15 +512,11 @@ static void handle_report_line(struct tsan_state *st, const char *line)
     }
     if (s == line || !*s) /* not a block line: blank or foreign output */
         return;
+    st->fresh = 0;
     if (!parse_access_header(st, s))
         return;
     if (starts_with(s, "Location is ")) {
-        size_t n = strlen(s + 12);
-        if (n && s[12 + n - 1] == ':')
-            n--;
-        free(f->location);
-        f->location = xstrndup(s + 12, n);
-        st->target = TARGET_NONE;
+        parse_location_line(st, s);
         return;
     }
     if (!parse_lock_order_block(st, s))
@@ -437,7 +526,11 @@ static void handle_report_line(struct tsan_state *st, const char *line)
         return;
     }
     size_t n = strlen(s);
-    if (n && s[n - 1] == ':') /* another block with a stack: skip it */
+    if (!strcmp(s, "and:")) /* destroy of a locked mutex: where locked */
+        new_stack(st, free_slot(f), s, n);
+    else if (n && s[n - 1] == ':') /* any other block with a stack */
+        new_stack(st, -1, s, n);
+    else if (!starts_with(s, "Hint: ")) /* a line of text: no stack */
         st->target = TARGET_NONE;
 }
 
@@ -493,6 +586,8 @@ static void state_init(struct tsan_state *st, const char *detector,
 static int state_finish(struct tsan_state *st)
 {
     int rc = st->failed ? -1 : 0;
+    free(st->acq_thread);
+    st->acq_thread = NULL;
     if (st->in_report) {
         report_error(st->r, "tsan log: cut short inside the report at line %lu",
                      st->report_line);

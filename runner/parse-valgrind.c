@@ -8,28 +8,48 @@
  * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
  * keeping them.
  *
+ * Every <stack> of a record is kept with a label: the text printed just
+ * before it (<what>, <auxwhat>, the <text> of <xwhat> or <xauxwhat>), or
+ * the element that holds it (DRD's <acquired_at>: "acquired at";
+ * <first_observed_at>: "mutex 0x10c060 first observed at"). The first
+ * stack is access[0], labelled with the record's own text; the other
+ * side, when there is one, is access[1]; the rest go to more[] (report.h).
+ *
  * Helgrind's Race:
  *   <xwhat><text>Possible data race during read of size 4 at 0xA by
  *     thread #1</text>...</xwhat> <stack/>           -> access[0]
  *   <xauxwhat><text>This conflicts with a previous write of size 4 by
  *     thread #2</text>...</xauxwhat> <stack/>        -> access[1]
- *   <auxwhat>Address ... alloc'd</auxwhat> <stack/>  -> location (text)
+ *   <auxwhat>Address ... alloc'd</auxwhat> <stack/>  -> location (text),
+ *                                                      more[] (the stack)
+ * With --history-level=approx (or when the history was lost) the earlier
+ * access is known only as lying between two points of its thread:
+ *   <xauxwhat><text>This conflicts with a previous access by thread #2,
+ *     after</text></xauxwhat> <stack/> (or <auxwhat>(the start of the
+ *     thread)</auxwhat>: no stack)                   -> access[1]
+ *   <auxwhat>but before</auxwhat> <stack/> (or "(the end of the
+ *     thread)")                                      -> more[]
  * Helgrind drops "Locks held" from its XML, so its accesses have none.
  *
  * DRD's ConflictingAccess:
  *   <what>Conflicting load by thread 3 at 0x0010c038 size 8</what>
  *   <stack/>                                         -> access[0]
  *   <auxwhat>Allocation context: ...</auxwhat>       -> location
- *   <allocation_context><stack/></allocation_context> (not kept)
+ *   <allocation_context><stack/></allocation_context> -> more[]
  *   <other_segment_start><stack/></other_segment_start>
  *   <other_segment_end><stack/></other_segment_end>  -> other_segment_*
  * DRD names the other thread's segment, not its access: a DRD race has
  * one access.
  *
- * Any other kind (UnlockUnlocked, LockOrder, Misc, MutexErr, ...) becomes
- * FINDING_OTHER: its <what> or <xwhat> text as the message, its first
- * stack as access[0] and its second top-level stack (LockOrder: where the
- * required order was established) as access[1].
+ * Helgrind's LockOrder: the acquisition that broke the order (access[0]),
+ * "Required order was established by acquisition of lock at 0xA" (more),
+ * "followed by a later acquisition of lock at 0xB" (access[1]: the same
+ * pair of lines as TSan's two sides), "Lock at 0xA was first observed"
+ * (more). Any other kind (UnlockUnlocked, Misc, PthAPIerror, MutexErr,
+ * HoldtimeErr...) has its stacks in order, the first as access[0]; the
+ * kind comes from finding_kind_of_valgrind(). A <what> right after an
+ * <xwhat> (PthAPIerror: "with error code 16 (EBUSY ...)") completes the
+ * message.
  *
  * A <fatal_signal> (the program died of a signal under valgrind) becomes
  * FINDING_OTHER of type "fatal_signal", message "<signame>: <event>", its
@@ -76,6 +96,10 @@ enum elem {
     E_FATAL_SIGNAL,
     E_SIGNAME,
     E_EVENT,
+    E_ACQUIRED_AT,
+    E_FIRST_OBSERVED,
+    E_ALLOC_CONTEXT,
+    E_ADDRESS,
 };
 
 static const struct {
@@ -104,6 +128,20 @@ static const struct {
     {"fatal_signal", E_FATAL_SIGNAL},
     {"signame", E_SIGNAME},
     {"event", E_EVENT},
+    {"acquired_at", E_ACQUIRED_AT},
+    {"first_observed_at", E_FIRST_OBSERVED},
+    {"allocation_context", E_ALLOC_CONTEXT},
+    {"address", E_ADDRESS},
+};
+
+/* What the text waiting for a stack is (vg_state.pending). */
+enum pending {
+    P_NONE = 0,
+    P_MAIN,     /* the record's own text (<what>, <xwhat>) */
+    P_AUX,      /* an <auxwhat>: a location unless a stack follows */
+    P_CONFLICT, /* Helgrind's "This conflicts with a previous ..." */
+    P_HISTORY,  /* "but before": the approximate history's later point */
+    P_WRAP,     /* from the element holding the stack */
 };
 
 struct vg_state {
@@ -118,11 +156,16 @@ struct vg_state {
 
     int in_error;
     struct finding f;
-    int race;             /* Race or ConflictingAccess */
-    int direct_stacks;    /* <stack>s that are children of <error> */
-    int pending_conflict; /* next direct stack is the previous access */
-    int skip_next_stack;  /* next direct stack belongs to an auxwhat */
-    struct stack *stack;  /* where frames go, or NULL */
+    int race;       /* Race or ConflictingAccess */
+    int lock_order; /* LockOrder */
+    int seq;        /* stacks of the record so far */
+    char *pending;  /* text waiting for its stack, or NULL */
+    enum pending pending_kind;
+    char *wrap_what; /* <first_observed_at>'s <what> and <address> */
+    char *wrap_addr;
+    int stack_slot;          /* where frames go: 0, 1 (access[]), 2 (the last
+                             of more[]), 3 (stack_seg), -1 nowhere */
+    struct stack *stack_seg; /* other_segment_start/end */
     int frame_open;
     char frame_dir[TEXT_MAX + 1]; /* <dir> of the open frame, or "" */
     size_t nr_errors;             /* <error> records closed */
@@ -203,8 +246,11 @@ static void parse_hg_access(struct access *a, const char *s)
     if (at)
         a->addr = strtoull(at + 4, NULL, 16);
     const char *by = strstr(s, " by thread ");
-    if (by)
-        set_thread(a, by + 11);
+    if (by) { /* "#2", "#2, after" (the approximate history) */
+        by += 11;
+        free(a->thread);
+        a->thread = xstrndup(by, strcspn(by, ", "));
+    }
 }
 
 /* "Conflicting (load|store) by thread N at 0xA size N" (DRD). */
@@ -232,6 +278,16 @@ static void parse_drd_access(struct access *a, const char *s)
         a->size = atoi(size + 6);
 }
 
+static void clear_pending(struct vg_state *st)
+{
+    free(st->pending);
+    st->pending = NULL;
+    st->pending_kind = P_NONE;
+}
+
+static void set_pending(struct vg_state *st, enum pending kind,
+                        const char *text);
+
 static void begin_error(struct vg_state *st)
 {
     memset(&st->f, 0, sizeof(st->f));
@@ -239,42 +295,129 @@ static void begin_error(struct vg_state *st)
     st->f.kind = FINDING_OTHER;
     st->in_error = 1;
     st->race = 0;
-    st->direct_stacks = 0;
-    st->pending_conflict = 0;
-    st->skip_next_stack = 0;
-    st->stack = NULL;
+    st->lock_order = 0;
+    st->seq = 0;
+    clear_pending(st);
+    st->stack_slot = -1;
+    st->stack_seg = NULL;
 }
 
 static void end_error(struct vg_state *st)
 {
+    set_pending(st, P_NONE, NULL); /* an <auxwhat> left is a location */
+    if (st->f.type && strcmp(st->f.type, "fatal_signal"))
+        st->f.kind = finding_kind_of_valgrind(st->f.type, st->f.message);
     struct finding *f = report_add(st->r);
     *f = st->f;
     memset(&st->f, 0, sizeof(st->f));
     st->in_error = 0;
-    st->stack = NULL;
+    st->stack_slot = -1;
+    st->stack_seg = NULL;
     st->nr_errors++;
     report_cap_last(st->r, REPORT_MAX_SAME);
 }
 
-/* A <stack> that is a direct child of <error>: whose is it? */
-static struct stack *direct_stack(struct vg_state *st)
+/* A new labelled stack of the record: side `slot` (0, 1) or more[] (-1).
+ * Its frames follow. */
+static struct access *new_stack(struct vg_state *st, int slot,
+                                const char *label)
 {
     struct finding *f = &st->f;
-    int k = st->direct_stacks++;
-    if (st->skip_next_stack) {
-        st->skip_next_stack = 0;
+    struct access *a;
+    if (slot >= 0 && (size_t)slot >= f->nr_access &&
+        !(slot == 1 && !f->nr_access)) {
+        a = &f->access[slot];
+        f->nr_access = (size_t)slot + 1;
+        st->stack_slot = slot;
+    } else {
+        a = finding_add_more(f);
+        st->stack_slot = 2;
+    }
+    free(a->label);
+    a->label = label ? xstrdup(label) : NULL;
+    a->seq = st->seq++;
+    return a;
+}
+
+/* Where a stack labelled by the pending text goes. */
+static int slot_for_pending(const struct vg_state *st)
+{
+    if (!st->f.nr_access)
+        return 0;
+    if (st->pending_kind == P_CONFLICT)
+        return 1;
+    if (st->lock_order && st->pending &&
+        starts_with(st->pending, "followed by a later acquisition"))
+        return 1;
+    return -1;
+}
+
+/* Text waiting for a stack that did not come: an <auxwhat> is a place
+ * ("Address 0x... is 0 bytes inside data symbol ..."), the approximate
+ * history's points are stacks of their own with no frames. */
+static void flush_pending(struct vg_state *st)
+{
+    if (st->pending_kind == P_AUX)
+        append_location(&st->f, st->pending);
+    else if (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)
+        new_stack(st, slot_for_pending(st), st->pending);
+    clear_pending(st);
+    st->stack_slot = -1;
+}
+
+/* Text that heads the next stack (or is a location, when none comes). */
+static void set_pending(struct vg_state *st, enum pending kind,
+                        const char *text)
+{
+    flush_pending(st);
+    if (kind == P_NONE)
+        return;
+    st->pending = xstrdup(text);
+    st->pending_kind = kind;
+}
+
+/* A <stack> of the record, outside the other thread's segment. */
+static void start_stack(struct vg_state *st, enum elem up)
+{
+    char *label = NULL;
+    if (up == E_ACQUIRED_AT)
+        label = xstrdup("acquired at");
+    else if (up == E_FIRST_OBSERVED)
+        label = xasprintf(
+            "%s%s%s first observed at", st->wrap_what ? st->wrap_what : "lock",
+            st->wrap_addr ? " " : "", st->wrap_addr ? st->wrap_addr : "");
+    else if (st->pending)
+        label = xstrdup(st->pending);
+    else if (!st->f.nr_access)
+        label = xstrdup(st->f.message ? st->f.message
+                        : st->f.type  ? st->f.type
+                                      : "");
+    int slot = up == E_ERROR || up == E_FATAL_SIGNAL ? slot_for_pending(st)
+               : st->f.nr_access                     ? -1
+                                                     : 0;
+    /* a race's <auxwhat> is its location too ("Address ... alloc'd") */
+    if (st->race && st->pending_kind == P_AUX)
+        append_location(&st->f, st->pending);
+    clear_pending(st);
+    new_stack(st, slot, label);
+    free(label);
+}
+
+/* Where the frames of the open <stack> go, or NULL. */
+static struct stack *cur_stack(struct vg_state *st)
+{
+    struct finding *f = &st->f;
+    switch (st->stack_slot) {
+    case 0:
+    case 1:
+        return &f->access[st->stack_slot].stack;
+    case 2:
+        return f->nr_more ? &f->more[f->nr_more - 1].stack : NULL;
+    case 3:
+        return st->stack_seg;
+    default:
         return NULL;
     }
-    if (k == 0) {
-        f->nr_access = 1;
-        return &f->access[0].stack;
-    }
-    if (st->pending_conflict || (!st->race && f->nr_access == 1)) {
-        st->pending_conflict = 0;
-        f->nr_access = 2;
-        return &f->access[1].stack;
-    }
-    return NULL;
 }
 
 static void XMLCALL on_start(void *data, const XML_Char *name,
@@ -309,22 +452,35 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
     switch (e) {
     case E_STACK: {
         enum elem up = parent(st, 1);
-        if (up == E_ERROR || up == E_FATAL_SIGNAL)
-            st->stack = direct_stack(st);
-        else if (up == E_SEG_START)
-            st->stack = &st->f.other_segment_start;
-        else if (up == E_SEG_END)
-            st->stack = &st->f.other_segment_end;
-        else
-            st->stack = NULL;
+        if (up == E_SEG_START || up == E_SEG_END) {
+            flush_pending(st);
+            st->stack_slot = 3;
+            st->stack_seg = up == E_SEG_START ? &st->f.other_segment_start
+                                              : &st->f.other_segment_end;
+        } else if (up == E_ERROR || up == E_FATAL_SIGNAL ||
+                   up == E_ACQUIRED_AT || up == E_FIRST_OBSERVED ||
+                   up == E_ALLOC_CONTEXT) {
+            start_stack(st, up);
+        } else {
+            st->stack_slot = -1;
+        }
         break;
     }
-    case E_FRAME:
-        if (st->stack && parent(st, 1) == E_STACK) {
-            stack_add(st->stack);
+    case E_FIRST_OBSERVED:
+    case E_ACQUIRED_AT:
+        flush_pending(st);
+        free(st->wrap_what);
+        free(st->wrap_addr);
+        st->wrap_what = st->wrap_addr = NULL;
+        break;
+    case E_FRAME: {
+        struct stack *stk = cur_stack(st);
+        if (stk && parent(st, 1) == E_STACK) {
+            stack_add(stk);
             st->frame_open = 1;
         }
         break;
+    }
     default:
         break;
     }
@@ -332,9 +488,10 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
 
 static struct frame *cur_frame(struct vg_state *st)
 {
-    if (!st->stack || !st->frame_open || !st->stack->nr)
+    struct stack *stk = cur_stack(st);
+    if (!stk || !st->frame_open || !stk->nr)
         return NULL;
-    return &st->stack->frames[st->stack->nr - 1];
+    return &stk->frames[stk->nr - 1];
 }
 
 static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
@@ -377,6 +534,40 @@ static void end_frame(struct vg_state *st)
     st->frame_open = 0;
 }
 
+/* The record's own text: the message, and the label of its first
+ * stack. A <what> after an <xwhat> and before any stack completes it. */
+static void main_text(struct vg_state *st, const char *text)
+{
+    struct finding *f = &st->f;
+    if (!f->message) {
+        f->message = xstrdup(text);
+    } else if (!f->nr_access && !f->nr_more && st->pending_kind == P_MAIN) {
+        char *m = concat(f->message, " ", text);
+        free(f->message);
+        f->message = m;
+    } else {
+        set_pending(st, P_MAIN, text); /* DRD: the text of a later stack */
+        return;
+    }
+    set_pending(st, P_MAIN, f->message);
+}
+
+static void aux_text(struct vg_state *st, const char *text)
+{
+    if (text[0] == '(' &&
+        (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)) {
+        /* "(the start of the thread)": that point has no stack */
+        char *l = concat(st->pending, " ", text);
+        free(st->pending);
+        st->pending = l;
+        flush_pending(st);
+    } else if (!strcmp(text, "but before")) {
+        set_pending(st, P_HISTORY, text);
+    } else {
+        set_pending(st, P_AUX, text);
+    }
+}
+
 static void end_error_text(struct vg_state *st, enum elem e, const char *text)
 {
     struct finding *f = &st->f;
@@ -386,15 +577,20 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
         free(f->type);
         f->type = xstrdup(text);
         st->race = !strcmp(text, "Race") || !strcmp(text, "ConflictingAccess");
-        f->kind = st->race ? FINDING_DATA_RACE : FINDING_OTHER;
+        st->lock_order = !strcmp(text, "LockOrder");
+        f->kind = finding_kind_of_valgrind(text, NULL);
     } else if (e == E_WHAT && up == E_ERROR) {
-        if (!f->message)
-            f->message = xstrdup(text);
-        if (st->race)
+        main_text(st, text);
+        if (st->race && !f->nr_access)
             parse_drd_access(&f->access[0], text);
+    } else if (e == E_WHAT && up == E_FIRST_OBSERVED) {
+        free(st->wrap_what);
+        st->wrap_what = xstrdup(text);
+    } else if (e == E_ADDRESS && up == E_FIRST_OBSERVED) {
+        free(st->wrap_addr);
+        st->wrap_addr = xstrdup(text);
     } else if (e == E_TEXT && up == E_XWHAT) {
-        if (!f->message)
-            f->message = xstrdup(text);
+        main_text(st, text);
         const char *during = strstr(text, " during ");
         if (st->race && during)
             parse_hg_access(&f->access[0], during + 8);
@@ -408,11 +604,9 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
         static const char conflict[] = "This conflicts with a previous ";
         if (st->race && starts_with(text, conflict)) {
             parse_hg_access(&f->access[1], text + strlen(conflict));
-            st->pending_conflict = 1;
-            st->skip_next_stack = 0;
-        } else if (st->race) {
-            append_location(f, text);
-            st->skip_next_stack = 1;
+            set_pending(st, P_CONFLICT, text);
+        } else {
+            aux_text(st, text);
         }
     } else if ((e == E_SIGNAME || e == E_EVENT) && up == E_FATAL_SIGNAL) {
         /* "SIGSEGV: Access not within mapped region" */
@@ -420,13 +614,7 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
         free(f->message);
         f->message = m;
     } else if (e == E_AUXWHAT && up == E_ERROR) {
-        if (st->race)
-            append_location(f, text);
-        /* an auxwhat's stack (e.g. where a block was allocated) is not
-         * an access of a race; for other kinds the second stack is kept
-         * as access[1] */
-        if (st->race)
-            st->skip_next_stack = 1;
+        aux_text(st, text);
     }
 }
 
@@ -450,7 +638,7 @@ static void XMLCALL on_end(void *data, const XML_Char *name)
                 end_error(st);
             break;
         case E_STACK:
-            st->stack = NULL;
+            st->stack_slot = -1;
             break;
         case E_FRAME:
             end_frame(st);
@@ -489,6 +677,9 @@ static void XMLCALL on_text(void *data, const XML_Char *s, int len)
         case E_XAUXWHAT:
         case E_SEG_START:
         case E_SEG_END:
+        case E_ACQUIRED_AT:
+        case E_FIRST_OBSERVED:
+        case E_ALLOC_CONTEXT:
             return;
         default:
             break;
@@ -536,6 +727,9 @@ static int state_finish(struct vg_state *st, int rc)
 {
     if (st->in_error)
         finding_release(&st->f);
+    clear_pending(st);
+    free(st->wrap_what);
+    free(st->wrap_addr);
     XML_ParserFree(st->parser);
     return rc || st->failed ? -1 : 0;
 }

@@ -135,6 +135,23 @@ void md_escape(struct strbuf *sb, const char *s)
     }
 }
 
+void md_code(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        s = "";
+    bool tick = strchr(s, '`') != NULL;
+    strbuf_addstr(sb, tick ? "`` " : "`");
+    for (; *s; s++) {
+        if (*s == '|')
+            strbuf_addstr(sb, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            strbuf_addstr(sb, " ");
+        else
+            strbuf_add(sb, s, 1);
+    }
+    strbuf_addstr(sb, tick ? " ``" : "`");
+}
+
 const char *verdict_class(const char *verdict)
 {
     if (!verdict)
@@ -281,45 +298,77 @@ static void text_source(struct strbuf *sb, json_t *results, json_t *loc,
     source_lines_free(lines, n);
 }
 
+/* One frame of a stack: function, file:line (or module), the marker, and
+ * the Go counterpart of a model frame. */
+static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
+                       const struct race_text_opts *o)
+{
+    const char *func = jstr(f, "func");
+    const char *path = jstr(f, "path");
+    json_int_t line = json_integer_value(json_object_get(f, "line"));
+    const char *cls = jstr(f, "class");
+    const char *marker = jstr(f, "marker");
+    /* a case's frame, or (maprace try: every line marked "") the user's */
+    bool own = (cls && !strcmp(cls, "case")) || (marker && !*marker);
+    const char *c = own ? C_BOLD : hidden ? C_DIM : "";
+    strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
+                col(o, C_RESET));
+    if (path && line > 0)
+        strbuf_addf(sb, "%s:%lld", path, (long long)line);
+    else if (jstr(f, "module"))
+        strbuf_addf(sb, "(%s)", jstr(f, "module"));
+    if (marker && *marker)
+        strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED), marker,
+                    col(o, C_RESET));
+    strbuf_addstr(sb, "\n");
+    if (jstr(f, "go"))
+        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN), jstr(f, "go"),
+                    jstr(f, "role"), col(o, C_RESET));
+}
+
 static void text_frames(struct strbuf *sb, json_t *access,
                         const struct race_text_opts *o)
 {
-    size_t i, folded = 0;
+    size_t i, folded = 0, window = 0;
     json_t *f;
     json_array_foreach(json_object_get(access, "frames"), i, f)
     {
         bool hidden = json_is_true(json_object_get(f, "hidden"));
         if (hidden && !o->all_frames) {
             folded++;
+            window += jstr(f, "path") && strstr(jstr(f, "path"), "window.c");
             continue;
         }
-        const char *func = jstr(f, "func");
-        const char *path = jstr(f, "path");
-        json_int_t line = json_integer_value(json_object_get(f, "line"));
-        const char *cls = jstr(f, "class");
-        const char *c = cls && !strcmp(cls, "case") ? C_BOLD
-                        : hidden                    ? C_DIM
-                                                    : "";
-        strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
-                    col(o, C_RESET));
-        if (path && line > 0)
-            strbuf_addf(sb, "%s:%lld", path, (long long)line);
-        else if (jstr(f, "module"))
-            strbuf_addf(sb, "(%s)", jstr(f, "module"));
-        if (jstr(f, "marker"))
-            strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED),
-                        jstr(f, "marker"), col(o, C_RESET));
-        strbuf_addstr(sb, "\n");
-        if (jstr(f, "go"))
-            strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN),
-                        jstr(f, "go"), jstr(f, "role"), col(o, C_RESET));
+        text_frame(sb, f, hidden, o);
     }
+    /* say what was folded: window.c only when it was there */
     if (folded)
         strbuf_addf(sb,
-                    "      %s(%zu frame%s of libc, runtimes, window.c "
+                    "      %s(%zu frame%s of libc and the runtimes%s "
                     "folded; --all-frames shows them)%s\n",
                     col(o, C_DIM), folded, folded == 1 ? "" : "s",
+                    window ? ", window.c" : "", col(o, C_RESET));
+}
+
+/* The header of a stack that is not an access of a race: the detector's
+ * own words for it ("Mutex M0 previously acquired by the same thread
+ * here"), and its thread when the words do not say. */
+static void text_stack_label(struct strbuf *sb, json_t *a,
+                             const struct race_text_opts *o)
+{
+    json_int_t at = json_integer_value(json_object_get(a, "at"));
+    if (json_object_get(a, "at") && at >= 0)
+        strbuf_addf(sb, "    %s%c:%s ", col(o, C_BOLD), (char)('A' + at),
                     col(o, C_RESET));
+    else
+        strbuf_addstr(sb, "    ");
+    const char *label = jstr(a, "label");
+    const char *thread = jstr(a, "thread");
+    strbuf_addf(sb, "%s%s%s", col(o, C_YELLOW), label ? label : "stack",
+                col(o, C_RESET));
+    if (thread && label && !strstr(label, thread))
+        strbuf_addf(sb, " (%s)", thread);
+    strbuf_addstr(sb, "\n");
 }
 
 static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
@@ -399,11 +448,17 @@ static void text_pairs(struct strbuf *sb, json_t *ev,
     json_t *pairs = json_object_get(ev, "access_pairs");
     if (!json_array_size(pairs))
         return;
-    strbuf_addf(sb,
-                "    accesses that raced %s(top model frame; findings)%s:\n",
-                col(o, C_DIM), col(o, C_RESET));
     size_t i, k;
     json_t *p, *t;
+    bool model = false;
+    json_array_foreach(pairs, i, p)
+        json_array_foreach(json_object_get(p, "accesses"), k, t) model |=
+        jstr(t, "class") && !strcmp(jstr(t, "class"), "model");
+    const char *kind = jstr(ev, "kind");
+    bool race = kind && !strcmp(kind, "data-race");
+    strbuf_addf(sb, "    %s %s(top %sframe; findings)%s:\n",
+                race ? "accesses that raced" : "stacks reported", col(o, C_DIM),
+                model ? "model " : "", col(o, C_RESET));
     int wfunc = 2, wwhere = 0;
     json_array_foreach(pairs, i, p)
     {
@@ -447,16 +502,21 @@ static void text_pairs(struct strbuf *sb, json_t *ev,
     }
 }
 
-void race_text(struct strbuf *sb, json_t *results, json_t *race,
-               const struct race_text_opts *o)
+const char *race_kind_words(const char *kind)
 {
-    const char *kind = jstr(race, "kind");
-    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
-                !kind                        ? "report"
-                : !strcmp(kind, "data-race") ? "data race"
-                : !strcmp(kind, "fatal")     ? "fatal error"
-                                             : "report",
-                col(o, C_RESET), jstr(race, "case"), jstr(race, "variant"));
+    if (!kind || !strcmp(kind, "other"))
+        return "report";
+    if (!strcmp(kind, "data-race"))
+        return "data race";
+    if (!strcmp(kind, "fatal"))
+        return "fatal error";
+    return kind; /* "lock-order", "mutex-misuse" ... */
+}
+
+/* The race's lines, with their source and marker, and the case's why. */
+static void text_locations(struct strbuf *sb, json_t *results, json_t *race,
+                           const struct race_text_opts *o)
+{
     size_t i;
     json_t *loc;
     json_array_foreach(json_object_get(race, "locations"), i, loc)
@@ -465,44 +525,100 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
                     (char)('A' + i), col(o, C_RESET), jstr(loc, "path"),
                     (long long)json_integer_value(json_object_get(loc, "line")),
                     jstr(loc, "func") ? jstr(loc, "func") : "??");
-        if (jstr(loc, "marker"))
-            strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED),
-                        jstr(loc, "marker"), col(o, C_RESET));
+        const char *marker = jstr(loc, "marker");
+        if (marker && *marker)
+            strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED), marker,
+                        col(o, C_RESET));
         strbuf_addstr(sb, "\n");
         text_source(sb, results, loc, o);
     }
-    if (jstr(race, "why"))
+    if (jstr(race, "why") && *jstr(race, "why"))
         strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
                     jstr(race, "why"));
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    json_int_t x =
+        json_integer_value(json_object_get(*(json_t *const *)a, "seq"));
+    json_int_t y =
+        json_integer_value(json_object_get(*(json_t *const *)b, "seq"));
+    return (x > y) - (x < y);
+}
+
+/* An evidence's stacks in the detector's order: a race's two accesses
+ * (its other stacks, where threads were created..., with --all-frames),
+ * every stack of any other report, each headed by its label. */
+static void text_stacks(struct strbuf *sb, json_t *ev,
+                        const struct race_text_opts *o)
+{
+    const char *kind = jstr(ev, "kind");
+    bool race = kind && !strcmp(kind, "data-race");
+    json_t *acc = json_object_get(ev, "accesses");
+    json_t *more = json_object_get(ev, "more");
+    size_t n = json_array_size(acc) + json_array_size(more), k = 0, i;
+    json_t **all = xcalloc(n ? n : 1, sizeof(*all)), *a;
+    json_array_foreach(acc, i, a) all[k++] = a;
+    if (!race || o->all_frames)
+        json_array_foreach(more, i, a) all[k++] = a;
+    qsort(all, k, sizeof(*all), by_seq);
+    for (i = 0; i < k; i++) {
+        bool side = json_object_get(all[i], "at") != NULL;
+        const char *ak = jstr(all[i], "kind");
+        if (race && side && ak && strcmp(ak, "unknown"))
+            text_access_head(sb, all[i], jstr(ev, "detector"), o);
+        else
+            text_stack_label(sb, all[i], o);
+        text_frames(sb, all[i], o);
+    }
+    free(all);
+}
+
+/* What one detector said of the race. */
+static void text_evidence(struct strbuf *sb, json_t *results, json_t *race,
+                          json_t *ev, const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), jstr(ev, "detector"),
+                col(o, C_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
+    if (jstr(ev, "message"))
+        strbuf_addf(sb, " - %s", jstr(ev, "message"));
+    json_int_t nf = json_integer_value(json_object_get(ev, "findings"));
+    strbuf_addf(sb, " (in %lld of %lld runs, %lld finding%s",
+                (long long)json_integer_value(json_object_get(ev, "seen_runs")),
+                (long long)json_integer_value(json_object_get(ev, "runs")),
+                (long long)nf, nf == 1 ? "" : "s");
+    json_t *cell = results_cell(results, jstr(race, "case"),
+                                jstr(race, "variant"), jstr(ev, "detector"));
+    json_int_t dropped = cell ? jint(cell, "findings_dropped") : 0;
+    if (dropped > 0)
+        strbuf_addf(sb, "; the run%s dropped %lld more past the cap",
+                    jint(cell, "runs_done") == 1 ? "" : "s",
+                    (long long)dropped);
+    strbuf_addstr(sb, ")\n");
+    text_pairs(sb, ev, o);
+    text_stacks(sb, ev, o);
+    if (jstr(ev, "command"))
+        strbuf_addf(sb, "    command: %s\n", jstr(ev, "command"));
+    json_t *logs = json_object_get(ev, "logs");
+    if (json_array_size(logs)) {
+        strbuf_addstr(sb, "    raw log:");
+        size_t k;
+        json_t *l;
+        json_array_foreach(logs, k, l)
+            strbuf_addf(sb, " %s", json_string_value(l));
+        strbuf_addstr(sb, "\n");
+    }
+}
+
+void race_text(struct strbuf *sb, json_t *results, json_t *race,
+               const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
+                race_kind_words(jstr(race, "kind")), col(o, C_RESET),
+                jstr(race, "case"), jstr(race, "variant"));
+    text_locations(sb, results, race, o);
+    size_t i;
     json_t *ev;
     json_array_foreach(json_object_get(race, "detectors"), i, ev)
-    {
-        strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), jstr(ev, "detector"),
-                    col(o, C_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
-        if (jstr(ev, "message"))
-            strbuf_addf(sb, " - %s", jstr(ev, "message"));
-        strbuf_addf(
-            sb, " (in %lld of %lld runs, %lld finding%s)\n",
-            (long long)json_integer_value(json_object_get(ev, "seen_runs")),
-            (long long)json_integer_value(json_object_get(ev, "runs")),
-            (long long)json_integer_value(json_object_get(ev, "findings")),
-            json_integer_value(json_object_get(ev, "findings")) == 1 ? ""
-                                                                     : "s");
-        text_pairs(sb, ev, o);
-        size_t k;
-        json_t *a;
-        json_array_foreach(json_object_get(ev, "accesses"), k, a)
-        {
-            text_access_head(sb, a, jstr(ev, "detector"), o);
-            text_frames(sb, a, o);
-        }
-        json_t *logs = json_object_get(ev, "logs");
-        if (json_array_size(logs)) {
-            strbuf_addstr(sb, "    raw log:");
-            json_t *l;
-            json_array_foreach(logs, k, l)
-                strbuf_addf(sb, " %s", json_string_value(l));
-            strbuf_addstr(sb, "\n");
-        }
-    }
+        text_evidence(sb, results, race, ev, o);
 }

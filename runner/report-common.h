@@ -58,6 +58,11 @@ json_t *results_cell(json_t *results, const char *case_name,
  * characters XML forbids become U+FFFD), and Markdown table cells. */
 void html_escape(struct strbuf *sb, const char *s);
 void md_escape(struct strbuf *sb, const char *s);
+/* A Markdown code span of s: inside one Markdown keeps every character
+ * literally, so nothing is escaped but what a GFM table needs (`|`, as
+ * `\|`); a backtick in s gets a double-backtick fence; line breaks become
+ * blanks. */
+void md_code(struct strbuf *sb, const char *s);
 
 /* The lines [from, to] of a source file named by a race location or
  * frame: `path` repo-relative ("cases/x/racy.c"), `file` as the detector
@@ -76,9 +81,17 @@ struct race_text_opts {
     int context;     /* source lines shown around each racing line */
 };
 
-/* The annotated race as text (show, junit's system-out): the two
- * locations with their source lines, the case's "why", then each
- * detector's evidence with its annotated frames. */
+/* What a race of kind `kind` (results.json's race kind) is called in a
+ * report: "data race", "fatal error", "lock-order", "mutex-misuse"...,
+ * "report" for any other. */
+const char *race_kind_words(const char *kind);
+
+/* The annotated race (or any report) as text (show, junit's system-out):
+ * its locations with their source lines, the case's "why", then each
+ * detector's evidence: its stacks in the detector's order, each headed by
+ * the detector's own label (a race's two accesses by their kind, size,
+ * thread and locks), with annotated frames, the findings dropped past the
+ * cap, the run's command line and raw logs. */
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o);
 

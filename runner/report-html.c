@@ -369,7 +369,7 @@ static void frame_html(struct strbuf *sb, json_t *f)
         esc(sb, jstr(f, "module"));
         strbuf_addstr(sb, ")</code>");
     }
-    if (jstr(f, "marker")) {
+    if (jstr(f, "marker") && *jstr(f, "marker")) {
         strbuf_addstr(sb, " <span class=\"marker\">RACE: ");
         esc(sb, jstr(f, "marker"));
         strbuf_addstr(sb, "</span>");
@@ -384,12 +384,64 @@ static void frame_html(struct strbuf *sb, json_t *f)
     strbuf_addstr(sb, "</div>\n");
 }
 
-static void access_html(struct strbuf *sb, json_t *a, const char *det)
+/* The heading of a stack that is not an access of a race: the
+ * detector's label for it, and its thread when the label does not say. */
+static void stack_label_html(struct strbuf *sb, json_t *a)
+{
+    const char *label = jstr(a, "label");
+    const char *thread = jstr(a, "thread");
+    esc(sb, label ? label : "stack");
+    if (thread && label && !strstr(label, thread)) {
+        strbuf_addstr(sb, " (");
+        esc(sb, thread);
+        strbuf_addstr(sb, ")");
+    }
+}
+
+static void access_head_html(struct strbuf *sb, json_t *a, const char *det);
+
+static void access_html(struct strbuf *sb, json_t *a, const char *det,
+                        bool race)
 {
     strbuf_addstr(sb, "<div class=\"acc\"><h5>");
     json_int_t at = jint(a, "at");
     if (json_object_get(a, "at") && at >= 0)
         strbuf_addf(sb, "%c: ", (char)('A' + at));
+    const char *kind = jstr(a, "kind");
+    if (race && json_object_get(a, "at") && kind && strcmp(kind, "unknown"))
+        access_head_html(sb, a, det);
+    else
+        stack_label_html(sb, a);
+    strbuf_addstr(sb, "</h5>\n");
+    size_t i, hidden = 0, window = 0;
+    json_t *f;
+    json_array_foreach(json_object_get(a, "frames"), i, f)
+    {
+        if (json_is_true(json_object_get(f, "hidden"))) {
+            hidden++;
+            window += jstr(f, "path") && strstr(jstr(f, "path"), "window.c");
+        } else {
+            frame_html(sb, f);
+        }
+    }
+    if (hidden) {
+        strbuf_addf(sb,
+                    "<details><summary>%zu folded frame%s (libc, the "
+                    "runtimes%s)</summary>\n",
+                    hidden, hidden == 1 ? "" : "s", window ? ", window.c" : "");
+        json_array_foreach(json_object_get(a, "frames"), i, f)
+        {
+            if (json_is_true(json_object_get(f, "hidden")))
+                frame_html(sb, f);
+        }
+        strbuf_addstr(sb, "</details>\n");
+    }
+    strbuf_addstr(sb, "</div>\n");
+}
+
+/* A race's access: kind, size, thread, locks held. */
+static void access_head_html(struct strbuf *sb, json_t *a, const char *det)
+{
     const char *kind = jstr(a, "kind");
     esc(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
     if (jint(a, "size"))
@@ -411,29 +463,6 @@ static void access_html(struct strbuf *sb, json_t *a, const char *det)
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");
     }
-    strbuf_addstr(sb, "</h5>\n");
-    size_t i, hidden = 0;
-    json_t *f;
-    json_array_foreach(json_object_get(a, "frames"), i, f)
-    {
-        if (json_is_true(json_object_get(f, "hidden")))
-            hidden++;
-        else
-            frame_html(sb, f);
-    }
-    if (hidden) {
-        strbuf_addf(sb,
-                    "<details><summary>%zu folded frame%s (libc, runtimes, "
-                    "window.c)</summary>\n",
-                    hidden, hidden == 1 ? "" : "s");
-        json_array_foreach(json_object_get(a, "frames"), i, f)
-        {
-            if (json_is_true(json_object_get(f, "hidden")))
-                frame_html(sb, f);
-        }
-        strbuf_addstr(sb, "</details>\n");
-    }
-    strbuf_addstr(sb, "</div>\n");
 }
 
 /* One access of an access_pairs entry, as a table cell. */
@@ -465,7 +494,7 @@ static void pair_access_html(struct strbuf *sb, json_t *t)
 
 /* The evidence's access_pairs (group.h) as a small table: which model
  * functions raced, in how many findings. */
-static void pairs_html(struct strbuf *sb, json_t *ev)
+static void pairs_html(struct strbuf *sb, json_t *ev, bool race)
 {
     json_t *pairs = json_object_get(ev, "access_pairs");
     if (!json_array_size(pairs))
@@ -478,9 +507,17 @@ static void pairs_html(struct strbuf *sb, json_t *ev)
         if (n > width)
             width = n;
     }
-    strbuf_addstr(sb, "<table class=\"pairs\"><caption>Accesses that raced "
-                      "(top model frame of each)</caption>\n<tr>"
-                      "<th>findings</th>");
+    bool model = false;
+    json_t *t;
+    size_t k;
+    json_array_foreach(pairs, i, p)
+        json_array_foreach(json_object_get(p, "accesses"), k, t) model |=
+        jstr(t, "class") && !strcmp(jstr(t, "class"), "model");
+    strbuf_addf(sb,
+                "<table class=\"pairs\"><caption>%s (top %sframe of "
+                "each)</caption>\n<tr><th>findings</th>",
+                race ? "Accesses that raced" : "Stacks reported",
+                model ? "model " : "");
     strbuf_addstr(sb, width == 2 ? "<th>access</th><th>access</th>"
                                  : "<th>access</th>");
     strbuf_addstr(sb, "</tr>\n");
@@ -491,8 +528,6 @@ static void pairs_html(struct strbuf *sb, json_t *ev)
         strbuf_addf(sb, "<tr><td class=\"n\">%lld</td>",
                     (long long)jint(p, "count"));
         json_t *accs = json_object_get(p, "accesses");
-        size_t k;
-        json_t *t;
         json_array_foreach(accs, k, t) pair_access_html(sb, t);
         for (k = json_array_size(accs); k < width; k++)
             strbuf_addstr(sb, k ? "<td class=\"missing\">not named</td>"
@@ -511,7 +546,49 @@ static void pairs_html(struct strbuf *sb, json_t *ev)
 
 /* One detector's evidence of a race: its report, its logs, the pairs of
  * accesses, and each access's annotated stack. */
-static void evidence_html(struct strbuf *sb, json_t *ev)
+static int by_seq(const void *a, const void *b)
+{
+    json_int_t x = jint(*(json_t *const *)a, "seq");
+    json_int_t y = jint(*(json_t *const *)b, "seq");
+    return (x > y) - (x < y);
+}
+
+/* Every stack of a report that is not a data race, in the detector's
+ * order, each under its label. */
+static void stacks_html(struct strbuf *sb, json_t *ev, const char *det)
+{
+    json_t *acc = json_object_get(ev, "accesses");
+    json_t *more = json_object_get(ev, "more");
+    size_t n = json_array_size(acc) + json_array_size(more), k = 0, i;
+    json_t **all = xcalloc(n ? n : 1, sizeof(*all)), *a;
+    json_array_foreach(acc, i, a) all[k++] = a;
+    json_array_foreach(more, i, a) all[k++] = a;
+    qsort(all, k, sizeof(*all), by_seq);
+    strbuf_addstr(sb, "<div class=\"pair\">\n");
+    for (i = 0; i < k; i++)
+        access_html(sb, all[i], det, false);
+    strbuf_addstr(sb, "</div>\n");
+    free(all);
+}
+
+/* A race's other stacks (where its threads were created, a block
+ * allocated...), folded. */
+static void more_html(struct strbuf *sb, json_t *ev, const char *det)
+{
+    json_t *more = json_object_get(ev, "more");
+    if (!json_array_size(more))
+        return;
+    strbuf_addf(sb,
+                "<details><summary>%zu more stack%s of this report "
+                "</summary>\n<div class=\"pair\">\n",
+                json_array_size(more), json_array_size(more) == 1 ? "" : "s");
+    size_t i;
+    json_t *a;
+    json_array_foreach(more, i, a) access_html(sb, a, det, false);
+    strbuf_addstr(sb, "</div></details>\n");
+}
+
+static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
 {
     strbuf_addstr(sb, "<div class=\"det\"><h4>");
     esc(sb, jstr(ev, "detector"));
@@ -521,9 +598,12 @@ static void evidence_html(struct strbuf *sb, json_t *ev)
         strbuf_addstr(sb, " &mdash; ");
         esc(sb, jstr(ev, "message"));
     }
-    strbuf_addf(sb, " <small>(in %lld of %lld runs, %lld findings)",
+    strbuf_addf(sb, " <small>(in %lld of %lld runs, %lld findings",
                 (long long)jint(ev, "seen_runs"), (long long)jint(ev, "runs"),
                 (long long)jint(ev, "findings"));
+    if (dropped > 0)
+        strbuf_addf(sb, "; %lld more dropped past the cap", (long long)dropped);
+    strbuf_addstr(sb, ")");
     json_t *logs = json_object_get(ev, "logs");
     size_t k;
     json_t *l;
@@ -535,11 +615,22 @@ static void evidence_html(struct strbuf *sb, json_t *ev)
         esc(sb, json_string_value(l));
         strbuf_addstr(sb, "</a>");
     }
+    if (jstr(ev, "command")) {
+        strbuf_addstr(sb, "<br>command: <code>");
+        esc(sb, jstr(ev, "command"));
+        strbuf_addstr(sb, "</code>");
+    }
     strbuf_addstr(sb, "</small></h4>\n");
-    pairs_html(sb, ev);
+    const char *det = jstr(ev, "detector");
+    bool race = jstr(ev, "kind") && !strcmp(jstr(ev, "kind"), "data-race");
+    pairs_html(sb, ev, race);
+    if (!race) {
+        stacks_html(sb, ev, det ? det : "");
+        strbuf_addstr(sb, "</div>\n");
+        return;
+    }
     strbuf_addstr(sb, "<div class=\"pair\">\n");
     json_t *a, *accs = json_object_get(ev, "accesses");
-    const char *det = jstr(ev, "detector");
     /* a detector that names one access: say where the other is */
     json_int_t at =
         json_array_size(accs) == 1 ? jint(json_array_get(accs, 0), "at") : -1;
@@ -553,13 +644,15 @@ static void evidence_html(struct strbuf *sb, json_t *ev)
         esc(sb, why);
         strbuf_addstr(sb, "</div>\n");
     }
-    json_array_foreach(accs, k, a) access_html(sb, a, det ? det : "");
+    json_array_foreach(accs, k, a) access_html(sb, a, det ? det : "", true);
     if (at == 0) {
         strbuf_addstr(sb, "<div class=\"acc missing\">B: ");
         esc(sb, why);
         strbuf_addstr(sb, "</div>\n");
     }
-    strbuf_addstr(sb, "</div></div>\n");
+    strbuf_addstr(sb, "</div>\n");
+    more_html(sb, ev, det ? det : "");
+    strbuf_addstr(sb, "</div>\n");
 }
 
 static void race_html(struct strbuf *sb, json_t *results, json_t *r)
@@ -569,7 +662,7 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
     strbuf_addstr(sb, "\"><h3>");
     esc(sb, jstr(r, "variant"));
     strbuf_addstr(sb, ": ");
-    esc(sb, jstr(r, "kind"));
+    esc(sb, race_kind_words(jstr(r, "kind")));
     strbuf_addstr(sb, " (");
     size_t i;
     json_t *ev;
@@ -589,13 +682,17 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
         source_excerpt(sb, results, loc, label);
     }
     strbuf_addstr(sb, "</div>\n");
-    if (jstr(r, "why")) {
+    if (jstr(r, "why") && *jstr(r, "why")) {
         strbuf_addstr(sb, "<p class=\"why\"><b>Why:</b> ");
         esc(sb, jstr(r, "why"));
         strbuf_addstr(sb, "</p>\n");
     }
     json_array_foreach(json_object_get(r, "detectors"), i, ev)
-        evidence_html(sb, ev);
+    {
+        json_t *cell = results_cell(results, jstr(r, "case"),
+                                    jstr(r, "variant"), jstr(ev, "detector"));
+        evidence_html(sb, ev, cell ? jint(cell, "findings_dropped") : 0);
+    }
     strbuf_addstr(sb, "</div>\n");
 }
 

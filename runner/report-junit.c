@@ -93,6 +93,11 @@ char *report_junit(json_t *results)
             (long long)json_integer_value(json_object_get(c, "runs_done")));
         if (jstr(c, "note"))
             strbuf_addf(&msg, ": %s", jstr(c, "note"));
+        json_int_t dropped =
+            json_integer_value(json_object_get(c, "findings_dropped"));
+        if (dropped > 0)
+            strbuf_addf(&msg, " (%lld more findings dropped past the cap)",
+                        (long long)dropped);
         if (jstr(c, "error"))
             strbuf_addf(&msg, ": %s", jstr(c, "error"));
         if (json_is_true(json_object_get(c, "tool_missing"))) {

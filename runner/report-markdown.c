@@ -177,13 +177,14 @@ static void md_race_locations(struct strbuf *sb, json_t *r)
     json_t *loc;
     json_array_foreach(json_object_get(r, "locations"), k, loc)
     {
-        strbuf_addf(sb, "- **%c** `", (char)('A' + k));
-        md_escape(sb, jstr(loc, "path"));
-        strbuf_addf(
-            sb, ":%lld` in `",
+        char *at = xasprintf(
+            "%s:%lld", jstr(loc, "path") ? jstr(loc, "path") : "",
             (long long)json_integer_value(json_object_get(loc, "line")));
-        md_escape(sb, jstr(loc, "func"));
-        strbuf_addstr(sb, "`");
+        strbuf_addf(sb, "- **%c** ", (char)('A' + k));
+        md_code(sb, at);
+        strbuf_addstr(sb, " in ");
+        md_code(sb, jstr(loc, "func"));
+        free(at);
         if (jstr(loc, "marker")) {
             strbuf_addstr(sb, " (RACE: ");
             md_escape(sb, jstr(loc, "marker"));
@@ -217,9 +218,8 @@ static void md_access(struct strbuf *sb, json_t *a)
     strbuf_addstr(sb, " by ");
     md_escape(sb, jstr(a, "thread"));
     if (fn) {
-        strbuf_addstr(sb, " in `");
-        md_escape(sb, fn);
-        strbuf_addstr(sb, "`");
+        strbuf_addstr(sb, " in ");
+        md_code(sb, fn);
     }
     if (go) {
         strbuf_addstr(sb, " (");

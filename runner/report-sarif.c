@@ -30,7 +30,41 @@ static const struct {
      "shared memory ordered by sleeps or partial waits, not by sync"},
     {"shard", "ShardedMapRace", "sharded map shared without its lock"},
     {"lockfree", "LockFreePublish", "lock-free publication of a map"},
+    /* reports that are not data races (maprace try, case.ini kinds) */
+    {"lock-order", "LockOrderInversion",
+     "two locks taken in opposite orders: a potential deadlock"},
+    {"thread-leak", "ThreadLeak", "a thread that is never joined"},
+    {"mutex-misuse", "MutexMisuse",
+     "a lock unlocked when not held, destroyed while held, or locked twice"},
+    {"use-after-free", "UseAfterFree",
+     "memory used after another thread "
+     "freed it"},
+    {"signal-unsafe", "SignalUnsafeCall",
+     "a signal handler calls a function that is not async-signal-safe"},
 };
+
+/* `key` when it is a kind of report (rule_key()), else "". */
+static const char *rule_key_kind(const char *key)
+{
+    static const char *const kinds[] = {"lock-order", "thread-leak",
+                                        "mutex-misuse", "use-after-free",
+                                        "signal-unsafe"};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strcmp(kinds[i], key))
+            return key;
+    return "";
+}
+
+/* The rule a race belongs to: its kind when it is not a data race (or
+ * the model's fatal error), else its case's family. */
+static const char *rule_key(json_t *r)
+{
+    const char *kind = jstr(r, "kind");
+    if (kind && strcmp(kind, "data-race") && strcmp(kind, "fatal") &&
+        strcmp(kind, "other"))
+        return kind;
+    return jstr(r, "family");
+}
 
 static json_t *rule_for(const char *family)
 {
@@ -46,10 +80,14 @@ static json_t *rule_for(const char *family)
         "Helgrind, DRD and the model's Go-style checks that blame the same "
         "pair of lines into one race.",
         desc);
+    /* a family's rule is a data race; a kind's is that kind of report */
+    bool race = !family || strcmp(family, rule_key_kind(family));
     char *help = xasprintf(
-        "Two threads access the same memory, at least one writes, and no "
-        "lock, channel or atomic orders them. See the case's README.md "
-        "(`maprace explain CASE`) for the Go original and the fix.");
+        "%s See the case's README.md (`maprace explain CASE`) for the Go "
+        "original and the fix, or the stacks of the report (`maprace show`).",
+        race ? "Two threads access the same memory, at least one writes, and "
+               "no lock, channel or atomic orders them."
+             : "The detectors' own words for each stack are in the report.");
     json_t *r =
         json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "id", id, "name", name,
                   "shortDescription", text(desc), "fullDescription", text(full),
@@ -198,15 +236,61 @@ static json_t *race_flows(json_t *r)
     return flows;
 }
 
+/* A race with one location (its detector, DRD, named one access): the
+ * pair race of the same case and variant whose location is nearest that
+ * one in the same file, and, in *other, that pair's other location. NULL
+ * when the variant has no pair race. */
+static json_t *group_partner(json_t *races, json_t *r, json_t **other)
+{
+    json_t *l0 = json_array_get(json_object_get(r, "locations"), 0);
+    json_int_t line = jint(l0, "line"), best = -1;
+    json_t *found = NULL;
+    size_t i;
+    json_t *p;
+    *other = NULL;
+    json_array_foreach(races, i, p)
+    {
+        json_t *locs = json_object_get(p, "locations");
+        if (json_array_size(locs) != 2 || !jstr(p, "case") ||
+            !jstr(p, "variant") || !jstr(r, "case") || !jstr(r, "variant") ||
+            strcmp(jstr(p, "case"), jstr(r, "case")) ||
+            strcmp(jstr(p, "variant"), jstr(r, "variant")))
+            continue;
+        for (size_t k = 0; k < 2; k++) {
+            json_t *l = json_array_get(locs, k);
+            if (!jstr(l, "path") || !jstr(l0, "path") ||
+                strcmp(jstr(l, "path"), jstr(l0, "path")))
+                continue;
+            json_int_t d = jint(l, "line") - line;
+            if (d < 0)
+                d = -d;
+            if (best < 0 || d < best) {
+                best = d;
+                found = p;
+                *other = json_array_get(locs, !k);
+            }
+        }
+    }
+    return found;
+}
+
 /* The SARIF result of race r (NULL when it has no location). */
-static json_t *race_result(json_t *r, json_t *rules)
+static json_t *race_result(json_t *races, json_t *r, json_t *rules)
 {
     json_t *locs = json_object_get(r, "locations");
     if (!json_array_size(locs))
         return NULL; /* nothing to point at in the sources */
-    const char *family = jstr(r, "family");
-    size_t rule_index = rule_index_of(rules, family);
+    size_t rule_index = rule_index_of(rules, rule_key(r));
     json_t *l0 = json_array_get(locs, 0), *l1 = json_array_get(locs, 1);
+    char *b_what = NULL;
+    if (!l1) {
+        json_t *pair = group_partner(races, r, &l1);
+        if (pair)
+            b_what = xasprintf("access B (the detector named one access; "
+                               "the other from the nearest race of this "
+                               "variant, %s)",
+                               jstr(pair, "id") ? jstr(pair, "id") : "?");
+    }
     struct strbuf msg = {0};
     json_t *dets;
     race_message(&msg, r, l0, l1, &dets);
@@ -222,8 +306,11 @@ static json_t *race_result(json_t *r, json_t *rules)
     json_object_set_new(res, "locations",
                         json_pack("[o]", loc_location(l0, -1, "access A")));
     if (l1)
-        json_object_set_new(res, "relatedLocations",
-                            json_pack("[o]", loc_location(l1, 1, "access B")));
+        json_object_set_new(
+            res, "relatedLocations",
+            json_pack("[o]",
+                      loc_location(l1, 1, b_what ? b_what : "access B")));
+    free(b_what);
     if (json_array_size(flows))
         json_object_set_new(res, "codeFlows", flows);
     else
@@ -247,7 +334,7 @@ char *report_sarif(json_t *results)
     json_t *r;
     json_array_foreach(races, i, r)
     {
-        json_t *res = race_result(r, rules);
+        json_t *res = race_result(races, r, rules);
         if (res)
             json_array_append_new(out, res);
     }

@@ -187,10 +187,10 @@ static void matrix_table(const struct session *s, struct strbuf *sb, bool color)
     strbuf_addf(sb,
                 "maprace %s: %zu case%s, %zu variant%s, %d detector%s, "
                 "%d run%s per cell%s (run %s)\n\n",
-                s->opts.check ? "check" : "run", m.ncases,
-                m.ncases == 1 ? "" : "s", m.nvariants,
-                m.nvariants == 1 ? "" : "s", m.ndet, m.ndet == 1 ? "" : "s",
-                s->opts.runs, s->opts.runs == 1 ? "" : "s",
+                session_verb(s), m.ncases, m.ncases == 1 ? "" : "s",
+                m.nvariants, m.nvariants == 1 ? "" : "s", m.ndet,
+                m.ndet == 1 ? "" : "s", s->opts.runs,
+                s->opts.runs == 1 ? "" : "s",
                 s->opts.natural ? ", natural (not forced)" : "",
                 s->run_id ? s->run_id : "-");
     strbuf_addf(sb, "%-*s  %-*s", m.w_case, "case", m.w_var, "variant");
@@ -264,6 +264,31 @@ static void matrix_totals(const struct session *s, struct strbuf *sb)
             s->opts.formats & FORMAT_MD ? ", summary.md" : "");
 }
 
+/* Cells whose runs dropped findings past the parsers' cap (finding.h):
+ * counted, not kept. */
+static void list_dropped(const struct session *s, struct strbuf *sb, bool color)
+{
+    bool any = false;
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        const struct cell *cl = &s->cells[i];
+        json_int_t dropped = 0;
+        size_t k;
+        json_t *run;
+        json_array_foreach(cl->runs_json, k, run) dropped +=
+            json_integer_value(json_object_get(run, "findings_dropped"));
+        if (!dropped)
+            continue;
+        if (!any)
+            strbuf_addf(sb,
+                        "\n%sFindings dropped past the cap (counted, not "
+                        "kept):%s\n",
+                        color ? BOLD : "", color ? RESET : "");
+        any = true;
+        strbuf_addf(sb, "  %s/%s %s: %lld\n", cl->c->name, cl->v->name,
+                    detector_name(cl->d), (long long)dropped);
+    }
+}
+
 char *matrix_render(const struct session *s, bool color)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -271,6 +296,7 @@ char *matrix_render(const struct session *s, bool color)
     list_cells(s, &sb, color, "Not as expected:", is_bad);
     list_cells(s, &sb, color, "Errors:", is_error);
     list_cells(s, &sb, color, "Known misses and false positives:", is_known);
+    list_dropped(s, &sb, color);
     if (s->nr_notes) {
         strbuf_addf(&sb, "\n%sNotes:%s\n", color ? BOLD : "",
                     color ? RESET : "");

@@ -48,6 +48,9 @@ static json_t *frame_json(const struct frame *f, const struct markers *m)
 static json_t *access_json(const struct access *a, const struct markers *m)
 {
     json_t *o = json_object();
+    if (a->label)
+        json_object_set_new(o, "label", json_string(a->label));
+    json_object_set_new(o, "seq", json_integer(a->seq));
     json_object_set_new(o, "kind", json_string(access_kind_name(a->kind)));
     json_object_set_new(o, "size", json_integer(a->size));
     if (a->addr) {
@@ -83,6 +86,10 @@ json_t *results_findings_json(const struct report *r, const struct markers *m,
         for (size_t a = 0; a < f->nr_access && a < 2; a++)
             json_array_append_new(acc, access_json(&f->access[a], m));
         json_object_set_new(o, "accesses", acc);
+        json_t *more = json_array();
+        for (size_t a = 0; a < f->nr_more; a++)
+            json_array_append_new(more, access_json(&f->more[a], m));
+        json_object_set_new(o, "more", more);
         json_array_append_new(arr, o);
     }
     return arr;
@@ -135,16 +142,20 @@ static json_t *cell_json(const struct session *s, const struct cell *cl)
         json_object_set_new(o, "build_log", json_string(p));
     }
     /* The findings of the first run that had any (every run's are in
-     * run_details). */
+     * run_details); how many the runs dropped past the cap. */
     json_t *findings = NULL, *run;
     size_t idx;
+    json_int_t dropped = 0;
     if (cl->runs_json)
         json_array_foreach(cl->runs_json, idx, run)
         {
             json_t *f = json_object_get(run, "findings");
             if (!findings && json_array_size(f))
                 findings = f;
+            dropped +=
+                json_integer_value(json_object_get(run, "findings_dropped"));
         }
+    json_object_set_new(o, "findings_dropped", json_integer(dropped));
     json_object_set_new(o, "findings",
                         findings ? json_incref(findings) : json_array());
     json_object_set_new(o, "run_details",
@@ -235,8 +246,7 @@ json_t *results_json(const struct session *s)
     json_object_set_new(root, "schema_version",
                         json_integer(RESULTS_SCHEMA_VERSION));
     json_object_set_new(root, "tool", json_string("maprace"));
-    json_object_set_new(root, "verb",
-                        json_string(s->opts.check ? "check" : "run"));
+    json_object_set_new(root, "verb", json_string(session_verb(s)));
     json_object_set_new(root, "run_id", str_or_null(s->run_id));
     json_object_set_new(root, "started", str_or_null(s->started));
     json_object_set_new(root, "complete", json_boolean(s->complete));

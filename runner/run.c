@@ -31,7 +31,8 @@ struct job {
     size_t run; /* 0-based */
     bool setarch;
     struct proc proc;
-    char *base; /* raw/<case>/<variant>.<detector>.r<N> */
+    char *command; /* its environment and command line, for results.json */
+    char *base;    /* raw/<case>/<variant>.<detector>.r<N> */
     char *stdout_path, *stderr_path;
     char *log_path, *aux_path; /* as the detector's row says, or NULL */
 };
@@ -151,6 +152,8 @@ static int build_cells(struct session *s)
         free(why);
         return -1;
     }
+    if (s->opts.try_id)
+        build_ctx_set_try(&s->bctx, s->opts.try_make_var, s->opts.try_id);
     size_t alloc = 0;
     for (size_t i = 0; i < s->nr_cells; i++) {
         struct cell *cl = &s->cells[i];
@@ -175,13 +178,13 @@ static int build_cells(struct session *s)
         struct cell *cl = &s->cells[i];
         if (cl->error)
             continue;
-        char *target =
-            xasprintf("%s/%s/cases/%s/%s", s->bctx.build,
-                      detector_flavour(cl->d), cl->c->name, cl->v->name);
+        struct build_target t;
+        build_target_init(&s->bctx, &t, detector_flavour(cl->d), cl->c->name,
+                          cl->v->name);
         for (size_t j = 0; j < s->nr_targets; j++)
-            if (!strcmp(s->targets[j].target, target))
+            if (!strcmp(s->targets[j].target, t.target))
                 cl->bt = &s->targets[j];
-        free(target);
+        build_target_release(&t);
     }
     if (!s->nr_targets)
         return 0;
@@ -241,7 +244,13 @@ static void job_command(const struct session *s, struct job *j,
 {
     const struct cell *cl = j->cell;
     const struct detector_row *row = detector_row(cl->d);
-    struct detector_run run = {j->log_path, j->aux_path};
+    struct detector_run run = {
+        .log_path = j->log_path,
+        .aux_path = j->aux_path,
+        .options = case_option(cl->c, row->option_keys[0]),
+        .options2 = case_option(cl->c, row->option_keys[1]),
+        .program_exit = cl->expect->kind == EXPECT_EXIT,
+    };
 
     strvec_push(env, s->opts.natural ? "MAPRACE_FORCE=0" : "MAPRACE_FORCE=1");
     if (j->setarch) {
@@ -277,16 +286,39 @@ static void job_paths(const struct session *s, struct job *j)
 static void job_release(struct job *j)
 {
     free(j->base);
+    free(j->command);
     free(j->stdout_path);
     free(j->stderr_path);
     free(j->log_path);
     free(j->aux_path);
 }
 
+/* "VAR=value ... word ...", quoted where a word holds a blank. */
+static char *command_text(const struct strvec *env, const struct strvec *argv)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const struct strvec *vs[2] = {env, argv};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; vs[k]->v && vs[k]->v[i]; i++) {
+            const char *w = vs[k]->v[i];
+            const char *eq = k == 0 ? strchr(w, '=') : NULL;
+            bool quote = strpbrk(w, " \t") != NULL;
+            if (sb.len)
+                strbuf_addstr(&sb, " ");
+            if (quote && eq)
+                strbuf_addf(&sb, "%.*s'%s'", (int)(eq - w + 1), w, eq + 1);
+            else
+                strbuf_addf(&sb, quote ? "'%s'" : "%s", w);
+        }
+    return strbuf_detach(&sb);
+}
+
 static int job_start(const struct session *s, struct job *j, char **why)
 {
     struct strvec argv = {0}, env = {0};
     job_command(s, j, &argv, &env);
+    free(j->command);
+    j->command = command_text(&env, &argv);
     struct proc_spec spec = {0};
     spec.argv = argv.v;
     spec.env = env.v;
@@ -408,6 +440,8 @@ static json_t *run_json(struct session *s, const struct job *j,
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
     json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
+    if (j->command)
+        json_object_set_new(run, "command", json_string(j->command));
     json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
     json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
     json_object_set_new(run, "maxrss_kb",
@@ -581,6 +615,24 @@ static void pool_fill(struct session *s, struct pool *p)
     }
 }
 
+/* Before a run starts again: its first attempt's logs move aside, to
+ * <base>.attempt1<suffix> (kept in raw/, never parsed), so that only the
+ * second attempt's logs count. */
+static void keep_first_attempt(const struct job *j)
+{
+    struct strvec logs = {0};
+    job_logs(j, &logs);
+    size_t n = strlen(j->base);
+    for (size_t i = 0; i < logs.nr; i++) {
+        const char *f = logs.v[i];
+        char *to = xasprintf("%s.attempt1%s", j->base, f + n);
+        if (rename(f, to) < 0)
+            unlink(f);
+        free(to);
+    }
+    strvec_release(&logs);
+}
+
 /* A job that died of this kernel's ASLR entropy starts again under
  * setarch -R (and so do the later ones). Returns whether it did. */
 static bool retry_under_setarch(struct session *s, struct pool *p,
@@ -596,14 +648,12 @@ static bool retry_under_setarch(struct session *s, struct pool *p,
                      detector_row(j->cell->d)->aslr_failure);
     s->setarch = true;
     j->setarch = true;
+    keep_first_attempt(j);
     char *why;
-    if (job_start(s, j, &why) == 0) {
+    if (job_start(s, j, &why) == 0)
         p->active[p->nactive++] = &j->proc;
-        return true;
-    }
-    j->cell->obs[j->run].error = why;
-    j->cell->runs_done++;
-    p->done++;
+    else
+        job_not_started(p, j, why);
     return true;
 }
 

@@ -47,3 +47,8 @@ void session_release(struct session *s)
     free(s->raw_dir);
     free(s->started);
 }
+
+const char *session_verb(const struct session *s)
+{
+    return s->opts.try_id ? "try" : s->opts.check ? "check" : "run";
+}

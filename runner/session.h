@@ -47,6 +47,9 @@ struct run_opts {
     size_t output_cap; /* RUN_OUTPUT_CAP or $MAPRACE_OUTPUT_CAP */
     unsigned formats;  /* report files after the run: report-common.h FORMAT_*
                          bits (0: only results.json and summary.txt) */
+    /* maprace try (cmd-try.h): the make variable naming the program's
+     * files, and its id (build.h, build_ctx_set_try); NULL for cases */
+    char *try_make_var, *try_id;
 };
 
 struct cell {
@@ -93,6 +96,9 @@ struct session {
 /* Add a one-line note shown after the matrix and kept in results.json. */
 void session_note(struct session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* "run", "check" or "try": the verb the session serves. */
+const char *session_verb(const struct session *s);
 
 /* Free everything the session holds (its catalog too). */
 void session_release(struct session *s);

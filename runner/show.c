@@ -31,6 +31,14 @@ static void show_cell(FILE *fp, json_t *c, bool color)
             jstr(c, "expected") ? jstr(c, "expected") : "?",
             (long long)json_integer_value(json_object_get(c, "detected_runs")),
             (long long)json_integer_value(json_object_get(c, "runs_done")));
+    /* why it is not a plain pass, how the program ended, what was
+     * dropped */
+    if (jstr(c, "note"))
+        fprintf(fp, "  %-14s %-9s %s\n", "", "", jstr(c, "note"));
+    json_int_t dropped = jint(c, "findings_dropped");
+    if (dropped > 0)
+        fprintf(fp, "  %-14s %-9s %lld more findings dropped past the cap\n",
+                "", "", (long long)dropped);
 }
 
 int show_races(FILE *fp, const char *out, const char *results_path,
@@ -92,7 +100,7 @@ int show_races(FILE *fp, const char *out, const char *results_path,
         shown++;
     }
     if (!shown) {
-        fprintf(fp, "\nNo race reported for %s in the last run.\n", spec);
+        fprintf(fp, "\nNothing reported for %s in the last run.\n", spec);
         rc = 1;
     }
 out:

@@ -243,6 +243,15 @@ static void test_classify(void **state)
                                        "tsan_interceptors_posix.cpp",
                                        NULL),
                      FRAME_HIDDEN);
+    /* clang's interceptors, linked into the program: no source file */
+    assert_int_equal(
+        annotate_classify("pthread_mutex_lock", NULL, "lock-order.clang14"),
+        FRAME_HIDDEN);
+    assert_int_equal(annotate_classify("usleep", NULL, "prog"), FRAME_HIDDEN);
+    /* a function of the program with one of those names is not */
+    assert_int_equal(
+        annotate_classify("pthread_mutex_lock", "/x/mylock.c", "prog"),
+        FRAME_OTHER);
     assert_int_equal(annotate_classify("helper", "/x/lib/helper.c", NULL),
                      FRAME_OTHER);
     char *rel = annotate_relpath("/work/main/cases/map-a/racy.c");

@@ -110,6 +110,21 @@ static void test_syntax_error(void **state)
 static void test_bad_family(void **state)
 {
     expect_error("bad-family", "counter/case.ini:5: ", "unknown family 'maps'");
+    /* the message names every family of the table, and no other */
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("bad-family"), &cat, &err), -1);
+    const char *want = strstr(err, "(want ");
+    assert_non_null(want);
+    size_t n = 0;
+    for (size_t i = 0; catalog_families[i]; i++, n++)
+        assert_non_null(strstr(want, catalog_families[i]));
+    size_t words = 1;
+    for (const char *p = want; *p; p++)
+        words += *p == ',' || !strncmp(p, " or ", 4);
+    assert_int_equal(words, n);
+    free(err);
+    catalog_release(&cat);
 }
 
 static void test_bad_article(void **state)
@@ -305,6 +320,50 @@ static void test_list_bad_catalog_exits_2(void **state)
     free(tmp);
 }
 
+static void test_bad_option(void **state)
+{
+    expect_error("bad-option", "counter/case.ini:7: ",
+                 "tsan_options: exitcode=... is the runner's own");
+}
+
+/* Detector options: kept, passed to the command line, shown in
+ * results.json; the cell expecting `exit 0` of native passes. */
+static void test_detector_options(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("options"), &cat, &err), 0);
+    struct mcase *c = &cat.cases[0];
+    assert_string_equal(case_option(c, "tsan_options"), "history_size=4");
+    assert_string_equal(case_option(c, "valgrind_options"), "--error-limit=no");
+    assert_string_equal(case_option(c, "drd_options"),
+                        "--exclusive-threshold=10");
+    assert_null(case_option(c, "helgrind_options"));
+    assert_int_equal(c->variants[0].expect[DET_NATIVE].kind, EXPECT_EXIT);
+    catalog_release(&cat);
+
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 3];
+    snprintf(out, sizeof(out), "%s/check", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d native,tsan,drd --format none --build "
+             "'%s' --out '%s'",
+             fixture("options"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/latest/results.json", tmp);
+    char *json = test_slurp(path);
+    assert_non_null(json);
+    /* TSan: the case's flag, then the runner's log_path and exitcode */
+    const char *t = strstr(json, "history_size=4 log_path=");
+    assert_non_null(t);
+    assert_non_null(strstr(json, "valgrind --tool=drd --error-limit=no "
+                                 "--exclusive-threshold=10 --xml=yes"));
+    free(json);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +390,8 @@ int main(void)
         cmocka_unit_test(test_variant_order),
         cmocka_unit_test(test_expectation_parse),
         cmocka_unit_test(test_list_bad_catalog_exits_2),
+        cmocka_unit_test(test_bad_option),
+        cmocka_unit_test(test_detector_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

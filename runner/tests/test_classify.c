@@ -331,6 +331,146 @@ static void test_exit_statuses(void **state)
     report_release(&r);
 }
 
+/* A report of another kind whose stacks are in `file`, the first one on
+ * `line`. */
+static void add_kind(struct report *r, enum finding_kind kind, const char *type,
+                     const char *file, int line)
+{
+    struct finding *f = report_add(r);
+    f->kind = kind;
+    f->type = xstrdup(type);
+    f->nr_access = 1;
+    f->access[0].label = xstrdup(type);
+    add_frame(&f->access[0], "pthread_mutex_unlock", NULL, 0);
+    struct access *more = finding_add_more(f);
+    more->label = xstrdup("Mutex M0 created at");
+    more->seq = 1;
+    add_frame(more, "w", file, line);
+}
+
+/* lock-order, thread-leak, mutex-misuse, use-after-free, signal-unsafe:
+ * a report of that kind with a frame (in any of its stacks) in the
+ * variant's source. */
+static void test_report_kinds(void **state)
+{
+    struct report r;
+    report_init(&r);
+    struct cell_verdict v;
+    add_kind(&r, FINDING_MUTEX_MISUSE, "unlock of an unlocked mutex", SRC, 4);
+    assert_int_equal(
+        judge(DET_TSAN, "mutex-misuse", &r, exited(66), NULL, 1, false, &v),
+        VERDICT_PASS);
+    assert_string_equal(v.observed, "mutex-misuse");
+    cell_verdict_release(&v);
+    /* another kind is not it */
+    assert_int_equal(
+        judge(DET_TSAN, "lock-order", &r, exited(66), NULL, 1, false, &v),
+        VERDICT_FALSE_NEGATIVE);
+    cell_verdict_release(&v);
+    /* and clean sees it */
+    assert_int_equal(judge(DET_DRD, "clean", &r, exited(0), NULL, 1, false, &v),
+                     VERDICT_FALSE_POSITIVE);
+    cell_verdict_release(&v);
+    report_release(&r);
+
+    /* a report of that kind in some other code does not count */
+    report_init(&r);
+    add_kind(&r, FINDING_LOCK_ORDER, "lock-order-inversion", "/elsewhere/lib.c",
+             9);
+    assert_int_equal(
+        judge(DET_TSAN, "lock-order", &r, exited(66), NULL, 1, false, &v),
+        VERDICT_FALSE_NEGATIVE);
+    assert_non_null(strstr(v.note, "lock-order in 0/1 runs"));
+    cell_verdict_release(&v);
+    report_release(&r);
+}
+
+/* A run that shows what was expected passes however the program ended;
+ * the end is in the note either way. */
+static void test_bad_end_after_the_report(void **state)
+{
+    struct report r;
+    report_init(&r);
+    struct cell_verdict v;
+    add_race(&r, SRC, 2, 3);
+    assert_int_equal(
+        judge(DET_HELGRIND, "race", &r, exited(42), NULL, 1, false, &v),
+        VERDICT_PASS);
+    assert_string_equal(v.note, "the program ended: exit 42");
+    cell_verdict_release(&v);
+    assert_int_equal(
+        judge(DET_DRD, "race", &r, signalled(SIGABRT), NULL, 1, false, &v),
+        VERDICT_PASS);
+    assert_non_null(strstr(v.note, "killed by SIGABRT"));
+    cell_verdict_release(&v);
+    report_release(&r);
+
+    /* without the report, the same end is an error */
+    report_init(&r);
+    assert_int_equal(
+        judge(DET_HELGRIND, "race", &r, exited(42), NULL, 1, false, &v),
+        VERDICT_ERROR);
+    assert_non_null(strstr(v.note, "unexpected exit status 42"));
+    cell_verdict_release(&v);
+    /* any (maprace try): the end is said, never judged */
+    struct expectation any = {.kind = EXPECT_ANY};
+    struct run_obs o;
+    struct proc p = signalled(SIGSEGV);
+    classify_run(DET_NATIVE, &any, &marks, &r, &p, NULL, &o);
+    assert_null(o.error);
+    classify_cell(DET_NATIVE, &any, &o, 1, false, &v);
+    assert_int_equal(v.verdict, VERDICT_PASS);
+    assert_string_equal(v.note, "the program ended: killed by SIGSEGV");
+    cell_verdict_release(&v);
+    run_obs_release(&o);
+    report_release(&r);
+}
+
+static void test_exit_and_signal(void **state)
+{
+    struct report r;
+    report_init(&r);
+    struct cell_verdict v;
+    assert_int_equal(
+        judge(DET_NATIVE, "exit 42", &r, exited(42), NULL, 1, false, &v),
+        VERDICT_PASS);
+    cell_verdict_release(&v);
+    assert_int_equal(
+        judge(DET_NATIVE, "exit 42", &r, exited(3), NULL, 1, false, &v),
+        VERDICT_FALSE_NEGATIVE);
+    cell_verdict_release(&v);
+    assert_int_equal(judge(DET_NATIVE, "signal SEGV", &r, signalled(SIGSEGV),
+                           NULL, 1, false, &v),
+                     VERDICT_PASS);
+    cell_verdict_release(&v);
+    assert_int_equal(judge(DET_NATIVE, "signal SIGSEGV", &r, signalled(SIGABRT),
+                           NULL, 1, false, &v),
+                     VERDICT_FALSE_NEGATIVE);
+    cell_verdict_release(&v);
+    /* TSan reports the deadly signal itself, then exits 66 */
+    add_other(&r, "SEGV on unknown address");
+    assert_int_equal(
+        judge(DET_TSAN, "signal SIGSEGV", &r, exited(66), NULL, 1, false, &v),
+        VERDICT_PASS);
+    cell_verdict_release(&v);
+    report_release(&r);
+
+    static const char *const bad[] = {"exit", "exit 300", "exit x",
+                                      "signal SIGFOO", "lock-order now"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct expectation e;
+        char *why = NULL;
+        memset(&e, 0, sizeof(e));
+        assert_int_equal(expectation_parse(bad[i], &e, &why), -1);
+        assert_non_null(why);
+        free(why);
+    }
+    struct expectation e = expect("signal ABRT");
+    assert_string_equal(e.text, "signal SIGABRT");
+    assert_int_equal(e.num, SIGABRT);
+    expect_release(&e);
+}
+
 static void test_one_bad_run_of_three(void **state)
 {
     struct expectation e = expect("race");
@@ -397,6 +537,9 @@ int main(void)
         cmocka_unit_test(test_miss),
         cmocka_unit_test(test_false_positive),
         cmocka_unit_test(test_exit_statuses),
+        cmocka_unit_test(test_report_kinds),
+        cmocka_unit_test(test_bad_end_after_the_report),
+        cmocka_unit_test(test_exit_and_signal),
         cmocka_unit_test(test_one_bad_run_of_three),
         cmocka_unit_test(test_verdict_names),
         cmocka_unit_test(test_path_suffix_match),

@@ -404,6 +404,52 @@ static void test_setarch_retry(void **state)
     free(tmp);
 }
 
+/* The run under setarch -R parses only its own logs: the first attempt's
+ * log (here with a data race in it) does not count. */
+static void test_setarch_retry_ignores_first_log(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d tsan --build '%s' --out '%s'",
+             fixture("aslr-stale-log"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    json_t *res = load_results(tmp);
+    json_t *c = cell(res, "tsan");
+    assert_string_equal(str(c, "verdict"), "pass");
+    json_t *run = json_array_get(json_object_get(c, "run_details"), 0);
+    assert_true(json_is_true(json_object_get(run, "setarch")));
+    assert_int_equal(json_integer_value(json_object_get(run, "findings_total")),
+                     0);
+    json_decref(res);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* When the run under setarch -R cannot start, the cell is an error that
+ * says why (not "interrupted"). */
+static void test_setarch_restart_failure(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d tsan --build '%s' --out '%s'",
+             fixture("aslr-no-restart"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 1);
+    json_t *res = load_results(tmp);
+    assert_true(json_is_true(json_object_get(res, "complete")));
+    json_t *c = cell(res, "tsan");
+    assert_string_equal(str(c, "verdict"), "error");
+    const char *note = str(c, "note");
+    assert_non_null(strstr(note, "cannot create"));
+    assert_null(strstr(note, "interrupted"));
+    json_decref(res);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 /* Two runs at once into one reports folder: two whole reports, and latest
  * names one of them. */
 static void test_concurrent_runs(void **state)
@@ -526,6 +572,8 @@ int main(void)
         cmocka_unit_test(test_build_error_excerpt),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_setarch_retry),
+        cmocka_unit_test(test_setarch_retry_ignores_first_log),
+        cmocka_unit_test(test_setarch_restart_failure),
         cmocka_unit_test(test_concurrent_runs),
         cmocka_unit_test(test_output_cap_is_reported),
         cmocka_unit_test(test_doctor_without_valgrind),

@@ -163,6 +163,63 @@ static void test_two_races_kept_apart_pair_unordered(void **state)
     json_decref(doc);
 }
 
+/* A report with no access of its own on a located line (a mutex misuse
+ * whose one stack is in libc, then a user function of another file at
+ * `line`), as in a program that is not a case. */
+static json_t *unlocated_finding(int line)
+{
+    json_t *more = json_pack(
+        "[{s:s, s:i, s:[{s:s, s:s, s:i}, {s:s, s:s, s:i}]}]", "label",
+        "Mutex M0 created at", "seq", 1, "frames", "func",
+        "pthread_mutex_unlock", "file", "./nptl/pthread_mutex_unlock.c", "line",
+        60, "func", "release", "file", "/home/u/lib/release.c", "line", line);
+    return json_pack(
+        "{s:s, s:s, s:s, s:[{s:s, s:i, s:[{s:s, s:s, s:i}]}], s:o}", "kind",
+        "mutex-misuse", "detector", "tsan", "type",
+        "unlock of an unlocked mutex", "accesses", "label",
+        "unlock of an unlocked mutex", "seq", 0, "frames", "func",
+        "pthread_mutex_unlock", "file", "./nptl/pthread_mutex_unlock.c", "line",
+        60, "more", more);
+}
+
+/* Reports with no located access are grouped by type and line: three
+ * bad unlocks on three lines stay three, the same line twice is one. */
+static void test_unlocated_grouped_by_line(void **state)
+{
+    json_t *doc = fixture_results();
+    json_t *tsan = json_array_get(json_object_get(doc, "cells"), 0);
+    json_t *f = json_array();
+    json_array_append_new(f, unlocated_finding(10));
+    json_array_append_new(f, unlocated_finding(15));
+    json_array_append_new(f, unlocated_finding(24));
+    json_array_append_new(f, unlocated_finding(15));
+    json_array_append_new(
+        json_object_get(tsan, "run_details"),
+        json_pack("{s:i, s:{}, s:o}", "run", 2, "logs", "findings", f));
+    json_t *races = group_races(doc);
+    size_t i, misuse = 0;
+    json_t *r;
+    json_array_foreach(races, i, r)
+    {
+        if (strcmp(jstr(r, "kind"), "mutex-misuse"))
+            continue;
+        misuse++;
+        json_t *t = evidence(r, "tsan");
+        assert_non_null(strstr(jstr(r, "id"), "@"));
+        /* the other stack, with its label, kept with the evidence */
+        json_t *more = json_object_get(t, "more");
+        assert_int_equal(json_array_size(more), 1);
+        assert_string_equal(jstr(json_array_get(more, 0), "label"),
+                            "Mutex M0 created at");
+        if (strstr(jstr(r, "id"), "release.c:15"))
+            assert_int_equal(json_integer_value(json_object_get(t, "findings")),
+                             2);
+    }
+    assert_int_equal(misuse, 3);
+    json_decref(races);
+    json_decref(doc);
+}
+
 /* A data race between a writer at marked line 70 and a reader at marked
  * line 80 of map-concurrent-writes/racy, whose top model frames are
  * wfunc:wline and rfunc:rline; a folded TSan interceptor frame on top of
@@ -361,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_two_races_kept_apart_pair_unordered),
         cmocka_unit_test(test_access_pairs_counted),
         cmocka_unit_test(test_access_pairs_capped),
+        cmocka_unit_test(test_unlocated_grouped_by_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -240,7 +240,7 @@ static void check_lock_order(const char *name, int gcc)
     parse_ok(name, "tsan", &r);
     assert_int_equal(r.nr, 1);
     struct finding *f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_int_equal(f->kind, FINDING_LOCK_ORDER);
     assert_string_equal(f->type, "lock-order-inversion (potential deadlock)");
     assert_int_equal(f->nr_access, 2);
     struct access *a = &f->access[0];
@@ -281,7 +281,7 @@ static void test_thread_leak(void **state)
     parse_ok("tsan-gcc12-thread-leak.log", "tsan-gcc", &r);
     assert_int_equal(r.nr, 1);
     struct finding *f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_int_equal(f->kind, FINDING_THREAD_LEAK);
     assert_string_equal(f->type, "thread leak");
     assert_string_equal(f->message,
                         "thread leak " SRC "thread-leak.c:12 in main");
@@ -317,7 +317,7 @@ static void test_use_after_free(void **state)
     parse_ok("tsan-gcc12-uaf.log", "tsan-gcc", &r);
     assert_int_equal(r.nr, 1);
     struct finding *f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_int_equal(f->kind, FINDING_USE_AFTER_FREE);
     assert_string_equal(f->type, "heap-use-after-free");
     check_access(&f->access[0], ACCESS_WRITE, 4, "T1", 1);
     check_frame(&f->access[0].stack.frames[0], "worker", SRC "uaf.c", 10, 0);
@@ -497,7 +497,8 @@ static void test_reported_count(void **state)
     free(buf);
 }
 
-/* TSan's own death (FACTS.md: kernels with mmap_rnd_bits > 28). */
+/* TSan's own death (clang 14 / gcc 12 on kernels with mmap_rnd_bits >
+ * 28). */
 static void test_tsan_fatal(void **state)
 {
     static const char log[] =

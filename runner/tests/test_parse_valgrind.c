@@ -126,17 +126,21 @@ static void test_helgrind_lock_order(void **state)
     parse_ok("helgrind-lock-order.xml", "helgrind", &r);
     assert_int_equal(r.nr, 1);
     struct finding *f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_int_equal(f->kind, FINDING_LOCK_ORDER);
     assert_string_equal(f->type, "LockOrder");
     assert_string_equal(f->message, "Thread #2: lock order \"0x10C0A0 before "
                                     "0x10C060\" violated");
     assert_int_equal(f->nr_access, 2);
-    /* the inverted acquisition, then where the order was established */
+    /* the inverted acquisition, then the later acquisition of the order
+     * that was established (TSan's two sides); where that order began
+     * and where each lock was first seen are the other stacks */
     assert_string_equal(f->access[0].thread, "#2");
     assert_int_equal(f->access[0].stack.nr, 6);
     check_frame(&f->access[0].stack.frames[1], "ba", SRC "lock-order.c", 14);
     assert_int_equal(f->access[1].stack.nr, 3);
-    check_frame(&f->access[1].stack.frames[1], "ab", SRC "lock-order.c", 6);
+    check_frame(&f->access[1].stack.frames[1], "ab", SRC "lock-order.c", 7);
+    assert_int_equal(f->nr_more, 3);
+    check_frame(&f->more[0].stack.frames[1], "ab", SRC "lock-order.c", 6);
     report_release(&r);
 
     /* DRD does not see lock-order inversions: a clean log */
@@ -151,7 +155,7 @@ static void test_api_misuse(void **state)
     parse_ok("helgrind-unlock-bad.xml", "helgrind", &r);
     assert_int_equal(r.nr, 1);
     struct finding *f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_int_equal(f->kind, FINDING_MUTEX_MISUSE);
     assert_string_equal(f->type, "UnlockBogus");
     assert_string_equal(f->message,
                         "Thread #1 unlocked an invalid lock at 0x10C040");
@@ -163,7 +167,7 @@ static void test_api_misuse(void **state)
     parse_ok("drd-unlock-bad.xml", "drd", &r);
     assert_int_equal(r.nr, 1);
     f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_OTHER);
+    assert_int_equal(f->kind, FINDING_MUTEX_MISUSE);
     assert_string_equal(f->detector, "drd");
     assert_string_equal(f->type, "MutexErr");
     assert_string_equal(f->message,

@@ -303,6 +303,46 @@ static void test_html_in_chromium(void **state)
     json_decref(doc);
 }
 
+/* A race whose detector named one access (DRD): its SARIF result still
+ * carries two locations, the other taken from the pair race of the same
+ * variant whose location is nearest the one named. */
+static void test_sarif_single_access_race(void **state)
+{
+    json_t *doc = json_pack(
+        "{s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i, s:s}, {s:s, s:i, "
+        "s:s}], s:[{s:s}]}, {s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i, s:s}], "
+        "s:[{s:s}]}]}",
+        "run_id", "t", "races", /* the pair race, then the single */
+        "id", "c/racy:f.c:10~f.c:20", "case", "c", "variant", "racy", "kind",
+        "data-race", "family", "map", "locations", "path", "cases/c/racy.c",
+        "line", 10, "func", "writer", "path", "cases/c/racy.c", "line", 20,
+        "func", "reader", "detectors", "detector", "tsan", /* */
+        "id", "c/racy:f.c:19", "case", "c", "variant", "racy", "kind",
+        "data-race", "family", "map", "locations", "path", "cases/c/racy.c",
+        "line", 19, "func", "reader", "detectors", "detector", "drd");
+    assert_non_null(doc);
+    char *text = report_sarif(doc);
+    json_error_t err;
+    json_t *s = json_loads(text, 0, &err);
+    assert_non_null(s);
+    json_t *results = json_object_get(
+        json_array_get(json_object_get(s, "runs"), 0), "results");
+    assert_int_equal(json_array_size(results), 2);
+    json_t *single = json_array_get(results, 1);
+    json_t *rel = json_object_get(single, "relatedLocations");
+    assert_int_equal(json_array_size(rel), 1);
+    json_t *pl = json_object_get(json_array_get(rel, 0), "physicalLocation");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(pl, "region"), "startLine")),
+                     10);
+    const char *msg = json_string_value(json_object_get(
+        json_object_get(json_array_get(rel, 0), "message"), "text"));
+    assert_non_null(strstr(msg, "c/racy:f.c:10~f.c:20"));
+    json_decref(s);
+    free(text);
+    json_decref(doc);
+}
+
 static void test_markdown(void **state)
 {
     json_t *doc = fixture_results();
@@ -312,8 +352,25 @@ static void test_markdown(void **state)
     assert_non_null(strstr(md, "## Races (1)"));
     assert_non_null(strstr(md, "`cases/map-concurrent-writes/racy.c:57`"));
     assert_non_null(strstr(md, "runtime.mapassign"));
+    /* code spans keep their text literally: no Markdown escapes inside */
+    assert_non_null(strstr(md, " in `assign_five`"));
+    assert_null(strstr(md, "`assign\\_five`"));
     free(md);
     json_decref(doc);
+}
+
+/* A code span: the text as is (Markdown keeps backslashes and entities
+ * literally there), a longer fence around a backtick, pipes escaped for
+ * GFM tables, line breaks as blanks. */
+static void test_markdown_code_span(void **state)
+{
+    struct strbuf sb = STRBUF_INIT;
+    md_code(&sb, "cancelCtx_cancel <a>*b*");
+    assert_string_equal(strbuf_str(&sb), "`cancelCtx_cancel <a>*b*`");
+    strbuf_release(&sb);
+    md_code(&sb, "a`b|c\nd");
+    assert_string_equal(strbuf_str(&sb), "`` a`b\\|c d ``");
+    strbuf_release(&sb);
 }
 
 static void test_show_and_explain(void **state)
@@ -410,7 +467,9 @@ int main(void)
         cmocka_unit_test(test_sarif_valid),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_html_in_chromium),
+        cmocka_unit_test(test_sarif_single_access_race),
         cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_markdown_code_span),
         cmocka_unit_test(test_show_and_explain),
         cmocka_unit_test(test_formats),
     };

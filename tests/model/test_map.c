@@ -937,7 +937,10 @@ static char *next_line(char **s)
     return line;
 }
 
-static void expect_fatal(void (*fn)(void), const char *msg, const char *func)
+/* fn must die as Go does: "<prefix><msg>" ("fatal error: " or "panic: "),
+ * a blank line, a traceback whose first frame is func, exit status 2. */
+static void expect_death(void (*fn)(void), const char *prefix, const char *msg,
+                         const char *func)
 {
     int status;
     char *out = run_child(fn, &status);
@@ -950,7 +953,7 @@ static void expect_fatal(void (*fn)(void), const char *msg, const char *func)
         fail_msg("%s: child did not exit with status 2 (status 0x%x), "
                  "stderr:\n%s",
                  func, status, out);
-    snprintf(want, sizeof(want), "fatal error: %s", msg);
+    snprintf(want, sizeof(want), "%s%s", prefix, msg);
     line = next_line(&s);
     assert_non_null(line);
     assert_string_equal(line, want);
@@ -974,6 +977,25 @@ static void expect_fatal(void (*fn)(void), const char *msg, const char *func)
     assert_true(line[0] == '\t');
     assert_non_null(strstr(line, "map.c:"));
     free(out);
+}
+
+static void expect_fatal(void (*fn)(void), const char *msg, const char *func)
+{
+    expect_death(fn, "fatal error: ", msg, func);
+}
+
+static void child_nil_mapassign(void)
+{
+    (void)mapassign(NULL, 1);
+}
+
+/* Go 1.19's mapassign: if h == nil { panic(plainError("assignment to entry
+ * in nil map")) }, an unrecovered panic: exit status 2. */
+static void test_panic_nil_mapassign(void **state)
+{
+    (void)state;
+    expect_death(child_nil_mapassign,
+                 "panic: ", "assignment to entry in nil map", "mapassign");
 }
 
 static void test_fatal_mapassign(void **state)
@@ -1037,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_iterate_during_samesize),
         cmocka_unit_test(test_delete_during_iteration),
         cmocka_unit_test(test_fatal_mapassign),
+        cmocka_unit_test(test_panic_nil_mapassign),
         cmocka_unit_test(test_fatal_mapdelete),
         cmocka_unit_test(test_fatal_mapclear),
         cmocka_unit_test(test_fatal_mapaccess1),

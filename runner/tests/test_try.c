@@ -1,0 +1,324 @@
+/*
+ * test_try.c - `maprace try` end to end on the programs of
+ * runner/tests/progs (no case.ini, no markers): the exit codes of
+ * --expect, a program that exits 42 after its race, every kind of report
+ * with its stacks and their labels in what try prints, and bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "runner-test.h"
+
+#include <jansson.h>
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    tmp = test_tmpdir();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    test_rmdir(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* `maprace try runner/tests/progs/<prog>.c <args>`: its exit status; its
+ * stdout and stderr in *out and *err (malloc'd). */
+static int try(const char *prog, const char *args, char **out, char **err)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 3];
+    static int n;
+    snprintf(base, sizeof(base), "%s/try%d", tmp, n++);
+    snprintf(cmd, sizeof(cmd),
+             "try %s%s%s --build '%s' --out '%s/reports' --format none %s",
+             prog[0] == '/' ? "" : "runner/tests/progs/", prog,
+             strchr(prog, '.') ? "" : ".c", MAPRACE_BUILD, tmp, args);
+    int rc = run_maprace("", cmd, base);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", base);
+    *out = test_slurp(path);
+    snprintf(path, sizeof(path), "%s.stderr", base);
+    *err = test_slurp(path);
+    if (!*out || !*err)
+        fail_msg("no output of maprace %s", cmd);
+    return rc;
+}
+
+static void expect_rc(int rc, int want, const char *out, const char *err)
+{
+    if (rc != want)
+        fail_msg("maprace try exited %d, want %d\nstdout:\n%s\nstderr:\n%s", rc,
+                 want, out, err);
+}
+
+static void expect_text(const char *out, const char *text)
+{
+    if (!strstr(out, text))
+        fail_msg("'%s' not in:\n%s", text, out);
+}
+
+static json_t *last_results(void)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/reports/latest/results.json", tmp);
+    json_error_t jerr;
+    json_t *r = json_load_file(path, 0, &jerr);
+    if (!r)
+        fail_msg("%s: %s", path, jerr.text);
+    return r;
+}
+
+static json_t *cell(json_t *results, const char *detector)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "detector")),
+                    detector))
+            return c;
+    }
+    fail_msg("no cell for %s", detector);
+    return NULL;
+}
+
+static const char *cstr(json_t *c, const char *key)
+{
+    const char *s = json_string_value(json_object_get(c, key));
+    return s ? s : "";
+}
+
+/* A race, then exit(42): --expect race passes under every detector that
+ * sees races, and how the program ended is shown. */
+static void test_race_exit42_expect_race(void **state)
+{
+    char *out, *err;
+    int rc = try("race-exit42", "--expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    json_t *r = last_results();
+    static const char *const racers[] = {"tsan", "tsan-gcc", "helgrind", "drd"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *c = cell(r, racers[i]);
+        assert_string_equal(cstr(c, "verdict"), "pass");
+        assert_string_equal(cstr(c, "observed"), "race");
+    }
+    /* valgrind passes the program's own status through */
+    assert_non_null(strstr(cstr(cell(r, "helgrind"), "note"), "42"));
+    assert_non_null(strstr(cstr(cell(r, "drd"), "note"), "42"));
+    /* native cannot see a race: a known miss, and its end is shown */
+    assert_string_equal(cstr(cell(r, "native"), "verdict"), "known-miss");
+    assert_non_null(strstr(cstr(cell(r, "native"), "note"), "42"));
+    /* the report: both accesses with file:line in the program */
+    expect_text(out, "data race in try/race-exit42");
+    expect_text(out, "race-exit42.c:10");
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
+static void test_racy_expect_clean_fails(void **state)
+{
+    char *out, *err;
+    int rc = try("race-exit42", "-d tsan,helgrind --expect clean", &out, &err);
+    expect_rc(rc, 1, out, err);
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "verdict"), "false-positive");
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
+/* Without --expect, what the detectors said is the result: exit 0. */
+static void test_default_is_what_was_seen(void **state)
+{
+    char *out, *err;
+    int rc = try("race-exit42", "-d tsan,native", &out, &err);
+    expect_rc(rc, 0, out, err);
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
+    assert_string_equal(cstr(cell(r, "tsan"), "verdict"), "pass");
+    json_decref(r);
+    free(out);
+    free(err);
+
+    rc = try("clean", "-d tsan,helgrind --expect race", &out, &err);
+    expect_rc(rc, 1, out, err);
+    free(out);
+    free(err);
+    rc = try("clean", "-d tsan,helgrind,native --expect clean", &out, &err);
+    expect_rc(rc, 0, out, err);
+    free(out);
+    free(err);
+}
+
+/* A lock-order inversion: every stack, with the detectors' labels. */
+static void test_lock_order(void **state)
+{
+    char *out, *err;
+    int rc = try("lock-inversion",
+                 "-d tsan,tsan-gcc,helgrind,drd --expect "
+                 "lock-order",
+                 &out, &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "lock-order");
+    expect_text(out, "Mutex M1 acquired here while holding mutex M0 in main "
+                     "thread");
+    expect_text(out, "Mutex M0 previously acquired by the same thread here");
+    expect_text(out, "Required order was established by acquisition of lock");
+    expect_text(out, "followed by a later acquisition of lock");
+    expect_text(out, "lock-inversion.c:12");
+    expect_text(out, "lock-inversion.c:20");
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "drd"), "verdict"), "known-miss");
+    assert_string_equal(cstr(cell(r, "helgrind"), "verdict"), "pass");
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
+/* Three bad unlocks on three lines stay three reports; TSan's, Helgrind's
+ * and DRD's report of the first join. */
+static void test_mutex_misuse_by_line(void **state)
+{
+    char *out, *err;
+    int rc = try("unlock-unlocked",
+                 "-d tsan,helgrind,drd --expect "
+                 "mutex-misuse",
+                 &out, &err);
+    expect_rc(rc, 0, out, err);
+    size_t reports = 0;
+    for (const char *p = out; (p = strstr(p, "mutex-misuse in try/")); p++)
+        reports++;
+    assert_int_equal(reports, 3);
+    json_t *r = last_results();
+    json_t *races = json_object_get(r, "races"), *race;
+    size_t i, joined = 0;
+    json_array_foreach(races, i, race) joined +=
+        json_array_size(json_object_get(race, "detectors")) == 3;
+    assert_true(joined >= 1);
+    json_decref(r);
+    expect_text(out, "unlock of an unlocked mutex");
+    expect_text(out, "Thread #1 unlocked a not-locked lock");
+    free(out);
+    free(err);
+}
+
+static void test_other_kinds(void **state)
+{
+    static const struct {
+        const char *prog, *args, *label;
+    } runs[] = {
+        {"never-joined", "-d tsan,tsan-gcc --expect thread-leak",
+         "created by main thread at"},
+        {"use-after-free", "-d tsan,tsan-gcc --expect use-after-free",
+         "heap-use-after-free"},
+        {"signal-unsafe", "-d tsan,tsan-gcc --expect signal-unsafe",
+         "signal-unsafe call inside of a signal"},
+        {"destroy-locked", "-d tsan,helgrind,drd --expect mutex-misuse",
+         "Destroying locked mutex"},
+    };
+    for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+        char *out, *err;
+        int rc = try(runs[i].prog, runs[i].args, &out, &err);
+        expect_rc(rc, 0, out, err);
+        expect_text(out, runs[i].label);
+        free(out);
+        free(err);
+    }
+}
+
+/* A C++ program: built with clang++ and g++. */
+static void test_cxx(void **state)
+{
+    char *out, *err;
+    int rc = try("race-cpp.cpp", "-d tsan,tsan-gcc,native --expect race", &out,
+                 &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "race-cpp.cpp:8");
+    free(out);
+    free(err);
+}
+
+/* The program's own end as the expectation. */
+static void test_expect_exit(void **state)
+{
+    char *out, *err;
+    int rc = try("race-exit42", "-d native,tsan,helgrind --expect 'exit 42'",
+                 &out, &err);
+    expect_rc(rc, 0, out, err);
+    free(out);
+    free(err);
+    rc = try("race-exit42", "-d native --expect 'exit 3'", &out, &err);
+    expect_rc(rc, 1, out, err);
+    free(out);
+    free(err);
+}
+
+static void test_bad_input(void **state)
+{
+    static const struct {
+        const char *prog, *args, *msg;
+    } bad[] = {
+        {"no-such-file", "", "maprace: try: cannot read"},
+        {"/etc/hostname.go", "", "Go detectors not available"},
+        {"clean", "--expect bogus", "bad expectation 'bogus'"},
+        {"clean", "--expect 'fatal x'", "is for case.ini"},
+        {"clean", "--runs 0", "bad value '0' for --runs"},
+        {"clean", "--frobnicate", "unknown option --frobnicate"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *out, *err;
+        int rc = try(bad[i].prog, bad[i].args, &out, &err);
+        expect_rc(rc, 2, out, err);
+        expect_text(err, bad[i].msg);
+        /* one line */
+        assert_int_equal(strchr(err, '\n') - err + 1, (long)strlen(err));
+        free(out);
+        free(err);
+    }
+}
+
+/* A compile error: the cells are errors with the compiler's message. */
+static void test_build_error(void **state)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/broken.c", tmp);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("int main(void) { return undeclared; }\n", fp);
+    fclose(fp);
+    char *out, *err;
+    int rc = try(path, "-d native,tsan", &out, &err);
+    expect_rc(rc, 1, out, err);
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "verdict"), "error");
+    assert_non_null(strstr(cstr(cell(r, "tsan"), "note"), "undeclared"));
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_race_exit42_expect_race),
+        cmocka_unit_test(test_racy_expect_clean_fails),
+        cmocka_unit_test(test_default_is_what_was_seen),
+        cmocka_unit_test(test_lock_order),
+        cmocka_unit_test(test_mutex_misuse_by_line),
+        cmocka_unit_test(test_other_kinds),
+        cmocka_unit_test(test_cxx),
+        cmocka_unit_test(test_expect_exit),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_build_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
