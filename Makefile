@@ -6,6 +6,8 @@
 #                   every installed detector (maprace run)
 #   make test       install missing packages, build, run every test
 #   make bench      benchmarks (figures, not pass/fail)
+#   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
+#                   each (fuzz/fuzz.mk)
 #   make install    install build/maprace into $(PREFIX)/bin
 #
 # Knobs: CC, CFLAGS, LDFLAGS, CLANG, GCC, PREFIX, DEVELOPER=1 (-Werror),
@@ -236,6 +238,8 @@ $(BUILD)/bench/maps/mapreport: bench/maps/mapreport.c bench/maps/stats.c \
 		bench/maps/stats.h $(BUILD)/opt/.flags
 	@mkdir -p $(@D)
 	$(FL_CC_opt) $(FL_CFLAGS_opt) -o $@ $(filter %.c,$^) -lm $(LDFLAGS)
+# The fuzzers (absent in the shadow trees that build a --cases catalog).
+-include fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -254,6 +258,8 @@ test: deps
 	@scripts/test-run-tests
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests $(TEST_BINS) \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
+	@$(MAKE) --no-print-directory fuzz-check
+	@scripts/validate-ci
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory check-docs
 

@@ -55,11 +55,12 @@
  * Where this model departs from Go, and why:
  *  - Keys and elems are uint64_t (Go's map[uint64]uint64, the shape of
  *    mapassign_fast64), so there is no key/elem type descriptor.
- *  - h->flags has an 8-byte word of its own. Go packs count, flags, B and
- *    noverflow together; ThreadSanitizer keeps 4 access records per 8-byte
- *    word, and with the packed layout a forced reader/writer race was
- *    missed in about 1 run in 100 (measured on a 2-core machine with clang
- *    14's TSan). The logic is Go's.
+ *  - h->flags has an 8-byte word of its own. In Go, count is a word of
+ *    its own and flags shares the next 8-byte word with B, noverflow and
+ *    hash0 (src/runtime/map.go, hmap); ThreadSanitizer keeps 4 access
+ *    records per 8-byte word, and with flags packed with its neighbours a
+ *    forced reader/writer race was missed in about 1 run in 100 (measured
+ *    on a 2-core machine with clang 14's TSan). The logic is Go's.
  *  - The iterator and oldIterator bits live in h->iterflags, a word of
  *    their own, not in h->flags. In Go, mapiterinit sets them with
  *    atomic.Or8 on h.flags after a plain read: a write by a *reader*. Go's
@@ -68,9 +69,13 @@
  *    goroutines ranging over one map under RLock (legal Go) would be
  *    reported. So mapiterinit uses relaxed atomics on iterflags (no
  *    happens-before edge), and iterflags is hidden from Helgrind and DRD.
- *    For uint64 keys and elems the bits change nothing anyway (Go reads
- *    them only for keys with pointers or NaNs). h->flags keeps hashWriting
- *    and sameSizeGrow, with Go's plain accesses.
+ *    For uint64 keys and elems the bits change nothing anyway: Go reads
+ *    iterator in hashGrow (to carry it into oldIterator) and in evacuate
+ *    for keys that are not equal to themselves (NaNs), and oldIterator in
+ *    evacuate only when keys or elems hold pointers (t.bucket.ptrdata:
+ *    whether it may clear an evacuated old bucket for the collector).
+ *    h->flags keeps hashWriting and sameSizeGrow, with Go's plain
+ *    accesses.
  *  - mapaccess1/2, mapassign, mapdelete and evacuate have the shape of
  *    Go's map[uint64]V specialisations (mapaccess1_fast64, ...): keys are
  *    compared as words, without tophash. mapaccessK and mapiternext are

@@ -4,6 +4,7 @@
  */
 #include "annotate.h"
 
+#include "text.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -158,16 +159,16 @@ void annotate_frame_json(json_t *frame)
     const char *file = json_string_value(json_object_get(frame, "file"));
     const char *module = json_string_value(json_object_get(frame, "module"));
     enum frame_class c = annotate_classify(func, file, module);
-    json_object_set_new(frame, "class", json_string(frame_class_name(c)));
+    json_object_set_new(frame, "class", json_text(frame_class_name(c)));
     json_object_set_new(frame, "hidden", json_boolean(c == FRAME_HIDDEN));
     if (file) {
         char *rel = annotate_relpath(file);
-        json_object_set_new(frame, "path", json_string(rel));
+        json_object_set_new(frame, "path", json_text(rel));
         free(rel);
     }
     const struct go_counterpart *g = annotate_lookup(func);
     if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
-        json_object_set_new(frame, "go", json_string(g->go));
-        json_object_set_new(frame, "role", json_string(g->role));
+        json_object_set_new(frame, "go", json_text(g->go));
+        json_object_set_new(frame, "role", json_text(g->role));
     }
 }

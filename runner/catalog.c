@@ -9,6 +9,7 @@
  */
 #include "catalog.h"
 #include "article.h"
+#include "text.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -96,8 +97,18 @@ static char *reader(char *str, int num, void *stream)
     const char *nl = memchr(ctx->pos, '\n', (size_t)(ctx->end - ctx->pos));
     const char *le = nl ? nl + 1 : ctx->end;
     size_t n = (size_t)(le - ctx->pos);
-    if (n > (size_t)num - 1)
-        n = (size_t)num - 1; /* inih then reports the rest as an error */
+    if (n > (size_t)num - 1) {
+        /* never cut: the tail would be read as a line of its own */
+        line_error(&ctx->why, ctx->ini, ctx->lineno + 1,
+                   "line too long (%zu bytes, at most %d)", n - (nl != NULL),
+                   num - 2);
+        return NULL;
+    }
+    if (ctx->pos == ctx->buf && n >= 3 &&
+        !memcmp(ctx->pos, "\xEF\xBB\xBF", 3)) {
+        ctx->pos += 3; /* a UTF-8 byte order mark */
+        n -= 3;
+    }
     memcpy(str, ctx->pos, n);
     str[n] = '\0';
     ctx->pos += n;
@@ -136,6 +147,9 @@ static int handler(void *user, const char *section, const char *name,
     struct parse_ctx *ctx = user;
     if (ctx->why)
         return 0;
+    /* the section as the reader saw it: inih cuts names past 49 bytes */
+    if (ctx->nr_sections)
+        section = ctx->sections[ctx->nr_sections - 1].name;
     struct raw_key *k = find_key(ctx, section, name);
     if (k && ctx->continuation) {
         char *joined = xasprintf("%s %s", k->value, value);
@@ -681,6 +695,32 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **why)
     return 0;
 }
 
+/* Whether a case folder or a variant can be named `name`: the Makefile
+ * and the shell of its recipes take it as it is, so ASCII letters, digits,
+ * '-', '_' and '.', not first a '-' or a '.'. */
+static bool buildable_name(const char *name)
+{
+    if (!*name || *name == '-' || *name == '.')
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+/* The one-line error of a name that cannot be built. */
+static int bad_name(char **why, const char *dir, const char *what,
+                    const char *name)
+{
+    char *shown = text_cleaned(name, false);
+    *why = xasprintf("%s: %s name '%s' cannot be built (use ASCII letters, "
+                     "digits, '-', '_' and '.')",
+                     dir, what, shown);
+    free(shown);
+    return -1;
+}
+
 int case_load(const char *dir, const char *name, struct mcase *c, char **why)
 {
     memset(c, 0, sizeof(*c));
@@ -699,6 +739,11 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **why)
         memset(v, 0, sizeof(*v));
         v->name = xstrndup(sources[i], strlen(sources[i]) - 2);
         v->source = path_join(dir, sources[i]);
+        if (!buildable_name(v->name)) {
+            bad_name(why, dir, "variant", sources[i]);
+            free_names(sources, nr);
+            return -1;
+        }
         if (markers_scan(v->source, &v->markers) < 0) {
             *why = xasprintf("%s: cannot read: %s", v->source, strerror(errno));
             free_names(sources, nr);
@@ -767,6 +812,13 @@ int catalog_load(const char *dir, struct catalog *cat, char **why)
             warning("%s: no case.ini, skipped", cdir);
             free(cdir);
             continue;
+        }
+        if (!buildable_name(names[i])) {
+            bad_name(why, dir, "case folder", names[i]);
+            free(cdir);
+            free_names(names, nr);
+            catalog_release(cat);
+            return -1;
         }
         ALLOC_GROW(cat->cases, cat->nr + 1, cat->alloc);
         struct mcase *c = &cat->cases[cat->nr++];

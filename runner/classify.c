@@ -244,6 +244,8 @@ void run_obs_release(struct run_obs *o)
 static char *observed(const struct expectation *e, const struct run_obs *obs,
                       size_t n)
 {
+    if (!n) /* a cell that never ran saw nothing, not a clean run */
+        return xstrdup("not run");
     for (size_t i = 0; i < n; i++)
         if (obs[i].race_marked)
             return xstrdup("race");
@@ -402,7 +404,7 @@ void classify_cell(enum detector d, const struct expectation *e,
     }
     if (!n) {
         v->verdict = VERDICT_ERROR;
-        v->note = xstrdup("no run");
+        v->note = xstrdup("not run");
         return;
     }
 

@@ -5,6 +5,7 @@
 
 #include "detectors.h"
 #include "exec.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -201,7 +202,7 @@ static json_t *doctor_tools(const char *tmp)
     json_t *jt = json_object();
     for (size_t i = 0; tools[i]; i++) {
         char *v = version_of(tools[i], tmp);
-        json_object_set_new(jt, tools[i], v ? json_string(v) : json_null());
+        json_object_set_new(jt, tools[i], v ? json_text(v) : json_null());
         free(v);
     }
     return jt;
@@ -210,11 +211,11 @@ static json_t *doctor_tools(const char *tmp)
 static json_t *doctor_kernel(const struct utsname *u)
 {
     json_t *jk = json_object();
-    json_object_set_new(jk, "release", json_string(u->release));
-    json_object_set_new(jk, "machine", json_string(u->machine));
+    json_object_set_new(jk, "release", json_text(u->release));
+    json_object_set_new(jk, "machine", json_text(u->machine));
     char *bits = read_trimmed("/proc/sys/vm/mmap_rnd_bits");
     json_object_set_new(jk, "mmap_rnd_bits",
-                        bits ? json_string(bits) : json_null());
+                        bits ? json_text(bits) : json_null());
     free(bits);
     return jk;
 }
@@ -260,7 +261,7 @@ static json_t *doctor_detectors(const struct tsan_check *tc, size_t ntc,
         bool ok = detector_usable(d, tc, ntc, tmp, &why);
         json_t *e = json_object();
         json_object_set_new(e, "usable", json_boolean(ok));
-        json_object_set_new(e, "reason", why ? json_string(why) : json_null());
+        json_object_set_new(e, "reason", why ? json_text(why) : json_null());
         json_object_set_new(jd, detector_name(d), e);
         if (!ok)
             *rc = 3;
@@ -277,7 +278,7 @@ static json_t *doctor_tsan(struct tsan_check *tc, size_t ntc)
         json_object_set_new(e, "works", json_boolean(tc[i].works));
         json_object_set_new(e, "needs_setarch",
                             json_boolean(tc[i].needs_setarch));
-        json_object_set_new(e, "detail", json_string(tc[i].detail));
+        json_object_set_new(e, "detail", json_text(tc[i].detail));
         json_object_set_new(jts, tc[i].cc, e);
         free(tc[i].detail);
     }
@@ -287,8 +288,8 @@ static json_t *doctor_tsan(struct tsan_check *tc, size_t ntc)
 static json_t *doctor_libraries(const char *tmp)
 {
     json_t *jl = json_object();
-    json_object_set_new(jl, "jansson", json_string(JANSSON_VERSION));
-    json_object_set_new(jl, "expat", json_string(XML_ExpatVersion()));
+    json_object_set_new(jl, "jansson", json_text(JANSSON_VERSION));
+    json_object_set_new(jl, "expat", json_text(XML_ExpatVersion()));
     char *inih = NULL;
     char *out = path_join(tmp, "inih.txt");
     char *argv[] = {(char *)"pkg-config", (char *)"--modversion",
@@ -299,7 +300,7 @@ static json_t *doctor_libraries(const char *tmp)
     if (ok)
         inih = read_trimmed(out);
     free(out);
-    json_object_set_new(jl, "inih", inih ? json_string(inih) : json_null());
+    json_object_set_new(jl, "inih", inih ? json_text(inih) : json_null());
     free(inih);
     return jl;
 }
@@ -373,7 +374,7 @@ int doctor(const char *root, bool json, bool color)
     }
     int rc = 0;
     json_t *o = json_object();
-    json_object_set_new(o, "root", root ? json_string(root) : json_null());
+    json_object_set_new(o, "root", root ? json_text(root) : json_null());
     json_object_set_new(o, "tools", doctor_tools(tmp));
     struct utsname u;
     uname(&u);

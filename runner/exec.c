@@ -4,6 +4,7 @@
  */
 #include "exec.h"
 
+#include "reaper.h"
 #include "util.h"
 
 #include <errno.h>
@@ -79,21 +80,27 @@ static char **child_env(char *const *add)
 
 /* In the child, after fork: never returns. Reports an exec failure's errno
  * through `errfd`. Only async-signal-safe calls until exec. */
+/* In the child, after fork: never returns. Becomes the keeper of the
+ * program (reaper.h), which reports an exec failure's errno through
+ * `errfd`. */
 static void child(const struct proc_spec *spec, int out, int err, int errfd,
-                  char **env)
+                  char **env, pid_t runner)
 {
-    setpgid(0, 0);
+    /* A session of its own: the keeper leads the run's process tree, and
+     * nothing in it has the runner's terminal. */
+    setsid();
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
     /* The runner's own mask, but never the signals it waits for: a
-     * child started from a runner that inherited them blocked (a test
-     * harness, a shell's job) must still see them. */
+     * program started from a runner that inherited them blocked (a test
+     * harness, a shell's job) must still see them. The keeper keeps them
+     * blocked and waits for them. */
     sigset_t mask = orig_mask;
     sigdelset(&mask, SIGCHLD);
     sigdelset(&mask, SIGINT);
     sigdelset(&mask, SIGTERM);
     sigdelset(&mask, SIGHUP);
-    sigprocmask(SIG_SETMASK, &mask, NULL);
+    sigdelset(&mask, REAPER_STOP_SIGNAL);
     if (spec->output_cap) {
         struct rlimit rl = {spec->output_cap, spec->output_cap};
         setrlimit(RLIMIT_FSIZE, &rl);
@@ -115,11 +122,7 @@ static void child(const struct proc_spec *spec, int out, int err, int errfd,
         (void)w;
         _exit(127);
     }
-    execvpe(spec->argv[0], spec->argv, env);
-    int e = errno;
-    ssize_t w = write(errfd, &e, sizeof(e));
-    (void)w;
-    _exit(127);
+    reaper_run(spec->argv, env, &mask, runner, errfd);
 }
 
 static int open_out(const char *path, char **why)
@@ -160,9 +163,10 @@ int exec_start(const struct proc_spec *spec, struct proc *p, char **why)
     }
     char **env = child_env(spec->env);
     p->start = now_s();
+    pid_t runner = getpid();
     pid_t pid = fork();
     if (pid == 0)
-        child(spec, out, err, pipefd[1], env);
+        child(spec, out, err, pipefd[1], env, runner);
     int fork_errno = errno;
     free(env);
     close(pipefd[1]);
@@ -174,7 +178,8 @@ int exec_start(const struct proc_spec *spec, struct proc *p, char **why)
         *why = xasprintf("cannot fork: %s", strerror(fork_errno));
         return -1;
     }
-    setpgid(pid, pid); /* also in the child: whoever runs first */
+    /* The keeper's setsid() is done once the pipe closes: the program's
+     * exec closes it. */
     int e;
     ssize_t n;
     do
@@ -235,8 +240,14 @@ static double enforce_deadlines(struct proc **procs, size_t n, double now)
             p->term_sent = true;
             p->kill_at = now + EXEC_KILL_GRACE_S;
             kill(-p->pid, SIGTERM);
-        } else if (p->term_sent && p->kill_at && now >= p->kill_at) {
-            kill(-p->pid, SIGKILL);
+        } else if (p->term_sent && p->kill_at && now >= p->kill_at &&
+                   !p->stop_sent) {
+            /* the keeper kills all it keeps, then ends */
+            p->stop_sent = true;
+            p->kill_at = now + EXEC_KILL_GRACE_S;
+            kill(p->pid, REAPER_STOP_SIGNAL);
+        } else if (p->stop_sent && p->kill_at && now >= p->kill_at) {
+            kill(-p->pid, SIGKILL); /* a keeper that did not end */
             p->kill_at = 0;
         }
         double due = p->term_sent ? p->kill_at : p->deadline;

@@ -1,7 +1,8 @@
 /*
- * exec.h - run child processes: each in a process group of its own, with
- * its output in files (size-capped), a timeout that kills the whole group,
- * and SIGINT/SIGTERM turned into an orderly stop.
+ * exec.h - run child processes: each in a session of its own under a
+ * keeper (reaper.h) that leaves nothing behind, with its output in files
+ * (size-capped), a timeout that kills the whole tree, and SIGINT/SIGTERM
+ * turned into an orderly stop.
  *
  * The runner blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP (exec_init()) and
  * waits for them with sigtimedwait(): no signal handler runs runner code.
@@ -9,9 +10,15 @@
  * child that hits the output cap sees write() fail with EFBIG instead of
  * dying.
  *
- * A timeout sends SIGTERM to the child's process group, then SIGKILL
- * `EXEC_KILL_GRACE_S` seconds later, and SIGKILL to the group again once
- * the child is reaped, so that nothing it forked survives.
+ * The forked child is the program's keeper (reaper.c): a subreaper in a
+ * session of its own, with the runner's death as its signal to end. When
+ * the program ends, however it ends, the keeper kills its process group
+ * and every descendant left (also those that called setsid()), then ends
+ * with the program's status. A timeout sends SIGTERM to the keeper (which
+ * passes it to the program's group), then REAPER_STOP_SIGNAL
+ * `EXEC_KILL_GRACE_S` seconds later (the keeper kills everything and
+ * ends), and SIGKILL to the keeper's group as a last resort. If the runner
+ * itself dies, even by SIGKILL, every keeper kills its tree.
  */
 #ifndef MAPRACE_EXEC_H
 #define MAPRACE_EXEC_H
@@ -36,7 +43,7 @@ struct proc_spec {
 struct proc {
     pid_t pid; /* also its process group; 0 when not running */
     double start, deadline, kill_at;
-    bool term_sent;
+    bool term_sent, stop_sent;
     /* results, set when done */
     bool done;
     int status;      /* wait status */

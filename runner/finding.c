@@ -204,14 +204,31 @@ void report_error(struct report *r, const char *fmt, ...)
         fprintf(stderr, "maprace: out of memory formatting an error\n");
         abort();
     }
+    if (n > 300) { /* one message stays short: a log line may be huge */
+        memcpy(msg + 296, "...", 4);
+        n = 299;
+    }
+    r->nr_errors++;
     if (!r->error) {
         r->error = msg;
+        r->error_kept = (size_t)n;
         return;
     }
-    size_t old = strlen(r->error);
-    r->error = xrealloc(r->error, old + 2 + (size_t)n + 1);
-    memcpy(r->error + old, "; ", 2);
-    memcpy(r->error + old + 2, msg, (size_t)n + 1);
+    if (r->nr_errors <= REPORT_MAX_ERRORS) {
+        size_t old = r->error_kept;
+        r->error = xrealloc(r->error, old + 2 + (size_t)n + 1);
+        memcpy(r->error + old, "; ", 2);
+        memcpy(r->error + old + 2, msg, (size_t)n + 1);
+        r->error_kept = old + 2 + (size_t)n;
+    } else {
+        /* only counted: the kept messages, then the count */
+        char more[64];
+        int m = snprintf(more, sizeof(more), "; and %zu more error%s",
+                         r->nr_errors - REPORT_MAX_ERRORS,
+                         r->nr_errors - REPORT_MAX_ERRORS == 1 ? "" : "s");
+        r->error = xrealloc(r->error, r->error_kept + (size_t)m + 1);
+        memcpy(r->error + r->error_kept, more, (size_t)m + 1);
+    }
     free(msg);
 }
 

@@ -114,6 +114,8 @@ struct report {
      * cap, malformed): what was complete is still in findings. Malloc'd
      * one-line description, or NULL. */
     char *error;
+    size_t nr_errors;  /* errors recorded, also those only counted */
+    size_t error_kept; /* bytes of error that are whole messages */
     /* Records seen but not kept as separate findings (e.g. DRD repeats
      * beyond a cap): counted so that nothing is lost silently. */
     size_t nr_dropped;
@@ -146,8 +148,11 @@ enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text);
 /* Append a zeroed frame to s and return it. */
 struct frame *stack_add(struct stack *s);
 
-/* Record an error on r (the first one is kept; later ones are appended
- * after "; "). printf-style. */
+/* Record an error on r: the first REPORT_MAX_ERRORS are kept, joined by
+ * "; ", the rest counted ("; and N more errors"), so that a log of a
+ * million broken records costs linear time and a bounded message.
+ * printf-style. */
+#define REPORT_MAX_ERRORS 8
 void report_error(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

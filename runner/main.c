@@ -1,6 +1,7 @@
 /*
  * main.c - the maprace command: options, the repository, and the verbs
- * (list, run, check, show, explain, doctor, asm), each documented by --help.
+ * (list, run, check, merge, show, explain, doctor, asm), each documented
+ * by --help.
  *
  * Exit codes: 0 all as expected; 1 some cell not as expected (check);
  * 2 usage or catalog error; 3 environment (a required tool missing);
@@ -11,11 +12,13 @@
 #include "cmd-rates.h"
 #include "cmd-try.h"
 #include "cmd-asm.h"
+#include "cmd-merge.h"
 #include "detectors.h"
 #include "doctor.h"
 #include "report-common.h"
 #include "run.h"
 #include "show.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -42,6 +45,7 @@ static const char usage_main[] =
     "  list      the cases, their Go pattern and article section\n"
     "  run       build and run cases under detectors; print the matrix\n"
     "  check     run, then exit 1 unless every cell is as expected (CI)\n"
+    "  merge     join the reports of the shards of one matrix (CI)\n"
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
@@ -85,6 +89,8 @@ static const char usage_run[] =
     "                        is not a terminal)\n"
     "      --natural         do not force the race windows (MAPRACE_FORCE)\n"
     "      --cases DIR       another catalog than <root>/cases (tests)\n"
+    "      --shard K/N       only the K-th of N slices of the cells (CI;\n"
+    "                        maprace merge joins them, docs/ci.md)\n"
     "      --build DIR       build folder, relative to the root (default\n"
     "                        build)\n"
     "      --bench-stats     print the runner's overhead on stderr: wall time\n"
@@ -148,6 +154,25 @@ static const char usage_show[] =
     "exit codes: 0 races shown; 1 the last run has no race for one of them;\n"
     "2 not in the last run, or no last run.\n";
 
+static const char usage_merge[] =
+    "usage: maprace merge [--out DIR] [--format LIST] [--json] [--no-color]\n"
+    "                     DIR...\n"
+    "\n"
+    "Join the reports of the shards of one matrix (`maprace check --shard\n"
+    "K/N` on N machines) into one report, as if one machine had run every\n"
+    "cell. Each DIR is a shard's report folder, or a reports folder (its\n"
+    "latest is taken). Shards 1/N..N/N of one selection, each once, every\n"
+    "cell once: otherwise nothing is written (docs/ci.md).\n"
+    "\n"
+    "options:\n"
+    "      --out DIR       reports folder (default <root>/reports)\n"
+    "      --format LIST   report files: html,junit,sarif,md, all or none\n"
+    "      --json          print the merged results.json, not the matrix\n"
+    "\n"
+    "exit codes: 0 every cell as expected (shards of run: merged); 1 some\n"
+    "cell not as expected, or a shard interrupted; 2 a shard missing,\n"
+    "doubled or of another matrix; 3 the report could not be written.\n";
+
 static const char usage_explain[] =
     "usage: maprace explain [--cases DIR] [--no-color] CASE...\n"
     "\n"
@@ -168,6 +193,7 @@ enum opt_id {
     OPT_FORMAT,
     OPT_ALL_FRAMES,
     OPT_FROM,
+    OPT_SHARD,
     OPT_ARTICLE,
     OPT_ARCH,
     OPT_NO_GO,
@@ -189,6 +215,7 @@ static const struct option long_opts[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
     {"from", required_argument, NULL, OPT_FROM},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"article", required_argument, NULL, OPT_ARTICLE},
     {"arch", required_argument, NULL, OPT_ARCH},
     {"no-go", no_argument, NULL, OPT_NO_GO},
@@ -208,9 +235,9 @@ struct args {
     const char *out, *cases, *build;
     bool json, no_color, natural, help, bench_stats, all_frames, no_go;
     const char *article, *arch;
-    const char *format;
     char **from; /* rates --from, repeatable */
     size_t nr_from;
+    const char *format, *shard;
     const char *used[16]; /* options given, for "does not apply" */
     size_t nr_used;
 };
@@ -332,6 +359,10 @@ static int take_option(struct args *a, int c, char **argv)
         a->from = xrealloc(a->from, (a->nr_from + 1) * sizeof(char *));
         a->from[a->nr_from++] = optarg;
         note_used(a, "--from");
+        break;
+    case OPT_SHARD:
+        a->shard = optarg;
+        note_used(a, "--shard");
         break;
     case OPT_ALL_FRAMES:
         a->all_frames = true;
@@ -487,23 +518,28 @@ static void list_text(const struct catalog *cat, char **names, size_t n,
                       const char *article)
 {
     size_t shown = 0;
+    /* case.ini's text reaches the terminal shown, never sent */
+    struct clean_stream cs;
+    clean_stream_open(&cs, stdout, false);
     for (size_t i = 0; i < cat->nr; i++) {
         const struct mcase *c = &cat->cases[i];
         if (!listed(c, names, n, article))
             continue;
         shown++;
-        printf("%s  [%s]  %s\n", c->name, c->family, c->title);
-        printf("    go:       %s\n", c->go);
-        printf("    article:  %s\n", c->article);
-        printf("    variants:");
+        fprintf(cs.fp, "%s  [%s]  %s\n", c->name, c->family, c->title);
+        fprintf(cs.fp, "    go:       %s\n", c->go);
+        fprintf(cs.fp, "    article:  %s\n", c->article);
+        fprintf(cs.fp, "    variants:");
         for (size_t v = 0; v < c->nr_variants; v++)
-            printf(" %s", c->variants[v].name);
-        printf("\n");
+            fprintf(cs.fp, " %s", c->variants[v].name);
+        fprintf(cs.fp, "\n");
     }
     if (article && !shown)
-        printf("no case serves section %s of the article (docs/article.md "
-               "says why)\n",
-               article);
+        fprintf(cs.fp,
+                "no case serves section %s of the article (docs/article.md "
+                "says why)\n",
+                article);
+    clean_stream_close(&cs);
 }
 
 static json_t *list_json(const struct catalog *cat, char **names, size_t n,
@@ -515,24 +551,24 @@ static json_t *list_json(const struct catalog *cat, char **names, size_t n,
         if (!listed(c, names, n, article))
             continue;
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(c->name));
-        json_object_set_new(o, "title", json_string(c->title));
-        json_object_set_new(o, "go", json_string(c->go));
-        json_object_set_new(o, "article", json_string(c->article));
-        json_object_set_new(o, "family", json_string(c->family));
-        json_object_set_new(o, "why", json_string(c->why));
+        json_object_set_new(o, "name", json_text(c->name));
+        json_object_set_new(o, "title", json_text(c->title));
+        json_object_set_new(o, "go", json_text(c->go));
+        json_object_set_new(o, "article", json_text(c->article));
+        json_object_set_new(o, "family", json_text(c->family));
+        json_object_set_new(o, "why", json_text(c->why));
         json_t *vars = json_array();
         for (size_t v = 0; v < c->nr_variants; v++) {
             const struct variant *va = &c->variants[v];
             json_t *vo = json_object();
-            json_object_set_new(vo, "name", json_string(va->name));
-            json_object_set_new(vo, "source", json_string(va->source));
-            json_object_set_new(
-                vo, "title", va->title ? json_string(va->title) : json_null());
+            json_object_set_new(vo, "name", json_text(va->name));
+            json_object_set_new(vo, "source", json_text(va->source));
+            json_object_set_new(vo, "title",
+                                va->title ? json_text(va->title) : json_null());
             json_t *ex = json_object();
             for (int d = 0; d < DET_COUNT; d++)
                 json_object_set_new(ex, detector_name(d),
-                                    json_string(va->expect[d].text));
+                                    json_text(va->expect[d].text));
             json_object_set_new(vo, "expect", ex);
             json_t *mk = json_array();
             for (size_t m = 0; m < va->markers.nr; m++) {
@@ -540,7 +576,7 @@ static json_t *list_json(const struct catalog *cat, char **names, size_t n,
                 json_object_set_new(mo, "line",
                                     json_integer(va->markers.items[m].line));
                 json_object_set_new(mo, "text",
-                                    json_string(va->markers.items[m].text));
+                                    json_text(va->markers.items[m].text));
                 json_array_append_new(mk, mo);
             }
             json_object_set_new(vo, "markers", mk);
@@ -602,6 +638,11 @@ static int cmd_list(const struct args *a)
 static int parse_lists(const struct args *a, struct run_opts *o)
 {
     char *bad;
+    if (a->shard && shard_parse(a->shard, &o->shard, &bad) < 0) {
+        error("%s", bad);
+        free(bad);
+        return -1;
+    }
     o->formats = FORMAT_ALL;
     if (a->format && report_formats_parse(a->format, &o->formats, &bad) < 0) {
         error("unknown report format '%s' (want html, junit, sarif, md, "
@@ -736,6 +777,35 @@ static int cmd_show(const struct args *a)
         if (r > rc)
             rc = r;
     }
+    free(out);
+    return rc;
+}
+
+static int cmd_merge(const struct args *a)
+{
+    static const char *const allowed[] = {"--out", "--format", NULL};
+    if (a->help) {
+        fputs(usage_merge, stdout);
+        return 0;
+    }
+    if (only_options(a, "merge", allowed) < 0)
+        return EXIT_USAGE;
+    struct merge_opts mo = {.formats = FORMAT_ALL};
+    char *bad;
+    if (a->format && report_formats_parse(a->format, &mo.formats, &bad) < 0) {
+        error("unknown report format '%s' (want html, junit, sarif, md, "
+              "all or none)",
+              bad);
+        free(bad);
+        return EXIT_USAGE;
+    }
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
+    mo.out = out;
+    mo.json = a->json;
+    mo.color = want_color(a);
+    int rc = merge_reports(a->pos, a->nr_pos, &mo);
     free(out);
     return rc;
 }
@@ -967,6 +1037,8 @@ int main(int argc, char **argv)
         rc = cmd_run(&a, false);
     } else if (!strcmp(a.verb, "check")) {
         rc = cmd_run(&a, true);
+    } else if (!strcmp(a.verb, "merge")) {
+        rc = cmd_merge(&a);
     } else if (!strcmp(a.verb, "show")) {
         rc = cmd_show(&a);
     } else if (!strcmp(a.verb, "explain")) {

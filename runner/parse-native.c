@@ -105,6 +105,16 @@ static void begin_fatal(struct native_state *st, const char *msg)
     st->fatal_line = st->lineno;
 }
 
+/* The open finding is whole: past REPORT_MAX_SAME of its signature it is
+ * only counted (finding.h), so that the findings kept stay bounded. */
+static void end_fatal(struct native_state *st)
+{
+    st->phase = PH_NONE;
+    if (st->f)
+        report_cap_last(st->r, REPORT_MAX_SAME);
+    st->f = NULL;
+}
+
 static void empty_traceback(struct native_state *st)
 {
     report_error(st->r,
@@ -125,6 +135,7 @@ static void handle_line(struct native_state *st, char *line, size_t n)
         if (st->phase == PH_BLANK || st->phase == PH_HEADER ||
             (st->phase == PH_FUNC && !st->f->access[0].stack.nr))
             empty_traceback(st);
+        end_fatal(st);
         begin_fatal(st, fatal + strlen(FATAL));
         return;
     }
@@ -146,7 +157,7 @@ static void handle_line(struct native_state *st, char *line, size_t n)
             st->phase = PH_FUNC;
         } else if (n) {
             empty_traceback(st);
-            st->phase = PH_NONE;
+            end_fatal(st);
         }
         return;
     case PH_FUNC:
@@ -156,9 +167,9 @@ static void handle_line(struct native_state *st, char *line, size_t n)
                 fr->func = xstrndup(line, n - 5);
             st->phase = PH_WHERE;
         } else {
-            st->phase = PH_NONE; /* the traceback ended */
             if (!a->stack.nr)
                 empty_traceback(st);
+            end_fatal(st); /* the traceback ended */
         }
         return;
     case PH_WHERE:
@@ -166,7 +177,7 @@ static void handle_line(struct native_state *st, char *line, size_t n)
             parse_where(&a->stack.frames[a->stack.nr - 1], line + 1);
             st->phase = PH_FUNC;
         } else {
-            st->phase = PH_NONE;
+            end_fatal(st);
         }
         return;
     }
@@ -184,6 +195,7 @@ static int state_finish(struct native_state *st)
                      st->fatal_line);
         st->failed = 1;
     }
+    end_fatal(st);
     return st->failed ? -1 : 0;
 }
 

@@ -5,6 +5,8 @@
 #include "report-common.h"
 
 #include "group.h"
+#include "sources.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -66,9 +68,22 @@ int reports_write(json_t *results, const char *dir, unsigned formats,
         if (!(formats & formats_tab[i].bits))
             continue;
         char *text = formats_tab[i].write(results);
+        if (formats_tab[i].bits == FORMAT_MD) {
+            /* read in terminals too: no control character */
+            char *clean = text_cleaned(text, false);
+            free(text);
+            text = clean;
+        }
         char *path = path_join(dir, formats_tab[i].file);
-        if (write_file_atomic(path, text, strlen(text)) < 0 && !*why) {
-            *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+        if (write_file_atomic(path, text, strlen(text)) < 0) {
+            /* every writer that failed is named, not only the first */
+            char *one = xasprintf("cannot write %s: %s", path, strerror(errno));
+            char *all = *why ? xasprintf("%s; %s", *why, one) : one;
+            if (*why) {
+                free(*why);
+                free(one);
+            }
+            *why = all;
             rc = -1;
         }
         free(path);
@@ -166,47 +181,16 @@ const char *verdict_class(const char *verdict)
     return "bad";
 }
 
-static char *try_read(const char *path)
-{
-    return path ? read_file(path, (size_t)16 << 20, NULL) : NULL;
-}
-
 char **source_lines(json_t *results, const char *path, const char *file,
                     int from, int to, int *n)
 {
     *n = 0;
-    char *text = NULL;
-    if (file && file[0] == '/')
-        text = try_read(file);
-    if (!text && path) {
-        const char *cat = json_string_value(
-            json_object_get(json_object_get(results, "options"), "catalog"));
-        const char *env = getenv("MAPRACE_ROOT");
-        if (cat && starts_with(path, "cases/")) {
-            /* the catalog folder stands for cases/ */
-            char *p = path_join(cat, path + strlen("cases/"));
-            text = try_read(p);
-            free(p);
-        }
-        if (!text && cat) {
-            char *root = xstrdup(cat);
-            char *slash = strrchr(root, '/');
-            if (slash) {
-                *slash = '\0';
-                char *p = path_join(root, path);
-                text = try_read(p);
-                free(p);
-            }
-            free(root);
-        }
-        if (!text && env && *env) {
-            char *p = path_join(env, path);
-            text = try_read(p);
-            free(p);
-        }
-        if (!text)
-            text = try_read(path);
-    }
+    /* only a variant's own source, whatever the name says (sources.h) */
+    char *src = source_of_variant(results, path);
+    if (!src)
+        src = source_of_variant(results, file);
+    char *text = src ? read_file(src, (size_t)16 << 20, NULL) : NULL;
+    free(src);
     if (!text)
         return NULL;
     if (from < 1)
@@ -218,7 +202,7 @@ char **source_lines(json_t *results, const char *path, const char *file,
     while (*s && line <= to) {
         size_t len = strcspn(s, "\n");
         if (line >= from)
-            out[(*n)++] = xstrndup(s, len);
+            out[(*n)++] = utf8_fix(s, len); /* valid UTF-8, nothing lost */
         s += len + (s[len] == '\n');
         line++;
     }

@@ -64,12 +64,13 @@ void md_escape(struct strbuf *sb, const char *s);
  * blanks. */
 void md_code(struct strbuf *sb, const char *s);
 
-/* The lines [from, to] of a source file named by a race location or
- * frame: `path` repo-relative ("cases/x/racy.c"), `file` as the detector
- * printed it (may be NULL). Looked up as `file`, then under the root of
- * results (the folder above options.catalog, or $MAPRACE_ROOT). Returns
- * a malloc'd array of malloc'd lines (*n of them, fewer at the end of the
- * file), or NULL when the file cannot be read. */
+/* The lines [from, to] of the variant's source a race location or frame
+ * names: `path` repo-relative ("cases/x/racy.c"), `file` as the detector
+ * printed it (may be NULL). Only a source of a variant of results is ever
+ * read (sources.h): a name that stands for no variant reads nothing.
+ * Lines are valid UTF-8 (invalid bytes become U+FFFD). Returns a malloc'd
+ * array of malloc'd lines (*n of them, fewer at the end of the file), or
+ * NULL when there is no such source. */
 char **source_lines(json_t *results, const char *path, const char *file,
                     int from, int to, int *n);
 void source_lines_free(char **lines, int n);

@@ -6,6 +6,7 @@
  * (one codeFlow per detector). URIs are repository-relative.
  */
 #include "report-common.h"
+#include "text.h"
 
 #include "group.h"
 
@@ -201,7 +202,7 @@ static void race_message(struct strbuf *msg, json_t *r, json_t *l0, json_t *l1,
     json_array_foreach(json_object_get(r, "detectors"), k, ev)
     {
         strbuf_addf(msg, "%s %s", k ? "," : "", jstr(ev, "detector"));
-        json_array_append_new(*dets, json_string(jstr(ev, "detector")));
+        json_array_append_new(*dets, json_text(jstr(ev, "detector")));
     }
     strbuf_addstr(msg, ".");
     if (jstr(r, "why"))
@@ -299,9 +300,9 @@ static json_t *race_result(json_t *races, json_t *r, json_t *rules)
     json_t *res = json_object();
     json_object_set_new(
         res, "ruleId",
-        json_string(jstr(json_array_get(rules, rule_index), "id")));
+        json_text(jstr(json_array_get(rules, rule_index), "id")));
     json_object_set_new(res, "ruleIndex", json_integer((json_int_t)rule_index));
-    json_object_set_new(res, "level", json_string("error"));
+    json_object_set_new(res, "level", json_text("error"));
     json_object_set_new(res, "message", text(strbuf_str(&msg)));
     json_object_set_new(res, "locations",
                         json_pack("[o]", loc_location(l0, -1, "access A")));

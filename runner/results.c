@@ -6,6 +6,7 @@
 
 #include "cost.h"
 #include "group.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? json_text(s) : json_null();
 }
 
 static json_t *frame_json(const struct frame *f, const struct markers *m)
@@ -28,20 +29,20 @@ static json_t *frame_json(const struct frame *f, const struct markers *m)
     if (f->column)
         json_object_set_new(o, "column", json_integer(f->column));
     if (f->module)
-        json_object_set_new(o, "module", json_string(f->module));
+        json_object_set_new(o, "module", json_text(f->module));
     if (f->offset) {
         char buf[32];
         snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)f->offset);
-        json_object_set_new(o, "offset", json_string(buf));
+        json_object_set_new(o, "offset", json_text(buf));
     }
     if (f->ip) {
         char buf[32];
         snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)f->ip);
-        json_object_set_new(o, "ip", json_string(buf));
+        json_object_set_new(o, "ip", json_text(buf));
     }
     const struct marker *mk = markers_find(m, f->file, f->line);
     if (mk)
-        json_object_set_new(o, "marker", json_string(mk->text));
+        json_object_set_new(o, "marker", json_text(mk->text));
     return o;
 }
 
@@ -49,14 +50,14 @@ static json_t *access_json(const struct access *a, const struct markers *m)
 {
     json_t *o = json_object();
     if (a->label)
-        json_object_set_new(o, "label", json_string(a->label));
+        json_object_set_new(o, "label", json_text(a->label));
     json_object_set_new(o, "seq", json_integer(a->seq));
-    json_object_set_new(o, "kind", json_string(access_kind_name(a->kind)));
+    json_object_set_new(o, "kind", json_text(access_kind_name(a->kind)));
     json_object_set_new(o, "size", json_integer(a->size));
     if (a->addr) {
         char buf[32];
         snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)a->addr);
-        json_object_set_new(o, "addr", json_string(buf));
+        json_object_set_new(o, "addr", json_text(buf));
     }
     json_object_set_new(o, "thread", str_or_null(a->thread));
     json_t *locks = json_array();
@@ -77,7 +78,7 @@ json_t *results_findings_json(const struct report *r, const struct markers *m,
     for (size_t i = 0; i < r->nr && i < max; i++) {
         const struct finding *f = &r->findings[i];
         json_t *o = json_object();
-        json_object_set_new(o, "kind", json_string(finding_kind_name(f->kind)));
+        json_object_set_new(o, "kind", json_text(finding_kind_name(f->kind)));
         json_object_set_new(o, "detector", str_or_null(f->detector));
         json_object_set_new(o, "type", str_or_null(f->type));
         json_object_set_new(o, "message", str_or_null(f->message));
@@ -98,7 +99,7 @@ json_t *results_findings_json(const struct report *r, const struct markers *m,
 static json_t *expectation_json(const struct expectation *e)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(expect_kind_name(e->kind)));
+    json_object_set_new(o, "kind", json_text(expect_kind_name(e->kind)));
     json_object_set_new(o, "arg", str_or_null(e->arg));
     json_object_set_new(o, "text", str_or_null(e->text));
     return o;
@@ -107,15 +108,15 @@ static json_t *expectation_json(const struct expectation *e)
 static json_t *cell_json(const struct session *s, const struct cell *cl)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "case", json_string(cl->c->name));
-    json_object_set_new(o, "variant", json_string(cl->v->name));
-    json_object_set_new(o, "detector", json_string(detector_name(cl->d)));
-    json_object_set_new(o, "flavour", json_string(detector_flavour(cl->d)));
+    json_object_set_new(o, "case", json_text(cl->c->name));
+    json_object_set_new(o, "variant", json_text(cl->v->name));
+    json_object_set_new(o, "detector", json_text(detector_name(cl->d)));
+    json_object_set_new(o, "flavour", json_text(detector_flavour(cl->d)));
     json_object_set_new(o, "expected", str_or_null(cl->expect->text));
     json_object_set_new(o, "expectation", expectation_json(cl->expect));
     json_object_set_new(o, "observed", str_or_null(cl->verdict.observed));
     json_object_set_new(o, "verdict",
-                        json_string(verdict_name(cl->verdict.verdict)));
+                        json_text(verdict_name(cl->verdict.verdict)));
     json_object_set_new(o, "as_expected",
                         json_boolean(verdict_ok(cl->verdict.verdict)));
     json_object_set_new(o, "note", str_or_null(cl->verdict.note));
@@ -127,19 +128,19 @@ static json_t *cell_json(const struct session *s, const struct cell *cl)
     json_object_set_new(o, "wall_s", json_real(cl->wall_s));
     json_object_set_new(o, "cpu_s", json_real(cl->cpu_s));
     if (cl->error)
-        json_object_set_new(o, "error", json_string(cl->error));
+        json_object_set_new(o, "error", json_text(cl->error));
     if (cl->tool_missing)
         json_object_set_new(o, "tool_missing", json_true());
     if (cl->bt)
-        json_object_set_new(o, "binary", json_string(cl->bt->binary));
+        json_object_set_new(o, "binary", json_text(cl->bt->binary));
     if (cl->bt && cl->bt->error)
-        json_object_set_new(o, "build_error", json_string(cl->bt->error));
+        json_object_set_new(o, "build_error", json_text(cl->bt->error));
     if (cl->build_log) {
         size_t n = strlen(s->report_dir);
         const char *p = cl->build_log;
         if (!strncmp(p, s->report_dir, n) && p[n] == '/')
             p += n + 1;
-        json_object_set_new(o, "build_log", json_string(p));
+        json_object_set_new(o, "build_log", json_text(p));
     }
     /* The findings of the first run that had any (every run's are in
      * run_details); how many the runs dropped past the cap. */
@@ -167,7 +168,7 @@ static json_t *cell_json(const struct session *s, const struct cell *cl)
 static json_t *case_json(const struct mcase *c)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(c->name));
+    json_object_set_new(o, "name", json_text(c->name));
     json_object_set_new(o, "title", str_or_null(c->title));
     json_object_set_new(o, "go", str_or_null(c->go));
     json_object_set_new(o, "article", str_or_null(c->article));
@@ -177,8 +178,8 @@ static json_t *case_json(const struct mcase *c)
     for (size_t i = 0; i < c->nr_variants; i++) {
         const struct variant *v = &c->variants[i];
         json_t *vo = json_object();
-        json_object_set_new(vo, "name", json_string(v->name));
-        json_object_set_new(vo, "source", json_string(v->source));
+        json_object_set_new(vo, "name", json_text(v->name));
+        json_object_set_new(vo, "source", json_text(v->source));
         json_object_set_new(vo, "title", str_or_null(v->title));
         json_t *mk = json_array();
         for (size_t k = 0; k < v->markers.nr; k++) {
@@ -186,7 +187,7 @@ static json_t *case_json(const struct mcase *c)
             json_object_set_new(mo, "line",
                                 json_integer(v->markers.items[k].line));
             json_object_set_new(mo, "text",
-                                json_string(v->markers.items[k].text));
+                                json_text(v->markers.items[k].text));
             json_array_append_new(mk, mo);
         }
         json_object_set_new(vo, "markers", mk);
@@ -207,7 +208,7 @@ static json_t *options_json(const struct session *s)
     json_t *dets = json_array();
     for (int d = 0; d < DET_COUNT; d++)
         if (s->opts.detectors[d])
-            json_array_append_new(dets, json_string(detector_name(d)));
+            json_array_append_new(dets, json_text(detector_name(d)));
     json_object_set_new(opts, "detectors", dets);
     json_object_set_new(opts, "runs", json_integer(s->opts.runs));
     json_object_set_new(opts, "jobs", json_integer(s->opts.jobs));
@@ -245,23 +246,26 @@ json_t *results_json(const struct session *s)
     json_t *root = json_object();
     json_object_set_new(root, "schema_version",
                         json_integer(RESULTS_SCHEMA_VERSION));
-    json_object_set_new(root, "tool", json_string("maprace"));
-    json_object_set_new(root, "verb", json_string(session_verb(s)));
+    json_object_set_new(root, "tool", json_text("maprace"));
+    json_object_set_new(root, "verb", json_text(session_verb(s)));
     json_object_set_new(root, "run_id", str_or_null(s->run_id));
     json_object_set_new(root, "started", str_or_null(s->started));
     json_object_set_new(root, "complete", json_boolean(s->complete));
     if (!s->complete)
         json_object_set_new(root, "interrupted_by",
-                            s->signal ? json_string(sigabbrev_np(s->signal))
+                            s->signal ? json_text(sigabbrev_np(s->signal))
                                       : json_null());
     json_object_set_new(root, "options", options_json(s));
 
     json_object_set_new(root, "timing", timing_json(s));
     json_object_set_new(root, "setarch", json_boolean(s->setarch));
+    json_t *shard = shard_json(&s->opts.shard);
+    if (shard)
+        json_object_set_new(root, "shard", shard);
 
     json_t *notes = json_array();
     for (size_t i = 0; i < s->nr_notes; i++)
-        json_array_append_new(notes, json_string(s->notes[i]));
+        json_array_append_new(notes, json_text(s->notes[i]));
     json_object_set_new(root, "notes", notes);
 
     size_t counts[VERDICT_COUNT] = {0};
@@ -294,6 +298,23 @@ json_t *results_json(const struct session *s)
     return root;
 }
 
+/* Write one file of the report; a failure is added to *why. */
+static int write_one(const char *dir, const char *name, const char *text,
+                     size_t len, char **why)
+{
+    char *path = path_join(dir, name);
+    int rc = write_file_atomic(path, text, len);
+    if (rc < 0) {
+        char *one = xasprintf("cannot write %s: %s", path, strerror(errno));
+        char *all = *why ? xasprintf("%s; %s", *why, one) : xstrdup(one);
+        free(one);
+        free(*why);
+        *why = all;
+    }
+    free(path);
+    return rc;
+}
+
 int results_write(const struct session *s, json_t *doc, const char *summary,
                   char **why)
 {
@@ -303,25 +324,16 @@ int results_write(const struct session *s, json_t *doc, const char *summary,
         *why = xstrdup("cannot serialise results.json");
         return -1;
     }
-    char *path = path_join(s->report_dir, "results.json");
     size_t len = strlen(text);
     text = xrealloc(text, len + 2);
     text[len++] = '\n';
     text[len] = '\0';
-    int rc = write_file_atomic(path, text, len);
-    if (rc < 0)
-        *why = xasprintf("cannot write %s: %s", path, strerror(errno));
+    /* both files are tried: every failure is said */
+    int rc = write_one(s->report_dir, "results.json", text, len, why);
+    rc |=
+        write_one(s->report_dir, "summary.txt", summary, strlen(summary), why);
     free(text);
-    free(path);
-    if (rc < 0)
-        return -1;
-
-    path = path_join(s->report_dir, "summary.txt");
-    rc = write_file_atomic(path, summary, strlen(summary));
-    if (rc < 0)
-        *why = xasprintf("cannot write %s: %s", path, strerror(errno));
-    free(path);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 int results_point_latest(const struct session *s, char **why)

@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "report-common.h"
 #include "results.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -45,6 +46,25 @@ static bool selected(char **names, size_t n, const char *name)
         if (!strcmp(names[i], name))
             return true;
     return false;
+}
+
+/* --shard K/N: keep the cells of this shard (shard.h), after counting
+ * and fingerprinting the whole selection. A shard may be empty. */
+static void take_shard(struct session *s)
+{
+    struct shard_spec *sh = &s->opts.shard;
+    if (!sh->count)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        struct cell *cl = &s->cells[i];
+        shard_add_cell(sh, cl->c->name, cl->v->name, detector_name(cl->d));
+        if (shard_takes(sh, i))
+            s->cells[k++] = *cl;
+    }
+    shard_add_setting(sh, "runs", s->opts.runs);
+    shard_add_setting(sh, "natural", s->opts.natural);
+    s->nr_cells = k;
 }
 
 /* Cells of the selected cases, variants and detectors. 0, or -1 (exit 2)
@@ -91,6 +111,7 @@ static int select_cells(struct session *s)
     }
     if (!s->nr_cells)
         return error("nothing to run (no case selected)");
+    take_shard(s);
     return 0;
 }
 
@@ -400,7 +421,8 @@ static bool aslr_failure(const struct job *j)
 
 /* Parse the detector's logs of a finished job into r (its row's parser),
  * name them in `logs` and the cut ones in `capped`. Returns the run's
- * error (malloc'd) when a log the row requires is missing, else NULL. */
+ * error (malloc'd) when a log the row requires is missing, empty, or could
+ * not be read to its end (unreadable, cut short, malformed), else NULL. */
 static char *parse_logs(const struct session *s, const struct job *j,
                         struct report *r, json_t *logs, json_t *capped)
 {
@@ -408,22 +430,34 @@ static char *parse_logs(const struct session *s, const struct job *j,
     struct strvec files = {0};
     job_logs(j, &files);
     json_t *list = row->log_per_process ? json_array() : NULL;
+    char *unread = NULL;
     if (row->aux_key)
-        json_object_set_new(logs, row->aux_key,
-                            json_string(rel(s, j->aux_path)));
+        json_object_set_new(logs, row->aux_key, json_text(rel(s, j->aux_path)));
     for (size_t i = 0; i < files.nr; i++) {
         const char *f = files.v[i];
         if (list)
-            json_array_append_new(list, json_string(rel(s, f)));
+            json_array_append_new(list, json_text(rel(s, f)));
         else
-            json_object_set_new(logs, row->log_key, json_string(rel(s, f)));
-        row->parse(f, row->name, r);
+            json_object_set_new(logs, row->log_key, json_text(rel(s, f)));
+        struct stat st;
+        size_t before = r->error ? strlen(r->error) : 0;
+        int rc = row->parse(f, row->name, r);
         if (file_capped(f, s->opts.output_cap))
-            json_array_append_new(capped, json_string(rel(s, f)));
+            json_array_append_new(capped, json_text(rel(s, f)));
+        /* a log that could not be read whole is no clean run */
+        if (!unread && !stat(f, &st) && !st.st_size)
+            unread = xasprintf("%s's log %s is empty (a full disk?)", row->name,
+                               rel(s, f));
+        else if (!unread && rc < 0)
+            unread = xasprintf("%s's log %s could not be read whole: %s",
+                               row->name, rel(s, f),
+                               r->error && strlen(r->error) > before
+                                   ? r->error + before + (before ? 2 : 0)
+                                   : "parse error");
     }
     if (list)
         json_object_set_new(logs, row->log_key, list);
-    char *missing = NULL;
+    char *missing = unread;
     if (j->log_path && !files.nr && row->no_log_error)
         missing = xasprintf("%s (see %s)", row->no_log_error,
                             rel(s, j->aux_path ? j->aux_path : j->log_path));
@@ -439,9 +473,9 @@ static json_t *run_json(struct session *s, const struct job *j,
     const struct cell *cl = j->cell;
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
-    json_object_set_new(run, "exit", json_string(exec_describe(&j->proc)));
+    json_object_set_new(run, "exit", json_text(exec_describe(&j->proc)));
     if (j->command)
-        json_object_set_new(run, "command", json_string(j->command));
+        json_object_set_new(run, "command", json_text(j->command));
     json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
     json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
     json_object_set_new(run, "maxrss_kb",
@@ -449,11 +483,11 @@ static json_t *run_json(struct session *s, const struct job *j,
     json_object_set_new(run, "detected", json_boolean(o->detected));
     json_object_set_new(run, "setarch", json_boolean(j->setarch));
     if (o->marker)
-        json_object_set_new(run, "marked_line", json_string(o->marker));
+        json_object_set_new(run, "marked_line", json_text(o->marker));
     if (o->error)
-        json_object_set_new(run, "error", json_string(o->error));
+        json_object_set_new(run, "error", json_text(o->error));
     if (r->error)
-        json_object_set_new(run, "parse_error", json_string(r->error));
+        json_object_set_new(run, "parse_error", json_text(r->error));
     if (json_array_size(capped)) {
         json_object_set_new(run, "capped", json_incref(capped));
         session_note(s, "%s/%s %s run %zu: output cut at %zu bytes (%s%s)",
@@ -479,17 +513,17 @@ static void job_finish(struct session *s, struct job *j)
     struct report r;
     report_init(&r);
     json_t *logs = json_object();
-    json_object_set_new(logs, "stdout", json_string(rel(s, j->stdout_path)));
-    json_object_set_new(logs, "stderr", json_string(rel(s, j->stderr_path)));
+    json_object_set_new(logs, "stdout", json_text(rel(s, j->stdout_path)));
+    json_object_set_new(logs, "stderr", json_text(rel(s, j->stderr_path)));
     json_t *capped = json_array();
 
     char *missing_log = parse_logs(s, j, &r, logs, capped);
     /* the model's fatal error, under every detector */
     parse_native_file(j->stderr_path, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
-        json_array_append_new(capped, json_string(rel(s, j->stdout_path)));
+        json_array_append_new(capped, json_text(rel(s, j->stdout_path)));
     if (file_capped(j->stderr_path, s->opts.output_cap))
-        json_array_append_new(capped, json_string(rel(s, j->stderr_path)));
+        json_array_append_new(capped, json_text(rel(s, j->stderr_path)));
 
     char *out = NULL;
     if (cl->expect->kind == EXPECT_SYMPTOM)
@@ -593,7 +627,7 @@ static void job_not_started(struct pool *p, struct job *j, char *why)
     o->error = why;
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
-    json_object_set_new(run, "error", json_string(why));
+    json_object_set_new(run, "error", json_text(why));
     json_array_append_new(j->cell->runs_json, run);
     j->cell->runs_done++;
     p->done++;
@@ -754,7 +788,7 @@ static int exit_code(const struct session *s)
 {
     if (!s->complete)
         return 130;
-    if (s->env_error)
+    if (s->env_error || s->report_failed)
         return 3;
     if (s->opts.check)
         for (size_t i = 0; i < s->nr_cells; i++)
@@ -763,32 +797,41 @@ static int exit_code(const struct session *s)
     return 0;
 }
 
-/* results.json, summary.txt, the report files, then latest; the matrix
- * (or results.json) on stdout. */
+/* Say a writer's failure; the report is then not whole. */
+static void write_failed(struct session *s, char *why)
+{
+    error("%s", why);
+    free(why);
+    s->report_failed = true;
+}
+
+/* results.json, summary.txt, the report files, then latest, only when all
+ * of them were written; the matrix (or results.json) on stdout. */
 static void write_report(struct session *s)
 {
-    char *summary = matrix_render(s, false);
+    char *raw = matrix_render(s, false);
+    /* names, notes and messages from programs: shown, never sent */
+    char *summary = text_cleaned(raw, false);
+    free(raw);
     json_t *doc = results_json(s);
     char *why;
-    if (results_write(s, doc, summary, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
+    if (results_write(s, doc, summary, &why) < 0)
+        write_failed(s, why);
     if (s->opts.formats &&
-        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
-    if (results_point_latest(s, &why) < 0) {
-        error("%s", why);
-        free(why);
-    }
+        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0)
+        write_failed(s, why);
+    if (s->report_failed)
+        error("the report in %s is not whole: latest not moved", s->report_dir);
+    else if (results_point_latest(s, &why) < 0)
+        write_failed(s, why);
     if (s->opts.json) {
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         fputc('\n', stdout);
     } else if (s->opts.color) {
         char *colored = matrix_render(s, true);
-        fputs(colored, stdout);
+        char *clean = text_cleaned(colored, true);
+        fputs(clean, stdout);
+        free(clean);
         free(colored);
     } else {
         fputs(summary, stdout);
@@ -844,7 +887,7 @@ int session_run(struct session *s)
     } else {
         run_jobs(s);
     }
-    if (!s->cells[0].runs_json) /* interrupted before the pool */
+    if (s->nr_cells && !s->cells[0].runs_json) /* interrupted before */
         for (size_t i = 0; i < s->nr_cells; i++) {
             s->cells[i].obs =
                 xcalloc((size_t)s->opts.runs, sizeof(*s->cells[i].obs));

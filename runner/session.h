@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "classify.h"
 #include "detectors.h"
+#include "shard.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -47,6 +48,7 @@ struct run_opts {
     size_t output_cap; /* RUN_OUTPUT_CAP or $MAPRACE_OUTPUT_CAP */
     unsigned formats;  /* report files after the run: report-common.h FORMAT_*
                          bits (0: only results.json and summary.txt) */
+    struct shard_spec shard; /* --shard K/N, or count 0 */
     /* maprace try (cmd-try.h): the make variable naming the program's
      * files, and its id (build.h, build_ctx_set_try); NULL for cases */
     char *try_make_var, *try_id;
@@ -77,14 +79,15 @@ struct session {
     struct cell *cells;
     size_t nr_cells;
     char *run_id;
-    char *report_dir; /* <out>/<run-id> */
-    char *raw_dir;    /* <out>/<run-id>/raw */
-    char *started;    /* ISO 8601 UTC */
-    bool complete;    /* false when interrupted */
-    int signal;       /* what interrupted it, or 0 */
-    bool setarch;     /* TSan needed setarch -R on this kernel */
-    bool env_error;   /* a detector's tool is missing */
-    char **notes;     /* one-line notes shown once (setarch, caps) */
+    char *report_dir;   /* <out>/<run-id> */
+    char *raw_dir;      /* <out>/<run-id>/raw */
+    char *started;      /* ISO 8601 UTC */
+    bool complete;      /* false when interrupted */
+    int signal;         /* what interrupted it, or 0 */
+    bool setarch;       /* TSan needed setarch -R on this kernel */
+    bool env_error;     /* a detector's tool is missing */
+    bool report_failed; /* a file of the report could not be written */
+    char **notes;       /* one-line notes shown once (setarch, caps) */
     size_t nr_notes, alloc_notes;
     double build_wall_s, run_wall_s, total_wall_s;
     double children_cpu_s; /* getrusage(RUSAGE_CHILDREN) over the runs */

@@ -5,6 +5,7 @@
 
 #include "group.h"
 #include "report-common.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -41,8 +42,8 @@ static void show_cell(FILE *fp, json_t *c, bool color)
                 "", "", (long long)dropped);
 }
 
-int show_races(FILE *fp, const char *out, const char *results_path,
-               const char *spec, bool color, bool all_frames)
+static int show_races_raw(FILE *fp, const char *out, const char *results_path,
+                          const char *spec, bool color, bool all_frames)
 {
     char *path = results_path ? xstrdup(results_path)
                               : xasprintf("%s/latest/results.json", out);
@@ -110,6 +111,17 @@ out:
     return rc;
 }
 
+int show_races(FILE *fp, const char *out, const char *results_path,
+               const char *spec, bool color, bool all_frames)
+{
+    /* what a program printed reaches the terminal shown, never sent */
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    int rc = show_races_raw(cs.fp, out, results_path, spec, color, all_frames);
+    clean_stream_close(&cs);
+    return rc;
+}
+
 static bool fence(const char *line)
 {
     while (*line == ' ')
@@ -117,7 +129,7 @@ static bool fence(const char *line)
     return !strncmp(line, "```", 3) || !strncmp(line, "~~~", 3);
 }
 
-void explain_render(FILE *fp, const char *md, bool color)
+static void explain_render_raw(FILE *fp, const char *md, bool color)
 {
     bool in_code = false;
     const char *s = md;
@@ -182,4 +194,12 @@ int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
     free(path);
     free(dir);
     return rc;
+}
+
+void explain_render(FILE *fp, const char *md, bool color)
+{
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    explain_render_raw(cs.fp, md, color);
+    clean_stream_close(&cs);
 }

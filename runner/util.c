@@ -3,6 +3,8 @@
  */
 #include "util.h"
 
+#include "text.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -161,7 +163,10 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
     char msg[4096];
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    fprintf(stderr, "maprace: %s%s\n", prefix, msg);
+    /* a name or a value from a case or a program: shown, never sent */
+    char *clean = text_cleaned(msg, false);
+    fprintf(stderr, "maprace: %s%s\n", prefix, clean);
+    free(clean);
 }
 
 int error(const char *fmt, ...)

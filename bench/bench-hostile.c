@@ -1,0 +1,114 @@
+/*
+ * bench/bench-hostile.c - the parsers on 64 MiB logs of hostile shapes, as
+ * the runner reads them (parse_*_file, from a file): the time and the
+ * memory each takes, which must both stay flat per megabyte (linear time,
+ * bounded memory).
+ *
+ *   native   "fatal error: x" lines, none with its traceback
+ *   tsan     "WARNING: ThreadSanitizer: data race" lines, each report cut
+ *            short by the next
+ *   tsan-ok  one complete report of a race, repeated
+ *   valgrind one Helgrind <error> record, repeated, in a valid document
+ *
+ * Each log is written to a temporary file, parsed once, and the seconds,
+ * MB/s, findings kept and dropped, and the growth of the peak resident
+ * size (getrusage ru_maxrss) are printed. Figures, not pass/fail.
+ *
+ * Usage: bench-hostile [MIB]   (default 64)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "util.h"
+
+static const char tsan_report[] =
+    "==================\n"
+    "WARNING: ThreadSanitizer: data race (pid=1)\n"
+    "  Write of size 8 at 0x1 by thread T1:\n"
+    "    #0 inc cases/x/racy.c:9:12 (racy+0x1)\n"
+    "  Previous write of size 8 at 0x1 by main thread:\n"
+    "    #0 main cases/x/racy.c:16:12 (racy+0x2)\n"
+    "SUMMARY: ThreadSanitizer: data race cases/x/racy.c:9:12 in inc\n"
+    "==================\n";
+
+static const char vg_head[] =
+    "<?xml version=\"1.0\"?>\n<valgrindoutput>\n<protocolversion>4"
+    "</protocolversion>\n<protocoltool>helgrind</protocoltool>\n";
+static const char vg_error[] =
+    "<error><unique>0x1</unique><tid>2</tid><kind>Race</kind>"
+    "<xwhat><text>Possible data race during write of size 8 at 0x1 by "
+    "thread #2</text><hthreadid>2</hthreadid></xwhat><stack><frame><ip>"
+    "0x1</ip><obj>/x/racy</obj><fn>inc</fn><dir>cases/x</dir><file>racy.c"
+    "</file><line>9</line></frame></stack></error>\n";
+static const char vg_tail[] = "</valgrindoutput>\n";
+
+static long maxrss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* head + rec repeated to about `size` bytes + tail, into a temp file. */
+static char *write_log(const char *head, const char *rec, const char *tail,
+                       size_t size)
+{
+    char tmpl[] = "/tmp/maprace-bench-hostile.XXXXXX";
+    int fd = mkstemp(tmpl);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        perror("bench-hostile: temporary file");
+        exit(1);
+    }
+    size_t n = strlen(rec);
+    fputs(head, fp);
+    for (size_t done = 0; done < size; done += n)
+        fputs(rec, fp);
+    fputs(tail, fp);
+    if (fclose(fp)) {
+        perror("bench-hostile: writing the log");
+        exit(1);
+    }
+    return xstrdup(tmpl);
+}
+
+static void one(const char *name, const char *head, const char *rec,
+                const char *tail, size_t size)
+{
+    char *path = write_log(head, rec, tail, size);
+    long rss0 = maxrss_kb();
+    struct report r;
+    report_init(&r);
+    double t0 = now_s();
+    if (!strcmp(name, "native"))
+        parse_native_file(path, &r);
+    else if (!strncmp(name, "tsan", 4))
+        parse_tsan_file(path, "tsan", &r);
+    else
+        parse_valgrind_file(path, "helgrind", &r);
+    double t = now_s() - t0;
+    long rss1 = maxrss_kb();
+    printf("%-9s %6.1f MB in %6.2f s = %7.1f MB/s, %zu findings kept, %zu "
+           "dropped, error %zu bytes, peak RSS +%ld KiB\n",
+           name, size / 1e6, t, size / 1e6 / t, r.nr, r.nr_dropped,
+           r.error ? strlen(r.error) : 0, rss1 - rss0);
+    report_release(&r);
+    unlink(path);
+    free(path);
+}
+
+int main(int argc, char **argv)
+{
+    size_t mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 64;
+    size_t size = mib << 20;
+    one("native", "", "fatal error: x\n", "", size);
+    one("tsan", "", "WARNING: ThreadSanitizer: data race (pid=1)\n", "", size);
+    one("tsan-ok", "", tsan_report, "", size);
+    one("valgrind", vg_head, vg_error, vg_tail, size);
+    return 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * shard.c - a deterministic slice of the cells (see shard.h).
+ */
+#include "shard.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static int parse_part(const char *s, size_t n, long *v)
+{
+    if (!n || n > 6)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+    *v = strtol(s, NULL, 10);
+    return 0;
+}
+
+int shard_parse(const char *s, struct shard_spec *sp, char **why)
+{
+    const char *slash = strchr(s, '/');
+    long k, n;
+    *why = NULL;
+    if (!slash || parse_part(s, (size_t)(slash - s), &k) < 0 ||
+        parse_part(slash + 1, strlen(slash + 1), &n) < 0 || n < 1 ||
+        n > 10000 || k < 1 || k > n) {
+        *why =
+            xasprintf("bad value '%s' for --shard (want K/N, 1 <= K <= N)", s);
+        return -1;
+    }
+    memset(sp, 0, sizeof(*sp));
+    sp->index = (int)k;
+    sp->count = (int)n;
+    sp->fingerprint = FNV_OFFSET;
+    return 0;
+}
+
+bool shard_takes(const struct shard_spec *sp, size_t i)
+{
+    return !sp->count || (int)(i % (size_t)sp->count) + 1 == sp->index;
+}
+
+static void mix(struct shard_spec *sp, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        sp->fingerprint ^= *p;
+        sp->fingerprint *= FNV_PRIME;
+    }
+    sp->fingerprint ^= 0xff; /* separator */
+    sp->fingerprint *= FNV_PRIME;
+}
+
+void shard_add_cell(struct shard_spec *sp, const char *case_name,
+                    const char *variant, const char *detector)
+{
+    mix(sp, case_name);
+    mix(sp, variant);
+    mix(sp, detector);
+    sp->cells_total++;
+}
+
+void shard_add_setting(struct shard_spec *sp, const char *name, long value)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%ld", value);
+    mix(sp, name);
+    mix(sp, buf);
+}
+
+json_t *shard_json(const struct shard_spec *sp)
+{
+    if (!sp->count)
+        return NULL;
+    char fp[32];
+    snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)sp->fingerprint);
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer(sp->index));
+    json_object_set_new(o, "count", json_integer(sp->count));
+    json_object_set_new(o, "cells_total",
+                        json_integer((json_int_t)sp->cells_total));
+    json_object_set_new(o, "selection", json_string(fp));
+    return o;
+}

@@ -1,0 +1,26 @@
+/*
+ * sources.h - the only files a report reads besides results.json: the
+ * variants' own sources.
+ *
+ * A race location or a frame names a file as a detector or a program
+ * printed it ("cases/x/racy.c", "/repo/cases/x/racy.c", "racy.c", or
+ * anything a hostile program prints: "cases/x/../../../etc/passwd",
+ * "/dev/stdin"). The name only chooses among the variants listed in
+ * results.json (cases[].variants[].source): the one whose file name and
+ * folder match it (util.h path_suffix_match). The file read is that
+ * variant's source, never the name given: a name that matches no variant
+ * reads nothing.
+ */
+#ifndef MAPRACE_SOURCES_H
+#define MAPRACE_SOURCES_H
+
+#include <jansson.h>
+
+/* The readable source file of the variant `name` stands for (malloc'd),
+ * or NULL. Looked for where the run found it (its "source"), then in the
+ * catalog of results (options.catalog/<case>/<file>), then in
+ * $MAPRACE_ROOT/cases/<case>/<file>: always a regular file, never a
+ * symbolic link. */
+char *source_of_variant(json_t *results, const char *name);
+
+#endif
