@@ -57,7 +57,7 @@ enum frame_class annotate_classify(const char *func, const char *file,
 
 /* The repository-relative form of a source path printed by a detector:
  * from its last "cases/", "model/" or "runner/" component on
- * ("/work/main/cases/x/racy.c" -> "cases/x/racy.c"); otherwise the path as
+ * ("/home/me/maprace/cases/x/racy.c" -> "cases/x/racy.c"); otherwise the path as
  * given. Malloc'd; NULL for NULL. */
 char *annotate_relpath(const char *file);
 
