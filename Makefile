@@ -73,6 +73,9 @@ FL_CC_tsan-gcc := $(GCC)
 FL_CFLAGS_native := $(CASE_COMMON)
 FL_CFLAGS_tsan := $(CASE_COMMON) -fsanitize=thread -gdwarf-aranges
 FL_CFLAGS_tsan-gcc := $(CASE_COMMON) -fsanitize=thread
+# The opt flavour builds the model for the map benchmarks (bench/maps).
+FL_CC_opt := $(GCC)
+FL_CFLAGS_opt := -O2 -g $(STD) $(WARN) -Imodel $(call pkgcflags,$(PKGS_MODEL))
 # The host flavour builds the model for its unit tests (CC, CFLAGS,
 # SANITIZE apply).
 FL_CC_host := $(CC)
@@ -88,9 +91,10 @@ RUNNER_SRC := $(wildcard runner/*.c)
 RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
 RUNNER_CFLAGS := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Irunner \
 	$(call pkgcflags,$(PKGS_RUNNER))
-RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER))
+RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER)) -lm
 
-MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c)
+MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c \
+	tests/bench/test_*.c)
 RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
@@ -127,7 +131,7 @@ $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) 
 	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
 		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
 endef
-$(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
+$(foreach f,$(FLAVOURS) host opt,$(eval $(call flavour_rules,$(f))))
 
 # maprace try (docs/runner.md): a program of the user's, TRY_SRC (absolute
 # paths, all C or all C++), built as $(BUILD)/<flavour>/try/<id> in each
@@ -237,6 +241,25 @@ $(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
 	$(Q)$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
+# The chapter-4 map designs (bench/maps): mapbench over the model (opt
+# flavour) and liburcu; mapreport turns its output and bench/go's into
+# tables. The Go benchmark itself runs in scripts/run-bench.
+PKGS_MAPBENCH := liburcu liburcu-cds
+MAPBENCH_SRC := $(filter-out bench/maps/mapreport.c,$(wildcard bench/maps/*.c))
+MAPBENCH_BINS := $(BUILD)/bench/maps/mapbench $(BUILD)/bench/maps/mapreport
+benches: $(MAPBENCH_BINS)
+# The smoke test (make test) runs them.
+$(BUILD)/host/tests/bench/test_bench_smoke: | $(MAPBENCH_BINS)
+$(BUILD)/bench/maps/mapbench: $(MAPBENCH_SRC) $(wildcard bench/maps/*.h model/*.h) \
+		$(patsubst %.c,$(BUILD)/opt/%.o,$(MODEL_SRC)) $(BUILD)/opt/.flags
+	@mkdir -p $(@D)
+	$(FL_CC_opt) $(FL_CFLAGS_opt) $(call pkgcflags,$(PKGS_MAPBENCH)) -o $@ \
+		$(MAPBENCH_SRC) $(patsubst %.c,$(BUILD)/opt/%.o,$(MODEL_SRC)) \
+		$(MODEL_LIBS) $(call pkglibs,$(PKGS_MAPBENCH)) -lm $(LDFLAGS)
+$(BUILD)/bench/maps/mapreport: bench/maps/mapreport.c bench/maps/stats.c \
+		bench/maps/stats.h $(BUILD)/opt/.flags
+	@mkdir -p $(@D)
+	$(FL_CC_opt) $(FL_CFLAGS_opt) -o $@ $(filter %.c,$^) -lm $(LDFLAGS)
 # The fuzzers (absent in the shadow trees that build a --cases catalog).
 -include fuzz/fuzz.mk
 
