@@ -8,7 +8,8 @@
 #   make bench      benchmarks (figures, not pass/fail)
 #   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
 #                   each (fuzz/fuzz.mk)
-#   make install    install build/maprace into $(PREFIX)/bin
+#   make install    install build/maprace into $(PREFIX)/bin and its man
+#                   page into $(PREFIX)/share/man/man1
 #
 # Knobs: CC, CFLAGS, LDFLAGS, CLANG, GCC, PREFIX, DEVELOPER=1 (-Werror),
 # SANITIZE=address,undefined (the model's and the runner's tests and the
@@ -33,6 +34,16 @@ CLANG ?= clang
 GCC ?= gcc
 CFLAGS ?= -O1 -g
 LDFLAGS ?=
+
+# One short line per target (  CC  build/native/model/map.o); V=1 prints
+# the full command lines.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' '$(1)' '$(2)'
+endif
 
 STD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -64,6 +75,9 @@ FL_CC_tsan-gcc := $(GCC)
 FL_CFLAGS_native := $(CASE_COMMON)
 FL_CFLAGS_tsan := $(CASE_COMMON) -fsanitize=thread -gdwarf-aranges
 FL_CFLAGS_tsan-gcc := $(CASE_COMMON) -fsanitize=thread
+# The opt flavour builds the model for the map benchmarks (bench/maps).
+FL_CC_opt := $(GCC)
+FL_CFLAGS_opt := -O2 -g $(STD) $(WARN) -Imodel $(call pkgcflags,$(PKGS_MODEL))
 # The host flavour builds the model for its unit tests (CC, CFLAGS,
 # SANITIZE apply).
 FL_CC_host := $(CC)
@@ -87,16 +101,17 @@ RUNNER_SRC := $(wildcard runner/*.c)
 RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
 RUNNER_CFLAGS := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Irunner \
 	$(call pkgcflags,$(PKGS_RUNNER))
-RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER))
+RUNNER_LIBS := $(call pkglibs,$(PKGS_RUNNER)) -lm
 
-MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c)
+MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c \
+	tests/bench/test_*.c)
 RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
 CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
 .PHONY: all model cases runner tests benches test run bench install uninstall \
-	check-format check-docs format deps clean FORCE
+	check-format check-docs format deps deps-run deps-test clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
@@ -105,7 +120,7 @@ all: model cases runner
 
 model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
 cases: $(CASE_BINS) $(GO_BINS)
-runner: $(if $(RUNNER_SRC),$(BUILD)/maprace)
+runner: $(if $(RUNNER_SRC),$(BUILD)/maprace $(BUILD)/maprace-overlap.so)
 tests: $(TEST_BINS) $(CHECK_DOCS)
 
 # A flavour's flags, recorded so that a change of flags rebuilds its objects.
@@ -117,14 +132,16 @@ $(BUILD)/%/.flags: FORCE
 define flavour_rules
 $(BUILD)/$(1)/model/%.o: model/%.c $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
-	$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
+	$$(call msg,CC,$$@)
+	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
-	$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
+	$$(call msg,CCLD,$$@)
+	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
 		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
 endef
-$(foreach f,$(FLAVOURS) host,$(eval $(call flavour_rules,$(f))))
+$(foreach f,$(FLAVOURS) host opt,$(eval $(call flavour_rules,$(f))))
 
 # The Go twins of the cases (cases/<case>/<variant>.go), built by go itself
 # into two more flavours: go (plain; detector go) and go-race (-race;
@@ -195,7 +212,8 @@ $(BUILD)/asm-go/%/prog: runner/asm-go/main.go
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
 	@mkdir -p $(@D)
-	$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(FL_CFLAGS_host) $(call pkgcflags,$(PKGS_TEST)) \
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(MODEL_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
@@ -207,13 +225,20 @@ $(BUILD)/runner/.flags: FORCE
 		echo '$(CC) $(RUNNER_CFLAGS)' > $@
 $(BUILD)/runner/%.o: runner/%.c $(BUILD)/runner/.flags
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/maprace: $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
-	$(CC) $(RUNNER_CFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDFLAGS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDFLAGS)
+# The overlap probe of `maprace grade`, preloaded into native runs only.
+$(BUILD)/maprace-overlap.so: runner/preload/overlap.c $(BUILD)/runner/.flags
+	$(call msg,LD,$@)
+	$(Q)$(GCC) -g -O1 -fPIC -shared $(STD) $(WARN) -o $@ $< -lpthread
 $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) $(call pkgcflags,$(PKGS_TEST)) \
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
@@ -234,23 +259,46 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 benches: $(BENCH_BINS)
 $(BUILD)/bench/%: bench/%.c $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(RUNNER_CFLAGS) -O2 -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(RUNNER_LIBS) $(LDFLAGS)
 
+# The chapter-4 map designs (bench/maps): mapbench over the model (opt
+# flavour) and liburcu; mapreport turns its output and bench/go's into
+# tables. The Go benchmark itself runs in scripts/run-bench.
+PKGS_MAPBENCH := liburcu liburcu-cds
+MAPBENCH_SRC := $(filter-out bench/maps/mapreport.c,$(wildcard bench/maps/*.c))
+MAPBENCH_BINS := $(BUILD)/bench/maps/mapbench $(BUILD)/bench/maps/mapreport
+benches: $(MAPBENCH_BINS)
+# The smoke test (make test) runs them.
+$(BUILD)/host/tests/bench/test_bench_smoke: | $(MAPBENCH_BINS)
+$(BUILD)/bench/maps/mapbench: $(MAPBENCH_SRC) $(wildcard bench/maps/*.h model/*.h) \
+		$(patsubst %.c,$(BUILD)/opt/%.o,$(MODEL_SRC)) $(BUILD)/opt/.flags
+	@mkdir -p $(@D)
+	$(FL_CC_opt) $(FL_CFLAGS_opt) $(call pkgcflags,$(PKGS_MAPBENCH)) -o $@ \
+		$(MAPBENCH_SRC) $(patsubst %.c,$(BUILD)/opt/%.o,$(MODEL_SRC)) \
+		$(MODEL_LIBS) $(call pkglibs,$(PKGS_MAPBENCH)) -lm $(LDFLAGS)
+$(BUILD)/bench/maps/mapreport: bench/maps/mapreport.c bench/maps/stats.c \
+		bench/maps/stats.h $(BUILD)/opt/.flags
+	@mkdir -p $(@D)
+	$(FL_CC_opt) $(FL_CFLAGS_opt) -o $@ $(filter %.c,$^) -lm $(LDFLAGS)
 # The fuzzers (absent in the shadow trees that build a --cases catalog).
 -include fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-deps:
-	@scripts/install-deps
+deps: deps-test
+deps-run:
+	@scripts/install-deps run
+deps-test:
+	@scripts/install-deps test
 
 # The README's two commands.
 # Every test, then the model's and the runner's tests again built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (in $(BUILD)-sanitize),
 # then the formatting check.
 SAN_BUILD := $(BUILD)-sanitize
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory all tests
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
 		SANITIZE=address,undefined all tests
@@ -262,20 +310,23 @@ test: deps
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory check-docs
 
-run: deps
+run: deps-run
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/maprace run $(ARGS)
 
-bench: deps
+bench: deps-test
 	@$(MAKE) --no-print-directory all benches
 	@BUILD=$(BUILD) scripts/run-bench
 
 install: $(BUILD)/maprace
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/maprace $(DESTDIR)$(PREFIX)/bin/maprace
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/maprace.1 $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/maprace
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 check-format:

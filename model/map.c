@@ -38,6 +38,7 @@
 #include <valgrind/helgrind.h>
 #include <valgrind/drd.h>
 
+#include "overlap.h"
 #include "throw.h"
 #include "window.h"
 
@@ -445,6 +446,7 @@ static GOFUNC struct bmap *makeBucketArray(struct hmap *h, uint8_t b,
  */
 GOFUNC const uint64_t *mapaccess1(struct hmap *h, uint64_t key)
 {
+    OVERLAP(OV_MAPACCESS1);
     WINDOW(W_MAPACCESS_ENTRY);
     if (h == NULL || h->count == 0)
         return &zeroVal;
@@ -484,6 +486,7 @@ GOFUNC const uint64_t *mapaccess1(struct hmap *h, uint64_t key)
 /* Shape of mapaccess2_fast64. */
 GOFUNC const uint64_t *mapaccess2(struct hmap *h, uint64_t key, bool *ok)
 {
+    OVERLAP(OV_MAPACCESS2);
     WINDOW(W_MAPACCESS_ENTRY);
     if (h == NULL || h->count == 0) {
         *ok = false;
@@ -570,6 +573,7 @@ static GOFUNC uint64_t *mapaccessK(struct hmap *h, uint64_t key,
  */
 GOFUNC uint64_t *mapassign(struct hmap *h, uint64_t key)
 {
+    OVERLAP(OV_MAPASSIGN);
     if (h == NULL)
         gopanic("assignment to entry in nil map");
     WINDOW(W_MAPASSIGN_ENTRY);
@@ -660,6 +664,7 @@ done:;
 /* Shape of mapdelete_fast64. */
 GOFUNC void mapdelete(struct hmap *h, uint64_t key)
 {
+    OVERLAP(OV_MAPDELETE);
     if (h == NULL || h->count == 0)
         return;
     if (h->flags & hashWriting)
@@ -735,6 +740,7 @@ search_done:
  */
 GOFUNC void mapiterinit(struct hmap *h, struct hiter *it)
 {
+    OVERLAP(OV_MAPITERINIT);
     memset(it, 0, sizeof(*it));
     if (h == NULL || h->count == 0)
         return;
@@ -771,6 +777,7 @@ GOFUNC void mapiterinit(struct hmap *h, struct hiter *it)
 
 GOFUNC void mapiternext(struct hiter *it)
 {
+    OVERLAP(OV_MAPITERNEXT);
     WINDOW(W_MAPITERNEXT_ENTRY);
     struct hmap *h = it->h;
     if (h->flags & hashWriting)
@@ -882,6 +889,7 @@ static GOFUNC void markBucketsEmpty(struct bmap *bucket, uintptr_t mask)
 /* mapclear deletes all keys from a map. */
 GOFUNC void mapclear(struct hmap *h)
 {
+    OVERLAP(OV_MAPCLEAR);
     if (h == NULL || h->count == 0)
         return;
 
@@ -1158,6 +1166,7 @@ static GOFUNC void advanceEvacuationMark(struct hmap *h, uintptr_t newbit)
 
 GOFUNC int64_t maplen(const struct hmap *h)
 {
+    OVERLAP(OV_MAPLEN);
     if (h == NULL)
         return 0;
     return h->count;

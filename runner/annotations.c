@@ -258,6 +258,12 @@ const struct go_counterpart go_counterparts[] = {
     {"wait_for", "(maprace window)", "spins on a relaxed flag with sched_yield",
      true},
     {"now_ms", "(maprace window)", "a clock for the bounded wait", true},
+    {"overlap_call", "(maprace grade)",
+     "tells the grader's overlap probe about a map call (only when it is "
+     "preloaded)",
+     true},
+    {"overlap_init", "(maprace grade)", "looks up the grader's overlap probe",
+     true},
 };
 
 const size_t nr_go_counterparts =

@@ -200,6 +200,7 @@ static void reap(struct proc *p, int status, const struct rusage *ru)
     p->wall_s = now_s() - p->start;
     p->cpu_s = (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
                (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+    p->maxrss_kb = ru->ru_maxrss;
     /* Anything the child left in its group goes with it. */
     if (p->timed_out || p->killed || p->term_sent)
         kill(-p->pid, SIGKILL);

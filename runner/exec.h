@@ -51,8 +51,9 @@ struct proc {
     bool killed;     /* killed by exec_kill() (interrupt) */
     int spawn_errno; /* exec failed: errno (ENOENT: not found) */
     double wall_s;
-    double cpu_s; /* user + system CPU of the child and what it waited for */
-    void *data;   /* the caller's */
+    double cpu_s;   /* user + system CPU of the child and what it waited for */
+    long maxrss_kb; /* peak resident set size (wait4's ru_maxrss), KiB */
+    void *data;     /* the caller's */
 };
 
 /* Block the signals the runner waits for. Call once, before the first

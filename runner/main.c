@@ -9,9 +9,11 @@
  */
 #include "article.h"
 #include "catalog.h"
+#include "cmd-rates.h"
 #include "cmd-try.h"
 #include "cmd-asm.h"
 #include "cmd-merge.h"
+#include "cmd-grade.h"
 #include "detectors.h"
 #include "cmd-fidelity.h"
 #include "doctor.h"
@@ -49,10 +51,12 @@ static const char usage_main[] =
     "  show      the annotated races of the last run of a case\n"
     "  explain   a case's README in the terminal\n"
     "  doctor    which detectors work here; TSan on this kernel; versions\n"
+    "  rates     how often each detector catches each race unforced\n"
     "  try       your own program (FILE.c...) under every detector, no\n"
     "            case.ini needed\n"
     "  asm       the machine code of a case's racing accesses (x86-64, arm64)\n"
     "  fidelity  the model against the real Go, variant by variant\n"
+    "  grade     grade an answer to an exercise (exercises/README.md)\n"
     "\n"
     "`maprace <verb> --help` describes each verb and its options.\n"
     "\n"
@@ -210,6 +214,7 @@ enum opt_id {
     OPT_BENCH_STATS,
     OPT_FORMAT,
     OPT_ALL_FRAMES,
+    OPT_FROM,
     OPT_SHARD,
     OPT_ARTICLE,
     OPT_ARCH,
@@ -231,6 +236,7 @@ static const struct option long_opts[] = {
     {"bench-stats", no_argument, NULL, OPT_BENCH_STATS},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
+    {"from", required_argument, NULL, OPT_FROM},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"article", required_argument, NULL, OPT_ARTICLE},
     {"arch", required_argument, NULL, OPT_ARCH},
@@ -251,6 +257,8 @@ struct args {
     const char *out, *cases, *build;
     bool json, no_color, natural, help, bench_stats, all_frames, no_go;
     const char *article, *arch;
+    char **from; /* rates --from, repeatable */
+    size_t nr_from;
     const char *format, *shard;
     const char *used[16]; /* options given, for "does not apply" */
     size_t nr_used;
@@ -368,6 +376,11 @@ static int take_option(struct args *a, int c, char **argv)
     case OPT_FORMAT:
         a->format = optarg;
         note_used(a, "--format");
+        break;
+    case OPT_FROM:
+        a->from = xrealloc(a->from, (a->nr_from + 1) * sizeof(char *));
+        a->from[a->nr_from++] = optarg;
+        note_used(a, "--from");
         break;
     case OPT_SHARD:
         a->shard = optarg;
@@ -897,6 +910,68 @@ static int cmd_doctor(const struct args *a)
     return rc;
 }
 
+/* maprace rates: a pass is the run verb with its settings (cmd-rates.h);
+ * its matrix goes to stderr, stdout keeps the table. */
+static int rates_pass_run(void *ctx, const struct rates_pass *p)
+{
+    struct args b = *(const struct args *)ctx;
+    b.natural = p->natural;
+    b.detectors = p->detectors;
+    b.runs = p->runs;
+    b.variants = p->variants;
+    b.nr_variants = p->nr_variants;
+    b.format = "none";
+    b.no_color = true;
+    b.json = false;
+    fflush(stdout);
+    int saved = dup(1);
+    dup2(2, 1);
+    int rc = cmd_run(&b, false, false);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    return rc;
+}
+
+static bool used(const struct args *a, const char *opt)
+{
+    for (size_t i = 0; i < a->nr_used; i++)
+        if (!strcmp(a->used[i], opt))
+            return true;
+    return false;
+}
+
+static int cmd_rates_verb(const struct args *a)
+{
+    static const char *const allowed[] = {"--detectors", "--runs", "-j",
+                                          "--timeout",   "--out",  "--cases",
+                                          "--build",     "--from", NULL};
+    if (a->help) {
+        fputs(rates_usage, stdout);
+        return 0;
+    }
+    if (only_options(a, "rates", allowed) < 0)
+        return EXIT_USAGE;
+    struct rates_request rq = {.from = a->from,
+                               .nr_from = a->nr_from,
+                               .cases = a->pos,
+                               .nr_cases = a->nr_pos,
+                               .detectors = a->detectors,
+                               .runs = used(a, "--runs") ? a->runs : 0,
+                               .run = rates_pass_run,
+                               .ctx = (void *)a};
+    char *out = NULL, *cases_dir = NULL;
+    if (!a->nr_from && (!(out = given_or_in_root(a->out, "reports")) ||
+                        !(cases_dir = given_or_in_root(a->cases, "cases"))))
+        return EXIT_USAGE;
+    rq.out = out;
+    rq.cases_dir = cases_dir;
+    int rc = cmd_rates(&rq);
+    free(out);
+    free(cases_dir);
+    return rc;
+}
+
 /* `maprace try ...`: its own options (cmd-try.h). */
 static int cmd_try_main(int argc, char **argv)
 {
@@ -977,9 +1052,16 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "try"))
         return cmd_try_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "grade")) {
+        char *root = find_root();
+        int grc = root ? cmd_grade(root, argc - 1, argv + 1) : EXIT_USAGE;
+        free(root);
+        return grc;
+    }
     struct args a;
     if (parse_args(argc, argv, &a) < 0) {
         free(a.variants);
+        free(a.from);
         return EXIT_USAGE;
     }
     int rc;
@@ -1005,6 +1087,8 @@ int main(int argc, char **argv)
         rc = cmd_explain(&a);
     } else if (!strcmp(a.verb, "doctor")) {
         rc = cmd_doctor(&a);
+    } else if (!strcmp(a.verb, "rates")) {
+        rc = cmd_rates_verb(&a);
     } else if (!strcmp(a.verb, "asm")) {
         rc = cmd_asm(&a);
     } else if (!strcmp(a.verb, "fidelity")) {
@@ -1021,5 +1105,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < a.nr_variants; i++)
         free(a.variants[i]);
     free(a.variants);
+    free(a.from);
     return rc;
 }

@@ -1,13 +1,17 @@
 /*
  * report-html.c - index.html: one self-contained page (no network, no script, no
  * external font or style) with the matrix of cases x detectors, inline SVG
- * charts of detection rates and wall time, and per case its races, each
+ * charts of detection rates and of each detector's cost against native
+ * (wall time, CPU time, peak memory; cost.h), and per case its races, each
  * detector's two stacks side by side, annotated, with source excerpts
  * (report-common.h, docs/report-format.md). Every string from a log, a source or
  * case.ini goes through html_escape().
  */
 #include "report-common.h"
+#include "report-diagram.h"
 
+#include "cost.h"
+#include "detectors.h"
 #include "group.h"
 
 #include <stdio.h>
@@ -51,6 +55,9 @@ static const char style[] =
     ".case-frame .fn{font-weight:bold}.hidden-frame{color:#888}\n"
     ".det{margin-top:.8em}.det h4{margin:.3em 0}\n"
     "svg text{font:12px system-ui,sans-serif}\n"
+    "svg.interleaving .lane{font-weight:bold}"
+    "svg.interleaving .model,svg.interleaving .forced{fill:#555}"
+    "svg.interleaving .nohb{fill:#c00}\n"
     "table.pairs{border-collapse:collapse;margin:.3em 0;font-size:12.5px}\n"
     ".pairs th,.pairs td{border:1px solid #ddd;padding:2px "
     "6px;text-align:left;vertical-align:top}\n"
@@ -92,64 +99,122 @@ static void bar_chart(struct strbuf *sb, const char *title, const char *id,
     strbuf_addstr(sb, "</svg></figure>\n");
 }
 
+/* Detection rate of each detector over the racy cells, in percent. */
+static double detection_rate(json_t *results, const char *det)
+{
+    double det_runs = 0, runs = 0;
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), k, c)
+    {
+        const char *kind = jstr(json_object_get(c, "expectation"), "kind");
+        if (strcmp(jstr(c, "detector"), det) || !kind ||
+            (strcmp(kind, "race") && strcmp(kind, "fatal") &&
+             strcmp(kind, "symptom")))
+            continue;
+        det_runs += (double)jint(c, "detected_runs");
+        runs += (double)jint(c, "runs_done");
+    }
+    return runs > 0 ? 100.0 * det_runs / runs : 0;
+}
+
+/* One cost chart (cost.h): the median over case variants of a detector's
+ * figure against native's. */
+static void cost_chart(struct strbuf *sb, const char *title, const char *id,
+                       const struct cost_row *rows, size_t n, int which)
+{
+    const char **labels = xcalloc(n + 1, sizeof(*labels));
+    double *v = xcalloc(n + 1, sizeof(*v)), max = 1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct cost_stat *s = which == 0   ? &rows[i].wall
+                                    : which == 1 ? &rows[i].cpu
+                                                 : &rows[i].rss;
+        if (!s->n)
+            continue;
+        labels[m] = rows[i].detector;
+        v[m] = s->median;
+        if (v[m] > max)
+            max = v[m];
+        m++;
+    }
+    if (m)
+        bar_chart(sb, title, id, labels, v, m, max, 1, "x");
+    free(labels);
+    free(v);
+}
+
+static void cost_stat_td(struct strbuf *sb, const struct cost_stat *s)
+{
+    if (!s->n)
+        strbuf_addstr(sb, "<td>-</td>");
+    else
+        strbuf_addf(sb, "<td>%.1fx [%.1f, %.1f]</td>", s->median, s->min,
+                    s->max);
+}
+
+/* The slowdown table: each detector against native, with the documented
+ * figures beside it. */
+static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
+{
+    strbuf_addstr(sb, "<table class=\"pairs\" id=\"cost\"><caption>Cost "
+                      "against native, median [min, max] over the case "
+                      "variants both ran (docs/benchmarks.md)</caption>"
+                      "<tr><th>detector</th><th>variants</th><th>wall "
+                      "time</th><th>CPU time</th><th>peak RSS</th>"
+                      "<th>documented (time, memory)</th></tr>\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct cost_anchor *a = cost_anchors;
+        while (a->detector && strcmp(a->detector, rows[i].detector))
+            a++;
+        strbuf_addstr(sb, "<tr><td>");
+        esc(sb, rows[i].detector);
+        strbuf_addf(sb, "</td><td class=\"n\">%zu</td>", rows[i].wall.n);
+        cost_stat_td(sb, &rows[i].wall);
+        cost_stat_td(sb, &rows[i].cpu);
+        cost_stat_td(sb, &rows[i].rss);
+        strbuf_addstr(sb, "<td>");
+        if (a->detector) {
+            esc(sb, a->time);
+            strbuf_addstr(sb, ", ");
+            esc(sb, a->memory);
+            strbuf_addstr(sb, " (");
+            esc(sb, a->source);
+            strbuf_addstr(sb, ")");
+        }
+        strbuf_addstr(sb, "</td></tr>\n");
+    }
+    strbuf_addstr(sb, "</table>\n");
+}
+
 static void charts(struct strbuf *sb, json_t *results)
 {
     json_t *dets = results_detectors(results);
-    size_t n = json_array_size(dets);
+    size_t n = json_array_size(dets), i;
+    struct cost_row rows[DET_COUNT + 1];
+    size_t nc = cost_rows(results, rows, DET_COUNT + 1);
+    json_t *d;
     if (!n)
         return;
     const char **labels = xcalloc(n, sizeof(*labels));
     double *rate = xcalloc(n, sizeof(double));
-    double *slow = xcalloc(n, sizeof(double));
-    /* wall time of each detector over the case variants native ran too */
-    double native_wall = 0;
-    size_t i, k;
-    json_t *d, *c;
     json_array_foreach(dets, i, d)
     {
         labels[i] = json_string_value(d);
-        double det_runs = 0, runs = 0, wall = 0, nat = 0;
-        json_array_foreach(json_object_get(results, "cells"), k, c)
-        {
-            if (strcmp(jstr(c, "detector"), labels[i]))
-                continue;
-            json_t *ex = json_object_get(c, "expectation");
-            const char *kind = jstr(ex, "kind");
-            bool racy =
-                kind && (!strcmp(kind, "race") || !strcmp(kind, "fatal") ||
-                         !strcmp(kind, "symptom"));
-            if (racy) {
-                det_runs += (double)jint(c, "detected_runs");
-                runs += (double)jint(c, "runs_done");
-            }
-            json_t *nc = results_cell(results, jstr(c, "case"),
-                                      jstr(c, "variant"), "native");
-            if (nc && jint(c, "runs_done") && jint(nc, "runs_done")) {
-                wall += json_number_value(json_object_get(c, "wall_s")) /
-                        (double)jint(c, "runs_done");
-                nat += json_number_value(json_object_get(nc, "wall_s")) /
-                       (double)jint(nc, "runs_done");
-            }
-        }
-        rate[i] = runs > 0 ? 100.0 * det_runs / runs : 0;
-        slow[i] = nat > 0 ? wall / nat : 0;
-        if (!strcmp(labels[i], "native"))
-            native_wall = nat;
+        rate[i] = detection_rate(results, labels[i]);
     }
     strbuf_addstr(sb, "<div class=\"charts\">\n");
     bar_chart(sb, "Detection rate (racy variants: the race, fatal or symptom)",
               "chart-rate", labels, rate, n, 100, 0, " %");
-    double max = 1;
-    for (i = 0; i < n; i++)
-        if (slow[i] > max)
-            max = slow[i];
-    if (native_wall > 0 || max > 1)
-        bar_chart(sb, "Wall time per run, native = 1x", "chart-time", labels,
-                  slow, n, max, 1, "x");
+    cost_chart(sb, "Wall time per run, native = 1x", "chart-time", rows, nc, 0);
+    cost_chart(sb, "CPU time per run, native = 1x", "chart-cpu", rows, nc, 1);
+    cost_chart(sb, "Peak memory (max RSS), native = 1x", "chart-rss", rows, nc,
+               2);
+    if (nc && rows[0].wall.n)
+        cost_table(sb, rows, nc);
     strbuf_addstr(sb, "</div>\n");
     free(labels);
     free(rate);
-    free(slow);
 }
 
 static bool variant_has_cells(json_t *results, json_t *dets, const char *cn,
@@ -621,6 +686,7 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
         source_excerpt(sb, results, loc, label);
     }
     strbuf_addstr(sb, "</div>\n");
+    race_diagram_svg(sb, results, r);
     if (jstr(r, "why") && *jstr(r, "why")) {
         strbuf_addstr(sb, "<p class=\"why\"><b>Why:</b> ");
         esc(sb, jstr(r, "why"));

@@ -14,6 +14,10 @@
 #define YELLOW "\033[33m"
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
+#define CHECK_MARK "\xe2\x9c\x93" /* U+2713 */
+#define CROSS_MARK "\xe2\x9c\x97" /* U+2717 */
+
+static bool is_known_verdict(int v);
 
 const char *matrix_label(enum verdict v)
 {
@@ -59,6 +63,37 @@ static const struct cell *find_cell(const struct session *s,
     return NULL;
 }
 
+/* What the detector saw in a cell's runs, in one word: the strongest
+ * thing any run showed (a race on a marked line, Go's fatal error, the
+ * expected symptom, another report, nothing). */
+const char *matrix_saw(const struct cell *cl)
+{
+    bool race = false, fatal = false, symptom = false, other = false;
+    if (cl->verdict.verdict == VERDICT_ERROR)
+        return "ERR";
+    for (size_t r = 0; r < cl->runs_done; r++) {
+        const struct run_obs *o = &cl->obs[r];
+        race |= o->race_marked;
+        fatal |= o->fatal != NULL;
+        symptom |= o->symptom;
+        other |= o->nr_findings > 0;
+    }
+    return race      ? "race"
+           : fatal   ? "fatal"
+           : symptom ? "symptom"
+           : other   ? "report"
+                     : "clean";
+}
+
+/* The verdict as a mark: as expected, as expected but a known limit of
+ * the detector, not as expected. */
+static const char *verdict_mark(enum verdict v)
+{
+    return v == VERDICT_PASS     ? CHECK_MARK
+           : is_known_verdict(v) ? "~"
+                                 : CROSS_MARK;
+}
+
 static void cell_text(const struct session *s, const struct cell *cl, char *buf,
                       size_t size)
 {
@@ -66,11 +101,21 @@ static void cell_text(const struct session *s, const struct cell *cl, char *buf,
         snprintf(buf, size, "-");
         return;
     }
-    if (s->opts.runs > 1 && cl->verdict.verdict != VERDICT_ERROR)
-        snprintf(buf, size, "%s %zu/%zu", matrix_label(cl->verdict.verdict),
-                 cl->verdict.detected_runs, cl->verdict.runs);
+    enum verdict v = cl->verdict.verdict;
+    if (s->opts.runs > 1 && v != VERDICT_ERROR)
+        snprintf(buf, size, "%s %zu/%zu %s", matrix_saw(cl),
+                 cl->verdict.detected_runs, cl->verdict.runs, verdict_mark(v));
     else
-        snprintf(buf, size, "%s", matrix_label(cl->verdict.verdict));
+        snprintf(buf, size, "%s %s", matrix_saw(cl), verdict_mark(v));
+}
+
+/* Columns a UTF-8 string takes on a terminal (one per character). */
+static int text_width(const char *t)
+{
+    int w = 0;
+    for (; *t; t++)
+        w += ((unsigned char)*t & 0xc0) != 0x80;
+    return w;
 }
 
 static void list_cells(const struct session *s, struct strbuf *sb, bool color,
@@ -115,12 +160,47 @@ static void list_cells(const struct session *s, struct strbuf *sb, bool color,
     }
 }
 
+/* The known misses and false positives: one line per variant and reason,
+ * naming every detector it applies to, then the reason once. */
+static void list_known(const struct session *s, struct strbuf *sb, bool color)
+{
+    bool *done = xcalloc(s->nr_cells ? s->nr_cells : 1, sizeof(*done));
+    bool any = false;
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        const struct cell *cl = &s->cells[i];
+        if (done[i] || !is_known_verdict(cl->verdict.verdict))
+            continue;
+        if (!any)
+            strbuf_addf(sb, "\n%sKnown misses and false positives:%s\n",
+                        color ? BOLD : "", color ? RESET : "");
+        any = true;
+        const char *why = cl->expect->arg ? cl->expect->arg : "";
+        strbuf_addf(sb, "  %s/%s %s%s%s (%s):", cl->c->name, cl->v->name,
+                    color ? YELLOW : "", verdict_name(cl->verdict.verdict),
+                    color ? RESET : "", matrix_saw(cl));
+        for (size_t j = i; j < s->nr_cells; j++) {
+            const struct cell *o = &s->cells[j];
+            if (o->c != cl->c || o->v != cl->v ||
+                o->verdict.verdict != cl->verdict.verdict ||
+                strcmp(o->expect->arg ? o->expect->arg : "", why))
+                continue;
+            done[j] = true;
+            strbuf_addf(sb, " %s", detector_name(o->d));
+            if (o->verdict.runs > 1)
+                strbuf_addf(sb, " %zu/%zu", o->verdict.detected_runs,
+                            o->verdict.runs);
+        }
+        strbuf_addf(sb, "\n      %s\n", why);
+    }
+    free(done);
+}
+
 static bool is_bad(int v)
 {
     return v == VERDICT_FALSE_NEGATIVE || v == VERDICT_FALSE_POSITIVE;
 }
 
-static bool is_known(int v)
+static bool is_known_verdict(int v)
 {
     return v == VERDICT_KNOWN_MISS || v == VERDICT_KNOWN_FALSE_POSITIVE;
 }
@@ -216,12 +296,13 @@ static void matrix_table(const struct session *s, struct strbuf *sb, bool color)
                 const struct cell *cl = find_cell(s, c, va, d);
                 char text[64];
                 cell_text(s, cl, text, sizeof(text));
+                int pad = m.w_cell - text_width(text);
                 if (color && cl)
-                    strbuf_addf(sb, "  %s%-*s%s",
-                                colour_of(cl->verdict.verdict), m.w_cell, text,
-                                RESET);
+                    strbuf_addf(sb, "  %s%s%s%*s",
+                                colour_of(cl->verdict.verdict), text, RESET,
+                                pad > 0 ? pad : 0, "");
                 else
-                    strbuf_addf(sb, "  %-*s", m.w_cell, text);
+                    strbuf_addf(sb, "  %s%*s", text, pad > 0 ? pad : 0, "");
             }
             trim_blanks(sb); /* no trailing blanks */
             strbuf_addstr(sb, "\n");
@@ -248,12 +329,14 @@ static void matrix_totals(const struct session *s, struct strbuf *sb)
         strbuf_addf(sb, " -- INCOMPLETE: interrupted by SIG%s",
                     s->signal ? sigabbrev_np(s->signal) : "?");
     strbuf_addstr(sb, "\n");
-    strbuf_addstr(sb, "legend: pass | FN false negative | FP false "
-                      "positive | miss known miss | fp-ok known false "
-                      "positive | ERR error");
+    strbuf_addstr(sb,
+                  "legend: what each detector saw (race, fatal: Go's "
+                  "check, symptom, report: another finding, clean, ERR: "
+                  "did not run); " CHECK_MARK " as case.ini expects, ~ a known "
+                  "miss or false positive, " CROSS_MARK " not as expected");
     if (s->opts.runs > 1)
-        strbuf_addstr(sb, "; k/n: runs that showed it (the race, the fatal "
-                          "error, the symptom; for clean: any report)");
+        strbuf_addstr(sb, "; k/n: runs that showed what case.ini looks "
+                          "for (for clean: any report)");
     strbuf_addstr(sb, "\n");
     if (s->report_dir)
         strbuf_addf(
@@ -295,7 +378,7 @@ char *matrix_render(const struct session *s, bool color)
     matrix_table(s, &sb, color);
     list_cells(s, &sb, color, "Not as expected:", is_bad);
     list_cells(s, &sb, color, "Errors:", is_error);
-    list_cells(s, &sb, color, "Known misses and false positives:", is_known);
+    list_known(s, &sb, color);
     list_dropped(s, &sb, color);
     if (s->nr_notes) {
         strbuf_addf(&sb, "\n%sNotes:%s\n", color ? BOLD : "",

@@ -18,4 +18,9 @@ char *matrix_render(const struct session *s, bool color);
  * "miss", "fp-ok", "ERR". */
 const char *matrix_label(enum verdict v);
 
+/* What the detector saw in a cell, in one word: "race" (on a marked
+ * line), "fatal" (Go's check), "symptom", "report" (another finding),
+ * "clean", or "ERR" (the cell could not run). */
+const char *matrix_saw(const struct cell *cl);
+
 #endif

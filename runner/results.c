@@ -4,6 +4,7 @@
  */
 #include "results.h"
 
+#include "cost.h"
 #include "group.h"
 #include "text.h"
 #include "util.h"
@@ -300,6 +301,8 @@ json_t *results_json(const struct session *s)
     json_object_set_new(root, "cells", cells);
     /* findings grouped into races, annotated (group.h) */
     json_object_set_new(root, "races", group_races(root));
+    /* each detector's cost against native (cost.h) */
+    cost_annotate(root);
     return root;
 }
 

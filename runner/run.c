@@ -4,6 +4,7 @@
  */
 #include "run.h"
 
+#include "cost.h"
 #include "exec.h"
 #include "report-summary.h"
 #include "parse.h"
@@ -479,6 +480,8 @@ static json_t *run_json(struct session *s, const struct job *j,
         json_object_set_new(run, "command", json_text(j->command));
     json_object_set_new(run, "wall_s", json_real(j->proc.wall_s));
     json_object_set_new(run, "cpu_s", json_real(j->proc.cpu_s));
+    json_object_set_new(run, "maxrss_kb",
+                        json_integer((json_int_t)j->proc.maxrss_kb));
     json_object_set_new(run, "detected", json_boolean(o->detected));
     json_object_set_new(run, "setarch", json_boolean(j->setarch));
     if (o->marker)
@@ -841,6 +844,8 @@ static void write_report(struct session *s)
         fputs(summary, stdout);
     }
     fflush(stdout);
+    if (s->opts.bench_stats)
+        cost_print(stderr, doc, "bench: cost: ");
     json_decref(doc);
     free(summary);
 }

@@ -6,6 +6,7 @@
 #include "group.h"
 #include "report-common.h"
 #include "text.h"
+#include "report-diagram.h"
 #include "util.h"
 
 #include <errno.h>
@@ -96,6 +97,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
             continue;
         struct strbuf sb = {0};
         race_text(&sb, results, r, &o);
+        race_diagram_text(&sb, results, r, color);
         fprintf(fp, "\n%s", strbuf_str(&sb));
         strbuf_release(&sb);
         shown++;

@@ -162,6 +162,46 @@ static void test_native_fatal(void **state)
     assert_string_equal(str(run, "exit"), "exit 2");
 }
 
+/* Each run's peak memory (wait4), and each detector's cost against the
+ * native run of the same variant (cost.h): TSan and valgrind use more
+ * memory than the plain build. */
+static void test_cost(void **state)
+{
+    static const char *const dets[] = {"tsan", "tsan-gcc", "helgrind", "drd"};
+    json_t *run = json_array_get(
+        json_object_get(cell("racy", "native"), "run_details"), 0);
+    assert_true(num(run, "maxrss_kb") > 0);
+    assert_null(json_object_get(cell("racy", "native"), "cost"));
+    for (size_t i = 0; i < 4; i++) {
+        json_t *cost = json_object_get(cell("racy", dets[i]), "cost");
+        assert_true(json_number_value(json_object_get(cost, "maxrss_x")) > 1.0);
+        assert_true(json_number_value(json_object_get(cost, "wall_x")) > 0);
+    }
+    assert_int_equal(json_array_size(json_object_get(results, "cost")), 4);
+}
+
+/* maprace rates --from the check's report: its forced runs, one row per
+ * cell that expects something, none for the fixed variant. */
+static void test_rates_from(void **state)
+{
+    char out[PATH_MAX], args[PATH_MAX * 2], path[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/rates", tmp);
+    snprintf(args, sizeof(args), "rates --from '%s/latest'", tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "| map-concurrent-writes/racy | tsan | race | "
+                                 "not run | 1/1 = 100 % [21, 100] |\n"));
+    assert_non_null(strstr(text, "| map-concurrent-writes/racy | native | "
+                                 "fatal concurrent map writes | not run | "
+                                 "1/1 = 100 % [21, 100] |\n"));
+    assert_null(strstr(text, "/fixed"));
+    free(text);
+    snprintf(args, sizeof(args), "rates --from '%s/nonexistent'", tmp);
+    assert_int_equal(run_maprace("", args, out), 2);
+}
+
 static void test_fixed_cells_clean(void **state)
 {
     static const char *const all[] = {"native", "tsan", "tsan-gcc", "helgrind",
@@ -236,6 +276,11 @@ static void test_files(void **state)
     assert_non_null(summary);
     assert_non_null(strstr(summary, "map-concurrent-writes"));
     assert_non_null(strstr(summary, "12 cells: 12 pass"));
+    /* the matrix says what each detector saw, the verdict as a mark */
+    assert_non_null(
+        strstr(summary, "racy     fatal \xe2\x9c\x93    race \xe2\x9c\x93"));
+    assert_non_null(
+        strstr(summary, "fixed    clean \xe2\x9c\x93    clean \xe2\x9c\x93"));
     free(summary);
     /* the raw logs are kept, and results.json names them */
     json_t *run =
@@ -248,12 +293,47 @@ static void test_files(void **state)
     free(text);
 }
 
+/* show and index.html draw each race: two lanes, the missing edge, the
+ * forcing plan read from the source. */
+static void test_diagrams(void **state)
+{
+    char out[PATH_MAX], args[PATH_MAX * 2], path[PATH_MAX + 64];
+    snprintf(out, sizeof(out), "%s/show", tmp);
+    snprintf(args, sizeof(args),
+             "show --no-color --out '%s' "
+             "map-concurrent-writes/racy",
+             tmp);
+    assert_int_equal(run_maprace("", args, out), 0);
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(text);
+    static const char *const want[] = {
+        "  A  thread ", "\xe2\x97\x8f write racy.c:57 assign_five",
+        " no happens-before edge ",
+        "forced: role2 waits at W_MAPASSIGN_ENTRY until role1 reaches "
+        "W_MAPASSIGN_WRITING"};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        if (!strstr(text, want[i]))
+            fail_msg("no '%s' in show:\n%s", want[i], text);
+    free(text);
+    snprintf(path, sizeof(path), "%s/latest/index.html", tmp);
+    text = test_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "<svg class=\"interleaving\""));
+    assert_non_null(strstr(text, "no happens-before edge"));
+    assert_non_null(strstr(text, "forced: role2 waits at W_MAPASSIGN_ENTRY"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_diagrams),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_racy_cells),
         cmocka_unit_test(test_native_fatal),
+        cmocka_unit_test(test_cost),
+        cmocka_unit_test(test_rates_from),
         cmocka_unit_test(test_fixed_cells_clean),
         cmocka_unit_test(test_go_race_cells),
         cmocka_unit_test(test_files),

@@ -1,0 +1,3 @@
+module maprace/bench
+
+go 1.19

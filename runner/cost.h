@@ -1,0 +1,51 @@
+/*
+ * cost.h - what each detector costs: the wall time, CPU time and peak
+ * memory (maxrss) of its runs against the native runs of the same case
+ * variants, from a results document (results.json).
+ *
+ * A cell's cost is the median of its runs' figure divided by the median
+ * of the native cell's runs (same case, same variant); a detector's cost
+ * is the median, minimum and maximum of its cells' costs. A cell without
+ * a native twin, or with no completed run on either side, has no cost.
+ * Runs that timed out, crashed or were stopped still count: the figures
+ * are what the run cost.
+ */
+#ifndef MAPRACE_COST_H
+#define MAPRACE_COST_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Published anchors, for tables and charts (docs/benchmarks.md cites
+ * them): ThreadSanitizer's documentation (clang, "ThreadSanitizer"):
+ * typical slowdown 5x-15x, memory 5x-10x; the Valgrind manual: DRD 20-50x
+ * against a native single-threaded run, Helgrind "on the order of 100:1". */
+struct cost_anchor {
+    const char *detector, *time, *memory, *source;
+};
+extern const struct cost_anchor cost_anchors[];
+
+struct cost_stat {
+    double median, min, max;
+    size_t n; /* cells (case variants) it is made of; 0: none */
+};
+
+struct cost_row {
+    const char *detector; /* points into the results document */
+    struct cost_stat wall, cpu, rss;
+};
+
+/* Add "cost" {wall_x, cpu_x, maxrss_x} (null where unknown) to every
+ * non-native cell of results["cells"] that has a native twin, and
+ * results["cost"]: one object per detector (cost_row as JSON). */
+void cost_annotate(json_t *results);
+
+/* Fill rows (up to max) from results["cost"]; returns how many. */
+size_t cost_rows(json_t *results, struct cost_row *rows, size_t max);
+
+/* The slowdown table, plain text, one line per detector, with the
+ * anchors, each line starting with prefix. Prints nothing when there is
+ * no native run to compare with. */
+void cost_print(FILE *f, json_t *results, const char *prefix);
+
+#endif
