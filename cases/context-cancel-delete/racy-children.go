@@ -99,7 +99,7 @@ func main() {
 		defer wg.Done()
 		// A delay, not a synchronisation: it only gives the handler a
 		// head start, and orders nothing.
-		time.Sleep(time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 		server.cancel(context.Canceled) // RACE: cancel writes p.err, p.children
 	}()
 	wg.Wait()
