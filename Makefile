@@ -154,6 +154,14 @@ $(BUILD)/go/cases/%: cases/%.go
 $(BUILD)/go-race/cases/%: cases/%.go
 	@mkdir -p $(@D)
 	$(GO_TWIN_ENV) $(GO) build -race -o $@ $<
+# maprace try of Go files: TRY_SRC (absolute paths, package main, one
+# folder), built by go into the same two flavours. Always rebuilt.
+$(BUILD)/go/try/%: FORCE
+	@mkdir -p $(@D)
+	$(GO_TWIN_ENV) $(GO) build -o $@ $(TRY_SRC)
+$(BUILD)/go-race/try/%: FORCE
+	@mkdir -p $(@D)
+	$(GO_TWIN_ENV) $(GO) build -race -o $@ $(TRY_SRC)
 
 # maprace try (docs/runner.md): a program of the user's, TRY_SRC (absolute
 # paths, all C or all C++), built as $(BUILD)/<flavour>/try/<id> in each

@@ -9,6 +9,8 @@
  *            short by the next
  *   tsan-ok  one complete report of a race, repeated
  *   valgrind one Helgrind <error> record, repeated, in a valid document
+ *   go       "fatal error: x" lines, as Go's runtime prints them (parse-go)
+ *   go-race  one complete Go race report, repeated
  *
  * Each log is written to a temporary file, parsed once, and the seconds,
  * MB/s, findings kept and dropped, and the growth of the peak resident
@@ -23,8 +25,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse-go.h"
 #include "parse.h"
 #include "util.h"
+
+static const char go_report[] =
+    "==================\n"
+    "WARNING: DATA RACE\n"
+    "Write at 0x00c0000a0150 by goroutine 8:\n"
+    "  runtime.mapassign_fast64()\n"
+    "      /usr/lib/go-1.19/src/runtime/map_fast64.go:93 +0x0\n"
+    "  main.main.func2()\n"
+    "      /src/cases/map-concurrent-writes/racy.go:30 +0x52\n"
+    "\n"
+    "Previous write at 0x00c0000a0150 by goroutine 7:\n"
+    "  runtime.mapassign_fast64()\n"
+    "      /usr/lib/go-1.19/src/runtime/map_fast64.go:93 +0x0\n"
+    "  main.main.func1()\n"
+    "      /src/cases/map-concurrent-writes/racy.go:23 +0x52\n"
+    "\n"
+    "Goroutine 8 (running) created at:\n"
+    "  main.main()\n"
+    "      /src/cases/map-concurrent-writes/racy.go:28 +0x204\n"
+    "==================\n";
 
 static const char tsan_report[] =
     "==================\n"
@@ -87,6 +110,8 @@ static void one(const char *name, const char *head, const char *rec,
     double t0 = now_s();
     if (!strcmp(name, "native"))
         parse_native_file(path, &r);
+    else if (!strncmp(name, "go", 2))
+        parse_go_file(path, name, &r);
     else if (!strncmp(name, "tsan", 4))
         parse_tsan_file(path, "tsan", &r);
     else
@@ -110,5 +135,7 @@ int main(int argc, char **argv)
     one("tsan", "", "WARNING: ThreadSanitizer: data race (pid=1)\n", "", size);
     one("tsan-ok", "", tsan_report, "", size);
     one("valgrind", vg_head, vg_error, vg_tail, size);
+    one("go", "", "fatal error: x\n", "", size);
+    one("go-race", "", go_report, "", size);
     return 0;
 }

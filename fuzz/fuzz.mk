@@ -10,14 +10,15 @@
 #
 # scripts/fuzz does the running and prints one line per harness.
 #
-# Each harness is fuzz/fuzz-<target>.c, linked with the runner's objects
+# Each harness is fuzz/fuzz-<target>.c (targets: tsan, valgrind, native,
+# go, catalog), linked with the runner's objects
 # (all but main.c) built by clang with -fsanitize=fuzzer-no-link,address,
 # undefined in $(BUILD)/fuzz/. Seeds are the saved detector logs of
 # runner/tests/logs and every case.ini of cases/ and runner/tests/cases/;
 # an input that once crashed a harness goes to fuzz/regress/<target>/.
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := tsan valgrind native catalog
+FUZZ_TARGETS := tsan valgrind native go catalog
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -31,6 +32,7 @@ FUZZ_SEEDS_tsan := $(wildcard runner/tests/logs/tsan-* runner/tests/logs/*.stder
 FUZZ_SEEDS_valgrind := $(wildcard runner/tests/logs/*.xml)
 FUZZ_SEEDS_native := $(wildcard runner/tests/logs/*native*.stderr \
 	runner/tests/logs/tsan-*.stderr)
+FUZZ_SEEDS_go := $(wildcard runner/tests/logs/go-*.stderr)
 FUZZ_SEEDS_catalog := $(wildcard cases/*/case.ini runner/tests/cases/*/*/case.ini)
 
 .PHONY: fuzz fuzz-build fuzz-check

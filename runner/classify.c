@@ -303,11 +303,24 @@ static void verdict_of(enum detector d, const struct expectation *e,
     case EXPECT_FATAL:
     case EXPECT_SYMPTOM:
         if (detector_row(d)->best_effort) {
-            /* Go's own check, never forced: seen once is enough */
-            v->verdict = k ? VERDICT_PASS : VERDICT_FALSE_NEGATIVE;
-            v->note = xasprintf("%s in %zu of %zu runs%s",
-                                e->kind == EXPECT_FATAL ? "fatal" : "symptom",
-                                k, n, k ? "" : " (best effort: want one)");
+            /* Go's own check, never forced: seen once is enough; not
+             * seen is judged over enough runs only */
+            const char *what = e->kind == EXPECT_FATAL ? "fatal" : "symptom";
+            if (k) {
+                v->verdict = VERDICT_PASS;
+                v->note = xasprintf("%s in %zu of %zu runs", what, k, n);
+            } else if (n < BEST_EFFORT_JUDGED_RUNS) {
+                v->verdict = VERDICT_KNOWN_MISS;
+                v->note = xasprintf(
+                    "%s in 0 of %zu runs: Go's check is best effort, and an "
+                    "absence is judged over %d runs (--runs %d)",
+                    what, n, BEST_EFFORT_JUDGED_RUNS, BEST_EFFORT_JUDGED_RUNS);
+            } else {
+                v->verdict = VERDICT_FALSE_NEGATIVE;
+                v->note = xasprintf("%s in 0 of %zu runs (best effort: want "
+                                    "one)",
+                                    what, n);
+            }
         } else if (k == n) {
             v->verdict = VERDICT_PASS;
         } else if (natural) {

@@ -325,6 +325,7 @@ static json_t *merge_docs(struct shard *sh, size_t n, const char *run_id)
     json_object_del(doc, "shard");
     json_object_del(doc, "interrupted_by");
     json_object_set_new(doc, "run_id", json_text(run_id));
+    json_object_set_new(doc, "verb", json_text("merge"));
     json_object_set_new(doc, "totals", merged_totals(cells));
     json_object_set_new(doc, "cases", cases);
     json_object_set_new(doc, "cells", cells);
@@ -462,7 +463,7 @@ static void session_from_doc(json_t *doc, struct session *s)
     }
     s->opts.runs = (int)jint(opts, "runs");
     s->opts.natural = json_is_false(json_object_get(opts, "forced"));
-    s->opts.check = jstr(doc, "verb") && !strcmp(jstr(doc, "verb"), "check");
+    s->opts.merged = true;
     json_array_foreach(json_object_get(doc, "cases"), i, x)
     {
         ALLOC_GROW(s->cat.cases, s->cat.nr + 1, s->cat.alloc);
@@ -543,6 +544,9 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
     }
     if (doc) {
         session_from_doc(doc, &s);
+        /* shards of `check` are judged as one check; of `run`, reported */
+        s.opts.check = jstr(sh[0].doc, "verb") &&
+                       !strcmp(jstr(sh[0].doc, "verb"), "check");
         s.opts.out = o->out;
         s.opts.formats = o->formats;
         s.report_dir = path_join(o->out, s.run_id);

@@ -27,6 +27,7 @@
 
 static const char usage_try[] =
     "usage: maprace try [options] FILE.c [FILE.c...]\n"
+    "       maprace try [options] FILE.go [FILE.go...]\n"
     "\n"
     "Build a program of your own (no case.ini, no RACE: markers) in every\n"
     "flavour, run it under every installed detector, and print what each\n"
@@ -35,11 +36,14 @@ static const char usage_try[] =
     "in your files. A program that includes a model header (map.h ...) is\n"
     "linked with the model; each file's folder and valgrind's headers\n"
     "(<valgrind/helgrind.h>) are on the include path. C++ files (.cc, .cpp,\n"
-    ".cxx) are built with g++ and clang++.\n"
+    ".cxx) are built with g++ and clang++. Go files (package main, one\n"
+    "folder) are built by go, plain and with -race, and run under the go and\n"
+    "go-race detectors only.\n"
     "\n"
     "options:\n"
-    "  -d, --detectors LIST  native,tsan,tsan-gcc,helgrind,drd or all\n"
-    "                        (default: every detector installed here)\n"
+    "  -d, --detectors LIST  native,tsan,tsan-gcc,helgrind,drd or all; for\n"
+    "                        Go files go,go-race (default: every detector\n"
+    "                        installed here that runs the program's language)\n"
     "      --runs N          runs per detector (default 1)\n"
     "      --expect WHAT     for CI: what every detector able to see it must\n"
     "                        report: race, clean, lock-order, thread-leak,\n"
@@ -60,8 +64,9 @@ static const char usage_try[] =
     "\n"
     "exit codes: 0 the program ran (with --expect: every detector saw what\n"
     "was expected); 1 an expectation not met, or a build or a run that\n"
-    "failed; 2 usage (a bad option, a file that cannot be read); 3 a\n"
-    "detector asked for with -d is not installed; 130 interrupted.\n";
+    "failed; 2 usage (a bad option, a file that cannot be read, Go and C\n"
+    "files together); 3 a detector asked for with -d is not installed, or\n"
+    "none of the program's language is; 130 interrupted.\n";
 
 struct try_args {
     char **files;
@@ -186,6 +191,11 @@ static const char *extension(const char *path)
     return dot ? dot : "";
 }
 
+static bool is_go(const char *path)
+{
+    return !strcmp(extension(path), ".go");
+}
+
 static bool is_cxx(const char *path)
 {
     const char *e = extension(path);
@@ -197,14 +207,9 @@ static bool is_cxx(const char *path)
 static char *check_file(const char *given)
 {
     const char *e = extension(given);
-    if (!strcmp(e, ".go")) {
-        error("try: %s: Go detectors not available (this maprace has no go "
-              "or go-race detector)",
-              given);
-        return NULL;
-    }
-    if (strcmp(e, ".c") && !is_cxx(given)) {
-        error("try: %s: not a C or C++ source (want .c, .cc, .cpp or .cxx)",
+    if (strcmp(e, ".c") && !is_cxx(given) && !is_go(given)) {
+        error("try: %s: not a C, C++ or Go source (want .c, .cc, .cpp, .cxx "
+              "or .go)",
               given);
         return NULL;
     }
@@ -242,6 +247,9 @@ static const char *cannot_see(enum detector d, enum expect_kind k)
     if (!report_kind)
         return NULL;
     const char *name = detector_name(d);
+    if (detector_row(d)->go_twin && !detector_is_race_detector(d))
+        return "Go's runtime has no race detector (go-race has): its own "
+               "checks see only maps used by two goroutines at once";
     if (!detector_is_race_detector(d))
         return "native runs the program without a detector";
     if (!strcmp(name, "helgrind") || !strcmp(name, "drd")) {
@@ -346,34 +354,62 @@ static int make_case(struct session *s, char **files, size_t n,
     struct variant *v = &c->variants[0];
     v->name = program_name(files[0]);
     v->source = xstrdup(files[0]);
+    bool go = is_go(files[0]);
+    if (go)
+        v->go_source = xstrdup(files[0]);
     for (size_t i = 0; i < n; i++)
-        if (markers_mark_all(files[i], &v->markers) < 0)
+        if (markers_mark_all(files[i], go ? &v->go_markers : &v->markers) < 0)
             return error("try: cannot read %s: %s", files[i], strerror(errno));
     return set_expectations(v, expect);
 }
 
-/* The detectors to run: -d, or every one installed here (the others are
- * named on stderr). */
-static int pick_detectors(const struct try_args *a, bool mask[DET_COUNT])
+/* The detectors to run: -d, or every one installed here that runs the
+ * program's language (the others are named on stderr). `file` is the
+ * first program file: a Go one runs under the Go detectors only, a C or
+ * C++ one under the others. 0; -1 after saying why (usage); -2 when no
+ * detector of the language is installed. */
+static int pick_detectors(const struct try_args *a, const char *file,
+                          bool mask[DET_COUNT])
 {
+    bool go = is_go(file), picked = false;
     if (a->detectors) {
         char *bad;
         if (detector_parse_list(a->detectors, mask, &bad) < 0) {
             error("unknown detector '%s' (want native, tsan, tsan-gcc, "
-                  "helgrind, drd or all)",
+                  "helgrind, drd, go, go-race or all)",
                   bad);
             free(bad);
             return -1;
+        }
+        bool all = !strcmp(a->detectors, "all");
+        for (int d = 0; d < DET_COUNT; d++) {
+            if (!mask[d] || detector_row(d)->go_twin == go)
+                continue;
+            if (!all)
+                return error("try: %s: %s runs %s programs only", file,
+                             detector_name(d), go ? "C and C++" : "Go");
+            mask[d] = false;
         }
         return 0;
     }
     for (int d = 0; d < DET_COUNT; d++) {
         char *why;
+        if (detector_row(d)->go_twin != go) {
+            mask[d] = false;
+            continue;
+        }
         mask[d] = detector_available(d, &why);
         if (!mask[d]) {
             warning("try: skipping %s: %s", detector_name(d), why);
             free(why);
         }
+        picked |= mask[d];
+    }
+    if (!picked) {
+        error("try: %s: no detector of its language is installed "
+              "(scripts/install-deps)",
+              file);
+        return -2;
     }
     return 0;
 }
@@ -388,8 +424,10 @@ static char *absolute(const char *path)
     return path_join(cwd, path);
 }
 
+/* The session's options. 0; -1 after saying why; -2 when no detector of
+ * the program's language is installed. */
 static int fill_opts(struct session *s, const struct try_args *a,
-                     const char *root)
+                     const char *file, const char *root)
 {
     struct run_opts *o = &s->opts;
     o->formats = FORMAT_ALL;
@@ -403,8 +441,9 @@ static int fill_opts(struct session *s, const struct try_args *a,
             return -1;
         }
     }
-    if (pick_detectors(a, o->detectors) < 0)
-        return -1;
+    int picked = pick_detectors(a, file, o->detectors);
+    if (picked < 0)
+        return picked;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     const char *nc = getenv("NO_COLOR");
     o->runs = a->runs;
@@ -435,10 +474,14 @@ static void set_build(struct session *s, char **files, size_t n)
 
 static int check_languages(char **files, size_t n)
 {
-    for (size_t i = 1; i < n; i++)
+    for (size_t i = 1; i < n; i++) {
+        if (is_go(files[i]) != is_go(files[0]))
+            return error("try: %s and %s: Go and C files cannot be mixed",
+                         files[0], files[i]);
         if (is_cxx(files[i]) != is_cxx(files[0]))
             return error("try: %s and %s: C and C++ files cannot be mixed",
                          files[0], files[i]);
+    }
     return 0;
 }
 
@@ -463,9 +506,13 @@ int cmd_try(int argc, char **argv, const char *root)
         if (!(files[i] = check_file(a.files[i])))
             goto out;
     if (check_languages(files, a.nr_files) < 0 ||
-        make_case(&s, files, a.nr_files, a.expect) < 0 ||
-        fill_opts(&s, &a, root) < 0)
+        make_case(&s, files, a.nr_files, a.expect) < 0)
         goto out;
+    int filled = fill_opts(&s, &a, files[0], root);
+    if (filled < 0) {
+        rc = filled == -2 ? 3 : EXIT_USAGE;
+        goto out;
+    }
     set_build(&s, files, a.nr_files);
     rc = session_run(&s);
     if (rc != EXIT_USAGE && s.report_dir) {

@@ -491,14 +491,14 @@ static void text_pairs(struct strbuf *sb, json_t *ev,
 
 /* The visible frames of an access. */
 static size_t visible_frames(json_t *access, json_t **out, size_t max,
-                             const struct race_text_opts *o)
+                             bool all_frames)
 {
     size_t n = 0, i;
     json_t *f;
     json_array_foreach(json_object_get(access, "frames"), i, f)
     {
         if (n < max &&
-            (o->all_frames || !json_is_true(json_object_get(f, "hidden"))))
+            (all_frames || !json_is_true(json_object_get(f, "hidden"))))
             out[n++] = f;
     }
     return n;
@@ -519,6 +519,69 @@ static bool frames_line_up(json_t *g, json_t *m)
            !strcmp(jstr(m, "class"), "case") && !jstr(m, "marker");
 }
 
+static void add_row(struct side_row *rows, size_t max, size_t *n, json_t *g,
+                    json_t *m)
+{
+    if (*n < max)
+        rows[*n] = (struct side_row){g, m};
+    ++*n;
+}
+
+size_t side_rows(json_t *ga, json_t *ma, bool all_frames, struct side_row *rows,
+                 size_t max)
+{
+    json_t *g[64], *m[64];
+    size_t ng = visible_frames(ga, g, 64, all_frames);
+    size_t nm = visible_frames(ma, m, 64, all_frames);
+    size_t p = 0, n = 0;
+    for (size_t i = 0; i < ng; i++) {
+        size_t j = p;
+        while (j < nm && !frames_line_up(g[i], m[j]))
+            j++;
+        if (j == nm) {
+            add_row(rows, max, &n, g[i], NULL);
+            continue;
+        }
+        for (; p < j; p++)
+            add_row(rows, max, &n, NULL, m[p]);
+        add_row(rows, max, &n, g[i], m[p++]);
+    }
+    for (; p < nm; p++)
+        add_row(rows, max, &n, NULL, m[p]);
+    return n < max ? n : max;
+}
+
+json_t *evidence_access(json_t *ev, json_int_t at)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(ev, "accesses"), i, a)
+    {
+        if (json_integer_value(json_object_get(a, "at")) == at)
+            return a;
+    }
+    return NULL;
+}
+
+bool race_go_beside(json_t *race, json_t **go, json_t **model)
+{
+    json_t *ev;
+    size_t i;
+    *go = *model = NULL;
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+    {
+        const char *d = jstr(ev, "detector");
+        const char *kind = jstr(ev, "kind");
+        if (!d || !kind || strcmp(kind, "data-race"))
+            continue;
+        if (!strcmp(d, "go-race"))
+            *go = ev;
+        else if (!*model && strcmp(d, "go"))
+            *model = ev;
+    }
+    return *go && *model;
+}
+
 /* "func file:line" of a frame, the file as its last component. */
 static char *frame_cell(json_t *f)
 {
@@ -532,8 +595,8 @@ static char *frame_cell(json_t *f)
                      (long long)json_integer_value(json_object_get(f, "line")));
 }
 
-static void side_row(struct strbuf *sb, json_t *g, json_t *m,
-                     const struct race_text_opts *o)
+static void text_side_row(struct strbuf *sb, json_t *g, json_t *m,
+                          const struct race_text_opts *o)
 {
     char *l = frame_cell(g), *r = frame_cell(m);
     json_t *mk = g && jstr(g, "marker") ? g : m && jstr(m, "marker") ? m : NULL;
@@ -547,67 +610,19 @@ static void side_row(struct strbuf *sb, json_t *g, json_t *m,
     free(r);
 }
 
-/* One access of the race as Go and as the model told it, row by row. */
-static void side_access(struct strbuf *sb, json_t *ga, json_t *ma,
-                        const struct race_text_opts *o)
-{
-    json_t *g[64], *m[64];
-    size_t ng = visible_frames(ga, g, 64, o), nm = visible_frames(ma, m, 64, o);
-    size_t p = 0;
-    for (size_t i = 0; i < ng; i++) {
-        size_t j = p;
-        while (j < nm && !frames_line_up(g[i], m[j]))
-            j++;
-        if (j == nm) {
-            side_row(sb, g[i], NULL, o);
-            continue;
-        }
-        for (; p < j; p++)
-            side_row(sb, NULL, m[p], o);
-        side_row(sb, g[i], m[p++], o);
-    }
-    for (; p < nm; p++)
-        side_row(sb, NULL, m[p], o);
-}
-
-/* The access of an evidence at location `at`, or NULL. */
-static json_t *access_at(json_t *ev, json_int_t at)
-{
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(ev, "accesses"), i, a)
-    {
-        if (json_integer_value(json_object_get(a, "at")) == at)
-            return a;
-    }
-    return NULL;
-}
-
 /* When the real Go (go-race) and a race detector of the model both told
  * the race: their stacks side by side, each Go frame beside the model
  * frame that stands for it. */
 static void text_side_by_side(struct strbuf *sb, json_t *race,
                               const struct race_text_opts *o)
 {
-    json_t *go = NULL, *model = NULL, *ev;
-    size_t i;
-    json_array_foreach(json_object_get(race, "detectors"), i, ev)
-    {
-        const char *d = jstr(ev, "detector");
-        const char *kind = jstr(ev, "kind");
-        if (!d || !kind || strcmp(kind, "data-race"))
-            continue;
-        if (!strcmp(d, "go-race"))
-            go = ev;
-        else if (!model && strcmp(d, "go"))
-            model = ev;
-    }
-    if (!go || !model)
+    json_t *go, *model;
+    if (!race_go_beside(race, &go, &model))
         return;
     strbuf_addf(sb, "\n  %sGo beside the model%s (go-race | %s), row by row:\n",
                 col(o, C_BOLD), col(o, C_RESET), jstr(model, "detector"));
     for (json_int_t at = 0; at < 2; at++) {
-        json_t *ga = access_at(go, at), *ma = access_at(model, at);
+        json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
         if (!ga || !ma)
             continue;
         strbuf_addf(sb, "    %c: %s by %s | %s by %s\n", (char)('A' + at),
@@ -615,7 +630,10 @@ static void text_side_by_side(struct strbuf *sb, json_t *race,
                     jstr(ga, "thread") ? jstr(ga, "thread") : "?",
                     jstr(ma, "kind") ? jstr(ma, "kind") : "?",
                     jstr(ma, "thread") ? jstr(ma, "thread") : "?");
-        side_access(sb, ga, ma, o);
+        struct side_row rows[128];
+        size_t n = side_rows(ga, ma, o->all_frames, rows, 128);
+        for (size_t i = 0; i < n; i++)
+            text_side_row(sb, rows[i].go, rows[i].model, o);
     }
 }
 

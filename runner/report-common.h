@@ -87,6 +87,24 @@ struct race_text_opts {
  * "report" for any other. */
 const char *race_kind_words(const char *kind);
 
+/* Go beside the model. race_go_beside() finds, in a race of results.json,
+ * the evidence of go-race (the real Go) and of the first race detector of
+ * the model; false when the race lacks either. evidence_access() is the
+ * access of an evidence at location `at` (0: A, 1: B), or NULL.
+ * side_rows() lines up the (visible, or all) frames of a Go access and a
+ * model access row by row: each Go frame beside the model frame that
+ * stands for it (the model function its runtime function is modelled by,
+ * the same marker, or another frame of the case), a frame with no
+ * counterpart alone on its row (the other side NULL). It fills at most
+ * `max` rows and returns how many it filled. */
+struct side_row {
+    json_t *go, *model;
+};
+bool race_go_beside(json_t *race, json_t **go, json_t **model);
+json_t *evidence_access(json_t *ev, json_int_t at);
+size_t side_rows(json_t *go_access, json_t *model_access, bool all_frames,
+                 struct side_row *rows, size_t max);
+
 /* The annotated race (or any report) as text (show, junit's system-out):
  * its locations with their source lines, the case's "why", then each
  * detector's evidence: its stacks in the detector's order, each headed by

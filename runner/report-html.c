@@ -659,6 +659,77 @@ static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
     strbuf_addstr(sb, "</div>\n");
 }
 
+/* One frame in a cell of the side-by-side table: function, file:line. */
+static void side_cell_html(struct strbuf *sb, json_t *f)
+{
+    strbuf_addstr(sb, "<td>");
+    if (f) {
+        strbuf_addstr(sb, "<code class=\"fn\">");
+        esc(sb, jstr(f, "func") ? jstr(f, "func") : "??");
+        strbuf_addstr(sb, "</code>");
+        const char *path = jstr(f, "path");
+        if (path && jint(f, "line") > 0) {
+            const char *base =
+                strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+            strbuf_addstr(sb, " <code>");
+            esc(sb, base);
+            strbuf_addf(sb, ":%lld</code>", (long long)jint(f, "line"));
+        }
+    }
+    strbuf_addstr(sb, "</td>");
+}
+
+/* The head of one access's rows: "A: write by goroutine 8". */
+static void side_head_html(struct strbuf *sb, json_int_t at, json_t *a)
+{
+    strbuf_addf(sb, "<th>%c: ", (char)('A' + at));
+    esc(sb, jstr(a, "kind") ? jstr(a, "kind") : "?");
+    strbuf_addstr(sb, " by ");
+    esc(sb, jstr(a, "thread") ? jstr(a, "thread") : "?");
+    strbuf_addstr(sb, "</th>");
+}
+
+/* The real Go's stacks (go-race) beside the model's, row by row, as
+ * race_text() prints them. */
+static void side_by_side_html(struct strbuf *sb, json_t *race)
+{
+    json_t *go, *model;
+    if (!race_go_beside(race, &go, &model))
+        return;
+    strbuf_addstr(sb, "<table class=\"pairs side\"><caption>Go beside the "
+                      "model (go-race | ");
+    esc(sb, jstr(model, "detector"));
+    strbuf_addstr(sb, "), row by row</caption>\n");
+    for (json_int_t at = 0; at < 2; at++) {
+        json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
+        if (!ga || !ma)
+            continue;
+        strbuf_addstr(sb, "<tr>");
+        side_head_html(sb, at, ga);
+        side_head_html(sb, at, ma);
+        strbuf_addstr(sb, "<th></th></tr>\n");
+        struct side_row rows[128];
+        size_t n = side_rows(ga, ma, false, rows, 128);
+        for (size_t i = 0; i < n; i++) {
+            json_t *g = rows[i].go, *m = rows[i].model;
+            json_t *mk = g && jstr(g, "marker")   ? g
+                         : m && jstr(m, "marker") ? m
+                                                  : NULL;
+            strbuf_addstr(sb, "<tr>");
+            side_cell_html(sb, g);
+            side_cell_html(sb, m);
+            strbuf_addstr(sb, "<td>");
+            if (mk) {
+                strbuf_addstr(sb, "<span class=\"marker\">RACE: ");
+                esc(sb, jstr(mk, "marker"));
+                strbuf_addstr(sb, "</span>");
+            }
+            strbuf_addstr(sb, "</td></tr>\n");
+        }
+    }
+    strbuf_addstr(sb, "</table>\n");
+}
+
 static void race_html(struct strbuf *sb, json_t *results, json_t *r)
 {
     strbuf_addstr(sb, "<div class=\"race\" data-race-id=\"");
@@ -692,6 +763,7 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
         esc(sb, jstr(r, "why"));
         strbuf_addstr(sb, "</p>\n");
     }
+    side_by_side_html(sb, r);
     json_array_foreach(json_object_get(r, "detectors"), i, ev)
     {
         json_t *cell = results_cell(results, jstr(r, "case"),

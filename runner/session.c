@@ -55,5 +55,7 @@ const struct markers *cell_markers(const struct cell *cl)
 
 const char *session_verb(const struct session *s)
 {
+    if (s->opts.merged)
+        return "merge";
     return s->opts.try_id ? "try" : s->opts.check ? "check" : "run";
 }

@@ -40,6 +40,7 @@ struct run_opts {
     const char *build;     /* --build, relative to root or absolute */
     const char *cases_dir; /* the catalog, absolute */
     bool check;            /* `check`: exit 1 when a cell is not as expected */
+    bool merged;           /* `merge`: joined from `check --shard` reports */
     bool json;             /* results.json on stdout instead of the matrix */
     bool color;
     bool progress_tty; /* stderr is a terminal: one progress line */
@@ -104,7 +105,7 @@ void session_note(struct session *s, const char *fmt, ...)
  * go and go-race, else its C source's. */
 const struct markers *cell_markers(const struct cell *cl);
 
-/* "run", "check" or "try": the verb the session serves. */
+/* "run", "check", "try" or "merge": the verb the session serves. */
 const char *session_verb(const struct session *s);
 
 /* Free everything the session holds (its catalog too). */

@@ -6,6 +6,7 @@
 
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,8 +42,36 @@ static char *locate(json_t *results, const char *case_name, const char *source)
     return NULL;
 }
 
+/* Whether `name` stands for the file `src` of case `case_name`: its file
+ * name and the folder it is in (the case's, or for `maprace try` the
+ * program's own), whatever the prefix. */
+static bool names_source(const char *name, const char *case_name,
+                         const char *src)
+{
+    if (!path_suffix_match(name, src))
+        return false;
+    const char *slash = strrchr(src, '/');
+    const char *file = slash ? slash + 1 : src;
+    const char *dir = case_name;
+    size_t dirlen = strlen(case_name);
+    if (slash && slash > src) {
+        const char *d = slash;
+        while (d > src && d[-1] != '/')
+            d--;
+        dir = d;
+        dirlen = (size_t)(slash - d);
+    }
+    char *want = xasprintf("%.*s/%s", (int)dirlen, dir, file);
+    char *as_case = xasprintf("%s/%s", case_name, file);
+    bool ok = path_suffix_match(name, want) || path_suffix_match(name, as_case);
+    free(want);
+    free(as_case);
+    return ok;
+}
+
 char *source_of_variant(json_t *results, const char *name)
 {
+    static const char *const keys[] = {"source", "go_source"};
     if (!name || !*name)
         return NULL;
     json_t *c, *v;
@@ -52,17 +81,12 @@ char *source_of_variant(json_t *results, const char *name)
         const char *case_name = json_string_value(json_object_get(c, "name"));
         json_array_foreach(json_object_get(c, "variants"), k, v)
         {
-            const char *src = json_string_value(json_object_get(v, "source"));
-            if (!case_name || !src || !path_suffix_match(name, src))
-                continue;
-            /* the folder must be the case's, whatever the prefix */
-            char *want =
-                xasprintf("%s/%s", case_name,
-                          strrchr(src, '/') ? strrchr(src, '/') + 1 : src);
-            bool ok = path_suffix_match(name, want);
-            free(want);
-            if (ok)
-                return locate(results, case_name, src);
+            for (size_t j = 0; j < 2 && case_name; j++) {
+                const char *src =
+                    json_string_value(json_object_get(v, keys[j]));
+                if (src && names_source(name, case_name, src))
+                    return locate(results, case_name, src);
+            }
         }
     }
     return NULL;

@@ -6,8 +6,9 @@
  * printed it ("cases/x/racy.c", "/repo/cases/x/racy.c", "racy.c", or
  * anything a hostile program prints: "cases/x/../../../etc/passwd",
  * "/dev/stdin"). The name only chooses among the variants listed in
- * results.json (cases[].variants[].source): the one whose file name and
- * folder match it (util.h path_suffix_match). The file read is that
+ * results.json (cases[].variants[].source, and .go_source, its Go twin):
+ * the one whose file name and folder (the case's, or for `maprace try`
+ * the program's own) match it (util.h path_suffix_match). The file read is that
  * variant's source, never the name given: a name that matches no variant
  * reads nothing.
  */

@@ -13,6 +13,7 @@
 
 #include "build.h"
 #include "exec.h"
+#include "results-test.h"
 #include "runner-test.h"
 #include "util.h"
 
@@ -21,33 +22,6 @@
 #include <glob.h>
 #include <jansson.h>
 #include <time.h>
-
-/* results.json of the only run in `out` (its latest), parsed. */
-static json_t *load_results(const char *out)
-{
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof(path), "%s/latest/results.json", out);
-    json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
-    if (!root)
-        fail_msg("%s: %s", path, jerr.text);
-    return root;
-}
-
-/* The cell of `detector` in results (borrowed). */
-static json_t *cell(json_t *results, const char *detector)
-{
-    json_t *cells = json_object_get(results, "cells"), *c;
-    size_t i;
-    json_array_foreach(cells, i, c)
-    {
-        if (!strcmp(json_string_value(json_object_get(c, "detector")),
-                    detector))
-            return c;
-    }
-    fail_msg("no cell for %s", detector);
-    return NULL;
-}
 
 static const char *str(json_t *o, const char *key)
 {

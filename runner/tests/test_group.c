@@ -512,12 +512,46 @@ static void test_go_beside_model(void **state)
     json_decref(doc);
 }
 
+/* index.html shows the same rows: Go's frame and the model's in one
+ * table row. */
+static void test_go_beside_model_html(void **state)
+{
+    json_t *doc = fixture_results();
+    json_array_append_new(
+        json_object_get(doc, "cells"),
+        go_race_cell("write m[5] (mapassign flips h->flags)",
+                     "write m[6] (mapassign flips h->flags)"));
+    json_object_set_new(doc, "races", group_races(doc));
+    char *html = report_html(doc);
+    const char *head =
+        strstr(html, "Go beside the model (go-race | tsan), row by row");
+    assert_non_null(head);
+    const char *row = strstr(head, "<td><code class=\"fn\">runtime."
+                                   "mapassign_fast64</code> <code>map_fast64."
+                                   "go:93</code></td>");
+    assert_non_null(row);
+    char *line = xstrndup(row, strcspn(row, "\n"));
+    if (!strstr(line, "<td><code class=\"fn\">mapassign</code> <code>map.c:"))
+        fail_msg("not lined up: %s", line);
+    free(line);
+    row = strstr(head, "main.main.func1</code> <code>racy.go:23</code>");
+    assert_non_null(row);
+    line = xstrndup(row, strcspn(row, "\n"));
+    if (!strstr(line, "assign_five</code> <code>racy.c:57</code>") ||
+        !strstr(line, "RACE: write m[5]"))
+        fail_msg("not lined up: %s", line);
+    free(line);
+    free(html);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_race_three_detectors),
         cmocka_unit_test(test_go_race_joins_by_marker),
         cmocka_unit_test(test_go_beside_model),
+        cmocka_unit_test(test_go_beside_model_html),
         cmocka_unit_test(test_two_races_kept_apart_pair_unordered),
         cmocka_unit_test(test_access_pairs_counted),
         cmocka_unit_test(test_access_pairs_capped),

@@ -11,21 +11,11 @@
 
 #include <cmocka.h>
 
+#include "results-test.h"
 #include "runner-test.h"
 #include "util.h"
 
 #include <jansson.h>
-
-static json_t *load(const char *dir)
-{
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof(path), "%s/results.json", dir);
-    json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
-    if (!root)
-        fail_msg("%s: %s", path, jerr.text);
-    return root;
-}
 
 /* "case/variant detector verdict observed" of every cell, one a line. */
 static char *cell_lines(json_t *res)
@@ -89,7 +79,7 @@ static void test_shards_merge_to_one_run(void **state)
                          0);
         char dir[PATH_MAX + 32];
         snprintf(dir, sizeof(dir), "%s/s%d/latest", tmp, k);
-        json_t *res = load(dir);
+        json_t *res = load_results_dir(dir);
         size_t n = json_array_size(json_object_get(res, "cells"));
         assert_true(n >= 1 && n <= 2); /* 5 cells in 3 shards */
         cells += n;
@@ -104,7 +94,8 @@ static void test_shards_merge_to_one_run(void **state)
     char full_dir[PATH_MAX + 32], merged_dir[PATH_MAX + 32];
     snprintf(full_dir, sizeof(full_dir), "%s/full/latest", tmp);
     snprintf(merged_dir, sizeof(merged_dir), "%s/merged/latest", tmp);
-    json_t *full = load(full_dir), *merged = load(merged_dir);
+    json_t *full = load_results_dir(full_dir),
+           *merged = load_results_dir(merged_dir);
     char *a = cell_lines(full), *b = cell_lines(merged);
     assert_string_equal(a, b);
     assert_true(json_equal(json_object_get(full, "totals"),
@@ -112,6 +103,8 @@ static void test_shards_merge_to_one_run(void **state)
     assert_int_equal(json_array_size(json_object_get(merged, "races")),
                      json_array_size(json_object_get(full, "races")));
     assert_true(json_is_true(json_object_get(merged, "complete")));
+    assert_string_equal(json_string_value(json_object_get(merged, "verb")),
+                        "merge");
     free(a);
     free(b);
     json_decref(full);
@@ -127,6 +120,11 @@ static void test_shards_merge_to_one_run(void **state)
             fail_msg("merged report lacks %s", files[i]);
     }
     char path[PATH_MAX * 2];
+    snprintf(path, sizeof(path), "%s/summary.txt", merged_dir);
+    char *summary = test_slurp(path);
+    assert_non_null(summary);
+    assert_memory_equal(summary, "maprace merge:", 14);
+    free(summary);
     snprintf(path, sizeof(path), "%s/junit.xml", merged_dir);
     char *junit = test_slurp(path);
     size_t testcases = 0;

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "results-test.h"
 #include "runner-test.h"
 
 #include <jansson.h>
@@ -67,27 +68,9 @@ static void expect_text(const char *out, const char *text)
 
 static json_t *last_results(void)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof(path), "%s/reports/latest/results.json", tmp);
-    json_error_t jerr;
-    json_t *r = json_load_file(path, 0, &jerr);
-    if (!r)
-        fail_msg("%s: %s", path, jerr.text);
-    return r;
-}
-
-static json_t *cell(json_t *results, const char *detector)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(json_string_value(json_object_get(c, "detector")),
-                    detector))
-            return c;
-    }
-    fail_msg("no cell for %s", detector);
-    return NULL;
+    char out[PATH_MAX + 16];
+    snprintf(out, sizeof(out), "%s/reports", tmp);
+    return load_results(out);
 }
 
 static const char *cstr(json_t *c, const char *key)
@@ -268,7 +251,10 @@ static void test_bad_input(void **state)
         const char *prog, *args, *msg;
     } bad[] = {
         {"no-such-file", "", "maprace: try: cannot read"},
-        {"/etc/hostname.go", "", "Go detectors not available"},
+        {"/etc/hostname.txt", "", "not a C, C++ or Go source"},
+        {"race-counter.go", "-d tsan", "tsan runs C and C++ programs only"},
+        {"race-counter.go", "runner/tests/progs/clean.c",
+         "Go and C files cannot be mixed"},
         {"clean", "--expect bogus", "bad expectation 'bogus'"},
         {"clean", "--expect 'fatal x'", "is for case.ini"},
         {"clean", "--runs 0", "bad value '0' for --runs"},
@@ -284,6 +270,29 @@ static void test_bad_input(void **state)
         free(out);
         free(err);
     }
+}
+
+/* A Go program: built by go, run under go-race (the race, on the lines of
+ * the program) and go (Go's runtime sees nothing: no map). */
+static void test_go_program(void **state)
+{
+    char *out, *err;
+    int rc = try("race-counter.go", "--expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "go-race"), "verdict"), "pass");
+    assert_string_equal(cstr(cell(r, "go-race"), "observed"), "race");
+    /* Go's runtime cannot see a race: a known miss, with its reason */
+    assert_string_equal(cstr(cell(r, "go"), "verdict"), "known-miss");
+    assert_non_null(strstr(cstr(cell(r, "go"), "note"), "no race detector"));
+    json_t *cells = json_object_get(r, "cells");
+    assert_int_equal(json_array_size(cells), 2);
+    json_decref(r);
+    expect_text(out, "race-counter.go:");
+    expect_text(out, "main.bump");
+    /* the racing line of the program's own source */
+    expect_text(out, ">   11 | \thits++");
+    free(out);
 }
 
 /* A compile error: the cells are errors with the compiler's message. */
@@ -316,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_mutex_misuse_by_line),
         cmocka_unit_test(test_other_kinds),
         cmocka_unit_test(test_cxx),
+        cmocka_unit_test(test_go_program),
         cmocka_unit_test(test_expect_exit),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_build_error),
