@@ -33,7 +33,7 @@
 
 static const char usage_grade[] =
     "usage: maprace grade [-d LIST] [--runs N] [--build DIR] [--no-color]\n"
-    "                     EXERCISE FILE.c\n"
+    "                     EXERCISE FILE.c|FILE.go\n"
     "\n"
     "Grade FILE.c, an answer to exercises/EXERCISE/TASK.md. It passes when\n"
     "  (a) no detector reports anything in any forced run,\n"
@@ -41,11 +41,13 @@ static const char usage_grade[] =
     "      at least the map calls the work needs (counted by the model),\n"
     "  (c) its threads still overlap: another thread gets some map calls\n"
     "      done while one is between two of its own.\n"
-    "exercises/README.md says how each is checked.\n"
+    "exercises/README.md says how each is checked. A Go answer (FILE.go,\n"
+    "from the case's Go twin) is graded on (a), under go and go-race, and\n"
+    "(b), its output only; (c) needs the C model's probe and is not checked.\n"
     "\n"
     "options:\n"
     "  -d, --detectors LIST  detectors for (a) (default all; native is\n"
-    "                        always run)\n"
+    "                        always run; for a Go answer go,go-race)\n"
     "      --runs N          forced runs per detector (default 1)\n"
     "      --build DIR       build folder, relative to the root (default\n"
     "                        build)\n"
@@ -71,6 +73,7 @@ struct exercise {
     char *name, *ini;
     char *title, *case_name, *start, *answers, *wrong;
     char *stdout_text, *not_text, *not_why;
+    char *go_stdout_text; /* what the Go twin prints instead, or NULL */
     struct call_rule calls[MAX_CALL_RULES];
     size_t nr_calls;
     char *error; /* the first problem, "file:line: ..." */
@@ -86,6 +89,7 @@ static void exercise_release(struct exercise *e)
     free(e->answers);
     free(e->wrong);
     free(e->stdout_text);
+    free(e->go_stdout_text);
     free(e->not_text);
     free(e->not_why);
     free(e->error);
@@ -140,6 +144,8 @@ static int ex_handler(void *user, const char *section, const char *name,
         slot = &e->wrong;
     else if (!strcmp(name, "stdout"))
         slot = &e->stdout_text;
+    else if (!strcmp(name, "go-stdout"))
+        slot = &e->go_stdout_text;
     else if (!strcmp(name, "not"))
         slot = &e->not_text;
     else if (!strcmp(name, "not-why"))
@@ -198,15 +204,23 @@ static int exercise_load(const char *root, const char *name, struct exercise *e)
     return 0;
 }
 
-/* The variant name for FILE.c: its base name when it is a plain word,
- * else "answer". */
+/* Whether FILE is a Go answer (FILE.go). */
+static bool is_go_file(const char *file)
+{
+    size_t n = strlen(file);
+    return n > 3 && !strcmp(file + n - 3, ".go");
+}
+
+/* The variant name for FILE.c or FILE.go: its base name when it is a
+ * plain word, else "answer". */
 static char *variant_name(const char *file)
 {
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     size_t n = strlen(base);
-    if (n > 2 && !strcmp(base + n - 2, ".c")) {
-        char *v = xstrndup(base, n - 2);
+    size_t ext = is_go_file(base) ? 3 : 2;
+    if (n > ext && (ext == 3 || !strcmp(base + n - 2, ".c"))) {
+        char *v = xstrndup(base, n - ext);
         if (*v &&
             strspn(v, "abcdefghijklmnopqrstuvwxyz"
                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(v))
@@ -216,7 +230,7 @@ static char *variant_name(const char *file)
     return xstrdup("answer");
 }
 
-/* Empty dir of its .c files (an earlier answer). */
+/* Empty dir of its .c and .go files (an earlier answer). */
 static void remove_sources(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -225,7 +239,8 @@ static void remove_sources(const char *dir)
         return;
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if (n > 2 && !strcmp(de->d_name + n - 2, ".c")) {
+        if ((n > 2 && !strcmp(de->d_name + n - 2, ".c")) ||
+            is_go_file(de->d_name)) {
             char *p = path_join(dir, de->d_name);
             unlink(p);
             free(p);
@@ -256,17 +271,38 @@ static void remove_other_cases(const char *cat, const char *keep)
     closedir(d);
 }
 
+/* The C source a Go answer's variant carries (a variant needs one; only
+ * go and go-race run, so it is never built): the case's first reference
+ * answer. Malloc'd, *len set; NULL after saying why. */
+static char *reference_c(const struct exercise *e, const struct mcase *c,
+                         size_t *len)
+{
+    size_t n = strcspn(e->answers, " ,");
+    char *path = xasprintf("%s/%.*s.c", c->dir, (int)n, e->answers);
+    char *text = read_file(path, 0, len);
+    if (!text)
+        error("cannot read %s: %s", path, strerror(errno));
+    free(path);
+    return text;
+}
+
 /* <build>/grade/cases/<exercise>/: case.ini from the case's [case] and a
- * [variant] expected clean, and the answer as <variant>.c. Returns the
+ * [variant] expected clean, and the answer as <variant>.c (a Go answer as
+ * <variant>.go, beside the case's reference C answer). Returns the
  * catalog folder (<build>/grade/cases), or NULL with the error said. */
 static char *prepare_catalog(const char *grade_dir, const struct exercise *e,
                              const struct mcase *c, const char *variant,
-                             const char *source, size_t len)
+                             const char *source, size_t len, bool go)
 {
+    size_t clen = 0;
+    char *csrc = go ? reference_c(e, c, &clen) : NULL;
+    if (go && !csrc)
+        return NULL;
     char *cat = path_join(grade_dir, "cases");
     char *dir = path_join(cat, e->name);
     char *ini = path_join(dir, "case.ini");
     char *src = xasprintf("%s/%s.c", dir, variant);
+    char *gosrc = xasprintf("%s/%s.go", dir, variant);
     struct strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb,
                 "; generated by maprace grade from %s/case.ini\n"
@@ -282,8 +318,11 @@ static char *prepare_catalog(const char *grade_dir, const struct exercise *e,
     remove_other_cases(cat, e->name);
     if (mkdir_p(dir) < 0)
         error("cannot create %s: %s", dir, strerror(errno));
-    else if (remove_sources(dir), write_file_atomic(ini, sb.buf, sb.len) < 0 ||
-                                      write_file_atomic(src, source, len) < 0)
+    else if (remove_sources(dir),
+             write_file_atomic(ini, sb.buf, sb.len) < 0 ||
+                 (go ? write_file_atomic(src, csrc, clen) < 0 ||
+                           write_file_atomic(gosrc, source, len) < 0
+                     : write_file_atomic(src, source, len) < 0))
         error("cannot write into %s: %s", dir, strerror(errno));
     else
         rc = 0;
@@ -291,6 +330,8 @@ static char *prepare_catalog(const char *grade_dir, const struct exercise *e,
     free(dir);
     free(ini);
     free(src);
+    free(gosrc);
+    free(csrc);
     if (rc < 0) {
         free(cat);
         return NULL;
@@ -309,6 +350,7 @@ struct grade {
     char *report_dir;      /* of the detectors' run */
     char *binary;          /* the native build of the answer */
     bool color;
+    bool go; /* a Go answer: go and go-race, (b) from the go runs */
     int session_rc;
     struct strbuf race, job, overlap; /* why (a), (b), (c) failed */
     bool gave_up;                     /* a window plan waited in vain */
@@ -316,16 +358,23 @@ struct grade {
 };
 
 /* Check one run's stdout for the exercise's texts. */
+/* The text every run of the answer must print. */
+static const char *job_text(const struct grade *g)
+{
+    return g->go ? g->ex.go_stdout_text : g->ex.stdout_text;
+}
+
 static void check_output(struct grade *g, const char *out, const char *what)
 {
     const struct exercise *e = &g->ex;
-    if (e->stdout_text && strstr(out, e->stdout_text))
+    const char *want = job_text(g);
+    if (want && strstr(out, want))
         g->job_seen = true;
-    else if (e->stdout_text && !g->job.len)
+    else if (want && !g->job.len)
         strbuf_addf(&g->job,
                     "    %s did not print \"%s\": the program must still "
                     "do all its work and say so.\n",
-                    what, e->stdout_text);
+                    what, want);
     const char *bad = e->not_text ? strstr(out, e->not_text) : NULL;
     if (bad && !strstr(strbuf_str(&g->job), e->not_text)) {
         const char *eol = strchr(bad, '\n');
@@ -381,11 +430,12 @@ static void read_cell(struct grade *g, json_t *cell)
             g->gave_up = true;
         free(err);
         const char *ex = json_string_value(json_object_get(r, "exit"));
-        if (strcmp(det, "native") || !ex || strcmp(ex, "exit 0"))
+        if (strcmp(det, g->go ? "go" : "native") || !ex || strcmp(ex, "exit 0"))
             continue; /* a crash or fatal error is (a)'s */
         char *out = read_log(g, logs, "stdout");
         char what[64];
-        snprintf(what, sizeof(what), "the forced native run %zu", i + 1);
+        snprintf(what, sizeof(what), "the %s run %zu",
+                 g->go ? "go" : "forced native", i + 1);
         if (out)
             check_output(g, out, what);
         free(out);
@@ -409,9 +459,20 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
         free(bad);
         return EXIT_USAGE;
     }
-    for (int d = 0; d < DET_COUNT; d++)
-        o->detectors[d] = !detectors || o->detectors[d];
-    o->detectors[DET_NATIVE] = true; /* (b) and the binary for (c) */
+    for (int d = 0; d < DET_COUNT; d++) {
+        bool go_det = detector_row(d)->go_twin;
+        if (detectors && o->detectors[d] && go_det != g->go &&
+            strcmp(detectors, "all")) {
+            error("%s runs %s answers only", detector_name(d),
+                  g->go ? "C" : "Go");
+            return EXIT_USAGE;
+        }
+        o->detectors[d] = go_det == g->go && (!detectors || o->detectors[d]);
+    }
+    if (g->go)
+        o->detectors[DET_GO] = true; /* (b) */
+    else
+        o->detectors[DET_NATIVE] = true; /* (b) and the binary for (c) */
     char *err;
     if (catalog_load(catalog, &s.cat, &err) < 0) {
         error("%s", err);
@@ -646,8 +707,8 @@ static void print_point(const struct grade *g, const char *label,
 
 static int report(struct grade *g)
 {
-    if (g->ex.stdout_text && !g->job_seen && !g->job.len)
-        strbuf_addf(&g->job, "    no run printed \"%s\"\n", g->ex.stdout_text);
+    if (job_text(g) && !g->job_seen && !g->job.len)
+        strbuf_addf(&g->job, "    no run printed \"%s\"\n", job_text(g));
     if (g->race.len)
         strbuf_addf(
             &g->race,
@@ -656,10 +717,19 @@ static int report(struct grade *g)
             shown_path(g->grade_dir));
     bool pass = !g->race.len && !g->job.len && !g->overlap.len;
     printf("\ngrade %s %s\n", g->ex.name, g->file);
-    print_point(g, "(a) race-free: no detector reports anything, forced",
+    print_point(g,
+                g->go ? "(a) race-free: neither go nor go-race reports "
+                        "anything"
+                      : "(a) race-free: no detector reports anything, forced",
                 &g->race);
     print_point(g, "(b) still does the job", &g->job);
-    print_point(g, "(c) still concurrent: the threads overlap", &g->overlap);
+    if (g->go)
+        printf("  %-4s  (c) still concurrent: not checked for a Go answer "
+               "(the overlap probe counts the C model's map calls)\n",
+               "-");
+    else
+        print_point(g, "(c) still concurrent: the threads overlap",
+                    &g->overlap);
     if (g->gave_up)
         printf("  note: a forced run printed \"maprace: window ... gave up "
                "waiting\": the racy program's window_plan is still in main, "
@@ -766,13 +836,21 @@ static char *grade_prepare(struct grade *g, struct catalog *cat,
         error("cannot read %s: %s", file, strerror(errno));
         return NULL;
     }
+    g->go = is_go_file(file);
+    if (g->go && !g->ex.go_stdout_text) {
+        error("exercise %s has no Go version (its exercise.ini has no "
+              "go-stdout): answer it in C",
+              g->ex.name);
+        free(source);
+        return NULL;
+    }
     g->file = xstrdup(file);
     g->variant = variant_name(file);
     g->grade_dir = g->build[0] == '/'
                        ? path_join(g->build, "grade")
                        : xasprintf("%s/%s/grade", g->root, g->build);
-    char *dir =
-        prepare_catalog(g->grade_dir, &g->ex, g->c, g->variant, source, len);
+    char *dir = prepare_catalog(g->grade_dir, &g->ex, g->c, g->variant, source,
+                                len, g->go);
     free(source);
     return dir;
 }
@@ -788,7 +866,7 @@ int cmd_grade(const char *root, int argc, char **argv)
     }
     if (argc - optind != 2) {
         error("grade needs an exercise and a file (maprace grade EXERCISE "
-              "FILE.c; see exercises/README.md)");
+              "FILE.c or FILE.go; see exercises/README.md)");
         return EXIT_USAGE;
     }
     const char *nc = getenv("NO_COLOR");
@@ -798,11 +876,11 @@ int cmd_grade(const char *root, int argc, char **argv)
     struct catalog cat = {0};
     char *dir = grade_prepare(&g, &cat, argv[optind], argv[optind + 1]);
     int rc = dir ? run_detectors(&g, a.detectors, a.runs, dir) : EXIT_USAGE;
-    if (!rc && !g.binary) {
+    if (!rc && !g.go && !g.binary) {
         error("the grading run built no native binary of %s", g.file);
         rc = EXIT_ENV;
     }
-    if (!rc)
+    if (!rc && !g.go)
         rc = check_overlap(&g);
     if (!rc)
         rc = report(&g);

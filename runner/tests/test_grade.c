@@ -2,7 +2,8 @@
  * test_grade.c - `maprace grade` on every exercise of exercises/: each of
  * the catalog's reference answers passes; the starting program and each
  * known wrong answer fail; a serialised answer (runner/tests/grade/) fails
- * on (c) with the message that teaches why; bad input is a one-line error
+ * on (c) with the message that teaches why; the Go twins of the answers
+ * pass and of the starts fail (a Go answer); bad input is a one-line error
  * with exit 2.
  *
  * To keep `make test` affordable the grades run under native and TSan
@@ -208,6 +209,43 @@ static void test_every_detector(void **state)
     free(out);
 }
 
+/* A Go answer: the Go twin of each exercise's reference answer passes
+ * under go and go-race, (c) said to be unchecked; the Go twin of its
+ * start fails on (a), go-race having seen the race. */
+static void test_go_answers(void **state)
+{
+    char **list = exercises();
+    size_t graded = 0;
+    for (size_t i = 0; list[i]; i++) {
+        char *go_text = ini_value(list[i], "go-stdout");
+        if (!go_text)
+            continue;
+        char *c = ini_value(list[i], "case");
+        char *answers = ini_value(list[i], "answers");
+        char *start = ini_value(list[i], "start");
+        const char *v[2] = {strtok(answers, " "), start};
+        for (int k = 0; k < 2; k++) {
+            char file[PATH_MAX], *out;
+            snprintf(file, sizeof(file), "cases/%s/%s.go", c, v[k]);
+            int rc = grade(list[i], file, NULL, &out);
+            if (rc != k || !strstr(out, k ? "\nFAIL: " : "\nPASS: ") ||
+                !strstr(out, "(c) still concurrent: not checked for a Go") ||
+                (k && !strstr(out, "    go-race   race")) ||
+                (!k && !strstr(out, "  ok    (b) still does the job")))
+                fail_msg("grade %s %s: exit %d, want %d\n%s", list[i], file, rc,
+                         k, out);
+            free(out);
+        }
+        graded++;
+        free(go_text);
+        free(c);
+        free(answers);
+        free(start);
+    }
+    assert_true(graded >= 8);
+    free_list(list);
+}
+
 static void expect_usage(const char *args, const char *msg)
 {
     char base[PATH_MAX], path[PATH_MAX + 16];
@@ -232,6 +270,12 @@ static void test_bad_input(void **state)
                  "maprace: bad value '0' for --runs");
     expect_usage("grade --bogus map-concurrent-writes x.c",
                  "maprace: unknown option --bogus");
+    expect_usage("grade syncmap-check-then-act "
+                 "cases/syncmap-check-then-act/racy.go",
+                 "maprace: exercise syncmap-check-then-act has no Go version");
+    expect_usage("grade -d tsan map-concurrent-writes "
+                 "cases/map-concurrent-writes/fixed.go",
+                 "maprace: tsan runs C answers only");
 }
 
 int main(void)
@@ -244,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_lockstep_teaches),
         cmocka_unit_test(test_serial_fails),
         cmocka_unit_test(test_every_detector),
+        cmocka_unit_test(test_go_answers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
