@@ -4,11 +4,14 @@
  * satisfied gives up with one line on stderr, each rule fires once.
  *
  * main() re-executes the program once with MAPRACE_FORCE=1 and
- * MAPRACE_WINDOW_MS=300, so that window.c's constructor reads them as in a
+ * MAPRACE_WINDOW_MS=2000, so that window.c's constructor reads them as in a
  * real case. Every scenario runs in a forked child (the gate table and the
  * plan are per process and cannot be reset); the child writes what it saw
  * to a pipe, and the parent checks it after the fact. Nothing is decided
- * by timing: the order is read from what each thread observed.
+ * by timing: the order is read from what each thread observed. The 2 s
+ * give-up is long so that a thread the scheduler keeps off the cores for
+ * a while (a loaded CI machine) still arrives in time: with 300 ms,
+ * test_forced_order failed once at load average 20.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +27,7 @@
 
 #include "window.h"
 
-#define WINDOW_MS "300"
+#define WINDOW_MS "2000"
 
 struct child {
     int status;
@@ -149,7 +152,7 @@ static int unforced_with_plan(void)
     window_plan(hold_a, 1); /* forced: installed */
     window_forced = false;
     for (int i = 0; i < 3; i++)
-        WINDOW(W_CASE_A); /* would wait 300 ms and complain if it ran */
+        WINDOW(W_CASE_A); /* would wait 2 s and complain if it ran */
     printf("A=%d\n", window_reached(1, W_CASE_A));
     return 0;
 }
