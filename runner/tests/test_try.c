@@ -293,6 +293,7 @@ static void test_go_program(void **state)
     /* the racing line of the program's own source */
     expect_text(out, ">   11 | \thits++");
     free(out);
+    free(err);
 }
 
 /* A compile error: the cells are errors with the compiler's message. */
