@@ -51,12 +51,6 @@ const struct go_counterpart *annotate_lookup_go(const char *gofunc)
     return NULL;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
-
 bool annotate_is_go_frame(const char *func, const char *file)
 {
     return file && (ends_with(file, ".go") ||

@@ -162,12 +162,6 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* Line `ln` (1-based) of text, or "". Static buffer. */
 static const char *nth_line(const char *text, int ln)
 {

@@ -207,8 +207,7 @@ static int exercise_load(const char *root, const char *name, struct exercise *e)
 /* Whether FILE is a Go answer (FILE.go). */
 static bool is_go_file(const char *file)
 {
-    size_t n = strlen(file);
-    return n > 3 && !strcmp(file + n - 3, ".go");
+    return strlen(file) > 3 && ends_with(file, ".go");
 }
 
 /* The variant name for FILE.c or FILE.go: its base name when it is a
@@ -219,7 +218,7 @@ static char *variant_name(const char *file)
     base = base ? base + 1 : file;
     size_t n = strlen(base);
     size_t ext = is_go_file(base) ? 3 : 2;
-    if (n > ext && (ext == 3 || !strcmp(base + n - 2, ".c"))) {
+    if (n > ext && (ext == 3 || ends_with(base, ".c"))) {
         char *v = xstrndup(base, n - ext);
         if (*v &&
             strspn(v, "abcdefghijklmnopqrstuvwxyz"
@@ -239,8 +238,7 @@ static void remove_sources(const char *dir)
         return;
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if ((n > 2 && !strcmp(de->d_name + n - 2, ".c")) ||
-            is_go_file(de->d_name)) {
+        if ((n > 2 && ends_with(de->d_name, ".c")) || is_go_file(de->d_name)) {
             char *p = path_join(dir, de->d_name);
             unlink(p);
             free(p);
@@ -459,15 +457,14 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
         free(bad);
         return EXIT_USAGE;
     }
-    for (int d = 0; d < DET_COUNT; d++) {
-        bool go_det = detector_row(d)->go_twin;
-        if (detectors && o->detectors[d] && go_det != g->go &&
-            strcmp(detectors, "all")) {
-            error("%s runs %s answers only", detector_name(d),
-                  g->go ? "C" : "Go");
-            return EXIT_USAGE;
-        }
-        o->detectors[d] = go_det == g->go && (!detectors || o->detectors[d]);
+    for (int d = 0; d < DET_COUNT; d++)
+        o->detectors[d] = !detectors || o->detectors[d];
+    int other = detector_mask_language(o->detectors, g->go,
+                                       !detectors || !strcmp(detectors, "all"));
+    if (other >= 0) {
+        error("%s runs %s answers only", detector_name(other),
+              g->go ? "C" : "Go");
+        return EXIT_USAGE;
     }
     if (g->go)
         o->detectors[DET_GO] = true; /* (b) */

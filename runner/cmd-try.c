@@ -381,15 +381,11 @@ static int pick_detectors(const struct try_args *a, const char *file,
             free(bad);
             return -1;
         }
-        bool all = !strcmp(a->detectors, "all");
-        for (int d = 0; d < DET_COUNT; d++) {
-            if (!mask[d] || detector_row(d)->go_twin == go)
-                continue;
-            if (!all)
-                return error("try: %s: %s runs %s programs only", file,
-                             detector_name(d), go ? "C and C++" : "Go");
-            mask[d] = false;
-        }
+        int other =
+            detector_mask_language(mask, go, !strcmp(a->detectors, "all"));
+        if (other >= 0)
+            return error("try: %s: %s runs %s programs only", file,
+                         detector_name(other), go ? "C and C++" : "Go");
         return 0;
     }
     for (int d = 0; d < DET_COUNT; d++) {

@@ -192,6 +192,18 @@ int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad)
     return 0;
 }
 
+int detector_mask_language(bool mask[DET_COUNT], bool go, bool drop_others)
+{
+    for (int d = 0; d < DET_COUNT; d++) {
+        if (!mask[d] || detector_row(d)->go_twin == go)
+            continue;
+        if (!drop_others)
+            return d;
+        mask[d] = false;
+    }
+    return -1;
+}
+
 bool detector_available(enum detector d, char **why)
 {
     for (int i = 0; detectors[d].tools[i]; i++) {

@@ -136,6 +136,14 @@ bool detector_is_race_detector(enum detector d);
  * unknown name. */
 int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad);
 
+/* Keep in mask only the detectors that run programs of one language: the
+ * Go detectors (go, go-race) when `go`, the others otherwise. With
+ * `drop_others` the rest are taken out of mask and -1 is returned;
+ * without, mask is left alone and the first detector of the other
+ * language in it is returned (-1 when there is none), for the caller to
+ * refuse. */
+int detector_mask_language(bool mask[DET_COUNT], bool go, bool drop_others);
+
 /* Whether the tools the detector needs to build and run are in $PATH. When
  * one is missing returns false and a malloc'd one-line reason in *why
  * ("valgrind not found in PATH"). */

@@ -101,7 +101,8 @@ char *find_in_path(const char *prog);
 /* Seconds on the monotonic clock. */
 double now_s(void);
 
-/* Whether `s` starts with `prefix`. */
+/* Whether `s` starts with `prefix`; ends with `suffix`. */
 bool starts_with(const char *s, const char *prefix);
+bool ends_with(const char *s, const char *suffix);
 
 #endif
