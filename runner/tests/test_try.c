@@ -230,6 +230,24 @@ static void test_cxx(void **state)
     free(err);
 }
 
+/* A thread held 4 s in a forced window (progs/window-late.c): both TSans
+ * still report the race against the access it made before it was held.
+ * Fails when the window's wait fills the thread's TSan history. */
+static void test_window_late(void **state)
+{
+    char *out, *err;
+    int rc = try("window-late", "-d tsan,tsan-gcc --expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "window-late.c:20 in holder");
+    expect_text(out, "window-late.c:32 in latecomer");
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
+    assert_string_equal(cstr(cell(r, "tsan-gcc"), "observed"), "race");
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
 /* The program's own end as the expectation. */
 static void test_expect_exit(void **state)
 {
@@ -326,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_mutex_misuse_by_line),
         cmocka_unit_test(test_other_kinds),
         cmocka_unit_test(test_cxx),
+        cmocka_unit_test(test_window_late),
         cmocka_unit_test(test_go_program),
         cmocka_unit_test(test_expect_exit),
         cmocka_unit_test(test_bad_input),
