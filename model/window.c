@@ -166,8 +166,7 @@ NOT_TRACED static long now_ms(void)
 }
 
 /* Spin until role `wr` has reached `wf`, or until window_ms have passed. */
-NOT_TRACED static void wait_for(enum window_id at, int wr,
-                                enum window_id wf)
+NOT_TRACED static void wait_for(enum window_id at, int wr, enum window_id wf)
 {
     long deadline = now_ms() + window_ms;
     unsigned spins = 0;
