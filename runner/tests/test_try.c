@@ -231,8 +231,9 @@ static void test_cxx(void **state)
 }
 
 /* A thread held 4 s in a forced window (progs/window-late.c): both TSans
- * still report the race against the access it made before it was held.
- * Fails when the window's wait fills the thread's TSan history. */
+ * still report the race against the access it made before it was held
+ * (exit 0 with --expect race: every cell saw it). Fails when the window's
+ * wait fills the thread's TSan history. */
 static void test_window_late(void **state)
 {
     char *out, *err;
@@ -240,10 +241,6 @@ static void test_window_late(void **state)
     expect_rc(rc, 0, out, err);
     expect_text(out, "window-late.c:20 in holder");
     expect_text(out, "window-late.c:32 in latecomer");
-    json_t *r = last_results();
-    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
-    assert_string_equal(cstr(cell(r, "tsan-gcc"), "observed"), "race");
-    json_decref(r);
     free(out);
     free(err);
 }
