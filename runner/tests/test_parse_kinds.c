@@ -110,9 +110,20 @@ static void parse_vg_ok(const char *name, const char *tool, struct report *r)
 
 static const char *const compilers[] = {"clang14", "clang19", "gcc12"};
 
-static char *tsan_log(const char *compiler, const char *prog)
+/* Parse runner/tests/logs/tsan-<compilers[c]>-<prog>.log into *r. */
+static void parse_tsan_log(size_t c, const char *prog, struct report *r)
 {
-    return xasprintf("tsan-%s-%s.log", compiler, prog);
+    char *name = xasprintf("tsan-%s-%s.log", compilers[c], prog);
+    parse_tsan_ok(name, r);
+    free(name);
+}
+
+/* The report's only finding, which is of `kind`. */
+static struct finding *only_finding(struct report *r, enum finding_kind kind)
+{
+    assert_int_equal(r->nr, 1);
+    assert_int_equal(r->findings[0].kind, kind);
+    return &r->findings[0];
 }
 
 /* ThreadSanitizer */
@@ -120,9 +131,8 @@ static char *tsan_log(const char *compiler, const char *prog)
 static void test_tsan_unlock_unlocked(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "unlock-unlocked");
         struct report r;
-        parse_tsan_ok(name, &r);
+        parse_tsan_log(c, "unlock-unlocked", &r);
         assert_int_equal(r.nr, 3);
         const char *type = "unlock of an unlocked mutex (or by a wrong thread)";
         for (size_t i = 0; i < 3; i++) {
@@ -141,19 +151,15 @@ static void test_tsan_unlock_unlocked(void **state)
         assert_true(starts_with(r.findings[1].location,
                                 "stack of main thread; global '"));
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_destroy_locked(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "destroy-locked");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_MUTEX_MISUSE);
+        parse_tsan_log(c, "destroy-locked", &r);
+        struct finding *f = only_finding(&r, FINDING_MUTEX_MISUSE);
         assert_string_equal(f->type, "destroy of a locked mutex");
         /* the destroy, then "and:" the lock, then the mutex's creation */
         CHECK_STACKS(f, {"destroy of a locked mutex", "main", 9},
@@ -161,34 +167,28 @@ static void test_tsan_destroy_locked(void **state)
                      {"Mutex M0 (0x* created at", "main", 7});
         assert_true(starts_with(f->location, "stack of main thread; global '"));
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_double_lock(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "double-lock");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_MUTEX_MISUSE);
+        parse_tsan_log(c, "double-lock", &r);
+        struct finding *f = only_finding(&r, FINDING_MUTEX_MISUSE);
         assert_string_equal(f->type, "double lock of a mutex");
         CHECK_STACKS(f, {"double lock of a mutex", "main", 22},
                      {"Mutex M0 (0x* created at", "worker", 12});
         assert_true(starts_with(f->location, "global 'mu' of size 40"));
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_signal_unsafe(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "signal-unsafe");
         struct report r;
-        parse_tsan_ok(name, &r);
+        parse_tsan_log(c, "signal-unsafe", &r);
         assert_int_equal(r.nr, 2);
         const char *type = "signal-unsafe call inside of a signal";
         for (size_t i = 0; i < 2; i++) {
@@ -200,19 +200,15 @@ static void test_tsan_signal_unsafe(void **state)
         assert_string_equal(r.findings[0].access[0].stack.frames[0].func,
                             "malloc");
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_lock_inversion(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "lock-inversion");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_LOCK_ORDER);
+        parse_tsan_log(c, "lock-inversion", &r);
+        struct finding *f = only_finding(&r, FINDING_LOCK_ORDER);
         assert_string_equal(f->type,
                             "lock-order-inversion (potential deadlock)");
         /* second_deadlock_stack=1: each acquisition and, after it, where
@@ -237,37 +233,29 @@ static void test_tsan_lock_inversion(void **state)
         assert_non_null(f->more);
         assert_string_equal(f->more[0].thread, "main thread");
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_thread_leak(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "never-joined");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_THREAD_LEAK);
+        parse_tsan_log(c, "never-joined", &r);
+        struct finding *f = only_finding(&r, FINDING_THREAD_LEAK);
         CHECK_STACKS(f, {"Thread T1 (tid=*, finished) created by main thread "
                          "at",
                          "main", 14});
         assert_string_equal(f->access[0].thread, "T1");
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_use_after_free(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "use-after-free");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_USE_AFTER_FREE);
+        parse_tsan_log(c, "use-after-free", &r);
+        struct finding *f = only_finding(&r, FINDING_USE_AFTER_FREE);
         assert_string_equal(f->type, "heap-use-after-free");
         if (c == 2) /* gcc also says the sleep looked like an ordering */
             CHECK_STACKS(
@@ -283,19 +271,15 @@ static void test_tsan_use_after_free(void **state)
         assert_int_equal(f->access[0].kind, ACCESS_WRITE);
         assert_string_equal(f->access[1].stack.frames[0].func, "free");
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_race_stack(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "race-stack");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_DATA_RACE);
+        parse_tsan_log(c, "race-stack", &r);
+        struct finding *f = only_finding(&r, FINDING_DATA_RACE);
         assert_int_equal(f->nr_access, 2);
         /* two "Location is" lines: neither overwrites the other */
         assert_true(starts_with(f->location, "stack of main thread; global '"));
@@ -304,51 +288,42 @@ static void test_tsan_race_stack(void **state)
         assert_int_equal(n, 3);
         assert_true(starts_with(all[2]->label, "Thread T1 (tid="));
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_race_exit42(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "race-exit42");
         struct report r;
-        parse_tsan_ok(name, &r);
-        assert_int_equal(r.nr, 1);
-        struct finding *f = &r.findings[0];
-        assert_int_equal(f->kind, FINDING_DATA_RACE);
+        parse_tsan_log(c, "race-exit42", &r);
+        struct finding *f = only_finding(&r, FINDING_DATA_RACE);
         CHECK_STACKS(f, {"* of size 4 at 0x* by *", "bump", 10},
                      {"Previous * of size 4 at 0x* by *", "bump", 10},
                      {"Thread T1 (tid=*", "main", 23});
         assert_true(starts_with(f->location, "global 'hits' of size 4 at "));
         report_release(&r);
-        free(name);
     }
 }
 
 static void test_tsan_rwlock_and_foreign(void **state)
 {
     for (size_t c = 0; c < 3; c++) {
-        char *name = tsan_log(compilers[c], "rwlock-misuse");
         struct report r;
-        parse_tsan_ok(name, &r);
+        parse_tsan_log(c, "rwlock-misuse", &r);
         assert_int_equal(r.nr, 1);
         assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
         CHECK_STACKS(&r.findings[0],
                      {"unlock of an unlocked mutex*", "worker", 10},
                      {"Mutex M0 (0x* created at", "main", 17});
         report_release(&r);
-        free(name);
 
-        name = tsan_log(compilers[c], "unlock-foreign");
-        parse_tsan_ok(name, &r);
+        parse_tsan_log(c, "unlock-foreign", &r);
         assert_int_equal(r.nr, 1);
         assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
         CHECK_STACKS(&r.findings[0],
                      {"unlock of an unlocked mutex*", "worker", 9},
                      {"Mutex M0 (0x* created at", "main", 16});
         report_release(&r);
-        free(name);
     }
 }
 
@@ -359,7 +334,7 @@ static void test_tsan_cut_short(void **state)
     static const char *const progs[] = {"lock-inversion", "destroy-locked",
                                         "unlock-unlocked", "use-after-free"};
     for (size_t p = 0; p < 4; p++) {
-        char *name = tsan_log("clang14", progs[p]);
+        char *name = xasprintf("tsan-clang14-%s.log", progs[p]);
         size_t len;
         char *buf = slurp(name, &len);
         struct report whole;
@@ -389,9 +364,7 @@ static void test_helgrind_lock_order(void **state)
 {
     struct report r;
     parse_vg_ok("helgrind-lock-inversion.xml", "helgrind", &r);
-    assert_int_equal(r.nr, 1);
-    struct finding *f = &r.findings[0];
-    assert_int_equal(f->kind, FINDING_LOCK_ORDER);
+    struct finding *f = only_finding(&r, FINDING_LOCK_ORDER);
     assert_string_equal(f->type, "LockOrder");
     /* the acquisition that broke the order (headed by the error's own
      * text), the two that established it, and where each lock was first
