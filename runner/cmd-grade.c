@@ -760,18 +760,13 @@ static int parse_grade_args(int argc, char **argv, struct grade_args *a)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:h", grade_opts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case 'd':
             a->detectors = optarg;
             break;
         case 'r':
-            a->runs = (int)strtol(optarg, &end, 10);
-            if (*end || a->runs < 1 || a->runs > 1000) {
-                error("bad value '%s' for --runs (want an integer >= 1)",
-                      optarg);
+            if (opt_int("--runs", optarg, 1, &a->runs) < 0)
                 return -1;
-            }
             break;
         case 'b':
             a->build = optarg;

@@ -77,19 +77,6 @@ struct try_args {
     bool no_color, all_frames, help;
 };
 
-static int parse_int(const char *opt, const char *s, int min, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > INT_MAX) {
-        error("bad value '%s' for %s (want an integer >= %d)", s, opt, min);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 enum {
     OPT_RUNS = 256,
     OPT_EXPECT,
@@ -116,16 +103,6 @@ static const struct option try_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int parse_timeout(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    if (errno || end == s || *end || !(*out > 0))
-        return error("bad value '%s' for --timeout (want seconds > 0)", s);
-    return 0;
-}
-
 static int try_parse(int argc, char **argv, struct try_args *a)
 {
     memset(a, 0, sizeof(*a));
@@ -140,18 +117,18 @@ static int try_parse(int argc, char **argv, struct try_args *a)
             a->detectors = optarg;
             break;
         case OPT_RUNS:
-            if (parse_int("--runs", optarg, 1, &a->runs) < 0)
+            if (opt_int("--runs", optarg, 1, &a->runs) < 0)
                 return -1;
             break;
         case 'j':
-            if (parse_int("-j", optarg, 1, &a->jobs) < 0)
+            if (opt_int("-j", optarg, 1, &a->jobs) < 0)
                 return -1;
             break;
         case OPT_EXPECT:
             a->expect = optarg;
             break;
         case OPT_TIMEOUT:
-            if (parse_timeout(optarg, &a->timeout) < 0)
+            if (opt_seconds("--timeout", optarg, &a->timeout) < 0)
                 return -1;
             break;
         case OPT_OUT:

@@ -264,18 +264,6 @@ struct args {
     size_t nr_used;
 };
 
-static int parse_int(const char *opt, const char *s, int min, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > INT_MAX)
-        return error("bad value '%s' for %s (want an integer >= %d)", s, opt,
-                     min);
-    *out = (int)v;
-    return 0;
-}
-
 static void add_variants(struct args *a, const char *list)
 {
     const char *s = list;
@@ -332,25 +320,20 @@ static int take_option(struct args *a, int c, char **argv)
         note_used(a, "--variant");
         break;
     case OPT_RUNS:
-        if (parse_int("--runs", optarg, 1, &a->runs) < 0)
+        if (opt_int("--runs", optarg, 1, &a->runs) < 0)
             return -1;
         note_used(a, "--runs");
         break;
     case 'j':
-        if (parse_int("-j", optarg, 1, &a->jobs) < 0)
+        if (opt_int("-j", optarg, 1, &a->jobs) < 0)
             return -1;
         note_used(a, "-j");
         break;
-    case OPT_TIMEOUT: {
-        char *end;
-        errno = 0;
-        a->timeout = strtod(optarg, &end);
-        if (errno || end == optarg || *end || !(a->timeout > 0))
-            return error("bad value '%s' for --timeout (want seconds > 0)",
-                         optarg);
+    case OPT_TIMEOUT:
+        if (opt_seconds("--timeout", optarg, &a->timeout) < 0)
+            return -1;
         note_used(a, "--timeout");
         break;
-    }
     case OPT_OUT:
         a->out = optarg;
         note_used(a, "--out");

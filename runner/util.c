@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,4 +367,27 @@ bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && !strcmp(s + n - m, suffix);
+}
+
+int opt_int(const char *opt, const char *s, int min, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > INT_MAX)
+        return error("bad value '%s' for %s (want an integer >= %d)", s, opt,
+                     min);
+    *out = (int)v;
+    return 0;
+}
+
+int opt_seconds(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0))
+        return error("bad value '%s' for %s (want seconds > 0)", s, opt);
+    *out = v;
+    return 0;
 }

@@ -105,4 +105,10 @@ double now_s(void);
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 
+/* The value of a command-line option: `s`, given for option `opt`, as an
+ * integer >= min into *out, or as seconds > 0 into *out. 0, or -1 after
+ * error("bad value '<s>' for <opt> (want ...)"). */
+int opt_int(const char *opt, const char *s, int min, int *out);
+int opt_seconds(const char *opt, const char *s, double *out);
+
 #endif
