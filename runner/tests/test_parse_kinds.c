@@ -310,17 +310,13 @@ static void test_tsan_rwlock_and_foreign(void **state)
     for (size_t c = 0; c < 3; c++) {
         struct report r;
         parse_tsan_log(c, "rwlock-misuse", &r);
-        assert_int_equal(r.nr, 1);
-        assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-        CHECK_STACKS(&r.findings[0],
+        CHECK_STACKS(only_finding(&r, FINDING_MUTEX_MISUSE),
                      {"unlock of an unlocked mutex*", "worker", 10},
                      {"Mutex M0 (0x* created at", "main", 17});
         report_release(&r);
 
         parse_tsan_log(c, "unlock-foreign", &r);
-        assert_int_equal(r.nr, 1);
-        assert_int_equal(r.findings[0].kind, FINDING_MUTEX_MISUSE);
-        CHECK_STACKS(&r.findings[0],
+        CHECK_STACKS(only_finding(&r, FINDING_MUTEX_MISUSE),
                      {"unlock of an unlocked mutex*", "worker", 9},
                      {"Mutex M0 (0x* created at", "main", 16});
         report_release(&r);
@@ -542,10 +538,8 @@ static void test_drd_other_kinds(void **state)
 {
     struct report r;
     parse_vg_ok("drd-hold-long.xml", "drd", &r);
-    assert_int_equal(r.nr, 1);
-    struct finding *f = &r.findings[0];
+    struct finding *f = only_finding(&r, FINDING_OTHER);
     assert_string_equal(f->type, "HoldtimeErr");
-    assert_int_equal(f->kind, FINDING_OTHER);
     CHECK_STACKS(f, {"acquired at", "main", 9},
                  {"Lock on mutex 0x10c060 was held during * ms (threshold: 10 "
                   "ms).",
