@@ -15,12 +15,12 @@
 // after its update (?hold=1). Go's race detector counts every socket read
 // and write as synchronisation (src/syscall/syscall_unix.go: a write
 // releases, a read acquires, one ioSync for all descriptors; README.md),
-// so two handlers whose
-// read-update-reply spans do not overlap are ordered by the I/O between
-// them, and their race is invisible to it. On a loaded machine the server
-// can serve the requests one at a time, and the race went unreported in
-// 10 of 20 runs pinned to one busy core (docs/ci.md, "Measured"). The hold
-// makes another connection's request arrive while a handler is inside.
+// so two handlers whose read-update-reply spans do not overlap are ordered
+// by the I/O between them, and their race is invisible to it. On a loaded
+// machine the server can serve the requests one at a time, and the race
+// went unreported in 10 of 20 runs pinned to one busy core (docs/ci.md,
+// "Measured"). The hold makes another connection's request arrive while a
+// handler is inside.
 package main
 
 import (
