@@ -4,7 +4,11 @@
 #                   and the maprace runner
 #   make run        install missing packages, build, run every case under
 #                   every installed detector (maprace run)
-#   make test       install missing packages, build, run every test
+#   make test       install missing packages, build, run the unit and
+#                   integration tests (minutes; docs/ci.md)
+#   make check      the whole matrix: every case under every detector, and
+#                   the case tests (SHARD=K/N: one slice)
+#   make fresh-check  install-deps and make test in a fresh Debian 12 root
 #   make bench      benchmarks (figures, not pass/fail)
 #   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
 #                   each (fuzz/fuzz.mk)
@@ -22,6 +26,12 @@
 #   tsan-gcc  gcc -fsanitize=thread            -> detector tsan-gcc
 #   go        go build of the Go twin (.go)    -> detector go
 #   go-race   go build -race of the Go twin    -> detector go-race
+#   go-hmap, go-hmap-race  the same with the hmap Go -> go-hmap, go-hmap-race
+# The two Go toolchains are named, never found by PATH order: GO is the
+# current Go (>= 1.24, Swiss tables), GO_HMAP the hmap Go (<= 1.23, the
+# map of the article; Debian 12's Go 1.19). maprace passes both to make
+# (it chooses them: runner/toolchain.h, `maprace doctor`); without them
+# make builds no Go twin.
 # Valgrind needs no special build: Helgrind and DRD run the native binary.
 # Every flavour's objects live under build/<flavour>/ and are rebuilt when a
 # source, a header it includes or the flavour's flags change.
@@ -88,14 +98,16 @@ MODEL_SRC := $(wildcard model/*.c)
 CASE_DIRS := $(patsubst %/case.ini,%,$(wildcard cases/*/case.ini))
 CASE_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.c))
 CASE_BINS := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(BUILD)/$(f)/%,$(CASE_SRC)))
-# The Go twins (see below), when go is installed.
-GO ?= go
+# The Go twins (see below), built by the toolchains given (GO, GO_HMAP).
+GO ?=
+GO_HMAP ?=
 GO_TWIN_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
 	GOPATH=$(abspath $(BUILD))/gopath GOFLAGS= GOTOOLCHAIN=local
 GO_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.go))
-HAVE_GO := $(if $(SANITIZE),,$(shell command -v $(GO) 2>/dev/null))
-GO_BINS := $(if $(HAVE_GO),$(foreach f,go go-race,\
-	$(patsubst %.go,$(BUILD)/$(f)/%,$(GO_SRC))))
+go_bins = $(if $(SANITIZE),,$(if $(1),$(foreach f,$(2),\
+	$(patsubst %.go,$(BUILD)/$(f)/%,$(GO_SRC)))))
+GO_BINS := $(call go_bins,$(GO),go go-race) \
+	$(call go_bins,$(GO_HMAP),go-hmap go-hmap-race)
 
 RUNNER_SRC := $(wildcard runner/*.c)
 RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
@@ -108,10 +120,23 @@ MODEL_TEST_SRC := $(wildcard tests/model/test_*.c tests/cases/test_*.c \
 RUNNER_TEST_SRC := $(wildcard runner/tests/test_*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 	$(patsubst %.c,$(BUILD)/host/%,$(RUNNER_TEST_SRC))
+# The tiers (docs/ci.md). check: the catalog's cases under the detectors,
+# many runs each (make check). integration: the runner driving detectors on
+# fixture catalogs, one case or a program (make test). unit: everything
+# else, the only tier also run under ASan+UBSan (make test); a new test
+# program is a unit test unless listed here.
+CHECK_TEST_SRC := $(wildcard tests/cases/test_*.c)
+INTEG_TEST_SRC := $(addprefix runner/tests/,test_e2e.c test_exec.c \
+	test_faults.c test_grade.c test_try.c test_shard.c test_asm.c) \
+	$(wildcard tests/bench/test_*.c)
+UNIT_TEST_SRC := $(filter-out $(CHECK_TEST_SRC) $(INTEG_TEST_SRC),\
+	$(MODEL_TEST_SRC) $(RUNNER_TEST_SRC))
+tier_bins = $(patsubst %.c,$(1)/host/%,$(2))
 CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
-.PHONY: all model cases runner tests benches test run bench install uninstall \
-	check-format check-docs format deps deps-run deps-test clean FORCE
+.PHONY: all model cases runner tests benches test check fresh-check run bench \
+	install uninstall check-format check-docs format deps deps-run deps-test \
+	clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
@@ -144,24 +169,38 @@ endef
 $(foreach f,$(FLAVOURS) host opt,$(eval $(call flavour_rules,$(f))))
 
 # The Go twins of the cases (cases/<case>/<variant>.go), built by go itself
-# into two more flavours: go (plain; detector go) and go-race (-race;
-# detector go-race). GOCACHE and GOPATH live in the build tree, so nothing
-# is written outside it. `make` builds them when $(GO) is installed (not in
-# a SANITIZE build: the sanitizers are for the C code).
-$(BUILD)/go/cases/%: cases/%.go
-	@mkdir -p $(@D)
-	$(GO_TWIN_ENV) $(GO) build -o $@ $<
-$(BUILD)/go-race/cases/%: cases/%.go
-	@mkdir -p $(@D)
-	$(GO_TWIN_ENV) $(GO) build -race -o $@ $<
+# into four more flavours: go (plain; detector go) and go-race (-race;
+# detector go-race) with $(GO), go-hmap and go-hmap-race with $(GO_HMAP).
+# GOCACHE and GOPATH live in the build tree, so nothing is written outside
+# it (Go keys its cache by toolchain: both share it). `make` builds them
+# when the toolchain is given (not in a SANITIZE build: the sanitizers are
+# for the C code). The toolchain's path is stamped (.flags), so a change
+# of Go rebuilds the twins.
 # maprace try of Go files: TRY_SRC (absolute paths, package main, one
-# folder), built by go into the same two flavours. Always rebuilt.
-$(BUILD)/go/try/%: FORCE
-	@mkdir -p $(@D)
-	$(GO_TWIN_ENV) $(GO) build -o $@ $(TRY_SRC)
-$(BUILD)/go-race/try/%: FORCE
-	@mkdir -p $(@D)
-	$(GO_TWIN_ENV) $(GO) build -race -o $@ $(TRY_SRC)
+# folder), built into the same flavours. Always rebuilt.
+FL_GO_go := $(GO)
+FL_GO_go-race := $(GO)
+FL_GO_go-hmap := $(GO_HMAP)
+FL_GO_go-hmap-race := $(GO_HMAP)
+FL_CFLAGS_go := $(GO)
+FL_CFLAGS_go-race := $(GO) -race
+FL_CFLAGS_go-hmap := $(GO_HMAP)
+FL_CFLAGS_go-hmap-race := $(GO_HMAP) -race
+define go_rules
+$(BUILD)/$(1)/cases/%: cases/%.go $(BUILD)/$(1)/.flags
+	@mkdir -p $$(@D)
+	$$(if $$(FL_GO_$(1)),,$$(error $(1): no Go toolchain given (make $(2)=/path/to/go); maprace passes it))
+	$$(call msg,GO,$$@)
+	$$(Q)$$(GO_TWIN_ENV) $$(FL_GO_$(1)) build $(3) -o $$@ $$<
+$(BUILD)/$(1)/try/%: FORCE
+	@mkdir -p $$(@D)
+	$$(if $$(FL_GO_$(1)),,$$(error $(1): no Go toolchain given (make $(2)=/path/to/go); maprace passes it))
+	$$(GO_TWIN_ENV) $$(FL_GO_$(1)) build $(3) -o $$@ $$(TRY_SRC)
+endef
+$(eval $(call go_rules,go,GO,))
+$(eval $(call go_rules,go-race,GO,-race))
+$(eval $(call go_rules,go-hmap,GO_HMAP,))
+$(eval $(call go_rules,go-hmap-race,GO_HMAP,-race))
 
 # maprace try (docs/runner.md): a program of the user's, TRY_SRC (absolute
 # paths, all C or all C++), built as $(BUILD)/<flavour>/try/<id> in each
@@ -210,12 +249,14 @@ $(BUILD)/asm-$(1)/%.o: %.c $(BUILD)/asm-$(1)/.flags
 	$$(FL_CC_asm-$(1)) $$(FL_CFLAGS_asm-$(1)) -MMD -MP -c -o $$@ $$<
 endef
 $(foreach a,x86-64 arm64 arm64-lse,$(eval $(call asm_rules,$(a))))
-GO ?= go
+# Go's own map code as the article saw it: the hmap Go (GO_HMAP, given by
+# maprace asm).
 GO_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
 	GOPATH=$(abspath $(BUILD))/gopath GO111MODULE=off CGO_ENABLED=0
 $(BUILD)/asm-go/%/prog: runner/asm-go/main.go
 	@mkdir -p $(@D)
-	$(GO_ENV) GOARCH=$* $(GO) build -o $@ $<
+	$(if $(GO_HMAP),,$(error asm-go: no Go toolchain given (make GO_HMAP=/path/to/go)))
+	$(GO_ENV) GOARCH=$* $(GO_HMAP) build -o $@ $<
 
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
@@ -279,7 +320,7 @@ MAPBENCH_SRC := $(filter-out bench/maps/mapreport.c,$(wildcard bench/maps/*.c))
 MAPBENCH_BINS := $(BUILD)/bench/maps/mapbench $(BUILD)/bench/maps/mapreport
 benches: $(MAPBENCH_BINS)
 # The smoke test (make test) runs them.
-$(BUILD)/host/tests/bench/test_bench_smoke: | $(MAPBENCH_BINS)
+$(BUILD)/host/tests/bench/test_bench_smoke: | $(MAPBENCH_BINS) $(BUILD)/maprace
 $(BUILD)/bench/maps/mapbench: $(MAPBENCH_SRC) $(wildcard bench/maps/*.h model/*.h) \
 		$(patsubst %.c,$(BUILD)/opt/%.o,$(MODEL_SRC)) $(BUILD)/opt/.flags
 	@mkdir -p $(@D)
@@ -301,22 +342,49 @@ deps-run:
 deps-test:
 	@scripts/install-deps test
 
-# The README's two commands.
-# Every test, then the model's and the runner's tests again built with
-# AddressSanitizer and UndefinedBehaviorSanitizer (in $(BUILD)-sanitize),
-# then the formatting check.
+# The README's test command, and the whole matrix (docs/ci.md).
+# make test: the unit and integration tests (TEST_JOBS at a time), the unit
+# tests again built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (in $(BUILD)-sanitize: the runner and the model, not the programs that
+# only drive detectors), the fuzz seeds, the CI files, the formatting and
+# the docs.
 SAN_BUILD := $(BUILD)-sanitize
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
-	@$(MAKE) --no-print-directory all tests
+	@$(MAKE) --no-print-directory model runner tests \
+		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC))
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
-		SANITIZE=address,undefined all tests
+		SANITIZE=address,undefined runner \
+		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))
 	@scripts/test-run-tests
-	@DEVELOPER=$(DEVELOPER) scripts/run-tests $(TEST_BINS) \
-		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(TEST_BINS))
+	@DEVELOPER=$(DEVELOPER) scripts/run-tests -j $(TEST_JOBS) \
+		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC)) \
+		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))
 	@$(MAKE) --no-print-directory fuzz-check
 	@scripts/validate-ci
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory check-docs
+
+# make check: the whole catalog under every detector (maprace check), then
+# the case tests (tests/cases: each case many runs). SHARD=K/N runs one
+# slice of the cells (maprace check --shard) and, in shard 1 only, the case
+# tests; CHECK_DETECTORS (default all: a missing detector is an error; empty:
+# maprace's default set) goes to -d, CHECK_ARGS to maprace check.
+SHARD ?=
+CHECK_DETECTORS ?= all
+CHECK_ARGS ?=
+check: deps-test
+	@$(MAKE) --no-print-directory all tests
+	$(BUILD)/maprace check --no-color $(if $(SHARD),--shard $(SHARD)) \
+		$(if $(CHECK_DETECTORS),-d $(CHECK_DETECTORS)) $(CHECK_ARGS)
+	@$(if $(filter-out 1/%,$(SHARD)),echo "check: the case tests run in shard 1",\
+		DEVELOPER=$(DEVELOPER) scripts/run-tests \
+		$(call tier_bins,$(BUILD),$(CHECK_TEST_SRC)))
+
+# A fresh Debian 12 root (debootstrap): install-deps run + the quick start,
+# install-deps test + make test, nothing installed by hand (as root).
+fresh-check:
+	scripts/fresh-check
 
 run: deps-run
 	@$(MAKE) --no-print-directory all

@@ -32,7 +32,8 @@ FUZZ_SEEDS_tsan := $(wildcard runner/tests/logs/tsan-* runner/tests/logs/*.stder
 FUZZ_SEEDS_valgrind := $(wildcard runner/tests/logs/*.xml)
 FUZZ_SEEDS_native := $(wildcard runner/tests/logs/*native*.stderr \
 	runner/tests/logs/tsan-*.stderr)
-FUZZ_SEEDS_go := $(wildcard runner/tests/logs/go-*.stderr)
+FUZZ_SEEDS_go := $(wildcard runner/tests/logs/go-*.stderr \
+	runner/tests/logs/go126-*.stderr)
 FUZZ_SEEDS_catalog := $(wildcard cases/*/case.ini runner/tests/cases/*/*/case.ini)
 
 .PHONY: fuzz fuzz-build fuzz-check

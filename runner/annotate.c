@@ -38,17 +38,28 @@ static size_t go_generic_len(const char *f)
     return n;
 }
 
-const struct go_counterpart *annotate_lookup_go(const char *gofunc)
+const struct go_counterpart *annotate_lookup_go(const char *gofunc, bool swiss)
 {
     if (!gofunc || !*gofunc)
         return NULL;
     size_t n = go_generic_len(gofunc);
+    const struct go_counterpart *any = NULL;
     for (size_t i = 0; i < nr_go_counterparts; i++) {
         const char *go = go_counterparts[i].go;
-        if (strcspn(go, " ") == n && !strncmp(go, gofunc, n))
+        if (strcspn(go, " ") != n || strncmp(go, gofunc, n))
+            continue;
+        if (go_counterparts[i].swiss == swiss)
             return &go_counterparts[i];
+        if (!any)
+            any = &go_counterparts[i];
     }
-    return NULL;
+    return any;
+}
+
+bool annotate_is_swiss_frame(const char *func, const char *file)
+{
+    return (func && starts_with(func, "internal/runtime/maps.")) ||
+           (file && strstr(file, "/internal/runtime/maps/"));
 }
 
 bool annotate_is_go_frame(const char *func, const char *file)
@@ -67,11 +78,13 @@ static enum frame_class classify_go(const char *func, const char *file)
     free(rel);
     if (in_case)
         return FRAME_CASE;
-    const struct go_counterpart *g = annotate_lookup_go(func);
+    const struct go_counterpart *g =
+        annotate_lookup_go(func, annotate_is_swiss_frame(func, file));
     if (g)
         return g->hidden ? FRAME_HIDDEN : FRAME_MODEL;
     if (func &&
-        (starts_with(func, "runtime.") || starts_with(func, "internal/race.")))
+        (starts_with(func, "runtime.") || starts_with(func, "internal/race.") ||
+         starts_with(func, "internal/runtime/")))
         return FRAME_HIDDEN;
     return FRAME_OTHER;
 }
@@ -223,7 +236,8 @@ void annotate_frame_json(json_t *frame)
     }
     if (annotate_is_go_frame(func, file)) {
         /* a real Go frame: the model function that stands for it */
-        const struct go_counterpart *g = annotate_lookup_go(func);
+        const struct go_counterpart *g =
+            annotate_lookup_go(func, annotate_is_swiss_frame(func, file));
         if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
             json_object_set_new(frame, "model", json_string(g->func));
             json_object_set_new(frame, "role", json_string(g->role));

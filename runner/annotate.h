@@ -31,6 +31,11 @@ struct go_counterpart {
     const char *go;   /* its Go counterpart, "runtime.mapassign" */
     const char *role; /* its part in a race, one sentence, no full stop */
     bool hidden;      /* forcing machinery: folded away in reports */
+    /* A function of the Swiss-table map (Go >= 1.24, whose frames sit in
+     * internal/runtime/maps/): chosen for a frame of that Go over an entry
+     * of the same Go name without it (runtime.mapassign_fast64 is in both
+     * Gos, with different work). */
+    bool swiss;
 };
 
 /* The table, in annotations.c. */
@@ -45,8 +50,14 @@ const struct go_counterpart *annotate_lookup(const char *func);
  * stack (a race report or a traceback of a Go twin): the first word of its
  * `go` field, with the specialised variants of the map functions folded
  * into the generic one ("runtime.mapassign_fast64", "..._faststr",
- * "..._fast64ptr" are "runtime.mapassign"). NULL when none. */
-const struct go_counterpart *annotate_lookup_go(const char *gofunc);
+ * "..._fast64ptr" are "runtime.mapassign"). `swiss`: the frame is of the
+ * Swiss-table map (annotate_is_swiss_frame); an entry of that design is
+ * preferred. NULL when none. */
+const struct go_counterpart *annotate_lookup_go(const char *gofunc, bool swiss);
+
+/* Whether a Go frame is of the Swiss-table map: its function is in
+ * internal/runtime/maps or its file is. */
+bool annotate_is_swiss_frame(const char *func, const char *file);
 
 /* Whether a frame is of a Go program (its file is a .go source, or it is
  * in Go's runtime assembly). */

@@ -4,6 +4,7 @@
 #include "build.h"
 
 #include "exec.h"
+#include "toolchain.h"
 #include "util.h"
 
 #include <errno.h>
@@ -191,7 +192,7 @@ char *build_error_excerpt(const char *output, int max)
 static char **make_argv(const struct build_ctx *b, int jobs, bool keep_going,
                         struct build_target *t, size_t n)
 {
-    char **argv = xcalloc(n + 10, sizeof(*argv));
+    char **argv = xcalloc(n + 10 + GO_KIND_COUNT, sizeof(*argv));
     size_t k = 0;
     argv[k++] = xstrdup("make");
     argv[k++] = xstrdup("--no-print-directory");
@@ -199,6 +200,12 @@ static char **make_argv(const struct build_ctx *b, int jobs, bool keep_going,
     if (b->makefile)
         argv[k++] = xasprintf("-f%s", b->makefile);
     argv[k++] = xasprintf("BUILD=%s", b->build);
+    /* the Go toolchains, chosen here (toolchain.h), never by make */
+    for (int g = 0; g < GO_KIND_COUNT; g++) {
+        char *arg = go_toolchain_make_arg(g);
+        if (arg)
+            argv[k++] = arg;
+    }
     if (b->make_var)
         argv[k++] = xstrdup(b->make_var);
     if (keep_going)

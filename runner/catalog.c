@@ -636,8 +636,8 @@ static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
     return validate_options(ctx, c, why);
 }
 
-/* The expectation of variant v under detector d: its own key, else
- * `expect`. */
+/* The expectation of variant v under detector d: its own key, else the
+ * key of the detector it is like (go-hmap: go), else `expect`. */
 static int validate_expectation(struct parse_ctx *ctx, struct variant *v,
                                 enum detector d, char **why)
 {
@@ -645,6 +645,9 @@ static int validate_expectation(struct parse_ctx *ctx, struct variant *v,
     struct raw_key *def = find_key(ctx, v->name, "expect");
     struct raw_key *k = find_key(ctx, v->name, detector_name(d));
     const char *key = detector_name(d);
+    const char *like = detector_row(d)->expect_like;
+    if (!k && like && (k = find_key(ctx, v->name, like)))
+        key = like;
     if (!k) {
         k = def;
         key = "expect";

@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "exec.h"
 #include "markers.h"
+#include "toolchain.h"
 #include "util.h"
 
 enum { ASM_USAGE = 2, ASM_ENV = 3, MAX_FILES = 16 };
@@ -302,8 +303,9 @@ out:
 static int make_targets(const struct ctx *x, char **targets, size_t n,
                         char **why)
 {
-    char **argv = xcalloc(n + 6, sizeof(*argv));
+    char **argv = xcalloc(n + 7, sizeof(*argv));
     char *buildvar = xasprintf("BUILD=%s", x->o->build);
+    char *govar = go_toolchain_make_arg(GO_HMAP);
     char *log = xasprintf("%s/asm-make", x->build);
     size_t k = 0;
 
@@ -312,11 +314,14 @@ static int make_targets(const struct ctx *x, char **targets, size_t n,
     argv[k++] = "-C";
     argv[k++] = (char *)x->o->root;
     argv[k++] = buildvar;
+    if (govar)
+        argv[k++] = govar;
     argv[k++] = "-s";
     for (size_t i = 0; i < n; i++)
         argv[k++] = targets[i];
     char *text = capture(argv, log, why);
     free(buildvar);
+    free(govar);
     free(log);
     free(argv);
     if (!text)
@@ -721,7 +726,13 @@ static int show_go(struct ctx *x, const char *goarch)
         goto out;
     }
     char *base = xasprintf("%s.objdump", prog);
-    char *argv[] = {"go", "tool", "objdump", "-s", (char *)re, prog, NULL};
+    char *argv[] = {go_toolchain(GO_HMAP)->path,
+                    "tool",
+                    "objdump",
+                    "-s",
+                    (char *)re,
+                    prog,
+                    NULL};
     char *text = capture(argv, base, &why);
     free(base);
     if (!text) {
@@ -730,9 +741,10 @@ static int show_go(struct ctx *x, const char *goarch)
         goto out;
     }
     fprintf(x->out,
-            "%s== Go, GOARCH=%s: Go's own code (runner/asm-go/main.go, go "
-            "tool objdump)%s\n",
-            x->o->color ? "\033[1m" : "", goarch, x->o->color ? "\033[0m" : "");
+            "%s== Go (%s), GOARCH=%s: Go's own code (runner/asm-go/main.go, "
+            "go tool objdump)%s\n",
+            x->o->color ? "\033[1m" : "", go_toolchain(GO_HMAP)->version,
+            goarch, x->o->color ? "\033[0m" : "");
     char *dir = NULL, *last = NULL;
     for (const char *s = text; *s;) {
         size_t n = strcspn(s, "\n");
@@ -806,12 +818,13 @@ static bool have_tool(const char *name)
 static int show_all(struct ctx *x, const bool want[NR_ARCHES])
 {
     bool explicit = x->o->arches && strcmp(x->o->arches, "all");
-    bool go = x->o->go && have_tool("go");
+    const struct go_toolchain *hmap = go_toolchain(GO_HMAP);
+    bool go = x->o->go && hmap->path;
     int rc = 0;
 
     if (x->o->go && !go)
-        warning("asm: go not found in PATH: Go's runtime.mapassign_fast64 "
-                "is not shown (Debian package golang-go)");
+        warning("asm: Go's runtime.mapassign_fast64 is not shown: %s",
+                hmap->why);
     for (size_t i = 0; i < NR_ARCHES; i++) {
         const struct arch *a = &arches[i];
         if (!want[i])

@@ -42,7 +42,8 @@ static const char usage_try[] =
     "\n"
     "options:\n"
     "  -d, --detectors LIST  native,tsan,tsan-gcc,helgrind,drd or all; for\n"
-    "                        Go files go,go-race (default: every detector\n"
+    "                        Go files go,go-race,go-hmap,go-hmap-race\n"
+    "                        (default: every detector\n"
     "                        installed here that runs the program's language)\n"
     "      --runs N          runs per detector (default 1)\n"
     "      --expect WHAT     for CI: what every detector able to see it must\n"
@@ -352,9 +353,9 @@ static int pick_detectors(const struct try_args *a, const char *file,
     if (a->detectors) {
         char *bad;
         if (detector_parse_list(a->detectors, mask, &bad) < 0) {
-            error("unknown detector '%s' (want native, tsan, tsan-gcc, "
-                  "helgrind, drd, go, go-race or all)",
-                  bad);
+            char *names = detector_names(", ");
+            error("unknown detector '%s' (want %s or all)", bad, names);
+            free(names);
             free(bad);
             return -1;
         }

@@ -101,6 +101,25 @@ static void go_race_command(const struct detector_row *row,
         .option_keys = {"valgrind_options", tool_ "_options"},                 \
     }
 
+/* Go's own checks: the twin built by one toolchain, never forced. */
+#define GO_ROW(name_, toolchain_, like_, extra_)                               \
+    {                                                                          \
+        .name = name_, .flavour = name_, .cost = 4, .command = go_command,     \
+        .parse_stderr = parse_go_file, .go_twin = true,                        \
+        .toolchain = toolchain_, .expect_like = like_, .best_effort = true,    \
+        .not_default = extra_,                                                 \
+    }
+
+/* Go's race detector: the twin built by one toolchain with -race. */
+#define GO_RACE_ROW(name_, toolchain_, like_, extra_)                          \
+    {                                                                          \
+        .name = name_, .flavour = name_, .race_detector = true,                \
+        .reported_exit = GORACE_EXITCODE, .cost = 3,                           \
+        .command = go_race_command, .parse_stderr = parse_go_file,             \
+        .go_twin = true, .toolchain = toolchain_, .expect_like = like_,        \
+        .not_default = extra_,                                                 \
+    }
+
 static const struct detector_row detectors[DET_COUNT] = {
     [DET_NATIVE] = {.name = "native",
                     .flavour = "native",
@@ -110,23 +129,10 @@ static const struct detector_row detectors[DET_COUNT] = {
     [DET_TSAN_GCC] = TSAN_ROW("tsan-gcc", "gcc", 2),
     [DET_HELGRIND] = VALGRIND_ROW("helgrind", 1),
     [DET_DRD] = VALGRIND_ROW("drd", 0),
-    [DET_GO] = {.name = "go",
-                .flavour = "go",
-                .tools = {"go", NULL},
-                .cost = 4,
-                .command = go_command,
-                .parse_stderr = parse_go_file,
-                .go_twin = true,
-                .best_effort = true},
-    [DET_GO_RACE] = {.name = "go-race",
-                     .flavour = "go-race",
-                     .tools = {"go", NULL},
-                     .race_detector = true,
-                     .reported_exit = GORACE_EXITCODE,
-                     .cost = 3,
-                     .command = go_race_command,
-                     .parse_stderr = parse_go_file,
-                     .go_twin = true},
+    [DET_GO] = GO_ROW("go", GO_CURRENT, NULL, false),
+    [DET_GO_RACE] = GO_RACE_ROW("go-race", GO_CURRENT, NULL, false),
+    [DET_GO_HMAP] = GO_ROW("go-hmap", GO_HMAP, "go", true),
+    [DET_GO_HMAP_RACE] = GO_RACE_ROW("go-hmap-race", GO_HMAP, "go-race", true),
 };
 
 const struct detector_row *detector_row(enum detector d)
@@ -142,6 +148,14 @@ const char *detector_name(enum detector d)
 const char *detector_flavour(enum detector d)
 {
     return detectors[d].flavour;
+}
+
+char *detector_names(const char *sep)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int d = 0; d < DET_COUNT; d++)
+        strbuf_addf(&sb, "%s%s", d ? sep : "", detectors[d].name);
+    return strbuf_detach(&sb);
 }
 
 int detector_by_name(const char *name)
@@ -206,6 +220,13 @@ int detector_mask_language(bool mask[DET_COUNT], bool go, bool drop_others)
 
 bool detector_available(enum detector d, char **why)
 {
+    if (detectors[d].go_twin) {
+        const struct go_toolchain *t = go_toolchain(detectors[d].toolchain);
+        if (!t->path) {
+            *why = xstrdup(t->why);
+            return false;
+        }
+    }
     for (int i = 0; detectors[d].tools[i]; i++) {
         char *path = find_in_path(detectors[d].tools[i]);
         if (!path) {

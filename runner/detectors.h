@@ -7,10 +7,15 @@
  *   tsan-gcc  gcc -fsanitize=thread (build flavour "tsan-gcc")
  *   helgrind  valgrind --tool=helgrind on the native build
  *   drd       valgrind --tool=drd on the native build
- *   go        the variant's Go twin (<variant>.go) under Go's runtime, run
- *             with GOTRACEBACK=system: Go's own checks (fatal error)
- *   go-race   the Go twin built with go build -race (build flavour
- *             "go-race"): Go's race detector
+ *   go        the variant's Go twin (<variant>.go) built by the current Go
+ *             (Go >= 1.24, Swiss tables; toolchain.h) and run with
+ *             GOTRACEBACK=system: Go's own checks (fatal error)
+ *   go-race   the Go twin built by the current Go with go build -race
+ *             (build flavour "go-race"): Go's race detector
+ *   go-hmap, go-hmap-race
+ *             the same two with the hmap Go (Go <= 1.23; Debian 12's Go
+ *             1.19), the map of the article (flavours "go-hmap",
+ *             "go-hmap-race")
  *
  * A detector is one row of the table in detectors.c (struct detector_row):
  * the driver (run.c) builds a run's command line, finds its logs and
@@ -21,6 +26,7 @@
 #ifndef MAPRACE_DETECTORS_H
 #define MAPRACE_DETECTORS_H
 
+#include "toolchain.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -35,6 +41,8 @@ enum detector {
     DET_DRD,
     DET_GO,
     DET_GO_RACE,
+    DET_GO_HMAP,
+    DET_GO_HMAP_RACE,
     DET_COUNT
 };
 
@@ -92,9 +100,18 @@ struct detector_row {
     int (*parse_stderr)(const char *path, const char *detector,
                         struct report *r);
 
-    /* It runs the variant's Go twin, <variant>.go (go, go-race): a
-     * variant without one has no cell for it. */
+    /* It runs the variant's Go twin, <variant>.go (go, go-race, go-hmap,
+     * go-hmap-race): a variant without one has no cell for it. The twin
+     * is built by this toolchain (toolchain.h). */
     bool go_twin;
+    enum go_kind toolchain;
+    /* Not in the default set (no -d): the hmap Go's columns, which `-d all`,
+     * `-d go-hmap,...` or make check add. A learner's run shows the Go they
+     * run (the current Go) beside the model. */
+    bool not_default;
+    /* The case.ini key that gives this one's expectation when its own key
+     * is absent, before `expect` (go-hmap: "go"), or NULL. */
+    const char *expect_like;
     /* Its own checks are best effort and its runs are never forced (go):
      * a fatal or symptom expectation is met when seen in at least one
      * run. */
@@ -118,12 +135,17 @@ struct detector_row {
 /* The row of detector d. */
 const struct detector_row *detector_row(enum detector d);
 
-/* "native", "tsan", "tsan-gcc", "helgrind", "drd", "go", "go-race". */
+/* "native", "tsan", "tsan-gcc", "helgrind", "drd", "go", "go-race",
+ * "go-hmap", "go-hmap-race". */
 const char *detector_name(enum detector d);
 
 /* The build flavour whose binary the detector runs ("native", "tsan",
- * "tsan-gcc", "go", "go-race"). */
+ * "tsan-gcc", "go", "go-race", "go-hmap", "go-hmap-race"). */
 const char *detector_flavour(enum detector d);
+
+/* Every detector's name, in the table's order, joined by sep (malloc'd):
+ * for usage lines and error messages. */
+char *detector_names(const char *sep);
 
 /* The detector named `name`, or -1. */
 int detector_by_name(const char *name);
@@ -137,16 +159,17 @@ bool detector_is_race_detector(enum detector d);
 int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad);
 
 /* Keep in mask only the detectors that run programs of one language: the
- * Go detectors (go, go-race) when `go`, the others otherwise. With
+ * Go detectors (go_twin) when `go`, the others otherwise. With
  * `drop_others` the rest are taken out of mask and -1 is returned;
  * without, mask is left alone and the first detector of the other
  * language in it is returned (-1 when there is none), for the caller to
  * refuse. */
 int detector_mask_language(bool mask[DET_COUNT], bool go, bool drop_others);
 
-/* Whether the tools the detector needs to build and run are in $PATH. When
- * one is missing returns false and a malloc'd one-line reason in *why
- * ("valgrind not found in PATH"). */
+/* Whether the tools the detector needs to build and run are in $PATH (and,
+ * for a Go detector, its toolchain is installed). When one is missing
+ * returns false and a malloc'd one-line reason in *why ("valgrind not
+ * found in PATH"). */
 bool detector_available(enum detector d, char **why);
 
 #endif

@@ -58,14 +58,14 @@ static char *first_line(const char *path)
 }
 
 /* go build [-race] -o bin src; NULL, or why not (malloc'd). */
-static char *go_build(char **env, const char *tmp, bool race)
+static char *go_build(const char *go, char **env, const char *tmp, bool race)
 {
     char *src = path_join(tmp, "racy.go");
     char *bin = path_join(tmp, race ? "racy.race" : "racy");
     char *log = path_join(tmp, "go-build.txt");
     char *argv[7];
     int k = 0;
-    argv[k++] = (char *)"go";
+    argv[k++] = (char *)go;
     argv[k++] = (char *)"build";
     if (race)
         argv[k++] = (char *)"-race";
@@ -110,41 +110,39 @@ static char *go_race_reports(const char *tmp)
     return why;
 }
 
-void go_check_run(const char *root, const char *tmp, struct go_check *g)
+void go_check_run(const char *root, const char *tmp, enum go_kind kind,
+                  struct go_check *g)
 {
     memset(g, 0, sizeof(*g));
-    char *go = find_in_path("go");
-    if (!go) {
-        g->plain = xstrdup("go not found in PATH");
+    const struct go_toolchain *t = go_toolchain(kind);
+    if (!t->path) {
+        g->plain = xstrdup(t->why);
         g->race = xstrdup(g->plain);
         return;
     }
-    free(go);
-    char *vlog = path_join(tmp, "go-version.txt");
-    char *vargv[] = {(char *)"go", (char *)"version", NULL};
-    char desc[128];
-    if (run(vargv, NULL, vlog, 0, desc, sizeof(desc)))
-        g->version = first_line(vlog);
-    free(vlog);
-
+    g->version = xstrdup(t->version);
+    /* each toolchain its own scratch folder: the binaries differ */
+    char *dir = path_join(tmp, go_kind_name(kind));
     char *build = root ? path_join(root, "build") : xstrdup(tmp);
     char *env[] = {xasprintf("GOCACHE=%s/go-cache", build),
                    xasprintf("GOPATH=%s/gopath", build),
                    (char *)"GOFLAGS=", (char *)"GOTOOLCHAIN=local", NULL};
-    char *src = path_join(tmp, "racy.go");
-    if (write_file_atomic(src, racy_go, strlen(racy_go)) < 0) {
+    char *src = path_join(dir, "racy.go");
+    if (mkdir_p(dir) < 0 ||
+        write_file_atomic(src, racy_go, strlen(racy_go)) < 0) {
         g->plain = xasprintf("cannot write %s: %s", src, strerror(errno));
         g->race = xstrdup(g->plain);
     } else {
-        g->plain = go_build(env, tmp, false);
-        g->race = go_build(env, tmp, true);
+        g->plain = go_build(t->path, env, dir, false);
+        g->race = go_build(t->path, env, dir, true);
         if (!g->race)
-            g->race = go_race_reports(tmp);
+            g->race = go_race_reports(dir);
     }
     free(src);
     free(env[0]);
     free(env[1]);
     free(build);
+    free(dir);
 }
 
 bool go_check_usable(const struct go_check *g, bool race, char **why)

@@ -231,7 +231,7 @@ static bool detector_usable(enum detector d, const struct tsan_check *tc,
     if (!detector_available(d, why))
         return false;
     if (row->go_twin)
-        return go_check_usable(gc, row->race_detector, why);
+        return go_check_usable(&gc[row->toolchain], row->race_detector, why);
     for (size_t i = 0; row->sanitizer_cc && i < ntc; i++)
         if (!strcmp(tc[i].cc, row->sanitizer_cc) && !tc[i].works) {
             *why =
@@ -310,6 +310,23 @@ static json_t *doctor_libraries(const char *tmp)
     return jl;
 }
 
+/* One Go toolchain: where, which version, which map design. */
+static json_t *doctor_go(enum go_kind k)
+{
+    const struct go_toolchain *t = go_toolchain(k);
+    json_t *o = json_object();
+    json_object_set_new(o, "path", t->path ? json_text(t->path) : json_null());
+    json_object_set_new(o, "version",
+                        t->path ? json_text(t->version) : json_null());
+    json_object_set_new(o, "goroot",
+                        t->path ? json_text(t->goroot) : json_null());
+    json_object_set_new(o, "from", t->path ? json_text(t->from) : json_null());
+    json_object_set_new(
+        o, "design", t->path ? json_text(go_toolchain_design(t)) : json_null());
+    json_object_set_new(o, "reason", t->why ? json_text(t->why) : json_null());
+    return o;
+}
+
 /* The report as text, from its JSON. */
 static void doctor_print(json_t *o, const char *root, bool color)
 {
@@ -325,12 +342,30 @@ static void doctor_print(json_t *o, const char *root, bool color)
         json_t *e = json_object_get(jd, detector_name(d));
         bool ok = json_is_true(json_object_get(e, "usable"));
         const char *why = json_string_value(json_object_get(e, "reason"));
-        printf("  %-9s %s%s%s%s%s\n", detector_name(d), ok ? g : r,
+        printf("  %-12s %s%s%s%s%s\n", detector_name(d), ok ? g : r,
                ok ? "usable" : "NOT USABLE", z, why ? ": " : "",
                why ? why : "");
     }
-    const char *gov = json_string_value(json_object_get(o, "go"));
-    printf("\nGo (go, go-race): %s\n", gov ? gov : "not found");
+    printf("\nGo toolchains (chosen by name, not by PATH order):\n");
+    for (int k = 0; k < GO_KIND_COUNT; k++) {
+        json_t *t = json_object_get(json_object_get(o, "go"), go_kind_name(k));
+        const char *path = json_string_value(json_object_get(t, "path"));
+        printf("  %-8s ", go_kind_name(k));
+        if (path)
+            printf("%s  %s (%s)\n           map: %s\n",
+                   json_string_value(json_object_get(t, "version")), path,
+                   json_string_value(json_object_get(t, "from")),
+                   json_string_value(json_object_get(t, "design")));
+        else
+            printf("%snot installed%s: %s\n", r, z,
+                   json_string_value(json_object_get(t, "reason")));
+        printf("           detectors:");
+        for (int d = 0; d < DET_COUNT; d++)
+            if (detector_row(d)->go_twin &&
+                detector_row(d)->toolchain == (enum go_kind)k)
+                printf(" %s", detector_name(d));
+        printf("; override: %s=/path/to/go\n", go_kind_variable(k));
+    }
     const char *bits = json_string_value(json_object_get(jk, "mmap_rnd_bits"));
     printf("\nThreadSanitizer on this kernel (%s, vm.mmap_rnd_bits=%s):\n",
            json_string_value(json_object_get(jk, "release")),
@@ -395,14 +430,18 @@ int doctor(const char *root, bool json, bool color)
         if (cc)
             check_tsan(cc, tmp, &tc[ntc++]);
     }
-    /* Go, for go and go-race */
-    struct go_check gc;
-    go_check_run(root, tmp, &gc);
-    json_object_set_new(o, "go",
-                        gc.version ? json_string(gc.version) : json_null());
+    /* The two Go toolchains, each for its two detectors */
+    struct go_check gc[GO_KIND_COUNT];
+    json_t *jg = json_object();
+    for (int k = 0; k < GO_KIND_COUNT; k++) {
+        go_check_run(root, tmp, k, &gc[k]);
+        json_object_set_new(jg, go_kind_name(k), doctor_go(k));
+    }
+    json_object_set_new(o, "go", jg);
     json_object_set_new(o, "detectors",
-                        doctor_detectors(tc, ntc, &gc, tmp, &rc));
-    go_check_release(&gc);
+                        doctor_detectors(tc, ntc, gc, tmp, &rc));
+    for (int k = 0; k < GO_KIND_COUNT; k++)
+        go_check_release(&gc[k]);
     json_object_set_new(o, "tsan", doctor_tsan(tc, ntc));
     json_object_set_new(o, "libraries", doctor_libraries(tmp));
 

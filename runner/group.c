@@ -4,6 +4,7 @@
 #include "group.h"
 
 #include "annotate.h"
+#include "detectors.h"
 #include "text.h"
 #include "util.h"
 
@@ -553,30 +554,34 @@ static void group_finding(json_t *races, json_t *results, json_t *cell,
     json_decref(g.accs);
 }
 
-/* The real Go's evidence (go-race, go) before the model's: the reference
- * first. Otherwise the order is the order the cells ran in. */
+/* The rank of a detector's evidence among the real Go's: the race
+ * detectors' reports, with both accesses, before the tracebacks of Go's
+ * checks; the current Go before the hmap Go. -1: not a Go detector. */
+static int go_rank(const char *name)
+{
+    int d = name ? detector_by_name(name) : -1;
+    if (d < 0 || !detector_row(d)->go_twin)
+        return -1;
+    return (detector_row(d)->race_detector ? 0 : 2) +
+           (detector_row(d)->toolchain == GO_CURRENT ? 0 : 1);
+}
+
+/* The real Go's evidence before the model's: the reference first.
+ * Otherwise the order is the order the cells ran in. */
 static void go_first(json_t *dets)
 {
-    json_t *go = json_array(), *rest = json_array(), *ev;
+    json_t *sorted = json_array(), *ev;
     size_t i;
-    json_array_foreach(dets, i, ev)
-    {
-        const char *d = str(ev, "detector");
-        bool is_go = d && (!strcmp(d, "go") || !strcmp(d, "go-race"));
-        json_array_append(is_go ? go : rest, ev);
-    }
-    /* go-race's report, with both accesses, before go's traceback */
-    if (json_array_size(go) == 2 &&
-        !strcmp(str(json_array_get(go, 0), "detector"), "go")) {
-        json_t *first = json_incref(json_array_get(go, 0));
-        json_array_remove(go, 0);
-        json_array_append_new(go, first);
-    }
+    for (int rank = 0; rank <= 4; rank++)
+        json_array_foreach(dets, i, ev)
+        {
+            int r = go_rank(str(ev, "detector"));
+            if (r == rank || (rank == 4 && r < 0))
+                json_array_append(sorted, ev);
+        }
     json_array_clear(dets);
-    json_array_extend(dets, go);
-    json_array_extend(dets, rest);
-    json_decref(go);
-    json_decref(rest);
+    json_array_extend(dets, sorted);
+    json_decref(sorted);
 }
 
 json_t *group_races(json_t *results)

@@ -77,7 +77,10 @@ static const char usage_run[] =
     "\n"
     "options:\n"
     "  -d, --detectors LIST  comma-separated: native,tsan,tsan-gcc,helgrind,\n"
-    "                        drd,go,go-race or all (default: all)\n"
+    "                        drd,go,go-race,go-hmap,go-hmap-race or all\n"
+    "                        (default: all but go-hmap and go-hmap-race, the\n"
+    "                        article's Go; a Go not installed is then left\n"
+    "                        out with a note)\n"
     "      --variant NAME    only this variant (racy, fixed...); repeatable,\n"
     "                        or comma-separated\n"
     "      --runs N          runs per cell (default 1); detection rate per "
@@ -150,12 +153,18 @@ static const char usage_list[] =
 
 static const char usage_doctor[] =
     "usage: maprace doctor [--json] [--no-color]\n"
+    "       maprace doctor go current|hmap\n"
     "\n"
     "Say which detectors are usable here, whether ThreadSanitizer works on\n"
-    "this kernel (and whether it needs setarch -R), and the versions of the\n"
-    "tools and libraries maprace uses.\n"
+    "this kernel (and whether it needs setarch -R), the two Go toolchains\n"
+    "(the current Go, >= 1.24, Swiss tables: go, go-race; the hmap Go,\n"
+    "<= 1.23: go-hmap, go-hmap-race; chosen by name, never by PATH order;\n"
+    "MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches one off), and\n"
+    "the versions of the tools and libraries maprace uses.\n"
+    "`doctor go KIND` prints the path of that Go only (for scripts).\n"
     "\n"
-    "exit codes: 0 every detector usable; 3 some are not.\n";
+    "exit codes: 0 every detector usable (doctor go: the Go found); 3 some\n"
+    "are not.\n";
 
 static const char usage_show[] =
     "usage: maprace show [--out DIR] [--all-frames] [--no-color] "
@@ -658,16 +667,14 @@ static int parse_lists(const struct args *a, struct run_opts *o)
     }
     if (!a->detectors) {
         for (int d = 0; d < DET_COUNT; d++)
-            o->detectors[d] = true;
+            o->detectors[d] = !detector_row(d)->not_default;
+        o->detectors_default = true;
         return 0;
     }
     if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
-        struct strbuf names = STRBUF_INIT;
-        for (int d = 0; d < DET_COUNT; d++)
-            strbuf_addf(&names, "%s%s", d ? ", " : "", detector_name(d));
-        error("unknown detector '%s' (want %s or all)", bad,
-              strbuf_str(&names));
-        strbuf_release(&names);
+        char *names = detector_names(", ");
+        error("unknown detector '%s' (want %s or all)", bad, names);
+        free(names);
         free(bad);
         return -1;
     }
@@ -852,6 +859,24 @@ static int cmd_explain(const struct args *a)
     return rc;
 }
 
+/* doctor go KIND: the path of a Go toolchain, for scripts (make bench). */
+static int doctor_go_path(const struct args *a)
+{
+    for (int k = 0; a->nr_pos == 2 && k < GO_KIND_COUNT; k++) {
+        if (strcmp(a->pos[1], go_kind_name(k)))
+            continue;
+        const struct go_toolchain *t = go_toolchain(k);
+        if (!t->path) {
+            error("the %s Go: %s", go_kind_name(k), t->why);
+            return 3;
+        }
+        printf("%s\n", t->path);
+        return 0;
+    }
+    error("doctor go: want 'current' or 'hmap'");
+    return EXIT_USAGE;
+}
+
 static int cmd_doctor(const struct args *a)
 {
     static const char *const allowed[] = {NULL};
@@ -861,8 +886,11 @@ static int cmd_doctor(const struct args *a)
     }
     if (only_options(a, "doctor", allowed) < 0)
         return EXIT_USAGE;
+    if (a->nr_pos && !strcmp(a->pos[0], "go"))
+        return doctor_go_path(a);
     if (a->nr_pos) {
-        error("doctor takes no argument (got '%s')", a->pos[0]);
+        error("doctor takes no argument but 'go current|hmap' (got '%s')",
+              a->pos[0]);
         return EXIT_USAGE;
     }
     char *root = NULL;

@@ -201,8 +201,12 @@ static void trace_line(struct go_state *st, const char *line, size_t n)
     switch (st->phase) {
     case GO_TRACE_BLANK:
         if (starts_with(line, "goroutine ") && strstr(line, " [")) {
-            a->thread = xstrndup(line, strcspn(line, "["));
-            a->thread[strlen(a->thread) - 1] = '\0'; /* the blank */
+            /* "goroutine 19 [running]:" (Go 1.19), "goroutine 20
+             * gp=0x... m=3 mp=0x... [running]:" (Go >= 1.23 under
+             * GOTRACEBACK=system): the goroutine is "goroutine N" */
+            size_t id = strlen("goroutine ");
+            id += strspn(line + id, "0123456789");
+            a->thread = xstrndup(line, id);
             st->phase = GO_TRACE_FUNC;
         } else if (n && line[0] != '[' && !starts_with(line, "panic: ") &&
                    !starts_with(line, "runtime: ")) {

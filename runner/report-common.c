@@ -4,6 +4,7 @@
  */
 #include "report-common.h"
 
+#include "detectors.h"
 #include "group.h"
 #include "sources.h"
 #include "text.h"
@@ -570,14 +571,18 @@ bool race_go_beside(json_t *race, json_t **go, json_t **model)
     *go = *model = NULL;
     json_array_foreach(json_object_get(race, "detectors"), i, ev)
     {
-        const char *d = jstr(ev, "detector");
         const char *kind = jstr(ev, "kind");
-        if (!d || !kind || strcmp(kind, "data-race"))
+        int d =
+            jstr(ev, "detector") ? detector_by_name(jstr(ev, "detector")) : -1;
+        if (d < 0 || !kind || strcmp(kind, "data-race"))
             continue;
-        if (!strcmp(d, "go-race"))
-            *go = ev;
-        else if (!*model && strcmp(d, "go"))
+        /* the first Go race report (the current Go's: go_first) */
+        if (detector_row(d)->go_twin) {
+            if (!*go && detector_row(d)->race_detector)
+                *go = ev;
+        } else if (!*model) {
             *model = ev;
+        }
     }
     return *go && *model;
 }
@@ -619,8 +624,9 @@ static void text_side_by_side(struct strbuf *sb, json_t *race,
     json_t *go, *model;
     if (!race_go_beside(race, &go, &model))
         return;
-    strbuf_addf(sb, "\n  %sGo beside the model%s (go-race | %s), row by row:\n",
-                col(o, C_BOLD), col(o, C_RESET), jstr(model, "detector"));
+    strbuf_addf(sb, "\n  %sGo beside the model%s (%s | %s), row by row:\n",
+                col(o, C_BOLD), col(o, C_RESET), jstr(go, "detector"),
+                jstr(model, "detector"));
     for (json_int_t at = 0; at < 2; at++) {
         json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
         if (!ga || !ma)

@@ -88,7 +88,8 @@ struct race_text_opts {
 const char *race_kind_words(const char *kind);
 
 /* Go beside the model. race_go_beside() finds, in a race of results.json,
- * the evidence of go-race (the real Go) and of the first race detector of
+ * the evidence of the first Go race detector (go-race, the current Go,
+ * when it reported; else go-hmap-race) and of the first race detector of
  * the model; false when the race lacks either. evidence_access() is the
  * access of an evidence at location `at` (0: A, 1: B), or NULL.
  * side_rows() lines up the (visible, or all) frames of a Go access and a

@@ -697,7 +697,9 @@ static void side_by_side_html(struct strbuf *sb, json_t *race)
     if (!race_go_beside(race, &go, &model))
         return;
     strbuf_addstr(sb, "<table class=\"pairs side\"><caption>Go beside the "
-                      "model (go-race | ");
+                      "model (");
+    esc(sb, jstr(go, "detector"));
+    strbuf_addstr(sb, " | ");
     esc(sb, jstr(model, "detector"));
     strbuf_addstr(sb, "), row by row</caption>\n");
     for (json_int_t at = 0; at < 2; at++) {

@@ -67,11 +67,39 @@ static void take_shard(struct session *s)
     s->nr_cells = k;
 }
 
+/* Without -d, the Go detectors of a toolchain that is not installed are
+ * left out with one note per toolchain (how to get it), not errors. */
+static void drop_missing_go(struct session *s)
+{
+    struct run_opts *o = &s->opts;
+    if (!o->detectors_default)
+        return;
+    for (int k = 0; k < GO_KIND_COUNT; k++) {
+        const struct go_toolchain *t = go_toolchain(k);
+        if (t->path)
+            continue;
+        struct strbuf names = STRBUF_INIT;
+        for (int d = 0; d < DET_COUNT; d++) {
+            if (!o->detectors[d] || !detector_row(d)->go_twin ||
+                detector_row(d)->toolchain != (enum go_kind)k)
+                continue;
+            o->detectors[d] = false;
+            strbuf_addf(&names, "%s%s", names.len ? ", " : "",
+                        detector_name(d));
+        }
+        if (names.len)
+            session_note(s, "%s: not installed, left out: %s",
+                         strbuf_str(&names), t->why);
+        strbuf_release(&names);
+    }
+}
+
 /* Cells of the selected cases, variants and detectors. 0, or -1 (exit 2)
  * after printing what was wrong. */
 static int select_cells(struct session *s)
 {
     const struct run_opts *o = &s->opts;
+    drop_missing_go(s);
     for (size_t i = 0; i < o->nr_cases; i++)
         if (!catalog_find(&s->cat, o->cases[i]))
             return error("unknown case '%s' (see maprace list)", o->cases[i]);

@@ -28,6 +28,10 @@
 
 struct run_opts {
     bool detectors[DET_COUNT];
+    /* No -d: every detector but the not_default ones. A Go detector whose
+     * toolchain is not installed is then left out with a note, not an
+     * error. */
+    bool detectors_default;
     char **cases; /* names given on the command line, or none: all */
     size_t nr_cases;
     char **variants; /* --variant, or none: all */

@@ -239,15 +239,49 @@ static void test_go_frames(void **state)
         {"context.(*cancelCtx).cancel", "cancelCtx_cancel"},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        const struct go_counterpart *g = annotate_lookup_go(pairs[i][0]);
+        const struct go_counterpart *g = annotate_lookup_go(pairs[i][0], false);
         if (!g || strcmp(g->func, pairs[i][1]))
             fail_msg("%s: want %s, got %s", pairs[i][0], pairs[i][1],
                      g ? g->func : "nothing");
     }
-    assert_null(annotate_lookup_go("main.audit"));
-    assert_null(annotate_lookup_go("runtime.mapassignX"));
-    assert_null(annotate_lookup_go("runtime.goexit"));
-    assert_null(annotate_lookup_go(NULL));
+    assert_null(annotate_lookup_go("main.audit", false));
+    assert_null(annotate_lookup_go("runtime.mapassignX", false));
+    assert_null(annotate_lookup_go("runtime.goexit", false));
+    assert_null(annotate_lookup_go(NULL, false));
+
+    /* Go >= 1.24: the same Go names, the Swiss map's work */
+    static const char *const swiss[][2] = {
+        {"runtime.mapassign_fast64", "mapassign"},
+        {"runtime.mapaccess1_fast64", "mapaccess1"},
+        {"runtime.mapIterStart", "mapiterinit"},
+        {"internal/runtime/maps.(*Iter).Next", "mapiternext"},
+        {"internal/runtime/maps.(*Map).getWithKey", "getWithKey"},
+        {"internal/runtime/maps.fatal", "fatal_at"},
+    };
+    for (size_t i = 0; i < sizeof(swiss) / sizeof(swiss[0]); i++) {
+        const struct go_counterpart *g = annotate_lookup_go(swiss[i][0], true);
+        if (!g || strcmp(g->func, swiss[i][1]) || !g->swiss)
+            fail_msg("%s (Swiss): want %s, got %s", swiss[i][0], swiss[i][1],
+                     g ? g->func : "nothing");
+    }
+    assert_non_null(
+        strstr(annotate_lookup_go("runtime.mapassign_fast64", true)->role,
+               "m.writing"));
+    assert_non_null(
+        strstr(annotate_lookup_go("runtime.mapassign_fast64", false)->role,
+               "hashWriting"));
+    /* a Swiss-only name found from an hmap frame too */
+    assert_non_null(annotate_lookup_go("runtime.mapIterStart", false));
+    assert_true(annotate_is_swiss_frame(
+        "runtime.mapassign_fast64",
+        "/usr/local/go/src/internal/runtime/maps/runtime_fast64.go"));
+    assert_true(
+        annotate_is_swiss_frame("internal/runtime/maps.(*Iter).Next", NULL));
+    assert_false(
+        annotate_is_swiss_frame("runtime.mapassign_fast64",
+                                "/usr/lib/go-1.19/src/runtime/map_fast64.go"));
+    /* the model's own functions keep their hmap entries */
+    assert_false(annotate_lookup("mapassign")->swiss);
 
     const char *rt = "/usr/lib/go-1.19/src/runtime/";
     char map_go[128], asm_s[128], atomic_go[128];

@@ -202,15 +202,16 @@ static void test_missing_tool_is_an_error_cell(void **state)
     free(tmp);
 }
 
-/* Go missing: the go and go-race cells of a case with a Go twin are
- * errors that say why, the others run, exit 3; doctor says so too. */
+/* The current Go missing (MAPRACE_GO=none): named with -d, the go and
+ * go-race cells of a case with a Go twin are errors that say why, the
+ * others run, exit 3; doctor says so too. */
 static void test_missing_go_is_an_error_cell(void **state)
 {
     char *tmp = test_tmpdir();
-    char *bin = path_without(tmp, "go");
-    char out[PATH_MAX], args[PATH_MAX * 2], env[PATH_MAX + 16];
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    const char *env = "MAPRACE_GO=none";
+    const char *why = "switched off (MAPRACE_GO=none)";
     snprintf(out, sizeof(out), "%s/maprace", tmp);
-    snprintf(env, sizeof(env), "PATH='%s'", bin);
     snprintf(args, sizeof(args),
              "check map-concurrent-writes --variant fixed -d native,go,go-race "
              "--build '%s' --out '%s'",
@@ -221,7 +222,7 @@ static void test_missing_go_is_an_error_cell(void **state)
     for (size_t i = 0; i < 2; i++) {
         json_t *c = cell(res, gos[i]);
         assert_string_equal(str(c, "verdict"), "error");
-        assert_string_equal(str(c, "note"), "go not found in PATH");
+        assert_string_equal(str(c, "note"), why);
         assert_true(json_is_true(json_object_get(c, "tool_missing")));
     }
     json_t *n = cell(res, "native");
@@ -239,10 +240,45 @@ static void test_missing_go_is_an_error_cell(void **state)
     for (size_t i = 0; i < 2; i++) {
         json_t *e = json_object_get(dets, gos[i]);
         assert_true(json_is_false(json_object_get(e, "usable")));
-        assert_string_equal(str(e, "reason"), "go not found in PATH");
+        assert_string_equal(str(e, "reason"), why);
     }
+    json_t *cur = json_object_get(json_object_get(doc, "go"), "current");
+    assert_true(json_is_null(json_object_get(cur, "path")));
+    assert_string_equal(str(cur, "reason"), why);
     json_decref(doc);
-    free(bin);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+/* The current Go missing and no -d (the quick start): its two columns are
+ * left out with one note, the rest runs, exit 0. */
+static void test_missing_go_is_left_out_by_default(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 2];
+    snprintf(out, sizeof(out), "%s/maprace", tmp);
+    snprintf(args, sizeof(args),
+             "check map-concurrent-writes --variant fixed --build '%s' "
+             "--out '%s'",
+             MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("MAPRACE_GO=none", args, out), 0);
+    json_t *res = load_results(tmp);
+    json_t *cells = json_object_get(res, "cells");
+    size_t i;
+    json_t *c;
+    json_array_foreach(cells, i, c)
+    {
+        assert_string_not_equal(str(c, "detector"), "go");
+        assert_string_not_equal(str(c, "detector"), "go-race");
+    }
+    assert_string_equal(str(cell(res, "native"), "verdict"), "pass");
+    json_decref(res);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", out);
+    char *text = test_slurp(path);
+    assert_non_null(strstr(text, "go, go-race: not installed, left out: "
+                                 "switched off (MAPRACE_GO=none)"));
+    free(text);
     test_rmdir(tmp);
     free(tmp);
 }
@@ -589,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_hung_case_is_killed),
         cmocka_unit_test(test_missing_tool_is_an_error_cell),
         cmocka_unit_test(test_missing_go_is_an_error_cell),
+        cmocka_unit_test(test_missing_go_is_left_out_by_default),
         cmocka_unit_test(test_crash_and_build_failure_are_errors),
         cmocka_unit_test(test_build_error_excerpt),
         cmocka_unit_test(test_interrupt),

@@ -4,7 +4,9 @@
  * cases' Go twins (runner/tests/logs, see its README.md): map races on the
  * map header and on elements, atomics, method frames, GOTRACEBACK=system
  * and default tracebacks, inlined frames, logs cut short, two throwers,
- * and garbage.
+ * and garbage; and of Go 1.26 (Swiss tables: internal/runtime/maps frames,
+ * linknamed runtime.mapassign_fast64, goroutine headers with gp= m= mp=,
+ * a race build that also threw).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include "parse-go.h"
 
 #define GOROOT "/usr/lib/go-1.19/src/"
+#define GOROOT126 "/usr/local/go/src/"
 #define FX "/tmp/go-fx/cases/"
 
 static void parse_ok(const char *name, const char *detector, struct report *r)
@@ -230,6 +233,88 @@ static void test_race_then_fatal_and_two_throwers(void **state)
     free(fatal);
 }
 
+/* Go 1.26: the race on the map header at runtime.mapassign_fast64, which
+ * now lives in internal/runtime/maps (linknamed), and a range's
+ * runtime.mapIterStart against it. */
+static void test_go126_race(void **state)
+{
+    struct report r;
+    parse_ok("go126-race-miw.stderr", "go-race", &r);
+    assert_int_equal(r.nr, 4);
+    const struct finding *f = &r.findings[0];
+    check_race(f, "data race " GOROOT126 "runtime/map.go:156 in "
+                  "runtime.mapIterStart");
+    check_access(&f->access[0], ACCESS_READ, 0xc00009e060, "goroutine 9", 3);
+    check_frame(&f->access[0].stack.frames[0], "runtime.mapIterStart",
+                GOROOT126 "runtime/map.go", 156, 0);
+    check_frame(&f->access[0].stack.frames[1], "main.audit",
+                FX "map-iterate-write/racy.go", 49, 0xd2);
+    check_access(&f->access[1], ACCESS_WRITE, 0xc00009e060, "goroutine 8", 3);
+    check_frame(&f->access[1].stack.frames[0], "runtime.mapassign_fast64",
+                GOROOT126 "internal/runtime/maps/runtime_fast64.go", 196, 0);
+    check_frame(&f->access[1].stack.frames[1], "main.transact",
+                FX "map-iterate-write/racy.go", 42, 0xfc);
+    report_release(&r);
+}
+
+/* Go 1.26's GOTRACEBACK=system: goroutine headers with gp=, m=, mp=, frames
+ * with fp= sp= pc=, the check thrown by internal/runtime/maps.fatal from
+ * (*Iter).Next (a range) or runtime.mapaccess2_fast64 (a lookup). */
+static void test_go126_fatal(void **state)
+{
+    struct report r;
+    parse_ok("go126-fatal-miw-system.stderr", "go", &r);
+    assert_int_equal(r.nr, 1);
+    const struct finding *f = &r.findings[0];
+    check_fatal(f, "concurrent map iteration and map write", "goroutine 20", 7);
+    const struct frame *fr = f->access[0].stack.frames;
+    check_frame(&fr[0], "runtime.fatal", GOROOT126 "runtime/panic.go", 1253,
+                0x74);
+    check_frame(&fr[1], "internal/runtime/maps.fatal",
+                GOROOT126 "runtime/panic.go", 1181, 0x18);
+    check_frame(&fr[2], "internal/runtime/maps.(*Iter).Next",
+                GOROOT126 "internal/runtime/maps/table.go", 819, 0x86);
+    check_frame(&fr[3], "runtime.mapIterStart", GOROOT126 "runtime/map.go", 163,
+                0x31);
+    check_frame(&fr[4], "main.audit", FX "map-iterate-write/racy.go", 49, 0);
+    report_release(&r);
+
+    parse_ok("go126-fatal-mgr-system.stderr", "go", &r);
+    assert_int_equal(r.nr, 1);
+    f = &r.findings[0];
+    check_fatal(f, "concurrent map read and map write", "goroutine 20", 6);
+    fr = f->access[0].stack.frames;
+    check_frame(&fr[2], "runtime.mapaccess2_fast64",
+                GOROOT126 "internal/runtime/maps/runtime_fast64.go", 97, 0xe5);
+    check_frame(&fr[3], "main.lookup", FX "map-grow-read/racy.go", 28, 0);
+    report_release(&r);
+
+    parse_ok("go126-fatal-mcw-system.stderr", "go", &r);
+    assert_int_equal(r.nr, 1);
+    check_frame(&r.findings[0].access[0].stack.frames[2],
+                "runtime.mapassign_fast64",
+                GOROOT126 "internal/runtime/maps/runtime_fast64.go", 206, 0x45);
+    report_release(&r);
+}
+
+/* A Go 1.26 race build whose check also fired: the race, then the fatal
+ * error (Go's default traceback there: internal/runtime/maps.fatal first). */
+static void test_go126_race_then_fatal(void **state)
+{
+    struct report r;
+    parse_ok("go126-race-mcw.stderr", "go-race", &r);
+    assert_int_equal(r.nr, 2);
+    check_race(&r.findings[0], "data race " GOROOT126
+                               "internal/runtime/maps/runtime_fast64.go:196 in "
+                               "runtime.mapassign_fast64");
+    const struct finding *f = &r.findings[1];
+    assert_int_equal(f->kind, FINDING_FATAL);
+    assert_string_equal(f->message, "concurrent map writes");
+    check_frame(&f->access[0].stack.frames[0], "internal/runtime/maps.fatal",
+                GOROOT126 "runtime/panic.go", 1181, 0x18);
+    report_release(&r);
+}
+
 /* Cut short: complete reports survive, the cut one is dropped, and the
  * error says so; every prefix parses without a crash. */
 static void test_race_cut(void **state)
@@ -357,6 +442,9 @@ int main(void)
         cmocka_unit_test(test_fatal_system),
         cmocka_unit_test(test_fatal_default),
         cmocka_unit_test(test_race_then_fatal_and_two_throwers),
+        cmocka_unit_test(test_go126_race),
+        cmocka_unit_test(test_go126_fatal),
+        cmocka_unit_test(test_go126_race_then_fatal),
         cmocka_unit_test(test_race_cut),
         cmocka_unit_test(test_fatal_cut),
         cmocka_unit_test(test_garbage),
