@@ -254,16 +254,19 @@ $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) 
 		$(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(MODEL_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
 
-# The Swiss model's unit tests link the Swiss model (host-swiss flavour).
+# The Swiss model's unit tests (host-swiss flavour) include
+# model/swiss/map.c itself, to reach its file-local functions, and link the
+# rest of the model.
+SWISS_TEST_OBJS := $(patsubst %.c,$(BUILD)/host-swiss/%.o,\
+	$(filter-out model/swiss/map.c,$(SWISS_MODEL_SRC)))
 $(BUILD)/host/tests/model/test_swiss: tests/model/test_swiss.c \
-		$(patsubst %.c,$(BUILD)/host-swiss/%.o,$(SWISS_MODEL_SRC)) \
-		$(BUILD)/host-swiss/.flags
+		$(SWISS_TEST_OBJS) $(BUILD)/host-swiss/.flags
 	@mkdir -p $(@D)
 	$(call msg,CCLD,$@)
 	$(Q)$(CC) $(FL_CFLAGS_host-swiss) $(call pkgcflags,$(PKGS_TEST)) \
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
-		$(patsubst %.c,$(BUILD)/host-swiss/%.o,$(SWISS_MODEL_SRC)) \
-		$(MODEL_LIBS) $(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
+		$(SWISS_TEST_OBJS) $(MODEL_LIBS) $(call pkglibs,$(PKGS_TEST)) \
+		$(LDFLAGS)
 
 # The runner.
 $(BUILD)/runner/.flags: FORCE

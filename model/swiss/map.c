@@ -149,12 +149,12 @@ static GOFUNC void *newobj(Map *m, size_t size)
  * report names the map function. */
 static inline __attribute__((always_inline)) void raceReadPC(const Map *m)
 {
-    raceSink = m->raceword; /* RACE: Go's race.ReadPC(m) */
+    raceSink = m->raceword; /* Go: race.ReadPC(m) */
 }
 
 static inline __attribute__((always_inline)) void raceWritePC(Map *m)
 {
-    m->raceword = 0; /* RACE: Go's race.WritePC(m) */
+    m->raceword = 0; /* Go: race.WritePC(m) */
 }
 
 /* ---- declarations, in the order of the definitions below ---- */
