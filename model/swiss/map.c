@@ -69,8 +69,11 @@ const uint64_t zeroVal = 0;
 /* Go: the per-M state of rand. Zero means "not seeded yet". */
 static _Thread_local uint32_t fastrandState[2];
 
-/* The sink of the race-only reads (see map.h, raceword). */
-static _Thread_local uint64_t raceSink;
+/* The sink of the race-only reads (see map.h, raceword). Not static: a
+ * store to a file-local variable that nothing reads is dead code, and the
+ * compiler drops it with the read of raceword. */
+extern _Thread_local uint64_t raceSink;
+_Thread_local uint64_t raceSink;
 
 static GOFUNC void fastrandinit(uint32_t t[2])
 {
@@ -145,17 +148,11 @@ static GOFUNC void *newobj(Map *m, size_t size)
 }
 
 /* race.ReadPC / race.WritePC on the map header: see map.h, raceword.
- * Inlined, so that the access is the calling map function's, as Go's
- * report names the map function. */
-static inline __attribute__((always_inline)) void raceReadPC(const Map *m)
-{
-    raceSink = m->raceword; /* Go: race.ReadPC(m) */
-}
-
-static inline __attribute__((always_inline)) void raceWritePC(Map *m)
-{
-    m->raceword = 0; /* Go: race.WritePC(m) */
-}
+ * Macros, not functions (not even inline ones, which the detectors print
+ * as a frame of their own), so that the access is the calling map
+ * function's, as Go's report names the map function. */
+#define raceReadPC(m) (raceSink = (m)->raceword)
+#define raceWritePC(m) ((m)->raceword = 0)
 
 /* ---- declarations, in the order of the definitions below ---- */
 
