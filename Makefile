@@ -93,11 +93,34 @@ FL_CFLAGS_opt := -O2 -g $(STD) $(WARN) -Imodel $(call pkgcflags,$(PKGS_MODEL))
 FL_CC_host := $(CC)
 FL_CFLAGS_host := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Imodel \
 	$(call pkgcflags,$(PKGS_MODEL))
+$(foreach f,native tsan tsan-gcc host,\
+	$(eval FL_CC_$(f)-swiss := $(FL_CC_$(f)))\
+	$(eval FL_CFLAGS_$(f)-swiss = $(FL_CFLAGS_$(f)) $$(SWISS_INCLUDE)))
 
 MODEL_SRC := $(wildcard model/*.c)
+# The Swiss-table model (model/swiss/, Go 1.26's map) replaces map.c in the
+# *-swiss flavours: native-swiss, tsan-swiss, tsan-gcc-swiss (same compilers
+# and flags as native, tsan, tsan-gcc) and host-swiss (its unit tests).
+# They force-include model/swiss/map.h (-include swiss/map.h, found
+# through -Imodel), which claims model/map.h's include
+# guard, so every #include "map.h" of a case or of model/*.c gets the Swiss
+# model under the same API. Not part of `make all` yet: build a case with
+#   make build/native-swiss/cases/<case>/<variant>
+# or every case with `make cases-swiss`.
+SWISS_MODEL_SRC := $(filter-out model/map.c,$(MODEL_SRC)) model/swiss/map.c
+SWISS_FLAVOURS := native-swiss tsan-swiss tsan-gcc-swiss
+SWISS_INCLUDE := -include swiss/map.h
 CASE_DIRS := $(patsubst %/case.ini,%,$(wildcard cases/*/case.ini))
 CASE_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.c))
 CASE_BINS := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(BUILD)/$(f)/%,$(CASE_SRC)))
+# Cases that read hmap internals (m->B) and build on the hmap model only.
+HMAP_ONLY_CASES := map-grow-read map-grow-iterate
+SWISS_CASE_SRC := $(filter-out $(foreach c,$(HMAP_ONLY_CASES),cases/$(c)/%),\
+	$(CASE_SRC))
+SWISS_CASE_BINS := $(foreach f,$(SWISS_FLAVOURS),\
+	$(patsubst %.c,$(BUILD)/$(f)/%,$(SWISS_CASE_SRC)))
+# The model sources of a flavour.
+model_src = $(if $(filter %-swiss,$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
 # The Go twins (see below), built by the toolchains given (GO, GO_HMAP).
 GO ?=
 GO_HMAP ?=
@@ -134,17 +157,21 @@ UNIT_TEST_SRC := $(filter-out $(CHECK_TEST_SRC) $(INTEG_TEST_SRC),\
 tier_bins = $(patsubst %.c,$(1)/host/%,$(2))
 CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
-.PHONY: all model cases runner tests benches test check fresh-check run bench \
-	install uninstall check-format check-docs format deps deps-run deps-test \
-	clean FORCE
+.PHONY: all model cases cases-swiss runner tests benches test check fresh-check \
+	run bench install uninstall check-format check-docs format deps deps-run \
+	deps-test clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
+# The Swiss flavours' model objects are only prerequisites: keep them.
+.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss,\
+	$(patsubst %.c,$(BUILD)/$(f)/%.o,$(SWISS_MODEL_SRC)))
 
 all: model cases runner
 
 model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
 cases: $(CASE_BINS) $(GO_BINS)
+cases-swiss: $(SWISS_CASE_BINS)
 runner: $(if $(RUNNER_SRC),$(BUILD)/maprace $(BUILD)/maprace-overlap.so)
 tests: $(TEST_BINS) $(CHECK_DOCS)
 
@@ -160,13 +187,14 @@ $(BUILD)/$(1)/model/%.o: model/%.c $(BUILD)/$(1)/.flags
 	$$(call msg,CC,$$@)
 	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
 
-$(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $(BUILD)/$(1)/.flags
+$(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(call model_src,$(1))) $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
 	$$(call msg,CCLD,$$@)
 	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -o $$@ $$< \
-		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(MODEL_SRC)) $$(MODEL_LIBS)
+		$(patsubst %.c,$(BUILD)/$(1)/%.o,$(call model_src,$(1))) $$(MODEL_LIBS)
 endef
-$(foreach f,$(FLAVOURS) host opt,$(eval $(call flavour_rules,$(f))))
+$(foreach f,$(FLAVOURS) host opt $(SWISS_FLAVOURS) host-swiss,\
+	$(eval $(call flavour_rules,$(f))))
 
 # The Go twins of the cases (cases/<case>/<variant>.go), built by go itself
 # into four more flavours: go (plain; detector go) and go-race (-race;
@@ -266,6 +294,20 @@ $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) 
 		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
 		$(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(MODEL_LIBS) \
 		$(call pkglibs,$(PKGS_TEST)) $(LDFLAGS)
+
+# The Swiss model's unit tests (host-swiss flavour) include
+# model/swiss/map.c itself, to reach its file-local functions, and link the
+# rest of the model.
+SWISS_TEST_OBJS := $(patsubst %.c,$(BUILD)/host-swiss/%.o,\
+	$(filter-out model/swiss/map.c,$(SWISS_MODEL_SRC)))
+$(BUILD)/host/tests/model/test_swiss: tests/model/test_swiss.c \
+		$(SWISS_TEST_OBJS) $(BUILD)/host-swiss/.flags
+	@mkdir -p $(@D)
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(FL_CFLAGS_host-swiss) $(call pkgcflags,$(PKGS_TEST)) \
+		-DMAPRACE_BUILD='"$(BUILD)"' -MMD -MP -o $@ $< \
+		$(SWISS_TEST_OBJS) $(MODEL_LIBS) $(call pkglibs,$(PKGS_TEST)) \
+		$(LDFLAGS)
 
 # The runner.
 $(BUILD)/runner/.flags: FORCE

@@ -61,6 +61,22 @@ enum window_id {
     W_HASHGROW,          /* hashGrow: buckets moved to oldbuckets */
     W_EVACUATE,          /* evacuate: a slot read, not yet marked moved */
     W_GROW_DONE,         /* advanceEvacuationMark: oldbuckets dropped */
+    /* swiss/map.c (the Swiss model also passes through the generic
+     * W_MAPASSIGN_*, W_MAPDELETE_WRITING, W_MAPACCESS*, W_MAPITERNEXT*
+     * windows above, at the analogous places; never the hmap-only
+     * W_HASHGROW, W_EVACUATE, W_GROW_DONE) */
+    W_GROWTOTABLE,       /* growToTable: dirPtr is the new directory,
+                            dirLen still 0 (the small map's mark) */
+    W_GROW,              /* grow: the new table filled, not yet in the
+                            directory (replaceTable) */
+    W_SPLIT,             /* split: left and right filled, not yet in the
+                            directory (installTableSplit) */
+    W_INSTALLTABLESPLIT, /* installTableSplit: globalDepth/globalShift
+                            changed, dirPtr/dirLen still the old
+                            directory */
+    W_ITER_TABLE,        /* Iter.Next: it.tab chosen, not yet read */
+    W_ITER_GROUP,        /* Iter.Next: it.group chosen, its control word
+                            not yet read */
     /* context.c */
     W_CANCEL_CHILDREN,  /* cancel: walking the children map */
     W_PROPAGATE_CANCEL, /* propagateCancel: about to add the child */
