@@ -30,6 +30,7 @@ static const char *const case_keys[] = {"title",
                                         "why",
                                         "timeout",
                                         "args",
+                                        "no-swiss",
                                         "tsan_options",
                                         "valgrind_options",
                                         "helgrind_options",
@@ -633,6 +634,11 @@ static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
     c->family = take_key(ctx, "case", "family");
     c->why = take_key(ctx, "case", "why");
     c->args = take_key(ctx, "case", "args");
+    struct raw_key *ns = find_key(ctx, "case", "no-swiss");
+    if (ns && !*ns->value)
+        return line_error(why, ctx->ini, ns->line,
+                          "[case] no-swiss: needs the reason");
+    c->no_swiss = take_key(ctx, "case", "no-swiss");
     return validate_options(ctx, c, why);
 }
 
@@ -668,7 +674,8 @@ static int validate_expectation(struct parse_ctx *ctx, struct variant *v,
     if (!detector_is_race_detector(d) &&
         (expect_is_report(e->kind) || e->kind == EXPECT_FALSE_POSITIVE)) {
         const char *name = detector_name(d);
-        const char *sees = d == DET_NATIVE ? "the model's" : "Go's own";
+        const char *sees =
+            detector_row(d)->go_twin ? "Go's own" : "the model's";
         if (k == def)
             return line_error(why, ini, k->line,
                               "[%s]: %s would inherit '%s' from 'expect'; set "
@@ -958,6 +965,7 @@ void case_release(struct mcase *c)
     free(c->family);
     free(c->why);
     free(c->args);
+    free(c->no_swiss);
     free(c->tsan_options);
     free(c->valgrind_options);
     free(c->helgrind_options);

@@ -79,6 +79,10 @@ struct mcase {
     char *ini;  /* path of case.ini */
     char *title, *go, *article, *family, *why;
     char *args; /* or NULL */
+    /* Why the case does not build on the Swiss-table model (case.ini
+     * `no-swiss`): it has no cell of a swiss_model detector. NULL: it
+     * runs on both models. */
+    char *no_swiss;
     /* Detector options (docs/case-format.md), or NULL: TSan flags for
      * TSAN_OPTIONS, extra valgrind flags for both tools and for each. */
     char *tsan_options, *valgrind_options, *helgrind_options, *drd_options;

@@ -3,6 +3,8 @@
  */
 #include "cost.h"
 
+#include "detectors.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,14 +53,24 @@ static double run_median(json_t *cell, const char *key)
     return m;
 }
 
+/* The detector whose runs are det's baseline: the plain run of the same
+ * program, native, or native-swiss on the Swiss-table model. */
+static const char *baseline(const char *det)
+{
+    int d = det ? detector_by_name(det) : -1;
+    return d >= 0 && detector_row(d)->swiss_model ? "native-swiss" : "native";
+}
+
+/* The plain run of the same program (baseline()). */
 static json_t *native_twin(json_t *cells, json_t *cell)
 {
     size_t i;
     json_t *c;
+    const char *base = baseline(str(cell, "detector"));
 
     json_array_foreach(cells, i, c)
     {
-        if (!strcmp(str(c, "detector"), "native") &&
+        if (!strcmp(str(c, "detector"), base) &&
             !strcmp(str(c, "case"), str(cell, "case")) &&
             !strcmp(str(c, "variant"), str(cell, "variant")))
             return c;
@@ -108,7 +120,8 @@ void cost_annotate(json_t *results)
     json_array_foreach(cells, i, c)
     {
         json_t *nat, *o;
-        if (!strcmp(str(c, "detector"), "native") ||
+        const char *det = str(c, "detector");
+        if (!det || !strcmp(det, baseline(det)) ||
             !(nat = native_twin(cells, c)))
             continue;
         o = json_object();
@@ -121,7 +134,7 @@ void cost_annotate(json_t *results)
     {
         const char *det = json_string_value(d);
         json_t *o;
-        if (!det || !strcmp(det, "native"))
+        if (!det || !strcmp(det, baseline(det)))
             continue;
         o = json_object();
         json_object_set_new(o, "detector", json_string(det));

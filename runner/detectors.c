@@ -85,25 +85,27 @@ static void go_race_command(const struct detector_row *row,
     go_command(row, run, argv, env);
 }
 
-#define TSAN_ROW(name_, cc_, cost_)                                            \
+#define TSAN_ROW(name_, cc_, cost_, like_, swiss_)                             \
     {                                                                          \
         .name = name_, .flavour = name_, .tools = {cc_, NULL},                 \
         .race_detector = true, .reported_exit = TSAN_EXITCODE, .cost = cost_,  \
         .command = tsan_command, .log_suffix = ".tsan",                        \
         .log_per_process = true, .log_key = "tsan", .parse = parse_tsan_file,  \
         .aslr_failure = "unexpected memory mapping", .sanitizer_cc = cc_,      \
-        .option_keys = {"tsan_options", NULL},                                 \
+        .option_keys = {"tsan_options", NULL}, .expect_like = like_,           \
+        .not_default = swiss_, .swiss_model = swiss_,                          \
     }
 
-#define VALGRIND_ROW(tool_, cost_)                                             \
+#define VALGRIND_ROW(name_, tool_, flavour_, cost_, like_, swiss_)             \
     {                                                                          \
-        .name = tool_, .flavour = "native",                                    \
+        .name = name_, .flavour = flavour_,                                    \
         .tools = {"gcc", "valgrind", NULL}, .race_detector = true,             \
         .cost = cost_, .command = valgrind_command, .log_suffix = ".xml",      \
         .aux_suffix = ".vglog", .log_key = "xml", .aux_key = "valgrind_log",   \
         .no_log_error = "valgrind wrote no XML log",                           \
         .parse = parse_valgrind_file, .valgrind_tool = tool_,                  \
         .option_keys = {"valgrind_options", tool_ "_options"},                 \
+        .expect_like = like_, .not_default = swiss_, .swiss_model = swiss_,    \
     }
 
 /* Go's own checks: the twin built by one toolchain, never forced. */
@@ -130,14 +132,31 @@ static const struct detector_row detectors[DET_COUNT] = {
                     .flavour = "native",
                     .tools = {"gcc", NULL},
                     .cost = 4},
-    [DET_TSAN] = TSAN_ROW("tsan", "clang", 3),
-    [DET_TSAN_GCC] = TSAN_ROW("tsan-gcc", "gcc", 2),
-    [DET_HELGRIND] = VALGRIND_ROW("helgrind", 1),
-    [DET_DRD] = VALGRIND_ROW("drd", 0),
+    [DET_TSAN] = TSAN_ROW("tsan", "clang", 3, NULL, false),
+    [DET_TSAN_GCC] = TSAN_ROW("tsan-gcc", "gcc", 2, NULL, false),
+    [DET_HELGRIND] =
+        VALGRIND_ROW("helgrind", "helgrind", "native", 1, NULL, false),
+    [DET_DRD] = VALGRIND_ROW("drd", "drd", "native", 0, NULL, false),
     [DET_GO] = GO_ROW("go", GO_CURRENT, NULL, false),
     [DET_GO_RACE] = GO_RACE_ROW("go-race", GO_CURRENT, NULL, false),
     [DET_GO_HMAP] = GO_ROW("go-hmap", GO_HMAP, "go", true),
     [DET_GO_HMAP_RACE] = GO_RACE_ROW("go-hmap-race", GO_HMAP, "go-race", true),
+    /* the same cases on the Swiss-table model; case.ini keys of the hmap
+     * model's rows apply unless the row's own is given */
+    [DET_NATIVE_SWISS] = {.name = "native-swiss",
+                          .flavour = "native-swiss",
+                          .tools = {"gcc", NULL},
+                          .cost = 4,
+                          .expect_like = "native",
+                          .not_default = true,
+                          .swiss_model = true},
+    [DET_TSAN_SWISS] = TSAN_ROW("tsan-swiss", "clang", 3, "tsan", true),
+    [DET_TSAN_GCC_SWISS] =
+        TSAN_ROW("tsan-gcc-swiss", "gcc", 2, "tsan-gcc", true),
+    [DET_HELGRIND_SWISS] = VALGRIND_ROW("helgrind-swiss", "helgrind",
+                                        "native-swiss", 1, "helgrind", true),
+    [DET_DRD_SWISS] =
+        VALGRIND_ROW("drd-swiss", "drd", "native-swiss", 0, "drd", true),
 };
 
 const struct detector_row *detector_row(enum detector d)

@@ -16,6 +16,10 @@
  *             the same two with the hmap Go (Go <= 1.23; Debian 12's Go
  *             1.19), the map of the article (flavours "go-hmap",
  *             "go-hmap-race")
+ *   native-swiss, tsan-swiss, tsan-gcc-swiss, helgrind-swiss, drd-swiss
+ *             the first five with the case built on the Swiss-table model
+ *             (model/swiss, Go 1.26's map) instead of the hmap model
+ *             (flavours "native-swiss", "tsan-swiss", "tsan-gcc-swiss")
  *
  * A detector is one row of the table in detectors.c (struct detector_row):
  * the driver (run.c) builds a run's command line, finds its logs and
@@ -43,6 +47,11 @@ enum detector {
     DET_GO_RACE,
     DET_GO_HMAP,
     DET_GO_HMAP_RACE,
+    DET_NATIVE_SWISS,
+    DET_TSAN_SWISS,
+    DET_TSAN_GCC_SWISS,
+    DET_HELGRIND_SWISS,
+    DET_DRD_SWISS,
     DET_COUNT
 };
 
@@ -105,10 +114,15 @@ struct detector_row {
      * is built by this toolchain (toolchain.h). */
     bool go_twin;
     enum go_kind toolchain;
-    /* Not in the default set (no -d): the hmap Go's columns, which `-d all`,
-     * `-d go-hmap,...` or make check add. A learner's run shows the Go they
-     * run (the current Go) beside the model. */
+    /* Not in the default set (no -d): the hmap Go's and the Swiss model's
+     * columns, which `-d all`, `-d go-hmap,...` or make check add. A run
+     * without -d shows the hmap model (every case, the article's map) and
+     * the Go a learner runs (the current Go). */
     bool not_default;
+    /* It runs the case built on the Swiss-table model (model/swiss): a case
+     * whose case.ini says `no-swiss` has no cell for it. Its runs' baseline
+     * (cost) is native-swiss, not native. */
+    bool swiss_model;
     /* The case.ini key that gives this one's expectation when its own key
      * is absent, before `expect` (go-hmap: "go"), or NULL. */
     const char *expect_like;

@@ -427,7 +427,10 @@ int doctor(const char *root, bool json, bool color)
     size_t ntc = 0;
     for (int d = 0; d < DET_COUNT; d++) {
         const char *cc = detector_row(d)->sanitizer_cc;
-        if (cc)
+        bool seen = false;
+        for (size_t i = 0; cc && i < ntc; i++)
+            seen |= !strcmp(tc[i].cc, cc);
+        if (cc && !seen)
             check_tsan(cc, tmp, &tc[ntc++]);
     }
     /* The two Go toolchains, each for its two detectors */

@@ -248,9 +248,13 @@ static void matrix_shape(const struct session *s, struct matrix_shape *m)
                 m->w_case = (int)strlen(c->name);
         }
     }
-    for (int d = 0; d < DET_COUNT; d++)
-        m->ndet += s->opts.detectors[d];
     m->w_cell = s->opts.runs > 1 ? 13 : 9;
+    for (int d = 0; d < DET_COUNT; d++) {
+        m->ndet += s->opts.detectors[d];
+        /* a column as wide as its detector's name (tsan-gcc-swiss) */
+        if (s->opts.detectors[d] && (int)strlen(detector_name(d)) > m->w_cell)
+            m->w_cell = (int)strlen(detector_name(d));
+    }
 }
 
 static void trim_blanks(struct strbuf *sb)

@@ -129,6 +129,8 @@ static int select_cells(struct session *s)
                     continue;
                 if (detector_row(d)->go_twin && !va->go_source)
                     continue; /* no Go twin: no cell */
+                if (detector_row(d)->swiss_model && mc->no_swiss)
+                    continue; /* hmap model only: no cell */
                 ALLOC_GROW(s->cells, s->nr_cells + 1, alloc);
                 struct cell *cl = &s->cells[s->nr_cells++];
                 memset(cl, 0, sizeof(*cl));
