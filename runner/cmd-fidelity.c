@@ -15,7 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The runs of one pairing: a model against the Go whose map it models. */
 enum { SUB_GO_RACE, SUB_GO, SUB_FORCED, SUB_NATURAL, NR_SUB };
+
+/* The two pairings: the hmap model against the hmap Go (Go 1.19), the
+ * Swiss-table model against the current Go (Go 1.26). */
+enum { PAIR_HMAP, PAIR_SWISS, NR_PAIR };
 
 /* One of the four runs. */
 struct sub {
@@ -145,15 +150,17 @@ static char *tally_text(const struct tally *t)
 }
 
 /* Model and Go agree when go -race says race exactly when the model's
- * race detectors must, and every outcome of the forced model shows in
- * the Go runs too. NULL when they agree, else what differs. */
-static char *differs(const struct variant *v, const struct tally *t)
+ * race detectors must (tsan: the model's TSan row of the pairing), and
+ * every outcome of the forced model shows in the Go runs too. NULL when
+ * they agree, else what differs. */
+static char *differs(const struct variant *v, const struct tally *t,
+                     enum detector tsan)
 {
     const struct tally *race = &t[SUB_GO_RACE], *go = &t[SUB_GO];
     const struct tally *forced = &t[SUB_FORCED];
     if (race->error || go->error || forced->error)
         return xstrdup("not measured");
-    bool model_race = v->expect[DET_TSAN].kind == EXPECT_RACE;
+    bool model_race = v->expect[tsan].kind == EXPECT_RACE;
     bool go_race = tally_count(race, "race") > 0;
     if (model_race != go_race)
         return xasprintf("go -race %s a race, the model's detectors %s",
@@ -185,15 +192,15 @@ static int run_quiet(struct session *s)
     return rc;
 }
 
-/* For the go run: where the model's native expectation is a symptom, the
- * Go runs look for the same text. */
-static void borrow_symptoms(struct catalog *cat)
+/* For a Go run (detector go_det): where the model's native expectation is
+ * a symptom, the Go runs look for the same text. */
+static void borrow_symptoms(struct catalog *cat, enum detector go_det)
 {
     for (size_t c = 0; c < cat->nr; c++)
         for (size_t i = 0; i < cat->cases[c].nr_variants; i++) {
             struct variant *v = &cat->cases[c].variants[i];
             const struct expectation *n = &v->expect[DET_NATIVE];
-            struct expectation *g = &v->expect[DET_GO];
+            struct expectation *g = &v->expect[go_det];
             if (!v->go_source || n->kind != EXPECT_SYMPTOM)
                 continue;
             free(g->arg);
@@ -221,8 +228,8 @@ static int sub_run(struct session *base, struct sub *u)
         free(why);
         return 2;
     }
-    if (u->d == DET_GO)
-        borrow_symptoms(&u->s.cat);
+    if (detector_row(u->d)->go_twin && !detector_row(u->d)->race_detector)
+        borrow_symptoms(&u->s.cat, u->d);
     fprintf(stderr, "maprace fidelity: %s, %d runs per variant\n", u->what,
             u->runs);
     int rc = run_quiet(&u->s);
@@ -232,7 +239,34 @@ static int sub_run(struct session *base, struct sub *u)
     return rc;
 }
 
-static void print_head(const struct sub *u)
+/* The machine's load average (/proc/loadavg: 1, 5, 15 minutes), for the
+ * table's head: figures taken under load say so. */
+static const char *load_average(void)
+{
+    static char buf[64];
+    char *text = read_file("/proc/loadavg", 256, NULL);
+    snprintf(buf, sizeof(buf), "?");
+    if (text) {
+        size_t n = 0;
+        for (int field = 0; field < 3 && text[n]; field++) {
+            n += strcspn(text + n, " ");
+            n += strspn(text + n, " ");
+        }
+        snprintf(buf, sizeof(buf), "%.*s", (int)(n ? n - 1 : 0), text);
+        free(text);
+    }
+    return buf;
+}
+
+/* The Go version of a pairing's toolchain ("go1.19.8"), or "?". */
+static const char *pair_go(const struct sub *u)
+{
+    const struct go_toolchain *t =
+        go_toolchain(detector_row(u[SUB_GO].d)->toolchain);
+    return t->version ? t->version : "?";
+}
+
+static void print_head(const char *title, const struct sub *u)
 {
     char date[32];
     time_t now = time(NULL);
@@ -241,19 +275,30 @@ static void print_head(const struct sub *u)
     strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
     struct utsname un;
     uname(&un);
-    printf("Measured %s on %s %s %s, %ld cores; runs per variant: go-race "
-           "%d, go %d, model forced %d, model unforced %d.\n\n",
+    printf("### %s\n\n", title);
+    printf("Measured %s on %s %s %s, %ld cores, load average at the end %s; "
+           "%s (%s, %s) %d runs per variant, Go's runtime (%s) %d, the model "
+           "forced (%s) %d, unforced %d.\n\n",
            date, un.sysname, un.release, un.machine,
-           sysconf(_SC_NPROCESSORS_ONLN), u[SUB_GO_RACE].runs, u[SUB_GO].runs,
-           u[SUB_FORCED].runs, u[SUB_NATURAL].runs);
-    printf("| variant | go -race | Go runtime | model, forced | model, "
-           "unforced | model and Go |\n");
+           sysconf(_SC_NPROCESSORS_ONLN), load_average(),
+           detector_name(u[SUB_GO_RACE].d), pair_go(u), "-race",
+           u[SUB_GO_RACE].runs, detector_name(u[SUB_GO].d), u[SUB_GO].runs,
+           detector_name(u[SUB_FORCED].d), u[SUB_FORCED].runs,
+           u[SUB_NATURAL].runs);
+    printf("| variant | go -race (%s) | Go runtime (%s) | model, forced | "
+           "model, unforced | model and Go |\n",
+           pair_go(u), pair_go(u));
     printf("|---|---|---|---|---|---|\n");
 }
 
 static void print_row(const struct mcase *c, const struct variant *v,
                       const struct sub *u)
 {
+    if (detector_row(u[SUB_FORCED].d)->swiss_model && c->no_swiss) {
+        printf("| %s/%s | - | - | - | - | hmap model only: %s |\n", c->name,
+               v->name, c->no_swiss);
+        return;
+    }
     if (!v->go_source) {
         printf("| %s/%s | - | - | - | - | no Go twin: %s |\n", c->name, v->name,
                v->no_go_twin ? v->no_go_twin : "none");
@@ -267,7 +312,9 @@ static void print_row(const struct mcase *c, const struct variant *v,
         printf(" %s |", text);
         free(text);
     }
-    char *d = differs(v, t);
+    enum detector tsan =
+        detector_row(u[SUB_FORCED].d)->swiss_model ? DET_TSAN_SWISS : DET_TSAN;
+    char *d = differs(v, t, tsan);
     printf(" %s |\n", d ? d : "agree");
     free(d);
     for (int k = 0; k < NR_SUB; k++)
@@ -286,25 +333,47 @@ static bool selected(char **names, size_t n, const char *name)
 
 int fidelity_run(struct session *base, int runs)
 {
-    struct sub u[NR_SUB] = {
-        [SUB_GO_RACE] = {.what = "go-race", .d = DET_GO_RACE, .runs = 20},
-        [SUB_GO] = {.what = "go", .d = DET_GO, .runs = 100, .natural = true},
-        [SUB_FORCED] = {.what = "model forced", .d = DET_NATIVE, .runs = 100},
-        [SUB_NATURAL] = {.what = "model unforced",
-                         .d = DET_NATIVE,
-                         .runs = 100,
-                         .natural = true},
+    static const struct {
+        const char *title;
+        enum detector race, go, model;
+    } pairs[NR_PAIR] = {
+        [PAIR_HMAP] = {"The hmap model against the hmap Go", DET_GO_HMAP_RACE,
+                       DET_GO_HMAP, DET_NATIVE},
+        [PAIR_SWISS] = {"The Swiss-table model against the current Go",
+                        DET_GO_RACE, DET_GO, DET_NATIVE_SWISS},
     };
+    struct sub u[NR_PAIR][NR_SUB];
     int rc = 0;
-    for (int k = 0; k < NR_SUB && rc != 2 && rc != 130; k++) {
-        if (runs > 0)
-            u[k].runs = runs;
-        int r = sub_run(base, &u[k]);
-        if (r > rc)
-            rc = r;
+    for (int p = 0; p < NR_PAIR; p++) {
+        struct sub *s = u[p];
+        memset(s, 0, sizeof(u[p]));
+        s[SUB_GO_RACE] = (struct sub){.what = detector_name(pairs[p].race),
+                                      .d = pairs[p].race,
+                                      .runs = 20};
+        s[SUB_GO] = (struct sub){.what = detector_name(pairs[p].go),
+                                 .d = pairs[p].go,
+                                 .runs = 100,
+                                 .natural = true};
+        s[SUB_FORCED] = (struct sub){
+            .what = p == PAIR_HMAP ? "hmap model forced" : "Swiss model forced",
+            .d = pairs[p].model,
+            .runs = 100};
+        s[SUB_NATURAL] =
+            (struct sub){.what = p == PAIR_HMAP ? "hmap model unforced"
+                                                : "Swiss model unforced",
+                         .d = pairs[p].model,
+                         .runs = 100,
+                         .natural = true};
+        for (int k = 0; k < NR_SUB && rc != 2 && rc != 130; k++) {
+            if (runs > 0)
+                s[k].runs = runs;
+            int r = sub_run(base, &s[k]);
+            if (r > rc)
+                rc = r;
+        }
     }
-    if (rc != 2 && rc != 130) {
-        print_head(u);
+    for (int p = 0; p < NR_PAIR && rc != 2 && rc != 130; p++) {
+        print_head(pairs[p].title, u[p]);
         const struct run_opts *o = &base->opts;
         for (size_t c = 0; c < base->cat.nr; c++) {
             const struct mcase *mc = &base->cat.cases[c];
@@ -312,10 +381,12 @@ int fidelity_run(struct session *base, int runs)
                 continue;
             for (size_t i = 0; i < mc->nr_variants; i++)
                 if (selected(o->variants, o->nr_variants, mc->variants[i].name))
-                    print_row(mc, &mc->variants[i], u);
+                    print_row(mc, &mc->variants[i], u[p]);
         }
+        printf("\n");
     }
-    for (int k = 0; k < NR_SUB; k++)
-        session_release(&u[k].s);
+    for (int p = 0; p < NR_PAIR; p++)
+        for (int k = 0; k < NR_SUB; k++)
+            session_release(&u[p][k].s);
     return rc == 1 ? 0 : rc;
 }
