@@ -1023,7 +1023,7 @@ static void check_paragraphs(const char *doc, char **lines, int n)
         }
         if (first < 0)
             first = i;
-        strbuf_addf(&para, "%s ", l);
+        strbuf_addf(&para, "%s ", l + strspn(l, " ")); /* one blank */
     }
     strbuf_release(&para);
 }
