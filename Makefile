@@ -338,7 +338,9 @@ $(BUILD)/host/runner/tests/%: runner/tests/%.c \
 
 # check-docs (scripts/check-docs.c): every `function path:line` reference of
 # the docs falls in that function and did not move since it was written;
-# every case README's detector table agrees with case.ini.
+# every case README's detector table agrees with case.ini; every benchmark
+# figure quoted is in docs/benchmarks.md's tables; stated counts of
+# detectors, cases, variants and cells are today's (docs/runner.md).
 $(CHECK_DOCS): scripts/check-docs.c \
 		$(patsubst %.c,$(BUILD)/%.o,$(RUNNER_LIB_SRC)) $(BUILD)/runner/.flags
 	@mkdir -p $(@D)

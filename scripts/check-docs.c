@@ -3,7 +3,7 @@
  *
  *   check-docs [--fix] [ROOT]
  *
- * Two checks over README.md, cases/README.md, cases/<case>/README.md and
+ * Four checks over README.md, cases/README.md, cases/<case>/README.md and
  * the .md files of docs/ in ROOT (default: the current folder):
  *
  *  1. Every reference of the form `function path:line` (a detector's
@@ -15,11 +15,33 @@
  *     the TSan runtime) is not checked. A line that moved fails the check.
  *  2. Every case README's table of what each detector says (a Markdown
  *     table whose header starts with "variant" and names detectors: native,
- *     tsan, tsan-gcc, helgrind, drd, "TSan (clang, gcc)" for both) agrees
- *     with case.ini: each cell's first keyword (false positive, miss, fatal,
- *     symptom, race, clean) is the kind of that variant's expectation for
- *     that detector. Every case README must have one, with a row per
- *     variant.
+ *     tsan, tsan-gcc, helgrind, drd, go, go-race, "TSan (clang, gcc)" for
+ *     both) agrees with case.ini: each cell's first keyword (false
+ *     positive, miss, fatal, symptom, exit, race, clean) is the kind of
+ *     that variant's expectation for that detector. Every case README must
+ *     have one, with a row per variant.
+ *  3. Every benchmark figure quoted as "median [low, high]" ("36 [35, 36]")
+ *     anywhere (docs/benchmarks.md's own prose included) is a cell of a
+ *     measured table of docs/benchmarks.md: a figure changed in either
+ *     place fails.
+ *  4. Counts of the catalog are true (outside code blocks): the detectors
+ *     come from the detector table (DET_COUNT, runner/detectors.c), cases
+ *     and variants from cases/<case>/case.ini.
+ *     - A paragraph that names no run (no run id "20261129T144539Z", no
+ *       date "2026-11-29", no "of that time" or "at the time") speaks of
+ *       today: its "N detectors" (and outside cases/, where a README
+ *       counts its own variants, its "N cases" and "N variants") must be
+ *       today's counts, and a list after "every detector (" must name
+ *       every detector of the table.
+ *     - A paragraph that names a run and quotes a `maprace check ...`
+ *       command with "N cells": N must be the cells that command has
+ *       today (the variants of the cases it names, or of all, with
+ *       --variant; times its detectors: -d LIST, else the first K of the
+ *       table when the paragraph says "K detectors" (the table lists them
+ *       in the order they were added), else all; a Go detector has no
+ *       cell for a variant without a Go twin). A record that states its
+ *       own number of variants, other than today's, was a run of an
+ *       older catalog: its cells are not recomputed.
  *
  * --fix rewrites the line number of each reference whose line moved and
  * is found again, unchanged, in the same function (after a reorder of a
@@ -40,7 +62,7 @@
 #include "detectors.h"
 #include "util.h"
 
-static int problems, nrefs, ntables;
+static int problems, nrefs, ntables, nfigures, ncounts;
 
 static void problem(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -553,6 +575,8 @@ static enum expect_kind cell_kind(const char *cell)
         k = EXPECT_FATAL;
     else if (has_word(low, "symptom"))
         k = EXPECT_SYMPTOM;
+    else if (has_word(low, "exit"))
+        k = EXPECT_EXIT;
     else if (has_word(low, "race"))
         k = EXPECT_RACE;
     else if (has_word(low, "clean"))
@@ -589,7 +613,7 @@ static void check_row(const char *doc, int dl, struct mcase *c, char **cells,
             if (got == EXPECT_NONE)
                 problem(doc, dl,
                         "%s/%s %s: the cell '%s' says none of false "
-                        "positive, miss, fatal, symptom, race, clean",
+                        "positive, miss, fatal, symptom, exit, race, clean",
                         c->name, v->name, detector_name(d), cells[i]);
             else if (got != want)
                 problem(doc, dl,
@@ -641,6 +665,372 @@ static void check_tables(const char *doc, char **lines, int n, struct mcase *c)
     free(seen);
 }
 
+/* ---- 3: benchmark figures against docs/benchmarks.md ------------------- */
+
+/* The cells "median [low, high]" of the tables of docs/benchmarks.md:
+ * "Go rwmutex: 36 [35, 36]" (the row's first cells, then the figure). */
+static char **bench_cells;
+static size_t nr_bench_cells, alloc_bench_cells;
+static bool have_bench;
+
+/* Whether a line of docs/benchmarks.md is a row of a measured table. */
+static bool bench_row(const char *line)
+{
+    return starts_with(line, "|");
+}
+
+/* The length of a figure "N [L, H]" at p (numbers with an optional
+ * fraction), or 0. */
+static size_t figure_at(const char *p)
+{
+    const char *s = p;
+    for (int part = 0; part < 3; part++) {
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+        if (*s == '.' && isdigit((unsigned char)s[1]))
+            for (s++; isdigit((unsigned char)*s); s++)
+                ;
+        const char *sep = part == 0 ? " [" : part == 1 ? ", " : "]";
+        if (strncmp(s, sep, strlen(sep)))
+            return 0;
+        s += strlen(sep);
+    }
+    return (size_t)(s - p);
+}
+
+static void bench_load(const char *root)
+{
+    char *abs = path_join(root, "docs/benchmarks.md");
+    char *text = read_file(abs, 0, NULL);
+    free(abs);
+    if (!text)
+        return;
+    have_bench = true;
+    int n;
+    char **lines = split_lines(text, &n);
+    for (int i = 0; i < n; i++) {
+        char *cells[16];
+        if (!bench_row(lines[i]))
+            continue;
+        char *row = xstrdup(lines[i]);
+        int nc = row_cells(row, cells, 16);
+        for (int k = 1; k < nc; k++)
+            if (figure_at(cells[k]) == strlen(cells[k])) {
+                ALLOC_GROW(bench_cells, nr_bench_cells + 1, alloc_bench_cells);
+                bench_cells[nr_bench_cells++] =
+                    xasprintf("%s %s: %s", cells[0], cells[1], cells[k]);
+            }
+        free(row);
+    }
+    free(lines);
+    free(text);
+}
+
+static bool bench_has(const char *fig)
+{
+    for (size_t i = 0; i < nr_bench_cells; i++) {
+        const char *c = strstr(bench_cells[i], ": ");
+        if (c && !strcmp(c + 2, fig))
+            return true;
+    }
+    return false;
+}
+
+/* Every figure "N [L, H]" of a line that is not a row of the tables. */
+static void check_figures(const char *doc, int dl, const char *line)
+{
+    if (!strcmp(doc, "docs/benchmarks.md") && bench_row(line))
+        return;
+    for (const char *p = line; *p; p++) {
+        if (!isdigit((unsigned char)*p) ||
+            (p > line && (isdigit((unsigned char)p[-1]) || p[-1] == '.')))
+            continue;
+        size_t len = figure_at(p);
+        if (!len)
+            continue;
+        char *fig = xstrndup(p, len);
+        nfigures++;
+        if (!have_bench)
+            problem(doc, dl,
+                    "`%s` quotes a benchmark figure, and there is no "
+                    "docs/benchmarks.md",
+                    fig);
+        else if (!bench_has(fig))
+            problem(doc, dl,
+                    "`%s`: no cell of the measured tables of "
+                    "docs/benchmarks.md reads so (a figure quoted from "
+                    "them must be copied as it is there)",
+                    fig);
+        free(fig);
+        p += len - 1;
+    }
+}
+
+/* ---- 4: counts of detectors, cases, variants and cells ------------------ */
+
+static struct catalog cat;
+static bool have_cat;
+
+/* The cells of a `maprace check` over the variants of cases c (NULL: all)
+ * named variant (NULL: all), under the detectors of mask. */
+static int cells_of(char **cases, int ncases, const char *variant,
+                    const bool mask[DET_COUNT], const char **unknown)
+{
+    int cells = 0;
+    *unknown = NULL;
+    for (int k = 0; k < ncases; k++) {
+        size_t i;
+        for (i = 0; i < cat.nr; i++)
+            if (!strcmp(cat.cases[i].name, cases[k]))
+                break;
+        if (i == cat.nr)
+            *unknown = cases[k];
+    }
+    for (size_t i = 0; i < cat.nr; i++) {
+        bool named = !ncases;
+        for (int k = 0; k < ncases; k++)
+            named |= !strcmp(cat.cases[i].name, cases[k]);
+        if (!named)
+            continue;
+        for (size_t v = 0; v < cat.cases[i].nr_variants; v++) {
+            const struct variant *va = &cat.cases[i].variants[v];
+            if (variant && strcmp(va->name, variant))
+                continue;
+            for (int d = 0; d < DET_COUNT; d++)
+                if (mask[d] && (!detector_row(d)->go_twin || va->go_source))
+                    cells++;
+        }
+    }
+    return cells;
+}
+
+static size_t nr_catalog_variants(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cat.nr; i++)
+        n += cat.cases[i].nr_variants;
+    return n;
+}
+
+/* The number just before " word" at each place of text: calls fn(n, at). */
+static int count_before(const char *text, const char *word, const char **from)
+{
+    size_t wl = strlen(word);
+    for (const char *p = *from; (p = strstr(p, word)); p++) {
+        if (p - text < 2 || p[-1] != ' ' || !isdigit((unsigned char)p[-2]) ||
+            isalpha((unsigned char)p[wl]))
+            continue;
+        const char *b = p - 1;
+        while (b > text && isdigit((unsigned char)b[-1]))
+            b--;
+        if (b > text && (isalnum((unsigned char)b[-1]) || b[-1] == '.' ||
+                         b[-1] == ',' || b[-1] == '/' || b[-1] == '-'))
+            continue; /* "1.5 cells", "1,000 cases", "3/3 cells" */
+        *from = p + wl;
+        return atoi(b);
+    }
+    return -1;
+}
+
+/* Whether a paragraph names a run: a run id (20261129T144539Z), a date
+ * (2026-11-29), or says "of that time" / "at the time". */
+static bool names_run(const char *t)
+{
+    if (strstr(t, "of that time") || strstr(t, "at the time"))
+        return true;
+    for (const char *p = t; *p; p++) {
+        size_t d = strspn(p, "0123456789");
+        if (d == 8 && p[8] == 'T' && strspn(p + 9, "0123456789") == 6 &&
+            p[15] == 'Z')
+            return true;
+        if (d == 4 && p[4] == '-' && strspn(p + 5, "0123456789") == 2 &&
+            p[7] == '-' && strspn(p + 8, "0123456789") == 2)
+            return true;
+        if (d)
+            p += d - 1;
+    }
+    return false;
+}
+
+/* The `maprace check ...` command quoted in a paragraph: the cells it has
+ * today, or -1 when it quotes none. *what describes it. */
+static int check_command_cells(const char *t, int stated_detectors, char **what,
+                               const char **unknown)
+{
+    const char *c = strstr(t, "maprace check");
+    *unknown = NULL;
+    if (!c)
+        return -1;
+    c += strlen("maprace check");
+    size_t len = strcspn(c, "`");
+    char *cmd = xstrndup(c, len), *save = NULL, *variant = NULL;
+    char *cases[32];
+    int ncases = 0;
+    bool mask[DET_COUNT] = {false}, given = false;
+    for (char *w = strtok_r(cmd, " \t", &save); w;
+         w = strtok_r(NULL, " \t", &save)) {
+        if (!strcmp(w, "-d") || !strcmp(w, "--detectors")) {
+            char *list = strtok_r(NULL, " \t", &save), *bad = NULL;
+            if (list && !detector_parse_list(list, mask, &bad))
+                given = true;
+            free(bad);
+        } else if (!strcmp(w, "--variant")) {
+            variant = strtok_r(NULL, " \t", &save);
+        } else if (!strcmp(w, "--runs") || !strcmp(w, "-j") ||
+                   !strcmp(w, "--timeout") || !strcmp(w, "--out")) {
+            strtok_r(NULL, " \t", &save);
+        } else if (w[0] != '-' && ncases < 32) {
+            cases[ncases++] = w;
+        }
+    }
+    if (!given)
+        for (int d = 0; d < DET_COUNT; d++)
+            mask[d] = stated_detectors < 0 || d < stated_detectors;
+    int cells = cells_of(cases, ncases, variant, mask, unknown);
+    int nd = 0;
+    for (int d = 0; d < DET_COUNT; d++)
+        nd += mask[d];
+    *what = xasprintf("`maprace check%.*s` has %d cells today (%s, %d "
+                      "detector%s%s)",
+                      (int)len, c, cells, ncases ? "its cases" : "every case",
+                      nd, nd == 1 ? "" : "s",
+                      given                   ? ": its -d"
+                      : stated_detectors >= 0 ? ": the first ones of the table"
+                                              : ": all of the table");
+    if (*unknown) {
+        static char name[128];
+        snprintf(name, sizeof(name), "%s", *unknown);
+        *unknown = name;
+    }
+    free(cmd);
+    return cells;
+}
+
+/* Every detector's name in the list after "every detector (", if any. */
+static void check_detector_list(const char *doc, int dl, const char *t)
+{
+    const char *p = strstr(t, "every detector (");
+    if (!p)
+        return;
+    p += strlen("every detector (");
+    const char *e = strchr(p, ')');
+    if (!e)
+        return;
+    char *list = xstrndup(p, (size_t)(e - p));
+    bool seen[DET_COUNT] = {false};
+    int named = 0;
+    for (char *q = list; (q = strchr(q, '`'));) {
+        char *end = strchr(q + 1, '`');
+        if (!end)
+            break;
+        *end = '\0';
+        int d = detector_by_name(q + 1);
+        if (d >= 0 && !seen[d]) {
+            seen[d] = true;
+            named++;
+        }
+        q = end + 1;
+    }
+    if (named)
+        for (int d = 0; d < DET_COUNT; d++)
+            if (!seen[d])
+                problem(doc, dl,
+                        "the list after \"every detector (\" leaves out %s "
+                        "(the detector table has %d)",
+                        detector_name(d), DET_COUNT);
+    free(list);
+}
+
+/* One paragraph (lines first..last of the doc, 0-based, joined in t). */
+static void check_paragraph(const char *doc, int first, const char *t)
+{
+    int dl = first + 1;
+    if (!have_cat)
+        return;
+    if (!names_run(t)) {
+        static const char *const words[] = {"detectors", "cases", "variants"};
+        /* a case README's "N variants" are its own: only detectors */
+        int nwords = starts_with(doc, "cases/") ? 1 : 3;
+        for (int w = 0; w < nwords; w++) {
+            int want = w == 0   ? DET_COUNT
+                       : w == 1 ? (int)cat.nr
+                                : (int)nr_catalog_variants();
+            const char *from = t;
+            for (int n; (n = count_before(t, words[w], &from)) >= 0;) {
+                ncounts++;
+                if (n != want)
+                    problem(doc, dl,
+                            "the paragraph says %d %s; there are %d (%s); "
+                            "a count of a past run belongs in a paragraph "
+                            "that names the run (its id or date)",
+                            n, words[w], want,
+                            w == 0 ? "the detector table, runner/detectors.c"
+                                   : "cases/*/case.ini");
+            }
+        }
+        check_detector_list(doc, dl, t);
+        return;
+    }
+    const char *from = t;
+    int cells = count_before(t, "cells", &from);
+    if (cells < 0)
+        return;
+    from = t;
+    int stated = count_before(t, "detectors", &from);
+    from = t;
+    int variants = count_before(t, "variants", &from);
+    if (variants < 0) {
+        from = t;
+        variants = count_before(t, "variant", &from); /* "1 variant" */
+    }
+    if (variants >= 0 && variants != (int)nr_catalog_variants())
+        return; /* a run of an older catalog, by its own account */
+    char *what = NULL;
+    const char *unknown = NULL;
+    int today = check_command_cells(t, stated, &what, &unknown);
+    if (today >= 0) {
+        ncounts++;
+        if (unknown)
+            problem(doc, dl, "`maprace check` names %s: no such case", unknown);
+        else if (today != cells)
+            problem(doc, dl,
+                    "the paragraph says %d cells; %s: re-run it, or say "
+                    "which detectors the run had (-d, or \"K detectors\")",
+                    cells, what);
+    }
+    free(what);
+}
+
+/* The paragraphs of a doc, outside code: lines between blank lines, not
+ * in a ``` block, not indented by 4 (code). */
+static void check_paragraphs(const char *doc, char **lines, int n)
+{
+    bool fence = false;
+    struct strbuf para = STRBUF_INIT;
+    int first = -1;
+    for (int i = 0; i <= n; i++) {
+        const char *l = i < n ? lines[i] : "";
+        bool code = starts_with(l + strspn(l, " "), "```");
+        if (code)
+            fence = !fence;
+        bool blank = !*l || code || fence || starts_with(l, "    ") ||
+                     l[0] == '\t' || starts_with(l, "|");
+        if (blank) {
+            if (first >= 0)
+                check_paragraph(doc, first, strbuf_str(&para));
+            strbuf_release(&para);
+            first = -1;
+            continue;
+        }
+        if (first < 0)
+            first = i;
+        strbuf_addf(&para, "%s ", l + strspn(l, " ")); /* one blank */
+    }
+    strbuf_release(&para);
+}
+
 /* ---- the documents ------------------------------------------------------ */
 
 /* check-docs --fix: rewrite the doc with the queued line numbers. */
@@ -680,9 +1070,12 @@ static void check_doc(const char *root, const char *rel, const char *casedir,
     int n;
     char **lines = split_lines(text, &n);
     blame_load(root, rel, n);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         check_line_refs(root, rel, i + 1, casedir, lines[i]);
+        check_figures(rel, i + 1, lines[i]);
+    }
     apply_edits(root, rel, lines, n);
+    check_paragraphs(rel, lines, n);
     if (casename) {
         struct mcase c;
         char *err = NULL, *dir = path_join(root, casedir);
@@ -733,6 +1126,13 @@ static int check_root(const char *root)
         fprintf(stderr, "check-docs: cannot read %s/cases\n", root);
         return 2;
     }
+    char *why = NULL;
+    if (catalog_load(cases, &cat, &why) < 0)
+        problem("cases", 0, "the catalog does not load: %s", why);
+    else
+        have_cat = true;
+    free(why);
+    bench_load(root);
     check_doc(root, "README.md", NULL, NULL);
     check_doc(root, "cases/README.md", NULL, NULL);
     for (size_t i = 0; i < n; i++) {
@@ -776,12 +1176,16 @@ int main(int argc, char **argv)
     if (rc)
         return rc;
     if (problems) {
-        printf("check-docs: %d problem%s (%d references, %d tables checked)\n",
-               problems, problems == 1 ? "" : "s", nrefs, ntables);
+        printf("check-docs: %d problem%s (%d references, %d tables, %d "
+               "benchmark figures, %d counts checked)\n",
+               problems, problems == 1 ? "" : "s", nrefs, ntables, nfigures,
+               ncounts);
         return 1;
     }
     printf("check-docs: %d function path:line references and %d detector "
-           "tables agree with the code and case.ini\n",
-           nrefs, ntables);
+           "tables agree with the code and case.ini; %d benchmark figures "
+           "with docs/benchmarks.md; %d counts with the catalog and the "
+           "detector table\n",
+           nrefs, ntables, nfigures, ncounts);
     return 0;
 }

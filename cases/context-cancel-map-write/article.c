@@ -3,14 +3,14 @@
  * 3.3, which it presents as a race between cancel() and a map write. It is
  * not one, and this variant shows it: clean under every detector.
  *
- * Go (article.go beside this file is the full program):
+ * Go (article.go beside this file is the full program, our own code):
  *
- *     ctx, cancel := context.WithCancel(context.Background())
- *     m := make(map[string]context.Context)
- *     go func() {
- *             m["key"] = ctx
- *     }()
- *     cancel()
+ *     reg := make(map[string]context.Context)
+ *     c, stop := context.WithCancel(context.Background())
+ *     go record(reg, c, &wg) // record: reg["key"] = c
+ *     stop()
+ *
+ * (record(reg, c, wg): defer wg.Done(); reg["key"] = c.)
  *
  * Why there is no race:
  *  - m has one writer, the goroutine; nobody else touches m.

@@ -6,9 +6,9 @@
  * Go (fixed.go beside this file is the full program):
  *
  *     for {
- *             old := atomic.LoadPointer(&m.head)
- *             n := &node{key: key, value: unsafe.Pointer(&value), next: old}
- *             if atomic.CompareAndSwapPointer(&m.head, old, unsafe.Pointer(n)) {
+ *             seen := atomic.LoadPointer(&l.top)
+ *             e := &entry{k: k, v: unsafe.Pointer(&v), link: seen}
+ *             if atomic.CompareAndSwapPointer(&l.top, seen, unsafe.Pointer(e)) {
  *                     return
  *             }
  *     }

@@ -1,6 +1,6 @@
-// lockfree-cas-lost-next, fixed: the article's section 4.3 map with the
-// one line it lacks: the new node points to the old head before the CAS
-// publishes it. Every Store pushes its node; no key is lost.
+// lockfree-cas-lost-next, fixed: racy.go with the one field it never
+// sets: the new entry links to the top it replaces before the CAS
+// publishes it. Every put pushes its entry; no key is lost.
 package main
 
 import (
@@ -15,41 +15,47 @@ const (
 	nwriters = 2
 )
 
-type node struct {
-	key   uint64
-	value unsafe.Pointer
-	next  unsafe.Pointer
+// entry: one key, a pointer to its value, and the entry below.
+type entry struct {
+	k    uint64
+	v    unsafe.Pointer
+	link unsafe.Pointer
 }
 
-type lockFreeMap struct{ head unsafe.Pointer }
+// list: a singly linked list of entries, its top swung by CAS.
+type list struct{ top unsafe.Pointer }
 
-func (m *lockFreeMap) Store(key, value uint64) {
+func (l *list) put(k, v uint64) {
 	for {
-		old := atomic.LoadPointer(&m.head)
-		n := &node{key: key, value: unsafe.Pointer(&value), next: old}     // RACE: initialise the node (key, value, next)
-		if atomic.CompareAndSwapPointer(&m.head, old, unsafe.Pointer(n)) { // RACE: CAS head
+		seen := atomic.LoadPointer(&l.top)
+		e := &entry{k: k, v: unsafe.Pointer(&v), link: seen}               // RACE: initialise the node (key, value, next)
+		if atomic.CompareAndSwapPointer(&l.top, seen, unsafe.Pointer(e)) { // RACE: CAS head
 			return
 		}
 	}
 }
 
+// count walks the list from its top.
+func (l *list) count() int {
+	c := 0
+	for e := (*entry)(l.top); e != nil; e = (*entry)(e.link) {
+		c++
+	}
+	return c
+}
+
 func main() {
-	var m lockFreeMap
+	var l list
 	var wg sync.WaitGroup
 	for w := uint64(0); w < nwriters; w++ {
 		wg.Add(1)
-		go func(w uint64) {
+		go func(base uint64) {
 			defer wg.Done()
 			for i := uint64(0); i < nkeys; i++ {
-				k := w*1000 + i
-				m.Store(k, k*10)
+				l.put(base+i, (base+i)*10)
 			}
-		}(w)
+		}(w * 1000)
 	}
 	wg.Wait()
-	found := 0
-	for n := (*node)(m.head); n != nil; n = (*node)(n.next) {
-		found++
-	}
-	fmt.Printf("keys in the map after %d Stores: %d of %d\n", nwriters*nkeys, found, nwriters*nkeys)
+	fmt.Printf("keys in the map after %d Stores: %d of %d\n", nwriters*nkeys, l.count(), nwriters*nkeys)
 }

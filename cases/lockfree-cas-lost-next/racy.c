@@ -1,23 +1,23 @@
 /*
- * lockfree-cas-lost-next, racy: the lock-free map of the article's section
- * 4.3, as written. Store makes a node and swings the list head to it with
- * compare-and-swap, but never links the node to the old head: each Store
- * drops the whole list, and the map holds one key, whatever was stored.
+ * lockfree-cas-lost-next, racy: the behaviour of the lock-free map of the
+ * article's section 4.3. Store makes a node and swings the list head to it
+ * with compare-and-swap, but never links the node to the old head: each
+ * Store drops the whole list, and the map holds one key, whatever was.
  *
- * Go (racy.go beside this file is the full program):
+ * Go (racy.go beside this file is the full program, our own code):
  *
- *     type node struct {
- *             key   string
- *             value unsafe.Pointer
- *             next  unsafe.Pointer // never set
+ *     type entry struct {
+ *             k    uint64
+ *             v    unsafe.Pointer
+ *             link unsafe.Pointer // never set
  *     }
- *     type lockFreeMap struct{ head unsafe.Pointer }
+ *     type list struct{ top unsafe.Pointer }
  *
- *     func (m *lockFreeMap) Store(key, value string) {
+ *     func (l *list) put(k, v uint64) {
  *             for {
- *                     old := atomic.LoadPointer(&m.head)
- *                     n := &node{key: key, value: unsafe.Pointer(&value)}
- *                     if atomic.CompareAndSwapPointer(&m.head, old, unsafe.Pointer(n)) {
+ *                     seen := atomic.LoadPointer(&l.top)
+ *                     e := &entry{k: k, v: unsafe.Pointer(&v)}
+ *                     if atomic.CompareAndSwapPointer(&l.top, seen, unsafe.Pointer(e)) {
  *                             return
  *                     }
  *             }

@@ -1,9 +1,10 @@
-// lockfree-cas-lost-next, racy: the lock-free map of the article's section
-// 4.3, as written. Store swings the head to a new node with
-// compare-and-swap but never links the node to the old head: every Store
-// drops the list. No data race (the head is only touched atomically, a
-// node only by its maker before the CAS and by main after the Wait): a
-// lost update that go run -race does not report.
+// lockfree-cas-lost-next, racy: the behaviour of the lock-free map of the
+// article's section 4.3, in our own code. put publishes a new entry as
+// the list's top with compare-and-swap, but never links the entry to the
+// top it replaces: every put drops the list before it. No data race (top
+// is only touched atomically, an entry only by its maker before the CAS
+// and by main after the Wait): a lost update that go run -race does not
+// report.
 package main
 
 import (
@@ -18,41 +19,48 @@ const (
 	nwriters = 2
 )
 
-type node struct {
-	key   uint64
-	value unsafe.Pointer
-	next  unsafe.Pointer // never set by Store
+// entry: one key and a pointer to its value; link should point at the
+// entry below, and is never set.
+type entry struct {
+	k    uint64
+	v    unsafe.Pointer
+	link unsafe.Pointer
 }
 
-type lockFreeMap struct{ head unsafe.Pointer }
+// list: a singly linked list of entries, its top swung by CAS.
+type list struct{ top unsafe.Pointer }
 
-func (m *lockFreeMap) Store(key, value uint64) {
+func (l *list) put(k, v uint64) {
 	for {
-		old := atomic.LoadPointer(&m.head)
-		n := &node{key: key, value: unsafe.Pointer(&value)}                // RACE: initialise the node (key, value); next: never
-		if atomic.CompareAndSwapPointer(&m.head, old, unsafe.Pointer(n)) { // RACE: CAS head
+		seen := atomic.LoadPointer(&l.top)
+		e := &entry{k: k, v: unsafe.Pointer(&v)}                           // RACE: initialise the node (key, value); next: never
+		if atomic.CompareAndSwapPointer(&l.top, seen, unsafe.Pointer(e)) { // RACE: CAS head
 			return
 		}
 	}
 }
 
+// count walks the list from its top.
+func (l *list) count() int {
+	c := 0
+	for e := (*entry)(l.top); e != nil; e = (*entry)(e.link) {
+		c++
+	}
+	return c
+}
+
 func main() {
-	var m lockFreeMap
+	var l list
 	var wg sync.WaitGroup
 	for w := uint64(0); w < nwriters; w++ {
 		wg.Add(1)
-		go func(w uint64) {
+		go func(base uint64) {
 			defer wg.Done()
 			for i := uint64(0); i < nkeys; i++ {
-				k := w*1000 + i
-				m.Store(k, k*10)
+				l.put(base+i, (base+i)*10)
 			}
-		}(w)
+		}(w * 1000)
 	}
 	wg.Wait()
-	found := 0
-	for n := (*node)(m.head); n != nil; n = (*node)(n.next) {
-		found++
-	}
-	fmt.Printf("keys in the map after %d Stores: %d of %d\n", nwriters*nkeys, found, nwriters*nkeys)
+	fmt.Printf("keys in the map after %d Stores: %d of %d\n", nwriters*nkeys, l.count(), nwriters*nkeys)
 }

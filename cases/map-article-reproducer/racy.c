@@ -1,15 +1,15 @@
 /*
- * map-article-reproducer, racy: the article's chapter-1 reproducer. One
- * goroutine fills a fresh map with 1000 keys while another reads the same
- * keys; a WaitGroup waits for both.
+ * map-article-reproducer, racy: the shape of the article's chapter-1
+ * reproducer. One goroutine fills a fresh map with 1000 keys while another
+ * reads the same keys; a WaitGroup waits for both.
  *
- * Go (racy.go beside this file is the full program):
+ * Go (racy.go beside this file is the full program, our own code):
  *
  *     m := make(map[int]int)
  *     var wg sync.WaitGroup
  *     wg.Add(2)
- *     go func() { defer wg.Done(); for i := 0; i < 1000; i++ { m[i] = i } }()
- *     go func() { defer wg.Done(); for i := 0; i < 1000; i++ { _ = m[i] } }()
+ *     go fill(m, &wg)  // m[k] = k for k in 0..999
+ *     go probe(m, &wg) // _ = m[k] for k in 0..999
  *     wg.Wait()
  *
  * The article lists two fatal errors, "concurrent map writes" and

@@ -2,7 +2,9 @@
  * test_check_docs.c - scripts/check-docs on a small repository made in a
  * temporary folder (a git repository, as check-docs reads the history):
  * a clean one passes; a referenced line that moves, a reference outside
- * its function and a detector table that disagrees with case.ini fail.
+ * its function, a detector table that disagrees with case.ini, a
+ * benchmark figure that disagrees with docs/benchmarks.md and a stale
+ * count of detectors, cases or cells fail.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <cmocka.h>
 
 #include "runner-test.h"
+
+#include "detectors.h"
 
 static char *repo;
 static bool fix_mode;
@@ -82,6 +86,14 @@ static int check_docs(char **out)
     if (*out && getenv("TEST_VERBOSE"))
         fputs(*out, stderr);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Remove a file of the repository. */
+static void unlink_test_file(const char *rel)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/%s", repo, rel);
+    assert_int_equal(unlink(path), 0);
 }
 
 static void git(const char *args)
@@ -193,6 +205,101 @@ static void test_a_table_that_disagrees_fails(void **state)
     free(bad);
 }
 
+static const char bench_md[] = "# b\n"
+                               "\n"
+                               "| | design | 90/10, 1 K keys |\n"
+                               "|---|---|---|\n"
+                               "| Go | mutex | 44 [40, 47] |\n"
+                               "| Go | rwmutex | 36 [35, 36] |\n"
+                               "\n"
+                               "The RWMutex map took 36 [35, 36] ns.\n";
+
+/* A figure quoted from docs/benchmarks.md: passes as it is there, fails
+ * when either the quote or the table changes. */
+static void test_a_changed_benchmark_figure_fails(void **state)
+{
+    char *out;
+    put("docs/benchmarks.md", bench_md);
+    put("docs/a.md", "# a\n\nRWMutex against Mutex (docs/benchmarks.md): "
+                     "36 [35, 36]\nagainst 44 [40, 47] ns.\n");
+    assert_int_equal(check_docs(&out), 0);
+    assert_non_null(strstr(out, "3 benchmark figures"));
+    free(out);
+    put("docs/a.md", "# a\n\nRWMutex against Mutex (docs/benchmarks.md): "
+                     "36 [35, 36]\nagainst 34 [40, 47] ns.\n");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "docs/a.md:4: `34 [40, 47]`: no cell of the "
+                                "measured tables of docs/benchmarks.md"));
+    free(out);
+    /* the table changes under an unchanged quote */
+    put("docs/a.md", "# a\n\nRWMutex (docs/benchmarks.md): 36 [35, 36]\n");
+    char *bench = strdup(bench_md);
+    memcpy(strstr(bench, "| 36 [35, 36] |"), "| 37 [35, 36] |", 15);
+    put("docs/benchmarks.md", bench);
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "docs/a.md:3: `36 [35, 36]`"));
+    assert_non_null(strstr(out, "docs/benchmarks.md:8: `36 [35, 36]`"));
+    free(out);
+    free(bench);
+    unlink_test_file("docs/benchmarks.md");
+    put("docs/a.md", "# a\n");
+}
+
+/* Counts of today: the detector table's, the catalog's; a past run's
+ * cells: what its command has today. */
+static void test_a_stale_count_fails(void **state)
+{
+    char *out, text[512];
+    int cells = 0;
+    for (int d = 0; d < DET_COUNT; d++)
+        cells += !detector_row(d)->go_twin; /* racy has no Go twin */
+    snprintf(text, sizeof(text),
+             "# a\n\nEvery case runs under %d detectors; there is 1 case,\n"
+             "with 1 variants.\n\n`maprace check c --runs 3` (run\n"
+             "20261129T144539Z, %d cells): as expected.\n",
+             DET_COUNT, cells);
+    put("docs/a.md", text);
+    assert_int_equal(check_docs(&out), 0);
+    assert_non_null(strstr(out, "3 counts"));
+    free(out);
+    /* a detector added to the table, the doc not updated */
+    snprintf(text, sizeof(text), "# a\n\nEvery case runs under %d detectors.\n",
+             DET_COUNT - 1);
+    put("docs/a.md", text);
+    assert_int_equal(check_docs(&out), 1);
+    snprintf(text, sizeof(text),
+             "docs/a.md:3: the paragraph says %d detectors; there are %d",
+             DET_COUNT - 1, DET_COUNT);
+    assert_non_null(strstr(out, text));
+    free(out);
+    put("docs/a.md", "# a\n\nThe 2 cases of the catalog.\n");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "says 2 cases; there are 1"));
+    free(out);
+    /* the same words in a record of a past run are that run's */
+    put("docs/a.md", "# a\n\nOn 2026-11-29, 2 cases under 5 detectors.\n");
+    assert_int_equal(check_docs(&out), 0);
+    free(out);
+    /* a list of every detector that leaves one out */
+    put("docs/a.md", "# a\n\nUnder every detector (`native`, `tsan`).\n");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "leaves out tsan-gcc"));
+    free(out);
+    /* a record whose cells its command no longer has */
+    snprintf(text, sizeof(text),
+             "# a\n\n`maprace check c` (run 20261129T144539Z, %d cells).\n",
+             cells + 1);
+    put("docs/a.md", text);
+    assert_int_equal(check_docs(&out), 1);
+    snprintf(
+        text, sizeof(text),
+        "the paragraph says %d cells; `maprace check c` has %d cells today",
+        cells + 1, cells);
+    assert_non_null(strstr(out, text));
+    free(out);
+    put("docs/a.md", "# a\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +308,8 @@ int main(void)
         cmocka_unit_test(test_fix_rewrites_moved_lines),
         cmocka_unit_test(test_a_reference_outside_its_function_fails),
         cmocka_unit_test(test_a_table_that_disagrees_fails),
+        cmocka_unit_test(test_a_changed_benchmark_figure_fails),
+        cmocka_unit_test(test_a_stale_count_fails),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
