@@ -331,6 +331,25 @@ static bool selected(char **names, size_t n, const char *name)
     return false;
 }
 
+/* Whether detector d has a cell among the selected cases and variants
+ * (a Go twin for a Go detector, a case without no-swiss for the Swiss
+ * model's). */
+static bool any_cell(const struct session *base, enum detector d)
+{
+    const struct run_opts *o = &base->opts;
+    for (size_t c = 0; c < base->cat.nr; c++) {
+        const struct mcase *mc = &base->cat.cases[c];
+        if (!selected(o->cases, o->nr_cases, mc->name) ||
+            (detector_row(d)->swiss_model && mc->no_swiss))
+            continue;
+        for (size_t i = 0; i < mc->nr_variants; i++)
+            if (selected(o->variants, o->nr_variants, mc->variants[i].name) &&
+                (!detector_row(d)->go_twin || mc->variants[i].go_source))
+                return true;
+    }
+    return false;
+}
+
 int fidelity_run(struct session *base, int runs)
 {
     static const struct {
@@ -367,6 +386,8 @@ int fidelity_run(struct session *base, int runs)
         for (int k = 0; k < NR_SUB && rc != 2 && rc != 130; k++) {
             if (runs > 0)
                 s[k].runs = runs;
+            if (!any_cell(base, s[k].d))
+                continue; /* e.g. the Swiss model of no-swiss cases */
             int r = sub_run(base, &s[k]);
             if (r > rc)
                 rc = r;
