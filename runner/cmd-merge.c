@@ -87,6 +87,26 @@ static int shards_whole(struct shard *sh, size_t n)
     int count = sh[0].count;
     json_t *sel =
         json_object_get(json_object_get(sh[0].doc, "shard"), "selection");
+    json_t *cases0 =
+        json_object_get(json_object_get(sh[0].doc, "shard"), "cases");
+    for (size_t i = 1; i < n; i++) {
+        /* the same case with another content: say which */
+        json_t *cases =
+            json_object_get(json_object_get(sh[i].doc, "shard"), "cases");
+        const char *name;
+        json_t *fp;
+        json_object_foreach(cases0, name, fp)
+        {
+            json_t *other = json_object_get(cases, name);
+            if (other && !json_equal(fp, other)) {
+                error("merge: %s and %s ran different contents of case %s "
+                      "(its case.ini or a source changed between the "
+                      "shards); run every shard on the same revision",
+                      sh[0].dir, sh[i].dir, name);
+                return -1;
+            }
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *s = json_object_get(sh[i].doc, "shard");
         if (sh[i].count != count ||

@@ -58,7 +58,21 @@ static void take_shard(struct session *s)
     size_t k = 0;
     for (size_t i = 0; i < s->nr_cells; i++) {
         struct cell *cl = &s->cells[i];
-        shard_add_cell(sh, cl->c->name, cl->v->name, detector_name(cl->d));
+        shard_add_cell(sh, cl->c->name, cl->v->name, detector_name(cl->d),
+                       cl->expect->text);
+        /* each case of the matrix once, by content */
+        if (!i || s->cells[i - 1].c != cl->c) {
+            struct strvec files = {0};
+            strvec_push(&files, cl->c->ini);
+            for (size_t v = 0; v < cl->c->nr_variants; v++) {
+                strvec_push(&files, cl->c->variants[v].source);
+                if (cl->c->variants[v].go_source)
+                    strvec_push(&files, cl->c->variants[v].go_source);
+            }
+            shard_add_case(sh, cl->c->name, (const char *const *)files.v,
+                           files.nr);
+            strvec_release(&files);
+        }
         if (shard_takes(sh, i))
             s->cells[k++] = *cl;
     }

@@ -319,9 +319,62 @@ static void test_bad_shard_options(void **state)
     free(tmp);
 }
 
+/* A shard of a case.ini changed between the shards is refused, naming
+ * the case: its cells would be judged against two expectations. */
+static void test_changed_catalog_refused(void **state)
+{
+    char *tmp = test_tmpdir();
+    char cmd[PATH_MAX * 3];
+    snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/cat'", fixture("good"), tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(maprace(tmp,
+                             "check --shard 1/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s1' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    /* the same names, another expectation */
+    snprintf(cmd, sizeof(cmd),
+             "sed -i 's/^native = miss .*/native = miss another reason/' "
+             "'%s/cat/counter/case.ini'",
+             tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(maprace(tmp,
+                             "check --shard 2/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s2' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    assert_int_equal(
+        maprace(tmp, "merge --out '%s/m' '%s/s1' '%s/s2'", tmp, tmp, tmp), 2);
+    const char *err = stderr_of(tmp);
+    assert_non_null(strstr(err, "different contents of case counter"));
+    assert_int_equal(strchr(err, '\n') - err + 1, (long)strlen(err));
+    /* only the prose changed (no expectation): refused the same */
+    assert_int_equal(maprace(tmp,
+                             "check --shard 1/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s1' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    snprintf(cmd, sizeof(cmd),
+             "sed -i 's/^why .*/why = reworded/' '%s/cat/counter/case.ini'",
+             tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(maprace(tmp,
+                             "check --shard 2/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s2' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    assert_int_equal(
+        maprace(tmp, "merge --out '%s/m' '%s/s1' '%s/s2'", tmp, tmp, tmp), 2);
+    assert_non_null(
+        strstr(stderr_of(tmp), "different contents of case counter"));
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_changed_catalog_refused),
         cmocka_unit_test(test_bad_shard_options),
         cmocka_unit_test(test_shards_merge_to_one_run),
     };
