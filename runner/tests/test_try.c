@@ -107,6 +107,35 @@ static void test_race_exit42_expect_race(void **state)
     free(err);
 }
 
+/* A program kept in folders named like the runtimes (tsan, valgrind,
+ * sysdeps): its frames are its own, shown and located. */
+static void test_runtime_named_folders(void **state)
+{
+    static const char *const dirs[] = {"tsan", "valgrind/sysdeps"};
+    for (size_t i = 0; i < 2; i++) {
+        char dir[PATH_MAX], cmd[PATH_MAX * 3], prog[PATH_MAX + 32];
+        snprintf(dir, sizeof(dir), "%s/%s", tmp, dirs[i]);
+        snprintf(cmd, sizeof(cmd),
+                 "mkdir -p '%s' && cp runner/tests/progs/race-exit42.c '%s/'",
+                 dir, dir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(prog, sizeof(prog), "%s/race-exit42.c", dir);
+        char *out, *err;
+        int rc = try(prog, "-d tsan,helgrind --expect race", &out, &err);
+        expect_rc(rc, 0, out, err);
+        expect_text(out, "race-exit42.c:10 in bump");
+        if (strstr(out, "??"))
+            fail_msg("a frame of the program folded away:\n%s", out);
+        json_t *r = last_results();
+        json_t *race = json_array_get(json_object_get(r, "races"), 0);
+        json_t *loc = json_array_get(json_object_get(race, "locations"), 0);
+        assert_string_equal(cstr(loc, "func"), "bump");
+        json_decref(r);
+        free(out);
+        free(err);
+    }
+}
+
 static void test_racy_expect_clean_fails(void **state)
 {
     char *out, *err;
@@ -335,6 +364,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_race_exit42_expect_race),
+        cmocka_unit_test(test_runtime_named_folders),
         cmocka_unit_test(test_racy_expect_clean_fails),
         cmocka_unit_test(test_default_is_what_was_seen),
         cmocka_unit_test(test_lock_order),
@@ -347,5 +377,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_build_error),
     };
+    /* TEST_FILTER=name: only the tests that match (cmocka's pattern) */
+    if (getenv("TEST_FILTER"))
+        cmocka_set_test_filter(getenv("TEST_FILTER"));
     return cmocka_run_group_tests(tests, setup, teardown);
 }
