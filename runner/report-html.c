@@ -41,6 +41,8 @@ static const char style[] =
     "1em;margin:1em 0;background:#fcfcfc}\n"
     ".why{background:#fff8dc;padding:.4em .6em;border-left:4px solid "
     "#e0b000}\n"
+    ".explain{background:#eef4ff;padding:.4em .6em;border-left:4px solid "
+    "#4060c0}\n"
     ".src{background:#f4f4f4;padding:.4em;margin:.3em 0;overflow-x:auto}\n"
     ".src .hot{background:#ffd6d6;font-weight:bold}\n"
     ".src .ln{color:#888;display:inline-block;width:4em;text-align:right;"

@@ -136,6 +136,67 @@ static void test_runtime_named_folders(void **state)
     }
 }
 
+/* <tmp>/reports/latest/<name>, read (malloc'd). */
+static char *latest_file(const char *name)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/reports/latest/%s", tmp, name);
+    char *text = test_slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    return text;
+}
+
+/* Only a data race is drawn as two unordered accesses; a use after free
+ * under a lock and a one-thread lock-order inversion are explained for
+ * what they are, in show, index.html and summary.md. */
+static void test_explanations_by_kind(void **state)
+{
+    static const struct {
+        const char *prog, *says[3];
+    } progs[] = {
+        {"uaf-locked",
+         {"use after free: the block was freed by main thread in main",
+          "then T1 wrote it in worker", "Both held a lock"}},
+        {"lock-order-one-thread",
+         {"lock-order inversion: a cycle of acquisitions",
+          "(lock-order-one-thread.c:11)",
+          "One thread (main thread) took the locks in both orders"}},
+    };
+    for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+        char *out, *err;
+        int rc = try(progs[i].prog, "-d tsan --format html,md", &out, &err);
+        expect_rc(rc, 0, out, err);
+        char *html = latest_file("index.html"), *md = latest_file("summary.md");
+        const char *texts[] = {out, html, md};
+        for (size_t t = 0; t < 3; t++) {
+            if (strstr(texts[t], "nothing orders") ||
+                strstr(texts[t], "happens-before") ||
+                strstr(texts[t], "class=\"interleaving\""))
+                fail_msg("%s: drawn as a data race:\n%s", progs[i].prog,
+                         texts[t]);
+            for (size_t k = 0; k < 3; k++)
+                expect_text(texts[t], progs[i].says[k]);
+        }
+        free(html);
+        free(md);
+        free(out);
+        free(err);
+    }
+    /* a data race keeps its picture */
+    char *out, *err;
+    int rc = try("race-exit42", "-d tsan --format html,md", &out, &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "nothing orders A and B");
+    char *html = latest_file("index.html"), *md = latest_file("summary.md");
+    expect_text(html, "class=\"interleaving\"");
+    expect_text(md, "nothing orders A and B");
+    free(html);
+    free(md);
+    free(out);
+    free(err);
+}
+
 static void test_racy_expect_clean_fails(void **state)
 {
     char *out, *err;
@@ -365,6 +426,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_race_exit42_expect_race),
         cmocka_unit_test(test_runtime_named_folders),
+        cmocka_unit_test(test_explanations_by_kind),
         cmocka_unit_test(test_racy_expect_clean_fails),
         cmocka_unit_test(test_default_is_what_was_seen),
         cmocka_unit_test(test_lock_order),
