@@ -882,6 +882,18 @@ static void print_bench_stats(const struct session *s)
             s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
                               : 0.0,
             s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
+    /* the runner's own peak memory, the report written, and the size of
+     * results.json: bounded whatever the detectors printed */
+    struct rusage self;
+    getrusage(RUSAGE_SELF, &self);
+    struct stat st;
+    char *json = s->report_dir ? path_join(s->report_dir, "results.json") : NULL;
+    fprintf(stderr,
+            "bench: runner peak RSS %ld KiB (its own, not the runs'); "
+            "results.json %lld bytes\n",
+            self.ru_maxrss,
+            json && !stat(json, &st) ? (long long)st.st_size : -1LL);
+    free(json);
 }
 
 int session_run(struct session *s)
