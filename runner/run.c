@@ -887,7 +887,8 @@ static void print_bench_stats(const struct session *s)
     struct rusage self;
     getrusage(RUSAGE_SELF, &self);
     struct stat st;
-    char *json = s->report_dir ? path_join(s->report_dir, "results.json") : NULL;
+    char *json =
+        s->report_dir ? path_join(s->report_dir, "results.json") : NULL;
     fprintf(stderr,
             "bench: runner peak RSS %ld KiB (its own, not the runs'); "
             "results.json %lld bytes\n",
