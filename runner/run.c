@@ -350,12 +350,92 @@ static char *command_text(const struct strvec *env, const struct strvec *argv)
     return strbuf_detach(&sb);
 }
 
+/* Variables of the user's environment that change what a run does, and
+ * which every run inherits: the recorded command shows them. MAPRACE_*
+ * too, but for the runner's own (not read by the programs). */
+static const char *const run_env_vars[] = {
+    "TSAN_OPTIONS", "GORACE",         "VALGRIND_OPTS", "VALGRIND_LIB",
+    "GOMAXPROCS",   "GODEBUG",        "GOGC",          "GOMEMLIMIT",
+    "GOTRACEBACK",  "GOFLAGS",        "LD_PRELOAD",    "LD_LIBRARY_PATH",
+    "LD_BIND_NOW",  "GLIBC_TUNABLES", "MALLOC_CHECK_", "MALLOC_PERTURB_",
+};
+static const char *const runner_only_vars[] = {
+    "MAPRACE_ROOT", "MAPRACE_NO_PROGRESS", "MAPRACE_OUTPUT_CAP"};
+
+extern char **environ;
+
+/* Whether the inherited "NAME=value" changes a run. */
+static bool changes_run(const char *entry)
+{
+    size_t n = strcspn(entry, "=");
+    if (!entry[n])
+        return false;
+    for (size_t i = 0; i < sizeof(runner_only_vars) / sizeof(*runner_only_vars);
+         i++)
+        if (strlen(runner_only_vars[i]) == n &&
+            !strncmp(entry, runner_only_vars[i], n))
+            return false;
+    if (!strncmp(entry, "MAPRACE_", 8))
+        return true;
+    for (size_t i = 0; i < sizeof(run_env_vars) / sizeof(*run_env_vars); i++)
+        if (strlen(run_env_vars[i]) == n && !strncmp(entry, run_env_vars[i], n))
+            return true;
+    return false;
+}
+
+/* Whether env (the runner's own settings for a run) sets the variable of
+ * "NAME=value". */
+static bool set_by(const struct strvec *env, const char *entry)
+{
+    size_t n = strcspn(entry, "=");
+    for (size_t i = 0; env->v && env->v[i]; i++)
+        if (!strncmp(env->v[i], entry, n) && env->v[i][n] == '=')
+            return true;
+    return false;
+}
+
+/* The environment a run really gets, as far as it changes the run: what
+ * it inherits from the user (run_env_vars, MAPRACE_*) that the runner does
+ * not set, then the runner's own settings. */
+static void recorded_env(const struct strvec *env, struct strvec *out)
+{
+    for (size_t i = 0; environ && environ[i]; i++)
+        if (changes_run(environ[i]) && !set_by(env, environ[i]))
+            strvec_push(out, environ[i]);
+    for (size_t i = 0; env->v && env->v[i]; i++)
+        strvec_push(out, env->v[i]);
+}
+
+void session_env_warnings(struct session *s)
+{
+    const char *ms = getenv("MAPRACE_WINDOW_MS");
+    if (!ms || s->opts.natural)
+        return;
+    char *end;
+    long v = strtol(ms, &end, 10);
+    if (!*ms || *end || v < 0)
+        session_note(s,
+                     "warning: MAPRACE_WINDOW_MS=%s inherited from your "
+                     "environment is not a number of milliseconds (the "
+                     "windows keep their default, 10000)",
+                     ms);
+    else if (v < 10000)
+        session_note(s,
+                     "warning: MAPRACE_WINDOW_MS=%s inherited from your "
+                     "environment: a forced window gives up after %ld ms "
+                     "(default 10000), so forced races may not meet and a "
+                     "racy cell may read clean; unset it",
+                     ms, v);
+}
+
 static int job_start(const struct session *s, struct job *j, char **why)
 {
-    struct strvec argv = {0}, env = {0};
+    struct strvec argv = {0}, env = {0}, shown = {0};
     job_command(s, j, &argv, &env);
     free(j->command);
-    j->command = command_text(&env, &argv);
+    recorded_env(&env, &shown);
+    j->command = command_text(&shown, &argv);
+    strvec_release(&shown);
     struct proc_spec spec = {0};
     spec.argv = argv.v;
     spec.env = env.v;
@@ -558,6 +638,18 @@ static void job_finish(struct session *s, struct job *j)
     else
         free(missing_log);
 
+    /* a forced window that gave up: the threads may not have met, and a
+     * clean cell would not say why (model/window.c prints this) */
+    if (!s->opts.natural) {
+        char *err = read_file(j->stderr_path, (size_t)1 << 20, NULL);
+        if (err && strstr(err, "gave up waiting"))
+            session_note(s,
+                         "%s/%s %s run %zu: a forced window gave up waiting "
+                         "(see its stderr): its threads may not have met",
+                         cl->c->name, cl->v->name, detector_name(cl->d),
+                         j->run + 1);
+        free(err);
+    }
     json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
     json_decref(capped);
     report_release(&r);
@@ -904,6 +996,7 @@ int session_run(struct session *s)
     s->cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (select_cells(s) < 0)
         return 2;
+    session_env_warnings(s);
     char *make = find_in_path("make");
     if (!make) {
         error("make not found in PATH: it builds every case (install "

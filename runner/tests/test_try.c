@@ -197,6 +197,39 @@ static void test_explanations_by_kind(void **state)
     free(err);
 }
 
+/* Inherited variables that change a run are in the command the report
+ * shows; one that defeats the forced windows is a warning. */
+static void test_inherited_environment(void **state)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 3];
+    snprintf(base, sizeof(base), "%s/env", tmp);
+    snprintf(cmd, sizeof(cmd),
+             "try runner/tests/progs/race-exit42.c -d tsan,helgrind --build "
+             "'%s' --out '%s/reports' --format none",
+             MAPRACE_BUILD, tmp);
+    int rc = run_maprace("MAPRACE_WINDOW_MS=0 VALGRIND_OPTS=--fair-sched=no "
+                         "GOMAXPROCS=3",
+                         cmd, base);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", base);
+    char *out = test_slurp(path);
+    expect_rc(rc, 0, out, "");
+    expect_text(out, "warning: MAPRACE_WINDOW_MS=0 inherited");
+    json_t *r = last_results();
+    const char *hg = cstr(
+        json_array_get(json_object_get(cell(r, "helgrind"), "run_details"), 0),
+        "command");
+    const char *ts =
+        cstr(json_array_get(json_object_get(cell(r, "tsan"), "run_details"), 0),
+             "command");
+    expect_text(hg, "VALGRIND_OPTS=--fair-sched=no");
+    expect_text(hg, "MAPRACE_WINDOW_MS=0");
+    expect_text(ts, "GOMAXPROCS=3");
+    expect_text(ts, "MAPRACE_WINDOW_MS=0");
+    json_decref(r);
+    free(out);
+}
+
 static void test_racy_expect_clean_fails(void **state)
 {
     char *out, *err;
@@ -427,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_race_exit42_expect_race),
         cmocka_unit_test(test_runtime_named_folders),
         cmocka_unit_test(test_explanations_by_kind),
+        cmocka_unit_test(test_inherited_environment),
         cmocka_unit_test(test_racy_expect_clean_fails),
         cmocka_unit_test(test_default_is_what_was_seen),
         cmocka_unit_test(test_lock_order),
