@@ -527,7 +527,9 @@ static char *parse_logs(const struct session *s, const struct job *j,
     job_logs(j, &files);
     json_t *list = row->log_per_process ? json_array() : NULL;
     char *unread = NULL;
-    if (row->aux_key)
+    /* the detector's own text log, when it wrote one */
+    bool aux = row->aux_key && j->aux_path && !access(j->aux_path, F_OK);
+    if (aux)
         json_object_set_new(logs, row->aux_key, json_text(rel(s, j->aux_path)));
     for (size_t i = 0; i < files.nr; i++) {
         const char *f = files.v[i];
@@ -554,9 +556,23 @@ static char *parse_logs(const struct session *s, const struct job *j,
     if (list)
         json_object_set_new(logs, row->log_key, list);
     char *missing = unread;
-    if (j->log_path && !files.nr && row->no_log_error)
-        missing = xasprintf("%s (see %s)", row->no_log_error,
-                            rel(s, j->aux_path ? j->aux_path : j->log_path));
+    if (j->log_path && !files.nr && row->no_log_error) {
+        /* point at a file that is there: the detector's own text log, else
+         * the run's stderr, with its first line (valgrind refusing an
+         * option of VALGRIND_OPTS says so there, before any log) */
+        if (aux) {
+            missing = xasprintf("%s (see %s)", row->no_log_error,
+                                rel(s, j->aux_path));
+        } else {
+            char *err = read_file(j->stderr_path, 4096, NULL);
+            const char *first = err ? err + strspn(err, "\n") : "";
+            int n = (int)strcspn(first, "\n");
+            missing = xasprintf("%s (see %s%s%.*s)", row->no_log_error,
+                                rel(s, j->stderr_path), n ? ": " : "",
+                                n > 200 ? 200 : n, first);
+            free(err);
+        }
+    }
     strvec_release(&files);
     return missing;
 }

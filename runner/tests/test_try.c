@@ -230,6 +230,34 @@ static void test_inherited_environment(void **state)
     free(out);
 }
 
+/* Valgrind refusing an option of VALGRIND_OPTS writes no log: the error
+ * points at the file that says why, which exists. */
+static void test_valgrind_refuses_options(void **state)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 3];
+    snprintf(base, sizeof(base), "%s/vgopts", tmp);
+    snprintf(cmd, sizeof(cmd),
+             "try runner/tests/progs/race-exit42.c -d drd --build '%s' --out "
+             "'%s/reports' --format none --no-color",
+             MAPRACE_BUILD, tmp);
+    int rc = run_maprace("VALGRIND_OPTS=--bogus-option=1", cmd, base);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", base);
+    char *out = test_slurp(path);
+    expect_rc(rc, 1, out, "");
+    expect_text(out, "valgrind wrote no XML log (see raw/try/race-exit42.drd."
+                     "r1.stderr: valgrind: Unknown option: --bogus-option=1)");
+    if (strstr(out, ".vglog"))
+        fail_msg("points at a valgrind log that was never written:\n%s", out);
+    json_t *r = last_results();
+    json_t *run =
+        json_array_get(json_object_get(cell(r, "drd"), "run_details"), 0);
+    expect_text(cstr(run, "command"), "VALGRIND_OPTS=--bogus-option=1");
+    assert_null(json_object_get(json_object_get(run, "logs"), "valgrind_log"));
+    json_decref(r);
+    free(out);
+}
+
 static void test_racy_expect_clean_fails(void **state)
 {
     char *out, *err;
@@ -461,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_runtime_named_folders),
         cmocka_unit_test(test_explanations_by_kind),
         cmocka_unit_test(test_inherited_environment),
+        cmocka_unit_test(test_valgrind_refuses_options),
         cmocka_unit_test(test_racy_expect_clean_fails),
         cmocka_unit_test(test_default_is_what_was_seen),
         cmocka_unit_test(test_lock_order),
