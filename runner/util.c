@@ -386,8 +386,10 @@ int opt_seconds(const char *opt, const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > 0))
-        return error("bad value '%s' for %s (want seconds > 0)", s, opt);
+    /* inf, nan and absurd values would disable the hang guard */
+    if (errno || end == s || *end || !(v > 0) || !(v <= OPT_SECONDS_MAX))
+        return error("bad value '%s' for %s (want seconds > 0, at most %d)", s,
+                     opt, OPT_SECONDS_MAX);
     *out = v;
     return 0;
 }

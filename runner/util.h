@@ -105,6 +105,9 @@ double now_s(void);
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 
+/* The largest number of seconds opt_seconds() accepts: a week. */
+#define OPT_SECONDS_MAX 604800
+
 /* The value of a command-line option: `s`, given for option `opt`, as an
  * integer >= min into *out, or as seconds > 0 into *out. 0, or -1 after
  * error("bad value '<s>' for <opt> (want ...)"). */

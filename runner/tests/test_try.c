@@ -39,7 +39,7 @@ static int try(const char *prog, const char *args, char **out, char **err)
     static int n;
     snprintf(base, sizeof(base), "%s/try%d", tmp, n++);
     snprintf(cmd, sizeof(cmd),
-             "try %s%s%s --build '%s' --out '%s/reports' --format none %s",
+             "try '%s%s%s' --build '%s' --out '%s/reports' --format none %s",
              prog[0] == '/' ? "" : "runner/tests/progs/", prog,
              strchr(prog, '.') ? "" : ".c", MAPRACE_BUILD, tmp, args);
     int rc = run_maprace("", cmd, base);
@@ -258,6 +258,65 @@ static void test_valgrind_refuses_options(void **state)
     free(out);
 }
 
+/* The race is in the program's own header beside its .c file (both
+ * racing stacks): the user's lines, a race, not "off the marked lines".
+ * Kept in a folder whose path holds a blank and a '$', the program is
+ * built from a copy (headers too), and says so. */
+static void test_header_and_odd_path(void **state)
+{
+    char *out, *err;
+    int rc =
+        try("header-race/race-in-header", "-d tsan --expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
+    json_decref(r);
+    /* try's legend speaks of --expect, never of a case.ini it has none of */
+    if (strstr(out, "case.ini"))
+        fail_msg("try's output mentions case.ini:\n%s", out);
+    free(out);
+    free(err);
+
+    char dir[PATH_MAX], cmd[PATH_MAX * 5], prog[PATH_MAX + 64];
+    snprintf(dir, sizeof(dir), "%s/my progs/$HOME", tmp);
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p '%s' && cp runner/tests/progs/header-race/* '%s/' && "
+             "mv '%s/race-in-header.c' '%s/race in header.c'",
+             dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(prog, sizeof(prog), "%s/race in header.c", dir);
+    rc = try(prog, "-d tsan --expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "was built from a copy");
+    r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
+/* `show try/x` of a program not in the last run names the verb that
+ * makes one: try, not run. */
+static void test_show_missing_try(void **state)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 2];
+    snprintf(base, sizeof(base), "%s/show", tmp);
+    snprintf(cmd, sizeof(cmd), "show try/nothere --out '%s/reports'", tmp);
+    char *out, *err;
+    /* a last run to look into */
+    int rc = try("clean", "-d native", &out, &err);
+    expect_rc(rc, 0, out, err);
+    free(out);
+    free(err);
+    rc = run_maprace("", cmd, base);
+    assert_int_equal(rc, 2);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stderr", base);
+    char *text = test_slurp(path);
+    expect_text(text, "run `maprace try nothere.c` first");
+    free(text);
+}
+
 static void test_racy_expect_clean_fails(void **state)
 {
     char *out, *err;
@@ -424,6 +483,8 @@ static void test_bad_input(void **state)
         {"clean", "--expect bogus", "bad expectation 'bogus'"},
         {"clean", "--expect 'fatal x'", "is for case.ini"},
         {"clean", "--runs 0", "bad value '0' for --runs"},
+        {"clean", "--timeout inf", "bad value 'inf' for --timeout"},
+        {"clean", "--timeout nan", "bad value 'nan' for --timeout"},
         {"clean", "--frobnicate", "unknown option --frobnicate"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -490,6 +551,8 @@ int main(void)
         cmocka_unit_test(test_explanations_by_kind),
         cmocka_unit_test(test_inherited_environment),
         cmocka_unit_test(test_valgrind_refuses_options),
+        cmocka_unit_test(test_header_and_odd_path),
+        cmocka_unit_test(test_show_missing_try),
         cmocka_unit_test(test_racy_expect_clean_fails),
         cmocka_unit_test(test_default_is_what_was_seen),
         cmocka_unit_test(test_lock_order),
