@@ -499,6 +499,14 @@ static char *absolute(const char *path)
     return path_join(cwd, path);
 }
 
+static const char *default_build, *default_out;
+
+void cmd_try_defaults(const char *build, const char *out)
+{
+    default_build = build;
+    default_out = out;
+}
+
 /* The session's options. 0; -1 after saying why; -2 when no detector of
  * the program's language is installed. */
 static int fill_opts(struct session *s, const struct try_args *a,
@@ -524,9 +532,11 @@ static int fill_opts(struct session *s, const struct try_args *a,
     o->runs = a->runs;
     o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
     o->timeout = a->timeout;
-    o->out = a->out ? absolute(a->out) : path_join(root, "reports");
+    o->out = a->out        ? absolute(a->out)
+             : default_out ? xstrdup(default_out)
+                           : path_join(root, "reports");
     o->root = root;
-    o->build = a->build ? a->build : "build";
+    o->build = a->build ? a->build : default_build ? default_build : "build";
     o->cases_dir = path_join(root, "cases");
     o->check = true;
     o->color = !a->no_color && !(nc && *nc) && isatty(1);
@@ -583,7 +593,9 @@ int cmd_try(int argc, char **argv, const char *root)
     for (size_t i = 0; i < a.nr_files; i++) {
         if (make_safe(files[i]))
             continue;
-        const char *b = a.build ? a.build : "build";
+        const char *b = a.build         ? a.build
+                        : default_build ? default_build
+                                        : "build";
         char *build_abs = b[0] == '/' ? xstrdup(b) : path_join(root, b);
         char *copy = stage_copy(files[i], build_abs, &s);
         free(build_abs);

@@ -114,4 +114,15 @@ bool ends_with(const char *s, const char *suffix);
 int opt_int(const char *opt, const char *s, int min, int *out);
 int opt_seconds(const char *opt, const char *s, double *out);
 
+/* An installed maprace's kit for `try` outside a repository: the folder
+ * share/maprace beside the bin/ folder this executable is in
+ * (/proc/self/exe), when it holds the Makefile and model/ that `make
+ * install` put there. Malloc'd absolute path, or NULL. */
+char *installed_kit(void);
+
+/* Where an installed maprace builds and writes reports outside a
+ * repository: $XDG_CACHE_HOME/maprace, else $HOME/.cache/maprace, else
+ * /tmp/maprace-<uid>. Malloc'd. */
+char *user_cache_dir(void);
+
 #endif
