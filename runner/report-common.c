@@ -333,8 +333,10 @@ const char *hidden_frame_what(json_t *f)
         return "libc";
     if (!func && !file)
         return "bare addresses";
+    if (!file && module)
+        return "the TSan runtime"; /* an interceptor linked into the program */
     if (!file)
-        return "libc"; /* a C library function the TSan runtime intercepts */
+        return "libc";
     return "the runtimes";
 }
 

@@ -258,6 +258,8 @@ static char *where_of(json_t *acc)
     return xstrdup("an unknown place");
 }
 
+static void label_where(struct strbuf *sb, const char *label, json_t *acc);
+
 /* Whether a stack is a call of the allocator's free. */
 static bool frees(json_t *acc)
 {
@@ -399,58 +401,104 @@ static void explain_thread_leak(struct strbuf *sb, json_t *ev)
                 "never given back. Join it (pthread_join) or detach it.\n",
                 w);
     if (a && jstr(a, "label"))
-        strbuf_addf(sb, "(the detector: %s)\n", jstr(a, "label"));
+        label_where(sb, jstr(a, "label"), a);
     free(w);
 }
 
-/* The state of the mutex, from the detector's words for the misuse. */
-static const char *mutex_state(const char *type, const char *message)
+/* A detector's header of a stack, then where: "Mutex M0 (0x...) created
+ * in f (x.c:8)" (its trailing " at" read as " in"), else "<label>, in
+ * f (x.c:8)". Appended to sb with a newline. */
+static void label_where(struct strbuf *sb, const char *label, json_t *acc)
+{
+    char *w = where_of(acc);
+    size_t n = strlen(label);
+    if (n > 3 && !strcmp(label + n - 3, " at"))
+        strbuf_addf(sb, "%.*s in %s\n", (int)(n - 3), label, w);
+    else
+        strbuf_addf(sb, "%s, in %s\n", label, w);
+    free(w);
+}
+
+/* The state of the mutex, from one detector's words for the misuse, or
+ * NULL when they do not say. `definite` is set when they name one state
+ * (TSan's "unlock of an unlocked mutex (or by a wrong thread)" names two). */
+static const char *mutex_state(const char *type, const char *message,
+                               bool *definite)
 {
     char words[512];
     snprintf(words, sizeof(words), "%s %s", type ? type : "",
              message ? message : "");
     for (char *p = words; *p; p++)
         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-    if (strstr(words, "foreign") || strstr(words, "wrong thread") ||
-        strstr(words, "not owned") || strstr(words, "by another") ||
+    *definite = true;
+    if (strstr(words, "unlocked mutex (or by a wrong thread)")) {
+        *definite = false;
+        return "not locked, or locked by another thread (TSan's report does "
+               "not tell which)";
+    }
+    if (strstr(words, "unlockforeign") || strstr(words, "currently held by") ||
+        strstr(words, "not owned") || strstr(words, "by another thread") ||
         strstr(words, "other thread"))
         return "locked by another thread than the one that unlocked it";
+    if (strstr(words, "unlockbogus") || strstr(words, "invalid lock") ||
+        strstr(words, "not a mutex"))
+        return "no mutex the detector knew of (initialised without a call "
+               "it could see, or destroyed)";
     if (strstr(words, "destroy"))
         return "still locked when it was destroyed";
     if (strstr(words, "double lock") || strstr(words, "recursive") ||
-        strstr(words, "relock") || strstr(words, "already locked") ||
-        strstr(words, "deadlock"))
+        strstr(words, "relock") || strstr(words, "already locked"))
         return "already locked by the thread that locked it again";
-    if (strstr(words, "unlock") &&
-        (strstr(words, "unlocked") || strstr(words, "not locked") ||
-         strstr(words, "bogus") || strstr(words, "invalid")))
-        return "not locked (or not a mutex) when it was unlocked";
+    if (strstr(words, "unlockunlocked") || strstr(words, "not-locked") ||
+        strstr(words, "not locked") || strstr(words, "unlocked a"))
+        return "not locked when it was unlocked";
+    *definite = false;
     return NULL;
 }
 
-static void explain_mutex_misuse(struct strbuf *sb, json_t *ev)
+static bool tsan_like(json_t *ev)
+{
+    const char *d = jstr(ev, "detector");
+    return d && !strncmp(d, "tsan", 4);
+}
+
+static void explain_mutex_misuse(struct strbuf *sb, json_t *race, json_t *ev)
 {
     json_t *a = json_array_get(json_object_get(ev, "accesses"), 0);
     char *w = a ? where_of(a) : xstrdup("an unknown place");
-    const char *msg =
-        jstr(ev, "message") ? jstr(ev, "message") : jstr(ev, "type");
-    strbuf_addf(sb, "mutex misuse: the operation: %s, in %s.\n",
-                msg ? msg : "?", w);
-    const char *state = mutex_state(jstr(ev, "type"), jstr(ev, "message"));
+    /* TSan's type is its words for the operation; valgrind's message */
+    const char *op = tsan_like(ev) || !jstr(ev, "message")
+                         ? jstr(ev, "type")
+                         : jstr(ev, "message");
+    strbuf_addf(sb, "mutex misuse: %s, in %s.\n", op ? op : "?", w);
+    /* the state, as the most definite of the detectors says it */
+    const char *state = NULL, *by = NULL;
+    json_t *d;
+    size_t i;
+    json_array_foreach(json_object_get(race, "detectors"), i, d)
+    {
+        bool definite;
+        const char *st =
+            mutex_state(jstr(d, "type"), jstr(d, "message"), &definite);
+        if (st && (!state || definite)) {
+            state = st;
+            by = jstr(d, "detector");
+        }
+        if (st && definite)
+            break;
+    }
     if (state)
-        strbuf_addf(sb, "The mutex was %s.\n", state);
+        strbuf_addf(sb, "The mutex's state (as %s saw it): %s.\n",
+                    by ? by : "the detector", state);
     else
         strbuf_addstr(sb, "The mutex's state: as the detector's words above "
                           "say.\n");
     json_t *m;
-    size_t i;
     json_array_foreach(json_object_get(ev, "more"), i, m)
     {
         if (!jstr(m, "label"))
             continue;
-        char *mw = where_of(m);
-        strbuf_addf(sb, "%s, in %s\n", jstr(m, "label"), mw);
-        free(mw);
+        label_where(sb, jstr(m, "label"), m);
         break; /* the first: where the mutex was made or last locked */
     }
     free(w);
@@ -470,7 +518,7 @@ char *race_explanation(json_t *race)
     else if (!strcmp(kind, "thread-leak"))
         explain_thread_leak(&sb, ev);
     else if (!strcmp(kind, "mutex-misuse"))
-        explain_mutex_misuse(&sb, ev);
+        explain_mutex_misuse(&sb, race, ev);
     else if (!strcmp(kind, "signal-unsafe")) {
         json_t *a = json_array_get(json_object_get(ev, "accesses"), 0);
         char *w = a ? where_of(a) : xstrdup("an unknown place");

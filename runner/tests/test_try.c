@@ -162,6 +162,12 @@ static void test_explanations_by_kind(void **state)
          {"lock-order inversion: a cycle of acquisitions",
           "(lock-order-one-thread.c:11)",
           "One thread (main thread) took the locks in both orders"}},
+        {"unlock-unlocked",
+         {"mutex misuse: unlock of an unlocked mutex",
+          "report does not tell which", "(unlock-unlocked.c:8)"}},
+        {"never-joined",
+         {"thread leak: the thread created in main (never-joined.c:14)",
+          "was never joined nor detached", "Join it"}},
     };
     for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
         char *out, *err;
