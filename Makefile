@@ -12,8 +12,10 @@
 #   make bench      benchmarks (figures, not pass/fail)
 #   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
 #                   each (fuzz/fuzz.mk)
-#   make install    install build/maprace into $(PREFIX)/bin and its man
-#                   page into $(PREFIX)/share/man/man1
+#   make install    install build/maprace into $(PREFIX)/bin, its man
+#                   page into $(PREFIX)/share/man/man1, and the kit `try`
+#                   builds with (this Makefile, model/) into
+#                   $(PREFIX)/share/maprace
 #
 # Knobs: CC, CFLAGS, LDFLAGS, CLANG, GCC, PREFIX, DEVELOPER=1 (-Werror),
 # SANITIZE=address,undefined (the model's and the runner's tests and the
@@ -445,10 +447,17 @@ install: $(BUILD)/maprace
 	install -m 755 $(BUILD)/maprace $(DESTDIR)$(PREFIX)/bin/maprace
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/maprace.1 $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
+	# the kit `maprace try` builds with outside a repository
+	install -d $(DESTDIR)$(PREFIX)/share/maprace/model \
+		$(DESTDIR)$(PREFIX)/share/maprace/cases
+	install -m 644 Makefile $(DESTDIR)$(PREFIX)/share/maprace/Makefile
+	install -m 644 $(wildcard model/*.c model/*.h) \
+		$(DESTDIR)$(PREFIX)/share/maprace/model/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/maprace
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/maprace
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 check-format:

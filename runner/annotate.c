@@ -128,9 +128,52 @@ char *annotate_relpath(const char *file)
     return xstrdup(best ? best : file);
 }
 
-static bool has(const char *s, const char *sub)
+static const char *base_name(const char *path)
 {
-    return s && strstr(s, sub);
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* A source file of a detector's runtime, by what it is: a file of the
+ * sanitizer runtimes (tsan_*, sanitizer_*, interception_*) in their own
+ * source trees (gcc's libsanitizer, LLVM's compiler-rt), or one of
+ * valgrind's preload sources. Never a word anywhere in the path: a
+ * user's program kept in a folder named tsan or valgrind is the user's. */
+static bool runtime_file(const char *file)
+{
+    static const char *const sanitizer_files[] = {"tsan_", "sanitizer_",
+                                                  "interception_"};
+    static const char *const valgrind_files[] = {
+        "hg_intercepts.c", "drd_pthread_intercepts.c",
+        "drd_qtcore_intercepts.c", "vg_replace_malloc.c",
+        "vg_replace_strmem.c"};
+    const char *base = base_name(file);
+    bool tree =
+        strstr(file, "libsanitizer/") || strstr(file, "compiler-rt/lib/");
+    for (size_t i = 0; i < sizeof(sanitizer_files) / sizeof(sanitizer_files[0]);
+         i++)
+        if (tree && starts_with(base, sanitizer_files[i]))
+            return true;
+    for (size_t i = 0; i < sizeof(valgrind_files) / sizeof(valgrind_files[0]);
+         i++)
+        if (!strcmp(base, valgrind_files[i]))
+            return true;
+    return false;
+}
+
+/* An object of libc, the loader, a sanitizer runtime or valgrind's
+ * preloads, by its file name (the folder it sits in is not looked at). */
+static bool runtime_module(const char *module)
+{
+    static const char *const prefixes[] = {
+        "libc.so",  "libc-",    "ld-linux",  "ld-musl",      "libpthread",
+        "libtsan.", "libasan.", "libubsan.", "libclang_rt.", "vgpreload_",
+    };
+    const char *base = base_name(module);
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (starts_with(base, prefixes[i]))
+            return true;
+    return false;
 }
 
 /* Functions of libc, the loader, the TSan runtime and valgrind that show
@@ -192,10 +235,10 @@ enum frame_class annotate_classify(const char *func, const char *file,
     const struct go_counterpart *g = annotate_lookup(func);
     if (g && g->hidden)
         return FRAME_HIDDEN;
+    if (module && runtime_module(module))
+        return FRAME_HIDDEN;
     if (file) {
-        if (has(file, "libsanitizer") || has(file, "sanitizer_common") ||
-            has(file, "/tsan/") || has(file, "./nptl/") ||
-            has(file, "sysdeps/") || has(file, "valgrind/"))
+        if (runtime_file(file))
             return FRAME_HIDDEN;
         char *rel = annotate_relpath(file);
         enum frame_class c = FRAME_OTHER;
@@ -209,11 +252,6 @@ enum frame_class annotate_classify(const char *func, const char *file,
     }
     if (g)
         return FRAME_MODEL;
-    if (module && (has(module, "libc.so") || has(module, "libc-") ||
-                   has(module, "ld-linux") || has(module, "libpthread") ||
-                   has(module, "vgpreload") || has(module, "libtsan") ||
-                   has(module, "valgrind")))
-        return FRAME_HIDDEN;
     if (func && (runtime_func(func) || interceptor_func(func, file)))
         return FRAME_HIDDEN;
     if (!func && !file)

@@ -153,6 +153,18 @@ static int handler(void *user, const char *section, const char *name,
         section = ctx->sections[ctx->nr_sections - 1].name;
     struct raw_key *k = find_key(ctx, section, name);
     if (k && ctx->continuation) {
+        /* "key = value" indented: inih joins it to the value above; a
+         * key was meant, and silently losing it would change a verdict */
+        size_t id = strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+        size_t eq = id + strspn(value + id, " \t");
+        if (id && (value[eq] == '=' || value[eq] == ':')) {
+            line_error(&ctx->why, ctx->ini, ctx->lineno,
+                       "'%.*s' is indented, so it would continue the value "
+                       "of '%s' (line %d): write the key at the start of its "
+                       "line",
+                       (int)id, value, name, k->line);
+            return 0;
+        }
         char *joined = xasprintf("%s %s", k->value, value);
         free(k->value);
         k->value = joined;

@@ -87,6 +87,26 @@ static int shards_whole(struct shard *sh, size_t n)
     int count = sh[0].count;
     json_t *sel =
         json_object_get(json_object_get(sh[0].doc, "shard"), "selection");
+    json_t *cases0 =
+        json_object_get(json_object_get(sh[0].doc, "shard"), "cases");
+    for (size_t i = 1; i < n; i++) {
+        /* the same case with another content: say which */
+        json_t *cases =
+            json_object_get(json_object_get(sh[i].doc, "shard"), "cases");
+        const char *name;
+        json_t *fp;
+        json_object_foreach(cases0, name, fp)
+        {
+            json_t *other = json_object_get(cases, name);
+            if (other && !json_equal(fp, other)) {
+                error("merge: %s and %s ran different contents of case %s "
+                      "(its case.ini or a source changed between the "
+                      "shards); run every shard on the same revision",
+                      sh[0].dir, sh[i].dir, name);
+                return -1;
+            }
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *s = json_object_get(sh[i].doc, "shard");
         if (sh[i].count != count ||
@@ -447,6 +467,25 @@ static void cell_from_doc(struct session *s, json_t *jc, struct cell *cl)
     cl->verdict.note = dup_or_null(jstr(jc, "note"));
     cl->verdict.runs = (size_t)jint(jc, "runs_done");
     cl->verdict.detected_runs = (size_t)jint(jc, "detected_runs");
+    cl->wall_s = json_number_value(json_object_get(jc, "wall_s"));
+    cl->cpu_s = json_number_value(json_object_get(jc, "cpu_s"));
+    cl->tool_missing = json_is_true(json_object_get(jc, "tool_missing"));
+    /* each run's observation, in its place (run N at obs[N - 1]), as the
+     * driver left them: what the matrix reads */
+    size_t runs = s->opts.runs > 0 ? (size_t)s->opts.runs : 1;
+    cl->obs = xcalloc(runs, sizeof(*cl->obs));
+    cl->runs_json = json_incref(json_object_get(jc, "run_details"));
+    json_t *run;
+    size_t i;
+    json_array_foreach(cl->runs_json, i, run)
+    {
+        json_int_t r = jint(run, "run");
+        if (r < 1 || (size_t)r > runs)
+            continue;
+        run_obs_release(&cl->obs[r - 1]);
+        run_obs_from_json(json_object_get(run, "observation"), &cl->obs[r - 1]);
+        cl->runs_done++;
+    }
 }
 
 /* The session a merged document stands for: what matrix_render(),
@@ -471,7 +510,19 @@ static void session_from_doc(json_t *doc, struct session *s)
     }
     json_t *cells = json_object_get(doc, "cells");
     s->cells = xcalloc(json_array_size(cells) + 1, sizeof(*s->cells));
-    json_array_foreach(cells, i, x) cell_from_doc(s, x, &s->cells[i]);
+    /* each cell's binary and build error, as a build target of its own */
+    s->targets = xcalloc(json_array_size(cells) + 1, sizeof(*s->targets));
+    json_array_foreach(cells, i, x)
+    {
+        cell_from_doc(s, x, &s->cells[i]);
+        if (jstr(x, "binary") || jstr(x, "build_error")) {
+            struct build_target *bt = &s->targets[s->nr_targets++];
+            bt->binary = dup_or_null(jstr(x, "binary"));
+            bt->error = dup_or_null(jstr(x, "build_error"));
+            bt->ok = !bt->error;
+            s->cells[i].bt = bt;
+        }
+    }
     s->nr_cells = json_array_size(cells);
     json_array_foreach(json_object_get(doc, "notes"), i, x)
         session_note(s, "%s", json_string_value(x));

@@ -13,6 +13,7 @@
 #include "show.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -205,13 +206,87 @@ static char *check_file(const char *given)
         error("try: cannot read %s: %s", given, strerror(errno));
         return NULL;
     }
-    if (strpbrk(real, " \t\n\\$#%:;\"'`*?[]()&|<>=")) {
-        error("try: %s: its path holds a character make cannot take (blank, "
-              "quote, $, #, :, ...); copy it to a plain folder",
-              real);
-        return NULL;
-    }
     return xstrdup(real);
+}
+
+static uint32_t fnv1a(const char *s);
+
+/* Characters make cannot take in a word of TRY_SRC. */
+static const char make_unsafe[] = " \t\n\\$#%:;\"'`*?[]()&|<>=";
+
+static bool make_safe(const char *path)
+{
+    return !strpbrk(path, make_unsafe);
+}
+
+static bool is_header(const char *name)
+{
+    const char *e = extension(name);
+    return !strcmp(e, ".h") || !strcmp(e, ".hh") || !strcmp(e, ".hpp") ||
+           !strcmp(e, ".hxx") || !strcmp(e, ".inc");
+}
+
+static int copy_one(const char *from, const char *to)
+{
+    size_t len;
+    char *data = read_file(from, 0, &len);
+    int rc = data ? write_file_atomic(to, data, len) : -1;
+    free(data);
+    return rc;
+}
+
+/* A file whose path make cannot take (a blank, a $...) is built from a
+ * copy: <build>/try-src/<hash of its folder>/, its name with those
+ * characters made '-', beside a copy of the headers of its folder (those
+ * whose names make can take), so that its own #include "x.h" still
+ * works. Returns the copy's path (malloc'd), or NULL after saying why. */
+static char *stage_copy(const char *real, const char *build_abs,
+                        struct session *s)
+{
+    char *dir = xstrdup(real);
+    char *slash = strrchr(dir, '/');
+    *slash = '\0';
+    const char *base = slash + 1;
+    char *copy_dir = xasprintf("%s/try-src/%08x", build_abs, fnv1a(dir));
+    char *name = xstrdup(base);
+    for (char *p = name; *p; p++)
+        if (strchr(make_unsafe, *p))
+            *p = '-';
+    char *copy = path_join(copy_dir, name);
+    int rc = make_safe(copy_dir) ? mkdir_p(copy_dir) : -1;
+    if (!rc)
+        rc = copy_one(real, copy);
+    DIR *d = rc ? NULL : opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!is_header(e->d_name) || !make_safe(e->d_name))
+            continue;
+        char *from = path_join(dir, e->d_name);
+        char *to = path_join(copy_dir, e->d_name);
+        struct stat st;
+        if (!stat(from, &st) && S_ISREG(st.st_mode))
+            copy_one(from, to);
+        free(from);
+        free(to);
+    }
+    if (d)
+        closedir(d);
+    if (rc) {
+        error("try: %s: its path holds a character make cannot take, and it "
+              "cannot be copied to %s: %s",
+              real, copy_dir, strerror(errno));
+        free(copy);
+        copy = NULL;
+    } else {
+        session_note(s,
+                     "%s was built from a copy, %s: its path holds a "
+                     "character make cannot take (blank, quote, $, #, :...)",
+                     real, copy);
+    }
+    free(name);
+    free(copy_dir);
+    free(dir);
+    return copy;
 }
 
 /* Why detector d can never report what `e` expects, or NULL when it can.
@@ -304,8 +379,31 @@ static char *program_name(const char *path)
     return name;
 }
 
+/* Mark every line of each header in the folder of `file` (once per
+ * folder). */
+static void mark_headers_beside(const char *file, struct markers *m)
+{
+    char *dir = xstrdup(file);
+    *strrchr(dir, '/') = '\0';
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!is_header(e->d_name))
+            continue;
+        char *h = path_join(dir, e->d_name);
+        struct stat st;
+        if (!markers_in_files(m, h) && !stat(h, &st) && S_ISREG(st.st_mode))
+            markers_mark_all(h, m);
+        free(h);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 /* The one case `try` runs: case "try", one variant named after the
- * program, every line of every file marked. */
+ * program, every line of every file marked, and of the headers beside
+ * them. */
 static int make_case(struct session *s, char **files, size_t n,
                      const char *expect)
 {
@@ -338,6 +436,10 @@ static int make_case(struct session *s, char **files, size_t n,
     for (size_t i = 0; i < n; i++)
         if (markers_mark_all(files[i], go ? &v->go_markers : &v->markers) < 0)
             return error("try: cannot read %s: %s", files[i], strerror(errno));
+    /* the headers beside the program are the user's code too (an inline
+     * helper that races is on the user's lines) */
+    for (size_t i = 0; i < n && !go; i++)
+        mark_headers_beside(files[i], &v->markers);
     return set_expectations(v, expect);
 }
 
@@ -398,6 +500,14 @@ static char *absolute(const char *path)
     return path_join(cwd, path);
 }
 
+static const char *default_build, *default_out;
+
+void cmd_try_defaults(const char *build, const char *out)
+{
+    default_build = build;
+    default_out = out;
+}
+
 /* The session's options. 0; -1 after saying why; -2 when no detector of
  * the program's language is installed. */
 static int fill_opts(struct session *s, const struct try_args *a,
@@ -423,9 +533,11 @@ static int fill_opts(struct session *s, const struct try_args *a,
     o->runs = a->runs;
     o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
     o->timeout = a->timeout;
-    o->out = a->out ? absolute(a->out) : path_join(root, "reports");
+    o->out = a->out        ? absolute(a->out)
+             : default_out ? xstrdup(default_out)
+                           : path_join(root, "reports");
     o->root = root;
-    o->build = a->build ? a->build : "build";
+    o->build = a->build ? a->build : default_build ? default_build : "build";
     o->cases_dir = path_join(root, "cases");
     o->check = true;
     o->color = !a->no_color && !(nc && *nc) && isatty(1);
@@ -479,6 +591,20 @@ int cmd_try(int argc, char **argv, const char *root)
     for (size_t i = 0; i < a.nr_files; i++)
         if (!(files[i] = check_file(a.files[i])))
             goto out;
+    for (size_t i = 0; i < a.nr_files; i++) {
+        if (make_safe(files[i]))
+            continue;
+        const char *b = a.build         ? a.build
+                        : default_build ? default_build
+                                        : "build";
+        char *build_abs = b[0] == '/' ? xstrdup(b) : path_join(root, b);
+        char *copy = stage_copy(files[i], build_abs, &s);
+        free(build_abs);
+        if (!copy)
+            goto out;
+        free(files[i]);
+        files[i] = copy;
+    }
     if (check_languages(files, a.nr_files) < 0 ||
         make_case(&s, files, a.nr_files, a.expect) < 0)
         goto out;

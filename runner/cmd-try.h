@@ -27,4 +27,10 @@
  * read), 3 (a tool missing), 130 (interrupted). */
 int cmd_try(int argc, char **argv, const char *root);
 
+/* The build folder and reports folder `try` uses when --build and --out
+ * are not given (absolute; NULL: <root>/build and <root>/reports). An
+ * installed maprace outside a repository builds with its kit
+ * (installed_kit()) into the user's cache (user_cache_dir()). */
+void cmd_try_defaults(const char *build, const char *out);
+
 #endif

@@ -327,6 +327,30 @@ static json_t *doctor_go(enum go_kind k)
     return o;
 }
 
+static const char *jstr_or(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* Where an installed maprace's `try` builds outside a repository. */
+static json_t *doctor_try_kit(void)
+{
+    json_t *o = json_object();
+    char *kit = installed_kit();
+    char *cache = user_cache_dir();
+    json_object_set_new(o, "kit", kit ? json_string(kit) : json_null());
+    if (kit) {
+        char *b = path_join(cache, "build"), *r = path_join(cache, "reports");
+        json_object_set_new(o, "build", json_string(b));
+        json_object_set_new(o, "reports", json_string(r));
+        free(b);
+        free(r);
+    }
+    free(kit);
+    free(cache);
+    return o;
+}
+
 /* The report as text, from its JSON. */
 static void doctor_print(json_t *o, const char *root, bool color)
 {
@@ -337,6 +361,15 @@ static void doctor_print(json_t *o, const char *root, bool color)
     const char *key;
     json_t *val;
     printf("maprace doctor%s%s\n\n", root ? ": " : "", root ? root : "");
+    json_t *kit = json_object_get(o, "try_kit");
+    if (jstr_or(kit, "kit"))
+        printf("try outside a repository: built with %s (the Makefile and "
+               "the model), into %s; reports in %s\n\n",
+               jstr_or(kit, "kit"), jstr_or(kit, "build"),
+               jstr_or(kit, "reports"));
+    else
+        printf("try outside a repository: no kit installed beside this "
+               "maprace (make install puts it in <prefix>/share/maprace)\n\n");
     printf("detectors:\n");
     for (int d = 0; d < DET_COUNT; d++) {
         json_t *e = json_object_get(jd, detector_name(d));
@@ -418,6 +451,7 @@ int doctor(const char *root, bool json, bool color)
     json_t *o = json_object();
     json_object_set_new(o, "root", root ? json_text(root) : json_null());
     json_object_set_new(o, "tools", doctor_tools(tmp));
+    json_object_set_new(o, "try_kit", doctor_try_kit());
     struct utsname u;
     uname(&u);
     json_object_set_new(o, "kernel", doctor_kernel(&u));

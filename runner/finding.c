@@ -181,8 +181,63 @@ enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text)
     return FINDING_OTHER;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+bool frame_equal(const struct frame *a, const struct frame *b)
+{
+    return same_text(a->func, b->func) && same_text(a->file, b->file) &&
+           a->line == b->line && a->column == b->column &&
+           same_text(a->module, b->module) && a->offset == b->offset &&
+           a->ip == b->ip;
+}
+
+static size_t times(const struct frame *f)
+{
+    return f->repeat ? f->repeat : 1;
+}
+
+static void frame_free(struct frame *f)
+{
+    free(f->func);
+    free(f->file);
+    free(f->module);
+    memset(f, 0, sizeof(*f));
+}
+
+/* The last frame is complete: fold it into the one before when they are
+ * equal and nothing was cut between them; past the cap, forget it
+ * (counted): another frame comes, so it is not the outermost. The kept
+ * ones stay the innermost STACK_MAX_FRAMES and the newest. */
+static void stack_settle(struct stack *s)
+{
+    if (s->nr >= 2) {
+        struct frame *prev = &s->frames[s->nr - 2],
+                     *last = &s->frames[s->nr - 1];
+        bool across_cut = s->cut && s->nr - 1 == s->cut_after;
+        if (!across_cut && frame_equal(prev, last)) {
+            prev->repeat = times(prev) + times(last);
+            frame_free(last);
+            s->nr--;
+            return;
+        }
+    }
+    if (s->nr == STACK_MAX_FRAMES + 1) {
+        /* frames[MAX] is past the innermost ones, and another comes
+         * after it: cut it (counted) */
+        struct frame *gone = &s->frames[STACK_MAX_FRAMES];
+        s->cut += times(gone);
+        s->cut_after = STACK_MAX_FRAMES;
+        frame_free(gone);
+        s->nr--;
+    }
+}
+
 struct frame *stack_add(struct stack *s)
 {
+    stack_settle(s);
     if (s->nr == s->alloc) {
         s->alloc = s->alloc ? 2 * s->alloc : 8;
         s->frames = xrealloc(s->frames, s->alloc * sizeof(*s->frames));

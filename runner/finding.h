@@ -13,6 +13,7 @@
 #ifndef MAPRACE_FINDING_H
 #define MAPRACE_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,11 +33,26 @@ struct frame {
     char *module;    /* object file (TSan "(module+0xOFF)", valgrind <obj>) */
     uint64_t offset; /* offset in module, or 0 */
     uint64_t ip;     /* instruction pointer (valgrind <ip>), or 0 */
+    size_t repeat;   /* times this frame came in a row (a recursion),
+                        folded into this one; 0 or 1: once */
 };
+
+/*
+ * Bounded stacks, whatever the depth a detector printed: stack_add()
+ * folds a frame equal to the one before it (same function, file, line,
+ * column, module, offset and ip: a recursion) into that one's `repeat`,
+ * and keeps at most STACK_MAX_FRAMES frames (after folding) from the
+ * innermost, then the outermost frame; the frames between are not kept,
+ * only counted in `cut` (they were between frames[cut_after - 1] and
+ * frames[cut_after]). A stack holds at most STACK_MAX_FRAMES + 1 frames.
+ */
+#define STACK_MAX_FRAMES 64
 
 struct stack {
     struct frame *frames;
     size_t nr, alloc;
+    size_t cut;       /* frames printed by the detector, not kept */
+    size_t cut_after; /* where they were: after this many kept frames */
 };
 
 /* One stack of a report: an access of a race, or any other stack the
@@ -145,8 +161,14 @@ size_t finding_stacks(const struct finding *f, const struct access **out,
 enum finding_kind finding_kind_of_tsan(const char *type);
 enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text);
 
-/* Append a zeroed frame to s and return it. */
+/* Append a zeroed frame to s and return it; the frame before it is then
+ * complete, and is folded or cut as "Bounded stacks" above says. A
+ * parser fills only the frame it was given last. */
 struct frame *stack_add(struct stack *s);
+
+/* Whether two frames are the same place (function, file, line, column,
+ * module, offset, ip), as stack_add() folds them. */
+bool frame_equal(const struct frame *a, const struct frame *b);
 
 /* Record an error on r: the first REPORT_MAX_ERRORS are kept, joined by
  * "; ", the rest counted ("; and N more errors"), so that a log of a

@@ -421,6 +421,29 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
+/* Whether a folder from the cwd up holds cases/ and a Makefile (quiet). */
+static bool repository_above_cwd(void)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return false;
+    for (;;) {
+        char *cases = path_join(cwd, "cases");
+        char *mk = path_join(cwd, "Makefile");
+        struct stat st1, st2;
+        bool ok = !stat(cases, &st1) && S_ISDIR(st1.st_mode) &&
+                  !stat(mk, &st2) && S_ISREG(st2.st_mode);
+        free(cases);
+        free(mk);
+        if (ok)
+            return true;
+        char *slash = strrchr(cwd, '/');
+        if (!slash || slash == cwd)
+            return false;
+        *slash = '\0';
+    }
+}
+
 /* The repository: $MAPRACE_ROOT, or the first folder from the cwd up with
  * cases/ and a Makefile. Malloc'd absolute path, or NULL. */
 static char *find_root(void)
@@ -995,11 +1018,26 @@ static int cmd_try_main(int argc, char **argv)
         help |= !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help");
     if (help)
         return cmd_try(argc, argv, NULL);
-    char *root = find_root();
-    if (!root)
-        return EXIT_USAGE;
+    /* outside a repository, an installed maprace builds with its kit
+     * (share/maprace: the Makefile and the model) into the user's cache */
+    char *root = NULL, *kit = NULL, *build = NULL, *out = NULL;
+    const char *env = getenv("MAPRACE_ROOT");
+    if ((!env || !*env) && !repository_above_cwd() && (kit = installed_kit())) {
+        char *cache = user_cache_dir();
+        build = path_join(cache, "build");
+        out = path_join(cache, "reports");
+        free(cache);
+        root = kit;
+        cmd_try_defaults(build, out);
+    } else {
+        root = find_root();
+        if (!root)
+            return EXIT_USAGE;
+    }
     int rc = cmd_try(argc, argv, root);
     free(root);
+    free(build);
+    free(out);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "report-common.h"
 
 #include "detectors.h"
+#include "finding.h"
 #include "group.h"
 #include "sources.h"
 #include "text.h"
@@ -283,6 +284,108 @@ static void text_source(struct strbuf *sb, json_t *results, json_t *loc,
     source_lines_free(lines, n);
 }
 
+void count_text(char *buf, size_t size, long long n)
+{
+    char digits[32];
+    snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+    size_t len = strlen(digits), k = 0;
+    if (n < 0 && k + 1 < size)
+        buf[k++] = '-';
+    for (size_t i = 0; i < len && k + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ' ';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+}
+
+static bool base_starts(const char *path, const char *prefix)
+{
+    if (!path)
+        return false;
+    const char *b = strrchr(path, '/');
+    return !strncmp(b ? b + 1 : path, prefix, strlen(prefix));
+}
+
+const char *hidden_frame_what(json_t *f)
+{
+    const char *func = jstr(f, "func"), *path = jstr(f, "path");
+    const char *file = jstr(f, "file"), *module = jstr(f, "module");
+    if (path && strstr(path, "window.c"))
+        return "window.c";
+    if ((file && (strstr(file, ".go") || strstr(file, "/src/runtime/"))) ||
+        (func && (!strncmp(func, "runtime.", 8) ||
+                  !strncmp(func, "internal/race.", 14))))
+        return "Go's runtime";
+    if (base_starts(module, "vgpreload_") ||
+        (file && (strstr(file, "hg_intercepts") || strstr(file, "drd_") ||
+                  strstr(file, "vg_replace"))))
+        return "valgrind's preload";
+    if (base_starts(module, "libtsan") ||
+        (func &&
+         (!strncmp(func, "__tsan", 6) || !strncmp(func, "__interceptor", 13) ||
+          !strncmp(func, "__sanitizer", 11))) ||
+        (file &&
+         (strstr(file, "libsanitizer/") || strstr(file, "compiler-rt/"))))
+        return "the TSan runtime";
+    if (base_starts(module, "ld-linux"))
+        return "the loader";
+    if (base_starts(module, "libc") || base_starts(module, "libpthread"))
+        return "libc";
+    if (!func && !file)
+        return "bare addresses";
+    if (!file && module)
+        return "the TSan runtime"; /* an interceptor linked into the program */
+    if (!file)
+        return "libc";
+    return "the runtimes";
+}
+
+void folded_note(struct strbuf *sb, json_t *frames)
+{
+    const char *what[8];
+    size_t nw = 0, n = 0, i;
+    json_t *f;
+    json_array_foreach(frames, i, f)
+    {
+        if (!json_is_true(json_object_get(f, "hidden")))
+            continue;
+        json_int_t rep = jint(f, "repeat");
+        n += rep > 1 ? (size_t)rep : 1;
+        const char *w = hidden_frame_what(f);
+        bool seen = false;
+        for (size_t k = 0; k < nw && !seen; k++)
+            seen = !strcmp(what[k], w);
+        if (!seen && nw < 8)
+            what[nw++] = w;
+    }
+    if (!n)
+        return;
+    strbuf_addf(sb, "%zu frame%s folded: ", n, n == 1 ? "" : "s");
+    for (size_t k = 0; k < nw; k++)
+        strbuf_addf(sb, "%s%s", k ? ", " : "", what[k]);
+}
+
+const char *stack_label_what(const char *label)
+{
+    if (!label)
+        return "other";
+    if (strstr(label, "Goroutine") || strstr(label, "goroutine"))
+        return strstr(label, "created") ? "goroutine creation" : "other";
+    if (strstr(label, "Thread") || strstr(label, "thread #"))
+        if (strstr(label, "created") || strstr(label, "was created"))
+            return "thread creation";
+    if (strstr(label, "Mutex") || strstr(label, "mutex") ||
+        strstr(label, "Lock") || strstr(label, "lock"))
+        return strstr(label, "created") || strstr(label, "first observed")
+                   ? "mutex creation"
+                   : "lock acquisition";
+    if (strstr(label, "alloc") || strstr(label, "heap block") ||
+        strstr(label, "Location"))
+        return "allocation";
+    return "other";
+}
+
 /* One frame of a stack: function, file:line (or module), the marker, and
  * the Go counterpart of a model frame. */
 static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
@@ -302,6 +405,12 @@ static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
         strbuf_addf(sb, "%s:%lld", path, (long long)line);
     else if (jstr(f, "module"))
         strbuf_addf(sb, "(%s)", jstr(f, "module"));
+    json_int_t rep = jint(f, "repeat");
+    if (rep > 1) {
+        char n[32];
+        count_text(n, sizeof(n), rep);
+        strbuf_addf(sb, " \xc3\x97 %s", n); /* U+00D7 */
+    }
     if (marker && *marker)
         strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED), marker,
                     col(o, C_RESET));
@@ -317,25 +426,35 @@ static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
 static void text_frames(struct strbuf *sb, json_t *access,
                         const struct race_text_opts *o)
 {
-    size_t i, folded = 0, window = 0;
+    size_t i;
     json_t *f;
+    json_int_t cut = jint(access, "frames_cut");
+    json_int_t cut_after = jint(access, "frames_cut_after");
     json_array_foreach(json_object_get(access, "frames"), i, f)
     {
-        bool hidden = json_is_true(json_object_get(f, "hidden"));
-        if (hidden && !o->all_frames) {
-            folded++;
-            window += jstr(f, "path") && strstr(jstr(f, "path"), "window.c");
-            continue;
+        if (cut > 0 && (json_int_t)i == cut_after) {
+            char n[32];
+            count_text(n, sizeof(n), cut);
+            strbuf_addf(sb,
+                        "      %s... %s frame%s cut (a stack keeps its "
+                        "innermost %d and its outermost) ...%s\n",
+                        col(o, C_DIM), n, cut == 1 ? "" : "s", STACK_MAX_FRAMES,
+                        col(o, C_RESET));
         }
+        bool hidden = json_is_true(json_object_get(f, "hidden"));
+        if (hidden && !o->all_frames)
+            continue;
         text_frame(sb, f, hidden, o);
     }
-    /* say what was folded: window.c only when it was there */
-    if (folded)
-        strbuf_addf(sb,
-                    "      %s(%zu frame%s of libc and the runtimes%s "
-                    "folded; --all-frames shows them)%s\n",
-                    col(o, C_DIM), folded, folded == 1 ? "" : "s",
-                    window ? ", window.c" : "", col(o, C_RESET));
+    /* say what was folded, by what it is */
+    if (!o->all_frames) {
+        struct strbuf note = STRBUF_INIT;
+        folded_note(&note, json_object_get(access, "frames"));
+        if (note.len)
+            strbuf_addf(sb, "      %s(%s; --all-frames shows them)%s\n",
+                        col(o, C_DIM), note.buf, col(o, C_RESET));
+        strbuf_release(&note);
+    }
 }
 
 /* The header of a stack that is not an access of a race: the detector's
@@ -702,6 +821,28 @@ static void text_stacks(struct strbuf *sb, json_t *ev,
     json_array_foreach(acc, i, a) all[k++] = a;
     if (!race || o->all_frames)
         json_array_foreach(more, i, a) all[k++] = a;
+    struct strbuf unshown = STRBUF_INIT;
+    if (race && !o->all_frames && json_array_size(more)) {
+        /* a race's other stacks are not shown: say which */
+        const char *what[8];
+        size_t nw = 0;
+        json_array_foreach(more, i, a)
+        {
+            const char *w = stack_label_what(jstr(a, "label"));
+            bool seen = false;
+            for (size_t q = 0; q < nw && !seen; q++)
+                seen = !strcmp(what[q], w);
+            if (!seen && nw < 8)
+                what[nw++] = w;
+        }
+        strbuf_addf(
+            &unshown, "    %s(%zu more stack%s not shown: ", col(o, C_DIM),
+            json_array_size(more), json_array_size(more) == 1 ? "" : "s");
+        for (size_t q = 0; q < nw; q++)
+            strbuf_addf(&unshown, "%s%s", q ? ", " : "", what[q]);
+        strbuf_addf(&unshown, "; --all-frames shows them)%s\n",
+                    col(o, C_RESET));
+    }
     qsort(all, k, sizeof(*all), by_seq);
     for (i = 0; i < k; i++) {
         bool side = json_object_get(all[i], "at") != NULL;
@@ -712,6 +853,9 @@ static void text_stacks(struct strbuf *sb, json_t *ev,
             text_stack_label(sb, all[i], o);
         text_frames(sb, all[i], o);
     }
+    if (unshown.len)
+        strbuf_addstr(sb, unshown.buf);
+    strbuf_release(&unshown);
     free(all);
 }
 

@@ -119,4 +119,22 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
  * "known", "error"). */
 const char *verdict_class(const char *verdict);
 
+/* "9 998": a count with a blank between groups of three digits. */
+void count_text(char *buf, size_t size, long long n);
+
+/* What a folded frame (class hidden) belongs to, in a few words: "libc",
+ * "the loader", "the TSan runtime", "valgrind's preload", "Go's runtime",
+ * "window.c", "bare addresses", else "the runtimes". */
+const char *hidden_frame_what(json_t *frame);
+
+/* The note of the frames folded in one stack: "3 frames folded: libc, the
+ * TSan runtime" (what each was, each once), into sb; nothing when none.
+ * `frames` is the access's "frames" array. */
+void folded_note(struct strbuf *sb, json_t *frames);
+
+/* The kind of a stack that is not an access of the race, from its
+ * detector's label: "thread creation", "goroutine creation", "allocation",
+ * "mutex creation", else "other". */
+const char *stack_label_what(const char *label);
+
 #endif

@@ -17,12 +17,29 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-/* The interleaving of `race` as text lanes, appended to sb. Nothing when
- * the race has fewer than two locations. */
+/* What a report of another kind than a data race means, in a few plain
+ * sentences taken from its first detector's evidence (malloc'd; NULL for
+ * a data race, whose picture is the interleaving):
+ *   use-after-free  where the block was freed and where it was then used,
+ *                   and the locks both held, if any;
+ *   lock-order      the cycle: each acquisition made while holding the
+ *                   other lock, and whether one thread or two made them;
+ *   thread-leak     where the thread was created;
+ *   mutex-misuse    the operation and the state the mutex was in;
+ *   signal-unsafe, fatal, other: what the detector said it saw. */
+char *race_explanation(json_t *race);
+
+/* "nothing orders A and B: ..." said of a data race. */
+extern const char race_unordered_text[];
+
+/* The interleaving of a data race as text lanes, appended to sb; for a
+ * report of another kind, its explanation (race_explanation) instead.
+ * Nothing for a data race with fewer than two locations. */
 void race_diagram_text(struct strbuf *sb, json_t *results, json_t *race,
                        bool color);
 
-/* The same as an <svg class="interleaving"> element (escaped, inline). */
+/* The same as an <svg class="interleaving"> element (escaped, inline); for
+ * another kind, its explanation as <p class="explain">. */
 void race_diagram_svg(struct strbuf *sb, json_t *results, json_t *race);
 
 #endif

@@ -8,6 +8,7 @@
  * case.ini goes through html_escape().
  */
 #include "report-common.h"
+#include "finding.h"
 #include "report-diagram.h"
 
 #include "cost.h"
@@ -41,6 +42,8 @@ static const char style[] =
     "1em;margin:1em 0;background:#fcfcfc}\n"
     ".why{background:#fff8dc;padding:.4em .6em;border-left:4px solid "
     "#e0b000}\n"
+    ".explain{background:#eef4ff;padding:.4em .6em;border-left:4px solid "
+    "#4060c0}\n"
     ".src{background:#f4f4f4;padding:.4em;margin:.3em 0;overflow-x:auto}\n"
     ".src .hot{background:#ffd6d6;font-weight:bold}\n"
     ".src .ln{color:#888;display:inline-block;width:4em;text-align:right;"
@@ -373,6 +376,11 @@ static void frame_html(struct strbuf *sb, json_t *f)
         esc(sb, jstr(f, "module"));
         strbuf_addstr(sb, ")</code>");
     }
+    if (jint(f, "repeat") > 1) {
+        char n[32];
+        count_text(n, sizeof(n), jint(f, "repeat"));
+        strbuf_addf(sb, " <span class=\"repeat\">&times; %s</span>", n);
+    }
     if (jstr(f, "marker") && *jstr(f, "marker")) {
         strbuf_addstr(sb, " <span class=\"marker\">RACE: ");
         esc(sb, jstr(f, "marker"));
@@ -417,22 +425,33 @@ static void access_html(struct strbuf *sb, json_t *a, const char *det,
     else
         stack_label_html(sb, a);
     strbuf_addstr(sb, "</h5>\n");
-    size_t i, hidden = 0, window = 0;
+    size_t i, hidden = 0;
     json_t *f;
+    json_int_t cut = jint(a, "frames_cut"),
+               cut_after = jint(a, "frames_cut_after");
     json_array_foreach(json_object_get(a, "frames"), i, f)
     {
-        if (json_is_true(json_object_get(f, "hidden"))) {
-            hidden++;
-            window += jstr(f, "path") && strstr(jstr(f, "path"), "window.c");
-        } else {
-            frame_html(sb, f);
+        if (cut > 0 && (json_int_t)i == cut_after) {
+            char n[32];
+            count_text(n, sizeof(n), cut);
+            strbuf_addf(sb,
+                        "<div class=\"frame cut\">&hellip; %s frame%s cut (a "
+                        "stack keeps its innermost %d and its outermost) "
+                        "&hellip;</div>\n",
+                        n, cut == 1 ? "" : "s", STACK_MAX_FRAMES);
         }
+        if (json_is_true(json_object_get(f, "hidden")))
+            hidden++;
+        else
+            frame_html(sb, f);
     }
     if (hidden) {
-        strbuf_addf(sb,
-                    "<details><summary>%zu folded frame%s (libc, the "
-                    "runtimes%s)</summary>\n",
-                    hidden, hidden == 1 ? "" : "s", window ? ", window.c" : "");
+        struct strbuf note = STRBUF_INIT;
+        folded_note(&note, json_object_get(a, "frames"));
+        strbuf_addstr(sb, "<details><summary>");
+        esc(sb, note.buf);
+        strbuf_addstr(sb, "</summary>\n");
+        strbuf_release(&note);
         json_array_foreach(json_object_get(a, "frames"), i, f)
         {
             if (json_is_true(json_object_get(f, "hidden")))

@@ -3,6 +3,7 @@
  * (report-common.h, docs/report-format.md).
  */
 #include "report-common.h"
+#include "report-diagram.h"
 
 #include "group.h"
 
@@ -195,6 +196,27 @@ static void md_race_locations(struct strbuf *sb, json_t *r)
     if (jstr(r, "why")) {
         strbuf_addstr(sb, "\n*Why:* ");
         md_escape(sb, jstr(r, "why"));
+        strbuf_addstr(sb, "\n");
+    }
+    /* a data race: nothing orders its two accesses; any other kind: what
+     * it means (report-diagram.h) */
+    char *what = race_explanation(r);
+    if (what) {
+        strbuf_addstr(sb, "\n*What happened:* ");
+        for (const char *p = what; *p;) {
+            size_t n = strcspn(p, "\n");
+            char *line = xstrndup(p, n);
+            md_escape(sb, line);
+            free(line);
+            p += n + (p[n] == '\n');
+            if (*p)
+                strbuf_addstr(sb, "  \n");
+        }
+        strbuf_addstr(sb, "\n");
+        free(what);
+    } else if (json_array_size(json_object_get(r, "locations")) == 2) {
+        strbuf_addstr(sb, "\n*Unordered:* ");
+        md_escape(sb, race_unordered_text);
         strbuf_addstr(sb, "\n");
     }
 }

@@ -333,14 +333,21 @@ static void matrix_totals(const struct session *s, struct strbuf *sb)
         strbuf_addf(sb, " -- INCOMPLETE: interrupted by SIG%s",
                     s->signal ? sigabbrev_np(s->signal) : "?");
     strbuf_addstr(sb, "\n");
-    strbuf_addstr(sb,
-                  "legend: what each detector saw (race, fatal: Go's "
-                  "check, symptom, report: another finding, clean, ERR: "
-                  "did not run); " CHECK_MARK " as case.ini expects, ~ a known "
-                  "miss or false positive, " CROSS_MARK " not as expected");
+    /* maprace try has no case.ini: its expectation is --expect */
+    const char *expects = s->opts.try_id ? " as --expect asks (without it: "
+                                           "whatever was seen)"
+                                         : " as case.ini expects";
+    strbuf_addf(sb,
+                "legend: what each detector saw (race, fatal: Go's "
+                "check, symptom, report: another finding, clean, ERR: "
+                "did not run); " CHECK_MARK "%s, ~ a known "
+                "miss or false positive, " CROSS_MARK " not as expected",
+                expects);
     if (s->opts.runs > 1)
-        strbuf_addstr(sb, "; k/n: runs that showed what case.ini looks "
-                          "for (for clean: any report)");
+        strbuf_addf(sb,
+                    "; k/n: runs that showed what %s looks "
+                    "for (for clean: any report)",
+                    s->opts.try_id ? "--expect" : "case.ini");
     strbuf_addstr(sb, "\n");
     if (s->report_dir)
         strbuf_addf(

@@ -64,10 +64,29 @@ static json_t *access_json(const struct access *a, const struct markers *m)
     for (size_t i = 0; i < a->nr_locks; i++)
         json_array_append_new(locks, str_or_null(a->locks[i]));
     json_object_set_new(o, "locks", locks);
+    /* the frames as stack_add() kept them (finding.h): a recursion folded
+     * into one frame with its count, the middle of a deep stack cut */
     json_t *frames = json_array();
-    for (size_t i = 0; i < a->stack.nr; i++)
-        json_array_append_new(frames, frame_json(&a->stack.frames[i], m));
+    const struct stack *st = &a->stack;
+    for (size_t i = 0; i < st->nr; i++) {
+        size_t repeat = st->frames[i].repeat ? st->frames[i].repeat : 1;
+        /* the last two were not compared yet */
+        while (i + 1 == st->nr - 1 && i + 1 != st->cut_after &&
+               frame_equal(&st->frames[i], &st->frames[i + 1])) {
+            repeat += st->frames[i + 1].repeat ? st->frames[i + 1].repeat : 1;
+            i++;
+        }
+        json_t *f = frame_json(&st->frames[i], m);
+        if (repeat > 1)
+            json_object_set_new(f, "repeat", json_integer((json_int_t)repeat));
+        json_array_append_new(frames, f);
+    }
     json_object_set_new(o, "frames", frames);
+    if (st->cut) {
+        json_object_set_new(o, "frames_cut", json_integer((json_int_t)st->cut));
+        json_object_set_new(o, "frames_cut_after",
+                            json_integer((json_int_t)st->cut_after));
+    }
     return o;
 }
 

@@ -58,7 +58,21 @@ static void take_shard(struct session *s)
     size_t k = 0;
     for (size_t i = 0; i < s->nr_cells; i++) {
         struct cell *cl = &s->cells[i];
-        shard_add_cell(sh, cl->c->name, cl->v->name, detector_name(cl->d));
+        shard_add_cell(sh, cl->c->name, cl->v->name, detector_name(cl->d),
+                       cl->expect->text);
+        /* each case of the matrix once, by content */
+        if (!i || s->cells[i - 1].c != cl->c) {
+            struct strvec files = {0};
+            strvec_push(&files, cl->c->ini);
+            for (size_t v = 0; v < cl->c->nr_variants; v++) {
+                strvec_push(&files, cl->c->variants[v].source);
+                if (cl->c->variants[v].go_source)
+                    strvec_push(&files, cl->c->variants[v].go_source);
+            }
+            shard_add_case(sh, cl->c->name, (const char *const *)files.v,
+                           files.nr);
+            strvec_release(&files);
+        }
         if (shard_takes(sh, i))
             s->cells[k++] = *cl;
     }
@@ -366,12 +380,92 @@ static char *command_text(const struct strvec *env, const struct strvec *argv)
     return strbuf_detach(&sb);
 }
 
+/* Variables of the user's environment that change what a run does, and
+ * which every run inherits: the recorded command shows them. MAPRACE_*
+ * too, but for the runner's own (not read by the programs). */
+static const char *const run_env_vars[] = {
+    "TSAN_OPTIONS", "GORACE",         "VALGRIND_OPTS", "VALGRIND_LIB",
+    "GOMAXPROCS",   "GODEBUG",        "GOGC",          "GOMEMLIMIT",
+    "GOTRACEBACK",  "GOFLAGS",        "LD_PRELOAD",    "LD_LIBRARY_PATH",
+    "LD_BIND_NOW",  "GLIBC_TUNABLES", "MALLOC_CHECK_", "MALLOC_PERTURB_",
+};
+static const char *const runner_only_vars[] = {
+    "MAPRACE_ROOT", "MAPRACE_NO_PROGRESS", "MAPRACE_OUTPUT_CAP"};
+
+extern char **environ;
+
+/* Whether the inherited "NAME=value" changes a run. */
+static bool changes_run(const char *entry)
+{
+    size_t n = strcspn(entry, "=");
+    if (!entry[n])
+        return false;
+    for (size_t i = 0; i < sizeof(runner_only_vars) / sizeof(*runner_only_vars);
+         i++)
+        if (strlen(runner_only_vars[i]) == n &&
+            !strncmp(entry, runner_only_vars[i], n))
+            return false;
+    if (!strncmp(entry, "MAPRACE_", 8))
+        return true;
+    for (size_t i = 0; i < sizeof(run_env_vars) / sizeof(*run_env_vars); i++)
+        if (strlen(run_env_vars[i]) == n && !strncmp(entry, run_env_vars[i], n))
+            return true;
+    return false;
+}
+
+/* Whether env (the runner's own settings for a run) sets the variable of
+ * "NAME=value". */
+static bool set_by(const struct strvec *env, const char *entry)
+{
+    size_t n = strcspn(entry, "=");
+    for (size_t i = 0; env->v && env->v[i]; i++)
+        if (!strncmp(env->v[i], entry, n) && env->v[i][n] == '=')
+            return true;
+    return false;
+}
+
+/* The environment a run really gets, as far as it changes the run: what
+ * it inherits from the user (run_env_vars, MAPRACE_*) that the runner does
+ * not set, then the runner's own settings. */
+static void recorded_env(const struct strvec *env, struct strvec *out)
+{
+    for (size_t i = 0; environ && environ[i]; i++)
+        if (changes_run(environ[i]) && !set_by(env, environ[i]))
+            strvec_push(out, environ[i]);
+    for (size_t i = 0; env->v && env->v[i]; i++)
+        strvec_push(out, env->v[i]);
+}
+
+void session_env_warnings(struct session *s)
+{
+    const char *ms = getenv("MAPRACE_WINDOW_MS");
+    if (!ms || s->opts.natural)
+        return;
+    char *end;
+    long v = strtol(ms, &end, 10);
+    if (!*ms || *end || v < 0)
+        session_note(s,
+                     "warning: MAPRACE_WINDOW_MS=%s inherited from your "
+                     "environment is not a number of milliseconds (the "
+                     "windows keep their default, 10000)",
+                     ms);
+    else if (v < 10000)
+        session_note(s,
+                     "warning: MAPRACE_WINDOW_MS=%s inherited from your "
+                     "environment: a forced window gives up after %ld ms "
+                     "(default 10000), so forced races may not meet and a "
+                     "racy cell may read clean; unset it",
+                     ms, v);
+}
+
 static int job_start(const struct session *s, struct job *j, char **why)
 {
-    struct strvec argv = {0}, env = {0};
+    struct strvec argv = {0}, env = {0}, shown = {0};
     job_command(s, j, &argv, &env);
     free(j->command);
-    j->command = command_text(&env, &argv);
+    recorded_env(&env, &shown);
+    j->command = command_text(&shown, &argv);
+    strvec_release(&shown);
     struct proc_spec spec = {0};
     spec.argv = argv.v;
     spec.env = env.v;
@@ -463,7 +557,9 @@ static char *parse_logs(const struct session *s, const struct job *j,
     job_logs(j, &files);
     json_t *list = row->log_per_process ? json_array() : NULL;
     char *unread = NULL;
-    if (row->aux_key)
+    /* the detector's own text log, when it wrote one */
+    bool aux = row->aux_key && j->aux_path && !access(j->aux_path, F_OK);
+    if (aux)
         json_object_set_new(logs, row->aux_key, json_text(rel(s, j->aux_path)));
     for (size_t i = 0; i < files.nr; i++) {
         const char *f = files.v[i];
@@ -490,9 +586,23 @@ static char *parse_logs(const struct session *s, const struct job *j,
     if (list)
         json_object_set_new(logs, row->log_key, list);
     char *missing = unread;
-    if (j->log_path && !files.nr && row->no_log_error)
-        missing = xasprintf("%s (see %s)", row->no_log_error,
-                            rel(s, j->aux_path ? j->aux_path : j->log_path));
+    if (j->log_path && !files.nr && row->no_log_error) {
+        /* point at a file that is there: the detector's own text log, else
+         * the run's stderr, with its first line (valgrind refusing an
+         * option of VALGRIND_OPTS says so there, before any log) */
+        if (aux) {
+            missing = xasprintf("%s (see %s)", row->no_log_error,
+                                rel(s, j->aux_path));
+        } else {
+            char *err = read_file(j->stderr_path, 4096, NULL);
+            const char *first = err ? err + strspn(err, "\n") : "";
+            int n = (int)strcspn(first, "\n");
+            missing = xasprintf("%s (see %s%s%.*s)", row->no_log_error,
+                                rel(s, j->stderr_path), n ? ": " : "",
+                                n > 200 ? 200 : n, first);
+            free(err);
+        }
+    }
     strvec_release(&files);
     return missing;
 }
@@ -513,6 +623,7 @@ static json_t *run_json(struct session *s, const struct job *j,
     json_object_set_new(run, "maxrss_kb",
                         json_integer((json_int_t)j->proc.maxrss_kb));
     json_object_set_new(run, "detected", json_boolean(o->detected));
+    json_object_set_new(run, "observation", run_obs_json(o));
     json_object_set_new(run, "setarch", json_boolean(j->setarch));
     if (o->marker)
         json_object_set_new(run, "marked_line", json_text(o->marker));
@@ -573,6 +684,18 @@ static void job_finish(struct session *s, struct job *j)
     else
         free(missing_log);
 
+    /* a forced window that gave up: the threads may not have met, and a
+     * clean cell would not say why (model/window.c prints this) */
+    if (!s->opts.natural) {
+        char *err = read_file(j->stderr_path, (size_t)1 << 20, NULL);
+        if (err && strstr(err, "gave up waiting"))
+            session_note(s,
+                         "%s/%s %s run %zu: a forced window gave up waiting "
+                         "(see its stderr): its threads may not have met",
+                         cl->c->name, cl->v->name, detector_name(cl->d),
+                         j->run + 1);
+        free(err);
+    }
     json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
     json_decref(capped);
     report_release(&r);
@@ -665,6 +788,7 @@ static void job_not_started(struct pool *p, struct job *j, char *why)
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
     json_object_set_new(run, "error", json_text(why));
+    json_object_set_new(run, "observation", run_obs_json(o));
     json_array_append_new(j->cell->runs_json, run);
     j->cell->runs_done++;
     p->done++;
@@ -896,6 +1020,19 @@ static void print_bench_stats(const struct session *s)
             s->run_wall_s > 0 ? 100.0 * s->jobs_wall_s / (s->run_wall_s * slots)
                               : 0.0,
             s->jobs_wall_s, s->self_cpu_s, s->build_wall_s, s->total_wall_s);
+    /* the runner's own peak memory, the report written, and the size of
+     * results.json: bounded whatever the detectors printed */
+    struct rusage self;
+    getrusage(RUSAGE_SELF, &self);
+    struct stat st;
+    char *json =
+        s->report_dir ? path_join(s->report_dir, "results.json") : NULL;
+    fprintf(stderr,
+            "bench: runner peak RSS %ld KiB (its own, not the runs'); "
+            "results.json %lld bytes\n",
+            self.ru_maxrss,
+            json && !stat(json, &st) ? (long long)st.st_size : -1LL);
+    free(json);
 }
 
 int session_run(struct session *s)
@@ -905,6 +1042,7 @@ int session_run(struct session *s)
     s->cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (select_cells(s) < 0)
         return 2;
+    session_env_warnings(s);
     char *make = find_in_path("make");
     if (!make) {
         error("make not found in PATH: it builds every case (install "

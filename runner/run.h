@@ -17,4 +17,9 @@
  * catalog must be loaded into s->cat and s->opts filled. */
 int session_run(struct session *s);
 
+/* Notes for inherited environment variables that defeat a forced run
+ * (MAPRACE_WINDOW_MS shorter than the default, or not a number). Called
+ * by session_run(). */
+void session_env_warnings(struct session *s);
+
 #endif

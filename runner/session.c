@@ -46,6 +46,7 @@ void session_release(struct session *s)
     free(s->report_dir);
     free(s->raw_dir);
     free(s->started);
+    shard_release(&s->opts.shard);
 }
 
 const struct markers *cell_markers(const struct cell *cl)

@@ -48,23 +48,59 @@ bool shard_takes(const struct shard_spec *sp, size_t i)
     return !sp->count || (int)(i % (size_t)sp->count) + 1 == sp->index;
 }
 
+static void mix_bytes(uint64_t *fp, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        *fp ^= (unsigned char)s[i];
+        *fp *= FNV_PRIME;
+    }
+    *fp ^= 0xff; /* separator */
+    *fp *= FNV_PRIME;
+}
+
 static void mix(struct shard_spec *sp, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        sp->fingerprint ^= *p;
-        sp->fingerprint *= FNV_PRIME;
-    }
-    sp->fingerprint ^= 0xff; /* separator */
-    sp->fingerprint *= FNV_PRIME;
+    mix_bytes(&sp->fingerprint, s, strlen(s));
 }
 
 void shard_add_cell(struct shard_spec *sp, const char *case_name,
-                    const char *variant, const char *detector)
+                    const char *variant, const char *detector,
+                    const char *expectation)
 {
     mix(sp, case_name);
     mix(sp, variant);
     mix(sp, detector);
+    mix(sp, expectation ? expectation : "");
     sp->cells_total++;
+}
+
+void shard_add_case(struct shard_spec *sp, const char *case_name,
+                    const char *const *files, size_t nr_files)
+{
+    uint64_t fp = FNV_OFFSET;
+    for (size_t i = 0; i < nr_files; i++) {
+        size_t len = 0;
+        char *data = read_file(files[i], 0, &len);
+        const char *base = strrchr(files[i], '/');
+        base = base ? base + 1 : files[i];
+        mix_bytes(&fp, base, strlen(base));
+        if (data)
+            mix_bytes(&fp, data, len);
+        free(data);
+    }
+    ALLOC_GROW(sp->cases, sp->nr_cases + 1, sp->alloc_cases);
+    sp->cases[sp->nr_cases].name = xstrdup(case_name);
+    sp->cases[sp->nr_cases].fingerprint = fp;
+    sp->nr_cases++;
+}
+
+void shard_release(struct shard_spec *sp)
+{
+    for (size_t i = 0; i < sp->nr_cases; i++)
+        free(sp->cases[i].name);
+    free(sp->cases);
+    sp->cases = NULL;
+    sp->nr_cases = sp->alloc_cases = 0;
 }
 
 void shard_add_setting(struct shard_spec *sp, const char *name, long value)
@@ -87,5 +123,12 @@ json_t *shard_json(const struct shard_spec *sp)
     json_object_set_new(o, "cells_total",
                         json_integer((json_int_t)sp->cells_total));
     json_object_set_new(o, "selection", json_string(fp));
+    json_t *cases = json_object();
+    for (size_t i = 0; i < sp->nr_cases; i++) {
+        snprintf(fp, sizeof(fp), "%016llx",
+                 (unsigned long long)sp->cases[i].fingerprint);
+        json_object_set_new(cases, sp->cases[i].name, json_string(fp));
+    }
+    json_object_set_new(o, "cases", cases);
     return o;
 }

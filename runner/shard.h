@@ -18,10 +18,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct shard_spec {
-    int index, count; /* 1 <= index <= count; count 0: not sharded */
+/* The content of one case of the matrix: its case.ini and its sources. */
+struct shard_case {
+    char *name;
     uint64_t fingerprint;
+};
+
+struct shard_spec {
+    int index, count;     /* 1 <= index <= count; count 0: not sharded */
+    uint64_t fingerprint; /* the cells, their expectations, the settings */
     size_t cells_total;
+    struct shard_case *cases; /* each case of the matrix, by content */
+    size_t nr_cases, alloc_cases;
 };
 
 /* Parse "K/N" (1 <= K <= N, N <= 10000). Returns 0, or -1 with a malloc'd
@@ -32,13 +40,28 @@ int shard_parse(const char *s, struct shard_spec *sp, char **why);
  * cell, when not sharded). */
 bool shard_takes(const struct shard_spec *sp, size_t i);
 
-/* Add one cell of the full matrix (its case, variant and detector) and
- * count it; then the run's settings that must match across shards. */
+/* Add one cell of the full matrix (its case, variant, detector and the
+ * expectation it is judged by, as written) and count it; then the run's
+ * settings that must match across shards. */
 void shard_add_cell(struct shard_spec *sp, const char *case_name,
-                    const char *variant, const char *detector);
+                    const char *variant, const char *detector,
+                    const char *expectation);
 void shard_add_setting(struct shard_spec *sp, const char *name, long value);
 
-/* The "shard" object of results.json, or NULL when not sharded. */
+/* Add a case of the matrix by content: the bytes of each of `files`
+ * (its case.ini, its variants' sources and Go twins; a file that cannot
+ * be read counts as its name). A case changed between two shards then
+ * has two fingerprints, and `merge` names it. */
+void shard_add_case(struct shard_spec *sp, const char *case_name,
+                    const char *const *files, size_t nr_files);
+
+/* Free what shard_add_case() kept. */
+void shard_release(struct shard_spec *sp);
+
+/* The "shard" object of results.json, or NULL when not sharded:
+ * `index`, `count`, `cells_total`, `selection` (the fingerprint of the
+ * cells, their expectations and the settings) and `cases` (case name ->
+ * fingerprint of its content). */
 json_t *shard_json(const struct shard_spec *sp);
 
 #endif

@@ -51,7 +51,8 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     json_error_t jerr;
     json_t *results = json_load_file(path, 0, &jerr);
     if (!results) {
-        error("cannot read %s: %s (run `maprace run` first)", path, jerr.text);
+        error("cannot read %s: %s (run `maprace %s` first)", path, jerr.text,
+              !strncmp(spec, "try/", 4) ? "try PROG.c" : "run");
         free(path);
         return 2;
     }
@@ -69,6 +70,15 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
             known = true;
     }
     int rc = 0;
+    if (!known && !strcmp(cname, "try")) {
+        /* a program of maprace try: the variant is the program's name */
+        error("%s is not in the last run (%s, %s): run `maprace try %s%s` "
+              "first",
+              spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
+              path, vname ? vname : "PROG", vname ? ".c" : ".c");
+        rc = 2;
+        goto out;
+    }
     if (!known) {
         error("%s is not in the last run (%s, %s): run `maprace run %s` "
               "first",

@@ -386,8 +386,49 @@ int opt_seconds(const char *opt, const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > 0))
-        return error("bad value '%s' for %s (want seconds > 0)", s, opt);
+    /* inf, nan and absurd values would disable the hang guard */
+    if (errno || end == s || *end || !(v > 0) || !(v <= OPT_SECONDS_MAX))
+        return error("bad value '%s' for %s (want seconds > 0, at most %d)", s,
+                     opt, OPT_SECONDS_MAX);
     *out = v;
     return 0;
+}
+
+char *installed_kit(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0'; /* <prefix>/bin */
+    slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0'; /* <prefix> */
+    char *kit = xasprintf("%s/share/maprace", exe[0] ? exe : "");
+    char *mk = path_join(kit, "Makefile");
+    char *model = path_join(kit, "model/map.c");
+    bool ok = !access(mk, R_OK) && !access(model, R_OK);
+    free(mk);
+    free(model);
+    if (!ok) {
+        free(kit);
+        return NULL;
+    }
+    return kit;
+}
+
+char *user_cache_dir(void)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && xdg[0] == '/')
+        return path_join(xdg, "maprace");
+    const char *home = getenv("HOME");
+    if (home && home[0] == '/')
+        return xasprintf("%s/.cache/maprace", home);
+    return xasprintf("/tmp/maprace-%ld", (long)getuid());
 }

@@ -105,10 +105,24 @@ double now_s(void);
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 
+/* The largest number of seconds opt_seconds() accepts: a week. */
+#define OPT_SECONDS_MAX 604800
+
 /* The value of a command-line option: `s`, given for option `opt`, as an
  * integer >= min into *out, or as seconds > 0 into *out. 0, or -1 after
  * error("bad value '<s>' for <opt> (want ...)"). */
 int opt_int(const char *opt, const char *s, int min, int *out);
 int opt_seconds(const char *opt, const char *s, double *out);
+
+/* An installed maprace's kit for `try` outside a repository: the folder
+ * share/maprace beside the bin/ folder this executable is in
+ * (/proc/self/exe), when it holds the Makefile and model/ that `make
+ * install` put there. Malloc'd absolute path, or NULL. */
+char *installed_kit(void);
+
+/* Where an installed maprace builds and writes reports outside a
+ * repository: $XDG_CACHE_HOME/maprace, else $HOME/.cache/maprace, else
+ * /tmp/maprace-<uid>. Malloc'd. */
+char *user_cache_dir(void);
 
 #endif

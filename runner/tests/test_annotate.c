@@ -353,6 +353,36 @@ static void test_classify(void **state)
         FRAME_OTHER);
     assert_int_equal(annotate_classify("helper", "/x/lib/helper.c", NULL),
                      FRAME_OTHER);
+    /* the user's code in folders named like the runtimes is the user's */
+    assert_int_equal(annotate_classify("Thread1", "/home/u/tsan/simple_stack.c",
+                                       "/home/u/tsan/simple_stack"),
+                     FRAME_OTHER);
+    assert_int_equal(annotate_classify("bump", "/x/valgrind/tests/race.c",
+                                       "/x/valgrind/tests/race"),
+                     FRAME_OTHER);
+    assert_int_equal(annotate_classify("bump", "/x/glibc/sysdeps/race.c", NULL),
+                     FRAME_OTHER);
+    assert_int_equal(
+        annotate_classify("bump", "/x/libsanitizer/tsan/race.c", NULL),
+        FRAME_OTHER);
+    assert_int_equal(annotate_classify("bump", "./nptl/race.c", "race"),
+                     FRAME_OTHER);
+    /* the runtimes by what they are: their objects and their sources */
+    assert_int_equal(annotate_classify("clone3",
+                                       "./misc/../sysdeps/unix/sysv/linux/"
+                                       "x86_64/clone3.S",
+                                       "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+                     FRAME_HIDDEN);
+    assert_int_equal(annotate_classify("Dispatch",
+                                       "/b/llvm-14/compiler-rt/lib/tsan/rtl/"
+                                       "tsan_rtl.cpp",
+                                       NULL),
+                     FRAME_HIDDEN);
+    assert_int_equal(annotate_classify("x", NULL, "libtsan.so.2"),
+                     FRAME_HIDDEN);
+    assert_int_equal(annotate_classify("pthread_mutex_lock",
+                                       "/b/helgrind/hg_intercepts.c", NULL),
+                     FRAME_HIDDEN);
     char *rel = annotate_relpath("/work/main/cases/map-a/racy.c");
     assert_string_equal(rel, "cases/map-a/racy.c");
     free(rel);

@@ -102,6 +102,16 @@ static void test_duplicate_key(void **state)
                  "duplicate key 'expect' in [racy] (first on line 9)");
 }
 
+/* A key indented by a tab (or blanks) would be joined to the value above
+ * by inih's continuation rule: an error, not a lost key. A prose value
+ * over two lines is still one value. */
+static void test_indented_key(void **state)
+{
+    expect_error("indented-key", "counter/case.ini:11: ",
+                 "'native' is indented, so it would continue the value of "
+                 "'expect' (line 10)");
+}
+
 static void test_syntax_error(void **state)
 {
     expect_error("syntax", "counter/case.ini:7: ", "syntax error");
@@ -425,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_race_without_marker),
         cmocka_unit_test(test_missing_required_key),
         cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_indented_key),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_bad_family),
         cmocka_unit_test(test_bad_article),

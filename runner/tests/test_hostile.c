@@ -16,6 +16,8 @@
 #include "catalog.h"
 #include "classify.h"
 #include "parse.h"
+#include "report-common.h"
+#include "results.h"
 #include "runner-test.h"
 #include "text.h"
 #include "util.h"
@@ -122,6 +124,102 @@ static void test_tsan_many_reports(void **state)
     assert_int_equal(parse_tsan_buf(buf, len, "tsan", &r), 0);
     assert_true(r.nr <= REPORT_MAX_SAME);
     assert_int_equal(r.nr + r.nr_dropped, MANY_LINES / 8);
+    report_release(&r);
+    free(buf);
+}
+
+/* A TSan race whose previous access is `depth` frames deep: a recursion
+ * (`rec` calling itself at one line) when `recursion`, else `depth`
+ * distinct functions. Malloc'd. */
+static char *deep_tsan_log(size_t depth, bool recursion, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addstr(&sb, "==================\n"
+                       "WARNING: ThreadSanitizer: data race (pid=1)\n"
+                       "  Write of size 4 at 0x1 by thread T1:\n"
+                       "    #0 w /x/deep_race.c:12:5 (deep+0x30)\n\n"
+                       "  Previous write of size 4 at 0x1 by main thread:\n"
+                       "    #0 rec /x/deep_race.c:5:9 (deep+0x10)\n");
+    for (size_t i = 1; i < depth; i++) {
+        if (recursion)
+            strbuf_addf(&sb, "    #%zu rec /x/deep_race.c:7:12 (deep+0x20)\n",
+                        i);
+        else
+            strbuf_addf(&sb,
+                        "    #%zu f%zu /x/deep_race.c:%zu:1 (deep+0x%zx)\n", i,
+                        i, i + 100, i + 0x100);
+    }
+    strbuf_addf(&sb,
+                "    #%zu main /x/deep_race.c:20:5 (deep+0x40)\n\n"
+                "SUMMARY: ThreadSanitizer: data race /x/deep_race.c:12:5 in "
+                "w\n==================\n",
+                depth);
+    *len = sb.len;
+    return strbuf_detach(&sb);
+}
+
+/* results.json's findings of r, serialised: its size in bytes. */
+static size_t findings_json_size(const struct report *r)
+{
+    struct markers m;
+    memset(&m, 0, sizeof(m));
+    json_t *j = results_findings_json(r, &m, 50);
+    char *text = json_dumps(j, JSON_INDENT(2));
+    size_t n = strlen(text);
+    free(text);
+    json_decref(j);
+    return n;
+}
+
+/* A race at recursion depth 10 000: the recursion is one frame with its
+ * count; the JSON stays small. */
+static void test_tsan_deep_recursion(void **state)
+{
+    size_t len;
+    char *buf = deep_tsan_log(10000, true, &len);
+    struct report r;
+    report_init(&r);
+    assert_int_equal(parse_tsan_buf(buf, len, "tsan", &r), 0);
+    assert_int_equal(r.nr, 1);
+    const struct stack *st = &r.findings[0].access[1].stack;
+    assert_int_equal(st->nr, 3);
+    assert_string_equal(st->frames[0].func, "rec");
+    assert_int_equal(st->frames[0].line, 5);
+    assert_int_equal(st->frames[1].line, 7);
+    assert_int_equal(st->frames[1].repeat, 9999);
+    assert_string_equal(st->frames[2].func, "main");
+    assert_int_equal(st->cut, 0);
+    if (findings_json_size(&r) > 16384)
+        fail_msg("%zu bytes of JSON for one race", findings_json_size(&r));
+    char n[32];
+    count_text(n, sizeof(n), 9998);
+    assert_string_equal(n, "9 998");
+    count_text(n, sizeof(n), 100000);
+    assert_string_equal(n, "100 000");
+    count_text(n, sizeof(n), 12);
+    assert_string_equal(n, "12");
+    report_release(&r);
+    free(buf);
+}
+
+/* 100 000 distinct frames: the innermost STACK_MAX_FRAMES and the
+ * outermost are kept, the rest counted where they were. */
+static void test_tsan_deep_distinct(void **state)
+{
+    size_t len;
+    char *buf = deep_tsan_log(100000, false, &len);
+    struct report r;
+    report_init(&r);
+    assert_int_equal(parse_tsan_buf(buf, len, "tsan", &r), 0);
+    assert_int_equal(r.nr, 1);
+    const struct stack *st = &r.findings[0].access[1].stack;
+    assert_int_equal(st->nr, STACK_MAX_FRAMES + 1);
+    assert_int_equal(st->cut_after, STACK_MAX_FRAMES);
+    assert_int_equal(st->cut + st->nr, 100001);
+    assert_string_equal(st->frames[STACK_MAX_FRAMES - 1].func, "f63");
+    assert_string_equal(st->frames[STACK_MAX_FRAMES].func, "main");
+    if (findings_json_size(&r) > 65536)
+        fail_msg("%zu bytes of JSON for one race", findings_json_size(&r));
     report_release(&r);
     free(buf);
 }
@@ -357,6 +455,8 @@ int main(void)
         cmocka_unit_test(test_native_many_fatal_lines_file),
         cmocka_unit_test(test_tsan_many_cut_reports),
         cmocka_unit_test(test_tsan_many_reports),
+        cmocka_unit_test(test_tsan_deep_recursion),
+        cmocka_unit_test(test_tsan_deep_distinct),
         cmocka_unit_test(test_valgrind_empty_log),
         cmocka_unit_test(test_ini_line_at_the_limit),
         cmocka_unit_test(test_ini_huge_line),

@@ -36,7 +36,7 @@ static int teardown(void **state)
  * in *rc. */
 static char *shell(const char *cmd, int *rc)
 {
-    char full[PATH_MAX * 3], out[PATH_MAX];
+    char full[PATH_MAX * 10], out[PATH_MAX];
     snprintf(out, sizeof(out), "%s/shell.out", tmp);
     snprintf(full, sizeof(full), "cd '%s' && (%s) >'%s' 2>&1 </dev/null",
              test_root(), cmd, out);
@@ -135,7 +135,7 @@ static void test_every_option(void **state)
 
 static void test_make_install(void **state)
 {
-    char cmd[PATH_MAX * 2], path[PATH_MAX * 2];
+    char cmd[PATH_MAX * 8], path[PATH_MAX * 2];
     int rc;
     snprintf(cmd, sizeof(cmd),
              "make -s install BUILD='%s' DESTDIR='%s' PREFIX=/usr",
@@ -149,6 +149,36 @@ static void test_make_install(void **state)
     assert_non_null(installed);
     assert_string_equal(installed, man);
     free(installed);
+
+    /* the installed maprace tries a program from an unrelated folder:
+     * built with the kit under share/maprace, into the user's cache */
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p '%s/elsewhere' '%s/home' && cp "
+             "runner/tests/progs/race-exit42.c '%s/elsewhere/' && cd "
+             "'%s/elsewhere' && env -u MAPRACE_ROOT HOME='%s/home' "
+             "XDG_CACHE_HOME= MAPRACE_NO_PROGRESS=1 '%s/usr/bin/maprace' try "
+             "race-exit42.c -d native --expect 'exit 42' --no-color",
+             tmp, tmp, tmp, tmp, tmp, tmp);
+    out = shell(cmd, &rc);
+    if (rc != 0)
+        fail_msg("installed maprace try: exit %d\n%s", rc, out);
+    if (!strstr(out, "native") || !strstr(out, "pass"))
+        fail_msg("installed maprace try printed no matrix:\n%s", out);
+    free(out);
+    snprintf(path, sizeof(path),
+             "%s/home/.cache/maprace/reports/latest/results.json", tmp);
+    if (access(path, R_OK))
+        fail_msg("no report at %s", path);
+    /* doctor says where */
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s/elsewhere' && env -u MAPRACE_ROOT HOME='%s/home' "
+             "XDG_CACHE_HOME= '%s/usr/bin/maprace' doctor --json",
+             tmp, tmp, tmp);
+    out = shell(cmd, &rc);
+    snprintf(path, sizeof(path), "\"kit\": \"%s/usr/share/maprace\"", tmp);
+    if (!strstr(out, path))
+        fail_msg("doctor does not say where the kit is (%s):\n%s", path, out);
+    free(out);
 }
 
 int main(void)

@@ -16,6 +16,123 @@
 #include "util.h"
 
 #include <jansson.h>
+#include <regex.h>
+
+/* `text` with every match of `pattern` replaced by `with`. */
+static char *replace_all(const char *text, const char *pattern,
+                         const char *with)
+{
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED))
+        fail_msg("bad regex %s", pattern);
+    struct strbuf sb = STRBUF_INIT;
+    regmatch_t m;
+    const char *p = text;
+    while (!regexec(&re, p, 1, &m, p == text ? 0 : REG_NOTBOL) && m.rm_eo > 0) {
+        strbuf_add(&sb, p, (size_t)m.rm_so);
+        strbuf_addstr(&sb, with);
+        p += m.rm_eo;
+    }
+    strbuf_addstr(&sb, p);
+    regfree(&re);
+    return strbuf_detach(&sb);
+}
+
+/* A report's text with what may differ between a full run and a merge
+ * of its shards made equal: run ids, report folders, timings, the verb. */
+static char *normalised(const char *text, const char *tmp)
+{
+    static const char *const subst[][2] = {
+        {"[0-9]{8}T[0-9]{6}Z-[0-9]+", "ID"},
+        {"/(full|merged|s[0-9])/", "/OUT/"},
+        {" in [0-9]+\\.[0-9] s", " in T s"},
+        {"maprace (check|merge)", "maprace VERB"},
+        /* what differs from one run of a program to the next */
+        {"0x[0-9a-fA-F]+", "0xADDR"},
+        {"tid=[0-9]+", "tid=N"},
+        {"\\.tsan\\.[0-9]+", ".tsan.PID"},
+        {"==[0-9]+==", "==PID=="},
+    };
+    char *t = replace_all(text, tmp, "TMP");
+    for (size_t i = 0; i < sizeof(subst) / sizeof(subst[0]); i++) {
+        char *u = replace_all(t, subst[i][0], subst[i][1]);
+        free(t);
+        t = u;
+    }
+    return t;
+}
+
+/* results.json without what differs by design between a full run and a
+ * merge (timing, ids, the shard and merge records) or between two runs of
+ * a racy program (the detectors' stacks), normalised: the cells, their
+ * runs' observations and verdicts, the cases, the races' ids, totals. */
+static char *results_text(json_t *doc, const char *tmp)
+{
+    static const char *const drop[] = {
+        "run_id",
+        "started",
+        "timing",
+        "verb",
+        "merged_from",
+        "shard",
+        "wall_s",
+        "cpu_s",
+        "maxrss_kb",
+        "cost",
+        "command",
+        "pool_busy",
+        /* what the detectors printed, which differs from one run of a
+         * racy program to the next (which thread came first) */
+        "findings",
+        "accesses",
+        "more",
+        "access_pairs",
+        "message",
+        "location",
+        "marked_line",
+        "marker",
+    };
+    json_t *copy = json_deep_copy(doc);
+    /* walk every object, depth first */
+    json_t *stack[4096];
+    size_t n = 0;
+    stack[n++] = copy;
+    while (n) {
+        json_t *x = stack[--n];
+        if (json_is_object(x)) {
+            for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+                json_object_del(x, drop[i]);
+            const char *k;
+            json_t *v;
+            json_object_foreach(x, k, v) if (n < 4096) stack[n++] = v;
+        } else if (json_is_array(x)) {
+            size_t i;
+            json_t *v;
+            json_array_foreach(x, i, v) if (n < 4096) stack[n++] = v;
+        }
+    }
+    char *text = json_dumps(copy, JSON_INDENT(1) | JSON_SORT_KEYS);
+    json_decref(copy);
+    char *t = normalised(text, tmp);
+    free(text);
+    return t;
+}
+
+/* Fail with the first line where a and b differ. */
+static void assert_same_text(const char *what, const char *a, const char *b)
+{
+    if (!strcmp(a, b))
+        return;
+    size_t i = 0, line = 1, start = 0;
+    for (; a[i] && a[i] == b[i]; i++)
+        if (a[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+    fail_msg("%s differs at line %zu:\n  full:   %.*s\n  merged: %.*s", what,
+             line, (int)strcspn(a + start, "\n"), a + start,
+             (int)strcspn(b + start, "\n"), b + start);
+}
 
 /* "case/variant detector verdict observed" of every cell, one a line. */
 static char *cell_lines(json_t *res)
@@ -124,7 +241,32 @@ static void test_shards_merge_to_one_run(void **state)
     char *summary = test_slurp(path);
     assert_non_null(summary);
     assert_memory_equal(summary, "maprace merge:", 14);
+    /* the same matrix and summary as the full run's, from the same data:
+     * the racy cell reads "race", not "clean" */
+    snprintf(path, sizeof(path), "%s/summary.txt", full_dir);
+    char *full_summary = test_slurp(path);
+    assert_non_null(strstr(full_summary, "race \xe2\x9c\x93"));
+    char *na = normalised(full_summary, tmp), *nb = normalised(summary, tmp);
+    assert_same_text("summary.txt", na, nb);
+    free(na);
+    free(nb);
+    free(full_summary);
     free(summary);
+    /* the stdout of merge is that summary too */
+    snprintf(path, sizeof(path), "%s/maprace.stdout", tmp);
+    char *printed = test_slurp(path);
+    assert_non_null(strstr(printed, "race \xe2\x9c\x93"));
+    free(printed);
+    /* results.json: the same but for timing, ids and the stacks */
+    full = load_results_dir(full_dir);
+    merged = load_results_dir(merged_dir);
+    na = results_text(full, tmp);
+    nb = results_text(merged, tmp);
+    assert_same_text("results.json", na, nb);
+    free(na);
+    free(nb);
+    json_decref(full);
+    json_decref(merged);
     snprintf(path, sizeof(path), "%s/junit.xml", merged_dir);
     char *junit = test_slurp(path);
     size_t testcases = 0;
@@ -177,9 +319,62 @@ static void test_bad_shard_options(void **state)
     free(tmp);
 }
 
+/* A shard of a case.ini changed between the shards is refused, naming
+ * the case: its cells would be judged against two expectations. */
+static void test_changed_catalog_refused(void **state)
+{
+    char *tmp = test_tmpdir();
+    char cmd[PATH_MAX * 3];
+    snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/cat'", fixture("good"), tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(maprace(tmp,
+                             "check --shard 1/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s1' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    /* the same names, another expectation */
+    snprintf(cmd, sizeof(cmd),
+             "sed -i 's/^native = miss .*/native = miss another reason/' "
+             "'%s/cat/counter/case.ini'",
+             tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(maprace(tmp,
+                             "check --shard 2/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s2' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    assert_int_equal(
+        maprace(tmp, "merge --out '%s/m' '%s/s1' '%s/s2'", tmp, tmp, tmp), 2);
+    const char *err = stderr_of(tmp);
+    assert_non_null(strstr(err, "different contents of case counter"));
+    assert_int_equal(strchr(err, '\n') - err + 1, (long)strlen(err));
+    /* only the prose changed (no expectation): refused the same */
+    assert_int_equal(maprace(tmp,
+                             "check --shard 1/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s1' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    snprintf(cmd, sizeof(cmd),
+             "sed -i 's/^why .*/why = reworded/' '%s/cat/counter/case.ini'",
+             tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(maprace(tmp,
+                             "check --shard 2/2 -d native,tsan --cases "
+                             "'%s/cat' --build '%s' --out '%s/s2' --no-color",
+                             tmp, MAPRACE_BUILD, tmp),
+                     0);
+    assert_int_equal(
+        maprace(tmp, "merge --out '%s/m' '%s/s1' '%s/s2'", tmp, tmp, tmp), 2);
+    assert_non_null(
+        strstr(stderr_of(tmp), "different contents of case counter"));
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_changed_catalog_refused),
         cmocka_unit_test(test_bad_shard_options),
         cmocka_unit_test(test_shards_merge_to_one_run),
     };

@@ -39,7 +39,7 @@ static int try(const char *prog, const char *args, char **out, char **err)
     static int n;
     snprintf(base, sizeof(base), "%s/try%d", tmp, n++);
     snprintf(cmd, sizeof(cmd),
-             "try %s%s%s --build '%s' --out '%s/reports' --format none %s",
+             "try '%s%s%s' --build '%s' --out '%s/reports' --format none %s",
              prog[0] == '/' ? "" : "runner/tests/progs/", prog,
              strchr(prog, '.') ? "" : ".c", MAPRACE_BUILD, tmp, args);
     int rc = run_maprace("", cmd, base);
@@ -105,6 +105,222 @@ static void test_race_exit42_expect_race(void **state)
     json_decref(r);
     free(out);
     free(err);
+}
+
+/* A program kept in folders named like the runtimes (tsan, valgrind,
+ * sysdeps): its frames are its own, shown and located. */
+static void test_runtime_named_folders(void **state)
+{
+    static const char *const dirs[] = {"tsan", "valgrind/sysdeps"};
+    for (size_t i = 0; i < 2; i++) {
+        char dir[PATH_MAX], cmd[PATH_MAX * 3], prog[PATH_MAX + 32];
+        snprintf(dir, sizeof(dir), "%s/%s", tmp, dirs[i]);
+        snprintf(cmd, sizeof(cmd),
+                 "mkdir -p '%s' && cp runner/tests/progs/race-exit42.c '%s/'",
+                 dir, dir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(prog, sizeof(prog), "%s/race-exit42.c", dir);
+        char *out, *err;
+        int rc = try(prog, "-d tsan,helgrind --expect race", &out, &err);
+        expect_rc(rc, 0, out, err);
+        expect_text(out, "race-exit42.c:10 in bump");
+        if (strstr(out, "??"))
+            fail_msg("a frame of the program folded away:\n%s", out);
+        json_t *r = last_results();
+        json_t *race = json_array_get(json_object_get(r, "races"), 0);
+        json_t *loc = json_array_get(json_object_get(race, "locations"), 0);
+        assert_string_equal(cstr(loc, "func"), "bump");
+        json_decref(r);
+        free(out);
+        free(err);
+    }
+}
+
+/* <tmp>/reports/latest/<name>, read (malloc'd). */
+static char *latest_file(const char *name)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/reports/latest/%s", tmp, name);
+    char *text = test_slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    return text;
+}
+
+/* Only a data race is drawn as two unordered accesses; a use after free
+ * under a lock and a one-thread lock-order inversion are explained for
+ * what they are, in show, index.html and summary.md. */
+static void test_explanations_by_kind(void **state)
+{
+    static const struct {
+        const char *prog, *says[3];
+    } progs[] = {
+        {"uaf-locked",
+         {"use after free: the block was freed by main thread in main",
+          "then T1 wrote it in worker", "Both held a lock"}},
+        {"lock-order-one-thread",
+         {"lock-order inversion: a cycle of acquisitions",
+          "(lock-order-one-thread.c:11)",
+          "One thread (main thread) took the locks in both orders"}},
+        {"unlock-unlocked",
+         {"mutex misuse: unlock of an unlocked mutex",
+          "report does not tell which", "(unlock-unlocked.c:8)"}},
+        {"never-joined",
+         {"thread leak: the thread created in main (never-joined.c:14)",
+          "was never joined nor detached", "Join it"}},
+    };
+    for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+        char *out, *err;
+        int rc = try(progs[i].prog, "-d tsan --format html,md", &out, &err);
+        expect_rc(rc, 0, out, err);
+        char *html = latest_file("index.html"), *md = latest_file("summary.md");
+        const char *texts[] = {out, html, md};
+        for (size_t t = 0; t < 3; t++) {
+            if (strstr(texts[t], "nothing orders") ||
+                strstr(texts[t], "happens-before") ||
+                strstr(texts[t], "class=\"interleaving\""))
+                fail_msg("%s: drawn as a data race:\n%s", progs[i].prog,
+                         texts[t]);
+            for (size_t k = 0; k < 3; k++)
+                expect_text(texts[t], progs[i].says[k]);
+        }
+        free(html);
+        free(md);
+        free(out);
+        free(err);
+    }
+    /* a data race keeps its picture */
+    char *out, *err;
+    int rc = try("race-exit42", "-d tsan --format html,md", &out, &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "nothing orders A and B");
+    char *html = latest_file("index.html"), *md = latest_file("summary.md");
+    expect_text(html, "class=\"interleaving\"");
+    expect_text(md, "nothing orders A and B");
+    free(html);
+    free(md);
+    free(out);
+    free(err);
+}
+
+/* Inherited variables that change a run are in the command the report
+ * shows; one that defeats the forced windows is a warning. */
+static void test_inherited_environment(void **state)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 3];
+    snprintf(base, sizeof(base), "%s/env", tmp);
+    snprintf(cmd, sizeof(cmd),
+             "try runner/tests/progs/race-exit42.c -d tsan,helgrind --build "
+             "'%s' --out '%s/reports' --format none",
+             MAPRACE_BUILD, tmp);
+    int rc = run_maprace("MAPRACE_WINDOW_MS=0 VALGRIND_OPTS=--fair-sched=no "
+                         "GOMAXPROCS=3",
+                         cmd, base);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", base);
+    char *out = test_slurp(path);
+    expect_rc(rc, 0, out, "");
+    expect_text(out, "warning: MAPRACE_WINDOW_MS=0 inherited");
+    json_t *r = last_results();
+    const char *hg = cstr(
+        json_array_get(json_object_get(cell(r, "helgrind"), "run_details"), 0),
+        "command");
+    const char *ts =
+        cstr(json_array_get(json_object_get(cell(r, "tsan"), "run_details"), 0),
+             "command");
+    expect_text(hg, "VALGRIND_OPTS=--fair-sched=no");
+    expect_text(hg, "MAPRACE_WINDOW_MS=0");
+    expect_text(ts, "GOMAXPROCS=3");
+    expect_text(ts, "MAPRACE_WINDOW_MS=0");
+    json_decref(r);
+    free(out);
+}
+
+/* Valgrind refusing an option of VALGRIND_OPTS writes no log: the error
+ * points at the file that says why, which exists. */
+static void test_valgrind_refuses_options(void **state)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 3];
+    snprintf(base, sizeof(base), "%s/vgopts", tmp);
+    snprintf(cmd, sizeof(cmd),
+             "try runner/tests/progs/race-exit42.c -d drd --build '%s' --out "
+             "'%s/reports' --format none --no-color",
+             MAPRACE_BUILD, tmp);
+    int rc = run_maprace("VALGRIND_OPTS=--bogus-option=1", cmd, base);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stdout", base);
+    char *out = test_slurp(path);
+    expect_rc(rc, 1, out, "");
+    expect_text(out, "valgrind wrote no XML log (see raw/try/race-exit42.drd."
+                     "r1.stderr: valgrind: Unknown option: --bogus-option=1)");
+    if (strstr(out, ".vglog"))
+        fail_msg("points at a valgrind log that was never written:\n%s", out);
+    json_t *r = last_results();
+    json_t *run =
+        json_array_get(json_object_get(cell(r, "drd"), "run_details"), 0);
+    expect_text(cstr(run, "command"), "VALGRIND_OPTS=--bogus-option=1");
+    assert_null(json_object_get(json_object_get(run, "logs"), "valgrind_log"));
+    json_decref(r);
+    free(out);
+}
+
+/* The race is in the program's own header beside its .c file (both
+ * racing stacks): the user's lines, a race, not "off the marked lines".
+ * Kept in a folder whose path holds a blank and a '$', the program is
+ * built from a copy (headers too), and says so. */
+static void test_header_and_odd_path(void **state)
+{
+    char *out, *err;
+    int rc =
+        try("header-race/race-in-header", "-d tsan --expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    json_t *r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
+    json_decref(r);
+    /* try's legend speaks of --expect, never of a case.ini it has none of */
+    if (strstr(out, "case.ini"))
+        fail_msg("try's output mentions case.ini:\n%s", out);
+    free(out);
+    free(err);
+
+    char dir[PATH_MAX], cmd[PATH_MAX * 5], prog[PATH_MAX + 64];
+    snprintf(dir, sizeof(dir), "%s/my progs/$HOME", tmp);
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p '%s' && cp runner/tests/progs/header-race/* '%s/' && "
+             "mv '%s/race-in-header.c' '%s/race in header.c'",
+             dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(prog, sizeof(prog), "%s/race in header.c", dir);
+    rc = try(prog, "-d tsan --expect race", &out, &err);
+    expect_rc(rc, 0, out, err);
+    expect_text(out, "was built from a copy");
+    r = last_results();
+    assert_string_equal(cstr(cell(r, "tsan"), "observed"), "race");
+    json_decref(r);
+    free(out);
+    free(err);
+}
+
+/* `show try/x` of a program not in the last run names the verb that
+ * makes one: try, not run. */
+static void test_show_missing_try(void **state)
+{
+    char base[PATH_MAX], cmd[PATH_MAX * 2];
+    snprintf(base, sizeof(base), "%s/show", tmp);
+    snprintf(cmd, sizeof(cmd), "show try/nothere --out '%s/reports'", tmp);
+    char *out, *err;
+    /* a last run to look into */
+    int rc = try("clean", "-d native", &out, &err);
+    expect_rc(rc, 0, out, err);
+    free(out);
+    free(err);
+    rc = run_maprace("", cmd, base);
+    assert_int_equal(rc, 2);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s.stderr", base);
+    char *text = test_slurp(path);
+    expect_text(text, "run `maprace try nothere.c` first");
+    free(text);
 }
 
 static void test_racy_expect_clean_fails(void **state)
@@ -273,6 +489,8 @@ static void test_bad_input(void **state)
         {"clean", "--expect bogus", "bad expectation 'bogus'"},
         {"clean", "--expect 'fatal x'", "is for case.ini"},
         {"clean", "--runs 0", "bad value '0' for --runs"},
+        {"clean", "--timeout inf", "bad value 'inf' for --timeout"},
+        {"clean", "--timeout nan", "bad value 'nan' for --timeout"},
         {"clean", "--frobnicate", "unknown option --frobnicate"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -335,6 +553,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_race_exit42_expect_race),
+        cmocka_unit_test(test_runtime_named_folders),
+        cmocka_unit_test(test_explanations_by_kind),
+        cmocka_unit_test(test_inherited_environment),
+        cmocka_unit_test(test_valgrind_refuses_options),
+        cmocka_unit_test(test_header_and_odd_path),
+        cmocka_unit_test(test_show_missing_try),
         cmocka_unit_test(test_racy_expect_clean_fails),
         cmocka_unit_test(test_default_is_what_was_seen),
         cmocka_unit_test(test_lock_order),
@@ -347,5 +571,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_build_error),
     };
+    /* TEST_FILTER=name: only the tests that match (cmocka's pattern) */
+    if (getenv("TEST_FILTER"))
+        cmocka_set_test_filter(getenv("TEST_FILTER"));
     return cmocka_run_group_tests(tests, setup, teardown);
 }
