@@ -1106,12 +1106,13 @@ static void race_dets(struct strbuf *sb, const struct race *r)
 
 /* "thread func1 writes the map (m[k] = v at line 38, in assign_five)" */
 static void say_access(struct strbuf *sb, const struct race_access *a,
-                       const char *what, bool first)
+                       const char *what, bool first, bool go)
 {
+    const char *thread = go ? "goroutine" : "thread";
     if (a->thread)
-        strbuf_addf(sb, "thread %s ", a->thread);
+        strbuf_addf(sb, "%s %s ", thread, a->thread);
     else
-        strbuf_addstr(sb, first ? "one thread " : "another thread ");
+        strbuf_addf(sb, "%s %s ", first ? "one" : "another", thread);
     strbuf_addf(sb, "%s %s",
                 *a->kind ? (!strcmp(a->kind, "read") ? "reads" : "writes")
                          : "accesses",
@@ -1125,7 +1126,7 @@ static void say_access(struct strbuf *sb, const struct race_access *a,
     strbuf_addstr(sb, ")");
 }
 
-static void say_race(struct strbuf *sb, const struct race *r)
+static void say_race(struct strbuf *sb, const struct race *r, bool go)
 {
     char *what = r->object                      ? xasprintf("`%s`", r->object)
                  : (r->a.map_op || r->b.map_op) ? xstrdup("the map")
@@ -1134,10 +1135,10 @@ static void say_race(struct strbuf *sb, const struct race *r)
     if (!r->a.line) {
         strbuf_addf(sb, "a race on %s outside your file", what);
     } else {
-        say_access(sb, &r->a, what, true);
+        say_access(sb, &r->a, what, true, go);
         if (r->b.line) {
             strbuf_addstr(sb, "\n      while ");
-            say_access(sb, &r->b, "it", false);
+            say_access(sb, &r->b, "it", false, go);
         } else {
             strbuf_addstr(sb, "\n      while another thread accesses it "
                               "(this detector names one side only)");
@@ -1260,7 +1261,7 @@ static void explain_races(struct grade *g)
         if (!seen)
             continue;
         if (shown++ < MAX_SHOWN)
-            say_race(&g->race, r);
+            say_race(&g->race, r, g->go);
     }
     if (shown > MAX_SHOWN || g->races_more)
         strbuf_addf(&g->race, "    ... and %zu more pairs of lines\n",
@@ -1330,8 +1331,17 @@ static int report_build_error(struct grade *g)
         if (l) {
             int n = (int)strcspn(l, "\n");
             printf("    %5d | %.*s\n", line, n, l);
-            if (col > 0 && col <= n + 1)
-                printf("          | %*s^\n", col - 1, "");
+            if (col > 0) {
+                /* the line's own tabs, so that the caret lines up; Go
+                 * counts columns in bytes, gcc in display columns (a tab
+                 * to the next multiple of 8) */
+                printf("          | ");
+                for (int i = 0, w = 0; i < n && w < col - 1; i++) {
+                    putchar(l[i] == '\t' ? '\t' : ' ');
+                    w = g->go || l[i] != '\t' ? w + 1 : (w / 8 + 1) * 8;
+                }
+                printf("^\n");
+            }
         }
         free(src);
     }
