@@ -614,12 +614,28 @@ static void add_other(struct grade *g, const char *det, json_t *finding)
     access_release(&a);
 }
 
-/* The first compile error of a build log, its path made the answer's. */
+/* The first compile error of a build log, its path made the answer's:
+ * the first line that names the answer's file and a line (gcc, clang,
+ * go), else the first that says "error", else the first. */
 static char *answer_build_error(const struct grade *g, const char *log)
 {
-    size_t n = strcspn(log, "\n");
-    char *first = xstrndup(log, n);
     char *tail = xasprintf("%s.%s:", g->variant, g->go ? "go" : "c");
+    const char *pick = NULL, *err = NULL;
+    for (const char *l = log; l && *l && !pick;
+         l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        size_t n = strcspn(l, "\n");
+        char *line = xstrndup(l, n);
+        const char *at = strstr(line, tail);
+        if (at && (at == line || at[-1] == '/') && at[strlen(tail)] >= '0' &&
+            at[strlen(tail)] <= '9')
+            pick = l;
+        else if (!err && strstr(line, "error"))
+            err = l;
+        free(line);
+    }
+    if (!pick)
+        pick = err ? err : log;
+    char *first = xstrndup(pick, strcspn(pick, "\n"));
     char *at = strstr(first, tail);
     char *out;
     if (at && (at == first || at[-1] == '/'))
