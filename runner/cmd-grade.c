@@ -1414,9 +1414,10 @@ static int report(struct grade *g)
                     &g->overlap);
     if (g->gave_up)
         printf("  note: a forced run printed \"maprace: window ... gave up "
-               "waiting\": the racy program's window_plan is still in main, "
-               "and a thread waited in vain for one that your lock or join "
-               "keeps out. Remove the plan: each forced run loses 10 s.\n");
+               "waiting\": the racy program's\n    window_plan is still in "
+               "main, and a thread waited in vain for one that your lock\n"
+               "    or join keeps out. Remove the plan: each forced run loses "
+               "10 s.\n");
     printf("%s: %s\n", pass ? "PASS" : "FAIL", g->ex.title ? g->ex.title : "");
     return pass ? 0 : EXIT_FAIL;
 }
