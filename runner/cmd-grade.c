@@ -18,6 +18,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <ini.h>
 #include <jansson.h>
@@ -338,6 +339,27 @@ static char *prepare_catalog(const char *grade_dir, const struct exercise *e,
     return cat;
 }
 
+/* One access of a race, in the answer's own terms. */
+struct race_access {
+    char kind[8]; /* "read", "write", or "" when the detector did not say */
+    char *thread; /* the answer's function the thread started in, or NULL */
+    char *func;   /* the answer's function that made the access, or NULL */
+    int line;     /* its line in the answer, or 0 */
+    char *map_op; /* the map operation it was part of ("m[k] = v"), or NULL:
+                      the access is to a variable of the answer */
+    bool locked;  /* the detector says it held a lock */
+};
+
+/* One race of the answer: a pair of accesses, and who saw it. */
+struct race {
+    struct race_access a, b;
+    char *object; /* the variable's name when the detector gave it */
+    bool dets[DET_COUNT];
+};
+
+/* Pairs kept, and shown. */
+enum { MAX_RACES = 16, MAX_SHOWN = 3 };
+
 /* One grading: what it needs, and what it found. */
 struct grade {
     const char *root, *build;
@@ -345,6 +367,7 @@ struct grade {
     const struct mcase *c; /* the exercise's case, in the real catalog */
     char *variant;         /* the answer's variant name */
     char *file;            /* FILE.c as given */
+    char *code;            /* the answer, comments and strings blanked */
     char *grade_dir;       /* <root>/<build>/grade */
     char *report_dir;      /* of the detectors' run */
     char *binary;          /* the native build of the answer */
@@ -352,8 +375,18 @@ struct grade {
     bool go; /* a Go answer: go and go-race, (b) from the go runs */
     int session_rc;
     struct strbuf race, job, overlap; /* why (a), (b), (c) failed */
-    bool gave_up;                     /* a window plan waited in vain */
-    bool job_seen;                    /* some run printed the stdout text */
+    struct strbuf other;   /* (a): findings that are not data races */
+    char *build_error;     /* the answer did not compile: the first error */
+    char *fatal_msg;       /* Go's fatal error, as a run printed it */
+    bool fatal[DET_COUNT]; /* Go's own check stopped the detector's run */
+    struct race races[MAX_RACES];
+    size_t nr_races, races_more;
+    bool ran[DET_COUNT];     /* the detector ran the answer */
+    bool failed[DET_COUNT];  /* ... and did not pass */
+    bool nonrace[DET_COUNT]; /* ... with something else than a data race */
+    bool atomics_excused;    /* Helgrind/DRD's races forgiven (C11 atomics) */
+    bool gave_up;            /* a window plan waited in vain */
+    bool job_seen;           /* some run printed the stdout text */
 };
 
 /* Check one run's stdout for the exercise's texts. */
@@ -398,7 +431,224 @@ static char *read_log(const struct grade *g, json_t *logs, const char *key)
     return text;
 }
 
-/* (a) from the verdict of each cell, (b) from the native runs' stdout. */
+/* The Go operation behind a model (or Go runtime) map function: the
+ * outermost one on a stack names what the answer did to the map. */
+static const struct {
+    const char *fn, *go;
+} map_ops[] = {
+    {"mapstore", "m[k] = v"},      {"mapassign", "m[k] = v"},
+    {"mapaccess1", "v := m[k]"},   {"mapaccess2", "v, ok := m[k]"},
+    {"mapdelete", "delete(m, k)"}, {"mapclear", "clear(m)"},
+    {"mapiterinit", "range m"},    {"mapiternext", "range m"},
+    {"maplen", "len(m)"},          {"Map_", "a sync.Map call"},
+};
+
+/* Whether a frame's file is the answer (its copy in the grading catalog:
+ * .../<exercise>/<variant>.c or .go, or a Go path ending so). */
+static bool is_answer_file(const struct grade *g, const char *file)
+{
+    if (!file)
+        return false;
+    char *tail = xasprintf("/%s.%s", g->variant, g->go ? "go" : "c");
+    bool yes = ends_with(file, tail) || !strcmp(file, tail + 1);
+    free(tail);
+    return yes;
+}
+
+/* The map operation a stack was in (frames above the answer's first), or
+ * NULL when the access is the answer's own. */
+static const char *stack_map_op(const struct grade *g, json_t *frames)
+{
+    const char *op = NULL;
+    json_t *f;
+    size_t i;
+    json_array_foreach(frames, i, f)
+    {
+        const char *file = json_string_value(json_object_get(f, "file"));
+        const char *fn = json_string_value(json_object_get(f, "func"));
+        if (is_answer_file(g, file))
+            break;
+        for (size_t k = 0; fn && k < sizeof(map_ops) / sizeof(map_ops[0]); k++)
+            if (strstr(fn, map_ops[k].fn))
+                op = map_ops[k].go; /* keep the outermost */
+    }
+    return op;
+}
+
+static void access_from_json(const struct grade *g, json_t *acc,
+                             struct race_access *a)
+{
+    memset(a, 0, sizeof(*a));
+    const char *kind = json_string_value(json_object_get(acc, "kind"));
+    if (kind && (!strcmp(kind, "read") || !strcmp(kind, "write")))
+        snprintf(a->kind, sizeof(a->kind), "%s", kind);
+    a->locked = json_array_size(json_object_get(acc, "locks")) > 0;
+    json_t *frames = json_object_get(acc, "frames"), *f;
+    size_t i;
+    json_array_foreach(frames, i, f)
+    {
+        const char *file = json_string_value(json_object_get(f, "file"));
+        const char *fn = json_string_value(json_object_get(f, "func"));
+        if (!is_answer_file(g, file))
+            continue;
+        if (!a->line) {
+            a->line = (int)json_integer_value(json_object_get(f, "line"));
+            a->func = fn ? xstrdup(fn) : NULL;
+        }
+        free(a->thread);
+        a->thread = fn ? xstrdup(fn) : NULL; /* the outermost one */
+    }
+    const char *op = stack_map_op(g, frames);
+    a->map_op = op ? xstrdup(op) : NULL;
+}
+
+static void access_release(struct race_access *a)
+{
+    free(a->thread);
+    free(a->func);
+    free(a->map_op);
+}
+
+/* The variable a detector named in a finding's location: TSan's "global
+ * 'busy'", Helgrind's "data symbol \"busy\"". Malloc'd, or NULL. */
+static char *location_name(const char *loc)
+{
+    const char *pats[][2] = {{"global '", "'"}, {"data symbol \"", "\""}};
+    for (size_t i = 0; loc && i < 2; i++) {
+        const char *s = strstr(loc, pats[i][0]);
+        if (!s)
+            continue;
+        s += strlen(pats[i][0]);
+        const char *e = strstr(s, pats[i][1]);
+        if (e && e > s)
+            return xstrndup(s, (size_t)(e - s));
+    }
+    return NULL;
+}
+
+static bool same_access(const struct race_access *x,
+                        const struct race_access *y)
+{
+    return x->line == y->line && !strcmp(x->kind, y->kind) &&
+           !x->map_op == !y->map_op;
+}
+
+/* Add a data race a detector found to g->races, merged with the same
+ * pair seen by another detector (or in another run). */
+static void add_race(struct grade *g, enum detector d, json_t *finding)
+{
+    json_t *accs = json_object_get(finding, "accesses");
+    struct race r = {0};
+    access_from_json(g, json_array_get(accs, 0), &r.a);
+    if (json_array_size(accs) > 1)
+        access_from_json(g, json_array_get(accs, 1), &r.b);
+    /* the earlier line first, so that two reports of one pair merge */
+    if (r.b.line && (r.b.line < r.a.line || (r.b.line == r.a.line &&
+                                             strcmp(r.b.kind, r.a.kind) > 0))) {
+        struct race_access t = r.a;
+        r.a = r.b;
+        r.b = t;
+    }
+    if (!r.a.map_op && !r.b.map_op)
+        r.object = location_name(
+            json_string_value(json_object_get(finding, "location")));
+    for (size_t i = 0; i < g->nr_races; i++) {
+        struct race *o = &g->races[i];
+        bool match, upgrade = false;
+        if (r.b.line && o->b.line)
+            match = same_access(&o->a, &r.a) && same_access(&o->b, &r.b);
+        else if (o->b.line) /* DRD names one side: either side of a pair */
+            match = same_access(&o->a, &r.a) || same_access(&o->b, &r.a);
+        else if (r.b.line)
+            match = upgrade =
+                same_access(&o->a, &r.a) || same_access(&o->a, &r.b);
+        else
+            match = same_access(&o->a, &r.a);
+        if (!match)
+            continue;
+        o->dets[d] = true;
+        if (upgrade) { /* a fuller report of the pair */
+            struct race_access t = o->a;
+            o->a = r.a;
+            r.a = t;
+            o->b = r.b;
+            r.b = (struct race_access){0};
+        }
+        if (!o->object && r.object) {
+            o->object = r.object;
+            r.object = NULL;
+        }
+        o->a.locked |= r.a.locked;
+        o->b.locked |= r.b.locked;
+        access_release(&r.a);
+        access_release(&r.b);
+        free(r.object);
+        return;
+    }
+    if (g->nr_races == MAX_RACES) {
+        g->races_more++;
+        access_release(&r.a);
+        access_release(&r.b);
+        free(r.object);
+        return;
+    }
+    r.dets[d] = true;
+    g->races[g->nr_races++] = r;
+}
+
+/* A finding that is not a data race, in one line. */
+static void add_other(struct grade *g, const char *det, json_t *finding)
+{
+    const char *kind = json_string_value(json_object_get(finding, "kind"));
+    struct race_access a;
+    access_from_json(g, json_array_get(json_object_get(finding, "accesses"), 0),
+                     &a);
+    char *line =
+        a.line ? xasprintf(" at line %d (in %s)", a.line, a.func ? a.func : "?")
+               : xstrdup("");
+    char *text = xasprintf("    %s reports %s%s\n", det,
+                           kind ? kind : "a problem", line);
+    if (!strstr(strbuf_str(&g->other), text))
+        strbuf_addstr(&g->other, text);
+    free(text);
+    free(line);
+    access_release(&a);
+}
+
+/* The first compile error of a build log, its path made the answer's:
+ * the first line that names the answer's file and a line (gcc, clang,
+ * go), else the first that says "error", else the first. */
+static char *answer_build_error(const struct grade *g, const char *log)
+{
+    char *tail = xasprintf("%s.%s:", g->variant, g->go ? "go" : "c");
+    const char *pick = NULL, *err = NULL;
+    for (const char *l = log; l && *l && !pick;
+         l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        size_t n = strcspn(l, "\n");
+        char *line = xstrndup(l, n);
+        const char *at = strstr(line, tail);
+        if (at && (at == line || at[-1] == '/') && at[strlen(tail)] >= '0' &&
+            at[strlen(tail)] <= '9')
+            pick = l;
+        else if (!err && strstr(line, "error"))
+            err = l;
+        free(line);
+    }
+    if (!pick)
+        pick = err ? err : log;
+    char *first = xstrndup(pick, strcspn(pick, "\n"));
+    char *at = strstr(first, tail);
+    char *out;
+    if (at && (at == first || at[-1] == '/'))
+        out = xasprintf("%s%s", g->file, at + strlen(tail) - 1);
+    else
+        out = xstrdup(first);
+    free(tail);
+    free(first);
+    return out;
+}
+
+/* (a) from the findings of each cell, (b) from the native runs' stdout. */
 static void read_cell(struct grade *g, json_t *cell)
 {
     const char *det = json_string_value(json_object_get(cell, "detector"));
@@ -407,18 +657,65 @@ static void read_cell(struct grade *g, json_t *cell)
     const char *note = json_string_value(json_object_get(cell, "note"));
     const char *flavour = json_string_value(json_object_get(cell, "flavour"));
     const char *bin = json_string_value(json_object_get(cell, "binary"));
-    if (!det || !verdict)
+    const char *berr = json_string_value(json_object_get(cell, "build_error"));
+    int d = det ? detector_by_name(det) : -1;
+    if (!det || !verdict || d < 0)
         return;
     if (flavour && bin && !strcmp(flavour, "native") && !g->binary)
         g->binary = xstrdup(bin);
+    if (berr && *berr) {
+        if (!g->build_error)
+            g->build_error = answer_build_error(g, berr);
+        return;
+    }
     json_int_t hit = json_integer_value(json_object_get(cell, "detected_runs"));
     json_int_t n = json_integer_value(json_object_get(cell, "runs_done"));
-    if (strcmp(verdict, "pass") && (!strcmp(verdict, "error") && note))
-        strbuf_addf(&g->race, "    %-9s error: %s\n", det, note);
-    else if (strcmp(verdict, "pass"))
-        strbuf_addf(&g->race, "    %-9s %s (in %lld of %lld runs)\n", det,
-                    observed ? observed : verdict, (long long)hit,
-                    (long long)n);
+    g->ran[d] = n > 0;
+    if (strcmp(verdict, "pass")) {
+        g->failed[d] = true;
+        size_t races = 0;
+        json_t *f, *findings = json_object_get(cell, "findings");
+        size_t k;
+        bool fatal = observed && starts_with(observed, "fatal ");
+        json_array_foreach(findings, k, f)
+        {
+            const char *kind = json_string_value(json_object_get(f, "kind"));
+            const char *msg = json_string_value(json_object_get(f, "message"));
+            if (kind && !strcmp(kind, "fatal")) {
+                fatal = true;
+                if (!g->fatal_msg && msg)
+                    g->fatal_msg = xstrdup(msg);
+            }
+        }
+        if (fatal && !g->fatal_msg)
+            g->fatal_msg = xstrdup(observed + 6);
+        g->fatal[d] = fatal;
+        json_array_foreach(findings, k, f)
+        {
+            const char *kind = json_string_value(json_object_get(f, "kind"));
+            if (kind && !strcmp(kind, "data-race")) {
+                add_race(g, d, f);
+                races++;
+            } else if (kind && strcmp(kind, "fatal") &&
+                       !(fatal && !strcmp(kind, "thread-leak"))) {
+                /* (a thread leak is what a fatal error leaves behind) */
+                add_other(g, det, f);
+                g->nonrace[d] = true;
+            }
+        }
+        if (fatal) {
+            g->nonrace[d] = true;
+        } else if (!strcmp(verdict, "error")) {
+            strbuf_addf(&g->other, "    %s could not run it: %s\n", det,
+                        note ? note : "error");
+            g->nonrace[d] = true;
+        } else if (!races && !g->nonrace[d]) {
+            strbuf_addf(&g->other, "    %s: %s (in %lld of %lld runs)\n", det,
+                        observed ? observed : verdict, (long long)hit,
+                        (long long)n);
+            g->nonrace[d] = true;
+        }
+    }
     json_t *runs = json_object_get(cell, "run_details"), *r;
     size_t i;
     json_array_foreach(runs, i, r)
@@ -452,9 +749,11 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
     struct run_opts *o = &s.opts;
     char *bad = NULL;
     if (detectors && detector_parse_list(detectors, o->detectors, &bad) < 0) {
-        error("unknown detector '%s' (want native, tsan, tsan-gcc, helgrind, "
-              "drd or all)",
-              bad);
+        struct strbuf names = STRBUF_INIT;
+        for (int d = 0; d < DET_COUNT; d++)
+            strbuf_addf(&names, "%s, ", detector_name(d));
+        error("unknown detector '%s' (want %sor all)", bad, strbuf_str(&names));
+        strbuf_release(&names);
         free(bad);
         return EXIT_USAGE;
     }
@@ -494,7 +793,21 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
     o->progress_tty = isatty(2) && !getenv("MAPRACE_NO_PROGRESS");
     o->output_cap = RUN_OUTPUT_CAP;
     o->formats = 0;
+    /* The matrix and its "Not as expected" lines speak to CI (every cell
+     * of a grading is expected clean): the learner gets report()'s words
+     * instead. Errors and progress stay on stderr. */
+    fflush(stdout);
+    int saved = dup(1), null = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && null >= 0)
+        dup2(null, 1);
     g->session_rc = session_run(&s);
+    fflush(stdout);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, 1);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
     if (s.report_dir)
         g->report_dir = xstrdup(s.report_dir);
     session_release(&s);
@@ -659,24 +972,31 @@ static int check_overlap(struct grade *g)
         return 0;
     if (last.workers < 2)
         strbuf_addf(&g->overlap,
-                    "    Only %d thread%s besides main used the map. The "
-                    "exercise is about threads sharing a map: the work must "
-                    "stay spread over the threads it was spread over.\n",
+                    "    Only %d thread%s besides main used the map: removing "
+                    "a thread removes the race,\n    and the concurrency the "
+                    "exercise is about with it. Keep the threads the\n    "
+                    "program had, each doing its own share, and order their "
+                    "map calls with a lock.\n    See `maprace explain "
+                    "map-waitgroup-writes` (two ways to keep workers "
+                    "parallel).\n",
                     last.workers, last.workers == 1 ? "" : "s");
     else
-        strbuf_addf(&g->overlap,
-                    "    In %d run%s, thread %d made all its %llu map calls "
-                    "without any other thread getting one in between, although "
-                    "the grader paused it, whenever it held no lock, to let "
-                    "the others in.\n"
-                    "    Your program is race-free because it runs one thread "
-                    "at a time: a lock held across a thread's whole loop, or a "
-                    "thread joined before the next one starts, orders "
-                    "everything and leaves nothing to run in parallel. Hold a "
-                    "lock for one unit of work (one assignment, one "
-                    "transaction, one whole range), and start every thread "
-                    "before you join any.\n",
-                    done, done == 1 ? "" : "s", last.lonely, last.lonely_calls);
+        strbuf_addf(
+            &g->overlap,
+            "    In %d run%s, thread %d made all its %llu map calls "
+            "without any other thread getting\n    one in between, "
+            "although the grader paused it, whenever it held no lock, "
+            "to let\n    the others in.\n"
+            "    Your program is race-free because it runs one thread "
+            "at a time: a lock held across\n    a thread's whole loop, "
+            "or a thread joined before the next one starts, orders\n"
+            "    everything and leaves nothing to run in parallel. Hold "
+            "a lock for one unit of\n    work (one assignment, one "
+            "transaction, one whole range), and start every thread\n"
+            "    before you join any. See `maprace explain "
+            "map-iterate-write` (a lock too short,\n    and the right "
+            "length).\n",
+            done, done == 1 ? "" : "s", last.lonely, last.lonely_calls);
     return 0;
 }
 
@@ -691,10 +1011,309 @@ static const char *shown_path(const char *abs)
     return abs;
 }
 
-static void print_point(const struct grade *g, const char *label,
-                        const struct strbuf *why)
+/* The answer with its comments and string literals blanked: what the
+ * wrong-fix checks search. Malloc'd. */
+static char *code_of(const char *src)
+{
+    char *c = xstrdup(src);
+    for (char *p = c; *p; p++) {
+        if (p[0] == '/' && p[1] == '*') {
+            char *e = strstr(p + 2, "*/");
+            char *end = e ? e + 2 : p + strlen(p);
+            for (; p < end; p++)
+                if (*p != '\n')
+                    *p = ' ';
+            p--;
+        } else if (p[0] == '/' && p[1] == '/') {
+            for (; *p && *p != '\n'; p++)
+                *p = ' ';
+            p--;
+        } else if (*p == '"') {
+            for (p++; *p && *p != '"' && *p != '\n'; p++)
+                if (*p == '\\' && p[1])
+                    *p++ = ' ', *p = ' ';
+                else
+                    *p = ' ';
+            if (!*p)
+                break;
+        }
+    }
+    return c;
+}
+
+static bool is_ident(char ch)
+{
+    return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9');
+}
+
+/* Whether `word` occurs in code as a whole word (or, ending in '_' or
+ * '.', as a prefix: "atomic_", "atomic."). */
+static bool has_word(const char *code, const char *word)
+{
+    size_t n = strlen(word);
+    bool prefix = word[n - 1] == '_' || word[n - 1] == '.';
+    for (const char *p = code; code && (p = strstr(p, word)); p++)
+        if ((p == code || !is_ident(p[-1])) && (prefix || !is_ident(p[n])))
+            return true;
+    return false;
+}
+
+/* Whether `name` is declared volatile ("volatile int busy", "int
+ * volatile busy", "volatile bool busy = false"). */
+static bool declared_volatile(const char *code, const char *name)
+{
+    for (const char *p = code; (p = strstr(p, "volatile")); p++) {
+        size_t n = strcspn(p, ";{)");
+        char *decl = xstrndup(p, n);
+        bool yes = has_word(decl, name);
+        free(decl);
+        if (yes)
+            return true;
+    }
+    return false;
+}
+
+static bool sleeps(const char *code)
+{
+    static const char *const calls[] = {"sleep",      "usleep", "nanosleep",
+                                        "thrd_sleep", "Sleep",  NULL};
+    for (size_t i = 0; calls[i]; i++)
+        if (has_word(code, calls[i]))
+            return true;
+    return false;
+}
+
+static bool uses_atomics(const char *code)
+{
+    return has_word(code, "atomic_") || has_word(code, "_Atomic") ||
+           has_word(code, "__atomic_") || has_word(code, "__sync_") ||
+           has_word(code, "atomic.");
+}
+
+/* Helgrind and DRD do not model C11 atomics: a correct atomic_flag
+ * spinlock, or a release/acquire pair, is a race to them. When the answer
+ * uses atomics, TSan ran (clang or gcc) and found nothing, the native run
+ * found nothing, and Helgrind and DRD reported data races only, (a) is
+ * judged from TSan and the native run (docs/exercises.md). */
+static void excuse_atomics(struct grade *g)
+{
+    bool tsan_clean = (g->ran[DET_TSAN] && !g->failed[DET_TSAN]) ||
+                      (g->ran[DET_TSAN_GCC] && !g->failed[DET_TSAN_GCC]);
+    if (g->go || !uses_atomics(g->code) || !tsan_clean || g->failed[DET_TSAN] ||
+        g->failed[DET_TSAN_GCC] || g->failed[DET_NATIVE] ||
+        !g->ran[DET_NATIVE] || g->nonrace[DET_HELGRIND] ||
+        g->nonrace[DET_DRD] ||
+        (!g->failed[DET_HELGRIND] && !g->failed[DET_DRD]))
+        return;
+    g->atomics_excused = true;
+}
+
+static void race_dets(struct strbuf *sb, const struct race *r)
+{
+    const char *sep = "";
+    strbuf_addstr(sb, " (");
+    for (int d = 0; d < DET_COUNT; d++)
+        if (r->dets[d]) {
+            strbuf_addf(sb, "%s%s", sep, detector_name(d));
+            sep = ", ";
+        }
+    strbuf_addstr(sb, ")");
+}
+
+/* "thread func1 writes the map (m[k] = v at line 38, in assign_five)" */
+static void say_access(struct strbuf *sb, const struct race_access *a,
+                       const char *what, bool first, bool go)
+{
+    const char *thread = go ? "goroutine" : "thread";
+    if (a->thread)
+        strbuf_addf(sb, "%s %s ", thread, a->thread);
+    else
+        strbuf_addf(sb, "%s %s ", first ? "one" : "another", thread);
+    strbuf_addf(sb, "%s %s",
+                *a->kind ? (!strcmp(a->kind, "read") ? "reads" : "writes")
+                         : "accesses",
+                what);
+    if (a->map_op)
+        strbuf_addf(sb, " (%s at line %d", a->map_op, a->line);
+    else
+        strbuf_addf(sb, " (at line %d", a->line);
+    if (a->func && (!a->thread || strcmp(a->func, a->thread)))
+        strbuf_addf(sb, ", in %s", a->func);
+    strbuf_addstr(sb, ")");
+}
+
+static void say_race(struct strbuf *sb, const struct race *r, bool go)
+{
+    char *what = r->object                      ? xasprintf("`%s`", r->object)
+                 : (r->a.map_op || r->b.map_op) ? xstrdup("the map")
+                                                : xstrdup("a variable");
+    strbuf_addstr(sb, "    ");
+    if (!r->a.line) {
+        strbuf_addf(sb, "a race on %s outside your file", what);
+    } else {
+        say_access(sb, &r->a, what, true, go);
+        if (r->b.line) {
+            strbuf_addstr(sb, "\n      while ");
+            say_access(sb, &r->b, "it", false, go);
+        } else {
+            strbuf_addstr(sb, "\n      while another thread accesses it "
+                              "(this detector names one side only)");
+        }
+    }
+    race_dets(sb, r);
+    strbuf_addstr(sb, "\n");
+    free(what);
+}
+
+/* The classic wrong fixes, recognised from the answer and the races, each
+ * with the case that teaches why it fails. */
+static void diagnose(struct grade *g, struct strbuf *sb)
+{
+    const char *code = g->code;
+    bool on_map = false;
+    const struct race *one_sided = NULL, *two_locks = NULL;
+    const char *vol = NULL;
+    for (size_t i = 0; i < g->nr_races; i++) {
+        const struct race *r = &g->races[i];
+        on_map |= r->a.map_op || r->b.map_op;
+        if (r->b.line && r->a.locked != r->b.locked && !one_sided)
+            one_sided = r;
+        if (r->b.line && r->a.locked && r->b.locked)
+            two_locks = r;
+        if (r->object && declared_volatile(code, r->object))
+            vol = r->object;
+    }
+    int hints = 0;
+    if (vol || has_word(code, "volatile")) {
+        if (vol)
+            strbuf_addf(sb, "    Why: `%s` is volatile.", vol);
+        else
+            strbuf_addstr(sb, "    Why: your file relies on volatile.");
+        strbuf_addstr(
+            sb, "\n    volatile makes the compiler perform every load and "
+                "store, but it orders nothing\n    between threads: two "
+                "threads can "
+                "both see a volatile flag free and go in together,\n    and "
+                "nothing makes one thread's map writes visible to the other "
+                "in order.\n    See `maprace explain sleep-is-not-sync` (what "
+                "orders two threads, and what does not).\n");
+        hints++;
+    }
+    if (sleeps(code)) {
+        strbuf_addstr(
+            sb, "    Why: a sleep orders nothing. Waiting makes the bad "
+                "interleaving rarer, never\n    impossible: only a lock, a "
+                "join or a channel between the two accesses orders them.\n"
+                "    See `maprace explain sleep-is-not-sync`.\n");
+        hints++;
+    }
+    if (one_sided) {
+        const struct race_access *in =
+            one_sided->a.locked ? &one_sided->a : &one_sided->b;
+        const struct race_access *out =
+            one_sided->a.locked ? &one_sided->b : &one_sided->a;
+        strbuf_addf(sb,
+                    "    Why: only one side takes the lock: line %d holds it, "
+                    "line %d does not. A lock\n    orders two accesses only "
+                    "when both threads take the same lock, and a reader "
+                    "needs\n    it too: Go's check in every map read looks at "
+                    "h.flags, which the writer changes.\n    See `maprace "
+                    "explain map-read-write`.\n",
+                    in->line, out->line);
+        hints++;
+    } else if (two_locks) {
+        strbuf_addf(sb,
+                    "    Why: lines %d and %d both hold a lock, but not the "
+                    "same one (a mutex made per\n    call, or one per "
+                    "thread?): two different locks order nothing. One lock "
+                    "for the\n    one map. See `maprace explain "
+                    "map-concurrent-writes`.\n",
+                    two_locks->a.line, two_locks->b.line);
+        hints++;
+    }
+    bool valgrind_only = g->nr_races > 0;
+    for (size_t i = 0; i < g->nr_races; i++)
+        for (int d = 0; d < DET_COUNT; d++)
+            if (g->races[i].dets[d] && d != DET_HELGRIND && d != DET_DRD)
+                valgrind_only = false;
+    if (!hints && valgrind_only && uses_atomics(code) && !g->ran[DET_TSAN] &&
+        !g->ran[DET_TSAN_GCC]) {
+        strbuf_addstr(
+            sb, "    Why: maybe none. Only Helgrind or DRD saw these, and your "
+                "file uses C11 atomics,\n    which they do not model: grade "
+                "it with TSan too (no -d, or -d tsan,...), which\n    "
+                "understands atomics and tells a real race from their false "
+                "positive.\n");
+        hints++;
+    }
+    if (!hints && on_map && uses_atomics(code)) {
+        strbuf_addstr(
+            sb, "    Why: your atomic variable is race-free itself, but it "
+                "orders only its own\n    accesses: the map calls beside it "
+                "stay plain, unordered accesses. An atomic\n    protects the "
+                "map only when it is used as a lock (one thread in at a "
+                "time:\n    acquire to enter, release to leave). See "
+                "`maprace explain lockfree-cas-publish`.\n");
+        hints++;
+    }
+    if (!hints && g->nr_races)
+        strbuf_addstr(sb,
+                      "    Why: nothing in your program orders these "
+                      "accesses: no lock that both threads\n    hold around "
+                      "them, no join between them. TASK.md's hints say where "
+                      "the lock goes.\n");
+}
+
+/* (a)'s explanation, from the races and the other findings. */
+static void explain_races(struct grade *g)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < g->nr_races; i++) {
+        const struct race *r = &g->races[i];
+        bool seen = false;
+        for (int d = 0; d < DET_COUNT; d++)
+            seen |= r->dets[d] && !(g->atomics_excused &&
+                                    (d == DET_HELGRIND || d == DET_DRD));
+        if (!seen)
+            continue;
+        if (shown++ < MAX_SHOWN)
+            say_race(&g->race, r, g->go);
+    }
+    if (shown > MAX_SHOWN || g->races_more)
+        strbuf_addf(&g->race, "    ... and %zu more pairs of lines\n",
+                    (shown > MAX_SHOWN ? shown - MAX_SHOWN : 0) +
+                        g->races_more);
+    const char *sep = "";
+    for (int d = 0; d < DET_COUNT; d++)
+        if (g->fatal[d]) {
+            if (!*sep)
+                strbuf_addf(&g->race,
+                            "    Go's own check stopped the program: \"fatal "
+                            "error: %s\" (under ",
+                            g->fatal_msg ? g->fatal_msg : "?");
+            strbuf_addf(&g->race, "%s%s", sep, detector_name(d));
+            sep = ", ";
+        }
+    if (*sep)
+        strbuf_addstr(&g->race, ")\n");
+    strbuf_add(&g->race, g->other.buf ? g->other.buf : "", g->other.len);
+    if (shown)
+        diagnose(g, &g->race);
+    if (g->race.len)
+        strbuf_addf(&g->race,
+                    "    Both accesses, with their stacks: %s show %s/%s "
+                    "--out %s/reports\n",
+                    program_invocation_name, g->ex.name, g->variant,
+                    shown_path(g->grade_dir));
+}
+
+/* One check's verdict line, then its explanation. */
+static void print_point(const struct grade *g, const char *ok,
+                        const char *failed, const struct strbuf *why)
 {
     const char *mark = why->len ? "FAIL" : "ok";
+    const char *label = why->len ? failed : ok;
     if (g->color)
         printf("  %s%-4s\033[0m  %s\n", why->len ? "\033[1;31m" : "\033[32m",
                mark, label);
@@ -703,36 +1322,103 @@ static void print_point(const struct grade *g, const char *label,
     fputs(strbuf_str(why), stdout);
 }
 
+/* The answer did not compile: said once, with its own path and line; (a),
+ * (b) and (c) were not checked. */
+static int report_build_error(struct grade *g)
+{
+    /* a compiler's or linker's word on the answer, or the build itself
+     * failing (make, a missing tool): not the answer's fault */
+    const char *at = strstr(g->build_error, g->file);
+    bool compile = (at && at[strlen(g->file)] == ':') ||
+                   strstr(g->build_error, "error:") ||
+                   strstr(g->build_error, "undefined reference");
+    printf("\ngrade %s %s\n", g->ex.name, g->file);
+    printf("  %s  %s %s:\n", g->color ? "\033[1;31mFAIL\033[0m" : "FAIL",
+           g->file, compile ? "does not compile" : "could not be built");
+    printf("    %s\n", g->build_error);
+    /* the line itself, with a caret under the column */
+    const char *p = strstr(g->build_error, g->file);
+    int line = 0, col = 0;
+    if (p && sscanf(p + strlen(g->file), ":%d:%d", &line, &col) >= 1 &&
+        line > 0) {
+        char *src = read_file(g->file, 0, NULL);
+        const char *l = src;
+        for (int i = 1; l && i < line; i++)
+            l = (l = strchr(l, '\n')) ? l + 1 : NULL;
+        if (l) {
+            int n = (int)strcspn(l, "\n");
+            printf("    %5d | %.*s\n", line, n, l);
+            if (col > 0) {
+                /* the line's own tabs, so that the caret lines up; Go
+                 * counts columns in bytes, gcc in display columns (a tab
+                 * to the next multiple of 8) */
+                printf("          | ");
+                for (int i = 0, w = 0; i < n && w < col - 1; i++) {
+                    putchar(l[i] == '\t' ? '\t' : ' ');
+                    w = g->go || l[i] != '\t' ? w + 1 : (w / 8 + 1) * 8;
+                }
+                printf("^\n");
+            }
+        }
+        free(src);
+    }
+    printf(compile ? "    (a), (b) and (c) were not checked: fix this error "
+                     "(and any after it), then grade again.\n"
+                   : "    (a), (b) and (c) were not checked: the build "
+                     "failed before your file was compiled (see `maprace "
+                     "doctor`).\n");
+    printf("FAIL: %s\n", g->ex.title ? g->ex.title : "");
+    return EXIT_FAIL;
+}
+
 static int report(struct grade *g)
 {
+    if (g->build_error)
+        return report_build_error(g);
     if (job_text(g) && !g->job_seen && !g->job.len)
         strbuf_addf(&g->job, "    no run printed \"%s\"\n", job_text(g));
-    if (g->race.len)
-        strbuf_addf(
-            &g->race,
-            "    The races, annotated: %s show %s/%s --out %s/reports\n",
-            program_invocation_name, g->ex.name, g->variant,
-            shown_path(g->grade_dir));
+    excuse_atomics(g);
+    explain_races(g);
     bool pass = !g->race.len && !g->job.len && !g->overlap.len;
     printf("\ngrade %s %s\n", g->ex.name, g->file);
     print_point(g,
                 g->go ? "(a) race-free: neither go nor go-race reports "
                         "anything"
-                      : "(a) race-free: no detector reports anything, forced",
+                : g->atomics_excused
+                    ? "(a) race-free: TSan and the native run report nothing"
+                    : "(a) race-free: no detector reports anything, forced",
+                g->nr_races ? "(a) race-free: no, your program still races"
+                            : "(a) race-free: no, a detector reports a problem",
                 &g->race);
-    print_point(g, "(b) still does the job", &g->job);
+    if (g->atomics_excused && !g->race.len) {
+        size_t n = g->nr_races + g->races_more;
+        printf("    note: Helgrind and DRD reported %zu race%s that TSan "
+               "did not. Your file uses C11\n    atomics, which Valgrind's "
+               "tools do not model: an atomic_flag spinlock or a\n    "
+               "release/acquire pair is plain memory to them, so they see "
+               "no order. The grader\n    judges (a) from TSan and the "
+               "native run, which understand atomics. `maprace\n    "
+               "explain lockfree-cas-publish` shows the same false "
+               "positive, and the two client\n    requests that tell "
+               "Valgrind about the order.\n",
+               n, n == 1 ? "" : "s");
+    }
+    print_point(g, "(b) still does the job",
+                "(b) still does the job: no, not all of it", &g->job);
     if (g->go)
         printf("  %-4s  (c) still concurrent: not checked for a Go answer "
                "(the overlap probe counts the C model's map calls)\n",
                "-");
     else
         print_point(g, "(c) still concurrent: the threads overlap",
+                    "(c) still concurrent: no, one thread at a time",
                     &g->overlap);
     if (g->gave_up)
         printf("  note: a forced run printed \"maprace: window ... gave up "
-               "waiting\": the racy program's window_plan is still in main, "
-               "and a thread waited in vain for one that your lock or join "
-               "keeps out. Remove the plan: each forced run loses 10 s.\n");
+               "waiting\": the racy program's\n    window_plan is still in "
+               "main, and a thread waited in vain for one that your lock\n"
+               "    or join keeps out. Remove the plan: each forced run loses "
+               "10 s.\n");
     printf("%s: %s\n", pass ? "PASS" : "FAIL", g->ex.title ? g->ex.title : "");
     return pass ? 0 : EXIT_FAIL;
 }
@@ -801,6 +1487,15 @@ static void grade_release(struct grade *g)
     strbuf_release(&g->race);
     strbuf_release(&g->job);
     strbuf_release(&g->overlap);
+    strbuf_release(&g->other);
+    free(g->code);
+    free(g->build_error);
+    free(g->fatal_msg);
+    for (size_t i = 0; i < g->nr_races; i++) {
+        access_release(&g->races[i].a);
+        access_release(&g->races[i].b);
+        free(g->races[i].object);
+    }
 }
 
 /* Load the exercise, its case and the answer; write the grading catalog.
@@ -838,6 +1533,7 @@ static char *grade_prepare(struct grade *g, struct catalog *cat,
         return NULL;
     }
     g->file = xstrdup(file);
+    g->code = code_of(source);
     g->variant = variant_name(file);
     g->grade_dir = g->build[0] == '/'
                        ? path_join(g->build, "grade")
@@ -869,11 +1565,11 @@ int cmd_grade(const char *root, int argc, char **argv)
     struct catalog cat = {0};
     char *dir = grade_prepare(&g, &cat, argv[optind], argv[optind + 1]);
     int rc = dir ? run_detectors(&g, a.detectors, a.runs, dir) : EXIT_USAGE;
-    if (!rc && !g.go && !g.binary) {
+    if (!rc && !g.go && !g.binary && !g.build_error) {
         error("the grading run built no native binary of %s", g.file);
         rc = EXIT_ENV;
     }
-    if (!rc && !g.go)
+    if (!rc && !g.go && !g.build_error)
         rc = check_overlap(&g);
     if (!rc)
         rc = report(&g);

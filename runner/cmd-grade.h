@@ -15,7 +15,18 @@
  *      at least two threads besides main used the map and every one of
  *      them that made two or more calls had another thread's call between
  *      its first and its last.
- * Each failed point is explained in a few lines that say why it matters.
+ * Each check is one verdict line; under a failed one, a few lines say why
+ * in the learner's terms (docs/exercises.md): each data race as "thread X
+ * writes the map (m[k] = v at line N) while thread Y reads it", on the
+ * answer's own lines, markers or not; the classic wrong fix recognised
+ * (volatile, a sleep, a lock on one side only or two different locks, an
+ * atomic beside the unlocked map, a thread removed, one lock around
+ * everything) with the case that teaches it. Helgrind's and DRD's data
+ * races are set aside, with a note, when the answer uses C11 atomics and
+ * TSan and the native run found nothing (Valgrind does not model them).
+ * An answer that does not compile is said once, with its own path and
+ * line, and (a), (b) and (c) are not checked. The runner's matrix is not
+ * printed (its words are for CI); its report is kept for `show`.
  *
  * Exit codes: 0 passed; 1 failed; 2 usage, unknown exercise, bad
  * exercise.ini or unreadable file; 3 a required tool or the probe is

@@ -4,7 +4,12 @@
  * known wrong answer fail; a serialised answer (runner/tests/grade/) fails
  * on (c) with the message that teaches why; the Go twins of the answers
  * pass and of the starts fail (a Go answer); bad input is a one-line error
- * with exit 2.
+ * with exit 2. The classic wrong fixes (runner/tests/grade/: a volatile
+ * flag, a sleep, a lock in the writer only, an atomic beside the unlocked
+ * map, the second thread removed, one lock around everything) are each
+ * named with the case that teaches why; a C11 spinlock only Valgrind's
+ * tools flag passes with a note; a file that does not compile is said
+ * once, with its own path, and nothing else is checked.
  *
  * To keep `make test` affordable the grades run under native and TSan
  * (clang); one answer and its start are graded under every detector.
@@ -182,7 +187,8 @@ static void test_serial_fails(void **state)
             !strstr(out, "  ok    (b) still does the job") ||
             !strstr(out, "  FAIL  (c) still concurrent") ||
             !strstr(out, "runs one thread at a time") ||
-            !strstr(out, "start every thread before you join any"))
+            !strstr(out, "start every thread") ||
+            !strstr(out, "maprace explain map-iterate-write"))
             fail_msg("grade %s %s: exit %d\n%s", serial[i][0], file, rc, out);
         free(out);
     }
@@ -201,8 +207,12 @@ static void test_every_detector(void **state)
                            "cases/map-concurrent-writes/racy.c", NULL, &out),
                      1);
     static const char *const lines[] = {
-        "    native    fatal concurrent map writes", "    tsan      race",
-        "    tsan-gcc  race", "    helgrind  race", "    drd       race"};
+        "  FAIL  (a) race-free: no, your program still races",
+        "    thread func1 writes the map (m[k] = v at line 57, in assign_five)",
+        "      while thread func2 ",
+        "(m[k] = v at line 63, in assign_six) (tsan, tsan-gcc, helgrind, drd)",
+        "Go's own check stopped the program: \"fatal error: concurrent map "
+        "writes\" (under native"};
     for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
         if (!strstr(out, lines[i]))
             fail_msg("no '%s' in:\n%s", lines[i], out);
@@ -230,7 +240,7 @@ static void test_go_answers(void **state)
             int rc = grade(list[i], file, NULL, &out);
             if (rc != k || !strstr(out, k ? "\nFAIL: " : "\nPASS: ") ||
                 !strstr(out, "(c) still concurrent: not checked for a Go") ||
-                (k && !strstr(out, "    go-race   race")) ||
+                (k && !strstr(out, "(go-race)\n")) ||
                 (!k && !strstr(out, "  ok    (b) still does the job")))
                 fail_msg("grade %s %s: exit %d, want %d\n%s", list[i], file, rc,
                          k, out);
@@ -244,6 +254,154 @@ static void test_go_answers(void **state)
     }
     assert_true(graded >= 8);
     free_list(list);
+}
+
+/* The classic wrong fixes, each named, with the case that teaches why it
+ * fails; the races said on the answer's own lines, without its markers
+ * (the fixtures have none), and none of CI's words. */
+static void test_wrong_fixes_named(void **state)
+{
+    static const struct {
+        const char *ex, *file, *detectors;
+        const char *want[5];
+    } fixes[] = {
+        {"map-concurrent-writes",
+         "map-concurrent-writes-volatile.c",
+         "native,tsan",
+         {"  FAIL  (a) race-free: no, your program still races",
+          "thread func1 writes `busy` (at line ", "Why: `busy` is volatile.",
+          "maprace explain sleep-is-not-sync", NULL}},
+        {"map-concurrent-writes",
+         "map-concurrent-writes-sleep.c",
+         "native,tsan",
+         {"  FAIL  (a) race-free: no, your program still races",
+          "thread func1 writes the map (m[k] = v at line ",
+          "Why: a sleep orders nothing.", "maprace explain sleep-is-not-sync",
+          NULL}},
+        {"map-read-write",
+         "map-read-write-writer-lock.c",
+         "native,tsan",
+         {"  FAIL  (a) race-free: no, your program still races",
+          "thread writer writes the map (m[k] = v at line ",
+          "while thread reader reads it (v := m[k] at line ",
+          "Why: only one side takes the lock",
+          "maprace explain map-read-write"}},
+        {"map-concurrent-writes",
+         "map-concurrent-writes-atomic-beside.c",
+         "native,tsan",
+         {"  FAIL  (a) race-free: no, your program still races",
+          "Why: your atomic variable is race-free itself",
+          "maprace explain lockfree-cas-publish", NULL}},
+        {"map-concurrent-writes",
+         "map-concurrent-writes-one-thread.c",
+         "native",
+         {"  ok    (a) race-free", "  ok    (b) still does the job",
+          "  FAIL  (c) still concurrent: no",
+          "Only 1 thread besides main used the map",
+          "maprace explain map-waitgroup-writes"}},
+        {"map-concurrent-writes",
+         "map-concurrent-writes-serial.c",
+         "native",
+         {"  ok    (a) race-free", "  FAIL  (c) still concurrent: no",
+          "a lock held across\n    a thread's whole loop",
+          "maprace explain map-iterate-write", NULL}},
+    };
+    for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+        char file[PATH_MAX], *out;
+        snprintf(file, sizeof(file), "runner/tests/grade/%s", fixes[i].file);
+        int rc = grade(fixes[i].ex, file, fixes[i].detectors, &out);
+        if (rc != 1 || !strstr(out, "\nFAIL: "))
+            fail_msg("grade %s %s: exit %d, want 1\n%s", fixes[i].ex, file, rc,
+                     out);
+        for (size_t k = 0; k < 5 && fixes[i].want[k]; k++)
+            if (!strstr(out, fixes[i].want[k]))
+                fail_msg("grade %s %s: no '%s' in:\n%s", fixes[i].ex, file,
+                         fixes[i].want[k], out);
+        static const char *const ci_words[] = {"marked lines", "false-positive",
+                                               "expected clean",
+                                               "Not as expected", "legend:"};
+        for (size_t k = 0; k < sizeof(ci_words) / sizeof(ci_words[0]); k++)
+            if (strstr(out, ci_words[k]))
+                fail_msg("grade %s %s: CI's words '%s' in:\n%s", fixes[i].ex,
+                         file, ci_words[k], out);
+        free(out);
+    }
+}
+
+/* A correct answer only Helgrind and DRD flag, because they do not model
+ * C11 atomics: an atomic_flag spinlock around each assignment passes under
+ * every detector, with the note; without TSan the grader cannot tell, and
+ * says so. */
+static void test_c11_spinlock_passes(void **state)
+{
+    const char *file = "runner/tests/grade/map-concurrent-writes-spinlock.c";
+    char *out;
+    int rc = grade("map-concurrent-writes", file, NULL, &out);
+    if (rc != 0 || !strstr(out, "\nPASS: ") ||
+        !strstr(out, "  ok    (a) race-free: TSan and the native run report "
+                     "nothing") ||
+        !strstr(out, "note: Helgrind and DRD reported") ||
+        !strstr(out, "do not model"))
+        fail_msg("grade %s: exit %d, want 0 with the note\n%s", file, rc, out);
+    free(out);
+    rc = grade("map-concurrent-writes", file, "native,helgrind", &out);
+    if (rc != 1 || !strstr(out, "Why: maybe none. Only Helgrind or DRD saw") ||
+        !strstr(out, "grade it with TSan too"))
+        fail_msg("grade -d native,helgrind %s: exit %d, want 1\n%s", file, rc,
+                 out);
+    free(out);
+}
+
+/* Right answers other than the catalog's, named by the solution sheet
+ * (docs/instructor/solutions.md), pass. */
+static void test_other_right_answers(void **state)
+{
+    const char *file = "runner/tests/grade/syncmap-check-then-act-mutex.c";
+    char *out;
+    int rc = grade("syncmap-check-then-act", file, "native,tsan", &out);
+    if (rc != 0 || !strstr(out, "\nPASS: "))
+        fail_msg("grade %s: exit %d, want 0\n%s", file, rc, out);
+    free(out);
+}
+
+/* Counts the occurrences of needle in hay. */
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A file that does not compile (a missing ')', a missing '&', a Go
+ * syntax error): said once,
+ * with the answer's own path and line and the line itself; (a), (b) and
+ * (c) not run. */
+static void test_compile_error_once(void **state)
+{
+    static const char *const files[][3] = {
+        {"map-concurrent-writes", "map-concurrent-writes-syntax.c", "expected"},
+        {"map-concurrent-writes", "map-concurrent-writes-amp.c",
+         "pthread_mutex_lock"},
+        {"map-read-write", "map-read-write-syntax.go", "syntax error"},
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char file[PATH_MAX], where[PATH_MAX + 8], *out;
+        snprintf(file, sizeof(file), "runner/tests/grade/%s", files[i][1]);
+        snprintf(where, sizeof(where), "    %s:", file);
+        int rc = grade(files[i][0], file,
+                       strstr(file, ".go") ? NULL : "native,tsan", &out);
+        if (rc != 1 || count(out, "does not compile") != 1 ||
+            count(out, "error:") != 1 || !strstr(out, where) ||
+            !strstr(out, files[i][2]) || !strstr(out, "| ") ||
+            (!strstr(file, ".go") && !strstr(out, "/* missing")) ||
+            !strstr(out, "(a), (b) and (c) were not checked") ||
+            strstr(out, "  ok ") || strstr(out, "(b) still") ||
+            strstr(out, "(c) still") || strstr(out, "show ") ||
+            strstr(out, "cases/map-"))
+            fail_msg("grade %s: exit %d\n%s", file, rc, out);
+        free(out);
+    }
 }
 
 static void expect_usage(const char *args, const char *msg)
@@ -273,6 +431,10 @@ static void test_bad_input(void **state)
     expect_usage("grade syncmap-check-then-act "
                  "cases/syncmap-check-then-act/racy.go",
                  "maprace: exercise syncmap-check-then-act has no Go version");
+    expect_usage("grade -d bogus map-concurrent-writes "
+                 "cases/map-concurrent-writes/fixed.c",
+                 "maprace: unknown detector 'bogus' (want native, tsan, "
+                 "tsan-gcc, helgrind, drd, go, go-race, or all)");
     expect_usage("grade -d tsan map-concurrent-writes "
                  "cases/map-concurrent-writes/fixed.go",
                  "maprace: tsan runs C answers only");
@@ -288,6 +450,10 @@ int main(void)
         cmocka_unit_test(test_lockstep_teaches),
         cmocka_unit_test(test_serial_fails),
         cmocka_unit_test(test_every_detector),
+        cmocka_unit_test(test_wrong_fixes_named),
+        cmocka_unit_test(test_c11_spinlock_passes),
+        cmocka_unit_test(test_other_right_answers),
+        cmocka_unit_test(test_compile_error_once),
         cmocka_unit_test(test_go_answers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

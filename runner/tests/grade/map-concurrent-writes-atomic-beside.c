@@ -1,0 +1,90 @@
+/*
+ * TEST FIXTURE for maprace grade: an atomic counter beside the unlocked
+ * map (wrong: the atomic orders only itself; the map accesses stay plain).
+ * Made from the case's own program with its race markers removed, as a
+ * learner's edited copy usually is.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "map.h"
+#include "window.h"
+
+enum { rounds = 10000, role1 = 1, role2 = 2 };
+
+/* The map both goroutines share. Non-static: clang renames static objects
+ * at -O1 and the reports would name 'm.0'. */
+struct hmap *m;
+
+/* "an atomic flag: how many writers are in the map" */
+atomic_int writers;
+
+/* m[5] = 0 */
+static __attribute__((noinline)) void assign_five(void)
+{
+    atomic_fetch_add(&writers, 1);
+    mapstore(m, 5, 0);
+    atomic_fetch_sub(&writers, 1);
+}
+
+/* m[6] = 0 */
+static __attribute__((noinline)) void assign_six(void)
+{
+    atomic_fetch_add(&writers, 1);
+    mapstore(m, 6, 0);
+    atomic_fetch_sub(&writers, 1);
+}
+
+/* go func() { for ... { m[5] = 0; runtime.Gosched() } }() */
+static void *func1(void *arg)
+{
+    window_role(role1);
+    for (int i = 0; i < rounds; i++) {
+        assign_five();
+        sched_yield(); /* runtime.Gosched() */
+    }
+    return NULL;
+}
+
+/* go func() { for ... { m[6] = 0; runtime.Gosched() } }() */
+static void *func2(void *arg)
+{
+    window_role(role2);
+    for (int i = 0; i < rounds; i++) {
+        assign_six();
+        WINDOW(W_CASE_A); /* an assignment completed */
+        sched_yield();    /* runtime.Gosched() */
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    static const struct window_rule plan[] = {
+        /* func2's first m[6] = 0 waits, before the entry check, until
+         * func1 is inside m[5] = 0 with hashWriting set */
+        {role2, W_MAPASSIGN_ENTRY, role1, W_MAPASSIGN_WRITING},
+        /* func1 stays inside until func2 has completed an assignment (if
+         * Go's check failed to fire, this lets both go on) */
+        {role1, W_MAPASSIGN_WRITING, role2, W_CASE_A},
+    };
+    pthread_t t1, t2;
+
+    m = makemap(0);
+    mapstore(m, 5, 0);
+    mapstore(m, 6, 0);
+
+    window_plan(plan, sizeof(plan) / sizeof(plan[0]));
+    if (pthread_create(&t1, NULL, func1, NULL) ||
+        pthread_create(&t2, NULL, func2, NULL)) {
+        fprintf(stderr, "pthread_create failed\n");
+        return 1;
+    }
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    printf("%d + %d assignments, no fatal error\n", rounds, rounds);
+    mapfree(m);
+    return 0;
+}
