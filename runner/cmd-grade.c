@@ -757,8 +757,11 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
         free(bad);
         return EXIT_USAGE;
     }
+    /* no -d: the default set, as `run` has it (not the hmap Go, not the
+     * Swiss model: an answer is graded on the model the exercise uses) */
     for (int d = 0; d < DET_COUNT; d++)
-        o->detectors[d] = !detectors || o->detectors[d];
+        o->detectors[d] =
+            detectors ? o->detectors[d] : !detector_row(d)->not_default;
     int other = detector_mask_language(o->detectors, g->go,
                                        !detectors || !strcmp(detectors, "all"));
     if (other >= 0) {

@@ -443,8 +443,10 @@ static int make_case(struct session *s, char **files, size_t n,
     return set_expectations(v, expect);
 }
 
-/* The detectors to run: -d, or every one installed here that runs the
- * program's language (the others are named on stderr). `file` is the
+/* The detectors to run: -d, or every one of the default set (run's:
+ * not the hmap Go, not the Swiss model) installed here that runs the
+ * program's language (the others are named on stderr); -d all adds the
+ * hmap Go, never the Swiss model's rows. `file` is the
  * first program file: a Go one runs under the Go detectors only, a C or
  * C++ one under the others. 0; -1 after saying why (usage); -2 when no
  * detector of the language is installed. */
@@ -466,11 +468,22 @@ static int pick_detectors(const struct try_args *a, const char *file,
         if (other >= 0)
             return error("try: %s: %s runs %s programs only", file,
                          detector_name(other), go ? "C and C++" : "Go");
+        /* a program is built as written, against the hmap model when it
+         * uses one: the Swiss model's rows are the catalog's */
+        for (int d = 0; d < DET_COUNT; d++) {
+            if (!mask[d] || !detector_row(d)->swiss_model)
+                continue;
+            if (strcmp(a->detectors, "all"))
+                return error("try: %s runs the catalog's cases only (the "
+                             "case built on the Swiss-table model)",
+                             detector_name(d));
+            mask[d] = false;
+        }
         return 0;
     }
     for (int d = 0; d < DET_COUNT; d++) {
         char *why;
-        if (detector_row(d)->go_twin != go) {
+        if (detector_row(d)->go_twin != go || detector_row(d)->not_default) {
             mask[d] = false;
             continue;
         }
