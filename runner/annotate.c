@@ -23,6 +23,27 @@ const struct go_counterpart *annotate_lookup(const char *func)
     return NULL;
 }
 
+bool annotate_is_swiss_model_file(const char *file)
+{
+    return file && strstr(file, "model/swiss/");
+}
+
+const struct go_counterpart *annotate_lookup_in(const char *func,
+                                                const char *file)
+{
+    if (!func || !*func)
+        return NULL;
+    if (annotate_is_swiss_model_file(file)) {
+        size_t n = strcspn(func, ".");
+        for (size_t i = 0; i < nr_go_counterparts; i++)
+            if (go_counterparts[i].swiss &&
+                strlen(go_counterparts[i].func) == n &&
+                !strncmp(go_counterparts[i].func, func, n))
+                return &go_counterparts[i];
+    }
+    return annotate_lookup(func);
+}
+
 /* The length of a Go function's name without the suffix of a specialised
  * map variant ("runtime.mapassign_fast64" -> "runtime.mapassign"). */
 static size_t go_generic_len(const char *f)
@@ -282,7 +303,7 @@ void annotate_frame_json(json_t *frame)
         }
         return;
     }
-    const struct go_counterpart *g = annotate_lookup(func);
+    const struct go_counterpart *g = annotate_lookup_in(func, file);
     if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
         json_object_set_new(frame, "go", json_text(g->go));
         json_object_set_new(frame, "role", json_text(g->role));

@@ -46,6 +46,16 @@ extern const size_t nr_go_counterparts;
  * (".constprop.0", ".part.1", ".isra.0", ".cold") are ignored. */
 const struct go_counterpart *annotate_lookup(const char *func);
 
+/* The entry of a model function as a frame of `file` names it: a frame of
+ * the Swiss-table model (model/swiss/) takes the entry of that design
+ * (swiss) when there is one (its mapassign is not the hmap's), else the
+ * first; NULL when none. */
+const struct go_counterpart *annotate_lookup_in(const char *func,
+                                                const char *file);
+
+/* Whether a source file is the Swiss-table model's (model/swiss/). */
+bool annotate_is_swiss_model_file(const char *file);
+
 /* The entry whose Go counterpart is the Go function `gofunc` of a real Go
  * stack (a race report or a traceback of a Go twin): the first word of its
  * `go` field, with the specialised variants of the map functions folded
