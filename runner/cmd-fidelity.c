@@ -294,23 +294,29 @@ static void print_head(const char *title, const struct sub *u)
 static void print_row(const struct mcase *c, const struct variant *v,
                       const struct sub *u)
 {
-    if (detector_row(u[SUB_FORCED].d)->swiss_model && c->no_swiss) {
-        printf("| %s/%s | - | - | - | - | hmap model only: %s |\n", c->name,
-               v->name, c->no_swiss);
-        return;
-    }
     if (!v->go_source) {
         printf("| %s/%s | - | - | - | - | no Go twin: %s |\n", c->name, v->name,
                v->no_go_twin ? v->no_go_twin : "none");
         return;
     }
+    /* a case the model cannot run (no-swiss): what the Go did, and why
+     * the model has nothing beside it */
+    bool no_model = detector_row(u[SUB_FORCED].d)->swiss_model && c->no_swiss;
     struct tally t[NR_SUB];
     printf("| %s/%s |", c->name, v->name);
     for (int k = 0; k < NR_SUB; k++) {
         tally_cell(&u[k], c->name, v->name, &t[k]);
-        char *text = tally_text(&t[k]);
+        char *text = no_model && (k == SUB_FORCED || k == SUB_NATURAL)
+                         ? xstrdup("-")
+                         : tally_text(&t[k]);
         printf(" %s |", text);
         free(text);
+    }
+    if (no_model) {
+        printf(" hmap model only: %s |\n", c->no_swiss);
+        for (int k = 0; k < NR_SUB; k++)
+            tally_release(&t[k]);
+        return;
     }
     enum detector tsan =
         detector_row(u[SUB_FORCED].d)->swiss_model ? DET_TSAN_SWISS : DET_TSAN;
