@@ -44,16 +44,16 @@ const struct go_counterpart *annotate_lookup_in(const char *func,
     return annotate_lookup(func);
 }
 
-/* The length of a Go function's name without the suffix of a specialised
- * map variant ("runtime.mapassign_fast64" -> "runtime.mapassign"). */
-static size_t go_generic_len(const char *f)
+/* The length of a Go function's name (its first n bytes) without the
+ * suffix of a specialised map variant ("runtime.mapassign_fast64" ->
+ * "runtime.mapassign"). */
+static size_t go_generic_len(const char *f, size_t n)
 {
     static const char *const suffixes[] = {"_fast32ptr", "_fast64ptr",
                                            "_fast32", "_fast64", "_faststr"};
-    size_t n = strlen(f);
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         size_t k = strlen(suffixes[i]);
-        if (n > k && !strcmp(f + n - k, suffixes[i]))
+        if (n > k && !strncmp(f + n - k, suffixes[i], k))
             return n - k;
     }
     return n;
@@ -63,11 +63,13 @@ const struct go_counterpart *annotate_lookup_go(const char *gofunc, bool swiss)
 {
     if (!gofunc || !*gofunc)
         return NULL;
-    size_t n = go_generic_len(gofunc);
+    size_t n = go_generic_len(gofunc, strlen(gofunc));
     const struct go_counterpart *any = NULL;
     for (size_t i = 0; i < nr_go_counterparts; i++) {
+        /* a row may name the specialised variant the model is (the Swiss
+         * rows' "runtime.mapassign_fast64"): fold it too */
         const char *go = go_counterparts[i].go;
-        if (strcspn(go, " ") != n || strncmp(go, gofunc, n))
+        if (go_generic_len(go, strcspn(go, " ")) != n || strncmp(go, gofunc, n))
             continue;
         if (go_counterparts[i].swiss == swiss)
             return &go_counterparts[i];

@@ -59,8 +59,9 @@ bool annotate_is_swiss_model_file(const char *file);
 /* The entry whose Go counterpart is the Go function `gofunc` of a real Go
  * stack (a race report or a traceback of a Go twin): the first word of its
  * `go` field, with the specialised variants of the map functions folded
- * into the generic one ("runtime.mapassign_fast64", "..._faststr",
- * "..._fast64ptr" are "runtime.mapassign"). `swiss`: the frame is of the
+ * into the generic one on both sides ("runtime.mapassign_fast64",
+ * "..._faststr", "..._fast64ptr" are "runtime.mapassign", also as the
+ * first word of an entry). `swiss`: the frame is of the
  * Swiss-table map (annotate_is_swiss_frame); an entry of that design is
  * preferred. NULL when none. */
 const struct go_counterpart *annotate_lookup_go(const char *gofunc, bool swiss);

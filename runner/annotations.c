@@ -1,10 +1,12 @@
 /*
  * annotations.c - the one table of Go counterparts (annotate.h).
  *
- * Every function of the model's .c files that is not static, or is noinline (map.c's
- * GOFUNC), has an entry: runner/tests/test_annotate.c scans the model's
- * sources and fails on a missing one. The inline helpers of the model
- * headers that show up in stacks (mapstore, ctxOf) have one too.
+ * Every function of the model's .c files that is not static, or is
+ * noinline (map.c's GOFUNC), has an entry: runner/tests/test_annotate.c
+ * scans the model's sources and fails on a missing one; a function of the
+ * Swiss-table model (the .c files of model/swiss/) has an entry marked swiss under its
+ * own C name. The inline helpers of the model headers that show up in
+ * stacks (mapstore, ctxOf) have one too.
  *
  * "role" says what the function does to shared memory, in the words a
  * student needs to see why two of its accesses race; one sentence, no full
@@ -125,84 +127,6 @@ const struct go_counterpart go_counterparts[] = {
      false},
     {"mapclear", "runtime.mapclear (clear(m))",
      "sets hashWriting and empties every bucket", false, false},
-
-    /* Go >= 1.24: the Swiss-table map, src/internal/runtime/maps of
-     * go1.26.8 (runtime.mapassign_fast64 and its kin are linknamed into
-     * that package). Entry points carry the hmap model function that plays
-     * the same part, so that a frame of today's Go sits beside the model's
-     * in `show`; the rest are the Swiss model's own. */
-    {"mapaccess1", "runtime.mapaccess1 (v := m[k])",
-     "on the Swiss map: checks m.writing (Go's check: concurrent map read "
-     "and map write), then reads the control word and slots of the key's "
-     "group with no lock",
-     false, true},
-    {"mapaccess2", "runtime.mapaccess2 (v, ok := m[k])",
-     "on the Swiss map: checks m.writing, then reads the control word and "
-     "slots of the key's group with no lock",
-     false, true},
-    {"mapassign", "runtime.mapassign (m[k] = v)",
-     "on the Swiss map: checks m.writing and toggles it (a plain write), "
-     "claims or finds a slot in a group (rehashing a full table), writes "
-     "key and value, toggles m.writing back",
-     false, true},
-    {"mapdelete", "runtime.mapdelete (delete(m, k))",
-     "on the Swiss map: checks and toggles m.writing, then marks the slot "
-     "empty or deleted in its group's control word",
-     false, true},
-    {"mapiterinit", "runtime.mapIterStart (for k, v := range m)",
-     "on the Swiss map: starts an iterator at a random directory index and "
-     "slot offset; reads m's directory and its first group",
-     false, true},
-    {"mapiternext", "runtime.mapIterNext",
-     "on the Swiss map: calls (*Iter).Next, which checks m.writing and reads "
-     "the next slot of the table the iterator holds",
-     false, true},
-    {"mapiternext", "internal/runtime/maps.(*Iter).Next",
-     "checks m.writing (concurrent map iteration and map write), then reads "
-     "the next slot's control byte, key and value; once the map has grown "
-     "it looks the key up again in the current table (getWithKey)",
-     false, true},
-    {"mapclear", "runtime.mapclear (clear(m))",
-     "on the Swiss map: checks and toggles m.writing, then empties every "
-     "group of every table",
-     false, true},
-    {"fatal_at", "internal/runtime/maps.fatal",
-     "the map package's throw: prints Go's \"fatal error: ...\" and the "
-     "traceback, then exits 2",
-     false, true},
-    {"PutSlot", "internal/runtime/maps.(*Map).PutSlot",
-     "m[k] = v for any key type: checks and toggles m.writing around finding "
-     "or claiming the key's slot",
-     false, true},
-    {"getWithKey", "internal/runtime/maps.(*Map).getWithKey",
-     "looks a key up with no lock after checking m.writing; a range over a "
-     "grown map calls it, so a range can die of \"concurrent map read and "
-     "map write\"",
-     false, true},
-    {"growToTable", "internal/runtime/maps.(*Map).growToTable",
-     "turns the small map (one group) into a full table: stores m.dirPtr, "
-     "then m.dirLen, plain writes a racing reader may see half done",
-     false, true},
-    {"rehash", "internal/runtime/maps.(*table).rehash",
-     "a full table is rebuilt: grown in place of itself, or split in two "
-     "when it is already at its largest",
-     false, true},
-    {"grow", "internal/runtime/maps.(*table).grow",
-     "builds a table of twice the capacity aside, copies every entry, then "
-     "installs it in the directory (replaceTable)",
-     false, true},
-    {"split", "internal/runtime/maps.(*table).split",
-     "splits a maximal table into two by one more hash bit and installs "
-     "them (installTableSplit)",
-     false, true},
-    {"installTableSplit", "internal/runtime/maps.(*Map).installTableSplit",
-     "doubles the directory when needed: writes m.globalDepth, "
-     "m.globalShift, then m.dirPtr and m.dirLen, with no lock",
-     false, true},
-    {"Map_Clone", "internal/runtime/maps.(*Map).Clone",
-     "maps.Clone: checks m.writing (concurrent map clone and map write), "
-     "then copies every group and table with no lock",
-     false, true},
 
     /* model/context.c: context/context.go and the channel it closes */
     {"ctxerr_Error", "context.Canceled.Error",
@@ -365,6 +289,329 @@ const struct go_counterpart go_counterparts[] = {
      true, false},
     {"overlap_init", "(maprace grade)", "looks up the grader's overlap probe",
      true, false},
+
+    /* Go >= 1.24: the Swiss-table map, model/swiss/map.c beside
+     * src/internal/runtime/maps of go1.26.8, in that file's order. These
+     * rows come last so that a function of both models (mapassign,
+     * fatal_at...) keeps its hmap entry for annotate_lookup(); a frame of
+     * model/swiss/ takes these (annotate_lookup_in). The entry points of
+     * the fast64 family are linknamed into runtime (runtime_fast64.go:
+     * runtime_mapassign_fast64 is runtime.mapassign_fast64 in a stack). */
+    /* the collector's stand-in, Go's rand and the hasher */
+    {"fastrandinit", "runtime.mrandinit",
+     "seeds the calling thread's random generator (Go: per M); touches no "
+     "map memory",
+     false, true},
+    {"fastrand", "runtime.rand32",
+     "draws 32 random bits from the thread's generator; touches no map "
+     "memory",
+     false, true},
+    {"runtime_rand", "runtime.rand (linknamed as internal/runtime/maps.rand)",
+     "draws 64 random bits for a seed or an iterator's offsets; touches no "
+     "map memory",
+     false, true},
+    {"maphash", "runtime.memhash64 (typ.Hasher(&key, m.seed))",
+     "hashes the key with m.seed: a plain read of m.seed, which Delete and "
+     "Clear rewrite when the map empties",
+     false, true},
+    {"newobj", "runtime.newobject (and runtime.newarray)",
+     "allocates zeroed memory for a group array, table or directory; the "
+     "collector's stand-in keeps it until mapfree",
+     false, true},
+    /* group.go */
+    {"bitset_first", "internal/runtime/maps.bitset.first",
+     "the index of the first slot in a match word; touches no map memory",
+     false, true},
+    {"bitset_removeFirst", "internal/runtime/maps.bitset.removeFirst",
+     "drops the first slot from a match word; touches no map memory", false,
+     true},
+    {"bitset_removeBelow", "internal/runtime/maps.bitset.removeBelow",
+     "drops the slots below i from a match word; touches no map memory", false,
+     true},
+    {"bitset_lowestSet", "internal/runtime/maps.bitset.lowestSet",
+     "tests the first slot of a match word; touches no map memory", false,
+     true},
+    {"bitset_shiftOutLowest", "internal/runtime/maps.bitset.shiftOutLowest",
+     "shifts the first slot out of a match word; touches no map memory", false,
+     true},
+    {"bitset_count", "internal/runtime/maps.bitset.count",
+     "counts the slots of a match word; touches no map memory", false, true},
+    {"ctrlGroup_get", "internal/runtime/maps.(*ctrlGroup).get",
+     "reads one control byte of a group's control word (a plain read: is "
+     "the slot empty, deleted or full)",
+     false, true},
+    {"ctrlGroup_set", "internal/runtime/maps.(*ctrlGroup).set",
+     "writes one control byte of a group's control word (a plain write: "
+     "the slot becomes full, empty or deleted)",
+     false, true},
+    {"ctrlGroup_setEmpty", "internal/runtime/maps.(*ctrlGroup).setEmpty",
+     "writes a group's whole control word: all eight slots empty", false, true},
+    {"ctrlGroup_matchH2", "internal/runtime/maps.ctrlGroup.matchH2",
+     "finds the slots whose control byte is the key's h2 in a copy of a "
+     "control word the caller read; touches no map memory",
+     false, true},
+    {"ctrlGroup_matchEmpty", "internal/runtime/maps.ctrlGroup.matchEmpty",
+     "finds the empty slots in a copy of a control word the caller read; "
+     "touches no map memory",
+     false, true},
+    {"ctrlGroup_matchEmptyOrDeleted",
+     "internal/runtime/maps.ctrlGroup.matchEmptyOrDeleted",
+     "finds the empty or deleted slots in a copy of a control word the "
+     "caller read; touches no map memory",
+     false, true},
+    {"ctrlGroup_matchFull", "internal/runtime/maps.ctrlGroup.matchFull",
+     "finds the full slots in a copy of a control word the caller read; "
+     "touches no map memory",
+     false, true},
+    {"ctrlGroup_anyFull", "internal/runtime/maps.ctrlGroup.anyFull",
+     "whether a copy of a control word has a full slot; touches no map "
+     "memory",
+     false, true},
+    {"alignUpPow2", "internal/runtime/maps.alignUpPow2",
+     "rounds a capacity up to a power of two; touches no map memory", false,
+     true},
+    {"groupReference_ctrls", "internal/runtime/maps.(*groupReference).ctrls",
+     "the address of a group's control word; reads no map memory", false, true},
+    {"groupReference_key", "internal/runtime/maps.(*groupReference).key",
+     "the address of slot i's key in a group; reads no map memory", false,
+     true},
+    {"groupReference_elem", "internal/runtime/maps.(*groupReference).elem",
+     "the address of slot i's elem in a group; reads no map memory", false,
+     true},
+    {"newGroups", "internal/runtime/maps.newGroups",
+     "allocates a zeroed array of groups for a table or the small map", false,
+     true},
+    {"groupsReference_group", "internal/runtime/maps.(*groupsReference).group",
+     "reads a table's group array pointer and returns group i's address", false,
+     true},
+    {"cloneGroup", "internal/runtime/maps.cloneGroup",
+     "copies a whole group, control word and slots, with no lock: it reads "
+     "every byte a writer may be changing",
+     false, true},
+    /* map.go */
+    {"h1", "internal/runtime/maps.h1",
+     "the high 57 bits of a hash, which pick the first group to probe; "
+     "touches no map memory",
+     false, true},
+    {"h2", "internal/runtime/maps.h2",
+     "the low 7 bits of a hash, kept in a full slot's control byte; touches "
+     "no map memory",
+     false, true},
+    {"depthToShift", "internal/runtime/maps.depthToShift",
+     "computes globalShift from a directory depth; touches no map memory",
+     false, true},
+    {"NewMap", "internal/runtime/maps.NewMap",
+     "allocates the Map, draws m.seed and, for a large hint, the directory "
+     "and its tables; nothing is shared yet",
+     false, true},
+    {"Map_directoryIndex", "internal/runtime/maps.(*Map).directoryIndex",
+     "reads m.dirLen and m.globalShift to pick the directory entry of a "
+     "hash",
+     false, true},
+    {"Map_directoryAt", "internal/runtime/maps.(*Map).directoryAt",
+     "reads m.dirPtr and directory entry i: a reader racing with a split "
+     "may pair a new index with the old directory",
+     false, true},
+    {"Map_directorySet", "internal/runtime/maps.(*Map).directorySet",
+     "writes directory entry i (a plain store of a table pointer)", false,
+     true},
+    {"Map_replaceTable", "internal/runtime/maps.(*Map).replaceTable",
+     "points every directory entry of a table's range at the new table "
+     "(reads m.globalDepth, plain stores into the directory)",
+     false, true},
+    {"Map_installTableSplit", "internal/runtime/maps.(*Map).installTableSplit",
+     "doubles the directory when needed: writes m.globalDepth, "
+     "m.globalShift, then m.dirPtr and m.dirLen, then the entries of the two "
+     "new tables, all with no lock",
+     false, true},
+    {"Map_Used", "internal/runtime/maps.(*Map).Used",
+     "reads m.used with no lock", false, true},
+    {"Map_getWithKey", "internal/runtime/maps.(*Map).getWithKey",
+     "the iterator's lookup in a grown map: reads m.used, checks m.writing "
+     "(concurrent map read and map write), then reads the directory and the "
+     "key's groups with no lock",
+     false, true},
+    {"Map_getWithKeySmall", "internal/runtime/maps.(*Map).getWithKeySmall",
+     "reads the small map's control word and keys with no lock", false, true},
+    {"Map_growToSmall", "internal/runtime/maps.(*Map).growToSmall",
+     "the first insert: allocates the one group, stores m.dirPtr and writes "
+     "the group's control word empty",
+     false, true},
+    {"Map_growToTable", "internal/runtime/maps.(*Map).growToTable",
+     "turns the small map (one group) into a table: copies the 8 slots, "
+     "stores m.dirPtr, then m.dirLen, m.globalDepth and m.globalShift, plain "
+     "writes a racing reader may see half done",
+     false, true},
+    {"Map_Delete", "internal/runtime/maps.(*Map).Delete",
+     "checks m.writing (concurrent map writes) and toggles it, removes the "
+     "key from the small group or its table, rewrites m.seed when the map "
+     "is empty, then checks and toggles m.writing back",
+     false, true},
+    {"Map_deleteSmall", "internal/runtime/maps.(*Map).deleteSmall",
+     "finds the key in the small group, decrements m.used, clears the elem "
+     "and writes the slot's control byte empty",
+     false, true},
+    {"Map_Clear", "internal/runtime/maps.(*Map).Clear",
+     "checks and toggles m.writing, empties every table (or the small "
+     "group), zeroes m.used, bumps m.clearSeq, rewrites m.seed, then toggles "
+     "m.writing back",
+     false, true},
+    {"Map_clearSmall", "internal/runtime/maps.(*Map).clearSmall",
+     "zeroes the small group's slots, writes its control word empty and "
+     "sets m.used = 0",
+     false, true},
+    {"Map_Clone", "internal/runtime/maps.(*Map).Clone",
+     "checks m.writing (concurrent map clone and map write), then copies the "
+     "header (*m2 = *m) and every group and table with no lock",
+     false, true},
+    /* table.go */
+    {"newTable", "internal/runtime/maps.newTable",
+     "allocates a table and its groups; nothing is shared until it is "
+     "installed in the directory",
+     false, true},
+    {"table_reset", "internal/runtime/maps.(*table).reset",
+     "gives a new table its groups: sets t.capacity and t.growthLeft and "
+     "writes every control word empty",
+     false, true},
+    {"table_maxGrowthLeft", "internal/runtime/maps.(*table).maxGrowthLeft",
+     "reads t.capacity: how many slots the table may fill (7/8) before a "
+     "rehash",
+     false, true},
+    {"table_getWithKey", "internal/runtime/maps.(*table).getWithKey",
+     "probes the key's groups with no lock: reads their control words and "
+     "keys",
+     false, true},
+    {"table_PutSlot", "internal/runtime/maps.(*table).PutSlot",
+     "probes for the key; on a miss claims an empty or deleted slot with "
+     "plain writes of its control byte, t.growthLeft, t.used and m.used, "
+     "or rehashes a full table",
+     false, true},
+    {"table_uncheckedPutSlot",
+     "internal/runtime/maps.(*table).uncheckedPutSlot",
+     "puts an absent key into a table being built (grow, split, "
+     "growToTable): writes the key, elem and control byte, t.growthLeft and "
+     "t.used",
+     false, true},
+    {"table_Delete", "internal/runtime/maps.(*table).Delete",
+     "finds the key, decrements t.used and m.used, clears the slot and "
+     "writes its control byte empty (raising t.growthLeft) or deleted",
+     false, true},
+    {"table_pruneTombstones", "internal/runtime/maps.(*table).pruneTombstones",
+     "when tombstones fill a tenth of a full table, reads every control word "
+     "and key, then writes unneeded deleted bytes empty and raises "
+     "t.growthLeft",
+     false, true},
+    {"table_tombstones", "internal/runtime/maps.(*table).tombstones",
+     "counts deleted slots from t.capacity, t.used and t.growthLeft (plain "
+     "reads)",
+     false, true},
+    {"table_Clear", "internal/runtime/maps.(*table).Clear",
+     "zeroes every group's slots, writes every control word empty, sets "
+     "t.used = 0 and t.growthLeft to its maximum",
+     false, true},
+    {"Iter_Init", "internal/runtime/maps.(*Iter).Init",
+     "reads m.used, m.dirLen, m.dirPtr, m.globalDepth and m.clearSeq into "
+     "the iterator with no m.writing check, and draws random offsets",
+     false, true},
+    {"Iter_nextDirIdx", "internal/runtime/maps.(*Iter).nextDirIdx",
+     "moves the iterator past its table's directory entries (reads "
+     "m.globalDepth and the table's localDepth)",
+     false, true},
+    {"Iter_grownKeyElem", "internal/runtime/maps.(*Iter).grownKeyElem",
+     "the map grew under the iterator: looks the key up again in the "
+     "current map (getWithKey, which checks m.writing)",
+     false, true},
+    {"Iter_Next", "internal/runtime/maps.(*Iter).Next",
+     "checks m.writing (concurrent map iteration and map write), then reads "
+     "m.globalDepth, the directory and the next slot's control byte, key "
+     "and value; once the map has grown it looks the key up again "
+     "(getWithKey)",
+     false, true},
+    {"table_rehash", "internal/runtime/maps.(*table).rehash",
+     "a full table is rebuilt: grown in place of itself, or split in two "
+     "when it is already at its largest (1024 slots)",
+     false, true},
+    {"localDepthMask", "internal/runtime/maps.localDepthMask",
+     "the hash bit that splits a table; touches no map memory", false, true},
+    {"table_split", "internal/runtime/maps.(*table).split",
+     "copies every entry of a maximal table into two new tables by one more "
+     "hash bit, installs them (installTableSplit) and marks the old one "
+     "stale (t.index = -1)",
+     false, true},
+    {"table_grow", "internal/runtime/maps.(*table).grow",
+     "copies every entry into a table of twice the capacity, installs it in "
+     "the directory (replaceTable) and marks the old one stale (t.index = "
+     "-1)",
+     false, true},
+    {"makeProbeSeq", "internal/runtime/maps.makeProbeSeq",
+     "starts the probe sequence of a hash; touches no map memory", false, true},
+    {"probeSeq_next", "internal/runtime/maps.probeSeq.next",
+     "the next group of a probe sequence; touches no map memory", false, true},
+    {"table_clone", "internal/runtime/maps.(*table).clone",
+     "copies a table's header and every group of it with no lock", false, true},
+    /* runtime_fast64.go and runtime/map.go: the entry points */
+    {"mapaccess1", "runtime.mapaccess1_fast64 (v := m[k])",
+     "on the Swiss map: Go's race read of the map, then reads m.used, "
+     "checks m.writing (concurrent map read and map write), then reads "
+     "m.dirLen, m.dirPtr and the control word and slots of the key's group "
+     "with no lock",
+     false, true},
+    {"mapaccess2", "runtime.mapaccess2_fast64 (v, ok := m[k])",
+     "on the Swiss map: Go's race read of the map, then reads m.used, "
+     "checks m.writing, then reads m.dirLen, m.dirPtr and the control word "
+     "and slots of the key's group with no lock",
+     false, true},
+    {"Map_putSlotSmallFast64",
+     "internal/runtime/maps.(*Map).putSlotSmallFast64",
+     "on the small map: finds the key in the one group or claims an empty "
+     "slot with plain writes of its control byte, key and m.used",
+     false, true},
+    {"mapassign", "runtime.mapassign_fast64 (m[k] = v)",
+     "on the Swiss map: checks m.writing and toggles it (a plain write), "
+     "claims or finds a slot in a group (rehashing a full table), writes "
+     "the key, toggles m.writing back; the caller then stores the value",
+     false, true},
+    {"mapdelete", "runtime.mapdelete_fast64 (delete(m, k))",
+     "on the Swiss map: Go's race write of the map, then (*Map).Delete: "
+     "checks and toggles m.writing, marks the slot empty or deleted in its "
+     "group's control word",
+     false, true},
+    {"makemap", "runtime.makemap (make(map[k]v, hint))",
+     "on the Swiss map: NewMap, with a negative hint taken as 0", false, true},
+    {"mapiterinit", "runtime.mapIterStart (for k, v := range m)",
+     "on the Swiss map: Go's race read of the map, then (*Iter).Init and the "
+     "first (*Iter).Next",
+     false, true},
+    {"mapiternext", "runtime.mapIterNext",
+     "on the Swiss map: Go's race read of the map, then (*Iter).Next, which "
+     "checks m.writing and reads the next slot of the table the iterator "
+     "holds",
+     false, true},
+    {"mapclear", "runtime.mapclear (clear(m))",
+     "on the Swiss map: Go's race write of the map, then (*Map).Clear: "
+     "checks and toggles m.writing and empties every group of every table",
+     false, true},
+    {"mapclone", "maps.clone (runtime.mapclone, for maps.Clone(m))",
+     "on the Swiss map: (*Map).Clone, which checks m.writing and copies the "
+     "header, groups and tables with no lock",
+     false, true},
+    {"growing", "(not in Go 1.26: no growth outlives a map call)",
+     "always false; touches no map memory", false, true},
+    {"maplen", "reflect.maplen (len(m), compiled inline)",
+     "on the Swiss map: Go's race read of the map, then a plain read of "
+     "m.used with no lock and no check",
+     false, true},
+    {"mapfree", "(the garbage collector)",
+     "frees the map and every group, table and directory it ever had", false,
+     true},
+    {"mapstore", "m[k] = v (the compiler's *mapassign_fast64(...) = v)",
+     "stores the value through the slot pointer mapassign returned, after "
+     "m.writing was toggled back",
+     false, true},
+    {"fatal_at", "internal/runtime/maps.fatal",
+     "the map package's throw: prints Go's \"fatal error: ...\" and the "
+     "traceback, then exits 2",
+     false, true},
 };
 
 const size_t nr_go_counterparts =

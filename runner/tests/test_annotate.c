@@ -149,38 +149,53 @@ static void scan_model_source(const char *path, char ***names, size_t *n)
     free(text);
 }
 
-static void test_every_model_function_has_an_entry(void **state)
+/* Scan every .c file of test_root()/sub; returns how many there were. */
+static size_t scan_model_dir(const char *sub, char ***names, size_t *n)
 {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof(dir), "%s/model", test_root());
+    snprintf(dir, sizeof(dir), "%s/%s", test_root(), sub);
     DIR *dp = opendir(dir);
     assert_non_null(dp);
-    char **names = NULL;
-    size_t n = 0, files = 0;
+    size_t files = 0;
     struct dirent *de;
     while ((de = readdir(dp))) {
         size_t l = strlen(de->d_name);
         if (l < 3 || strcmp(de->d_name + l - 2, ".c"))
             continue;
         char *p = path_join(dir, de->d_name);
-        scan_model_source(p, &names, &n);
+        scan_model_source(p, names, n);
         free(p);
         files++;
     }
     closedir(dp);
-    assert_true(files >= 5);
+    return files;
+}
+
+/* Fail unless the scan found every name of expected. */
+static void assert_scanned(char **names, size_t n, const char *const *expected,
+                           size_t nr_expected, const char *what)
+{
+    for (size_t k = 0; k < nr_expected; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = !strcmp(names[i], expected[k]);
+        if (!seen)
+            fail_msg("the scan of %s missed %s", what, expected[k]);
+    }
+}
+
+static void test_every_model_function_has_an_entry(void **state)
+{
+    char **names = NULL;
+    size_t n = 0;
+    assert_true(scan_model_dir("model", &names, &n) >= 5);
     /* the scanner sees what it must (else the test could not fail) */
     static const char *const expected[] = {
         "mapassign",  "evacuate",        "growWork", "mapiternext",
         "Map_Range",  "propagateCancel", "fatal_at", "window_enter",
         "WithCancel", "cancelCtx_cancel"};
-    for (size_t k = 0; k < sizeof(expected) / sizeof(expected[0]); k++) {
-        bool seen = false;
-        for (size_t i = 0; i < n && !seen; i++)
-            seen = !strcmp(names[i], expected[k]);
-        if (!seen)
-            fail_msg("the scan of model/*.c missed %s", expected[k]);
-    }
+    assert_scanned(names, n, expected, sizeof(expected) / sizeof(expected[0]),
+                   "model/*.c");
     /* and static non-noinline helpers are not required */
     for (size_t i = 0; i < n; i++)
         assert_string_not_equal(names[i], "xcalloc");
@@ -201,6 +216,87 @@ static void test_every_model_function_has_an_entry(void **state)
     }
     free(names);
     assert_int_equal(missing, 0);
+}
+
+/* The Swiss-table model (the .c files of model/swiss/): every function the scanner
+ * requires has an entry of that design under its own C name, found as a
+ * frame of model/swiss/map.c finds it. */
+static void test_every_swiss_model_function_has_an_entry(void **state)
+{
+    char **names = NULL;
+    size_t n = 0;
+    assert_true(scan_model_dir("model/swiss", &names, &n) >= 1);
+    /* the scanner sees static GOFUNC methods and the entry points (else
+     * the test could not fail) */
+    static const char *const expected[] = {"table_PutSlot",
+                                           "Iter_Next",
+                                           "Map_installTableSplit",
+                                           "Map_getWithKey",
+                                           "table_rehash",
+                                           "ctrlGroup_matchH2",
+                                           "h2",
+                                           "mapassign",
+                                           "mapiterinit",
+                                           "mapclone",
+                                           "runtime_rand",
+                                           "Map_putSlotSmallFast64",
+                                           "probeSeq_next",
+                                           "growing",
+                                           "bitset_first"};
+    assert_scanned(names, n, expected, sizeof(expected) / sizeof(expected[0]),
+                   "model/swiss/*.c");
+    assert_true(n >= 75); /* 79 GOFUNC definitions in go1.26.8's model */
+    size_t missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct go_counterpart *g =
+            annotate_lookup_in(names[i], "model/swiss/map.c");
+        if (!g || !g->swiss || strcmp(g->func, names[i])) {
+            fprintf(stderr,
+                    "Swiss model function %s has no swiss entry in "
+                    "runner/annotations.c\n",
+                    names[i]);
+            missing++;
+        } else {
+            assert_non_null(g->go);
+            assert_true(strlen(g->role) > 5);
+            if (g->role[strlen(g->role) - 1] == '.')
+                fail_msg("%s: the role ends in a full stop", g->func);
+        }
+        free(names[i]);
+    }
+    free(names);
+    assert_int_equal(missing, 0);
+    /* and a frame of the Swiss model gets its Go 1.26 counterpart */
+    const struct go_counterpart *g =
+        annotate_lookup_in("table_PutSlot", "/x/model/swiss/map.c");
+    assert_string_equal(g->go, "internal/runtime/maps.(*table).PutSlot");
+    g = annotate_lookup_in("mapassign", "/x/model/swiss/map.c");
+    assert_true(g->swiss);
+    assert_non_null(strstr(g->go, "runtime.mapassign_fast64"));
+}
+
+/* A function of both models keeps its hmap entry where no file tells the
+ * model (annotate_lookup, the hmap model's frames, model/throw.c's
+ * fatal_at). */
+static void test_shared_names_keep_the_hmap_entry(void **state)
+{
+    for (size_t i = 0; i < nr_go_counterparts; i++) {
+        const struct go_counterpart *e = &go_counterparts[i];
+        const struct go_counterpart *g = annotate_lookup(e->func);
+        assert_non_null(g);
+        bool has_hmap = false;
+        for (size_t k = 0; k < nr_go_counterparts && !has_hmap; k++)
+            has_hmap = !go_counterparts[k].swiss &&
+                       !strcmp(go_counterparts[k].func, e->func);
+        if (has_hmap && g->swiss)
+            fail_msg("annotate_lookup(%s) gives the Swiss entry", e->func);
+        if (has_hmap && annotate_lookup_in(e->func, "/x/model/map.c")->swiss)
+            fail_msg("a frame of model/map.c's %s gives the Swiss entry",
+                     e->func);
+    }
+    assert_false(annotate_lookup("fatal_at")->swiss);
+    assert_string_equal(annotate_lookup("fatal_at")->go, "runtime.fatal");
+    assert_true(annotate_lookup_in("fatal_at", "/x/model/swiss/map.c")->swiss);
 }
 
 static void test_lookup(void **state)
@@ -254,8 +350,18 @@ static void test_go_frames(void **state)
         {"runtime.mapassign_fast64", "mapassign"},
         {"runtime.mapaccess1_fast64", "mapaccess1"},
         {"runtime.mapIterStart", "mapiterinit"},
-        {"internal/runtime/maps.(*Iter).Next", "mapiternext"},
-        {"internal/runtime/maps.(*Map).getWithKey", "getWithKey"},
+        {"runtime.mapIterNext", "mapiternext"},
+        {"runtime.mapdelete_fast64", "mapdelete"},
+        {"runtime.mapclear", "mapclear"},
+        {"maps.clone", "mapclone"},
+        {"internal/runtime/maps.(*Iter).Next", "Iter_Next"},
+        {"internal/runtime/maps.(*Map).getWithKey", "Map_getWithKey"},
+        {"internal/runtime/maps.(*table).getWithKey", "table_getWithKey"},
+        {"internal/runtime/maps.(*table).PutSlot", "table_PutSlot"},
+        {"internal/runtime/maps.(*Map).installTableSplit",
+         "Map_installTableSplit"},
+        {"internal/runtime/maps.(*table).split", "table_split"},
+        {"internal/runtime/maps.(*Map).Clone", "Map_Clone"},
         {"internal/runtime/maps.fatal", "fatal_at"},
     };
     for (size_t i = 0; i < sizeof(swiss) / sizeof(swiss[0]); i++) {
@@ -512,6 +618,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_model_function_has_an_entry),
+        cmocka_unit_test(test_every_swiss_model_function_has_an_entry),
+        cmocka_unit_test(test_shared_names_keep_the_hmap_entry),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_go_frames),
