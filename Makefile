@@ -448,11 +448,13 @@ install: $(BUILD)/maprace
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/maprace.1 $(DESTDIR)$(PREFIX)/share/man/man1/maprace.1
 	# the kit `maprace try` builds with outside a repository
-	install -d $(DESTDIR)$(PREFIX)/share/maprace/model \
+	install -d $(DESTDIR)$(PREFIX)/share/maprace/model/swiss \
 		$(DESTDIR)$(PREFIX)/share/maprace/cases
 	install -m 644 Makefile $(DESTDIR)$(PREFIX)/share/maprace/Makefile
 	install -m 644 $(wildcard model/*.c model/*.h) \
 		$(DESTDIR)$(PREFIX)/share/maprace/model/
+	install -m 644 $(wildcard model/swiss/*.c model/swiss/*.h) \
+		$(DESTDIR)$(PREFIX)/share/maprace/model/swiss/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/maprace
