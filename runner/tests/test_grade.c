@@ -278,6 +278,15 @@ static void test_wrong_fixes_named(void **state)
           "thread func1 writes the map (m[k] = v at line ",
           "Why: a sleep orders nothing.", "maprace explain sleep-is-not-sync",
           NULL}},
+        /* the reader sleeps 100 ms instead of locking: TSan alone must
+         * see it (history_size=7: with clang 14's default history the
+         * writer's access could be forgotten and the answer pass) */
+        {"map-read-write",
+         "map-read-write-sleep.c",
+         "tsan",
+         {"  FAIL  (a) race-free: no, your program still races",
+          "Why: a sleep orders nothing.", "maprace explain sleep-is-not-sync",
+          NULL}},
         {"map-read-write",
          "map-read-write-writer-lock.c",
          "native,tsan",
