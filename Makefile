@@ -85,16 +85,18 @@ FL_CFLAGS_host := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Imodel \
 	$(call pkgcflags,$(PKGS_MODEL))
 $(foreach f,native tsan tsan-gcc host,\
 	$(eval FL_CC_$(f)-swiss := $(FL_CC_$(f)))\
-	$(eval FL_CFLAGS_$(f)-swiss = $(FL_CFLAGS_$(f)) $$(SWISS_INCLUDE)))
+	$(eval FL_CFLAGS_$(f)-swiss = -Imodel/swiss $(FL_CFLAGS_$(f)))\
+	$(eval FL_MODEL_CFLAGS_$(f)-swiss = $$(SWISS_INCLUDE)))
 
 MODEL_SRC := $(wildcard model/*.c)
 # The Swiss-table model (model/swiss/, Go 1.26's map) replaces map.c in the
 # *-swiss flavours: native-swiss, tsan-swiss, tsan-gcc-swiss (same compilers
 # and flags as native, tsan, tsan-gcc) and host-swiss (its unit tests).
-# They force-include model/swiss/map.h (-include swiss/map.h, found
-# through -Imodel), which claims model/map.h's include
-# guard, so every #include "map.h" of a case or of model/*.c gets the Swiss
-# model under the same API. Not part of `make all` yet: build a case with
+# A case's #include "map.h" finds model/swiss/map.h first (-Imodel/swiss
+# before -Imodel). model/*.c would find model/map.h beside them, so their
+# objects force-include model/swiss/map.h (-include swiss/map.h), which
+# claims model/map.h's include guard. Not part of `make all` yet: build a
+# case with
 #   make build/native-swiss/cases/<case>/<variant>
 # or every case with `make cases-swiss`.
 SWISS_MODEL_SRC := $(filter-out model/map.c,$(MODEL_SRC)) model/swiss/map.c
@@ -153,14 +155,15 @@ tests: $(TEST_BINS) $(CHECK_DOCS)
 # A flavour's flags, recorded so that a change of flags rebuilds its objects.
 $(BUILD)/%/.flags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(FL_CC_$*) $(FL_CFLAGS_$*)' | cmp -s - $@ || \
-		echo '$(FL_CC_$*) $(FL_CFLAGS_$*)' > $@
+	@echo '$(FL_CC_$*) $(FL_CFLAGS_$*)$(if $(FL_MODEL_CFLAGS_$*), $(FL_MODEL_CFLAGS_$*))' | cmp -s - $@ || \
+		echo '$(FL_CC_$*) $(FL_CFLAGS_$*)$(if $(FL_MODEL_CFLAGS_$*), $(FL_MODEL_CFLAGS_$*))' > $@
 
 define flavour_rules
 $(BUILD)/$(1)/model/%.o: model/%.c $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
 	$$(call msg,CC,$$@)
-	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
+	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) $$(FL_MODEL_CFLAGS_$(1)) \
+		-MMD -MP -c -o $$@ $$<
 
 $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(call model_src,$(1))) $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
