@@ -87,6 +87,20 @@ $(foreach f,native tsan tsan-gcc host,\
 	$(eval FL_CC_$(f)-swiss := $(FL_CC_$(f)))\
 	$(eval FL_CFLAGS_$(f)-swiss = -Imodel/swiss $(FL_CFLAGS_$(f)))\
 	$(eval FL_MODEL_CFLAGS_$(f)-swiss = $$(SWISS_INCLUDE)))
+# MODEL=swiss: the plain flavours native, tsan and tsan-gcc build on the
+# Swiss model too (use another BUILD tree), so that an unchanged runner
+# can check a case on it:
+#   make BUILD=build-swiss MODEL=swiss build-swiss/tsan/cases/<case>/<variant>
+#   MAKEFLAGS=MODEL=swiss build/maprace check <case> --build build-swiss
+MODEL ?= hmap
+ifeq ($(MODEL),swiss)
+SWISS_PLAIN := $(FLAVOURS)
+$(foreach f,$(FLAVOURS),\
+	$(eval FL_CFLAGS_$(f) := -Imodel/swiss $(FL_CFLAGS_$(f)))\
+	$(eval FL_MODEL_CFLAGS_$(f) = $$(SWISS_INCLUDE)))
+else ifneq ($(MODEL),hmap)
+$(error MODEL=$(MODEL): not a model (hmap or swiss))
+endif
 
 MODEL_SRC := $(wildcard model/*.c)
 # The Swiss-table model (model/swiss/, Go 1.26's map) replaces map.c in the
@@ -112,7 +126,7 @@ SWISS_CASE_SRC := $(filter-out $(foreach c,$(HMAP_ONLY_CASES),cases/$(c)/%),\
 SWISS_CASE_BINS := $(foreach f,$(SWISS_FLAVOURS),\
 	$(patsubst %.c,$(BUILD)/$(f)/%,$(SWISS_CASE_SRC)))
 # The model sources of a flavour.
-model_src = $(if $(filter %-swiss,$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
+model_src = $(if $(filter %-swiss $(SWISS_PLAIN),$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
 # The Go twins (see below), when go is installed.
 GO ?= go
 GO_TWIN_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
@@ -141,12 +155,12 @@ CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
 # The Swiss flavours' model objects are only prerequisites: keep them.
-.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss,\
+.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss $(SWISS_PLAIN),\
 	$(patsubst %.c,$(BUILD)/$(f)/%.o,$(SWISS_MODEL_SRC)))
 
 all: model cases runner
 
-model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
+model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(call model_src,$(f))))
 cases: $(CASE_BINS) $(GO_BINS)
 cases-swiss: $(SWISS_CASE_BINS)
 runner: $(if $(RUNNER_SRC),$(BUILD)/maprace $(BUILD)/maprace-overlap.so)
