@@ -97,16 +97,32 @@ FL_CFLAGS_host := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Imodel \
 	$(call pkgcflags,$(PKGS_MODEL))
 $(foreach f,native tsan tsan-gcc host,\
 	$(eval FL_CC_$(f)-swiss := $(FL_CC_$(f)))\
-	$(eval FL_CFLAGS_$(f)-swiss = $(FL_CFLAGS_$(f)) $$(SWISS_INCLUDE)))
+	$(eval FL_CFLAGS_$(f)-swiss = -Imodel/swiss $(FL_CFLAGS_$(f)))\
+	$(eval FL_MODEL_CFLAGS_$(f)-swiss = $$(SWISS_INCLUDE)))
+# MODEL=swiss: the plain flavours native, tsan and tsan-gcc build on the
+# Swiss model too (use another BUILD tree), so that an unchanged runner
+# can check a case on it:
+#   make BUILD=build-swiss MODEL=swiss build-swiss/tsan/cases/<case>/<variant>
+#   MAKEFLAGS=MODEL=swiss build/maprace check <case> --build build-swiss
+MODEL ?= hmap
+ifeq ($(MODEL),swiss)
+SWISS_PLAIN := $(FLAVOURS)
+$(foreach f,$(FLAVOURS),\
+	$(eval FL_CFLAGS_$(f) := -Imodel/swiss $(FL_CFLAGS_$(f)))\
+	$(eval FL_MODEL_CFLAGS_$(f) = $$(SWISS_INCLUDE)))
+else ifneq ($(MODEL),hmap)
+$(error MODEL=$(MODEL): not a model (hmap or swiss))
+endif
 
 MODEL_SRC := $(wildcard model/*.c)
 # The Swiss-table model (model/swiss/, Go 1.26's map) replaces map.c in the
 # *-swiss flavours: native-swiss, tsan-swiss, tsan-gcc-swiss (same compilers
 # and flags as native, tsan, tsan-gcc) and host-swiss (its unit tests).
-# They force-include model/swiss/map.h (-include swiss/map.h, found
-# through -Imodel), which claims model/map.h's include
-# guard, so every #include "map.h" of a case or of model/*.c gets the Swiss
-# model under the same API. Not part of `make all` yet: build a case with
+# A case's #include "map.h" finds model/swiss/map.h first (-Imodel/swiss
+# before -Imodel). model/*.c would find model/map.h beside them, so their
+# objects force-include model/swiss/map.h (-include swiss/map.h), which
+# claims model/map.h's include guard. Not part of `make all` yet: build a
+# case with
 #   make build/native-swiss/cases/<case>/<variant>
 # or every case with `make cases-swiss`.
 SWISS_MODEL_SRC := $(filter-out model/map.c,$(MODEL_SRC)) model/swiss/map.c
@@ -124,7 +140,7 @@ SWISS_CASE_SRC := $(filter-out $(foreach c,$(HMAP_ONLY_CASES),cases/$(c)/%),\
 SWISS_CASE_BINS := $(foreach f,$(SWISS_FLAVOURS),\
 	$(patsubst %.c,$(BUILD)/$(f)/%,$(SWISS_CASE_SRC)))
 # The model sources of a flavour.
-model_src = $(if $(filter %-swiss,$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
+model_src = $(if $(filter %-swiss $(SWISS_PLAIN),$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
 # The Go twins (see below), built by the toolchains given (GO, GO_HMAP).
 GO ?=
 GO_HMAP ?=
@@ -168,12 +184,12 @@ CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
 # The Swiss flavours' model objects are only prerequisites: keep them.
-.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss,\
+.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss $(SWISS_PLAIN),\
 	$(patsubst %.c,$(BUILD)/$(f)/%.o,$(SWISS_MODEL_SRC)))
 
 all: model cases runner
 
-model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(MODEL_SRC)))
+model: $(foreach f,$(FLAVOURS) host,$(patsubst %.c,$(BUILD)/$(f)/%.o,$(call model_src,$(f))))
 cases: $(CASE_BINS) $(GO_BINS)
 cases-swiss: $(SWISS_CASE_BINS)
 runner: $(if $(RUNNER_SRC),$(BUILD)/maprace $(BUILD)/maprace-overlap.so)
@@ -182,14 +198,15 @@ tests: $(TEST_BINS) $(CHECK_DOCS)
 # A flavour's flags, recorded so that a change of flags rebuilds its objects.
 $(BUILD)/%/.flags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(FL_CC_$*) $(FL_CFLAGS_$*)' | cmp -s - $@ || \
-		echo '$(FL_CC_$*) $(FL_CFLAGS_$*)' > $@
+	@echo '$(FL_CC_$*) $(FL_CFLAGS_$*)$(if $(FL_MODEL_CFLAGS_$*), $(FL_MODEL_CFLAGS_$*))' | cmp -s - $@ || \
+		echo '$(FL_CC_$*) $(FL_CFLAGS_$*)$(if $(FL_MODEL_CFLAGS_$*), $(FL_MODEL_CFLAGS_$*))' > $@
 
 define flavour_rules
 $(BUILD)/$(1)/model/%.o: model/%.c $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
 	$$(call msg,CC,$$@)
-	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
+	$$(Q)$$(FL_CC_$(1)) $$(FL_CFLAGS_$(1)) $$(FL_MODEL_CFLAGS_$(1)) \
+		-MMD -MP -c -o $$@ $$<
 
 $(BUILD)/$(1)/cases/%: cases/%.c $(patsubst %.c,$(BUILD)/$(1)/%.o,$(call model_src,$(1))) $(BUILD)/$(1)/.flags
 	@mkdir -p $$(@D)
