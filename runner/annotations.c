@@ -59,6 +59,14 @@ const struct go_counterpart go_counterparts[] = {
      "allocates the hmap header and its buckets (make(map[k]v, hint))", false},
     {"mapfree", "(the garbage collector)",
      "frees the map and everything it allocated; Go's GC does this", false},
+    {"raceread", "runtime.racereadpc(h)",
+     "reads h->race, the word only the race detectors see: every reading "
+     "map call reads the map as one object, as under go -race",
+     false},
+    {"racewrite", "runtime.racewritepc(h)",
+     "writes h->race, the word only the race detectors see: every writing "
+     "map call writes the map as one object, as under go -race",
+     false},
     {"maplen", "len(m) (runtime.maplen / reflect)",
      "reads h.count with no lock and no check: len(m) is a plain read", false},
     {"mapaccess1", "runtime.mapaccess1 (v := m[k])",
