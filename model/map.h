@@ -237,7 +237,8 @@ struct hmap *makemap(int64_t hint);
  * collector does this. */
 void mapfree(struct hmap *h);
 
-/* len(m). As in Go, it reads h->count with no check at all. */
+/* len(m). As in Go, it reads h->count with no check at all (then h->race,
+ * for the detectors). */
 int64_t maplen(const struct hmap *h);
 
 /* v := m[key]. Returns a pointer to the elem, or to zeroVal if the key is
