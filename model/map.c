@@ -88,6 +88,36 @@ struct mapextra {
 
 const uint64_t zeroVal = 0;
 
+/*
+ * Not Go: the race detectors' view of the map as one object (map.h,
+ * h->race). Go's runtime calls racereadpc(h) at the entry of every reading
+ * map function and racewritepc(h) at the entry of every writing one
+ * (map_fast64.go:16, :56, :99, :276; map.go:818, :870, :997, and
+ * reflect_maplen at map.go:1400 for len). The model's own accesses race
+ * only on the memory they touch; these two make every call touch h->race
+ * too, on every path, so that any writer races any other call on the same
+ * map, as under go -race. They sit after the first header word each
+ * function really shares (Go's hashWriting check and flip, or the count
+ * of an early return), so that this race is reported after the one on
+ * Go's own fields, not in front of it.
+ *
+ * raceread's load is stored in a thread-local, not discarded: a load whose
+ * value nobody uses is removed by Valgrind's own optimiser before Helgrind
+ * and DRD instrument it (and the volatile keeps the compilers from
+ * dropping it first).
+ */
+static _Thread_local uint64_t racesink;
+
+static inline __attribute__((always_inline)) void raceread(const struct hmap *h)
+{
+    racesink = *(const volatile uint64_t *)&h->race;
+}
+
+static inline __attribute__((always_inline)) void racewrite(struct hmap *h)
+{
+    *(volatile uint64_t *)&h->race = racesink;
+}
+
 /* Go: mp.fastrand, one per M (OS thread). Zero means "not seeded yet". */
 static _Thread_local uint32_t fastrandState[2];
 
@@ -448,10 +478,14 @@ GOFUNC const uint64_t *mapaccess1(struct hmap *h, uint64_t key)
 {
     OVERLAP(OV_MAPACCESS1);
     WINDOW(W_MAPACCESS_ENTRY);
-    if (h == NULL || h->count == 0)
+    if (h == NULL || h->count == 0) {
+        if (h != NULL)
+            raceread(h); /* not Go: Go's racereadpc, see raceread */
         return &zeroVal;
+    }
     if (h->flags & hashWriting)
         fatal("concurrent map read and map write");
+    raceread(h);
     WINDOW(W_MAPACCESS);
     struct bmap *b;
     if (h->B == 0) {
@@ -489,11 +523,14 @@ GOFUNC const uint64_t *mapaccess2(struct hmap *h, uint64_t key, bool *ok)
     OVERLAP(OV_MAPACCESS2);
     WINDOW(W_MAPACCESS_ENTRY);
     if (h == NULL || h->count == 0) {
+        if (h != NULL)
+            raceread(h); /* not Go: Go's racereadpc, see raceread */
         *ok = false;
         return &zeroVal;
     }
     if (h->flags & hashWriting)
         fatal("concurrent map read and map write");
+    raceread(h);
     WINDOW(W_MAPACCESS);
     struct bmap *b;
     if (h->B == 0) {
@@ -584,6 +621,7 @@ GOFUNC uint64_t *mapassign(struct hmap *h, uint64_t key)
     /* Set hashWriting after calling t.hasher for consistency with
      * mapassign. */
     h->flags ^= hashWriting;
+    racewrite(h); /* not Go: Go's racewritepc, see racewrite */
 
     if (h->buckets == NULL)
         h->buckets = newobject(h); /* newarray(t.bucket, 1) */
@@ -665,8 +703,11 @@ done:;
 GOFUNC void mapdelete(struct hmap *h, uint64_t key)
 {
     OVERLAP(OV_MAPDELETE);
-    if (h == NULL || h->count == 0)
+    if (h == NULL || h->count == 0) {
+        if (h != NULL)
+            racewrite(h); /* not Go: Go's racewritepc, see racewrite */
         return;
+    }
     if (h->flags & hashWriting)
         fatal("concurrent map writes");
 
@@ -675,6 +716,7 @@ GOFUNC void mapdelete(struct hmap *h, uint64_t key)
     /* Set hashWriting after calling t.hasher for consistency with
      * mapdelete */
     h->flags ^= hashWriting;
+    racewrite(h);
 
     uintptr_t bucket = hash & bucketMask(h->B);
     if (growing(h))
@@ -742,8 +784,11 @@ GOFUNC void mapiterinit(struct hmap *h, struct hiter *it)
 {
     OVERLAP(OV_MAPITERINIT);
     memset(it, 0, sizeof(*it));
-    if (h == NULL || h->count == 0)
+    if (h == NULL || h->count == 0) {
+        if (h != NULL)
+            raceread(h); /* not Go: Go's racereadpc, see raceread */
         return;
+    }
 
     it->h = h;
 
@@ -782,6 +827,7 @@ GOFUNC void mapiternext(struct hiter *it)
     struct hmap *h = it->h;
     if (h->flags & hashWriting)
         fatal("concurrent map iteration and map write");
+    raceread(h); /* not Go: Go's racereadpc, see raceread */
     WINDOW(W_MAPITERNEXT);
     uintptr_t bucket = it->bucket;
     struct bmap *b = it->bptr;
@@ -890,13 +936,17 @@ static GOFUNC void markBucketsEmpty(struct bmap *bucket, uintptr_t mask)
 GOFUNC void mapclear(struct hmap *h)
 {
     OVERLAP(OV_MAPCLEAR);
-    if (h == NULL || h->count == 0)
+    if (h == NULL || h->count == 0) {
+        if (h != NULL)
+            racewrite(h); /* not Go: Go's racewritepc, see racewrite */
         return;
+    }
 
     if (h->flags & hashWriting)
         fatal("concurrent map writes");
 
     h->flags ^= hashWriting;
+    racewrite(h);
 
     markBucketsEmpty(h->buckets, bucketMask(h->B));
     struct bmap *oldBuckets = h->oldbuckets;
@@ -1169,7 +1219,9 @@ GOFUNC int64_t maplen(const struct hmap *h)
     OVERLAP(OV_MAPLEN);
     if (h == NULL)
         return 0;
-    return h->count;
+    int64_t n = h->count;
+    raceread(h); /* not Go: Go's racereadpc, see raceread */
+    return n;
 }
 
 GOFUNC void mapfree(struct hmap *h)

@@ -106,6 +106,24 @@
  *  - maplen and mapfree have no Go function of their own (len(m) is
  *    compiled inline; the collector frees maps): maplen sits where Go's
  *    reflect_maplen does, at the end, with mapfree.
+ *  - h->race exists only for the race detectors: every reading call
+ *    (mapaccess1/2, mapiterinit, mapiternext, maplen) reads it and every
+ *    writing call (mapassign, mapdelete, mapclear) writes it, on every
+ *    path, early returns included. Go's race detector does not watch the
+ *    bytes a map call touches: the runtime calls racereadpc(h) or
+ *    racewritepc(h) on the header at the entry of each of those functions
+ *    (and the compiler instruments len(m) as a read of the header), so
+ *    under go -race any write races any other call on the same map,
+ *    whatever the keys, even on an empty map. Without this word the model
+ *    raced only where it really shares memory, and missed pairs Go
+ *    reports (len(m) against an update of a present key, or against
+ *    delete on an empty map; delete against delete on an empty map).
+ *    Where Go puts the call at the entry, the model puts the access just
+ *    after Go's hashWriting check (readers) or flip (writers), or on the
+ *    early return: the set of racing calls is the same, and the race the
+ *    detectors report first stays the one on Go's own fields (h->flags,
+ *    h->count). The word is the last field, so the others keep their
+ *    offsets; hmap is 72 bytes.
  *  - Go's concurrency checks are kept as Go writes them: a plain,
  *    non-atomic read-modify-write of h->flags. They are best-effort on
  *    purpose; that is the lesson.
@@ -183,6 +201,9 @@ struct hmap {
                                 less than this have been evacuated) */
 
     struct mapextra *extra; /* optional fields */
+
+    uint64_t race; /* not Go: read or written by every map call, for the
+                      race detectors only; see above */
 };
 
 /* A hash iteration structure (Go: hiter). Fill it with mapiterinit; each
@@ -216,7 +237,8 @@ struct hmap *makemap(int64_t hint);
  * collector does this. */
 void mapfree(struct hmap *h);
 
-/* len(m). As in Go, it reads h->count with no check at all. */
+/* len(m). As in Go, it reads h->count with no check at all (then h->race,
+ * for the detectors). */
 int64_t maplen(const struct hmap *h);
 
 /* v := m[key]. Returns a pointer to the elem, or to zeroVal if the key is

@@ -70,6 +70,14 @@ const struct go_counterpart go_counterparts[] = {
     {"mapfree", "(the garbage collector)",
      "frees the map and everything it allocated; Go's GC does this", false,
      false},
+    {"raceread", "runtime.racereadpc(h)",
+     "reads h->race, the word only the race detectors see: every reading "
+     "map call reads the map as one object, as under go -race",
+     false, false},
+    {"racewrite", "runtime.racewritepc(h)",
+     "writes h->race, the word only the race detectors see: every writing "
+     "map call writes the map as one object, as under go -race",
+     false, false},
     {"maplen", "len(m) (runtime.maplen / reflect)",
      "reads h.count with no lock and no check: len(m) is a plain read", false,
      false},

@@ -1,0 +1,62 @@
+// map-key-copy, fixed: the key object is shared data too, so the login
+// code writes current.ID under the same lock as the lookups that copy it.
+package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+const (
+	nusers = 4
+	rounds = 1000
+)
+
+type Key struct {
+	Tenant [8]uint64
+	ID     uint64
+}
+
+var (
+	mu      sync.Mutex
+	quotas  = map[Key]uint64{}
+	current Key // the shared key object
+	total   uint64
+)
+
+func switchUser(id uint64) {
+	mu.Lock()
+	current.ID = id // RACE: current.ID = id (the key object)
+	mu.Unlock()
+}
+
+func quotaOfCurrent() uint64 {
+	mu.Lock()
+	defer mu.Unlock()
+	return quotas[current] // RACE: quotas[current]
+}
+
+func main() {
+	k := Key{Tenant: [8]uint64{7}}
+	for id := uint64(0); id < nusers; id++ {
+		k.ID = id
+		quotas[k] = 100 + id
+	}
+	current = k
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { // login
+		for i := 0; i < rounds; i++ {
+			switchUser(uint64(i) % nusers)
+		}
+		wg.Done()
+	}()
+	go func() { // handler
+		for i := 0; i < rounds; i++ {
+			total += quotaOfCurrent()
+		}
+		wg.Done()
+	}()
+	wg.Wait()
+	fmt.Printf("%d lookups; no fatal error\n", rounds)
+}

@@ -1,0 +1,45 @@
+// map-op-pairs, racy-len-delete-absent: len(m) and delete(m, k) of an absent key.
+//
+// A delete that finds nothing writes h.flags (hashWriting) and no slot, no h.count, and len(m) reads only h.count.
+// In the memory they touch the two calls never meet as a write and another
+// access; the race detector reports them anyway, because it treats the map
+// as one object: every map call reads or writes the header at its entry
+// (runtime/map_fast64.go, map.go: racereadpc, racewritepc), and len(m) is
+// a read of the header.
+package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+const nkeys = 4
+
+var (
+	m            = map[uint64]uint64{}
+	sink1, sink2 uint64 // one per goroutine: a shared one would race
+)
+
+func op1() uint64 {
+	var sink uint64
+	sink = uint64(len(m)) // RACE: len(m)
+	return sink
+}
+
+func op2() uint64 {
+	var sink uint64
+	delete(m, 99) // RACE: delete(m, 99), key 99 absent
+	return sink
+}
+
+func main() {
+	for k := uint64(1); k <= nkeys; k++ {
+		m[k] = k
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { sink1 = op1(); wg.Done() }()
+	go func() { sink2 = op2(); wg.Done() }()
+	wg.Wait()
+	fmt.Printf("len(m) = %d; no fatal error\n", len(m))
+}
