@@ -125,11 +125,14 @@
  *    non-atomic test and toggle of writing. They are best-effort on
  *    purpose; that is the lesson.
  *
- * One API, two models: this header defines MAPRACE_MAP_H, the include
- * guard of model/map.h, so a build that force-includes it (-include
- * model/swiss/map.h, the *-swiss flavours of the Makefile) turns every
- * later #include "map.h" into nothing and every case and model/ file
- * (context.c, syncmap.c) uses this model through the same names.
+ * One API, two models: a case's #include "map.h" finds this header when
+ * the include path lists model/swiss before model (the *-swiss flavours
+ * of the Makefile, and MODEL=swiss). The files of model/ that use the map
+ * (context.c, syncmap.c) would find model/map.h beside them, so they are
+ * compiled with -include swiss/map.h: this header also defines
+ * MAPRACE_MAP_H, model/map.h's include guard, which turns their #include
+ * "map.h" into nothing. Every case and model file then uses this model
+ * through the same names.
  */
 #ifndef MAPRACE_SWISS_MAP_H
 #define MAPRACE_SWISS_MAP_H
