@@ -478,7 +478,7 @@ static void test_small_to_full(void **state)
         }
         /* a full small map becomes a table at the next assignment, even
          * the update of a present key: PutSlot tests used before it looks
-         * for the key (map.go:499, runtime_fast64.go:219) */
+         * for the key (map.go:502, runtime_fast64.go:221) */
         op_assign(m, &r, pick(&g, &r, rep % 3 == 0), rnd(&g), &ev);
         assert_int_equal(ev.totable, 1);
         assert_int_equal(m->dirLen, 1);
