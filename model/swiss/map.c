@@ -662,7 +662,7 @@ static GOFUNC void Map_growToTable(Map *m)
 
     directory[0] = tab;
 
-    /* map.go:632-633: dirPtr first, dirLen after. In between, the header
+    /* map.go:640-641: dirPtr first, dirLen after. In between, the header
      * says "small map" (dirLen 0) over a directory pointer. */
     m->dirPtr = directory;
     WINDOW(W_GROWTOTABLE);
@@ -886,7 +886,7 @@ static GOFUNC uint16_t table_maxGrowthLeft(const table *t)
     return (uint16_t)((t->capacity * maxAvgGroupLoad) / MapGroupSlots);
 }
 
-/* getWithKey: the probe of table.go (getWithKey, table.go:~190). */
+/* getWithKey: the probe of table.go (getWithKey, table.go:164). */
 static GOFUNC bool table_getWithKey(table *t, uintptr_t hash, uint64_t key,
                                     uint64_t **keyp, uint64_t **elemp)
 {
@@ -1873,7 +1873,7 @@ GOFUNC const uint64_t *mapaccess2(Map *m, uint64_t key, bool *ok)
     }
 }
 
-/* putSlotSmallFast64 (runtime_fast64.go:150) */
+/* putSlotSmallFast64 (runtime_fast64.go:155) */
 static GOFUNC uint64_t *Map_putSlotSmallFast64(Map *m, uintptr_t hash,
                                                uint64_t key)
 {
@@ -1911,7 +1911,7 @@ static GOFUNC uint64_t *Map_putSlotSmallFast64(Map *m, uintptr_t hash,
 }
 
 /* runtime_mapassign_fast64 (runtime_fast64.go:196), with Map.PutSlot's
- * full-map loop (map.go:519) calling table_PutSlot (see map.h). */
+ * full-map loop (map.go:520) calling table_PutSlot (see map.h). */
 GOFUNC uint64_t *mapassign(Map *m, uint64_t key)
 {
     OVERLAP(OV_MAPASSIGN);

@@ -478,7 +478,7 @@ static void test_small_to_full(void **state)
         }
         /* a full small map becomes a table at the next assignment, even
          * the update of a present key: PutSlot tests used before it looks
-         * for the key (map.go:499, runtime_fast64.go:219) */
+         * for the key (map.go:502, runtime_fast64.go:221) */
         op_assign(m, &r, pick(&g, &r, rep % 3 == 0), rnd(&g), &ev);
         assert_int_equal(ev.totable, 1);
         assert_int_equal(m->dirLen, 1);
@@ -878,6 +878,55 @@ static void test_clone(void **state)
         ref_free(&r);
         ref_free(&r2);
     }
+}
+
+/* Every Swiss window is on a path that runs: forced, without a plan (so
+ * nothing waits), a writer that grows a small map to a table, grows and
+ * splits tables, and a range over the map reach each of them. */
+static void test_windows_reached(void **state)
+{
+    static const enum window_id swiss[] = {
+        W_MAPASSIGN_ENTRY,
+        W_MAPASSIGN_WRITING,
+        W_MAPDELETE_WRITING,
+        W_MAPACCESS_ENTRY,
+        W_MAPACCESS,
+        W_MAPACCESS_BUCKET,
+        W_MAPITERNEXT_ENTRY,
+        W_MAPITERNEXT,
+        W_GROWTOTABLE,
+        W_GROW,
+        W_SPLIT,
+        W_INSTALLTABLESPLIT,
+        W_ITER_TABLE,
+        W_ITER_GROUP,
+    };
+    struct hiter it;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(swiss) / sizeof(swiss[0]); i++)
+        assert_false(window_reached(3, swiss[i]));
+    window_forced = true;
+    window_role(3);
+    Map *m = makemap(0);
+    for (uint64_t k = 0; k < 3000; k++)
+        mapstore(m, k, k);
+    mapdelete(m, 7);
+    (void)mapaccess1(m, 8);
+    int n = 0;
+    for (mapiterinit(m, &it); it.key != NULL; mapiternext(&it))
+        n++;
+    window_role(0);
+    window_forced = false;
+    assert_int_equal(n, 2999);
+    for (size_t i = 0; i < sizeof(swiss) / sizeof(swiss[0]); i++)
+        if (!window_reached(3, swiss[i]))
+            fail_msg("%s not reached", window_name(swiss[i]));
+    /* and never the hmap model's */
+    assert_false(window_reached(3, W_HASHGROW));
+    assert_false(window_reached(3, W_EVACUATE));
+    assert_false(window_reached(3, W_GROW_DONE));
+    mapfree(m);
 }
 
 /* ---- Go's fatal errors, in a child process ---- */
@@ -1347,6 +1396,7 @@ int main(void)
         cmocka_unit_test(test_delete_during_iteration),
         cmocka_unit_test(test_clear),
         cmocka_unit_test(test_clone),
+        cmocka_unit_test(test_windows_reached),
         cmocka_unit_test(test_panic_nil_mapassign),
         cmocka_unit_test(test_fatal_direct),
         cmocka_unit_test(test_fatal_forced),
