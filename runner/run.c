@@ -141,8 +141,15 @@ static int select_cells(struct session *s)
             for (int d = 0; d < DET_COUNT; d++) {
                 if (!o->detectors[d])
                     continue;
-                if (detector_row(d)->go_twin && !va->go_source)
-                    continue; /* no Go twin: no cell */
+                char *why;
+                if (!variant_has_cell(va, d, &why)) {
+                    /* no Go twin, or one that needs a newer Go: no cell */
+                    if (why)
+                        session_note(s, "%s/%s: no %s cell: %s", mc->name,
+                                     va->name, detector_name(d), why);
+                    free(why);
+                    continue;
+                }
                 if (detector_row(d)->swiss_model && mc->no_swiss)
                     continue; /* hmap model only: no cell */
                 ALLOC_GROW(s->cells, s->nr_cells + 1, alloc);
