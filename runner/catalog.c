@@ -813,8 +813,9 @@ bool variant_has_cell(const struct variant *v, enum detector d, char **why)
         return true;
     if (why)
         *why = xasprintf("its Go twin needs Go 1.%d (//go:build go1.%d); "
-                         "%s's Go is %s",
-                         v->go_min_minor, v->go_min_minor, row->name,
+                         "the %s Go is %s",
+                         v->go_min_minor, v->go_min_minor,
+                         go_kind_name(row->toolchain),
                          t->version ? t->version : "older");
     return false;
 }

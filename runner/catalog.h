@@ -122,7 +122,7 @@ const char *case_option(const struct mcase *c, const char *key);
  * `//go:build go1.N` (a toolchain not installed is not judged here: its
  * cells are "not installed" errors). When it has none and why is not
  * NULL, *why is a malloc'd reason ("its Go twin needs Go 1.21
- * (//go:build go1.21); go-hmap's Go is go1.19.8"), or NULL for a variant
+ * (//go:build go1.21); the hmap Go is go1.19.8"), or NULL for a variant
  * without a twin (its reason is no_go_twin). */
 bool variant_has_cell(const struct variant *v, enum detector d, char **why);
 
