@@ -147,8 +147,17 @@ GO_HMAP ?=
 GO_TWIN_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
 	GOPATH=$(abspath $(BUILD))/gopath GOFLAGS= GOTOOLCHAIN=local
 GO_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.go))
+# A twin with a `//go:build go1.N` line before package needs Go 1.N: a
+# toolchain older than that builds none (maprace gives it no cell there).
+GO_NEEDS_SRC := $(if $(GO_SRC),$(shell grep -l '^//go:build go1\.' $(GO_SRC)))
+go_minor = $(shell $(1) env GOVERSION 2>/dev/null | \
+	sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+go_needs = $(shell sed -n '/^package /q;s|^//go:build go1\.\([0-9]*\)$$|\1|p' $(1))
+go_src = $(filter-out $(foreach s,$(GO_NEEDS_SRC),$(if $(shell \
+	test '$(call go_needs,$(s))' -le '$(call go_minor,$(1))' 2>/dev/null \
+	&& echo ok),,$(s))),$(GO_SRC))
 go_bins = $(if $(SANITIZE),,$(if $(1),$(foreach f,$(2),\
-	$(patsubst %.go,$(BUILD)/$(f)/%,$(GO_SRC)))))
+	$(patsubst %.go,$(BUILD)/$(f)/%,$(call go_src,$(1))))))
 GO_BINS := $(call go_bins,$(GO),go go-race) \
 	$(call go_bins,$(GO_HMAP),go-hmap go-hmap-race)
 

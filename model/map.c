@@ -5,14 +5,15 @@
  * functions have Go's names and Go's structure, come in map.go's order
  * (helpers, makemap, mapaccess1/2, mapassign, mapdelete, mapiterinit,
  * mapiternext, mapclear, then hashGrow, growWork, evacuate,
- * advanceEvacuationMark; the file-local ones are declared first, so that
+ * advanceEvacuationMark, then Go 1.21's moveToBmap and mapclone beside
+ * maplen; the file-local ones are declared first, so that
  * C's define-before-use does not reorder them), and Go's comments are
  * quoted where they help. Where a function follows the specialised
  * map[uint64]V version the compiler really calls (mapaccess1_fast64,
  * mapassign_fast64, mapdelete_fast64, evacuate_fast64), its comment says
  * so. map.h lists the invariants and every place this model departs from
- * Go 1.19.8, including the one later fix it carries (mapclear's
- * markBucketsEmpty, Go 1.21).
+ * Go 1.19.8, including the later code it carries (mapclear's
+ * markBucketsEmpty and maps.Clone's mapclone, Go 1.21).
  *
  * Every function is GOFUNC (noinline, and no cloning under gcc) so that it
  * appears, under its Go name, in the stacks ThreadSanitizer, Helgrind and
@@ -219,6 +220,8 @@ static GOFUNC void growWork(struct hmap *h, uintptr_t bucket);
 static GOFUNC bool bucketEvacuated(const struct hmap *h, uintptr_t bucket);
 static GOFUNC void evacuate(struct hmap *h, uintptr_t oldbucket);
 static GOFUNC void advanceEvacuationMark(struct hmap *h, uintptr_t newbit);
+static GOFUNC struct bmap *moveToBmap(struct hmap *h, struct bmap *dst,
+                                      int *pos, const struct bmap *src);
 
 /* isEmpty reports whether the given tophash array entry represents an
  * empty bucket entry. */
@@ -1222,6 +1225,134 @@ GOFUNC int64_t maplen(const struct hmap *h)
     int64_t n = h->count;
     raceread(h); /* not Go: Go's racereadpc, see raceread */
     return n;
+}
+
+/*
+ * moveToBmap moves a bucket from src to dst. It returns the destination
+ * bucket or new destination bucket if it overflows, and the pos that the
+ * next key/value will be written (in *pos); if pos == bucketCnt the next
+ * one goes to an overflow bucket. (Go 1.21, for mapclone.)
+ */
+static GOFUNC struct bmap *moveToBmap(struct hmap *h, struct bmap *dst,
+                                      int *pos, const struct bmap *src)
+{
+    for (int i = 0; i < bucketCnt; i++) {
+        if (isEmpty(src->tophash[i]))
+            continue;
+
+        for (; *pos < bucketCnt; (*pos)++) {
+            if (isEmpty(dst->tophash[*pos]))
+                break;
+        }
+
+        if (*pos == bucketCnt) {
+            dst = newoverflow(h, dst);
+            *pos = 0;
+        }
+
+        dst->tophash[*pos] = src->tophash[i];
+        dst->keys[*pos] = src->keys[i];   /* typedmemmove(t.key, ...) */
+        dst->elems[*pos] = src->elems[i]; /* typedmemmove(t.elem, ...) */
+        (*pos)++;
+        h->count++;
+    }
+    return dst;
+}
+
+/*
+ * mapclone for implementing maps.Clone (Go 1.21; Go's mapclone unwraps the
+ * map from an interface and calls mapclone2, whose body this is). Not in
+ * Go 1.19.8: see map.h.
+ */
+GOFUNC struct hmap *mapclone(struct hmap *src)
+{
+    if (src == NULL)
+        return NULL; /* maps.Clone: if m == nil { return nil } */
+
+    int64_t hint = src->count;
+    if (overLoadFactor(hint, src->B)) {
+        /* Note: in rare cases (e.g. during a same-sized grow) the map can
+         * be overloaded. Make sure we don't allocate a destination bucket
+         * array larger than the source bucket array. (A later fix,
+         * issue 69110; see map.h.) */
+        hint = loadFactorNum * (int64_t)(bucketShift(src->B) / loadFactorDen);
+    }
+    struct hmap *dst = makemap(hint);
+    dst->hash0 = src->hash0;
+    dst->nevacuate = 0;
+    /* flags do not need to be copied here, just like a new map has no
+     * flags. */
+
+    if (src->count == 0)
+        return dst;
+
+    if (src->flags & hashWriting)
+        fatal("concurrent map clone and map write");
+    WINDOW(W_MAPCLONE);
+
+    if (src->B == 0) {
+        /* Quick copy for small maps. */
+        dst->buckets = newobject(dst);
+        dst->count = src->count;
+        *dst->buckets = *src->buckets; /* typedmemmove(t.bucket, ...) */
+        return dst;
+    }
+
+    if (dst->B == 0)
+        dst->buckets = newobject(dst);
+    uintptr_t dstArraySize = bucketShift(dst->B);
+    uintptr_t srcArraySize = bucketShift(src->B);
+    for (uintptr_t i = 0; i < dstArraySize; i++) {
+        struct bmap *dstBmap = &dst->buckets[i];
+        int pos = 0;
+        for (uintptr_t j = 0; j < srcArraySize; j += dstArraySize) {
+            const struct bmap *srcBmap = &src->buckets[i + j];
+            for (; srcBmap != NULL; srcBmap = srcBmap->overflow)
+                dstBmap = moveToBmap(dst, dstBmap, &pos, srcBmap);
+        }
+    }
+
+    if (src->oldbuckets == NULL)
+        return dst;
+
+    uint8_t oldB = src->B;
+    struct bmap *srcOldbuckets = src->oldbuckets;
+    if (!isSameSizeGrow(src))
+        oldB--;
+    uintptr_t oldSrcArraySize = bucketShift(oldB);
+
+    for (uintptr_t i = 0; i < oldSrcArraySize; i++) {
+        const struct bmap *srcBmap = &srcOldbuckets[i];
+        if (evacuated(srcBmap))
+            continue;
+
+        if (oldB >= dst->B) {
+            /* main bucket bits in dst is less than oldB bits in src */
+            struct bmap *dstBmap = &dst->buckets[i & bucketMask(dst->B)];
+            while (dstBmap->overflow != NULL)
+                dstBmap = dstBmap->overflow;
+            int pos = 0;
+            for (; srcBmap != NULL; srcBmap = srcBmap->overflow)
+                dstBmap = moveToBmap(dst, dstBmap, &pos, srcBmap);
+            continue;
+        }
+
+        /* oldB < dst.B, so a single source bucket may go to multiple
+         * destination buckets. Process entries one at a time. */
+        for (; srcBmap != NULL; srcBmap = srcBmap->overflow) {
+            /* move from oldBlucket to new bucket */
+            for (int k = 0; k < bucketCnt; k++) {
+                if (isEmpty(srcBmap->tophash[k]))
+                    continue;
+
+                if (src->flags & hashWriting)
+                    fatal("concurrent map clone and map write");
+
+                *mapassign(dst, srcBmap->keys[k]) = srcBmap->elems[k];
+            }
+        }
+    }
+    return dst;
 }
 
 GOFUNC void mapfree(struct hmap *h)

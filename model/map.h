@@ -100,6 +100,15 @@
  *    (markBucketsEmpty): Go 1.21's fix for issue 59411, which Go 1.19.8
  *    does not have. With it an iterator started before the clear stops;
  *    in Go 1.19.8 it could still return entries that were cleared.
+ *  - Go 1.21's mapclone, which Go 1.19.8 does not have: maps.Clone is
+ *    Go 1.21 (runtime/map.go's mapclone, moveToBmap and mapclone2), here
+ *    so that a case can race a clone against a write on the map of the
+ *    article. mapclone is Go's mapclone2 (Go's mapclone only unwraps the
+ *    map from an interface), and carries a later fix, the destination-size
+ *    clamp of issue 69110: during a same-size grow a map can hold more
+ *    than its load factor, and Go 1.21 then read past the end of the
+ *    source bucket array. W_MAPCLONE sits between its hashWriting check
+ *    and the copy.
  *  - mapassign on a nil map panics ("panic: assignment to entry in nil
  *    map", exit status 2) as Go does; the model has no recover(), so the
  *    panic always ends the program (throw.h's gopanic).
@@ -260,6 +269,12 @@ void mapdelete(struct hmap *h, uint64_t key);
 
 /* clear(m). */
 void mapclear(struct hmap *h);
+
+/* maps.Clone(m) (Go 1.21's mapclone; see above): a new map with the same
+ * entries, or NULL for a NULL map. Throws "concurrent map clone and map
+ * write" if hashWriting is set. The clone is freed with mapfree, like any
+ * map. */
+struct hmap *mapclone(struct hmap *h);
 
 /* for k, v := range m: mapiterinit picks a random start and calls
  * mapiternext once. Throws "concurrent map iteration and map write" when a

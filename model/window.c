@@ -58,6 +58,7 @@ static const char *const window_names[W_COUNT] = {
     [W_HASHGROW] = "W_HASHGROW",
     [W_EVACUATE] = "W_EVACUATE",
     [W_GROW_DONE] = "W_GROW_DONE",
+    [W_MAPCLONE] = "W_MAPCLONE",
     [W_GROWTOTABLE] = "W_GROWTOTABLE",
     [W_GROW] = "W_GROW",
     [W_SPLIT] = "W_SPLIT",

@@ -61,9 +61,11 @@ enum window_id {
     W_HASHGROW,          /* hashGrow: buckets moved to oldbuckets */
     W_EVACUATE,          /* evacuate: a slot read, not yet marked moved */
     W_GROW_DONE,         /* advanceEvacuationMark: oldbuckets dropped */
+    W_MAPCLONE,          /* mapclone (both models): past the hashWriting
+                            (writing) check, before the copy */
     /* swiss/map.c (the Swiss model also passes through the generic
-     * W_MAPASSIGN_*, W_MAPDELETE_WRITING, W_MAPACCESS*, W_MAPITERNEXT*
-     * windows above, at the analogous places; never the hmap-only
+     * W_MAPASSIGN_*, W_MAPDELETE_WRITING, W_MAPACCESS*, W_MAPITERNEXT*,
+     * W_MAPCLONE windows above, at the analogous places; never the hmap-only
      * W_HASHGROW, W_EVACUATE, W_GROW_DONE) */
     W_GROWTOTABLE,       /* growToTable: dirPtr is the new directory,
                             dirLen still 0 (the small map's mark) */

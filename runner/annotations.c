@@ -135,6 +135,14 @@ const struct go_counterpart go_counterparts[] = {
      false},
     {"mapclear", "runtime.mapclear (clear(m))",
      "sets hashWriting and empties every bucket", false, false},
+    {"moveToBmap", "runtime.moveToBmap",
+     "copies the live slots of one source bucket into the clone's bucket, "
+     "reading the source's tophash, keys and values with no lock",
+     false, false},
+    {"mapclone", "maps.clone (runtime.mapclone, for maps.Clone(m))",
+     "checks hashWriting in the source's h.flags once, then reads its "
+     "buckets (and not yet evacuated oldbuckets) with no lock to copy them",
+     false, false},
 
     /* model/context.c: context/context.go and the channel it closes */
     {"ctxerr_Error", "context.Canceled.Error",

@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "article.h"
 #include "text.h"
+#include "toolchain.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -773,6 +774,52 @@ static int validate(struct parse_ctx *ctx, struct mcase *c, char **why)
     return 0;
 }
 
+/* The Go a twin needs: N of its `//go:build go1.N` line, looked for
+ * before the `package` clause (Go's own rule for build constraints); 0
+ * when it has none. -1 when the file cannot be read. */
+static int go_build_minor(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int minor = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strncmp(line, "package ", 8))
+            break;
+        int n, end = 0;
+        if (sscanf(line, "//go:build go1.%d%n", &n, &end) == 1 && n > 0 &&
+            (line[end] == '\n' || line[end] == '\0' ||
+             (line[end] == '\r' && line[end + 1] == '\n')))
+            minor = n;
+    }
+    fclose(f);
+    return minor;
+}
+
+bool variant_has_cell(const struct variant *v, enum detector d, char **why)
+{
+    const struct detector_row *row = detector_row(d);
+    if (why)
+        *why = NULL;
+    if (!row->go_twin)
+        return true;
+    if (!v->go_source)
+        return false;
+    if (!v->go_min_minor)
+        return true;
+    const struct go_toolchain *t = go_toolchain(row->toolchain);
+    if (!t->path || t->major != 1 || t->minor >= v->go_min_minor)
+        return true;
+    if (why)
+        *why = xasprintf("its Go twin needs Go 1.%d (//go:build go1.%d); "
+                         "the %s Go is %s",
+                         v->go_min_minor, v->go_min_minor,
+                         go_kind_name(row->toolchain),
+                         t->version ? t->version : "older");
+    return false;
+}
+
 /* The Go twins of c's variants: each <name>.go of the folder belongs to
  * the variant <name>. Returns 0, or -1 with *why. */
 static int load_go_twins(struct mcase *c, char **why)
@@ -789,6 +836,9 @@ static int load_go_twins(struct mcase *c, char **why)
                              path, vname);
             rc = -1;
         } else if (markers_scan(path, &v->go_markers) < 0) {
+            *why = xasprintf("%s: cannot read: %s", path, strerror(errno));
+            rc = -1;
+        } else if ((v->go_min_minor = go_build_minor(path)) < 0) {
             *why = xasprintf("%s: cannot read: %s", path, strerror(errno));
             rc = -1;
         } else {

@@ -71,6 +71,10 @@ struct variant {
     char *go_source;           /* path of its Go twin <name>.go, or NULL */
     struct markers go_markers; /* the Go twin's RACE: markers */
     char *no_go_twin;          /* why it has none (case.ini), or NULL */
+    /* The Go its twin needs: N of a `//go:build go1.N` line before
+     * `package` (0: none). A Go detector whose toolchain is older has no
+     * cell for it (variant_has_cell). */
+    int go_min_minor;
 };
 
 struct mcase {
@@ -112,6 +116,15 @@ int case_load(const char *dir, const char *name, struct mcase *c, char **why);
 /* The value of one of the case's option keys ("tsan_options",
  * "valgrind_options", "helgrind_options", "drd_options"), or NULL. */
 const char *case_option(const struct mcase *c, const char *key);
+
+/* Whether variant v has a cell of detector d: a Go detector (go_twin)
+ * needs the variant's Go twin, and a toolchain no older than the twin's
+ * `//go:build go1.N` (a toolchain not installed is not judged here: its
+ * cells are "not installed" errors). When it has none and why is not
+ * NULL, *why is a malloc'd reason ("its Go twin needs Go 1.21
+ * (//go:build go1.21); the hmap Go is go1.19.8"), or NULL for a variant
+ * without a twin (its reason is no_go_twin). */
+bool variant_has_cell(const struct variant *v, enum detector d, char **why);
 
 /* The case named `name`, or NULL. */
 struct mcase *catalog_find(const struct catalog *cat, const char *name);

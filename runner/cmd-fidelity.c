@@ -299,6 +299,13 @@ static void print_row(const struct mcase *c, const struct variant *v,
                v->no_go_twin ? v->no_go_twin : "none");
         return;
     }
+    char *needs;
+    if (!variant_has_cell(v, u[SUB_GO_RACE].d, &needs)) {
+        printf("| %s/%s | - | - | - | - | %s |\n", c->name, v->name,
+               needs ? needs : "no Go cell");
+        free(needs);
+        return;
+    }
     /* a case the model cannot run (no-swiss): what the Go did, and why
      * the model has nothing beside it */
     bool no_model = detector_row(u[SUB_FORCED].d)->swiss_model && c->no_swiss;
@@ -350,7 +357,7 @@ static bool any_cell(const struct session *base, enum detector d)
             continue;
         for (size_t i = 0; i < mc->nr_variants; i++)
             if (selected(o->variants, o->nr_variants, mc->variants[i].name) &&
-                (!detector_row(d)->go_twin || mc->variants[i].go_source))
+                variant_has_cell(&mc->variants[i], d, NULL))
                 return true;
     }
     return false;

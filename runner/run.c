@@ -108,6 +108,21 @@ static void drop_missing_go(struct session *s)
     }
 }
 
+/* The note for the Go detectors (*left, comma-separated) that have no
+ * cell of variant va for *why; empties both. */
+static void note_left_out(struct session *s, const struct mcase *mc,
+                          const struct variant *va, struct strbuf *left,
+                          char **why)
+{
+    if (left->len && *why)
+        session_note(s, "%s/%s: no %s cell%s: %s", mc->name, va->name,
+                     strbuf_str(left), strchr(strbuf_str(left), ',') ? "s" : "",
+                     *why);
+    strbuf_release(left);
+    free(*why);
+    *why = NULL;
+}
+
 /* Cells of the selected cases, variants and detectors. 0, or -1 (exit 2)
  * after printing what was wrong. */
 static int select_cells(struct session *s)
@@ -138,11 +153,28 @@ static int select_cells(struct session *s)
             struct variant *va = &mc->variants[v];
             if (!selected(o->variants, o->nr_variants, va->name))
                 continue;
+            /* the Go detectors left out for a twin that needs a newer
+             * Go, named in one note per reason */
+            struct strbuf left = STRBUF_INIT;
+            char *left_why = NULL;
             for (int d = 0; d < DET_COUNT; d++) {
                 if (!o->detectors[d])
                     continue;
-                if (detector_row(d)->go_twin && !va->go_source)
-                    continue; /* no Go twin: no cell */
+                char *why;
+                if (!variant_has_cell(va, d, &why)) {
+                    /* no Go twin, or one that needs a newer Go: no cell */
+                    if (why) {
+                        if (left_why && strcmp(why, left_why))
+                            note_left_out(s, mc, va, &left, &left_why);
+                        strbuf_addf(&left, "%s%s", left.len ? ", " : "",
+                                    detector_name(d));
+                        if (!left_why)
+                            left_why = why;
+                        else
+                            free(why);
+                    }
+                    continue;
+                }
                 if (detector_row(d)->swiss_model && mc->no_swiss)
                     continue; /* hmap model only: no cell */
                 ALLOC_GROW(s->cells, s->nr_cells + 1, alloc);
@@ -153,6 +185,7 @@ static int select_cells(struct session *s)
                 cl->d = d;
                 cl->expect = &va->expect[d];
             }
+            note_left_out(s, mc, va, &left, &left_why);
         }
     }
     if (!s->nr_cells)

@@ -784,6 +784,7 @@ static GOFUNC Map *Map_Clone(Map *m)
     /* Note: this should never be called with a nil map. */
     if (m->writing != 0)
         fatal("concurrent map clone and map write");
+    WINDOW(W_MAPCLONE);
 
     /* Shallow copy the Map structure. */
     Map *m2 = calloc(1, sizeof(*m2));

@@ -191,11 +191,16 @@ static void test_every_model_function_has_an_entry(void **state)
     assert_true(scan_model_dir("model", &names, &n) >= 5);
     /* the scanner sees what it must (else the test could not fail) */
     static const char *const expected[] = {
-        "mapassign",  "evacuate",        "growWork", "mapiternext",
-        "Map_Range",  "propagateCancel", "fatal_at", "window_enter",
-        "WithCancel", "cancelCtx_cancel"};
+        "mapassign",  "evacuate",         "growWork", "mapiternext",
+        "Map_Range",  "propagateCancel",  "fatal_at", "window_enter",
+        "WithCancel", "cancelCtx_cancel", "mapclone", "moveToBmap"};
     assert_scanned(names, n, expected, sizeof(expected) / sizeof(expected[0]),
                    "model/*.c");
+    /* the hmap model's mapclone has its own entry beside the Swiss one */
+    const struct go_counterpart *clone =
+        annotate_lookup_in("mapclone", "model/map.c");
+    assert_non_null(clone);
+    assert_false(clone->swiss);
     /* and static non-noinline helpers are not required */
     for (size_t i = 0; i < n; i++)
         assert_string_not_equal(names[i], "xcalloc");

@@ -12,7 +12,13 @@
 #include "article.h"
 #include "catalog.h"
 #include "runner-test.h"
+#include "toolchain.h"
 #include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Load fixture catalog `name`: it must fail, and its one-line message must
  * name `file_line` (the case.ini and its line) and contain `problem`. */
@@ -236,6 +242,68 @@ static void test_go_twin_loaded(void **state)
     catalog_release(&cat);
 }
 
+/* A twin with `//go:build go1.N` before package needs Go 1.N: no cell
+ * under a Go detector whose toolchain is older (here a stand-in hmap Go
+ * 1.19.8), a cell under every other detector; a twin without the line
+ * has its cells. */
+static void test_go_twin_needs_newer_go(void **state)
+{
+    char dir[] = "/tmp/maprace-test-go-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *bin = xasprintf("%s/bin", dir), *go = xasprintf("%s/bin/go", dir),
+         *version = xasprintf("%s/VERSION", dir);
+    assert_int_equal(mkdir(bin, 0755), 0);
+    FILE *f = fopen(go, "w");
+    assert_non_null(f);
+    fputs("#!/bin/sh\nexit 1\n", f);
+    fclose(f);
+    assert_int_equal(chmod(go, 0755), 0);
+    f = fopen(version, "w");
+    assert_non_null(f);
+    fputs("go1.19.8\ntime 2023-04-04T17:01:26Z\n", f);
+    fclose(f);
+    setenv("MAPRACE_GO_HMAP", go, 1);
+    go_toolchain_reset();
+
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("go-needs"), &cat, &err), 0);
+    struct variant *v = &catalog_find(&cat, "counter")->variants[0];
+    assert_int_equal(v->go_min_minor, 99);
+    char *why = NULL;
+    assert_false(variant_has_cell(v, DET_GO_HMAP, &why));
+    assert_non_null(why);
+    if (!strstr(why, "needs Go 1.99") || !strstr(why, "go1.19.8"))
+        fail_msg("got \"%s\"", why);
+    free(why);
+    assert_false(variant_has_cell(v, DET_GO_HMAP_RACE, NULL));
+    assert_true(variant_has_cell(v, DET_NATIVE, &why));
+    assert_null(why);
+    assert_true(variant_has_cell(v, DET_TSAN, NULL));
+    catalog_release(&cat);
+
+    assert_int_equal(catalog_load(fixture("go-good"), &cat, &err), 0);
+    v = &catalog_find(&cat, "counter")->variants[0];
+    assert_int_equal(v->go_min_minor, 0);
+    assert_true(variant_has_cell(v, DET_GO_HMAP, NULL));
+    catalog_release(&cat);
+    assert_int_equal(catalog_load(fixture("good"), &cat, &err), 0);
+    v = &catalog_find(&cat, "counter")->variants[0];
+    assert_false(variant_has_cell(v, DET_GO_HMAP, &why)); /* no twin */
+    assert_null(why);
+    catalog_release(&cat);
+
+    unsetenv("MAPRACE_GO_HMAP");
+    go_toolchain_reset();
+    unlink(go);
+    unlink(version);
+    rmdir(bin);
+    rmdir(dir);
+    free(bin);
+    free(go);
+    free(version);
+}
+
 static void test_missing_catalog(void **state)
 {
     struct catalog cat;
@@ -446,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_variant_without_twin_or_reason),
         cmocka_unit_test(test_go_cannot_race),
         cmocka_unit_test(test_no_go_twin_beside_a_twin),
+        cmocka_unit_test(test_go_twin_needs_newer_go),
         cmocka_unit_test(test_go_twin_loaded),
         cmocka_unit_test(test_missing_catalog),
         cmocka_unit_test(test_good_catalog),

@@ -547,6 +547,69 @@ static void test_iterate_during_samesize(void **state)
     }
 }
 
+/* The clone of h holds what r says, and is a map of its own: a write to
+ * it leaves h alone. */
+static void check_clone(struct hmap *h, struct ref *r)
+{
+    struct hmap *c = mapclone(h);
+    assert_non_null(c);
+    assert_true(c != h);
+    assert_int_equal(c->hash0, h->hash0);
+    check_map(c, r); /* every key once, the same values */
+    check_map(h, r); /* the source untouched */
+    int64_t n = h->count;
+    for (uint64_t i = 0; i < 100; i++)
+        mapstore(c, ~i, i);
+    assert_int_equal(h->count, n);
+    check_map(h, r);
+    mapfree(c);
+}
+
+/* maps.Clone (Go 1.21's mapclone): of nil, an empty map, a small one (the
+ * quick copy of B == 0), grown ones, and ones in the middle of a doubling
+ * or a same-size growth (oldbuckets not yet evacuated are copied too). */
+static void test_clone(void **state)
+{
+    struct rng g = {.s = 21};
+
+    (void)state;
+    assert_null(mapclone(NULL));
+
+    struct ref r;
+    ref_init(&r, 4096);
+    struct hmap *h = makemap(0);
+    check_clone(h, &r); /* empty */
+    for (int i = 0; i < 5; i++)
+        op_assign(h, &r, pick(&g, &r, false), rnd(&g), NULL);
+    assert_int_equal(h->B, 0);
+    check_clone(h, &r); /* small */
+    while (r.count < 1000 || growing(h))
+        op_assign(h, &r, pick(&g, &r, false), rnd(&g), NULL);
+    assert_true(h->B > 4);
+    check_clone(h, &r); /* grown */
+    mapfree(h);
+    ref_free(&r);
+
+    int doubling = 0, samesize = 0;
+    for (int rep = 0; rep < 40; rep++) {
+        bool same = rep % 2;
+        ref_init(&r, 4096);
+        h = makemap(0);
+        drive_to_growth(h, &r, &g, same, same ? 16 : (uintptr_t)1 << (rep % 6));
+        assert_true(growing(h));
+        /* not every old bucket evacuated yet */
+        assert_true(h->nevacuate < ((uintptr_t)1 << (same ? h->B : h->B - 1)));
+        check_clone(h, &r); /* growing */
+        if (same)
+            samesize++;
+        else
+            doubling++;
+        mapfree(h);
+        ref_free(&r);
+    }
+    assert_true(doubling > 0 && samesize > 0);
+}
+
 /*
  * Delete during iteration, as Go allows: a key deleted before the iterator
  * reached it is not returned; every other key present at the start is
@@ -881,6 +944,13 @@ static void child_mapiternext(void)
     mapiternext(&child_it);
 }
 
+static void child_mapclone(void)
+{
+    struct hmap *h = child_setup();
+    h->flags |= hashWriting;
+    (void)mapclone(h);
+}
+
 /* Run fn in a child whose stderr is a pipe; return what it wrote and its
  * wait status. */
 static char *run_child(void (*fn)(void), int *status)
@@ -1030,6 +1100,15 @@ static void test_fatal_mapaccess2(void **state)
                  "mapaccess2");
 }
 
+/* Go 1.21's mapclone2: if h.flags&hashWriting != 0 { fatal("concurrent
+ * map clone and map write") } */
+static void test_fatal_mapclone(void **state)
+{
+    (void)state;
+    expect_fatal(child_mapclone, "concurrent map clone and map write",
+                 "mapclone");
+}
+
 static void test_fatal_mapiternext(void **state)
 {
     (void)state;
@@ -1058,6 +1137,7 @@ int main(void)
         cmocka_unit_test(test_iterate_during_doubling),
         cmocka_unit_test(test_iterate_during_samesize),
         cmocka_unit_test(test_delete_during_iteration),
+        cmocka_unit_test(test_clone),
         cmocka_unit_test(test_fatal_mapassign),
         cmocka_unit_test(test_panic_nil_mapassign),
         cmocka_unit_test(test_fatal_mapdelete),
@@ -1065,6 +1145,7 @@ int main(void)
         cmocka_unit_test(test_fatal_mapaccess1),
         cmocka_unit_test(test_fatal_mapaccess2),
         cmocka_unit_test(test_fatal_mapiternext),
+        cmocka_unit_test(test_fatal_mapclone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
