@@ -429,6 +429,7 @@ test: deps-test
 		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC))
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
 		SANITIZE=address,undefined runner \
+		$(SAN_BUILD)/host/scripts/check-docs \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))
 	@scripts/test-run-tests
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests -j $(TEST_JOBS) \

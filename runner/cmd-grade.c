@@ -749,11 +749,9 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
     struct run_opts *o = &s.opts;
     char *bad = NULL;
     if (detectors && detector_parse_list(detectors, o->detectors, &bad) < 0) {
-        struct strbuf names = STRBUF_INIT;
-        for (int d = 0; d < DET_COUNT; d++)
-            strbuf_addf(&names, "%s, ", detector_name(d));
-        error("unknown detector '%s' (want %sor all)", bad, strbuf_str(&names));
-        strbuf_release(&names);
+        char *names = detector_names(", ");
+        error("unknown detector '%s' (want %s or all)", bad, names);
+        free(names);
         free(bad);
         return EXIT_USAGE;
     }
