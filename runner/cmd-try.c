@@ -481,9 +481,20 @@ static int pick_detectors(const struct try_args *a, const char *file,
         }
         return 0;
     }
+    bool want[DET_COUNT] = {false};
+    for (int d = 0; d < DET_COUNT; d++) {
+        if (detector_row(d)->go_twin != go || detector_row(d)->not_default)
+            continue;
+        /* a Go program runs under the current Go, else the hmap Go */
+        enum detector e = detector_go_stand_in(d);
+        if (e != (enum detector)d)
+            warning("try: the current Go is not installed: %s instead of %s",
+                    detector_name(e), detector_name(d));
+        want[e] = true;
+    }
     for (int d = 0; d < DET_COUNT; d++) {
         char *why;
-        if (detector_row(d)->go_twin != go || detector_row(d)->not_default) {
+        if (!want[d]) {
             mask[d] = false;
             continue;
         }

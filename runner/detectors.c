@@ -242,6 +242,18 @@ int detector_mask_language(bool mask[DET_COUNT], bool go, bool drop_others)
     return -1;
 }
 
+enum detector detector_go_stand_in(enum detector d)
+{
+    if (!detectors[d].go_twin || go_toolchain(detectors[d].toolchain)->path)
+        return d;
+    for (int e = 0; e < DET_COUNT; e++)
+        if (detectors[e].go_twin && detectors[e].expect_like &&
+            !strcmp(detectors[e].expect_like, detectors[d].name) &&
+            go_toolchain(detectors[e].toolchain)->path)
+            return e;
+    return d;
+}
+
 bool detector_available(enum detector d, char **why)
 {
     if (detectors[d].go_twin) {

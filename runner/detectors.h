@@ -180,6 +180,13 @@ int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad);
  * refuse. */
 int detector_mask_language(bool mask[DET_COUNT], bool go, bool drop_others);
 
+/* The detector to run a Go program under in place of d: d itself, or,
+ * when d's toolchain is not installed, the row of another installed
+ * toolchain that stands for it (go -> go-hmap, go-race -> go-hmap-race:
+ * its expect_like names d). For try and grade, where a Go program must
+ * run under some Go; a check leaves a missing Go out instead. */
+enum detector detector_go_stand_in(enum detector d);
+
 /* Whether the tools the detector needs to build and run are in $PATH (and,
  * for a Go detector, its toolchain is installed). When one is missing
  * returns false and a malloc'd one-line reason in *why ("valgrind not

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "results-test.h"
+#include "detectors.h"
 #include "runner-test.h"
 
 #include <jansson.h>
@@ -513,11 +514,14 @@ static void test_go_program(void **state)
     int rc = try("race-counter.go", "--expect race", &out, &err);
     expect_rc(rc, 0, out, err);
     json_t *r = last_results();
-    assert_string_equal(cstr(cell(r, "go-race"), "verdict"), "pass");
-    assert_string_equal(cstr(cell(r, "go-race"), "observed"), "race");
+    /* the current Go, else the hmap Go standing in (a fresh Debian) */
+    const char *gorace = detector_name(detector_go_stand_in(DET_GO_RACE));
+    const char *goplain = detector_name(detector_go_stand_in(DET_GO));
+    assert_string_equal(cstr(cell(r, gorace), "verdict"), "pass");
+    assert_string_equal(cstr(cell(r, gorace), "observed"), "race");
     /* Go's runtime cannot see a race: a known miss, with its reason */
-    assert_string_equal(cstr(cell(r, "go"), "verdict"), "known-miss");
-    assert_non_null(strstr(cstr(cell(r, "go"), "note"), "no race detector"));
+    assert_string_equal(cstr(cell(r, goplain), "verdict"), "known-miss");
+    assert_non_null(strstr(cstr(cell(r, goplain), "note"), "no race detector"));
     json_t *cells = json_object_get(r, "cells");
     assert_int_equal(json_array_size(cells), 2);
     json_decref(r);
