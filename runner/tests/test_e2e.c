@@ -282,11 +282,18 @@ static void test_files(void **state)
     assert_non_null(summary);
     assert_non_null(strstr(summary, "map-concurrent-writes"));
     assert_non_null(strstr(summary, "12 cells: 12 pass"));
-    /* the matrix says what each detector saw, the verdict as a mark */
+    /* the matrix says what each detector saw, the verdict as a mark (its
+     * columns are as wide as the longest detector name: compare with the
+     * blanks squeezed) */
+    char *w = summary;
+    for (const char *r = summary; *r; r++)
+        if (*r != ' ' || w == summary || w[-1] != ' ')
+            *w++ = *r;
+    *w = '\0';
     assert_non_null(
-        strstr(summary, "racy     fatal \xe2\x9c\x93    race \xe2\x9c\x93"));
+        strstr(summary, "racy fatal \xe2\x9c\x93 race \xe2\x9c\x93"));
     assert_non_null(
-        strstr(summary, "fixed    clean \xe2\x9c\x93    clean \xe2\x9c\x93"));
+        strstr(summary, "fixed clean \xe2\x9c\x93 clean \xe2\x9c\x93"));
     free(summary);
     /* the raw logs are kept, and results.json names them */
     json_t *run =
