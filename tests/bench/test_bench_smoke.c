@@ -132,18 +132,23 @@ static const char *save_tmp(char *buf, size_t size, const char *tag,
 static char *go_round(void)
 {
     char cwd[PATH_MAX], cache[PATH_MAX + 64], gopath[PATH_MAX + 64];
-    /* the current Go, chosen by name as the runner does */
+    /* the current Go, chosen by name as the runner does, else the hmap
+     * Go (bench/go needs Go 1.19 at least) */
+#define PICK_GO                                                                \
+    "go=$(" MAPRACE_BUILD                                                      \
+    "/maprace doctor go current 2>/dev/null || " MAPRACE_BUILD                 \
+    "/maprace doctor go hmap)"
     const char *argv[] = {
         "sh", "-c",
-        "go=$(" MAPRACE_BUILD "/maprace doctor go current) && cd bench/go && "
+        PICK_GO
+        " && cd bench/go && "
         "exec \"$go\" test -run '^$' "
         "-bench '^BenchmarkMap$/^mutex$/^90-10$/^keys=1000$' -benchtime 10x "
         "-count 1 -cpu 1,2",
         NULL};
     const char *env[] = {
         cache, gopath, "GOPROXY=off", "GOFLAGS=", "GOTOOLCHAIN=local", NULL};
-    const char *which[] = {MAPRACE_BUILD "/maprace", "doctor", "go", "current",
-                           NULL};
+    const char *which[] = {"sh", "-c", PICK_GO, NULL};
     struct run r;
     char *out;
 
@@ -171,7 +176,7 @@ static void test_go_format(void **state)
     char *out = go_round();
 
     if (!out) {
-        print_message("the current Go is not installed: bench/go not "
+        print_message("no Go is installed: bench/go not "
                       "smoke-tested\n");
         skip();
     }
