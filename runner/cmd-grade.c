@@ -1157,14 +1157,25 @@ static void say_race(struct strbuf *sb, const struct race *r, bool go)
     char *what = r->object                      ? xasprintf("`%s`", r->object)
                  : (r->a.map_op || r->b.map_op) ? xstrdup("the map")
                                                 : xstrdup("a variable");
+    /* the same sentence whichever access the detector printed first
+     * (TSan swaps them from run to run): the write first, then the lower
+     * line */
+    const struct race_access *x = &r->a, *y = &r->b;
+    if (x->line && y->line) {
+        bool xw = !strcmp(x->kind, "write"), yw = !strcmp(y->kind, "write");
+        if ((yw && !xw) || (yw == xw && y->line < x->line)) {
+            x = &r->b;
+            y = &r->a;
+        }
+    }
     strbuf_addstr(sb, "    ");
-    if (!r->a.line) {
+    if (!x->line) {
         strbuf_addf(sb, "a race on %s outside your file", what);
     } else {
-        say_access(sb, &r->a, what, true, go);
-        if (r->b.line) {
+        say_access(sb, x, what, true, go);
+        if (y->line) {
             strbuf_addstr(sb, "\n      while ");
-            say_access(sb, &r->b, "it", false, go);
+            say_access(sb, y, "it", false, go);
         } else {
             strbuf_addstr(sb, "\n      while another thread accesses it "
                               "(this detector names one side only)");

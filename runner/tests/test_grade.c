@@ -274,15 +274,14 @@ static void test_wrong_fixes_named(void **state)
          "map-concurrent-writes-volatile.c",
          "native,tsan",
          {"  FAIL  (a) race-free: no, your program still races",
-          "thread func1 writes `busy` (at line ", "Why: `busy` is volatile.",
+          "writes `busy` (at line ", "Why: `busy` is volatile.",
           "maprace explain sleep-is-not-sync", NULL}},
         {"map-concurrent-writes",
          "map-concurrent-writes-sleep.c",
          "native,tsan",
          {"  FAIL  (a) race-free: no, your program still races",
-          "thread func1 writes the map (m[k] = v at line ",
-          "Why: a sleep orders nothing.", "maprace explain sleep-is-not-sync",
-          NULL}},
+          "writes the map (m[k] = v at line ", "Why: a sleep orders nothing.",
+          "maprace explain sleep-is-not-sync", NULL}},
         /* the reader sleeps 100 ms instead of locking: TSan alone must
          * see it (history_size=7: with clang 14's default history the
          * writer's access could be forgotten and the answer pass) */
