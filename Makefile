@@ -425,7 +425,7 @@ deps-test:
 # tests again built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (in $(BUILD)-sanitize: the runner and the model, not the programs that
 # only drive detectors), the fuzz seeds, the CI files, the formatting and
-# the docs.
+# the docs, and the runner's layers (scripts/check-layers).
 SAN_BUILD := $(BUILD)-sanitize
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
@@ -436,6 +436,8 @@ test: deps-test
 		$(SAN_BUILD)/host/scripts/check-docs \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))
 	@scripts/test-run-tests
+	@scripts/check-layers
+	@scripts/test-check-layers
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests -j $(TEST_JOBS) \
 		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC)) \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))

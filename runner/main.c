@@ -692,6 +692,7 @@ static int parse_lists(const struct args *a, struct run_opts *o)
         free(bad);
         return -1;
     }
+    report_opts_set(o, o->formats);
     if (!a->detectors) {
         for (int d = 0; d < DET_COUNT; d++)
             o->detectors[d] = !detector_row(d)->not_default;

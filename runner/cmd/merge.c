@@ -599,7 +599,7 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
         s.opts.check = jstr(sh[0].doc, "verb") &&
                        !strcmp(jstr(sh[0].doc, "verb"), "check");
         s.opts.out = o->out;
-        s.opts.formats = o->formats;
+        report_opts_set(&s.opts, o->formats);
         s.report_dir = path_join(o->out, s.run_id);
         char *summary = matrix_render(&s, false);
         char *clean = text_cleaned(summary, false);

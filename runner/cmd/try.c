@@ -549,6 +549,7 @@ static int fill_opts(struct session *s, const struct try_args *a,
             return -1;
         }
     }
+    report_opts_set(o, o->formats);
     int picked = pick_detectors(a, file, o->detectors);
     if (picked < 0)
         return picked;

@@ -3,7 +3,6 @@
  */
 #include "engine/live-matrix.h"
 
-#include "report/common.h"
 #include "lib/util.h"
 
 #include <stdlib.h>
@@ -350,12 +349,8 @@ static void matrix_totals(const struct session *s, struct strbuf *sb)
                     s->opts.try_id ? "--expect" : "case.ini");
     strbuf_addstr(sb, "\n");
     if (s->report_dir)
-        strbuf_addf(
-            sb, "report: %s/ (results.json, summary.txt, raw/%s%s%s%s)\n",
-            s->report_dir, s->opts.formats & FORMAT_HTML ? ", index.html" : "",
-            s->opts.formats & FORMAT_JUNIT ? ", junit.xml" : "",
-            s->opts.formats & FORMAT_SARIF ? ", results.sarif" : "",
-            s->opts.formats & FORMAT_MD ? ", summary.md" : "");
+        strbuf_addf(sb, "report: %s/ (results.json, summary.txt, raw/%s)\n",
+                    s->report_dir, s->opts.report_files);
 }
 
 /* Cells whose runs dropped findings past the parsers' cap (finding.h):

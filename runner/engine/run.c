@@ -8,7 +8,6 @@
 #include "lib/exec.h"
 #include "engine/live-matrix.h"
 #include "parse/parse.h"
-#include "report/common.h"
 #include "engine/results.h"
 #include "lib/text.h"
 #include "lib/util.h"
@@ -1011,8 +1010,8 @@ static void write_report(struct session *s)
     char *why;
     if (results_write(s, doc, summary, &why) < 0)
         write_failed(s, why);
-    if (s->opts.formats &&
-        reports_write(doc, s->report_dir, s->opts.formats, &why) < 0)
+    if (s->opts.formats && s->opts.write_reports &&
+        s->opts.write_reports(doc, s->report_dir, s->opts.formats, &why) < 0)
         write_failed(s, why);
     if (s->report_failed)
         error("the report in %s is not whole: latest not moved", s->report_dir);

@@ -51,8 +51,14 @@ struct run_opts {
     bool natural;      /* no MAPRACE_FORCE=1 */
     bool bench_stats;
     size_t output_cap; /* RUN_OUTPUT_CAP or $MAPRACE_OUTPUT_CAP */
-    unsigned formats;  /* report files after the run: report-common.h FORMAT_*
-                         bits (0: only results.json and summary.txt) */
+    /* The report files after the run. The engine knows no format: the
+     * verb sets these with report_opts_set() (report/common.h): the
+     * chosen bits (0: only results.json and summary.txt), the writer,
+     * and the files' names for the summary line. */
+    unsigned formats;
+    int (*write_reports)(json_t *doc, const char *dir, unsigned formats,
+                         char **why);
+    char report_files[128];  /* ", index.html, junit.xml" or "" */
     struct shard_spec shard; /* --shard K/N, or count 0 */
     /* maprace try (cmd-try.h): the make variable naming the program's
      * files, and its id (build.h, build_ctx_set_try); NULL for cases */

@@ -60,6 +60,19 @@ int report_formats_parse(const char *list, unsigned *formats, char **bad)
     return 0;
 }
 
+void report_opts_set(struct run_opts *o, unsigned formats)
+{
+    size_t len = 0;
+    o->formats = formats;
+    o->write_reports = formats ? reports_write : NULL;
+    o->report_files[0] = '\0';
+    for (size_t i = 0; i < NR_FORMATS; i++)
+        if (formats & formats_tab[i].bits)
+            len +=
+                snprintf(o->report_files + len, sizeof(o->report_files) - len,
+                         ", %s", formats_tab[i].file);
+}
+
 int reports_write(json_t *results, const char *dir, unsigned formats,
                   char **why)
 {

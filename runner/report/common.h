@@ -16,6 +16,7 @@
 #ifndef MAPRACE_REPORT_COMMON_H
 #define MAPRACE_REPORT_COMMON_H
 
+#include "engine/session.h"
 #include "lib/util.h"
 
 #include <jansson.h>
@@ -32,6 +33,10 @@ enum report_format {
 /* Parse --format's comma-separated LIST: html, junit, sarif, md, all,
  * none. Returns 0, or -1 with the bad word (malloc'd) in *bad. */
 int report_formats_parse(const char *list, unsigned *formats, char **bad);
+
+/* Set o's report fields (engine/session.h) for `formats`: the bits, the
+ * writer (reports_write) and the files' names, from the registry. */
+void report_opts_set(struct run_opts *o, unsigned formats);
 
 /* Write the chosen formats into dir from the document (whose "races" are
  * added when missing). Returns 0, or -1 with a malloc'd one-line reason in
