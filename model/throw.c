@@ -63,6 +63,7 @@ __attribute__((constructor)) static void throw_init(void)
 struct out {
     char buf[1024];
     size_t len;
+    int fd; /* where to: 0 means stderr */
 };
 
 static void out_flush(struct out *o)
@@ -70,7 +71,8 @@ static void out_flush(struct out *o)
     size_t done = 0;
 
     while (done < o->len) {
-        ssize_t n = write(STDERR_FILENO, o->buf + done, o->len - done);
+        ssize_t n =
+            write(o->fd ? o->fd : STDERR_FILENO, o->buf + done, o->len - done);
         if (n <= 0)
             break;
         done += n;
@@ -417,4 +419,14 @@ _Noreturn void gopanic_at(const char *s, const char *file, int line)
     (void)file;
     (void)line;
     die("panic: ", s);
+}
+
+void traceback_write(int fd)
+{
+    struct out o = {.len = 0, .fd = fd};
+    unw_context_t ctx;
+
+    unw_getcontext(&ctx);
+    traceback(&o, &ctx);
+    out_flush(&o);
 }

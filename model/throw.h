@@ -53,4 +53,9 @@ _Noreturn void gopanic_at(const char *s, const char *file, int line);
 
 #define gopanic(s) gopanic_at((s), __FILE__, __LINE__)
 
+/* Write the calling thread's traceback, in the shape fatal() prints it
+ * (its caller first), to fd. Not async-signal-safe, not thread-safe: the
+ * caller serialises (model/window.c's recorder does). */
+void traceback_write(int fd);
+
 #endif

@@ -16,8 +16,12 @@
  */
 #include "window.h"
 
+#include "throw.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +78,62 @@ static const char *const window_names[W_COUNT] = {
     [W_CASE_D] = "W_CASE_D",
 };
 
+/* The recorder (MAPRACE_WINDOW_TRACE=<file>): every event of the forced
+ * interleaving, written as it happens, for the step-through of index.html
+ * (runner/engine/trace.c reads it back). One record per event:
+ *
+ *     window <seq> role <r> at <W_NAME>        the first arrival of role r
+ *     <the thread's traceback, as fatal() prints it>
+ *     end
+ *     window <seq> role <r> wait <W_AT> for <s> <W_FOR>
+ *     end
+ *     window <seq> role <r> go <W_AT>          the wait is over
+ *     end
+ *     window <seq> role <r> gaveup <W_AT>      the wait ran out
+ *     end
+ *
+ * <seq> is the order of the events across threads. The runner sets the
+ * variable for native runs only (no detector watches them); the recorder
+ * serialises its writers with a spin on a relaxed exchange, which no
+ * detector models as an edge (hidden from Helgrind and DRD like the
+ * marks), and it records first arrivals only, so a loop of ten thousand
+ * rounds writes a handful of records. */
+static int trace_fd = -1;
+static atomic_int trace_busy;
+static atomic_uint trace_seq;
+
+/* Write one record; with_stack adds the calling thread's traceback. */
+static void trace_event(bool with_stack, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void trace_event(bool with_stack, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    int n;
+
+    if (trace_fd < 0)
+        return;
+    while (atomic_exchange_explicit(&trace_busy, 1, memory_order_relaxed))
+        sched_yield();
+    n = snprintf(buf, sizeof(buf), "window %u role %d ",
+                 atomic_fetch_add_explicit(&trace_seq, 1, memory_order_relaxed),
+                 my_role);
+    va_start(ap, fmt);
+    n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (n > 0 && (size_t)n < sizeof(buf) - 1) {
+        buf[n++] = '\n';
+        if (write(trace_fd, buf, (size_t)n) < 0)
+            trace_fd = -1;
+    }
+    if (with_stack && trace_fd >= 0)
+        traceback_write(trace_fd);
+    if (trace_fd >= 0 && write(trace_fd, "end\n", 4) < 0)
+        trace_fd = -1;
+    atomic_store_explicit(&trace_busy, 0, memory_order_relaxed);
+}
+
 /* A compiler barrier: no plain access moves across it. It emits no
  * instruction, so no detector can see it. */
 #define compiler_fence() __asm__ __volatile__("" ::: "memory")
@@ -85,6 +145,10 @@ __attribute__((constructor)) static void window_init(void)
 
     VALGRIND_HG_DISABLE_CHECKING(marks, sizeof(marks));
     DRD_IGNORE_VAR(marks);
+    VALGRIND_HG_DISABLE_CHECKING(&trace_busy, sizeof(trace_busy));
+    DRD_IGNORE_VAR(trace_busy);
+    VALGRIND_HG_DISABLE_CHECKING(&trace_seq, sizeof(trace_seq));
+    DRD_IGNORE_VAR(trace_seq);
 
     if (ms && *ms) {
         char *end;
@@ -101,6 +165,13 @@ __attribute__((constructor)) static void window_init(void)
             window_ms = v;
     }
     window_forced = s && !strcmp(s, "1");
+    const char *trace = getenv("MAPRACE_WINDOW_TRACE");
+    if (window_forced && trace && *trace) {
+        trace_fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (trace_fd < 0)
+            fprintf(stderr, "maprace: MAPRACE_WINDOW_TRACE=%s: %s\n", trace,
+                    strerror(errno));
+    }
 }
 
 const char *window_name(enum window_id w)
@@ -192,6 +263,7 @@ NOT_TRACED static void wait_for(enum window_id at, int wr, enum window_id wf)
                 write(STDERR_FILENO, buf, len) < 0) {
                 /* nothing more to do: stderr is gone */
             }
+            trace_event(false, "gaveup %s", window_name(at));
             return;
         }
     }
@@ -205,14 +277,31 @@ void window_enter(enum window_id w)
     if (!role || (int)w < 0 || w >= W_COUNT)
         return;
 
+    /* Recorded before the mark, so that a thread released by the mark
+     * records after it. */
+    if (trace_fd >= 0 &&
+        !atomic_load_explicit(&marks[role][w], memory_order_relaxed))
+        trace_event(true, "at %s", window_name(w));
     /* The thread's earlier plain stores stay before the mark. */
     compiler_fence();
     if (atomic_exchange_explicit(&marks[role][w], 1, memory_order_relaxed))
         return; /* not the first arrival: every rule has fired already */
 
     for (i = 0; i < plan_nr; i++)
-        if (plan[i].role == role && plan[i].at == w)
-            wait_for(w, plan[i].wait_role, plan[i].wait_for);
+        if (plan[i].role == role && plan[i].at == w) {
+            enum window_id wf = plan[i].wait_for;
+            int wr = plan[i].wait_role;
+            bool held =
+                !atomic_load_explicit(&marks[wr][wf], memory_order_relaxed);
+
+            if (held)
+                trace_event(false, "wait %s for %d %s", window_name(w), wr,
+                            window_name(wf));
+            wait_for(w, wr, wf);
+            if (held &&
+                atomic_load_explicit(&marks[wr][wf], memory_order_relaxed))
+                trace_event(false, "go %s", window_name(w));
+        }
     /* And the thread's later plain accesses stay after the wait. */
     compiler_fence();
 }

@@ -176,6 +176,16 @@ static json_t *cell_json(const struct session *s, const struct cell *cl)
                 json_integer_value(json_object_get(run, "findings_dropped"));
         }
     json_object_set_new(o, "findings_dropped", json_integer(dropped));
+    /* the forced interleaving as recorded (engine/trace.h), if a run did */
+    if (cl->runs_json)
+        json_array_foreach(cl->runs_json, idx, run)
+        {
+            json_t *t = json_object_get(run, "window_trace");
+            if (t) {
+                json_object_set(o, "window_trace", t);
+                break;
+            }
+        }
     json_object_set_new(o, "findings",
                         findings ? json_incref(findings) : json_array());
     json_object_set_new(o, "run_details",

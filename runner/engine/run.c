@@ -3,6 +3,7 @@
  * verdicts, report (see run.h).
  */
 #include "engine/run.h"
+#include "engine/trace.h"
 
 #include "engine/cost.h"
 #include "lib/exec.h"
@@ -336,6 +337,15 @@ static void push_args(struct strvec *argv, const char *args)
     }
 }
 
+/* Whether a job records its forced interleaving (engine/trace.h): the
+ * first forced run of native and native-swiss, which no detector
+ * watches. */
+static bool records_windows(const struct session *s, const struct job *j)
+{
+    return !s->opts.natural && j->run == 0 &&
+           (j->cell->d == DET_NATIVE || j->cell->d == DET_NATIVE_SWISS);
+}
+
 /* The command line and environment of a job: setarch -R when this kernel
  * needs it, the detector's own words (its row), the program, its args. */
 static void job_command(const struct session *s, struct job *j,
@@ -352,6 +362,10 @@ static void job_command(const struct session *s, struct job *j,
     };
 
     strvec_push(env, s->opts.natural ? "MAPRACE_FORCE=0" : "MAPRACE_FORCE=1");
+    if (records_windows(s, j))
+        strvec_pushf(env, "%s=%s.windows", WINDOW_TRACE_ENV, j->base);
+    else if (getenv(WINDOW_TRACE_ENV))
+        strvec_pushf(env, "%s=", WINDOW_TRACE_ENV); /* not inherited */
     if (j->setarch) {
         struct utsname u;
         uname(&u);
@@ -728,7 +742,15 @@ static void job_finish(struct session *s, struct job *j)
                          j->run + 1);
         free(err);
     }
-    json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
+    json_t *run = run_json(s, j, &r, o, logs, capped);
+    if (records_windows(s, j)) {
+        char *trace_path = xasprintf("%s.windows", j->base);
+        json_t *trace = window_trace_read(trace_path);
+        if (trace)
+            json_object_set_new(run, "window_trace", trace);
+        free(trace_path);
+    }
+    json_array_append_new(cl->runs_json, run);
     json_decref(capped);
     report_release(&r);
 

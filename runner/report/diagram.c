@@ -4,6 +4,7 @@
 #include "report/diagram.h"
 
 #include "report/common.h"
+#include "report/windows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@ struct lane {
 
 struct diagram {
     struct lane lane[2];
-    char *rules[MAX_RULES]; /* "auditor waits at W_X until bank reaches W_Y" */
+    const char *det;        /* the detector the lanes' threads are named by */
+    char *rules[MAX_RULES]; /* "auditor is held at ... until bank is ..." */
     size_t nr_rules;
 };
 
@@ -47,13 +49,27 @@ static char *model_frame(json_t *access)
     return NULL;
 }
 
-/* Fill each lane from the first detector that reported both accesses. */
+static void fill_accesses_of(struct diagram *d, json_t *race, bool go);
+
+/* Fill each lane from the first detector that reported both accesses,
+ * a detector of the C program first (the lanes are drawn over C lines:
+ * go-race's goroutine numbers belong to the Go twin), both lanes from the
+ * same one. */
 static void fill_accesses(struct diagram *d, json_t *race)
+{
+    for (int pass = 0; pass < 2 && !d->det; pass++)
+        fill_accesses_of(d, race, pass == 1);
+}
+
+static void fill_accesses_of(struct diagram *d, json_t *race, bool go)
 {
     size_t i, k;
     json_t *ev, *a;
     json_array_foreach(json_object_get(race, "detectors"), i, ev)
     {
+        const char *det = jstr(ev, "detector");
+        if (!det || starts_with(det, "go") != go)
+            continue;
         json_t *acc = json_object_get(ev, "accesses");
         bool seen[2] = {false, false};
         json_array_foreach(acc, k, a)
@@ -73,6 +89,7 @@ static void fill_accesses(struct diagram *d, json_t *race)
             l->kind = jstr(a, "kind");
             l->model = model_frame(a);
         }
+        d->det = det;
         return;
     }
 }
@@ -108,7 +125,8 @@ static void fill_rules(struct diagram *d, json_t *results, const char *path)
             !strncmp(w1, "W_", 2) && !strncmp(w2, "W_", 2)) {
             char *a = role_name(r1), *b = role_name(r2);
             d->rules[d->nr_rules++] =
-                xasprintf("%s waits at %s until %s reaches %s", a, w1, b, w2);
+                xasprintf("%s is held %s, until %s is %s", a,
+                          window_words(w1)->place, b, window_words(w2)->place);
             free(a);
             free(b);
         }
@@ -215,8 +233,9 @@ void race_diagram_text(struct strbuf *sb, json_t *results, json_t *race,
              d.lane[0].thread ? d.lane[0].thread : "?");
     snprintf(hb, sizeof(hb), "B  thread %s",
              d.lane[1].thread ? d.lane[1].thread : "?");
-    strbuf_addf(sb, "  %sinterleaving%s\n", color ? "\033[1m" : "",
-                color ? "\033[0m" : "");
+    strbuf_addf(sb, "  %sinterleaving%s (threads as %s names them)\n",
+                color ? "\033[1m" : "", color ? "\033[0m" : "",
+                d.det ? d.det : "the detector");
     row(sb, ha, hb);
     row(sb, "\u2502", "\u2502");
     access_rows(sb, &d.lane[0], false);
@@ -574,23 +593,23 @@ void race_diagram_svg(struct strbuf *sb, json_t *results, json_t *race)
     struct diagram d;
     if (!diagram_load(&d, results, race))
         return;
-    int h = 150 + 16 * (int)d.nr_rules;
+    int h = 136 + 16 * (int)d.nr_rules;
     strbuf_addf(
         sb,
         "<svg class=\"interleaving\" xmlns=\"http://www.w3.org/2000/svg\" "
-        "width=\"720\" height=\"%d\" role=\"img\"><title>the "
+        "width=\"960\" height=\"%d\" role=\"img\"><title>the "
         "interleaving: two threads, two unordered accesses</title>\n",
         h);
     for (int i = 0; i < 2; i++) {
         const struct lane *l = &d.lane[i];
-        int x = 20 + 360 * i, y = 50 + 40 * i;
+        int x = 20 + 360 * i, y = 56; /* level: nothing orders them */
         char head[64], acc[200];
-        snprintf(head, sizeof(head), "%c  thread %s", 'A' + i,
-                 l->thread ? l->thread : "?");
+        snprintf(head, sizeof(head), "%c  thread %s (%s)", 'A' + i,
+                 l->thread ? l->thread : "?", d.det ? d.det : "?");
         snprintf(acc, sizeof(acc), "%s %s", l->kind ? l->kind : "access",
                  l->where);
         strbuf_addf(sb,
-                    "<line x1=\"%d\" y1=\"24\" x2=\"%d\" y2=\"120\" "
+                    "<line x1=\"%d\" y1=\"24\" x2=\"%d\" y2=\"104\" "
                     "stroke=\"#888\"/>",
                     x, x);
         svg_text(sb, x - 6, 16, "lane", head);
@@ -600,13 +619,14 @@ void race_diagram_svg(struct strbuf *sb, json_t *results, json_t *race)
         if (l->model)
             svg_text(sb, x + 10, y + 18, "model", l->model);
     }
-    strbuf_addstr(sb, "<line x1=\"20\" y1=\"50\" x2=\"380\" y2=\"90\" "
+    /* below the texts, so that it crosses none */
+    strbuf_addstr(sb, "<line x1=\"20\" y1=\"100\" x2=\"380\" y2=\"100\" "
                       "stroke=\"#c00\" stroke-dasharray=\"5,4\"/>");
-    svg_text(sb, 110, 136, "nohb", "no happens-before edge: A and B unordered");
+    svg_text(sb, 70, 118, "nohb", "no happens-before edge: A and B unordered");
     for (size_t i = 0; i < d.nr_rules; i++) {
         char line[300];
         snprintf(line, sizeof(line), "forced: %s", d.rules[i]);
-        svg_text(sb, 20, 156 + 16 * (int)i, "forced", line);
+        svg_text(sb, 20, 146 + 16 * (int)i, "forced", line);
     }
     strbuf_addstr(sb, "</svg>\n");
     diagram_release(&d);

@@ -1,7 +1,8 @@
 /*
- * report-html.c - index.html: one self-contained page (no network, no script, no
- * external font or style) with the matrix of cases x detectors, inline SVG
- * charts of detection rates and of each detector's cost against native
+ * report-html.c - index.html: one self-contained page (no network, no
+ * external font, style or script; one inline script drives the
+ * step-throughs, report/steps.h) that opens on the races: per case its
+ * races (below), then the matrix of cases x detectors, inline SVG charts of detection rates and of each detector's cost against native
  * (wall time, CPU time, peak memory; cost.h), and per case its races, each
  * detector's two stacks side by side, annotated, with source excerpts
  * (report-common.h, docs/report-format.md). Every string from a log, a source or
@@ -10,6 +11,7 @@
 #include "report/common.h"
 #include "parse/finding.h"
 #include "report/diagram.h"
+#include "report/steps.h"
 
 #include "engine/cost.h"
 #include "engine/detectors.h"
@@ -44,7 +46,8 @@ static const char style[] =
     "#e0b000}\n"
     ".explain{background:#eef4ff;padding:.4em .6em;border-left:4px solid "
     "#4060c0}\n"
-    ".src{background:#f4f4f4;padding:.4em;margin:.3em 0;overflow-x:auto}\n"
+    ".src{background:#f4f4f4;padding:.4em;margin:.3em 0;overflow-x:auto;"
+    "white-space:pre-wrap;overflow-wrap:anywhere}\n"
     ".src .hot{background:#ffd6d6;font-weight:bold}\n"
     ".src .ln{color:#888;display:inline-block;width:4em;text-align:right;"
     "margin-right:1em}\n"
@@ -66,6 +69,19 @@ static const char style[] =
     "6px;text-align:left;vertical-align:top}\n"
     ".pairs td.n{text-align:right}.pairs caption{text-align:left;"
     "font-weight:bold}\n"
+    ".steps{border:1px solid #c9d3e6;border-radius:6px;padding:.4em "
+    ".8em;margin:.8em 0;background:#f7f9fd}\n"
+    ".steps h4{margin:.2em 0}.steps-help{font-size:12.5px;color:#444}\n"
+    ".steps button{margin:0 .3em .3em 0;font:inherit}\n"
+    ".steps-say{min-height:2.8em;background:#fff;border-left:4px solid "
+    "#4060c0;padding:.3em .6em}\n"
+    ".steps.fired .steps-say{border-color:#c00;color:#900;font-weight:bold}\n"
+    ".steps .l.cur{background:#ffe08a}.steps .l.moved{background:#ffc04d;"
+    "font-weight:bold}\n"
+    ".steps-state{color:#b00;font-size:12px}\n"
+    ".steps-list li.now{font-weight:bold}.steps-list li.done{color:#666}\n"
+    "nav.toc{position:sticky;top:0;background:#fff;padding:.3em "
+    "0;border-bottom:1px solid #ddd;z-index:1}\n"
     "</style>\n";
 
 /* A horizontal bar chart: labels, values, the axis maximum and the unit
@@ -779,6 +795,7 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
     }
     strbuf_addstr(sb, "</div>\n");
     race_diagram_svg(sb, results, r);
+    race_steps_html(sb, results, r);
     if (jstr(r, "why") && *jstr(r, "why")) {
         strbuf_addstr(sb, "<p class=\"why\"><b>Why:</b> ");
         esc(sb, jstr(r, "why"));
@@ -838,13 +855,12 @@ char *report_html(json_t *results)
         esc(&sb, json_string_value(note));
         strbuf_addstr(&sb, "</p>\n");
     }
-    strbuf_addstr(&sb, "<h2>Matrix</h2>\n<p>Each cell: verdict, what was "
-                       "observed, what case.ini expects, and the runs that "
-                       "showed it.</p>\n");
-    matrix(&sb, results);
-    strbuf_addstr(&sb, "<h2>Charts</h2>\n");
-    charts(&sb, results);
-    strbuf_addf(&sb, "<h2>Races (%zu)</h2>\n", json_array_size(races));
+    strbuf_addstr(&sb, "<nav class=\"toc\">Jump to: <a href=\"#races\">the "
+                       "races</a> &middot; <a href=\"#matrix\">the "
+                       "matrix</a> &middot; <a href=\"#charts\">the "
+                       "charts</a></nav>\n");
+    strbuf_addf(&sb, "<h2 id=\"races\">Races (%zu)</h2>\n",
+                json_array_size(races));
     json_t *c, *r;
     json_array_foreach(json_object_get(results, "cases"), i, c)
     {
@@ -871,6 +887,15 @@ char *report_html(json_t *results)
             strbuf_addstr(&sb, "<p>No race reported.</p>\n");
         strbuf_addstr(&sb, "</section>\n");
     }
+    /* after the races: the matrix and the charts */
+    strbuf_addstr(&sb, "<h2>Matrix</h2>\n<p>Each cell: verdict, what was "
+                       "observed, what case.ini expects, and the runs that "
+                       "showed it.</p>\n");
+    matrix(&sb, results);
+    strbuf_addstr(&sb, "<h2 id=\"charts\">Charts</h2>\n");
+    charts(&sb, results);
+    if (strstr(sb.buf, "<section class=\"steps\""))
+        strbuf_addstr(&sb, race_steps_script);
     strbuf_addstr(&sb, "</body></html>\n");
     return strbuf_detach(&sb);
 }

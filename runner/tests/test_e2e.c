@@ -323,8 +323,8 @@ static void test_diagrams(void **state)
     static const char *const want[] = {
         "  A  thread ", "\xe2\x97\x8f write racy.c:57 assign_five",
         " no happens-before edge ",
-        "forced: role2 waits at W_MAPASSIGN_ENTRY until role1 reaches "
-        "W_MAPASSIGN_WRITING"};
+        "forced: role2 is held at the entry of mapassign, before Go's check, "
+        "until role1 is inside mapassign with hashWriting set"};
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
         if (!strstr(text, want[i]))
             fail_msg("no '%s' in show:\n%s", want[i], text);
@@ -334,14 +334,48 @@ static void test_diagrams(void **state)
     assert_non_null(text);
     assert_non_null(strstr(text, "<svg class=\"interleaving\""));
     assert_non_null(strstr(text, "no happens-before edge"));
-    assert_non_null(strstr(text, "forced: role2 waits at W_MAPASSIGN_ENTRY"));
+    assert_non_null(strstr(text, "forced: role2 is held at the entry of "
+                                 "mapassign"));
+    /* no window's enum name in what a learner reads */
+    assert_null(strstr(text, " W_MAP"));
+    /* the step-through, from the interleaving the native run recorded */
+    assert_non_null(strstr(text, "<section class=\"steps\""));
+    assert_non_null(strstr(text, "A has entered mapassign"));
     free(text);
+}
+
+/* The first forced native run records its interleaving (engine/trace.h):
+ * thread A at line 57 enters mapassign and sets hashWriting, and is held
+ * there; thread B enters mapassign at line 63. */
+static void test_window_trace(void **state)
+{
+    json_t *t = json_object_get(cell("racy", "native"), "window_trace");
+    assert_true(json_array_size(t) >= 4);
+    bool a_writing = false, b_entry = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(t, i, e)
+    {
+        json_t *c = json_object_get(e, "case");
+        const char *w = str(e, "window");
+        if (c && json_integer_value(json_object_get(c, "line")) == 57 &&
+            !strcmp(w, "W_MAPASSIGN_WRITING"))
+            a_writing = true;
+        if (c && json_integer_value(json_object_get(c, "line")) == 63 &&
+            !strcmp(w, "W_MAPASSIGN_ENTRY"))
+            b_entry = true;
+    }
+    assert_true(a_writing);
+    assert_true(b_entry);
+    /* only native runs record */
+    assert_null(json_object_get(cell("racy", "tsan"), "window_trace"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diagrams),
+        cmocka_unit_test(test_window_trace),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_racy_cells),
         cmocka_unit_test(test_native_fatal),
