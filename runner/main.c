@@ -171,18 +171,20 @@ static const char usage_doctor[] =
     "are not.\n";
 
 static const char usage_show[] =
-    "usage: maprace show [--out DIR] [--all-frames] [--no-color] "
+    "usage: maprace show [--out DIR] [--full] [--all-frames] [--no-color] "
     "CASE[/VARIANT]...\n"
     "\n"
     "Print the races of the last run (<out>/latest/results.json) of each\n"
     "case or case variant: the two racing lines with their source, the\n"
-    "case's why, then what each detector said, frame by frame, each model\n"
-    "frame with its Go counterpart.\n"
+    "case's why, the interleaving, and which detectors saw it; then each\n"
+    "cell's verdict. With --full, what each detector said, frame by frame,\n"
+    "each model frame with its Go counterpart, and its command line.\n"
     "\n"
     "options:\n"
     "      --out DIR      reports folder (default <root>/reports)\n"
+    "      --full         every detector's stacks and command lines\n"
     "      --all-frames   also the frames of libc, the runtimes and\n"
-    "                     window.c (folded by default)\n"
+    "                     window.c (folded by default; implies --full)\n"
     "      --no-color     no colour (also when NO_COLOR is set or stdout is\n"
     "                     not a terminal)\n"
     "\n"
@@ -227,6 +229,7 @@ enum opt_id {
     OPT_BENCH_STATS,
     OPT_FORMAT,
     OPT_ALL_FRAMES,
+    OPT_FULL,
     OPT_FROM,
     OPT_SHARD,
     OPT_ARTICLE,
@@ -249,6 +252,7 @@ static const struct option long_opts[] = {
     {"bench-stats", no_argument, NULL, OPT_BENCH_STATS},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
+    {"full", no_argument, NULL, OPT_FULL},
     {"from", required_argument, NULL, OPT_FROM},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"article", required_argument, NULL, OPT_ARTICLE},
@@ -269,6 +273,7 @@ struct args {
     double timeout;
     const char *out, *cases, *build;
     bool json, no_color, natural, help, bench_stats, all_frames, no_go;
+    bool full; /* show --full */
     const char *article, *arch;
     char **from; /* rates --from, repeatable */
     size_t nr_from;
@@ -385,6 +390,10 @@ static int take_option(struct args *a, int c, char **argv)
     case OPT_ALL_FRAMES:
         a->all_frames = true;
         note_used(a, "--all-frames");
+        break;
+    case OPT_FULL:
+        a->full = true;
+        note_used(a, "--full");
         break;
     case OPT_BENCH_STATS:
         a->bench_stats = true;
@@ -810,7 +819,8 @@ static char *given_or_in_root(const char *given, const char *sub)
 
 static int cmd_show(const struct args *a)
 {
-    static const char *const allowed[] = {"--out", "--all-frames", NULL};
+    static const char *const allowed[] = {"--out", "--all-frames", "--full",
+                                          NULL};
     if (a->help) {
         fputs(usage_show, stdout);
         return 0;
@@ -826,8 +836,11 @@ static int cmd_show(const struct args *a)
         return EXIT_USAGE;
     int rc = 0;
     for (size_t i = 0; i < a->nr_pos; i++) {
-        int r = show_races(stdout, out, NULL, a->pos[i], want_color(a),
-                           a->all_frames);
+        int r =
+            a->full || a->all_frames
+                ? show_races(stdout, out, NULL, a->pos[i], want_color(a),
+                             a->all_frames)
+                : show_races_brief(stdout, out, NULL, a->pos[i], want_color(a));
         if (r > rc)
             rc = r;
     }

@@ -44,7 +44,8 @@ static void show_cell(FILE *fp, json_t *c, bool color)
 }
 
 static int show_races_raw(FILE *fp, const char *out, const char *results_path,
-                          const char *spec, bool color, bool all_frames)
+                          const char *spec, bool color, bool all_frames,
+                          bool full)
 {
     char *path = results_path ? xstrdup(results_path)
                               : xasprintf("%s/latest/results.json", out);
@@ -90,14 +91,15 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     json_t *races = group_ensure(results);
     fprintf(fp, "%s%s%s (run %s)\n", color ? "\033[1m" : "", spec,
             color ? "\033[0m" : "", jstr(results, "run_id"));
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(jstr(c, "case"), cname) &&
-            (!vname || !strcmp(jstr(c, "variant"), vname)))
-            show_cell(fp, c, color);
-    }
+    if (full)
+        json_array_foreach(json_object_get(results, "cells"), i, c)
+        {
+            if (!strcmp(jstr(c, "case"), cname) &&
+                (!vname || !strcmp(jstr(c, "variant"), vname)))
+                show_cell(fp, c, color);
+        }
     struct race_text_opts o = {
-        .color = color, .all_frames = all_frames, .context = 2};
+        .color = color, .all_frames = all_frames, .context = full ? 2 : 1};
     size_t shown = 0;
     json_t *r;
     json_array_foreach(races, i, r)
@@ -106,8 +108,15 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
             (vname && strcmp(jstr(r, "variant"), vname)))
             continue;
         struct strbuf sb = {0};
-        race_text(&sb, results, r, &o);
-        race_diagram_text(&sb, results, r, color);
+        if (full) {
+            race_text(&sb, results, r, &o);
+            race_diagram_text(&sb, results, r, color);
+        } else {
+            /* the accesses, the why, the picture, then who saw it */
+            race_text_brief(&sb, results, r, &o);
+            race_diagram_text(&sb, results, r, color);
+            race_seen_by_text(&sb, r, &o);
+        }
         fprintf(fp, "\n%s", strbuf_str(&sb));
         strbuf_release(&sb);
         shown++;
@@ -115,6 +124,27 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     if (!shown) {
         fprintf(fp, "\nNothing reported for %s in the last run.\n", spec);
         rc = 1;
+    }
+    if (!full) {
+        fprintf(fp, "\n%sverdicts%s\n", color ? "\033[1m" : "",
+                color ? "\033[0m" : "");
+        json_array_foreach(json_object_get(results, "cells"), i, c)
+        {
+            if (!strcmp(jstr(c, "case"), cname) &&
+                (!vname || !strcmp(jstr(c, "variant"), vname)))
+                show_cell(fp, c, color);
+        }
+        if (shown) {
+            fprintf(fp,
+                    "\nmaprace show --full %s: every detector's stacks, frame "
+                    "by frame, and its command line.\n",
+                    spec);
+            if (!results_path)
+                fprintf(fp,
+                        "Step through the interleaving: "
+                        "%s/latest/index.html#case-%s\n",
+                        out, cname);
+        }
     }
 out:
     free(cname);
@@ -129,7 +159,19 @@ int show_races(FILE *fp, const char *out, const char *results_path,
     /* what a program printed reaches the terminal shown, never sent */
     struct clean_stream cs;
     clean_stream_open(&cs, fp, color);
-    int rc = show_races_raw(cs.fp, out, results_path, spec, color, all_frames);
+    int rc =
+        show_races_raw(cs.fp, out, results_path, spec, color, all_frames, true);
+    clean_stream_close(&cs);
+    return rc;
+}
+
+int show_races_brief(FILE *fp, const char *out, const char *results_path,
+                     const char *spec, bool color)
+{
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    int rc =
+        show_races_raw(cs.fp, out, results_path, spec, color, false, false);
     clean_stream_close(&cs);
     return rc;
 }

@@ -10,11 +10,18 @@
 #include <stdio.h>
 
 /* Print the races of `spec` ("case" or "case/variant") from
- * <out>/latest/results.json (or `results_path` when not NULL) on `fp`.
+ * <out>/latest/results.json (or `results_path` when not NULL) on `fp`, in
+ * full (show --full): each detector's stacks and command line.
  * Returns 0; 1 when the last run has none of them; 2 when the spec or
  * the results cannot be used (a one-line error on stderr). */
 int show_races(FILE *fp, const char *out, const char *results_path,
                const char *spec, bool color, bool all_frames);
+
+/* The same in brief (show without --full): per race its two lines, the
+ * why, the interleaving, one line per detector that saw it; then the
+ * cells' verdicts. Same return values. */
+int show_races_brief(FILE *fp, const char *out, const char *results_path,
+                     const char *spec, bool color);
 
 /* Render Markdown as terminal text: headings bold (underlined without
  * colour), fenced code indented by four spaces, the rest as is. */

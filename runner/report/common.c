@@ -921,3 +921,58 @@ void race_text(struct strbuf *sb, json_t *results, json_t *race,
     json_array_foreach(json_object_get(race, "detectors"), i, ev)
         text_evidence(sb, results, race, ev, o);
 }
+
+/* "write by T1, read by T2" of a race's two accesses, as one detector
+ * named them; nothing when it named neither. */
+static void brief_accesses(struct strbuf *sb, json_t *ev)
+{
+    size_t i;
+    json_t *a;
+    bool any = false;
+    json_array_foreach(json_object_get(ev, "accesses"), i, a)
+    {
+        const char *k = jstr(a, "kind"), *t = jstr(a, "thread");
+        if (!json_object_get(a, "at") || !k || !strcmp(k, "unknown"))
+            continue;
+        strbuf_addf(sb, "%s%c: %s by %s", any ? ", " : "",
+                    (char)('A' + jint(a, "at")), k, t ? t : "?");
+        any = true;
+    }
+    if (!any)
+        strbuf_addstr(sb, "no access named");
+}
+
+void race_text_brief(struct strbuf *sb, json_t *results, json_t *race,
+                     const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
+                race_kind_words(jstr(race, "kind")), col(o, C_RESET),
+                jstr(race, "case"), jstr(race, "variant"));
+    text_locations(sb, results, race, o);
+}
+
+void race_seen_by_text(struct strbuf *sb, json_t *race,
+                       const struct race_text_opts *o)
+{
+    size_t i;
+    json_t *ev;
+    strbuf_addf(sb, "  %sseen by%s\n", col(o, C_BOLD), col(o, C_RESET));
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+    {
+        strbuf_addf(sb, "    %s%-13s%s ", col(o, C_GREEN), jstr(ev, "detector"),
+                    col(o, C_RESET));
+        const char *kind = jstr(ev, "kind");
+        const char *det = jstr(ev, "detector");
+        if (det && starts_with(det, "go"))
+            strbuf_addstr(sb, "the Go twin: ");
+        if (kind && !strcmp(kind, "data-race"))
+            brief_accesses(sb, ev);
+        else
+            strbuf_addf(sb, "%s%s%s", jstr(ev, "type") ? jstr(ev, "type") : "",
+                        jstr(ev, "message") ? ": " : "",
+                        jstr(ev, "message") ? jstr(ev, "message") : "");
+        strbuf_addf(sb, " (in %lld of %lld runs)\n",
+                    (long long)jint(ev, "seen_runs"),
+                    (long long)jint(ev, "runs"));
+    }
+}

@@ -120,6 +120,17 @@ size_t side_rows(json_t *go_access, json_t *model_access, bool all_frames,
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o);
 
+/* The race in brief (show without --full): its two lines with their
+ * source (o->context lines around each) and the case's "why". No stacks,
+ * no command lines (race_text has them). */
+void race_text_brief(struct strbuf *sb, json_t *results, json_t *race,
+                     const struct race_text_opts *o);
+
+/* One line per detector of the race: what it called it, the threads it
+ * named ("A: write by T1, B: read by T2"), in how many runs. */
+void race_seen_by_text(struct strbuf *sb, json_t *race,
+                       const struct race_text_opts *o);
+
 /* A cell's detection rate "d/n" and its colour class ("ok", "bad",
  * "known", "error"). */
 const char *verdict_class(const char *verdict);

@@ -373,6 +373,45 @@ static void test_markdown_code_span(void **state)
     strbuf_release(&sb);
 }
 
+/* show without --full: the accesses, the why and the picture first, one
+ * line per detector, the verdicts; no stack, no command line, no
+ * window's enum name; short. */
+static void test_show_brief(void **state)
+{
+    json_t *doc = fixture_results();
+    char *path = xasprintf("%s/results-brief.json", tmpdir);
+    assert_int_equal(json_dump_file(doc, path, 0), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(
+        show_races_brief(fp, tmpdir, path, "map-concurrent-writes/racy", false),
+        0);
+    fclose(fp);
+    const char *a = strstr(buf, "A cases/map-concurrent-writes/racy.c:57");
+    const char *why = strstr(buf, "why: Both threads");
+    const char *lanes = strstr(buf, "interleaving (threads as tsan names");
+    const char *seen = strstr(buf, "seen by");
+    const char *verdicts = strstr(buf, "\nverdicts\n");
+    assert_non_null(a);
+    assert_non_null(why);
+    assert_non_null(lanes);
+    assert_non_null(seen);
+    assert_non_null(verdicts);
+    assert_true(a < why && why < lanes && lanes < seen && seen < verdicts);
+    assert_non_null(strstr(buf, "tsan          A: write by T1, B: read by T2"));
+    assert_null(strstr(buf, "command:"));
+    assert_null(strstr(buf, "= runtime.mapassign")); /* no stack */
+    assert_null(strstr(buf, "W_MAP"));
+    size_t lines = 0;
+    for (const char *p = buf; *p; p++)
+        lines += *p == '\n';
+    assert_true(lines < 60);
+    free(buf);
+    free(path);
+    json_decref(doc);
+}
+
 static void test_show_and_explain(void **state)
 {
     json_t *doc = fixture_results();
@@ -471,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_markdown_code_span),
         cmocka_unit_test(test_show_and_explain),
+        cmocka_unit_test(test_show_brief),
         cmocka_unit_test(test_formats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
