@@ -43,6 +43,13 @@
  *       own number of variants, other than today's, was a run of an
  *       older catalog: its cells are not recomputed.
  *
+ *  5. The README's sample matrix (a line in a code block that starts with
+ *     "case" then "variant", as `maprace run` prints its header) names
+ *     the detectors a run has by default today, in the table's order
+ *     (the rows not marked not_default): a detector added or dropped
+ *     fails it. scripts/readme-samples regenerates the sample from a real
+ *     run.
+ *
  * --fix rewrites the line number of each reference whose line moved and
  * is found again, unchanged, in the same function (after a reorder of a
  * source): the docs then show the lines as they are now.
@@ -1118,6 +1125,56 @@ static char **entries(const char *dir, size_t *n)
     return v;
 }
 
+/* ---- 5: the README's sample matrix against the detector table -------- */
+
+static int nmatrices;
+
+static void check_sample_matrix(const char *root, const char *rel)
+{
+    char *path = path_join(root, rel);
+    char *text = read_file(path, (size_t)4 << 20, NULL);
+    free(path);
+    if (!text)
+        return;
+    int n;
+    char **lines = split_lines(text, &n);
+    bool code = false;
+    for (int i = 0; i < n; i++) {
+        const char *l = lines[i];
+        if (!strncmp(l, "```", 3)) {
+            code = !code;
+            continue;
+        }
+        if (!code || strncmp(l, "case ", 5))
+            continue;
+        char *words = xstrdup(l), *save = NULL;
+        char *w = strtok_r(words, " ", &save);
+        w = strtok_r(NULL, " ", &save);
+        if (!w || strcmp(w, "variant")) {
+            free(words);
+            continue;
+        }
+        nmatrices++;
+        struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+        for (int d = 0; d < DET_COUNT; d++)
+            if (!detector_row(d)->not_default)
+                strbuf_addf(&want, "%s%s", want.len ? " " : "",
+                            detector_name(d));
+        while ((w = strtok_r(NULL, " ", &save)))
+            strbuf_addf(&got, "%s%s", got.len ? " " : "", w);
+        if (strcmp(want.buf ? want.buf : "", got.buf ? got.buf : ""))
+            problem(rel, i + 1,
+                    "the sample matrix has the columns %s; a run has %s "
+                    "today (scripts/readme-samples regenerates it)",
+                    got.buf ? got.buf : "(none)", want.buf ? want.buf : "");
+        strbuf_release(&want);
+        strbuf_release(&got);
+        free(words);
+    }
+    free(lines);
+    free(text);
+}
+
 static int check_root(const char *root)
 {
     size_t n;
@@ -1135,6 +1192,7 @@ static int check_root(const char *root)
     free(why);
     bench_load(root);
     check_doc(root, "README.md", NULL, NULL);
+    check_sample_matrix(root, "README.md");
     check_doc(root, "cases/README.md", NULL, NULL);
     for (size_t i = 0; i < n; i++) {
         char *dir = xasprintf("cases/%s", names[i]);
@@ -1178,15 +1236,15 @@ int main(int argc, char **argv)
         return rc;
     if (problems) {
         printf("check-docs: %d problem%s (%d references, %d tables, %d "
-               "benchmark figures, %d counts checked)\n",
+               "benchmark figures, %d counts, %d sample matrices checked)\n",
                problems, problems == 1 ? "" : "s", nrefs, ntables, nfigures,
-               ncounts);
+               ncounts, nmatrices);
         return 1;
     }
     printf("check-docs: %d function path:line references and %d detector "
            "tables agree with the code and case.ini; %d benchmark figures "
            "with docs/benchmarks.md; %d counts with the catalog and the "
-           "detector table\n",
-           nrefs, ntables, nfigures, ncounts);
+           "detector table; %d sample matrices with the default detectors\n",
+           nrefs, ntables, nfigures, ncounts, nmatrices);
     return 0;
 }

@@ -337,6 +337,53 @@ static char *observed(const struct expectation *e, const struct run_obs *obs,
     return xstrdup("clean");
 }
 
+/* What Go's own check printed over n runs: each message with the runs
+ * that printed it, one that is not the message case.ini expects named as
+ * such ("Go printed \"concurrent map read and map write\" in 2/2 runs (not
+ * the message case.ini expects, \"concurrent map writes\")"). NULL when
+ * the detector is not one of Go's or no run printed a fatal error (the
+ * rate in the note says so). */
+static char *go_printed(enum detector d, const struct expectation *e,
+                        const struct run_obs *obs, size_t n)
+{
+    if (!detector_row(d)->go_twin || !n)
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    bool *done = xcalloc(n, sizeof(*done));
+    for (size_t i = 0; i < n; i++) {
+        if (!obs[i].fatal || done[i])
+            continue;
+        size_t k = 0;
+        for (size_t j = i; j < n; j++)
+            if (obs[j].fatal && !strcmp(obs[j].fatal, obs[i].fatal)) {
+                done[j] = true;
+                k++;
+            }
+        strbuf_addf(&sb, "%s\"%s\" in %zu/%zu runs",
+                    sb.len ? ", " : "Go printed ", obs[i].fatal, k, n);
+        if (e->kind == EXPECT_FATAL && e->arg && strcmp(e->arg, obs[i].fatal))
+            strbuf_addf(&sb, " (not the message case.ini expects, \"%s\")",
+                        e->arg);
+    }
+    free(done);
+    return sb.len ? strbuf_detach(&sb) : NULL;
+}
+
+/* note + "; " + more (more freed; note replaced). */
+static void note_add(char **note, char *more)
+{
+    if (!more)
+        return;
+    if (!*note) {
+        *note = more;
+        return;
+    }
+    char *both = xasprintf("%s; %s", *note, more);
+    free(*note);
+    free(more);
+    *note = both;
+}
+
 /* The verdict of n runs without error, k of them detected, against the
  * expectation's kind. */
 static void verdict_of(enum detector d, const struct expectation *e,
@@ -489,6 +536,8 @@ void classify_cell(enum detector d, const struct expectation *e,
     }
 
     verdict_of(d, e, obs, n, k, natural, v);
+    /* Go's column: the messages Go really printed, not only case.ini's */
+    note_add(&v->note, go_printed(d, e, obs, n));
     note_end(obs, n, v);
 }
 

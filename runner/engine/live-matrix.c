@@ -101,7 +101,9 @@ static void cell_text(const struct session *s, const struct cell *cl, char *buf,
         return;
     }
     enum verdict v = cl->verdict.verdict;
-    if (s->opts.runs > 1 && v != VERDICT_ERROR)
+    /* Go's own check is best effort: its rate always shows */
+    if ((s->opts.runs > 1 || detector_row(cl->d)->best_effort) &&
+        v != VERDICT_ERROR)
         snprintf(buf, size, "%s %zu/%zu %s", matrix_saw(cl),
                  cl->verdict.detected_runs, cl->verdict.runs, verdict_mark(v));
     else
@@ -173,15 +175,26 @@ static void list_known(const struct session *s, struct strbuf *sb, bool color)
             strbuf_addf(sb, "\n%sKnown misses and false positives:%s\n",
                         color ? BOLD : "", color ? RESET : "");
         any = true;
-        const char *why = cl->expect->arg ? cl->expect->arg : "";
+        /* a miss's or false positive's reason; for anything else (Go's
+         * check, best effort) the note, which says what the runs showed:
+         * case.ini's message alone would read as if Go had printed it */
+        bool reason = cl->expect->kind == EXPECT_MISS ||
+                      cl->expect->kind == EXPECT_FALSE_POSITIVE;
+        const char *why = reason && cl->expect->arg     ? cl->expect->arg
+                          : !reason && cl->verdict.note ? cl->verdict.note
+                                                        : "";
         strbuf_addf(sb, "  %s/%s %s%s%s (%s):", cl->c->name, cl->v->name,
                     color ? YELLOW : "", verdict_name(cl->verdict.verdict),
                     color ? RESET : "", matrix_saw(cl));
         for (size_t j = i; j < s->nr_cells; j++) {
             const struct cell *o = &s->cells[j];
+            bool o_reason = o->expect->kind == EXPECT_MISS ||
+                            o->expect->kind == EXPECT_FALSE_POSITIVE;
+            const char *o_why = o_reason && o->expect->arg     ? o->expect->arg
+                                : !o_reason && o->verdict.note ? o->verdict.note
+                                                               : "";
             if (o->c != cl->c || o->v != cl->v ||
-                o->verdict.verdict != cl->verdict.verdict ||
-                strcmp(o->expect->arg ? o->expect->arg : "", why))
+                o->verdict.verdict != cl->verdict.verdict || strcmp(o_why, why))
                 continue;
             done[j] = true;
             strbuf_addf(sb, " %s", detector_name(o->d));
@@ -249,6 +262,9 @@ static void matrix_shape(const struct session *s, struct matrix_shape *m)
     }
     m->w_cell = s->opts.runs > 1 ? 13 : 9;
     for (int d = 0; d < DET_COUNT; d++) {
+        if (s->opts.detectors[d] && detector_row(d)->best_effort &&
+            m->w_cell < 13)
+            m->w_cell = 13; /* its rate always shows */
         m->ndet += s->opts.detectors[d];
         /* a column as wide as its detector's name (tsan-gcc-swiss) */
         if (s->opts.detectors[d] && (int)strlen(detector_name(d)) > m->w_cell)

@@ -281,9 +281,22 @@ static void matrix_cell(struct strbuf *sb, json_t *cell)
     }
     strbuf_addf(sb,
                 "</span><br><span class=\"rate\">%lld/%lld "
-                "runs</span></td>",
+                "runs</span>",
                 (long long)jint(cell, "detected_runs"),
                 (long long)jint(cell, "runs_done"));
+    /* Go's column: what Go printed, over the runs, in the cell itself */
+    const char *det = jstr(cell, "detector");
+    const char *note = jstr(cell, "note");
+    const char *said = note ? strstr(note, "Go printed ") : NULL;
+    if (det && starts_with(det, "go") && said) {
+        strbuf_addstr(sb, "<br><span class=\"exp gosaid\">");
+        size_t n = strcspn(said, ";");
+        char *text = xstrndup(said, n);
+        esc(sb, text);
+        free(text);
+        strbuf_addstr(sb, "</span>");
+    }
+    strbuf_addstr(sb, "</td>");
 }
 
 /* A case's rows: the variants with cells; the case's name spans them. */

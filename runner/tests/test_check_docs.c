@@ -247,6 +247,34 @@ static void test_a_changed_benchmark_figure_fails(void **state)
 
 /* Counts of today: the detector table's, the catalog's; a past run's
  * cells: what its command has today. */
+/* The README's sample matrix names today's default detectors, in the
+ * table's order: one column missing fails. */
+static void test_a_stale_sample_matrix_fails(void **state)
+{
+    char *out, cols[512] = "", text[1024];
+    for (int d = 0; d < DET_COUNT; d++)
+        if (!detector_row(d)->not_default)
+            snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "  %s",
+                     detector_name(d));
+    snprintf(text, sizeof(text),
+             "# r\n\n```\ncase  variant%s\nc     racy     race\n```\n", cols);
+    put("README.md", text);
+    assert_int_equal(check_docs(&out), 0);
+    assert_non_null(strstr(out, "1 sample matrices"));
+    free(out);
+    /* the last column left out: as a README made before it was added */
+    char *last = strrchr(cols, ' ');
+    *last = '\0';
+    snprintf(text, sizeof(text),
+             "# r\n\n```\ncase  variant%s\nc     racy     race\n```\n", cols);
+    put("README.md", text);
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "README.md:4: the sample matrix has the "
+                                "columns"));
+    free(out);
+    put("README.md", "# r\n\nthe frame `g model/x.c:10` returns 3\n");
+}
+
 static void test_a_stale_count_fails(void **state)
 {
     char *out, text[512];
@@ -310,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_a_table_that_disagrees_fails),
         cmocka_unit_test(test_a_changed_benchmark_figure_fails),
         cmocka_unit_test(test_a_stale_count_fails),
+        cmocka_unit_test(test_a_stale_sample_matrix_fails),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
