@@ -53,10 +53,24 @@ static atomic_int throwing;
  * when a fatal error happens. */
 static bool use_dwarf = true;
 
+/* Held while a traceback is walked and printed: libdw's state and exe
+ * below are not thread-safe, and window.c's recorder (traceback_write)
+ * may walk one thread while another dies. A spin on a relaxed exchange:
+ * no edge a detector models; contended only in a recorded native run. */
+static atomic_int walking;
+
+static void walk_lock(void)
+{
+    while (atomic_exchange_explicit(&walking, 1, memory_order_relaxed))
+        sched_yield();
+}
+
 __attribute__((constructor)) static void throw_init(void)
 {
     VALGRIND_HG_DISABLE_CHECKING(&throwing, sizeof(throwing));
     DRD_IGNORE_VAR(throwing);
+    VALGRIND_HG_DISABLE_CHECKING(&walking, sizeof(walking));
+    DRD_IGNORE_VAR(walking);
 }
 
 /* Output: a small buffer flushed with write(2), no malloc, no stdio. */
@@ -401,6 +415,7 @@ die(const char *prefix, const char *s)
     out_str(&o, " [running]:\n");
     out_flush(&o);
 
+    walk_lock(); /* never released: the process ends */
     unw_getcontext(&ctx);
     traceback(&o, &ctx);
     out_flush(&o);
@@ -426,7 +441,9 @@ void traceback_write(int fd)
     struct out o = {.len = 0, .fd = fd};
     unw_context_t ctx;
 
+    walk_lock();
     unw_getcontext(&ctx);
     traceback(&o, &ctx);
     out_flush(&o);
+    atomic_store_explicit(&walking, 0, memory_order_relaxed);
 }

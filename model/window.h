@@ -35,6 +35,13 @@
  *    never hangs because of a window.
  *  - Each rule fires once: only the first arrival of its role at its
  *    window waits; later arrivals pass.
+ *
+ * The recorder: with MAPRACE_WINDOW_TRACE=<file> as well as
+ * MAPRACE_FORCE=1, each first arrival of a role at a window (with the
+ * thread's stack), each hold and each release is written to <file> as it
+ * happens (the format is in window.c). The runner asks for it on the first
+ * forced native run and shows it as the step-through of index.html
+ * (runner/engine/trace.h, runner/report/steps.h).
  */
 #ifndef MAPRACE_WINDOW_H
 #define MAPRACE_WINDOW_H
