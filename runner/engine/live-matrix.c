@@ -207,6 +207,28 @@ static void list_known(const struct session *s, struct strbuf *sb, bool color)
     free(done);
 }
 
+/* What Go's own check printed, for the Go cells that passed (the others
+ * are in the lists above, with their note): the message and its runs, so
+ * that the matrix's "fatal" is never only case.ini's words. */
+static void list_go_printed(const struct session *s, struct strbuf *sb,
+                            bool color)
+{
+    bool any = false;
+    for (size_t i = 0; i < s->nr_cells; i++) {
+        const struct cell *cl = &s->cells[i];
+        const char *said =
+            cl->verdict.note ? strstr(cl->verdict.note, "Go printed ") : NULL;
+        if (!said || cl->verdict.verdict != VERDICT_PASS)
+            continue;
+        if (!any)
+            strbuf_addf(sb, "\n%sWhat Go's check printed:%s\n",
+                        color ? BOLD : "", color ? RESET : "");
+        any = true;
+        strbuf_addf(sb, "  %s/%s %s: %s\n", cl->c->name, cl->v->name,
+                    detector_name(cl->d), said);
+    }
+}
+
 static bool is_bad(int v)
 {
     return v == VERDICT_FALSE_NEGATIVE || v == VERDICT_FALSE_POSITIVE;
@@ -263,8 +285,8 @@ static void matrix_shape(const struct session *s, struct matrix_shape *m)
     m->w_cell = s->opts.runs > 1 ? 13 : 9;
     for (int d = 0; d < DET_COUNT; d++) {
         if (s->opts.detectors[d] && detector_row(d)->best_effort &&
-            m->w_cell < 13)
-            m->w_cell = 13; /* its rate always shows */
+            m->w_cell < (s->opts.runs > 1 ? 13 : 11))
+            m->w_cell = s->opts.runs > 1 ? 13 : 11; /* its rate shows */
         m->ndet += s->opts.detectors[d];
         /* a column as wide as its detector's name (tsan-gcc-swiss) */
         if (s->opts.detectors[d] && (int)strlen(detector_name(d)) > m->w_cell)
@@ -401,6 +423,7 @@ char *matrix_render(const struct session *s, bool color)
     list_cells(s, &sb, color, "Not as expected:", is_bad);
     list_cells(s, &sb, color, "Errors:", is_error);
     list_known(s, &sb, color);
+    list_go_printed(s, &sb, color);
     list_dropped(s, &sb, color);
     if (s->nr_notes) {
         strbuf_addf(&sb, "\n%sNotes:%s\n", color ? BOLD : "",
