@@ -251,6 +251,21 @@ func (d *data) table(w io.Writer, title string, thr int, pick func(*cell) []floa
 	}
 }
 
+// parallelism is the median over the 2-thread cells of label of CPU
+// ns/op over wall ns/op, and the number of cells.
+func (d *data) parallelism(label string) (float64, int) {
+	var r []float64
+	for k, c := range d.cells {
+		if k.label == label && k.thr == 2 && len(c.cpu) > 0 {
+			r = append(r, median(c.cpu)/median(c.ns))
+		}
+	}
+	if len(r) == 0 {
+		return 0, 0
+	}
+	return median(r), len(r)
+}
+
 // allocs writes the medians of B/op and allocs/op (testing.B's, whole
 // numbers per operation, rounded down), 2 threads.
 func (d *data) allocs(w io.Writer) {
@@ -384,6 +399,15 @@ func (d *data) write(w io.Writer) {
 			fmt.Fprintf(w, "%s %s", sep, n)
 		}
 		fmt.Fprintln(w)
+	}
+	for _, l := range d.labels {
+		if p, n := d.parallelism(l); n > 0 {
+			fmt.Fprintf(w, "- %s, 2 threads: CPU time over wall time %.2f (median of %d cells; "+
+				"2: both goroutines running all along; lower: a goroutine asleep on a lock, or "+
+				"not running at all). Below 1 the process had less than one core on average: "+
+				"its 2-thread figures measure the machine's load more than contention.\n",
+				l, p, n)
+		}
 	}
 	fmt.Fprintf(w, "- Statistics: benchstat's (golang.org/x/perf/benchmath): "+
 		"median [%.0f %% confidence interval of the median]; changes and "+

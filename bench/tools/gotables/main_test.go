@@ -69,6 +69,9 @@ func TestTables(t *testing.T) {
 	for _, want := range []string{
 		"- Go 1.19: go1.19.8, load average 1.00 at start\n",
 		"- Go 1.26: (no notes)\n",
+		// ns and CPU equal in every cell: one goroutine at a time
+		"- Go 1.19, 2 threads: CPU time over wall time 1.00 (median of 4 cells; ",
+		"- Go 1.26, 2 threads: CPU time over wall time 1.00 (median of 2 cells; ",
 		"| Go 1.19 | mutex | 55 [20, 90] | 55 [20, 90] | - | - | - | - |\n",
 		"| Go 1.26 | mutex | 28 [10, 45] | - | - | - | - | - |\n",
 		"| Go 1.19 | syncmap | - | 55 [20, 90] | - |",
