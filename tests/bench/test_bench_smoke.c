@@ -12,8 +12,9 @@
  *    in `go test` result format;
  *  - mapreport turns both into a Markdown table and an HTML page with
  *    SVG, and names a missing Go result instead of inventing one;
- *  - bench/tools (the current Go and golang.org/x/perf in the module
- *    cache, skipped with a message otherwise): gotables' own tests (its
+ *  - bench/tools (needs the current Go and golang.org/x/perf in the
+ *    module cache, downloaded through GOPROXY if missing; skipped with a
+ *    message when neither works): gotables' own tests (its
  *    statistics on known values, the tables, the markers), then `make
  *    bench-go`'s script end to end on one short benchmark under both Gos,
  *    rewriting a copy of a page between its markers and nothing else, and
@@ -261,26 +262,30 @@ static void tools_env(char *cache, size_t size, const char *env[4])
 }
 
 /* Whether bench/tools can be built here: the current Go, and x/perf in
- * the module cache (its first download needs GOPROXY: make bench-go). */
+ * the module cache, downloaded through the environment's GOPROXY when it
+ * is not there yet (offline and not cached: a skip with the reason). */
 static bool have_tools(void)
 {
-    const char *argv[] = {
-        "sh", "-c",
-        "go=$(" MAPRACE_BUILD "/maprace doctor go current) && cd bench/tools "
-        "&& GOTOOLCHAIN=local \"$go\" mod download golang.org/x/perf",
-        NULL};
+    const char *argv[] = {"sh", "-c",
+                          "go=$(" MAPRACE_BUILD
+                          "/maprace doctor go current) && cd bench/tools "
+                          "&& GOTOOLCHAIN=local \"$go\" list -deps ./... "
+                          "golang.org/x/perf/cmd/benchstat >/dev/null",
+                          NULL};
     char cache[PATH_MAX + 64];
     const char *env[4];
     struct run r;
     bool ok;
 
     tools_env(cache, sizeof(cache), env);
-    runcase_run(argv, env, 120, &r);
+    env[1] = env[2]; /* GOPROXY as the environment sets it */
+    env[2] = NULL;
+    runcase_run(argv, env, 300, &r);
     ok = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
     if (!ok)
         print_message("bench/tools not tested: no current Go, or "
-                      "golang.org/x/perf not in the module cache (run make "
-                      "bench-go once with GOPROXY reachable): %s",
+                      "golang.org/x/perf neither in the module cache nor "
+                      "downloadable (GOPROXY): %s",
                       r.err);
     runcase_release(&r);
     return ok;
