@@ -234,9 +234,17 @@ static void end_li(struct strbuf *sb, json_t *results, json_t *race,
                             : "fatal error: ");
         html_escape(sb, jstr(f, "message"));
     } else {
-        const char *ex = jstr(
-            json_array_get(json_object_get(cell, "run_details"), 0), "exit");
+        json_t *run = json_array_get(json_object_get(cell, "run_details"), 0);
+        const char *ex = jstr(run, "exit");
+        json_t *obs = json_object_get(run, "observation");
         html_escape(sb, ex ? ex : "as its log says");
+        /* a silent failure: the wrong result the program printed */
+        if (json_is_true(json_object_get(obs, "symptom")) &&
+            jstr(cell, "observed") &&
+            starts_with(jstr(cell, "observed"), "symptom ")) {
+            strbuf_addstr(sb, ", with the wrong result it looks for: ");
+            html_escape(sb, jstr(cell, "observed") + strlen("symptom "));
+        }
     }
     strbuf_addstr(sb, " (the first run, the one recorded).</li>\n");
 }
