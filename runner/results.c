@@ -204,6 +204,7 @@ static json_t *case_json(const struct mcase *c)
     json_object_set_new(o, "title", str_or_null(c->title));
     json_object_set_new(o, "go", str_or_null(c->go));
     json_object_set_new(o, "no_swiss", str_or_null(c->no_swiss));
+    json_object_set_new(o, "no_hmap", str_or_null(c->no_hmap));
     json_object_set_new(o, "article", str_or_null(c->article));
     json_object_set_new(o, "family", str_or_null(c->family));
     json_object_set_new(o, "why", str_or_null(c->why));

@@ -123,6 +123,28 @@ static void note_left_out(struct session *s, const struct mcase *mc,
     *why = NULL;
 }
 
+/* The note for a case of one model (no-hmap, no-swiss) none of whose C
+ * detectors is selected: it would show no C cell without a word. */
+static void note_no_model(struct session *s, const struct mcase *mc)
+{
+    const char *why = NULL;
+    bool some = false, other = false;
+    for (int d = 0; d < DET_COUNT; d++) {
+        if (!s->opts.detectors[d] || detector_row(d)->go_twin)
+            continue;
+        if (case_has_model(mc, d, why ? NULL : &why))
+            other = true;
+        else
+            some = true;
+    }
+    if (some && !other)
+        session_note(s,
+                     "%s: no C cell under these detectors: it builds on "
+                     "the %s model only (the %s detectors): %s",
+                     mc->name, mc->no_hmap ? "Swiss-table" : "hmap",
+                     mc->no_hmap ? "-swiss" : "other", why);
+}
+
 /* Cells of the selected cases, variants and detectors. 0, or -1 (exit 2)
  * after printing what was wrong. */
 static int select_cells(struct session *s)
@@ -149,6 +171,7 @@ static int select_cells(struct session *s)
         struct mcase *mc = &s->cat.cases[c];
         if (!selected(o->cases, o->nr_cases, mc->name))
             continue;
+        note_no_model(s, mc);
         for (size_t v = 0; v < mc->nr_variants; v++) {
             struct variant *va = &mc->variants[v];
             if (!selected(o->variants, o->nr_variants, va->name))
@@ -175,8 +198,8 @@ static int select_cells(struct session *s)
                     }
                     continue;
                 }
-                if (detector_row(d)->swiss_model && mc->no_swiss)
-                    continue; /* hmap model only: no cell */
+                if (!case_has_model(mc, d, NULL))
+                    continue; /* one model only (no-swiss, no-hmap) */
                 ALLOC_GROW(s->cells, s->nr_cells + 1, alloc);
                 struct cell *cl = &s->cells[s->nr_cells++];
                 memset(cl, 0, sizeof(*cl));

@@ -489,10 +489,60 @@ static void test_detector_options(void **state)
     free(tmp);
 }
 
+/* no-hmap: the case's reason kept; no cell of a C detector of the hmap
+ * model, every Swiss-model and Go detector kept (case_has_model). */
+static void test_no_hmap(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("swiss-only"), &cat, &err), 0);
+    struct mcase *c = &cat.cases[0];
+    assert_string_equal(c->no_hmap, "it reads the Swiss-table map's directory");
+    assert_null(c->no_swiss);
+    for (int d = 0; d < DET_COUNT; d++) {
+        const char *why = "unset";
+        bool has = case_has_model(c, d, &why);
+        bool want = detector_row(d)->go_twin || detector_row(d)->swiss_model;
+        if (has != want)
+            fail_msg("%s: case_has_model %d, want %d", detector_name(d), has,
+                     want);
+        if (has)
+            assert_null(why);
+        else
+            assert_ptr_equal(why, c->no_hmap);
+    }
+    catalog_release(&cat);
+    /* and the other way round, a case that says no-swiss: a Swiss-model
+     * detector has no cell, the others do */
+    struct mcase good;
+    assert_int_equal(catalog_load(fixture("good"), &cat, &err), 0);
+    good = cat.cases[0];
+    good.no_swiss = "it reads h->B";
+    assert_false(case_has_model(&good, DET_TSAN_SWISS, NULL));
+    assert_true(case_has_model(&good, DET_TSAN, NULL));
+    assert_true(case_has_model(&good, DET_GO, NULL));
+    catalog_release(&cat);
+}
+
+static void test_no_hmap_needs_reason(void **state)
+{
+    expect_error("no-hmap-empty",
+                 "counter/case.ini:7: ", "[case] no-hmap: needs the reason");
+}
+
+static void test_no_hmap_and_no_swiss(void **state)
+{
+    expect_error("one-model", "counter/case.ini:8: ",
+                 "[case] no-hmap and no-swiss: a case needs a model");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_key),
+        cmocka_unit_test(test_no_hmap),
+        cmocka_unit_test(test_no_hmap_needs_reason),
+        cmocka_unit_test(test_no_hmap_and_no_swiss),
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_missing_source),
         cmocka_unit_test(test_source_without_section),
