@@ -32,7 +32,7 @@
 # The two Go toolchains are named, never found by PATH order: GO is the
 # current Go (>= 1.24, Swiss tables), GO_HMAP the hmap Go (<= 1.23, the
 # map of the article; Debian 12's Go 1.19). maprace passes both to make
-# (it chooses them: runner/toolchain.h, `maprace doctor`); without them
+# (it chooses them: runner/engine/toolchain.h, `maprace doctor`); without them
 # make builds no Go twin.
 # Valgrind needs no special build: Helgrind and DRD run the native binary.
 # Every flavour's objects live under build/<flavour>/ and are rebuilt when a
@@ -153,7 +153,11 @@ go_bins = $(if $(SANITIZE),,$(if $(1),$(foreach f,$(2),\
 GO_BINS := $(call go_bins,$(GO),go go-race) \
 	$(call go_bins,$(GO_HMAP),go-hmap go-hmap-race)
 
-RUNNER_SRC := $(wildcard runner/*.c)
+# The runner's layers, bottom up (docs/architecture.md): a file includes
+# only its own folder's headers and those of the folders before it.
+RUNNER_LAYERS := lib parse engine report cmd
+RUNNER_SRC := $(wildcard $(addprefix runner/,$(addsuffix /*.c,$(RUNNER_LAYERS)))) \
+	runner/main.c
 RUNNER_LIB_SRC := $(filter-out runner/main.c,$(RUNNER_SRC))
 RUNNER_CFLAGS := $(CFLAGS) $(STD) $(WARN) $(SANFLAGS) -Irunner \
 	$(call pkgcflags,$(PKGS_RUNNER))
@@ -413,7 +417,7 @@ deps-test:
 # tests again built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (in $(BUILD)-sanitize: the runner and the model, not the programs that
 # only drive detectors), the fuzz seeds, the CI files, the formatting and
-# the docs.
+# the docs, and the runner's layers (scripts/check-layers).
 SAN_BUILD := $(BUILD)-sanitize
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
@@ -424,6 +428,8 @@ test: deps-test
 		$(SAN_BUILD)/host/scripts/check-docs \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))
 	@scripts/test-run-tests
+	@scripts/check-layers
+	@scripts/test-check-layers
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests -j $(TEST_JOBS) \
 		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC)) \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))

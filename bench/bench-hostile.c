@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "parse-go.h"
-#include "parse.h"
-#include "util.h"
+#include "parse/go.h"
+#include "parse/parse.h"
+#include "lib/util.h"
 
 static const char go_report[] =
     "==================\n"

@@ -22,8 +22,8 @@
 
 #include <expat.h>
 
-#include "parse.h"
-#include "util.h"
+#include "parse/parse.h"
+#include "lib/util.h"
 
 #ifndef TARGET
 #define TARGET (64u << 20)

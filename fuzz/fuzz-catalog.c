@@ -5,8 +5,8 @@
  * is reachable. Seeds: every case.ini of cases/ and runner/tests/cases/
  * (fuzz/fuzz.mk).
  */
-#include "catalog.h"
-#include "util.h"
+#include "engine/catalog.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdint.h>

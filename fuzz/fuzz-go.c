@@ -5,8 +5,8 @@
  * copied into the findings, so one name serves both. Seeds: the
  * go-*.stderr logs of runner/tests/logs (fuzz/fuzz.mk).
  */
-#include "parse-go.h"
-#include "parse.h"
+#include "parse/go.h"
+#include "parse/parse.h"
 
 #include <stddef.h>
 #include <stdint.h>

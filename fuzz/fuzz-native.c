@@ -3,7 +3,7 @@
  * fatal error and traceback (parse_native_buf). Seeds: the native-*.stderr
  * logs of runner/tests/logs (fuzz/fuzz.mk).
  */
-#include "parse.h"
+#include "parse/parse.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * (parse_tsan_buf): any bytes, as "tsan" and as "tsan-gcc". Seeds:
  * runner/tests/logs/tsan-* and the *.stderr logs (fuzz/fuzz.mk).
  */
-#include "parse.h"
+#include "parse/parse.h"
 
 #include <stddef.h>
 #include <stdint.h>

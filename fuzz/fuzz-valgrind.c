@@ -3,7 +3,7 @@
  * (parse_valgrind_buf, expat): any bytes, as Helgrind's and as DRD's log.
  * Seeds: the .xml logs of runner/tests/logs (fuzz/fuzz.mk).
  */
-#include "parse.h"
+#include "parse/parse.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,21 +7,21 @@
  * 2 usage or catalog error; 3 environment (a required tool missing);
  * 130 interrupted (the report is written, marked incomplete).
  */
-#include "article.h"
-#include "catalog.h"
-#include "cmd-rates.h"
-#include "cmd-try.h"
-#include "cmd-asm.h"
-#include "cmd-merge.h"
-#include "cmd-grade.h"
-#include "detectors.h"
-#include "cmd-fidelity.h"
-#include "doctor.h"
-#include "report-common.h"
-#include "run.h"
-#include "show.h"
-#include "text.h"
-#include "util.h"
+#include "engine/article.h"
+#include "engine/catalog.h"
+#include "cmd/rates.h"
+#include "cmd/try.h"
+#include "cmd/asm.h"
+#include "cmd/merge.h"
+#include "cmd/grade.h"
+#include "engine/detectors.h"
+#include "cmd/fidelity.h"
+#include "cmd/doctor.h"
+#include "report/common.h"
+#include "engine/run.h"
+#include "cmd/show.h"
+#include "lib/text.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -692,6 +692,7 @@ static int parse_lists(const struct args *a, struct run_opts *o)
         free(bad);
         return -1;
     }
+    report_opts_set(o, o->formats);
     if (!a->detectors) {
         for (int d = 0; d < DET_COUNT; d++)
             o->detectors[d] = !detector_row(d)->not_default;
@@ -948,7 +949,7 @@ static int cmd_doctor(const struct args *a)
     return rc;
 }
 
-/* maprace rates: a pass is the run verb with its settings (cmd-rates.h);
+/* maprace rates: a pass is the run verb with its settings (cmd/rates.h);
  * its matrix goes to stderr, stdout keeps the table. */
 static int rates_pass_run(void *ctx, const struct rates_pass *p)
 {
@@ -1010,7 +1011,7 @@ static int cmd_rates_verb(const struct args *a)
     return rc;
 }
 
-/* `maprace try ...`: its own options (cmd-try.h). */
+/* `maprace try ...`: its own options (cmd/try.h). */
 static int cmd_try_main(int argc, char **argv)
 {
     bool help = false;

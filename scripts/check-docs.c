@@ -25,7 +25,7 @@
  *     measured table of docs/benchmarks.md: a figure changed in either
  *     place fails.
  *  4. Counts of the catalog are true (outside code blocks): the detectors
- *     come from the detector table (DET_COUNT, runner/detectors.c), cases
+ *     come from the detector table (DET_COUNT, runner/engine/detectors.c), cases
  *     and variants from cases/<case>/case.ini.
  *     - A paragraph that names no run (no run id "20261129T144539Z", no
  *       date "2026-11-29", no "of that time" or "at the time") speaks of
@@ -58,9 +58,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "catalog.h"
-#include "detectors.h"
-#include "util.h"
+#include "engine/catalog.h"
+#include "engine/detectors.h"
+#include "lib/util.h"
 
 static int problems, nrefs, ntables, nfigures, ncounts;
 
@@ -961,13 +961,14 @@ static void check_paragraph(const char *doc, int first, const char *t)
             for (int n; (n = count_before(t, words[w], &from)) >= 0;) {
                 ncounts++;
                 if (n != want)
-                    problem(doc, dl,
-                            "the paragraph says %d %s; there are %d (%s); "
-                            "a count of a past run belongs in a paragraph "
-                            "that names the run (its id or date)",
-                            n, words[w], want,
-                            w == 0 ? "the detector table, runner/detectors.c"
-                                   : "cases/*/case.ini");
+                    problem(
+                        doc, dl,
+                        "the paragraph says %d %s; there are %d (%s); "
+                        "a count of a past run belongs in a paragraph "
+                        "that names the run (its id or date)",
+                        n, words[w], want,
+                        w == 0 ? "the detector table, runner/engine/detectors.c"
+                               : "cases/*/case.ini");
             }
         }
         check_detector_list(doc, dl, t);

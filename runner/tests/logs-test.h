@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* The path of fixture `name`: $MAPRACE_TEST_LOGS/name, or logs/name beside
  * this file. The buffer is static: use it before the next call. */

@@ -8,10 +8,10 @@
 
 #include "runner-test.h"
 
-#include "markers.h"
-#include "parse.h"
-#include "finding.h"
-#include "results.h"
+#include "lib/markers.h"
+#include "parse/parse.h"
+#include "parse/finding.h"
+#include "engine/results.h"
 
 #include <jansson.h>
 

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #ifndef MAPRACE_BUILD
 #define MAPRACE_BUILD "build"

@@ -12,12 +12,12 @@
 /* cmocka after the headers it needs */
 #include <cmocka.h>
 
-#include "annotate.h"
-#include "markers.h"
-#include "parse.h"
-#include "finding.h"
-#include "results.h"
-#include "util.h"
+#include "engine/annotate.h"
+#include "lib/markers.h"
+#include "parse/parse.h"
+#include "parse/finding.h"
+#include "engine/results.h"
+#include "lib/util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -210,7 +210,7 @@ static void test_every_model_function_has_an_entry(void **state)
         if (!g) {
             fprintf(stderr,
                     "model function %s has no entry in "
-                    "runner/annotations.c\n",
+                    "runner/engine/annotate-table.c\n",
                     names[i]);
             missing++;
         } else {
@@ -258,7 +258,7 @@ static void test_every_swiss_model_function_has_an_entry(void **state)
         if (!g || !g->swiss || strcmp(g->func, names[i])) {
             fprintf(stderr,
                     "Swiss model function %s has no swiss entry in "
-                    "runner/annotations.c\n",
+                    "runner/engine/annotate-table.c\n",
                     names[i]);
             missing++;
         } else {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "cmd-asm.h"
+#include "cmd/asm.h"
 #include "runner-test.h"
 
 static bool mark_has(const char *insn, bool watched, bool go, const char *s)

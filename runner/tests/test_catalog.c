@@ -9,11 +9,11 @@
 
 #include <cmocka.h>
 
-#include "article.h"
-#include "catalog.h"
+#include "engine/article.h"
+#include "engine/catalog.h"
 #include "runner-test.h"
-#include "toolchain.h"
-#include "util.h"
+#include "engine/toolchain.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
 
 #include "runner-test.h"
 
-#include "detectors.h"
+#include "engine/detectors.h"
 
 static char *repo;
 static bool fix_mode;

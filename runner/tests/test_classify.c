@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "classify.h"
-#include "util.h"
+#include "engine/classify.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>

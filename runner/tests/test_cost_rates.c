@@ -17,8 +17,8 @@
 /* cmocka after the headers it needs */
 #include <cmocka.h>
 
-#include "cost.h"
-#include "rates.h"
+#include "engine/cost.h"
+#include "engine/rates.h"
 
 static json_t *run(double wall, double cpu, long rss)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "detectors.h"
+#include "engine/detectors.h"
 #include "runner-test.h"
 
 #include <jansson.h>

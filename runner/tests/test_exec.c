@@ -11,11 +11,11 @@
 
 #include <cmocka.h>
 
-#include "build.h"
-#include "exec.h"
+#include "engine/build.h"
+#include "lib/exec.h"
 #include "results-test.h"
 #include "runner-test.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -15,7 +15,7 @@
 
 #include "results-test.h"
 #include "runner-test.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <fcntl.h>
 #include <glob.h>

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "detectors.h"
+#include "engine/detectors.h"
 #include "runner-test.h"
 
 #include <dirent.h>

@@ -12,8 +12,8 @@
 /* cmocka after the headers it needs */
 #include <cmocka.h>
 
-#include "group.h"
-#include "report-common.h"
+#include "engine/group.h"
+#include "report/common.h"
 
 static json_t *evidence(json_t *race, const char *det)
 {

@@ -13,14 +13,14 @@
 
 #include <cmocka.h>
 
-#include "catalog.h"
-#include "classify.h"
-#include "parse.h"
-#include "report-common.h"
-#include "results.h"
+#include "engine/catalog.h"
+#include "engine/classify.h"
+#include "parse/parse.h"
+#include "report/common.h"
+#include "engine/results.h"
 #include "runner-test.h"
-#include "text.h"
-#include "util.h"
+#include "lib/text.h"
+#include "lib/util.h"
 
 #include <fcntl.h>
 

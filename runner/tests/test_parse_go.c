@@ -1,6 +1,6 @@
 /*
  * runner/tests/test_parse_go.c - the parser of Go's race reports and Go's
- * fatal errors (parse-go.h) on saved stderr of real Go 1.19 runs of the
+ * fatal errors (parse/go.h) on saved stderr of real Go 1.19 runs of the
  * cases' Go twins (runner/tests/logs, see its README.md): map races on the
  * map header and on elements, atomics, method frames, GOTRACEBACK=system
  * and default tracebacks, inlined frames, logs cut short, two throwers,
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "logs-test.h"
-#include "parse-go.h"
+#include "parse/go.h"
 
 #define GOROOT "/usr/lib/go-1.19/src/"
 #define GOROOT126 "/usr/local/go/src/"

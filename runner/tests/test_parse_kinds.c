@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "logs-test.h"
-#include "parse.h"
+#include "parse/parse.h"
 
 #define SRC "/tmp/progs-fx/"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "logs-test.h"
-#include "parse.h"
+#include "parse/parse.h"
 
 static void parse_ok(const char *name, struct report *r)
 {

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "logs-test.h"
-#include "parse.h"
+#include "parse/parse.h"
 
 /* Parse a fixture by file; expect rc 0 and no error. */
 static void parse_ok(const char *name, const char *detector, struct report *r)

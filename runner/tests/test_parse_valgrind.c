@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "logs-test.h"
-#include "parse.h"
+#include "parse/parse.h"
 
 static void parse_ok(const char *name, const char *detector, struct report *r)
 {

@@ -20,10 +20,10 @@
 /* cmocka after the headers it needs */
 #include <cmocka.h>
 
-#include "group.h"
-#include "report-common.h"
-#include "show.h"
-#include "util.h"
+#include "engine/group.h"
+#include "report/common.h"
+#include "cmd/show.h"
+#include "lib/util.h"
 
 #define EVIL "<script>alert(1)</script>"
 

@@ -13,7 +13,7 @@
 
 #include "results-test.h"
 #include "runner-test.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <regex.h>

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "results-test.h"
-#include "detectors.h"
+#include "engine/detectors.h"
 #include "runner-test.h"
 
 #include <jansson.h>

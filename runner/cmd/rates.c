@@ -1,0 +1,210 @@
+/*
+ * cmd-rates.c - `maprace rates`; see cmd-rates.h.
+ */
+#include "cmd/rates.h"
+
+#include "engine/catalog.h"
+#include "engine/detectors.h"
+#include "engine/rates.h"
+#include "lib/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char rates_usage[] =
+    "usage: maprace rates [-d LIST] [--runs N] [-j N] [--timeout S] [--out "
+    "DIR]\n"
+    "                     [--cases DIR] [--build DIR] [CASE...]\n"
+    "       maprace rates --from DIR [--from DIR...]\n"
+    "\n"
+    "How often each detector catches each race when nothing forces it: for\n"
+    "every variant whose case.ini expects a race, a fatal error, a symptom\n"
+    "or a known miss, and every detector, the runs that showed it out of\n"
+    "the runs done, natural (MAPRACE_FORCE=0) beside forced, each with a\n"
+    "Wilson 95 % interval. Prints a Markdown table on stdout; the runs\n"
+    "print their matrices on stderr.\n"
+    "\n"
+    "Runs three passes of `maprace run` (reports under --out): natural with\n"
+    "--runs N runs (default 100) under native, tsan and tsan-gcc; natural\n"
+    "with max(1, N / 5) runs under helgrind and drd (a valgrind run takes\n"
+    "seconds); forced with 10 runs under every selected detector.\n"
+    "\n"
+    "options:\n"
+    "      --from DIR    tabulate earlier report folders instead of running\n"
+    "                    (repeatable; the counts of a cell add up)\n"
+    "  -d, --runs, -j, --timeout, --out, --cases, --build: as for run\n"
+    "\n"
+    "exit codes: 0 the table was printed; 2 usage error, unreadable report\n"
+    "or a pass that could not run.\n";
+
+/* Add one report folder (or results.json) to r. 0, or -1 after an error. */
+static int add_report(struct rates *r, const char *where)
+{
+    struct stat st;
+    char *path = stat(where, &st) == 0 && S_ISDIR(st.st_mode)
+                     ? path_join(where, "results.json")
+                     : xstrdup(where);
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, 0, &jerr);
+    int rc = 0;
+
+    if (!doc)
+        rc = error("cannot read %s: %s", path, jerr.text);
+    else if (rates_add(r, doc) < 0)
+        rc = error("%s: not a maprace results document (no cells)", path);
+    json_decref(doc);
+    free(path);
+    return rc;
+}
+
+static bool named(const struct rates_request *rq, const char *name)
+{
+    for (size_t i = 0; i < rq->nr_cases; i++)
+        if (!strcmp(rq->cases[i], name))
+            return true;
+    return !rq->nr_cases;
+}
+
+/* The names of the variants, in the selected cases, that some detector
+ * expects to see something in. */
+static char **racy_variants(const struct rates_request *rq,
+                            const struct catalog *cat, size_t *n)
+{
+    char **v = NULL;
+    *n = 0;
+    for (size_t i = 0; i < cat->nr; i++)
+        for (size_t j = 0; j < cat->cases[i].nr_variants; j++) {
+            const struct variant *var = &cat->cases[i].variants[j];
+            if (!named(rq, cat->cases[i].name))
+                break;
+            bool racy = false, seen = false;
+            for (int d = 0; d < DET_COUNT; d++) {
+                enum expect_kind k = var->expect[d].kind;
+                racy |= k == EXPECT_RACE || k == EXPECT_FATAL ||
+                        k == EXPECT_SYMPTOM || k == EXPECT_MISS;
+            }
+            for (size_t k = 0; k < *n && !seen; k++)
+                seen = !strcmp(v[k], var->name);
+            if (racy && !seen) {
+                v = xrealloc(v, (*n + 1) * sizeof(*v));
+                v[(*n)++] = xstrdup(var->name);
+            }
+        }
+    return v;
+}
+
+/* The selected detectors, split: valgrind's (slow) and the others. */
+static int split_detectors(const char *list, struct strbuf *fast,
+                           struct strbuf *slow)
+{
+    bool mask[DET_COUNT];
+    char *bad;
+
+    if (detector_parse_list(list ? list : "all", mask, &bad) < 0) {
+        error("unknown detector '%s' (see maprace run --help)", bad);
+        free(bad);
+        return -1;
+    }
+    for (int d = 0; d < DET_COUNT; d++) {
+        if (!mask[d])
+            continue;
+        struct strbuf *sb = detector_row(d)->valgrind_tool ? slow : fast;
+        strbuf_addf(sb, "%s%s", sb->len ? "," : "", detector_name(d));
+    }
+    return 0;
+}
+
+/* Run one pass and add its report (<out>/latest) to r. */
+static int run_pass(const struct rates_request *rq, struct rates *r,
+                    const struct rates_pass *p)
+{
+    char *latest;
+    int rc;
+
+    fprintf(stderr, "maprace: rates: %s, %s, %d run%s per cell\n",
+            p->natural ? "natural" : "forced", p->detectors, p->runs,
+            p->runs == 1 ? "" : "s");
+    rc = rq->run(rq->ctx, p);
+    if (rc != 0 && rc != 1 && rc != 3) /* 3: a tool missing, its cells errors */
+        return error("rates: the %s pass of %s stopped (exit %d)",
+                     p->natural ? "natural" : "forced", p->detectors, rc);
+    latest = path_join(rq->out, "latest");
+    rc = add_report(r, latest);
+    free(latest);
+    return rc;
+}
+
+/* The three passes of cmd-rates.h. 0, or -1 after an error. */
+static int run_passes(const struct rates_request *rq, struct rates *r)
+{
+    struct strbuf fast = STRBUF_INIT, slow = STRBUF_INIT;
+    struct catalog cat = {0};
+    char *why = NULL, *all;
+    int runs = rq->runs > 0 ? rq->runs : RATES_DEFAULT_RUNS, rc = -1;
+    struct rates_pass p = {.natural = true};
+
+    if (split_detectors(rq->detectors, &fast, &slow) < 0)
+        goto out;
+    if (catalog_load(rq->cases_dir, &cat, &why) < 0) {
+        error("%s", why);
+        goto out;
+    }
+    p.variants = racy_variants(rq, &cat, &p.nr_variants);
+    if (fast.len) {
+        p.detectors = fast.buf;
+        p.runs = runs;
+        if (run_pass(rq, r, &p) < 0)
+            goto out;
+    }
+    if (slow.len) {
+        p.detectors = slow.buf;
+        p.runs = runs / 5 > 1 ? runs / 5 : 1;
+        if (run_pass(rq, r, &p) < 0)
+            goto out;
+    }
+    all = xasprintf("%s%s%s", fast.len ? fast.buf : "",
+                    fast.len && slow.len ? "," : "", slow.len ? slow.buf : "");
+    p.natural = false;
+    p.detectors = all;
+    p.runs = RATES_FORCED_RUNS;
+    rc = run_pass(rq, r, &p);
+    free(all);
+out:
+    for (size_t i = 0; i < p.nr_variants; i++)
+        free(p.variants[i]);
+    free(p.variants);
+    free(why);
+    catalog_release(&cat);
+    strbuf_release(&fast);
+    strbuf_release(&slow);
+    return rc;
+}
+
+int cmd_rates(const struct rates_request *rq)
+{
+    struct rates r = {0};
+    int rc = 0;
+
+    if (rq->nr_from) {
+        for (size_t i = 0; i < rq->nr_from && !rc; i++)
+            rc = add_report(&r, rq->from[i]);
+    } else {
+        rc = run_passes(rq, &r);
+    }
+    if (rc < 0) {
+        rates_release(&r);
+        return 2;
+    }
+    if (!r.n) {
+        rates_release(&r);
+        error("rates: no cell that expects a race, a fatal error, a "
+              "symptom or a known miss");
+        return 2;
+    }
+    rates_markdown(stdout, &r);
+    rates_release(&r);
+    return 0;
+}

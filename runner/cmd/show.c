@@ -1,0 +1,217 @@
+/*
+ * show.c - the show and explain verbs (show.h).
+ */
+#include "cmd/show.h"
+
+#include "engine/group.h"
+#include "report/common.h"
+#include "lib/text.h"
+#include "report/diagram.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* One line per cell: variant, detector, verdict, observed, expected. */
+static void show_cell(FILE *fp, json_t *c, bool color)
+{
+    const char *cls = verdict_class(jstr(c, "verdict"));
+    const char *on = !color                  ? ""
+                     : !strcmp(cls, "ok")    ? "\033[32m"
+                     : !strcmp(cls, "bad")   ? "\033[31m"
+                     : !strcmp(cls, "known") ? "\033[36m"
+                                             : "\033[33m";
+    fprintf(fp,
+            "  %-14s %-9s %s%-20s%s observed %s, expected %s (%lld/%lld "
+            "runs)\n",
+            jstr(c, "variant"), jstr(c, "detector"), on, jstr(c, "verdict"),
+            color ? "\033[0m" : "",
+            jstr(c, "observed") ? jstr(c, "observed") : "?",
+            jstr(c, "expected") ? jstr(c, "expected") : "?",
+            (long long)json_integer_value(json_object_get(c, "detected_runs")),
+            (long long)json_integer_value(json_object_get(c, "runs_done")));
+    /* why it is not a plain pass, how the program ended, what was
+     * dropped */
+    if (jstr(c, "note"))
+        fprintf(fp, "  %-14s %-9s %s\n", "", "", jstr(c, "note"));
+    json_int_t dropped = jint(c, "findings_dropped");
+    if (dropped > 0)
+        fprintf(fp, "  %-14s %-9s %lld more findings dropped past the cap\n",
+                "", "", (long long)dropped);
+}
+
+static int show_races_raw(FILE *fp, const char *out, const char *results_path,
+                          const char *spec, bool color, bool all_frames)
+{
+    char *path = results_path ? xstrdup(results_path)
+                              : xasprintf("%s/latest/results.json", out);
+    json_error_t jerr;
+    json_t *results = json_load_file(path, 0, &jerr);
+    if (!results) {
+        error("cannot read %s: %s (run `maprace %s` first)", path, jerr.text,
+              !strncmp(spec, "try/", 4) ? "try PROG.c" : "run");
+        free(path);
+        return 2;
+    }
+    char *cname = xstrdup(spec);
+    char *vname = strchr(cname, '/');
+    if (vname)
+        *vname++ = '\0';
+    bool known = false;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(jstr(c, "case"), cname) &&
+            (!vname || !strcmp(jstr(c, "variant"), vname)))
+            known = true;
+    }
+    int rc = 0;
+    if (!known && !strcmp(cname, "try")) {
+        /* a program of maprace try: the variant is the program's name */
+        error("%s is not in the last run (%s, %s): run `maprace try %s%s` "
+              "first",
+              spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
+              path, vname ? vname : "PROG", vname ? ".c" : ".c");
+        rc = 2;
+        goto out;
+    }
+    if (!known) {
+        error("%s is not in the last run (%s, %s): run `maprace run %s` "
+              "first",
+              spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
+              path, cname);
+        rc = 2;
+        goto out;
+    }
+    json_t *races = group_ensure(results);
+    fprintf(fp, "%s%s%s (run %s)\n", color ? "\033[1m" : "", spec,
+            color ? "\033[0m" : "", jstr(results, "run_id"));
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(jstr(c, "case"), cname) &&
+            (!vname || !strcmp(jstr(c, "variant"), vname)))
+            show_cell(fp, c, color);
+    }
+    struct race_text_opts o = {
+        .color = color, .all_frames = all_frames, .context = 2};
+    size_t shown = 0;
+    json_t *r;
+    json_array_foreach(races, i, r)
+    {
+        if (strcmp(jstr(r, "case"), cname) ||
+            (vname && strcmp(jstr(r, "variant"), vname)))
+            continue;
+        struct strbuf sb = {0};
+        race_text(&sb, results, r, &o);
+        race_diagram_text(&sb, results, r, color);
+        fprintf(fp, "\n%s", strbuf_str(&sb));
+        strbuf_release(&sb);
+        shown++;
+    }
+    if (!shown) {
+        fprintf(fp, "\nNothing reported for %s in the last run.\n", spec);
+        rc = 1;
+    }
+out:
+    free(cname);
+    free(path);
+    json_decref(results);
+    return rc;
+}
+
+int show_races(FILE *fp, const char *out, const char *results_path,
+               const char *spec, bool color, bool all_frames)
+{
+    /* what a program printed reaches the terminal shown, never sent */
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    int rc = show_races_raw(cs.fp, out, results_path, spec, color, all_frames);
+    clean_stream_close(&cs);
+    return rc;
+}
+
+static bool fence(const char *line)
+{
+    while (*line == ' ')
+        line++;
+    return !strncmp(line, "```", 3) || !strncmp(line, "~~~", 3);
+}
+
+static void explain_render_raw(FILE *fp, const char *md, bool color)
+{
+    bool in_code = false;
+    const char *s = md;
+    while (*s) {
+        size_t len = strcspn(s, "\n");
+        char *line = xstrndup(s, len);
+        s += len + (s[len] == '\n');
+        if (fence(line)) {
+            in_code = !in_code;
+            free(line);
+            continue;
+        }
+        if (in_code) {
+            fprintf(fp, "    %s%s%s\n", color ? "\033[36m" : "", line,
+                    color ? "\033[0m" : "");
+        } else if (line[0] == '#') {
+            size_t level = strspn(line, "#");
+            const char *text = line + level;
+            while (*text == ' ')
+                text++;
+            if (color) {
+                fprintf(fp, "\033[1m%s%s\033[0m\n", level == 1 ? "\033[4m" : "",
+                        text);
+            } else {
+                fprintf(fp, "%s\n", text);
+                size_t n = strlen(text);
+                char under = level == 1 ? '=' : level == 2 ? '-' : 0;
+                if (under) {
+                    for (size_t i = 0; i < n; i++)
+                        fputc(under, fp);
+                    fputc('\n', fp);
+                }
+            }
+        } else {
+            fprintf(fp, "%s\n", line);
+        }
+        free(line);
+    }
+}
+
+int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
+{
+    if (strchr(name, '/') || name[0] == '.') {
+        error("bad case name '%s'", name);
+        return 2;
+    }
+    char *dir = path_join(cases_dir, name);
+    char *path = path_join(dir, "README.md");
+    char *text = read_file(path, (size_t)4 << 20, NULL);
+    int rc = 0;
+    if (!text) {
+        struct stat st;
+        if (stat(dir, &st) < 0)
+            error("unknown case '%s' (see maprace list)", name);
+        else
+            error("cannot read %s: %s", path, strerror(errno));
+        rc = 2;
+    } else {
+        explain_render(fp, text, color);
+    }
+    free(text);
+    free(path);
+    free(dir);
+    return rc;
+}
+
+void explain_render(FILE *fp, const char *md, bool color)
+{
+    struct clean_stream cs;
+    clean_stream_open(&cs, fp, color);
+    explain_render_raw(cs.fp, md, color);
+    clean_stream_close(&cs);
+}

@@ -1,0 +1,150 @@
+/*
+ * rates.c - natural against forced detection rates; see rates.h.
+ */
+#include "engine/rates.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/detectors.h"
+#include "lib/util.h"
+
+static const char *str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static struct rate *find(struct rates *r, json_t *cell)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->v[i].case_name, str(cell, "case")) &&
+            !strcmp(r->v[i].variant, str(cell, "variant")) &&
+            !strcmp(r->v[i].detector, str(cell, "detector")))
+            return &r->v[i];
+    if (r->n == r->alloc) {
+        r->alloc = r->alloc ? 2 * r->alloc : 32;
+        r->v = xrealloc(r->v, r->alloc * sizeof(*r->v));
+    }
+    r->v[r->n] = (struct rate){
+        .case_name = xstrdup(str(cell, "case")),
+        .variant = xstrdup(str(cell, "variant")),
+        .detector = xstrdup(str(cell, "detector")),
+        .expected = xstrdup(
+            !strcmp(str(json_object_get(cell, "expectation"), "kind"), "miss")
+                ? "known miss"
+                : str(cell, "expected")),
+    };
+    return &r->v[r->n++];
+}
+
+/* Cells whose expectation is something to see. */
+static bool counted(json_t *cell)
+{
+    const char *kind = str(json_object_get(cell, "expectation"), "kind");
+    return !strcmp(kind, "race") || !strcmp(kind, "fatal") ||
+           !strcmp(kind, "symptom") || !strcmp(kind, "miss");
+}
+
+int rates_add(struct rates *r, json_t *results)
+{
+    json_t *cells = json_object_get(results, "cells"), *c;
+    bool forced = json_is_true(
+        json_object_get(json_object_get(results, "options"), "forced"));
+    size_t i;
+
+    if (!json_is_array(cells))
+        return -1;
+    json_array_foreach(cells, i, c)
+    {
+        long k = (long)json_integer_value(json_object_get(c, "detected_runs"));
+        long n = (long)json_integer_value(json_object_get(c, "runs_done"));
+        struct rate *x;
+        if (!counted(c) || n <= 0)
+            continue;
+        x = find(r, c);
+        if (forced) {
+            x->forced_k += k;
+            x->forced_n += n;
+        } else {
+            x->natural_k += k;
+            x->natural_n += n;
+        }
+    }
+    return 0;
+}
+
+void rates_wilson(long k, long n, double *lo, double *hi)
+{
+    const double z = 1.96;
+    double p, d, centre, half;
+
+    if (n <= 0) {
+        *lo = 0;
+        *hi = 1;
+        return;
+    }
+    p = (double)k / (double)n;
+    d = 1 + z * z / (double)n;
+    centre = (p + z * z / (2.0 * (double)n)) / d;
+    half =
+        z *
+        sqrt(p * (1 - p) / (double)n + z * z / (4.0 * (double)n * (double)n)) /
+        d;
+    *lo = centre - half < 0 ? 0 : centre - half;
+    *hi = centre + half > 1 ? 1 : centre + half;
+}
+
+static void rate_cell(FILE *f, long k, long n)
+{
+    double lo, hi;
+
+    if (!n) {
+        fputs(" not run |", f);
+        return;
+    }
+    rates_wilson(k, n, &lo, &hi);
+    fprintf(f, " %ld/%ld = %.0f %% [%.0f, %.0f] |", k, n,
+            100.0 * (double)k / (double)n, 100 * lo, 100 * hi);
+}
+
+static int cmp_rate(const void *a, const void *b)
+{
+    const struct rate *x = a, *y = b;
+    int c = strcmp(x->case_name, y->case_name);
+    if (!c)
+        c = strcmp(x->variant, y->variant);
+    if (!c)
+        c = detector_by_name(x->detector) - detector_by_name(y->detector);
+    return c ? c : strcmp(x->detector, y->detector);
+}
+
+void rates_markdown(FILE *f, struct rates *r)
+{
+    qsort(r->v, r->n, sizeof(*r->v), cmp_rate);
+    fputs("| case/variant | detector | expects | natural: seen/runs = rate "
+          "[Wilson 95 %] | forced: seen/runs = rate [Wilson 95 %] |\n"
+          "|---|---|---|---|---|\n",
+          f);
+    for (size_t i = 0; i < r->n; i++) {
+        const struct rate *x = &r->v[i];
+        fprintf(f, "| %s/%s | %s | %s |", x->case_name, x->variant, x->detector,
+                x->expected);
+        rate_cell(f, x->natural_k, x->natural_n);
+        rate_cell(f, x->forced_k, x->forced_n);
+        fputc('\n', f);
+    }
+}
+
+void rates_release(struct rates *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].case_name);
+        free(r->v[i].variant);
+        free(r->v[i].detector);
+        free(r->v[i].expected);
+    }
+    free(r->v);
+    *r = (struct rates){0};
+}

@@ -1,0 +1,782 @@
+/*
+ * parse-valgrind.c - valgrind's XML (protocol 4, --xml=yes) of Helgrind
+ * and DRD into the report model, streamed through expat.
+ *
+ * Each <error> becomes one finding when its closing tag is read, so a log
+ * cut short keeps every complete record. Memory is bounded: the text of an
+ * element is capped at TEXT_MAX bytes, and report_cap_last() (finding.h)
+ * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
+ * keeping them.
+ *
+ * Every <stack> of a record is kept with a label: the text printed just
+ * before it (<what>, <auxwhat>, the <text> of <xwhat> or <xauxwhat>), or
+ * the element that holds it (DRD's <acquired_at>: "acquired at";
+ * <first_observed_at>: "mutex 0x10c060 first observed at"). The first
+ * stack is access[0], labelled with the record's own text; the other
+ * side, when there is one, is access[1]; the rest go to more[] (report.h).
+ *
+ * Helgrind's Race:
+ *   <xwhat><text>Possible data race during read of size 4 at 0xA by
+ *     thread #1</text>...</xwhat> <stack/>           -> access[0]
+ *   <xauxwhat><text>This conflicts with a previous write of size 4 by
+ *     thread #2</text>...</xauxwhat> <stack/>        -> access[1]
+ *   <auxwhat>Address ... alloc'd</auxwhat> <stack/>  -> location (text),
+ *                                                      more[] (the stack)
+ * With --history-level=approx (or when the history was lost) the earlier
+ * access is known only as lying between two points of its thread:
+ *   <xauxwhat><text>This conflicts with a previous access by thread #2,
+ *     after</text></xauxwhat> <stack/> (or <auxwhat>(the start of the
+ *     thread)</auxwhat>: no stack)                   -> access[1]
+ *   <auxwhat>but before</auxwhat> <stack/> (or "(the end of the
+ *     thread)")                                      -> more[]
+ * Helgrind drops "Locks held" from its XML, so its accesses have none.
+ *
+ * DRD's ConflictingAccess:
+ *   <what>Conflicting load by thread 3 at 0x0010c038 size 8</what>
+ *   <stack/>                                         -> access[0]
+ *   <auxwhat>Allocation context: ...</auxwhat>       -> location
+ *   <allocation_context><stack/></allocation_context> -> more[]
+ *   <other_segment_start><stack/></other_segment_start>
+ *   <other_segment_end><stack/></other_segment_end>  -> other_segment_*
+ * DRD names the other thread's segment, not its access: a DRD race has
+ * one access.
+ *
+ * Helgrind's LockOrder: the acquisition that broke the order (access[0]),
+ * "Required order was established by acquisition of lock at 0xA" (more),
+ * "followed by a later acquisition of lock at 0xB" (access[1]: the same
+ * pair of lines as TSan's two sides), "Lock at 0xA was first observed"
+ * (more). Any other kind (UnlockUnlocked, Misc, PthAPIerror, MutexErr,
+ * HoldtimeErr...) has its stacks in order, the first as access[0]; the
+ * kind comes from finding_kind_of_valgrind(). A <what> right after an
+ * <xwhat> (PthAPIerror: "with error code 16 (EBUSY ...)") completes the
+ * message.
+ *
+ * A <fatal_signal> (the program died of a signal under valgrind) becomes
+ * FINDING_OTHER of type "fatal_signal", message "<signame>: <event>", its
+ * stack as access[0].
+ *
+ * In a <frame> only <ip> is guaranteed; <obj> is the module, <fn> the
+ * function, and <dir>/<file> are joined into frame.file ("dir/file";
+ * valgrind prints <dir> before <file>).
+ */
+#include "parse/parse.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX 4096
+#define CHUNK (64 * 1024)
+#define DEPTH_MAX 32
+
+enum elem {
+    E_OTHER = 0,
+    E_ERROR,
+    E_KIND,
+    E_WHAT,
+    E_XWHAT,
+    E_AUXWHAT,
+    E_XAUXWHAT,
+    E_TEXT,
+    E_HTHREADID,
+    E_STACK,
+    E_FRAME,
+    E_IP,
+    E_OBJ,
+    E_FN,
+    E_DIR,
+    E_FILE,
+    E_LINE,
+    E_SEG_START,
+    E_SEG_END,
+    E_PROTOCOLVERSION,
+    E_FATAL_SIGNAL,
+    E_SIGNAME,
+    E_EVENT,
+    E_ACQUIRED_AT,
+    E_FIRST_OBSERVED,
+    E_ALLOC_CONTEXT,
+    E_ADDRESS,
+};
+
+static const struct {
+    const char *name;
+    enum elem e;
+} elems[] = {
+    {"error", E_ERROR},
+    {"kind", E_KIND},
+    {"what", E_WHAT},
+    {"xwhat", E_XWHAT},
+    {"auxwhat", E_AUXWHAT},
+    {"xauxwhat", E_XAUXWHAT},
+    {"text", E_TEXT},
+    {"hthreadid", E_HTHREADID},
+    {"stack", E_STACK},
+    {"frame", E_FRAME},
+    {"ip", E_IP},
+    {"obj", E_OBJ},
+    {"fn", E_FN},
+    {"dir", E_DIR},
+    {"file", E_FILE},
+    {"line", E_LINE},
+    {"other_segment_start", E_SEG_START},
+    {"other_segment_end", E_SEG_END},
+    {"protocolversion", E_PROTOCOLVERSION},
+    {"fatal_signal", E_FATAL_SIGNAL},
+    {"signame", E_SIGNAME},
+    {"event", E_EVENT},
+    {"acquired_at", E_ACQUIRED_AT},
+    {"first_observed_at", E_FIRST_OBSERVED},
+    {"allocation_context", E_ALLOC_CONTEXT},
+    {"address", E_ADDRESS},
+};
+
+/* What the text waiting for a stack is (vg_state.pending). */
+enum pending {
+    P_NONE = 0,
+    P_MAIN,     /* the record's own text (<what>, <xwhat>) */
+    P_AUX,      /* an <auxwhat>: a location unless a stack follows */
+    P_CONFLICT, /* Helgrind's "This conflicts with a previous ..." */
+    P_HISTORY,  /* "but before": the approximate history's later point */
+    P_WRAP,     /* from the element holding the stack */
+};
+
+struct vg_state {
+    struct report *r;
+    const char *detector;
+    XML_Parser parser;
+    enum elem path[DEPTH_MAX];
+    int depth;
+
+    char text[TEXT_MAX + 1];
+    size_t text_len;
+
+    int in_error;
+    struct finding f;
+    int race;       /* Race or ConflictingAccess */
+    int lock_order; /* LockOrder */
+    int seq;        /* stacks of the record so far */
+    char *pending;  /* text waiting for its stack, or NULL */
+    enum pending pending_kind;
+    char *wrap_what; /* <first_observed_at>'s <what> and <address> */
+    char *wrap_addr;
+    int stack_slot;          /* where frames go: 0, 1 (access[]), 2 (the last
+                             of more[]), 3 (stack_seg), -1 nowhere */
+    struct stack *stack_seg; /* other_segment_start/end */
+    int frame_open;
+    char frame_dir[TEXT_MAX + 1]; /* <dir> of the open frame, or "" */
+    size_t nr_errors;             /* <error> records closed */
+    int failed;                   /* an error was recorded */
+};
+
+static enum elem elem_of(const char *name)
+{
+    /* most tags are frame fields: look at the first letter first */
+    switch (name[0]) {
+    case 'a':
+    case 'd':
+    case 'e':
+    case 'f':
+    case 'h':
+    case 'i':
+    case 'k':
+    case 'l':
+    case 'o':
+    case 'p':
+    case 's':
+    case 't':
+    case 'w':
+    case 'x':
+        break;
+    default:
+        return E_OTHER;
+    }
+    for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
+        if (name[0] == elems[i].name[0] && !strcmp(name, elems[i].name))
+            return elems[i].e;
+    return E_OTHER;
+}
+
+static enum elem parent(const struct vg_state *st, int up)
+{
+    int i = st->depth - 1 - up;
+    return i >= 0 && i < DEPTH_MAX ? st->path[i] : E_OTHER;
+}
+
+/* a + sep + b, malloc'd */
+static char *concat(const char *a, const char *sep, const char *b)
+{
+    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+    char *s = xmalloc(na + ns + nb + 1);
+    memcpy(s, a, na);
+    memcpy(s + na, sep, ns);
+    memcpy(s + na + ns, b, nb + 1);
+    return s;
+}
+
+static void append_location(struct finding *f, const char *s)
+{
+    char *n = f->location ? concat(f->location, "; ", s) : xstrdup(s);
+    free(f->location);
+    f->location = n;
+}
+
+static void set_thread(struct access *a, const char *s)
+{
+    free(a->thread);
+    a->thread = xstrdup(s);
+}
+
+/* "(read|write) of size N [at 0xA ]by thread #M" (Helgrind). */
+static void parse_hg_access(struct access *a, const char *s)
+{
+    if (starts_with(s, "read ")) {
+        a->kind = ACCESS_READ;
+        s += 5;
+    } else if (starts_with(s, "write ")) {
+        a->kind = ACCESS_WRITE;
+        s += 6;
+    }
+    if (starts_with(s, "of size "))
+        a->size = atoi(s + 8);
+    const char *at = strstr(s, " at 0x");
+    if (at)
+        a->addr = strtoull(at + 4, NULL, 16);
+    const char *by = strstr(s, " by thread ");
+    if (by) { /* "#2", "#2, after" (the approximate history) */
+        by += 11;
+        free(a->thread);
+        a->thread = xstrndup(by, strcspn(by, ", "));
+    }
+}
+
+/* "Conflicting (load|store) by thread N at 0xA size N" (DRD). */
+static void parse_drd_access(struct access *a, const char *s)
+{
+    if (!starts_with(s, "Conflicting "))
+        return;
+    s += 12;
+    if (starts_with(s, "load "))
+        a->kind = ACCESS_READ;
+    else if (starts_with(s, "store "))
+        a->kind = ACCESS_WRITE;
+    const char *by = strstr(s, " by thread ");
+    if (by) {
+        by += 11;
+        size_t n = strcspn(by, " ");
+        free(a->thread);
+        a->thread = xstrndup(by, n);
+    }
+    const char *at = strstr(s, " at 0x");
+    if (at)
+        a->addr = strtoull(at + 4, NULL, 16);
+    const char *size = strstr(s, " size ");
+    if (size)
+        a->size = atoi(size + 6);
+}
+
+static void clear_pending(struct vg_state *st)
+{
+    free(st->pending);
+    st->pending = NULL;
+    st->pending_kind = P_NONE;
+}
+
+static void set_pending(struct vg_state *st, enum pending kind,
+                        const char *text);
+
+static void begin_error(struct vg_state *st)
+{
+    memset(&st->f, 0, sizeof(st->f));
+    st->f.detector = xstrdup(st->detector);
+    st->f.kind = FINDING_OTHER;
+    st->in_error = 1;
+    st->race = 0;
+    st->lock_order = 0;
+    st->seq = 0;
+    clear_pending(st);
+    st->stack_slot = -1;
+    st->stack_seg = NULL;
+}
+
+static void end_error(struct vg_state *st)
+{
+    set_pending(st, P_NONE, NULL); /* an <auxwhat> left is a location */
+    if (st->f.type && strcmp(st->f.type, "fatal_signal"))
+        st->f.kind = finding_kind_of_valgrind(st->f.type, st->f.message);
+    struct finding *f = report_add(st->r);
+    *f = st->f;
+    memset(&st->f, 0, sizeof(st->f));
+    st->in_error = 0;
+    st->stack_slot = -1;
+    st->stack_seg = NULL;
+    st->nr_errors++;
+    report_cap_last(st->r, REPORT_MAX_SAME);
+}
+
+/* A new labelled stack of the record: side `slot` (0, 1) or more[] (-1).
+ * Its frames follow. */
+static struct access *new_stack(struct vg_state *st, int slot,
+                                const char *label)
+{
+    struct finding *f = &st->f;
+    struct access *a;
+    if (slot >= 0 && (size_t)slot >= f->nr_access &&
+        !(slot == 1 && !f->nr_access)) {
+        a = &f->access[slot];
+        f->nr_access = (size_t)slot + 1;
+        st->stack_slot = slot;
+    } else {
+        a = finding_add_more(f);
+        st->stack_slot = 2;
+    }
+    free(a->label);
+    a->label = label ? xstrdup(label) : NULL;
+    a->seq = st->seq++;
+    return a;
+}
+
+/* Where a stack labelled by the pending text goes. */
+static int slot_for_pending(const struct vg_state *st)
+{
+    if (!st->f.nr_access)
+        return 0;
+    if (st->pending_kind == P_CONFLICT)
+        return 1;
+    if (st->lock_order && st->pending &&
+        starts_with(st->pending, "followed by a later acquisition"))
+        return 1;
+    return -1;
+}
+
+/* Text waiting for a stack that did not come: an <auxwhat> is a place
+ * ("Address 0x... is 0 bytes inside data symbol ..."), the approximate
+ * history's points are stacks of their own with no frames. */
+static void flush_pending(struct vg_state *st)
+{
+    if (st->pending_kind == P_AUX)
+        append_location(&st->f, st->pending);
+    else if (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)
+        new_stack(st, slot_for_pending(st), st->pending);
+    clear_pending(st);
+    st->stack_slot = -1;
+}
+
+/* Text that heads the next stack (or is a location, when none comes). */
+static void set_pending(struct vg_state *st, enum pending kind,
+                        const char *text)
+{
+    flush_pending(st);
+    if (kind == P_NONE)
+        return;
+    st->pending = xstrdup(text);
+    st->pending_kind = kind;
+}
+
+/* A <stack> of the record, outside the other thread's segment. */
+static void start_stack(struct vg_state *st, enum elem up)
+{
+    char *label = NULL;
+    if (up == E_ACQUIRED_AT)
+        label = xstrdup("acquired at");
+    else if (up == E_FIRST_OBSERVED)
+        label = xasprintf(
+            "%s%s%s first observed at", st->wrap_what ? st->wrap_what : "lock",
+            st->wrap_addr ? " " : "", st->wrap_addr ? st->wrap_addr : "");
+    else if (st->pending)
+        label = xstrdup(st->pending);
+    else if (!st->f.nr_access)
+        label = xstrdup(st->f.message ? st->f.message
+                        : st->f.type  ? st->f.type
+                                      : "");
+    int slot = up == E_ERROR || up == E_FATAL_SIGNAL ? slot_for_pending(st)
+               : st->f.nr_access                     ? -1
+                                                     : 0;
+    /* a race's <auxwhat> is its location too ("Address ... alloc'd") */
+    if (st->race && st->pending_kind == P_AUX)
+        append_location(&st->f, st->pending);
+    clear_pending(st);
+    new_stack(st, slot, label);
+    free(label);
+}
+
+/* Where the frames of the open <stack> go, or NULL. */
+static struct stack *cur_stack(struct vg_state *st)
+{
+    struct finding *f = &st->f;
+    switch (st->stack_slot) {
+    case 0:
+    case 1:
+        return &f->access[st->stack_slot].stack;
+    case 2:
+        return f->nr_more ? &f->more[f->nr_more - 1].stack : NULL;
+    case 3:
+        return st->stack_seg;
+    default:
+        return NULL;
+    }
+}
+
+static void XMLCALL on_start(void *data, const XML_Char *name,
+                             const XML_Char **attrs)
+{
+    struct vg_state *st = data;
+    enum elem e = elem_of(name);
+    (void)attrs;
+
+    if (st->depth < DEPTH_MAX)
+        st->path[st->depth] = e;
+    st->depth++;
+    st->text_len = 0;
+
+    if (st->depth == 1 && strcmp(name, "valgrindoutput")) {
+        report_error(st->r,
+                     "valgrind xml: root element <%s>, expected "
+                     "<valgrindoutput>",
+                     name);
+        XML_StopParser(st->parser, XML_FALSE);
+        return;
+    }
+
+    if (!st->in_error) {
+        if ((e == E_ERROR || e == E_FATAL_SIGNAL) && st->depth == 2) {
+            begin_error(st);
+            if (e == E_FATAL_SIGNAL)
+                st->f.type = xstrdup("fatal_signal");
+        }
+        return;
+    }
+    switch (e) {
+    case E_STACK: {
+        enum elem up = parent(st, 1);
+        if (up == E_SEG_START || up == E_SEG_END) {
+            flush_pending(st);
+            st->stack_slot = 3;
+            st->stack_seg = up == E_SEG_START ? &st->f.other_segment_start
+                                              : &st->f.other_segment_end;
+        } else if (up == E_ERROR || up == E_FATAL_SIGNAL ||
+                   up == E_ACQUIRED_AT || up == E_FIRST_OBSERVED ||
+                   up == E_ALLOC_CONTEXT) {
+            start_stack(st, up);
+        } else {
+            st->stack_slot = -1;
+        }
+        break;
+    }
+    case E_FIRST_OBSERVED:
+    case E_ACQUIRED_AT:
+        flush_pending(st);
+        free(st->wrap_what);
+        free(st->wrap_addr);
+        st->wrap_what = st->wrap_addr = NULL;
+        break;
+    case E_FRAME: {
+        struct stack *stk = cur_stack(st);
+        if (stk && parent(st, 1) == E_STACK) {
+            stack_add(stk);
+            st->frame_open = 1;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static struct frame *cur_frame(struct vg_state *st)
+{
+    struct stack *stk = cur_stack(st);
+    if (!stk || !st->frame_open || !stk->nr)
+        return NULL;
+    return &stk->frames[stk->nr - 1];
+}
+
+static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
+{
+    struct frame *fr = cur_frame(st);
+    if (!fr)
+        return;
+    switch (e) {
+    case E_IP:
+        fr->ip = strtoull(text, NULL, 16);
+        break;
+    case E_OBJ:
+        free(fr->module);
+        fr->module = xstrdup(text);
+        break;
+    case E_FN:
+        free(fr->func);
+        fr->func = xstrdup(text);
+        break;
+    case E_DIR:
+        memcpy(st->frame_dir, text, strlen(text) + 1);
+        break;
+    case E_FILE: /* after <dir>, in valgrind's order */
+        free(fr->file);
+        fr->file = st->frame_dir[0] && text[0] != '/'
+                       ? concat(st->frame_dir, "/", text)
+                       : xstrdup(text);
+        break;
+    case E_LINE:
+        fr->line = atoi(text);
+        break;
+    default:
+        break;
+    }
+}
+
+static void end_frame(struct vg_state *st)
+{
+    st->frame_dir[0] = '\0';
+    st->frame_open = 0;
+}
+
+/* The record's own text: the message, and the label of its first
+ * stack. A <what> after an <xwhat> and before any stack completes it. */
+static void main_text(struct vg_state *st, const char *text)
+{
+    struct finding *f = &st->f;
+    if (!f->message) {
+        f->message = xstrdup(text);
+    } else if (!f->nr_access && !f->nr_more && st->pending_kind == P_MAIN) {
+        char *m = concat(f->message, " ", text);
+        free(f->message);
+        f->message = m;
+    } else {
+        set_pending(st, P_MAIN, text); /* DRD: the text of a later stack */
+        return;
+    }
+    set_pending(st, P_MAIN, f->message);
+}
+
+static void aux_text(struct vg_state *st, const char *text)
+{
+    if (text[0] == '(' &&
+        (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)) {
+        /* "(the start of the thread)": that point has no stack */
+        char *l = concat(st->pending, " ", text);
+        free(st->pending);
+        st->pending = l;
+        flush_pending(st);
+    } else if (!strcmp(text, "but before")) {
+        set_pending(st, P_HISTORY, text);
+    } else {
+        set_pending(st, P_AUX, text);
+    }
+}
+
+static void end_error_text(struct vg_state *st, enum elem e, const char *text)
+{
+    struct finding *f = &st->f;
+    enum elem up = parent(st, 1);
+
+    if (e == E_KIND && up == E_ERROR) {
+        free(f->type);
+        f->type = xstrdup(text);
+        st->race = !strcmp(text, "Race") || !strcmp(text, "ConflictingAccess");
+        st->lock_order = !strcmp(text, "LockOrder");
+        f->kind = finding_kind_of_valgrind(text, NULL);
+    } else if (e == E_WHAT && up == E_ERROR) {
+        main_text(st, text);
+        if (st->race && !f->nr_access)
+            parse_drd_access(&f->access[0], text);
+    } else if (e == E_WHAT && up == E_FIRST_OBSERVED) {
+        free(st->wrap_what);
+        st->wrap_what = xstrdup(text);
+    } else if (e == E_ADDRESS && up == E_FIRST_OBSERVED) {
+        free(st->wrap_addr);
+        st->wrap_addr = xstrdup(text);
+    } else if (e == E_TEXT && up == E_XWHAT) {
+        main_text(st, text);
+        const char *during = strstr(text, " during ");
+        if (st->race && during)
+            parse_hg_access(&f->access[0], during + 8);
+    } else if (e == E_HTHREADID && up == E_XWHAT) {
+        if (!f->access[0].thread) {
+            char t[32];
+            snprintf(t, sizeof(t), "#%d", atoi(text));
+            set_thread(&f->access[0], t);
+        }
+    } else if (e == E_TEXT && up == E_XAUXWHAT) {
+        static const char conflict[] = "This conflicts with a previous ";
+        if (st->race && starts_with(text, conflict)) {
+            parse_hg_access(&f->access[1], text + strlen(conflict));
+            set_pending(st, P_CONFLICT, text);
+        } else {
+            aux_text(st, text);
+        }
+    } else if ((e == E_SIGNAME || e == E_EVENT) && up == E_FATAL_SIGNAL) {
+        /* "SIGSEGV: Access not within mapped region" */
+        char *m = f->message ? concat(f->message, ": ", text) : xstrdup(text);
+        free(f->message);
+        f->message = m;
+    } else if (e == E_AUXWHAT && up == E_ERROR) {
+        aux_text(st, text);
+    }
+}
+
+static void XMLCALL on_end(void *data, const XML_Char *name)
+{
+    struct vg_state *st = data;
+    enum elem e = st->depth <= DEPTH_MAX ? st->path[st->depth - 1] : E_OTHER;
+    (void)name;
+
+    st->text[st->text_len] = '\0';
+    if (e == E_PROTOCOLVERSION && st->depth == 2 && atoi(st->text) != 4) {
+        report_error(st->r, "valgrind xml: protocol version %s, expected 4",
+                     st->text);
+        st->failed = 1;
+    }
+    if (st->in_error) {
+        switch (e) {
+        case E_ERROR:
+        case E_FATAL_SIGNAL:
+            if (st->depth == 2)
+                end_error(st);
+            break;
+        case E_STACK:
+            st->stack_slot = -1;
+            break;
+        case E_FRAME:
+            end_frame(st);
+            break;
+        case E_IP:
+        case E_OBJ:
+        case E_FN:
+        case E_DIR:
+        case E_FILE:
+        case E_LINE:
+            if (parent(st, 1) == E_FRAME)
+                end_frame_field(st, e, st->text);
+            break;
+        default:
+            end_error_text(st, e, st->text);
+            break;
+        }
+    }
+    st->text_len = 0;
+    st->depth--;
+}
+
+static void XMLCALL on_text(void *data, const XML_Char *s, int len)
+{
+    struct vg_state *st = data;
+    /* text is read only in leaf elements of an <error> (and in
+     * <protocolversion>): skip the indentation between tags */
+    if (!st->in_error && st->depth != 2)
+        return;
+    if (st->depth <= DEPTH_MAX) {
+        switch (st->path[st->depth - 1]) {
+        case E_ERROR:
+        case E_STACK:
+        case E_FRAME:
+        case E_XWHAT:
+        case E_XAUXWHAT:
+        case E_SEG_START:
+        case E_SEG_END:
+        case E_ACQUIRED_AT:
+        case E_FIRST_OBSERVED:
+        case E_ALLOC_CONTEXT:
+            return;
+        default:
+            break;
+        }
+    }
+    size_t room = TEXT_MAX - st->text_len;
+    size_t n = (size_t)len < room ? (size_t)len : room;
+    memcpy(st->text + st->text_len, s, n);
+    st->text_len += n;
+}
+
+static int state_init(struct vg_state *st, const char *detector,
+                      struct report *r)
+{
+    memset(st, 0, sizeof(*st));
+    st->r = r;
+    st->detector = detector;
+    st->parser = XML_ParserCreate(NULL);
+    if (!st->parser) {
+        report_error(r, "valgrind xml: cannot create the expat parser");
+        return -1;
+    }
+    XML_SetUserData(st->parser, st);
+    XML_SetElementHandler(st->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(st->parser, on_text);
+    return 0;
+}
+
+/* Feed one chunk (final when len is 0 and final is set). */
+static int feed(struct vg_state *st, const char *buf, size_t len, int final)
+{
+    if (XML_Parse(st->parser, buf, (int)len, final) != XML_STATUS_ERROR)
+        return 0;
+    if (XML_GetErrorCode(st->parser) == XML_ERROR_ABORTED)
+        return -1; /* stopped by a handler, which said why */
+    report_error(
+        st->r, "valgrind xml: %s%s at line %lu after %zu complete records",
+        final ? "cut short: " : "",
+        XML_ErrorString(XML_GetErrorCode(st->parser)),
+        (unsigned long)XML_GetCurrentLineNumber(st->parser), st->nr_errors);
+    return -1;
+}
+
+static int state_finish(struct vg_state *st, int rc)
+{
+    if (st->in_error)
+        finding_release(&st->f);
+    clear_pending(st);
+    free(st->wrap_what);
+    free(st->wrap_addr);
+    XML_ParserFree(st->parser);
+    return rc || st->failed ? -1 : 0;
+}
+
+int parse_valgrind_buf(const char *buf, size_t len, const char *detector,
+                       struct report *r)
+{
+    struct vg_state st;
+    if (state_init(&st, detector, r))
+        return -1;
+    int rc = 0;
+    size_t pos = 0;
+    while (!rc && pos < len) {
+        size_t n = len - pos < 16 * CHUNK ? len - pos : 16 * CHUNK;
+        rc = feed(&st, buf + pos, n, 0);
+        pos += n;
+    }
+    if (!rc)
+        rc = feed(&st, "", 0, 1);
+    return state_finish(&st, rc);
+}
+
+int parse_valgrind_file(const char *path, const char *detector,
+                        struct report *r)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        report_error(r, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct vg_state st;
+    if (state_init(&st, detector, r)) {
+        fclose(fp);
+        return -1;
+    }
+    char *buf = xmalloc(CHUNK);
+    int rc = 0;
+    size_t n;
+    while (!rc && (n = fread(buf, 1, CHUNK, fp)) > 0)
+        rc = feed(&st, buf, n, 0);
+    if (!rc && ferror(fp)) {
+        report_error(r, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (!rc)
+        rc = feed(&st, "", 0, 1);
+    free(buf);
+    fclose(fp);
+    return state_finish(&st, rc);
+}

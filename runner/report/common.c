@@ -1,0 +1,923 @@
+/*
+ * report-common.c - what the report writers share (report-common.h): --format, the
+ * atomic writes, escaping, source excerpts and the text of a race.
+ */
+#include "report/common.h"
+
+#include "engine/detectors.h"
+#include "parse/finding.h"
+#include "engine/group.h"
+#include "lib/sources.h"
+#include "lib/text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+    const char *name;
+    unsigned bits;
+    const char *file;
+    char *(*write)(json_t *results);
+} formats_tab[] = {
+    {"html", FORMAT_HTML, "index.html", report_html},
+    {"junit", FORMAT_JUNIT, "junit.xml", report_junit},
+    {"sarif", FORMAT_SARIF, "results.sarif", report_sarif},
+    {"md", FORMAT_MD, "summary.md", report_markdown},
+};
+#define NR_FORMATS (sizeof(formats_tab) / sizeof(formats_tab[0]))
+
+int report_formats_parse(const char *list, unsigned *formats, char **bad)
+{
+    *formats = 0;
+    *bad = NULL;
+    const char *s = list;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        if (n) {
+            bool ok = false;
+            if (n == 3 && !strncmp(s, "all", 3)) {
+                *formats |= FORMAT_ALL;
+                ok = true;
+            } else if (n == 4 && !strncmp(s, "none", 4)) {
+                ok = true;
+            }
+            for (size_t i = 0; i < NR_FORMATS && !ok; i++)
+                if (strlen(formats_tab[i].name) == n &&
+                    !strncmp(s, formats_tab[i].name, n)) {
+                    *formats |= formats_tab[i].bits;
+                    ok = true;
+                }
+            if (!ok) {
+                *bad = xstrndup(s, n);
+                return -1;
+            }
+        }
+        s += n + (s[n] == ',');
+    }
+    return 0;
+}
+
+void report_opts_set(struct run_opts *o, unsigned formats)
+{
+    size_t len = 0;
+    o->formats = formats;
+    o->write_reports = formats ? reports_write : NULL;
+    o->report_files[0] = '\0';
+    for (size_t i = 0; i < NR_FORMATS; i++)
+        if (formats & formats_tab[i].bits)
+            len +=
+                snprintf(o->report_files + len, sizeof(o->report_files) - len,
+                         ", %s", formats_tab[i].file);
+}
+
+int reports_write(json_t *results, const char *dir, unsigned formats,
+                  char **why)
+{
+    *why = NULL;
+    int rc = 0;
+    group_ensure(results);
+    for (size_t i = 0; i < NR_FORMATS; i++) {
+        if (!(formats & formats_tab[i].bits))
+            continue;
+        char *text = formats_tab[i].write(results);
+        if (formats_tab[i].bits == FORMAT_MD) {
+            /* read in terminals too: no control character */
+            char *clean = text_cleaned(text, false);
+            free(text);
+            text = clean;
+        }
+        char *path = path_join(dir, formats_tab[i].file);
+        if (write_file_atomic(path, text, strlen(text)) < 0) {
+            /* every writer that failed is named, not only the first */
+            char *one = xasprintf("cannot write %s: %s", path, strerror(errno));
+            char *all = *why ? xasprintf("%s; %s", *why, one) : one;
+            if (*why) {
+                free(*why);
+                free(one);
+            }
+            *why = all;
+            rc = -1;
+        }
+        free(path);
+        free(text);
+    }
+    return rc;
+}
+
+/* A byte sequence XML 1.0 forbids (C0 controls but tab, LF, CR). */
+static bool xml_forbidden(unsigned char c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+void html_escape(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            strbuf_addstr(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_addstr(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_addstr(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_addstr(sb, "&quot;");
+            break;
+        case '\'':
+            strbuf_addstr(sb, "&#39;");
+            break;
+        default:
+            if (xml_forbidden((unsigned char)*s))
+                strbuf_addstr(sb, "\xef\xbf\xbd");
+            else
+                strbuf_add(sb, s, 1);
+        }
+    }
+}
+
+void md_escape(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s)) {
+            if (*s == '<')
+                strbuf_addstr(sb, "&lt;");
+            else if (*s == '>')
+                strbuf_addstr(sb, "&gt;");
+            else {
+                strbuf_addstr(sb, "\\");
+                strbuf_add(sb, s, 1);
+            }
+        } else if (*s == '\n' || *s == '\r') {
+            strbuf_addstr(sb, " ");
+        } else {
+            strbuf_add(sb, s, 1);
+        }
+    }
+}
+
+void md_code(struct strbuf *sb, const char *s)
+{
+    if (!s)
+        s = "";
+    bool tick = strchr(s, '`') != NULL;
+    strbuf_addstr(sb, tick ? "`` " : "`");
+    for (; *s; s++) {
+        if (*s == '|')
+            strbuf_addstr(sb, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            strbuf_addstr(sb, " ");
+        else
+            strbuf_add(sb, s, 1);
+    }
+    strbuf_addstr(sb, tick ? " ``" : "`");
+}
+
+const char *verdict_class(const char *verdict)
+{
+    if (!verdict)
+        return "error";
+    if (!strcmp(verdict, "pass"))
+        return "ok";
+    if (!strcmp(verdict, "known-miss") ||
+        !strcmp(verdict, "known-false-positive"))
+        return "known";
+    if (!strcmp(verdict, "error"))
+        return "error";
+    return "bad";
+}
+
+char **source_lines(json_t *results, const char *path, const char *file,
+                    int from, int to, int *n)
+{
+    *n = 0;
+    /* only a variant's own source, whatever the name says (sources.h) */
+    char *src = source_of_variant(results, path);
+    if (!src)
+        src = source_of_variant(results, file);
+    char *text = src ? read_file(src, (size_t)16 << 20, NULL) : NULL;
+    free(src);
+    if (!text)
+        return NULL;
+    if (from < 1)
+        from = 1;
+    char **out = xcalloc((size_t)(to - from + 1 > 0 ? to - from + 1 : 1),
+                         sizeof(char *));
+    int line = 1;
+    const char *s = text;
+    while (*s && line <= to) {
+        size_t len = strcspn(s, "\n");
+        if (line >= from)
+            out[(*n)++] = utf8_fix(s, len); /* valid UTF-8, nothing lost */
+        s += len + (s[len] == '\n');
+        line++;
+    }
+    free(text);
+    return out;
+}
+
+void source_lines_free(char **lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* ANSI colours, when wanted. */
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+static const char *col(const struct race_text_opts *o, const char *c)
+{
+    return o->color ? c : "";
+}
+
+const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+json_int_t jint(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+json_t *results_detectors(json_t *results)
+{
+    return json_object_get(json_object_get(results, "options"), "detectors");
+}
+
+json_t *results_cell(json_t *results, const char *case_name,
+                     const char *variant, const char *detector)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+    {
+        if (!strcmp(jstr(c, "case"), case_name) &&
+            !strcmp(jstr(c, "variant"), variant) &&
+            !strcmp(jstr(c, "detector"), detector))
+            return c;
+    }
+    return NULL;
+}
+
+static void text_source(struct strbuf *sb, json_t *results, json_t *loc,
+                        const struct race_text_opts *o)
+{
+    int line = (int)json_integer_value(json_object_get(loc, "line"));
+    int n;
+    char **lines = source_lines(results, jstr(loc, "path"), NULL,
+                                line - o->context, line + o->context, &n);
+    if (!lines) {
+        strbuf_addf(sb, "      (source not found)\n");
+        return;
+    }
+    int first = line - o->context < 1 ? 1 : line - o->context;
+    for (int i = 0; i < n; i++) {
+        bool hot = first + i == line;
+        strbuf_addf(sb, "  %s%s%5d | %s%s\n", hot ? col(o, C_RED) : "",
+                    hot ? ">" : " ", first + i, lines[i],
+                    hot ? col(o, C_RESET) : "");
+    }
+    source_lines_free(lines, n);
+}
+
+void count_text(char *buf, size_t size, long long n)
+{
+    char digits[32];
+    snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+    size_t len = strlen(digits), k = 0;
+    if (n < 0 && k + 1 < size)
+        buf[k++] = '-';
+    for (size_t i = 0; i < len && k + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ' ';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+}
+
+static bool base_starts(const char *path, const char *prefix)
+{
+    if (!path)
+        return false;
+    const char *b = strrchr(path, '/');
+    return !strncmp(b ? b + 1 : path, prefix, strlen(prefix));
+}
+
+const char *hidden_frame_what(json_t *f)
+{
+    const char *func = jstr(f, "func"), *path = jstr(f, "path");
+    const char *file = jstr(f, "file"), *module = jstr(f, "module");
+    if (path && strstr(path, "window.c"))
+        return "window.c";
+    if ((file && (strstr(file, ".go") || strstr(file, "/src/runtime/"))) ||
+        (func && (!strncmp(func, "runtime.", 8) ||
+                  !strncmp(func, "internal/race.", 14))))
+        return "Go's runtime";
+    if (base_starts(module, "vgpreload_") ||
+        (file && (strstr(file, "hg_intercepts") || strstr(file, "drd_") ||
+                  strstr(file, "vg_replace"))))
+        return "valgrind's preload";
+    if (base_starts(module, "libtsan") ||
+        (func &&
+         (!strncmp(func, "__tsan", 6) || !strncmp(func, "__interceptor", 13) ||
+          !strncmp(func, "__sanitizer", 11))) ||
+        (file &&
+         (strstr(file, "libsanitizer/") || strstr(file, "compiler-rt/"))))
+        return "the TSan runtime";
+    if (base_starts(module, "ld-linux"))
+        return "the loader";
+    if (base_starts(module, "libc") || base_starts(module, "libpthread"))
+        return "libc";
+    if (!func && !file)
+        return "bare addresses";
+    if (!file && module)
+        return "the TSan runtime"; /* an interceptor linked into the program */
+    if (!file)
+        return "libc";
+    return "the runtimes";
+}
+
+void folded_note(struct strbuf *sb, json_t *frames)
+{
+    const char *what[8];
+    size_t nw = 0, n = 0, i;
+    json_t *f;
+    json_array_foreach(frames, i, f)
+    {
+        if (!json_is_true(json_object_get(f, "hidden")))
+            continue;
+        json_int_t rep = jint(f, "repeat");
+        n += rep > 1 ? (size_t)rep : 1;
+        const char *w = hidden_frame_what(f);
+        bool seen = false;
+        for (size_t k = 0; k < nw && !seen; k++)
+            seen = !strcmp(what[k], w);
+        if (!seen && nw < 8)
+            what[nw++] = w;
+    }
+    if (!n)
+        return;
+    strbuf_addf(sb, "%zu frame%s folded: ", n, n == 1 ? "" : "s");
+    for (size_t k = 0; k < nw; k++)
+        strbuf_addf(sb, "%s%s", k ? ", " : "", what[k]);
+}
+
+const char *stack_label_what(const char *label)
+{
+    if (!label)
+        return "other";
+    if (strstr(label, "Goroutine") || strstr(label, "goroutine"))
+        return strstr(label, "created") ? "goroutine creation" : "other";
+    if (strstr(label, "Thread") || strstr(label, "thread #"))
+        if (strstr(label, "created") || strstr(label, "was created"))
+            return "thread creation";
+    if (strstr(label, "Mutex") || strstr(label, "mutex") ||
+        strstr(label, "Lock") || strstr(label, "lock"))
+        return strstr(label, "created") || strstr(label, "first observed")
+                   ? "mutex creation"
+                   : "lock acquisition";
+    if (strstr(label, "alloc") || strstr(label, "heap block") ||
+        strstr(label, "Location"))
+        return "allocation";
+    return "other";
+}
+
+/* One frame of a stack: function, file:line (or module), the marker, and
+ * the Go counterpart of a model frame. */
+static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
+                       const struct race_text_opts *o)
+{
+    const char *func = jstr(f, "func");
+    const char *path = jstr(f, "path");
+    json_int_t line = json_integer_value(json_object_get(f, "line"));
+    const char *cls = jstr(f, "class");
+    const char *marker = jstr(f, "marker");
+    /* a case's frame, or (maprace try: every line marked "") the user's */
+    bool own = (cls && !strcmp(cls, "case")) || (marker && !*marker);
+    const char *c = own ? C_BOLD : hidden ? C_DIM : "";
+    strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
+                col(o, C_RESET));
+    if (path && line > 0)
+        strbuf_addf(sb, "%s:%lld", path, (long long)line);
+    else if (jstr(f, "module"))
+        strbuf_addf(sb, "(%s)", jstr(f, "module"));
+    json_int_t rep = jint(f, "repeat");
+    if (rep > 1) {
+        char n[32];
+        count_text(n, sizeof(n), rep);
+        strbuf_addf(sb, " \xc3\x97 %s", n); /* U+00D7 */
+    }
+    if (marker && *marker)
+        strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED), marker,
+                    col(o, C_RESET));
+    strbuf_addstr(sb, "\n");
+    if (jstr(f, "go"))
+        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN), jstr(f, "go"),
+                    jstr(f, "role"), col(o, C_RESET));
+    else if (jstr(f, "model"))
+        strbuf_addf(sb, "      %s  = the model's %s: %s%s\n", col(o, C_CYAN),
+                    jstr(f, "model"), jstr(f, "role"), col(o, C_RESET));
+}
+
+static void text_frames(struct strbuf *sb, json_t *access,
+                        const struct race_text_opts *o)
+{
+    size_t i;
+    json_t *f;
+    json_int_t cut = jint(access, "frames_cut");
+    json_int_t cut_after = jint(access, "frames_cut_after");
+    json_array_foreach(json_object_get(access, "frames"), i, f)
+    {
+        if (cut > 0 && (json_int_t)i == cut_after) {
+            char n[32];
+            count_text(n, sizeof(n), cut);
+            strbuf_addf(sb,
+                        "      %s... %s frame%s cut (a stack keeps its "
+                        "innermost %d and its outermost) ...%s\n",
+                        col(o, C_DIM), n, cut == 1 ? "" : "s", STACK_MAX_FRAMES,
+                        col(o, C_RESET));
+        }
+        bool hidden = json_is_true(json_object_get(f, "hidden"));
+        if (hidden && !o->all_frames)
+            continue;
+        text_frame(sb, f, hidden, o);
+    }
+    /* say what was folded, by what it is */
+    if (!o->all_frames) {
+        struct strbuf note = STRBUF_INIT;
+        folded_note(&note, json_object_get(access, "frames"));
+        if (note.len)
+            strbuf_addf(sb, "      %s(%s; --all-frames shows them)%s\n",
+                        col(o, C_DIM), note.buf, col(o, C_RESET));
+        strbuf_release(&note);
+    }
+}
+
+/* The header of a stack that is not an access of a race: the detector's
+ * own words for it ("Mutex M0 previously acquired by the same thread
+ * here"), and its thread when the words do not say. */
+static void text_stack_label(struct strbuf *sb, json_t *a,
+                             const struct race_text_opts *o)
+{
+    json_int_t at = json_integer_value(json_object_get(a, "at"));
+    if (json_object_get(a, "at") && at >= 0)
+        strbuf_addf(sb, "    %s%c:%s ", col(o, C_BOLD), (char)('A' + at),
+                    col(o, C_RESET));
+    else
+        strbuf_addstr(sb, "    ");
+    const char *label = jstr(a, "label");
+    const char *thread = jstr(a, "thread");
+    strbuf_addf(sb, "%s%s%s", col(o, C_YELLOW), label ? label : "stack",
+                col(o, C_RESET));
+    if (thread && label && !strstr(label, thread))
+        strbuf_addf(sb, " (%s)", thread);
+    strbuf_addstr(sb, "\n");
+}
+
+static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
+                             const struct race_text_opts *o)
+{
+    const char *kind = jstr(a, "kind");
+    json_int_t at = json_integer_value(json_object_get(a, "at"));
+    if (json_object_get(a, "at") && at >= 0)
+        strbuf_addf(sb, "    %s%c:%s", col(o, C_BOLD), (char)('A' + at),
+                    col(o, C_RESET));
+    else
+        strbuf_addstr(sb, "    ");
+    strbuf_addf(sb, " %s%s%s", col(o, C_YELLOW),
+                kind && strcmp(kind, "unknown") ? kind : "stack",
+                col(o, C_RESET));
+    json_int_t size = json_integer_value(json_object_get(a, "size"));
+    if (size)
+        strbuf_addf(sb, " of size %lld", (long long)size);
+    if (jstr(a, "thread"))
+        strbuf_addf(sb, " by %s", jstr(a, "thread"));
+    json_t *locks = json_object_get(a, "locks");
+    if (json_array_size(locks)) {
+        strbuf_addstr(sb, ", locks held:");
+        size_t i;
+        json_t *l;
+        json_array_foreach(locks, i, l)
+            strbuf_addf(sb, " %s", json_string_value(l));
+    } else if (det && starts_with(det, "tsan")) {
+        strbuf_addstr(sb, ", no lock held");
+    } else {
+        strbuf_addstr(sb, " (locks held: not reported)");
+    }
+    strbuf_addstr(sb, "\n");
+}
+
+/* "model/map.c:802" (or the path alone when the line is unknown) of an
+ * access of an access_pairs entry. Malloc'd. */
+static char *pair_where(json_t *t)
+{
+    json_int_t line = json_integer_value(json_object_get(t, "line"));
+    if (!jstr(t, "path"))
+        return xstrdup("");
+    if (line <= 0)
+        return xstrdup(jstr(t, "path"));
+    return xasprintf("%s:%lld", jstr(t, "path"), (long long)line);
+}
+
+/* One access of an access_pairs entry: "A: write mapassign
+ * model/map.c:802  runtime.mapassign (m[k] = v)". */
+static void text_pair_access(struct strbuf *sb, json_t *t, int wfunc,
+                             int wwhere, const struct race_text_opts *o)
+{
+    json_t *at = json_object_get(t, "at");
+    if (json_is_integer(at) && json_integer_value(at) >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
+    else
+        strbuf_addstr(sb, "   ");
+    const char *kind = jstr(t, "kind");
+    strbuf_addf(sb, "%s%-5s%s %-*s", col(o, C_YELLOW),
+                kind && strcmp(kind, "unknown") ? kind : "stack",
+                col(o, C_RESET), wfunc,
+                jstr(t, "func") ? jstr(t, "func") : "??");
+    char *where = pair_where(t);
+    strbuf_addf(sb, " %-*s", wwhere, where);
+    free(where);
+    if (jstr(t, "go"))
+        strbuf_addf(sb, "  %s%s%s", col(o, C_CYAN), jstr(t, "go"),
+                    col(o, C_RESET));
+    strbuf_addstr(sb, "\n");
+}
+
+/* The evidence's access_pairs (group.h): which model functions raced, in
+ * how many findings. */
+static void text_pairs(struct strbuf *sb, json_t *ev,
+                       const struct race_text_opts *o)
+{
+    json_t *pairs = json_object_get(ev, "access_pairs");
+    if (!json_array_size(pairs))
+        return;
+    size_t i, k;
+    json_t *p, *t;
+    bool model = false;
+    json_array_foreach(pairs, i, p)
+        json_array_foreach(json_object_get(p, "accesses"), k, t) model |=
+        jstr(t, "class") && !strcmp(jstr(t, "class"), "model");
+    const char *kind = jstr(ev, "kind");
+    bool race = kind && !strcmp(kind, "data-race");
+    strbuf_addf(sb, "    %s %s(top %sframe; findings)%s:\n",
+                race ? "accesses that raced" : "stacks reported", col(o, C_DIM),
+                model ? "model " : "", col(o, C_RESET));
+    int wfunc = 2, wwhere = 0;
+    json_array_foreach(pairs, i, p)
+    {
+        json_array_foreach(json_object_get(p, "accesses"), k, t)
+        {
+            const char *fn = jstr(t, "func");
+            char *where = pair_where(t);
+            if (fn && (int)strlen(fn) > wfunc)
+                wfunc = (int)strlen(fn);
+            if ((int)strlen(where) > wwhere)
+                wwhere = (int)strlen(where);
+            free(where);
+        }
+    }
+    json_int_t listed = 0;
+    json_array_foreach(pairs, i, p)
+    {
+        json_int_t n = json_integer_value(json_object_get(p, "count"));
+        listed += n;
+        json_t *accs = json_object_get(p, "accesses");
+        if (!json_array_size(accs)) {
+            strbuf_addf(sb, "      %4lldx (no access named)\n", (long long)n);
+            continue;
+        }
+        json_array_foreach(accs, k, t)
+        {
+            if (k)
+                strbuf_addstr(sb, "            ");
+            else
+                strbuf_addf(sb, "      %4lldx ", (long long)n);
+            text_pair_access(sb, t, wfunc, wwhere, o);
+        }
+    }
+    json_int_t more =
+        json_integer_value(json_object_get(ev, "access_pairs_more"));
+    if (more > 0) {
+        json_int_t rest =
+            json_integer_value(json_object_get(ev, "findings")) - listed;
+        strbuf_addf(sb, "      +%lld more (%lld finding%s)\n", (long long)more,
+                    (long long)rest, rest == 1 ? "" : "s");
+    }
+}
+
+/* The visible frames of an access. */
+static size_t visible_frames(json_t *access, json_t **out, size_t max,
+                             bool all_frames)
+{
+    size_t n = 0, i;
+    json_t *f;
+    json_array_foreach(json_object_get(access, "frames"), i, f)
+    {
+        if (n < max &&
+            (all_frames || !json_is_true(json_object_get(f, "hidden"))))
+            out[n++] = f;
+    }
+    return n;
+}
+
+/* Whether model frame m stands where Go frame g is: the model function
+ * that g's runtime function is modelled by, the same marker, or (both
+ * unmarked) a frame of the case. */
+static bool frames_line_up(json_t *g, json_t *m)
+{
+    if (jstr(g, "model"))
+        return jstr(m, "func") && !strcmp(jstr(g, "model"), jstr(m, "func"));
+    if (jstr(g, "marker"))
+        return jstr(m, "marker") &&
+               !strcmp(jstr(g, "marker"), jstr(m, "marker"));
+    return jstr(g, "class") && jstr(m, "class") &&
+           !strcmp(jstr(g, "class"), "case") &&
+           !strcmp(jstr(m, "class"), "case") && !jstr(m, "marker");
+}
+
+static void add_row(struct side_row *rows, size_t max, size_t *n, json_t *g,
+                    json_t *m)
+{
+    if (*n < max)
+        rows[*n] = (struct side_row){g, m};
+    ++*n;
+}
+
+size_t side_rows(json_t *ga, json_t *ma, bool all_frames, struct side_row *rows,
+                 size_t max)
+{
+    json_t *g[64], *m[64];
+    size_t ng = visible_frames(ga, g, 64, all_frames);
+    size_t nm = visible_frames(ma, m, 64, all_frames);
+    size_t p = 0, n = 0;
+    for (size_t i = 0; i < ng; i++) {
+        size_t j = p;
+        while (j < nm && !frames_line_up(g[i], m[j]))
+            j++;
+        if (j == nm) {
+            add_row(rows, max, &n, g[i], NULL);
+            continue;
+        }
+        for (; p < j; p++)
+            add_row(rows, max, &n, NULL, m[p]);
+        add_row(rows, max, &n, g[i], m[p++]);
+    }
+    for (; p < nm; p++)
+        add_row(rows, max, &n, NULL, m[p]);
+    return n < max ? n : max;
+}
+
+json_t *evidence_access(json_t *ev, json_int_t at)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(ev, "accesses"), i, a)
+    {
+        if (json_integer_value(json_object_get(a, "at")) == at)
+            return a;
+    }
+    return NULL;
+}
+
+bool race_go_beside(json_t *race, json_t **go, json_t **model)
+{
+    json_t *ev;
+    size_t i;
+    *go = *model = NULL;
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+    {
+        const char *kind = jstr(ev, "kind");
+        int d =
+            jstr(ev, "detector") ? detector_by_name(jstr(ev, "detector")) : -1;
+        if (d < 0 || !kind || strcmp(kind, "data-race"))
+            continue;
+        /* the first Go race report (the current Go's: go_first) */
+        if (detector_row(d)->go_twin) {
+            if (!*go && detector_row(d)->race_detector)
+                *go = ev;
+        } else if (!*model) {
+            *model = ev;
+        }
+    }
+    return *go && *model;
+}
+
+/* "func file:line" of a frame, the file as its last component. */
+static char *frame_cell(json_t *f)
+{
+    if (!f)
+        return xstrdup("");
+    const char *path = jstr(f, "path");
+    const char *base =
+        path && strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return xasprintf("%s %s:%lld", jstr(f, "func") ? jstr(f, "func") : "??",
+                     base ? base : "?",
+                     (long long)json_integer_value(json_object_get(f, "line")));
+}
+
+static void text_side_row(struct strbuf *sb, json_t *g, json_t *m,
+                          const struct race_text_opts *o)
+{
+    char *l = frame_cell(g), *r = frame_cell(m);
+    json_t *mk = g && jstr(g, "marker") ? g : m && jstr(m, "marker") ? m : NULL;
+    if (mk)
+        strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, C_RED),
+                    jstr(mk, "marker"), col(o, C_RESET));
+    else
+        strbuf_addf(sb, "      %-44s | %s", l, r);
+    strbuf_addstr(sb, "\n");
+    free(l);
+    free(r);
+}
+
+/* When the real Go (go-race) and a race detector of the model both told
+ * the race: their stacks side by side, each Go frame beside the model
+ * frame that stands for it. */
+static void text_side_by_side(struct strbuf *sb, json_t *race,
+                              const struct race_text_opts *o)
+{
+    json_t *go, *model;
+    if (!race_go_beside(race, &go, &model))
+        return;
+    strbuf_addf(sb, "\n  %sGo beside the model%s (%s | %s), row by row:\n",
+                col(o, C_BOLD), col(o, C_RESET), jstr(go, "detector"),
+                jstr(model, "detector"));
+    for (json_int_t at = 0; at < 2; at++) {
+        json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
+        if (!ga || !ma)
+            continue;
+        strbuf_addf(sb, "    %c: %s by %s | %s by %s\n", (char)('A' + at),
+                    jstr(ga, "kind") ? jstr(ga, "kind") : "?",
+                    jstr(ga, "thread") ? jstr(ga, "thread") : "?",
+                    jstr(ma, "kind") ? jstr(ma, "kind") : "?",
+                    jstr(ma, "thread") ? jstr(ma, "thread") : "?");
+        struct side_row rows[128];
+        size_t n = side_rows(ga, ma, o->all_frames, rows, 128);
+        for (size_t i = 0; i < n; i++)
+            text_side_row(sb, rows[i].go, rows[i].model, o);
+    }
+}
+
+const char *race_kind_words(const char *kind)
+{
+    if (!kind || !strcmp(kind, "other"))
+        return "report";
+    if (!strcmp(kind, "data-race"))
+        return "data race";
+    if (!strcmp(kind, "fatal"))
+        return "fatal error";
+    return kind; /* "lock-order", "mutex-misuse" ... */
+}
+
+/* The race's lines, with their source and marker, and the case's why. */
+static void text_locations(struct strbuf *sb, json_t *results, json_t *race,
+                           const struct race_text_opts *o)
+{
+    size_t i;
+    json_t *loc;
+    json_array_foreach(json_object_get(race, "locations"), i, loc)
+    {
+        strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, C_BOLD),
+                    (char)('A' + i), col(o, C_RESET), jstr(loc, "path"),
+                    (long long)json_integer_value(json_object_get(loc, "line")),
+                    jstr(loc, "func") ? jstr(loc, "func") : "??");
+        const char *marker = jstr(loc, "marker");
+        if (marker && *marker)
+            strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED), marker,
+                        col(o, C_RESET));
+        strbuf_addstr(sb, "\n");
+        text_source(sb, results, loc, o);
+    }
+    if (jstr(race, "why") && *jstr(race, "why"))
+        strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
+                    jstr(race, "why"));
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    json_int_t x =
+        json_integer_value(json_object_get(*(json_t *const *)a, "seq"));
+    json_int_t y =
+        json_integer_value(json_object_get(*(json_t *const *)b, "seq"));
+    return (x > y) - (x < y);
+}
+
+/* An evidence's stacks in the detector's order: a race's two accesses
+ * (its other stacks, where threads were created..., with --all-frames),
+ * every stack of any other report, each headed by its label. */
+static void text_stacks(struct strbuf *sb, json_t *ev,
+                        const struct race_text_opts *o)
+{
+    const char *kind = jstr(ev, "kind");
+    bool race = kind && !strcmp(kind, "data-race");
+    json_t *acc = json_object_get(ev, "accesses");
+    json_t *more = json_object_get(ev, "more");
+    size_t n = json_array_size(acc) + json_array_size(more), k = 0, i;
+    json_t **all = xcalloc(n ? n : 1, sizeof(*all)), *a;
+    json_array_foreach(acc, i, a) all[k++] = a;
+    if (!race || o->all_frames)
+        json_array_foreach(more, i, a) all[k++] = a;
+    struct strbuf unshown = STRBUF_INIT;
+    if (race && !o->all_frames && json_array_size(more)) {
+        /* a race's other stacks are not shown: say which */
+        const char *what[8];
+        size_t nw = 0;
+        json_array_foreach(more, i, a)
+        {
+            const char *w = stack_label_what(jstr(a, "label"));
+            bool seen = false;
+            for (size_t q = 0; q < nw && !seen; q++)
+                seen = !strcmp(what[q], w);
+            if (!seen && nw < 8)
+                what[nw++] = w;
+        }
+        strbuf_addf(
+            &unshown, "    %s(%zu more stack%s not shown: ", col(o, C_DIM),
+            json_array_size(more), json_array_size(more) == 1 ? "" : "s");
+        for (size_t q = 0; q < nw; q++)
+            strbuf_addf(&unshown, "%s%s", q ? ", " : "", what[q]);
+        strbuf_addf(&unshown, "; --all-frames shows them)%s\n",
+                    col(o, C_RESET));
+    }
+    qsort(all, k, sizeof(*all), by_seq);
+    for (i = 0; i < k; i++) {
+        bool side = json_object_get(all[i], "at") != NULL;
+        const char *ak = jstr(all[i], "kind");
+        if (race && side && ak && strcmp(ak, "unknown"))
+            text_access_head(sb, all[i], jstr(ev, "detector"), o);
+        else
+            text_stack_label(sb, all[i], o);
+        text_frames(sb, all[i], o);
+    }
+    if (unshown.len)
+        strbuf_addstr(sb, unshown.buf);
+    strbuf_release(&unshown);
+    free(all);
+}
+
+/* What one detector said of the race. */
+static void text_evidence(struct strbuf *sb, json_t *results, json_t *race,
+                          json_t *ev, const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), jstr(ev, "detector"),
+                col(o, C_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
+    if (jstr(ev, "message"))
+        strbuf_addf(sb, " - %s", jstr(ev, "message"));
+    json_int_t nf = json_integer_value(json_object_get(ev, "findings"));
+    strbuf_addf(sb, " (in %lld of %lld runs, %lld finding%s",
+                (long long)json_integer_value(json_object_get(ev, "seen_runs")),
+                (long long)json_integer_value(json_object_get(ev, "runs")),
+                (long long)nf, nf == 1 ? "" : "s");
+    json_t *cell = results_cell(results, jstr(race, "case"),
+                                jstr(race, "variant"), jstr(ev, "detector"));
+    json_int_t dropped = cell ? jint(cell, "findings_dropped") : 0;
+    if (dropped > 0)
+        strbuf_addf(sb, "; the run%s dropped %lld more past the cap",
+                    jint(cell, "runs_done") == 1 ? "" : "s",
+                    (long long)dropped);
+    strbuf_addstr(sb, ")\n");
+    text_pairs(sb, ev, o);
+    text_stacks(sb, ev, o);
+    if (jstr(ev, "command"))
+        strbuf_addf(sb, "    command: %s\n", jstr(ev, "command"));
+    json_t *logs = json_object_get(ev, "logs");
+    if (json_array_size(logs)) {
+        strbuf_addstr(sb, "    raw log:");
+        size_t k;
+        json_t *l;
+        json_array_foreach(logs, k, l)
+            strbuf_addf(sb, " %s", json_string_value(l));
+        strbuf_addstr(sb, "\n");
+    }
+}
+
+void race_text(struct strbuf *sb, json_t *results, json_t *race,
+               const struct race_text_opts *o)
+{
+    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
+                race_kind_words(jstr(race, "kind")), col(o, C_RESET),
+                jstr(race, "case"), jstr(race, "variant"));
+    text_locations(sb, results, race, o);
+    text_side_by_side(sb, race, o);
+    size_t i;
+    json_t *ev;
+    json_array_foreach(json_object_get(race, "detectors"), i, ev)
+        text_evidence(sb, results, race, ev, o);
+}
