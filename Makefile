@@ -303,6 +303,13 @@ $(BUILD)/asm-$(1)/%.o: %.c $(BUILD)/asm-$(1)/.flags
 	$$(FL_CC_asm-$(1)) $$(FL_CFLAGS_asm-$(1)) -MMD -MP -c -o $$@ $$<
 endef
 $(foreach a,x86-64 arm64 arm64-lse,$(eval $(call asm_rules,$(a))))
+# The same on the Swiss-table model (maprace asm --model swiss): the case
+# and model sources compiled as the *-swiss flavours compile them.
+$(foreach a,x86-64 arm64 arm64-lse,\
+	$(eval FL_CC_asm-swiss-$(a) := $(FL_CC_asm-$(a)))\
+	$(eval FL_CFLAGS_asm-swiss-$(a) := -Imodel/swiss $(FL_CFLAGS_asm-$(a)) \
+		$(SWISS_INCLUDE))\
+	$(eval $(call asm_rules,swiss-$(a))))
 # Go's own map code as the article saw it: the hmap Go (GO_HMAP, given by
 # maprace asm).
 GO_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
@@ -311,6 +318,11 @@ $(BUILD)/asm-go/%/prog: runner/asm-go/main.go
 	@mkdir -p $(@D)
 	$(if $(GO_HMAP),,$(error asm-go: no Go toolchain given (make GO_HMAP=/path/to/go)))
 	$(GO_ENV) GOARCH=$* $(GO_HMAP) build -o $@ $<
+# Go's map of today beside the Swiss-table model: the current Go (GO).
+$(BUILD)/asm-go-current/%/prog: runner/asm-go/main.go
+	@mkdir -p $(@D)
+	$(if $(GO),,$(error asm-go-current: no Go toolchain given (make GO=/path/to/go)))
+	$(GO_ENV) GOTOOLCHAIN=local GOARCH=$* $(GO) build -o $@ $<
 
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
