@@ -524,6 +524,32 @@ static void test_no_hmap(void **state)
     catalog_release(&cat);
 }
 
+/* A run that selects none of a one-model case's detectors says why, and
+ * names the detectors that run it. */
+static void test_no_hmap_run_says_why(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 3];
+    snprintf(out, sizeof(out), "%s/check", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d tsan,drd --format none --build '%s' "
+             "--out '%s'",
+             fixture("swiss-only"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 2);
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s.stderr", out);
+    char *err = test_slurp(path);
+    assert_non_null(err);
+    if (!strstr(err, "nothing to run: counter: no C cell under these "
+                     "detectors: it builds on the Swiss-table model only (-d "
+                     "native-swiss,tsan-swiss,tsan-gcc-swiss,helgrind-swiss,"
+                     "drd-swiss): it reads the Swiss-table map's directory"))
+        fail_msg("stderr: %s", err);
+    free(err);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
 static void test_no_hmap_needs_reason(void **state)
 {
     expect_error("no-hmap-empty",
@@ -541,6 +567,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_key),
         cmocka_unit_test(test_no_hmap),
+        cmocka_unit_test(test_no_hmap_run_says_why),
         cmocka_unit_test(test_no_hmap_needs_reason),
         cmocka_unit_test(test_no_hmap_and_no_swiss),
         cmocka_unit_test(test_unknown_section),
