@@ -108,7 +108,9 @@ static const char driver[] =
     "'button[data-act=\"reset\"]'};location.hash.slice(1).split('')."
     "forEach(function(c){if(m[c])s.querySelector(m[c]).click();else "
     "s.dispatchEvent(new KeyboardEvent('keydown',{key:c=='k'?'ArrowRight':c,"
-    "bubbles:true}))})})()</script></body>";
+    "bubbles:true}))});var r=document.querySelector('.race');"
+    "document.body.setAttribute('data-race-top',r?Math.round(r."
+    "getBoundingClientRect().top):-1)})()</script></body>";
 
 static char *page_dir;
 static char *browser;
@@ -202,8 +204,14 @@ static void test_steps_in_chromium(void **state)
     char *drive_path = path_join(page_dir, "drive.html");
     assert_int_equal(write_file_atomic(drive_path, drive, strlen(drive)), 0);
 
-    /* before any step: nothing highlighted */
+    /* before any step: nothing highlighted; the first race starts in the
+     * first screen (Chromium's default window is 800 px high) */
     char *dom = dom_after("");
+    const char *top = strstr(dom, "data-race-top=\"");
+    assert_non_null(top);
+    int y = atoi(top + strlen("data-race-top=\""));
+    if (y <= 0 || y > 600)
+        fail_msg("the first race starts %d px down", y);
     char *say = say_of(dom);
     assert_non_null(strstr(say, "Press Next"));
     assert_null(strstr(dom, "class=\"l cur"));
