@@ -159,8 +159,7 @@ static void pane(struct strbuf *sb, json_t *results, const struct lanes *l,
 }
 
 /* The sentence of one recorded event. */
-static void event_li(struct strbuf *sb, const struct lanes *l, json_t *trace,
-                     json_t *e)
+static void event_li(struct strbuf *sb, const struct lanes *l, json_t *e)
 {
     int k = lane_of(l, (int)jint(e, "role"));
     char name = (char)('A' + (k < 0 ? 0 : k));
@@ -212,7 +211,6 @@ static void event_li(struct strbuf *sb, const struct lanes *l, json_t *trace,
     } else {
         html_escape(sb, ev);
     }
-    (void)trace;
     strbuf_addstr(sb, "</li>\n");
 }
 
@@ -291,7 +289,7 @@ bool race_steps_html(struct strbuf *sb, json_t *results, json_t *race)
                       "recorded step</summary><ol class=\"steps-list\">\n");
     size_t i;
     json_t *e;
-    json_array_foreach(trace, i, e) event_li(sb, &l, trace, e);
+    json_array_foreach(trace, i, e) event_li(sb, &l, e);
     end_li(sb, results, race, det);
     strbuf_addstr(sb, "</ol></details>\n</section>\n");
     return true;
