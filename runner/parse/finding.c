@@ -279,7 +279,8 @@ void report_error(struct report *r, const char *fmt, ...)
         size_t more = r->nr_errors - REPORT_MAX_ERRORS;
         char buf[64];
         size_t m = more_errors(buf, more);
-        r->error = xrealloc(r->error, r->error_kept + m + 1);
+        if (m != strlen(r->error + r->error_kept)) /* else: as long */
+            r->error = xrealloc(r->error, r->error_kept + m + 1);
         memcpy(r->error + r->error_kept, buf, m + 1);
         return;
     }
@@ -352,16 +353,6 @@ const char *finding_kind_name(enum finding_kind k)
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
 /* The bytes of s, then a NUL (a separator: "ab"+"c" != "a"+"bc"), in one
  * pass. */
 static uint64_t hash_str(uint64_t h, const char *s)
@@ -374,9 +365,12 @@ static uint64_t hash_str(uint64_t h, const char *s)
     return h * FNV_PRIME; /* h ^ '\0', then the multiply */
 }
 
+/* A whole word at a time: the table is private, so the hash need only be
+ * the same within one process. */
 static uint64_t hash_u64(uint64_t h, uint64_t v)
 {
-    return hash_bytes(h, &v, sizeof(v));
+    h = (h ^ v) * FNV_PRIME;
+    return h ^ (h >> 29);
 }
 
 static uint64_t hash_frame(uint64_t h, const struct frame *fr)

@@ -159,26 +159,18 @@ static void parse_frame(struct stack *s, const char *line)
     size_t n = strlen(p);
     while (n && p[n - 1] == ' ')
         n--;
-    const char *build_id = NULL;
     if (n && p[n - 1] == ')') {
         /* the BuildId group, then the module group */
-        for (size_t i = n; i-- > 0;) {
-            if (p[i] == '(') {
-                if (STARTS(p + i, "(BuildId: ")) {
-                    build_id = p + i;
-                    n = i;
-                    while (n && p[n - 1] == ' ')
-                        n--;
-                }
-                break;
-            }
+        const char *open = memrchr(p, '(', n);
+        if (open && STARTS(open, "(BuildId: ")) {
+            n = (size_t)(open - p);
+            while (n && p[n - 1] == ' ')
+                n--;
         }
     }
-    (void)build_id;
     if (n && p[n - 1] == ')') {
-        size_t i = n;
-        while (i > 0 && p[i - 1] != '(')
-            i--;
+        const char *open = memrchr(p, '(', n);
+        size_t i = open ? (size_t)(open - p) + 1 : 0;
         if (i > 0 && !parse_module(fr, p + i - 1, n - (i - 1))) {
             n = i - 1;
             while (n && p[n - 1] == ' ')
@@ -189,9 +181,8 @@ static void parse_frame(struct stack *s, const char *line)
         return;
 
     /* "<func> <location>": the location is the last word */
-    size_t sp = n;
-    while (sp > 0 && p[sp - 1] != ' ')
-        sp--;
+    const char *space = memrchr(p, ' ', n);
+    size_t sp = space ? (size_t)(space - p) + 1 : 0;
     if (!sp) {
         if (!(n == 6 && !memcmp(p, "<null>", 6)))
             fr->func = xstrndup(p, n);
@@ -537,7 +528,7 @@ static void handle_report_line(struct tsan_state *st, const char *line)
             c += strlen("The signal is caused by a ");
             f->access[0].kind = STARTS(c, "WRITE")  ? ACCESS_WRITE
                                 : STARTS(c, "READ") ? ACCESS_READ
-                                                         : ACCESS_UNKNOWN;
+                                                    : ACCESS_UNKNOWN;
         }
         return;
     }
