@@ -16,10 +16,10 @@
  * MB/s, findings kept and dropped, and the growth of the peak resident
  * size (getrusage ru_maxrss) are printed.
  *
- * The target (docs/benchmarks.md): every parser at most 2 s on each 64
- * MiB log, stated as met or MISSED with the load average (bench/target.h;
- * exit status 2 when one is missed). Another size prints the figures
- * only.
+ * The target (docs/benchmarks.md): every parser at most 2 s of CPU time
+ * on each 64 MiB log, stated as met or MISSED with the load average
+ * (bench/target.h; exit status 2 when one is missed). Another size prints
+ * the figures only.
  *
  * Usage: bench-hostile [MIB]   (default 64)
  */
@@ -111,7 +111,7 @@ static char *write_log(const char *head, const char *rec, const char *tail,
     return xstrdup(tmpl);
 }
 
-/* Parse one log; its seconds. */
+/* Parse one log; its CPU seconds (the target's figure). */
 static double one(const char *name, const char *head, const char *rec,
                   const char *tail, size_t size)
 {
@@ -119,6 +119,7 @@ static double one(const char *name, const char *head, const char *rec,
     long rss0 = maxrss_kb();
     struct report r;
     report_init(&r);
+    double c0 = bench_cpu_s();
     double t0 = now_s();
     if (!strcmp(name, "native"))
         parse_native_file(path, &r);
@@ -129,15 +130,16 @@ static double one(const char *name, const char *head, const char *rec,
     else
         parse_valgrind_file(path, "helgrind", &r);
     double t = now_s() - t0;
+    double c = bench_cpu_s() - c0;
     long rss1 = maxrss_kb();
-    printf("%-9s %6.1f MB in %6.2f s = %7.1f MB/s, %zu findings kept, %zu "
-           "dropped, error %zu bytes, peak RSS +%ld KiB\n",
-           name, size / 1e6, t, size / 1e6 / t, r.nr, r.nr_dropped,
+    printf("%-9s %6.1f MB in %6.2f s = %7.1f MB/s (CPU %.2f s), %zu findings "
+           "kept, %zu dropped, error %zu bytes, peak RSS +%ld KiB\n",
+           name, size / 1e6, t, size / 1e6 / t, c, r.nr, r.nr_dropped,
            r.error ? strlen(r.error) : 0, rss1 - rss0);
     report_release(&r);
     unlink(path);
     free(path);
-    return t;
+    return c;
 }
 
 int main(int argc, char **argv)
@@ -164,7 +166,8 @@ int main(int argc, char **argv)
         return 0;
     int missed = 0;
     for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++)
-        missed |= bench_target(logs[i].name, t[i], TARGET_SECONDS, " s", 1);
+        missed |=
+            bench_target(logs[i].name, t[i], TARGET_SECONDS, " s (CPU)", 1);
     if (missed)
         printf("bench-hostile: a target was MISSED (figures measured under "
                "load miss them for the load's sake: see the load average)\n");
