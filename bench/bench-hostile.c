@@ -169,7 +169,8 @@ int main(int argc, char **argv)
         missed |=
             bench_target(logs[i].name, t[i], TARGET_SECONDS, " s (CPU)", 1);
     if (missed)
-        printf("bench-hostile: a target was MISSED (figures measured under "
-               "load miss them for the load's sake: see the load average)\n");
+        printf("bench-hostile: a target was MISSED (see the target: lines; a "
+               "busy machine "
+               "can miss one for its load alone: compare the load average)\n");
     return missed ? 2 : 0;
 }

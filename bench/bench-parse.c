@@ -21,8 +21,8 @@
  * DRD at least 0.95 of expat alone. Each is printed as met or MISSED with
  * the load average; a missed target makes the exit status 2 (after every
  * figure is printed), which `make bench` (scripts/run-bench) reports. The
- * targets are for an idle machine: under load the MB/s figure misses
- * them for the load's sake alone.
+ * targets are for an idle machine: under load even CPU time grows, and
+ * the MB/s figure can miss for the load's sake alone.
  *
  * Usage: bench-parse [LOGS_DIR]   (default runner/tests/logs)
  */
@@ -255,7 +255,8 @@ int main(int argc, char **argv)
     bench_valgrind(dir, "case-mcw-helgrind.xml", "helgrind");
     bench_valgrind(dir, "case-mcw-drd.xml", "drd");
     if (missed)
-        printf("bench-parse: a target was MISSED (figures measured under "
-               "load miss them for the load's sake: see the load average)\n");
+        printf("bench-parse: a target was MISSED (see the target: lines; a "
+               "busy machine "
+               "can miss one for its load alone: compare the load average)\n");
     return missed ? 2 : 0;
 }
