@@ -310,7 +310,7 @@ static const struct schema location_schema =
 
 static const struct field pair_access_fields[] = {
     STR("kind", res_pair_access, kind, 0),
-    INT("at", res_pair_access, at, 0, 0),
+    INT("at", res_pair_access, at, F_OPT, RES_ABSENT),
     STR("func", res_pair_access, func, 0),
     STR("path", res_pair_access, path, 0),
     INT("line", res_pair_access, line, 0, 0),

@@ -228,7 +228,7 @@ struct res_location {
 /* One access of a pair of top frames (group.h, access_pairs). */
 struct res_pair_access {
     char *kind;
-    long long at;
+    long long at; /* the index in locations, -1 none; RES_ABSENT */
     char *func, *path;
     long long line;
     char *go, *class_;

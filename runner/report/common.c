@@ -73,12 +73,32 @@ void report_opts_set(struct run_opts *o, unsigned formats)
                          ", %s", formats_tab[i].file);
 }
 
+int results_of_report(json_t *results, struct results *r)
+{
+    char *why = NULL;
+    group_ensure(results);
+    if (results_from_json(results, r, &why) < 0) {
+        error("results.json: %s", why);
+        free(why);
+        return -1;
+    }
+    return 0;
+}
+
 int reports_write(json_t *results, const char *dir, unsigned formats,
                   char **why)
 {
     *why = NULL;
     int rc = 0;
     group_ensure(results);
+    struct results check;
+    char *bad = NULL;
+    if (results_from_json(results, &check, &bad) < 0) {
+        *why = xasprintf("cannot write the reports: results.json: %s", bad);
+        free(bad);
+        return -1;
+    }
+    results_release(&check);
     for (size_t i = 0; i < NR_FORMATS; i++) {
         if (!(formats & formats_tab[i].bits))
             continue;

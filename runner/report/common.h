@@ -16,6 +16,7 @@
 #ifndef MAPRACE_REPORT_COMMON_H
 #define MAPRACE_REPORT_COMMON_H
 
+#include "engine/results-model.h"
 #include "engine/session.h"
 #include "lib/util.h"
 
@@ -49,6 +50,12 @@ char *report_html(json_t *results);
 char *report_junit(json_t *results);
 char *report_sarif(json_t *results);
 char *report_markdown(json_t *results);
+
+/* The typed results (engine/results-model.h) of a document, for a writer:
+ * its races computed first when it has none (group_ensure()). Returns 0,
+ * or -1 after saying why on stderr (reports_write() refuses such a
+ * document before any writer runs). */
+int results_of_report(json_t *results, struct results *r);
 
 /* Reading the results document: the string (or NULL) and the integer
  * (or 0) at `key` of object o; the run's detectors (options.detectors, in
