@@ -88,11 +88,10 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         rc = 2;
         goto out;
     }
-    /* the writers of race_text() and the diagram still take the
-     * document; its races are computed when the file has none */
-    doc = results_doc(&res);
-    json_t *races = group_ensure(doc);
+    /* a file without races (an older one): computed as a run does */
     if (!res.races) {
+        doc = results_doc(&res);
+        group_ensure(doc);
         results_release(&res);
         if (results_from_json(doc, &res, &why) < 0) {
             error("%s: %s", path, why);
@@ -113,10 +112,9 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         if (!of_spec(res.races[i].case_name, res.races[i].variant, cname,
                      vname))
             continue;
-        json_t *r = json_array_get(races, i);
         struct strbuf sb = {0};
-        race_text(&sb, doc, r, &o);
-        race_diagram_text(&sb, doc, r, color);
+        race_text(&sb, &res, &res.races[i], &o);
+        race_diagram_text(&sb, &res, &res.races[i], color);
         fprintf(fp, "\n%s", strbuf_str(&sb));
         strbuf_release(&sb);
         shown++;

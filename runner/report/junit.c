@@ -6,8 +6,6 @@
  */
 #include "report/common.h"
 
-#include "engine/group.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +16,12 @@ static void xml_text(struct strbuf *sb, const char *s)
     html_escape(sb, s);
 }
 
-/* The text of the races of one cell's case variant seen by its detector.
- * race_text() still takes the document's race. */
-static void cell_races(struct strbuf *sb, json_t *results,
-                       const struct results *res, const struct res_cell *cell)
+/* The text of the races of one cell's case variant seen by its detector. */
+static void cell_races(struct strbuf *sb, const struct results *res,
+                       const struct res_cell *cell)
 {
     struct race_text_opts o = {
         .color = false, .all_frames = false, .context = 1};
-    json_t *races = group_ensure(results);
     for (size_t i = 0; i < res->nr_races; i++) {
         const struct res_race *r = &res->races[i];
         if (strcmp(r->case_name, cell->case_name) ||
@@ -36,7 +32,7 @@ static void cell_races(struct strbuf *sb, json_t *results,
             seen |= !strcmp(r->detectors[k].detector, cell->detector);
         if (!seen)
             continue;
-        race_text(sb, results, json_array_get(races, i), &o);
+        race_text(sb, res, r, &o);
         strbuf_addstr(sb, "\n");
     }
 }
@@ -110,7 +106,7 @@ char *report_junit(json_t *results)
         }
         struct strbuf out = {0};
         strbuf_addf(&out, "%s\n", strbuf_str(&msg));
-        cell_races(&out, results, &res, c);
+        cell_races(&out, &res, c);
         strbuf_addstr(&sb, "      <system-out>");
         xml_text(&sb, strbuf_str(&out));
         strbuf_addstr(&sb, "</system-out>\n    </testcase>\n");

@@ -5,8 +5,6 @@
 #include "report/common.h"
 #include "report/diagram.h"
 
-#include "engine/group.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,10 +145,8 @@ static void md_matrix(struct strbuf *sb, const struct results *res)
     }
 }
 
-/* A race's two locations, and the case's why; race_explanation() still
- * takes the document's race (jr). */
-static void md_race_locations(struct strbuf *sb, const struct res_race *r,
-                              json_t *jr)
+/* A race's two locations, and the case's why. */
+static void md_race_locations(struct strbuf *sb, const struct res_race *r)
 {
     for (size_t k = 0; k < r->nr_locations; k++) {
         const struct res_location *loc = &r->locations[k];
@@ -174,7 +170,7 @@ static void md_race_locations(struct strbuf *sb, const struct res_race *r,
     }
     /* a data race: nothing orders its two accesses; any other kind: what
      * it means (report-diagram.h) */
-    char *what = race_explanation(jr);
+    char *what = race_explanation(r);
     if (what) {
         strbuf_addstr(sb, "\n*What happened:* ");
         for (const char *p = what; *p;) {
@@ -221,7 +217,7 @@ static void md_access(struct strbuf *sb, const struct res_access *a)
     }
 }
 
-static void md_race(struct strbuf *sb, const struct res_race *r, json_t *jr)
+static void md_race(struct strbuf *sb, const struct res_race *r)
 {
     strbuf_addstr(sb, "\n### ");
     md_escape(sb, r->case_name);
@@ -230,7 +226,7 @@ static void md_race(struct strbuf *sb, const struct res_race *r, json_t *jr)
     strbuf_addstr(sb, ": ");
     md_escape(sb, r->kind);
     strbuf_addstr(sb, "\n\n");
-    md_race_locations(sb, r, jr);
+    md_race_locations(sb, r);
     strbuf_addstr(sb, "\n| detector | report | accesses | runs |\n"
                       "|---|---|---|---|\n");
     for (size_t k = 0; k < r->nr_detectors; k++) {
@@ -255,7 +251,6 @@ char *report_markdown(json_t *results)
     struct results res;
     if (results_of_report(results, &res) < 0)
         return xstrdup("");
-    json_t *races = group_ensure(results);
     struct strbuf sb = {0};
     strbuf_addf(&sb, "# maprace %s %s\n\n", res.verb ? res.verb : "run",
                 res.run_id ? res.run_id : "");
@@ -266,7 +261,7 @@ char *report_markdown(json_t *results)
 
     strbuf_addf(&sb, "\n## Races (%zu)\n", res.nr_races);
     for (size_t i = 0; i < res.nr_races; i++)
-        md_race(&sb, &res.races[i], json_array_get(races, i));
+        md_race(&sb, &res.races[i]);
     results_release(&res);
     return strbuf_detach(&sb);
 }
