@@ -415,6 +415,7 @@ static void cell_from_results(struct session *s, struct res_cell *rc,
     cl->wall_s = rc->wall_s;
     cl->cpu_s = rc->cpu_s;
     cl->tool_missing = rc->tool_missing;
+    cl->findings_dropped = (size_t)rc->findings_dropped;
     /* each run's observation, in its place (run N at obs[N - 1]), as the
      * driver left them: what the matrix reads */
     size_t runs = s->opts.runs > 0 ? (size_t)s->opts.runs : 1;

@@ -11,6 +11,12 @@
  * one. Keys of the document are spelled in results-model.c only: the
  * tables there drive both directions, so a field read is a field written.
  *
+ * A new key of the document is a field of its struct and a row of its
+ * table in results-model.c: scripts/check-results-keys fails when a file
+ * that still writes the document by key writes a key the tables lack, and
+ * test_results_model when a saved file has one (a key the tables lack is
+ * dropped by results_load(), and lost by `merge`).
+ *
  * Conventions of the structs:
  *   - a string the document holds as null, or lacks, is NULL;
  *   - an optional integer the document lacks holds the value named in its

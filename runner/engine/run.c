@@ -730,6 +730,7 @@ static void job_finish(struct session *s, struct job *j)
         free(err);
     }
     json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
+    cl->findings_dropped += r.nr_dropped;
     json_decref(capped);
     report_release(&r);
 
