@@ -305,8 +305,8 @@ static json_t *merge_results(struct shard *sh, size_t n, const char *run_id,
     if (merged_cells(sh, n, m) < 0)
         return NULL;
     merge_scalars(m, sh, n);
+    group_results(m);
     json_t *doc = results_doc(m);
-    group_ensure(doc);
     cost_annotate(doc);
     return doc;
 }

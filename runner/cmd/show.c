@@ -71,7 +71,6 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         known |=
             of_spec(res.cells[i].case_name, res.cells[i].variant, cname, vname);
     int rc = 0;
-    json_t *doc = NULL;
     const char *run_id = res.run_id ? res.run_id : "?";
     if (!known && !strcmp(cname, "try")) {
         /* a program of maprace try: the variant is the program's name */
@@ -89,17 +88,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         goto out;
     }
     /* a file without races (an older one): computed as a run does */
-    if (!res.races) {
-        doc = results_doc(&res);
-        group_ensure(doc);
-        results_release(&res);
-        if (results_from_json(doc, &res, &why) < 0) {
-            error("%s: %s", path, why);
-            free(why);
-            rc = 2;
-            goto out;
-        }
-    }
+    group_results_ensure(&res);
     fprintf(fp, "%s%s%s (run %s)\n", color ? "\033[1m" : "", spec,
             color ? "\033[0m" : "", res.run_id);
     for (size_t i = 0; i < res.nr_cells; i++)
@@ -126,7 +115,6 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
 out:
     free(cname);
     free(path);
-    json_decref(doc);
     results_release(&res);
     return rc;
 }

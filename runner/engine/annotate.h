@@ -94,6 +94,19 @@ enum frame_class annotate_classify(const char *func, const char *file,
  * given. Malloc'd; NULL for NULL. */
 char *annotate_relpath(const char *file);
 
+/* What a frame stands for (annotate_frame_json() writes it): its class,
+ * its repo-relative path (malloc'd, or NULL without a file), and for a
+ * model function its Go counterpart and role; for a frame of a real Go
+ * program whose function the model stands for, the model function and
+ * its role (go, model and role point into the table, or are NULL). */
+struct frame_annotation {
+    enum frame_class cls;
+    char *path;
+    const char *go, *model, *role;
+};
+void annotate_frame_of(const char *func, const char *file, const char *module,
+                       struct frame_annotation *out);
+
 /* Add to a results.json frame object (func, file, line, marker...):
  * "class" (frame_class_name), "hidden" (true when folded), "path" (the
  * repo-relative file), and for a model function "go" and "role"; for a

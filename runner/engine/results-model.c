@@ -1037,6 +1037,16 @@ const struct res_cell *results_cell_of(const struct results *r,
     return NULL;
 }
 
+json_t *results_races_json(const struct results *r)
+{
+    for (size_t i = 0; i < results_schema.nr; i++)
+        if (results_schema.fields[i].sub == &race_schema) {
+            json_t *v = field_json(&results_schema.fields[i], r);
+            return v ? v : json_array();
+        }
+    return json_array();
+}
+
 json_t *res_cell_runs_json(const struct res_cell *c)
 {
     for (size_t i = 0; i < cell_schema.nr; i++)

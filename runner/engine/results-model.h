@@ -347,6 +347,9 @@ const struct res_cell *results_cell_of(const struct results *r,
                                        const char *variant,
                                        const char *detector);
 
+/* The races of r as results.json holds them (a new reference). */
+json_t *results_races_json(const struct results *r);
+
 /* A cell's run_details as results.json holds them (a new reference), for
  * the code that keeps them as JSON (struct cell's runs_json). */
 json_t *res_cell_runs_json(const struct res_cell *c);

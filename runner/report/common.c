@@ -76,12 +76,12 @@ void report_opts_set(struct run_opts *o, unsigned formats)
 int results_of_report(json_t *results, struct results *r)
 {
     char *why = NULL;
-    group_ensure(results);
     if (results_from_json(results, r, &why) < 0) {
         error("results.json: %s", why);
         free(why);
         return -1;
     }
+    group_results_ensure(r);
     return 0;
 }
 
@@ -90,7 +90,6 @@ int reports_write(json_t *results, const char *dir, unsigned formats,
 {
     *why = NULL;
     int rc = 0;
-    group_ensure(results);
     struct results check;
     char *bad = NULL;
     if (results_from_json(results, &check, &bad) < 0) {

@@ -52,7 +52,7 @@ char *report_sarif(json_t *results);
 char *report_markdown(json_t *results);
 
 /* The typed results (engine/results-model.h) of a document, for a writer:
- * its races computed first when it has none (group_ensure()). Returns 0,
+ * its races computed when it has none (group_results_ensure()). Returns 0,
  * or -1 after saying why on stderr (reports_write() refuses such a
  * document before any writer runs). */
 int results_of_report(json_t *results, struct results *r);

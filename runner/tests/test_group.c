@@ -185,10 +185,19 @@ static void test_two_races_kept_apart_pair_unordered(void **state)
     assert_int_equal(json_array_size(json_object_get(first, "detectors")), 4);
     json_decref(races);
 
-    /* group_ensure stores the races once */
-    json_t *stored = group_ensure(doc);
-    assert_ptr_equal(stored, json_object_get(doc, "races"));
-    assert_ptr_equal(group_ensure(doc), stored);
+    /* group_results_ensure computes the races once */
+    struct results res;
+    char *why = NULL;
+    if (results_from_json(doc, &res, &why) < 0)
+        fail_msg("%s", why);
+    assert_null(res.races);
+    group_results_ensure(&res);
+    struct res_race *stored = res.races;
+    assert_non_null(stored);
+    assert_int_equal(res.nr_races, 2);
+    group_results_ensure(&res);
+    assert_ptr_equal(res.races, stored);
+    results_release(&res);
     json_decref(doc);
 }
 
@@ -378,7 +387,7 @@ static void test_access_pairs_counted(void **state)
     json_decref(races);
 
     /* the reports show them */
-    group_ensure(doc);
+    json_object_set_new(doc, "races", group_races(doc));
     struct strbuf sb = {0};
     struct race_text_opts o = {.context = 1};
     race_text_of(&sb, doc, json_object_get(doc, "races"),
