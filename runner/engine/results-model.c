@@ -235,9 +235,11 @@ static const struct field case_fields[] = {
     STR("title", res_case, title, 0),
     STR("go", res_case, go, 0),
     STR("no_swiss", res_case, no_swiss, 0),
+    STR("no_hmap", res_case, no_hmap, 0),
     STR("article", res_case, article, 0),
     STR("family", res_case, family, 0),
     STR("why", res_case, why, 0),
+    LIST("pictures", T_STRS, res_case, pictures, 0),
     ARR("variants", res_case, variants, 0, variant_schema),
 };
 static const struct schema case_schema = SCHEMA(res_case, case_fields);

@@ -24,6 +24,8 @@
  *     number written as null), an optional boolean RES_ABSENT;
  *   - an optional object or array the document lacks is a NULL pointer
  *     (a present empty array is a non-NULL pointer with nr 0);
+ *   - a field added to the schema after a file was written is written
+ *     back empty (null, [] or 0) when the file lacked it;
  *   - totals are never stored: results_totals() counts them from the
  *     cells, for results_save() and every reader alike.
  */
@@ -178,7 +180,9 @@ struct res_variant {
 };
 
 struct res_case {
-    char *name, *title, *go, *no_swiss, *article, *family, *why;
+    char *name, *title, *go, *no_swiss, *no_hmap, *article, *family, *why;
+    char **pictures; /* the README's picture blocks */
+    size_t nr_pictures;
     struct res_variant *variants;
     size_t nr_variants;
 };
