@@ -1,7 +1,8 @@
 /*
  * test_results_model.c - results.json as structs (engine/results-model.h):
  * every saved results.json of runner/tests/results/ (real outputs of the
- * runner, one per schema version and shape: a check, a shard, a merge)
+ * runner, one per schema version and shape: a check, a shard, a merge, and
+ * the newer shape of schema 1 with Go, a fatal error and pictures)
  * loads, its fields hold what the file says, and writing the structs back
  * gives the same document key for key; a malformed file is refused with a
  * one-line reason that says where.
@@ -261,6 +262,57 @@ static void test_merged_v1(void **state)
     results_release(&r);
 }
 
+/* The newer shape of schema 1 (cases[].pictures, no_hmap): a real case
+ * under native, tsan and go-race; the race told by Go and the model. */
+static void test_go_v1(void **state)
+{
+    (void)state;
+    struct results r;
+    load_round_trip("v1-go.json", &r);
+    assert_int_equal(r.nr_cells, 6);
+    const struct res_case *c = results_case(&r, "map-concurrent-writes");
+    assert_non_null(c);
+    assert_non_null(c->pictures); /* present, empty */
+    assert_int_equal(c->nr_pictures, 0);
+    assert_null(c->no_hmap);
+    const struct res_cell *nat =
+        results_cell_of(&r, "map-concurrent-writes", "racy", "native");
+    assert_non_null(nat);
+    assert_int_equal(nat->verdict, VERDICT_PASS);
+    assert_string_equal(nat->expectation.kind, "fatal");
+    assert_non_null(nat->runs_detail[0].obs);
+    assert_non_null(nat->runs_detail[0].obs->fatal);
+    const struct res_cell *gr =
+        results_cell_of(&r, "map-concurrent-writes", "racy", "go-race");
+    assert_non_null(gr);
+    assert_string_equal(gr->flavour, "go-race");
+    assert_int_equal(r.nr_races, 1);
+    const struct res_race *race = &r.races[0];
+    assert_int_equal(race->nr_detectors, 3);
+    /* the real Go's evidence first; its frames annotated with the model
+     * function each stands for */
+    assert_string_equal(race->detectors[0].detector, "go-race");
+    bool model = false;
+    for (size_t i = 0; i < race->detectors[0].nr_accesses; i++)
+        for (size_t k = 0; k < race->detectors[0].accesses[i].nr_frames; k++)
+            model |= race->detectors[0].accesses[i].frames[k].model != NULL;
+    assert_true(model);
+    results_release(&r);
+}
+
+/* A case whose README has pictures. */
+static void test_pictures_v1(void **state)
+{
+    (void)state;
+    struct results r;
+    load_round_trip("v1-pictures.json", &r);
+    const struct res_case *c = results_case(&r, "map-grow-read");
+    assert_non_null(c);
+    assert_int_equal(c->nr_pictures, 2);
+    assert_non_null(strchr(c->pictures[0], '\n'));
+    results_release(&r);
+}
+
 /* A document loaded from text: 0 or the reason. */
 static int load_text(const char *text, char **why)
 {
@@ -333,10 +385,9 @@ static void test_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_check_v1),
-        cmocka_unit_test(test_shard_v1),
-        cmocka_unit_test(test_merged_v1),
-        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_check_v1),    cmocka_unit_test(test_shard_v1),
+        cmocka_unit_test(test_merged_v1),   cmocka_unit_test(test_go_v1),
+        cmocka_unit_test(test_pictures_v1), cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
