@@ -305,24 +305,3 @@ void annotate_frame_of(const char *func, const char *file, const char *module,
         out->role = g->role;
     }
 }
-
-void annotate_frame_json(json_t *frame)
-{
-    struct frame_annotation an;
-    annotate_frame_of(json_string_value(json_object_get(frame, "func")),
-                      json_string_value(json_object_get(frame, "file")),
-                      json_string_value(json_object_get(frame, "module")), &an);
-    json_object_set_new(frame, "class", json_text(frame_class_name(an.cls)));
-    json_object_set_new(frame, "hidden", json_boolean(an.cls == FRAME_HIDDEN));
-    if (an.path)
-        json_object_set_new(frame, "path", json_text(an.path));
-    if (an.model) {
-        json_object_set_new(frame, "model", json_string(an.model));
-        json_object_set_new(frame, "role", json_string(an.role));
-    }
-    if (an.go) {
-        json_object_set_new(frame, "go", json_text(an.go));
-        json_object_set_new(frame, "role", json_text(an.role));
-    }
-    free(an.path);
-}

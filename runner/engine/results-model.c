@@ -1039,6 +1039,11 @@ const struct res_cell *results_cell_of(const struct results *r,
     return NULL;
 }
 
+json_t *results_shard_json(const struct res_shard *s)
+{
+    return struct_json(&shard_schema, s);
+}
+
 json_t *results_races_json(const struct results *r)
 {
     for (size_t i = 0; i < results_schema.nr; i++)

@@ -351,6 +351,10 @@ const struct res_cell *results_cell_of(const struct results *r,
                                        const char *variant,
                                        const char *detector);
 
+/* A shard record as results.json holds it ("shard", and each of
+ * "merged_from"), a new reference. */
+json_t *results_shard_json(const struct res_shard *s);
+
 /* The races of r as results.json holds them (a new reference). */
 json_t *results_races_json(const struct results *r);
 
