@@ -306,9 +306,8 @@ static json_t *merge_results(struct shard *sh, size_t n, const char *run_id,
         return NULL;
     merge_scalars(m, sh, n);
     group_results(m);
-    json_t *doc = results_doc(m);
-    cost_annotate(doc);
-    return doc;
+    cost_results(m);
+    return results_doc(m);
 }
 
 /* Copying raw/: the destination root, and the shard's index for its

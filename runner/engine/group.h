@@ -57,9 +57,9 @@
 void group_results(struct results *res);
 void group_results_ensure(struct results *res);
 
-/* The races of a results.json document, as a new JSON array (for the
- * code that still builds the document as JSON: results.c); an empty
- * array, after saying why, for a document the model cannot read. */
+/* The races of a results.json document, as a new JSON array (for code
+ * that holds the document as JSON: test_group); an empty array, after
+ * saying why, for a document the model cannot read. */
 json_t *group_races(json_t *results);
 
 #endif

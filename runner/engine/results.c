@@ -336,10 +336,21 @@ json_t *results_json(const struct session *s)
     }
     json_object_set_new(root, "cases", cases);
     json_object_set_new(root, "cells", cells);
-    /* findings grouped into races, annotated (group.h) */
-    json_object_set_new(root, "races", group_races(root));
-    /* each detector's cost against native (cost.h) */
-    cost_annotate(root);
+    /* findings grouped into races, annotated (group.h), and each
+     * detector's cost against native (cost.h), on the typed results */
+    struct results r;
+    char *why = NULL;
+    if (results_from_json(root, &r, &why) < 0) {
+        /* a bug: the document is the runner's own */
+        error("results.json without races and cost: %s", why);
+        free(why);
+        return root;
+    }
+    group_results(&r);
+    cost_results(&r);
+    json_decref(root);
+    root = results_doc(&r);
+    results_release(&r);
     return root;
 }
 

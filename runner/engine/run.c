@@ -1081,8 +1081,13 @@ static void write_report(struct session *s)
         fputs(summary, stdout);
     }
     fflush(stdout);
-    if (s->opts.bench_stats)
-        cost_print(stderr, doc, "bench: cost: ");
+    struct results typed;
+    char *bad = NULL;
+    if (s->opts.bench_stats && !results_from_json(doc, &typed, &bad)) {
+        cost_print(stderr, &typed, "bench: cost: ");
+        results_release(&typed);
+    }
+    free(bad);
     json_decref(doc);
     free(summary);
 }

@@ -14,7 +14,6 @@
 #include "engine/cost.h"
 #include "engine/detectors.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,26 +190,11 @@ static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
     strbuf_addstr(sb, "</table>\n");
 }
 
-/* A detector's cost (results.json "cost") as cost.h's row. */
-static struct cost_stat cost_stat_of(const struct res_cost_stat *s)
-{
-    return (struct cost_stat){.median = isnan(s->median) ? 0 : s->median,
-                              .min = isnan(s->min) ? 0 : s->min,
-                              .max = isnan(s->max) ? 0 : s->max,
-                              .n = (size_t)s->cells};
-}
-
 static void charts(struct strbuf *sb, const struct results *res)
 {
     size_t n = res->options.nr_detectors;
     struct cost_row rows[DET_COUNT + 1];
-    size_t nc = 0;
-    for (size_t i = 0; i < res->nr_cost && nc < DET_COUNT + 1; i++, nc++) {
-        rows[nc].detector = res->cost[i].detector;
-        rows[nc].wall = cost_stat_of(&res->cost[i].wall_x);
-        rows[nc].cpu = cost_stat_of(&res->cost[i].cpu_x);
-        rows[nc].rss = cost_stat_of(&res->cost[i].maxrss_x);
-    }
+    size_t nc = cost_rows(res, rows, DET_COUNT + 1);
     if (!n)
         return;
     const char **labels = xcalloc(n, sizeof(*labels));

@@ -46,9 +46,13 @@ static json_t *doc(bool forced, json_t *cells)
                      "drd", "cells", cells);
 }
 
-static double num(json_t *o, const char *a, const char *b)
+/* The typed results of a document (fails the test when it cannot be
+ * read). */
+static void typed(json_t *doc, struct results *r)
 {
-    return json_number_value(json_object_get(json_object_get(o, a), b));
+    char *why = NULL;
+    if (results_from_json(doc, r, &why) < 0)
+        fail_msg("%s", why);
 }
 
 static void test_cost(void **state)
@@ -61,22 +65,24 @@ static void test_cost(void **state)
                   cell("a", "racy", "drd", "race", 50, 25, 30000, 3, 3, 3),
                   cell("b", "racy", "native", "race", 1, 1, 1000, 3, 0, 3),
                   cell("b", "racy", "tsan", "race", 4, 2, 8000, 100, 3, 3));
-    json_t *d = doc(true, cells), *tsan_a, *tsan_b;
+    json_t *d = doc(true, cells);
     struct cost_row rows[4];
+    struct results r;
 
     json_array_append_new(cells, cell("c", "racy", "tsan", "race", 1, 1, 1, 3,
                                       1, 3)); /* no native twin */
-    cost_annotate(d);
-    tsan_a = json_array_get(cells, 1);
-    tsan_b = json_array_get(cells, 4);
-    assert_true(fabs(num(tsan_a, "cost", "wall_x") - 10.0) < 1e-9);
-    assert_true(fabs(num(tsan_a, "cost", "cpu_x") - 20.0) < 1e-9);
-    assert_true(fabs(num(tsan_a, "cost", "maxrss_x") - 5.0) < 1e-9);
+    typed(d, &r);
+    cost_results(&r);
+    const struct res_cell *tsan_a = &r.cells[1], *tsan_b = &r.cells[4];
+    assert_non_null(tsan_a->cost);
+    assert_true(fabs(tsan_a->cost->wall_x - 10.0) < 1e-9);
+    assert_true(fabs(tsan_a->cost->cpu_x - 20.0) < 1e-9);
+    assert_true(fabs(tsan_a->cost->maxrss_x - 5.0) < 1e-9);
     /* medians, not means: b's x100 run does not move its ratio */
-    assert_true(fabs(num(tsan_b, "cost", "wall_x") - 4.0) < 1e-9);
-    assert_null(json_object_get(json_array_get(cells, 0), "cost"));
-    assert_null(json_object_get(json_array_get(cells, 5), "cost"));
-    assert_int_equal(cost_rows(d, rows, 4), 2);
+    assert_true(fabs(tsan_b->cost->wall_x - 4.0) < 1e-9);
+    assert_null(r.cells[0].cost);
+    assert_null(r.cells[5].cost);
+    assert_int_equal(cost_rows(&r, rows, 4), 2);
     assert_string_equal(rows[0].detector, "tsan");
     assert_int_equal(rows[0].wall.n, 2);
     assert_true(fabs(rows[0].wall.median - 7.0) < 1e-9);
@@ -84,6 +90,15 @@ static void test_cost(void **state)
     assert_true(fabs(rows[0].wall.max - 10.0) < 1e-9);
     assert_string_equal(rows[1].detector, "drd");
     assert_true(fabs(rows[1].rss.median - 30.0) < 1e-9);
+    /* written: the cells' cost and each detector's */
+    json_t *w = results_doc(&r);
+    json_t *wc =
+        json_object_get(json_array_get(json_object_get(w, "cells"), 1), "cost");
+    assert_true(fabs(json_number_value(json_object_get(wc, "wall_x")) - 10.0) <
+                1e-9);
+    assert_int_equal(json_array_size(json_object_get(w, "cost")), 2);
+    json_decref(w);
+    results_release(&r);
     json_decref(d);
 }
 
@@ -97,8 +112,11 @@ static void test_cost_print(void **state)
     char buf[2048] = "";
     FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
-    cost_annotate(d);
-    cost_print(f, d, "bench: cost: ");
+    struct results r;
+    typed(d, &r);
+    cost_results(&r);
+    cost_print(f, &r, "bench: cost: ");
+    results_release(&r);
     fclose(f);
     assert_non_null(strstr(buf, "tsan"));
     assert_non_null(strstr(buf, "8.0x"));
