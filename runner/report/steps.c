@@ -4,6 +4,7 @@
 #include "report/steps.h"
 
 #include "report/common.h"
+#include "engine/results-model.h"
 #include "report/windows.h"
 
 #include <stdio.h>
@@ -12,41 +13,38 @@
 
 enum { MAX_LANES = 4, PANE_MAX_LINES = 40 };
 
+typedef struct res_trace_event event_t;
+
 /* The recorded interleaving of the race's variant: from native-swiss when
  * every detector of the race runs on the Swiss model, else from native. */
-static json_t *trace_of(json_t *results, json_t *race, const char **det)
+static const struct res_cell *trace_cell(const struct results *res,
+                                         const struct res_race *race)
 {
-    bool swiss = json_array_size(json_object_get(race, "detectors")) > 0;
-    size_t i;
-    json_t *ev;
-    json_array_foreach(json_object_get(race, "detectors"), i, ev)
-    {
-        const char *d = jstr(ev, "detector");
+    bool swiss = race->nr_detectors > 0;
+    for (size_t i = 0; i < race->nr_detectors; i++) {
+        const char *d = race->detectors[i].detector;
         if (!d || !ends_with(d, "-swiss"))
             swiss = false;
     }
     const char *order[2] = {swiss ? "native-swiss" : "native",
                             swiss ? "native" : "native-swiss"};
     for (int k = 0; k < 2; k++) {
-        json_t *cell = results_cell(results, jstr(race, "case"),
-                                    jstr(race, "variant"), order[k]);
-        json_t *t = cell ? json_object_get(cell, "window_trace") : NULL;
-        if (json_array_size(t)) {
-            *det = order[k];
-            return t;
-        }
+        const struct res_cell *c =
+            results_cell_of(res, race->case_name, race->variant, order[k]);
+        if (c && c->nr_window_trace)
+            return c;
     }
     return NULL;
 }
 
 struct lanes {
-    int role[MAX_LANES];
+    long long role[MAX_LANES];
     int n;
-    int lo[MAX_LANES], hi[MAX_LANES]; /* lines its events are on */
-    const char *path;                 /* the case's source */
+    long long lo[MAX_LANES], hi[MAX_LANES]; /* lines its events are on */
+    const char *path;                       /* the case's source */
 };
 
-static int lane_of(const struct lanes *l, int role)
+static int lane_of(const struct lanes *l, long long role)
 {
     for (int i = 0; i < l->n; i++)
         if (l->role[i] == role)
@@ -57,40 +55,29 @@ static int lane_of(const struct lanes *l, int role)
 /* The threads of the record, as lanes: the one whose events are on the
  * race's line A is lane A, on line B lane B; others after, in the order
  * they first appear. */
-static void find_lanes(struct lanes *l, json_t *trace, json_t *race)
+static void find_lanes(struct lanes *l, const event_t *t, size_t nt,
+                       const struct res_race *race)
 {
     memset(l, 0, sizeof(*l));
-    json_t *locs = json_object_get(race, "locations");
-    size_t i;
-    json_t *e;
-    for (int want = 0; want < 2; want++) {
-        json_int_t line = jint(json_array_get(locs, (size_t)want), "line");
-        json_array_foreach(trace, i, e)
-        {
-            json_t *c = json_object_get(e, "case");
-            int role = (int)jint(e, "role");
-            if (c && jint(c, "line") == line && lane_of(l, role) < 0 &&
-                l->n < MAX_LANES) {
-                l->role[l->n++] = role;
+    for (size_t want = 0; want < 2 && want < race->nr_locations; want++) {
+        long long line = race->locations[want].line;
+        for (size_t i = 0; i < nt; i++)
+            if (t[i].case_ && t[i].case_->line == line &&
+                lane_of(l, t[i].role) < 0 && l->n < MAX_LANES) {
+                l->role[l->n++] = t[i].role;
                 break;
             }
-        }
     }
-    json_array_foreach(trace, i, e)
-    {
-        int role = (int)jint(e, "role");
-        if (lane_of(l, role) < 0 && l->n < MAX_LANES)
-            l->role[l->n++] = role;
-    }
-    json_array_foreach(trace, i, e)
-    {
-        json_t *c = json_object_get(e, "case");
-        int k = lane_of(l, (int)jint(e, "role"));
-        if (!c || k < 0)
+    for (size_t i = 0; i < nt; i++)
+        if (lane_of(l, t[i].role) < 0 && l->n < MAX_LANES)
+            l->role[l->n++] = t[i].role;
+    for (size_t i = 0; i < nt; i++) {
+        int k = lane_of(l, t[i].role);
+        if (!t[i].case_ || k < 0)
             continue;
-        int line = (int)jint(c, "line");
+        long long line = t[i].case_->line;
         if (!l->path)
-            l->path = jstr(c, "path");
+            l->path = t[i].case_->path;
         if (!l->lo[k] || line < l->lo[k])
             l->lo[k] = line;
         if (line > l->hi[k])
@@ -104,26 +91,20 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path ? path : "?";
 }
 
-/* The thread's function in the case (the outermost frame the record
- * names), for its pane's title. */
-static const char *lane_func(json_t *trace, int role)
+/* The thread's function in the case, for its pane's title. */
+static const char *lane_func(const event_t *t, size_t nt, long long role)
 {
-    size_t i;
-    json_t *e;
-    json_array_foreach(trace, i, e)
-    {
-        json_t *c = json_object_get(e, "case");
-        if (c && jint(e, "role") == role)
-            return jstr(c, "func");
-    }
+    for (size_t i = 0; i < nt; i++)
+        if (t[i].case_ && t[i].role == role)
+            return t[i].case_->func;
     return NULL;
 }
 
-static void pane(struct strbuf *sb, json_t *results, const struct lanes *l,
-                 int k, json_t *trace)
+static void pane(struct strbuf *sb, const struct results *res,
+                 const struct lanes *l, int k, const event_t *t, size_t nt)
 {
     char name = (char)('A' + k);
-    const char *fn = lane_func(trace, l->role[k]);
+    const char *fn = lane_func(t, nt, l->role[k]);
     strbuf_addf(sb, "<div class=\"steps-pane\" data-lane=\"%d\"><b>thread %c",
                 k, name);
     if (fn) {
@@ -132,13 +113,13 @@ static void pane(struct strbuf *sb, json_t *results, const struct lanes *l,
         strbuf_addstr(sb, "</code>");
     }
     strbuf_addstr(sb, "</b> <span class=\"steps-state\"></span>");
-    int from = l->lo[k] - 3, to = l->hi[k] + 3, n = 0;
+    int from = (int)l->lo[k] - 3, to = (int)l->hi[k] + 3, n = 0;
     if (from < 1)
         from = 1;
     if (to - from >= PANE_MAX_LINES)
         to = from + PANE_MAX_LINES - 1;
     char **lines = l->path && l->lo[k]
-                       ? source_lines(results, l->path, NULL, from, to, &n)
+                       ? source_lines(res, l->path, NULL, from, to, &n)
                        : NULL;
     if (!lines) {
         strbuf_addstr(sb,
@@ -159,42 +140,40 @@ static void pane(struct strbuf *sb, json_t *results, const struct lanes *l,
 }
 
 /* The sentence of one recorded event. */
-static void event_li(struct strbuf *sb, const struct lanes *l, json_t *e)
+static void event_li(struct strbuf *sb, const struct lanes *l, const event_t *e)
 {
-    int k = lane_of(l, (int)jint(e, "role"));
+    int k = lane_of(l, e->role);
     char name = (char)('A' + (k < 0 ? 0 : k));
-    const char *ev = jstr(e, "event") ? jstr(e, "event") : "";
-    const struct window_words *w = window_words(jstr(e, "window"));
-    json_t *c = json_object_get(e, "case");
+    const char *ev = e->event ? e->event : "";
+    const struct window_words *w = window_words(e->window);
+    bool at = !strcmp(ev, "at");
     strbuf_addf(sb, "<li data-lane=\"%d\" data-kind=\"", k);
     html_escape(sb, ev);
     strbuf_addf(sb, "\" data-line=\"%lld\" data-writing=\"%d\"",
-                (long long)(c ? jint(c, "line") : 0),
-                !strcmp(ev, "at") && w->writing);
-    if (!strcmp(ev, "at") && w->check) {
+                e->case_ ? e->case_->line : 0LL, at && w->writing);
+    if (at && w->check) {
         strbuf_addstr(sb, " data-check=\"");
         html_escape(sb, w->check);
         strbuf_addstr(sb, "\"");
     }
     strbuf_addstr(sb, ">");
-    if (!strcmp(ev, "at")) {
+    if (at) {
         strbuf_addf(sb, "%c ", name);
         html_escape(sb, w->did);
-        if (c) {
+        if (e->case_) {
             strbuf_addstr(sb, " <small>(");
-            html_escape(sb, base_name(jstr(c, "path")));
-            strbuf_addf(sb, ":%lld", (long long)jint(c, "line"));
-            json_t *m = json_object_get(e, "model");
-            if (m) {
+            html_escape(sb, base_name(e->case_->path));
+            strbuf_addf(sb, ":%lld", e->case_->line);
+            if (e->model && e->model->func) {
                 strbuf_addstr(sb, ", in ");
-                html_escape(sb, jstr(m, "func"));
+                html_escape(sb, e->model->func);
             }
             strbuf_addstr(sb, ")</small>");
         }
         strbuf_addstr(sb, ".");
     } else if (!strcmp(ev, "wait")) {
-        int o = lane_of(l, (int)jint(e, "wait_role"));
-        const struct window_words *f = window_words(jstr(e, "wait_for"));
+        int o = lane_of(l, e->wait_role);
+        const struct window_words *f = window_words(e->wait_for);
         strbuf_addf(sb, "%c is held here by the forcing until %c is ", name,
                     (char)('A' + (o < 0 ? 0 : o)));
         html_escape(sb, f->place);
@@ -215,49 +194,43 @@ static void event_li(struct strbuf *sb, const struct lanes *l, json_t *e)
 }
 
 /* How the recorded run ended, from its cell. */
-static void end_li(struct strbuf *sb, json_t *results, json_t *race,
-                   const char *det)
+static void end_li(struct strbuf *sb, const struct res_cell *cell)
 {
-    json_t *cell =
-        results_cell(results, jstr(race, "case"), jstr(race, "variant"), det);
-    json_t *f = json_array_get(
-        json_object_get(json_array_get(json_object_get(cell, "run_details"), 0),
-                        "findings"),
-        0);
+    const struct res_run *run =
+        cell->nr_runs_detail ? &cell->runs_detail[0] : NULL;
+    const struct res_finding *f =
+        run && run->nr_findings ? &run->findings[0] : NULL;
     strbuf_addstr(sb, "<li data-lane=\"-1\" data-kind=\"end\">Then the run "
                       "ended: ");
-    if (f && jstr(f, "message")) {
-        html_escape(sb, jstr(f, "type") && !strcmp(jstr(f, "type"), "panic")
-                            ? "panic: "
-                            : "fatal error: ");
-        html_escape(sb, jstr(f, "message"));
+    if (f && f->message) {
+        html_escape(sb, f->type && !strcmp(f->type, "panic") ? "panic: "
+                                                             : "fatal error: ");
+        html_escape(sb, f->message);
     } else {
-        json_t *run = json_array_get(json_object_get(cell, "run_details"), 0);
-        const char *ex = jstr(run, "exit");
-        json_t *obs = json_object_get(run, "observation");
-        html_escape(sb, ex ? ex : "as its log says");
+        html_escape(sb, run && run->exit ? run->exit : "as its log says");
         /* a silent failure: the wrong result the program printed */
-        if (json_is_true(json_object_get(obs, "symptom")) &&
-            jstr(cell, "observed") &&
-            starts_with(jstr(cell, "observed"), "symptom ")) {
+        if (run && run->obs && run->obs->symptom && cell->observed &&
+            starts_with(cell->observed, "symptom ")) {
             strbuf_addstr(sb, ", with the wrong result it looks for: ");
-            html_escape(sb, jstr(cell, "observed") + strlen("symptom "));
+            html_escape(sb, cell->observed + strlen("symptom "));
         }
     }
     strbuf_addstr(sb, " (the first run, the one recorded).</li>\n");
 }
 
-bool race_steps_html(struct strbuf *sb, json_t *results, json_t *race)
+bool race_steps_html(struct strbuf *sb, const struct results *res,
+                     const struct res_race *race)
 {
-    const char *k = jstr(race, "kind");
-    const char *det = NULL;
-    if (!k || (strcmp(k, "data-race") && strcmp(k, "fatal")))
+    if (!race->kind ||
+        (strcmp(race->kind, "data-race") && strcmp(race->kind, "fatal")))
         return false;
-    json_t *trace = trace_of(results, race, &det);
-    if (!trace)
+    const struct res_cell *cell = trace_cell(res, race);
+    if (!cell)
         return false;
+    const event_t *t = cell->window_trace;
+    size_t nt = cell->nr_window_trace;
     struct lanes l;
-    find_lanes(&l, trace, race);
+    find_lanes(&l, t, nt, race);
     if (l.n < 1)
         return false;
     strbuf_addf(sb,
@@ -273,7 +246,7 @@ bool race_steps_html(struct strbuf *sb, json_t *results, json_t *race)
                 "<button type=\"button\" data-act=\"back\">&larr; Back</button>"
                 "<button type=\"button\" data-act=\"next\">Next &rarr;</button>"
                 " &nbsp; ",
-                l.n, det);
+                l.n, cell->detector);
     for (int i = 0; i < l.n; i++)
         strbuf_addf(sb,
                     "<button type=\"button\" data-act=\"lane\" "
@@ -284,13 +257,12 @@ bool race_steps_html(struct strbuf *sb, json_t *results, json_t *race)
                       "aria-live=\"polite\">Press Next, or step a thread.</p>\n"
                       "<div class=\"pair\">\n");
     for (int i = 0; i < l.n; i++)
-        pane(sb, results, &l, i, trace);
+        pane(sb, res, &l, i, t, nt);
     strbuf_addstr(sb, "</div>\n<details class=\"steps-all\"><summary>every "
                       "recorded step</summary><ol class=\"steps-list\">\n");
-    size_t i;
-    json_t *e;
-    json_array_foreach(trace, i, e) event_li(sb, &l, e);
-    end_li(sb, results, race, det);
+    for (size_t i = 0; i < nt; i++)
+        event_li(sb, &l, &t[i]);
+    end_li(sb, cell);
     strbuf_addstr(sb, "</ol></details>\n</section>\n");
     return true;
 }

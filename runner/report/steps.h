@@ -10,15 +10,16 @@
 #ifndef MAPRACE_REPORT_STEPS_H
 #define MAPRACE_REPORT_STEPS_H
 
+#include "engine/results-model.h"
 #include "lib/util.h"
 
-#include <jansson.h>
 #include <stdbool.h>
 
 /* Append the step-through of a data race (<section class="steps">) when its
  * variant's native or native-swiss cell has a recorded interleaving;
  * returns whether it did. */
-bool race_steps_html(struct strbuf *sb, json_t *results, json_t *race);
+bool race_steps_html(struct strbuf *sb, const struct results *res,
+                     const struct res_race *race);
 
 /* The <script> that drives every step-through of a page. */
 extern const char race_steps_script[];

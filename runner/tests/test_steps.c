@@ -23,6 +23,16 @@
 
 static char tmpdir[64];
 
+static const char *js(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_int_t jn(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
 static int setup(void **state)
 {
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/maprace-test-steps.XXXXXX");
@@ -70,23 +80,23 @@ static void test_trace_read(void **state)
     assert_non_null(t);
     assert_true(json_array_size(t) >= 4);
     json_t *first = json_array_get(t, 0);
-    assert_string_equal(jstr(first, "event"), "at");
-    assert_string_equal(jstr(first, "window"), "W_MAPASSIGN_ENTRY");
+    assert_string_equal(js(first, "event"), "at");
+    assert_string_equal(js(first, "window"), "W_MAPASSIGN_ENTRY");
     json_t *c = json_object_get(first, "case");
     assert_non_null(c);
-    assert_string_equal(jstr(c, "func"), "assign_five");
-    assert_string_equal(jstr(c, "path"), "cases/map-concurrent-writes/racy.c");
-    assert_string_equal(jstr(json_object_get(first, "model"), "func"),
+    assert_string_equal(js(c, "func"), "assign_five");
+    assert_string_equal(js(c, "path"), "cases/map-concurrent-writes/racy.c");
+    assert_string_equal(js(json_object_get(first, "model"), "func"),
                         "mapassign");
     /* a wait names the thread and the window it waits for */
     size_t i;
     json_t *e;
     bool wait = false;
-    json_array_foreach(t, i, e) if (!strcmp(jstr(e, "event"), "wait"))
+    json_array_foreach(t, i, e) if (!strcmp(js(e, "event"), "wait"))
     {
         wait = true;
-        assert_true(jint(e, "wait_role") > 0);
-        assert_non_null(jstr(e, "wait_for"));
+        assert_true(jn(e, "wait_role") > 0);
+        assert_non_null(js(e, "wait_for"));
     }
     assert_true(wait);
     json_decref(t);
@@ -182,7 +192,7 @@ static void test_steps_in_chromium(void **state)
     size_t i;
     json_array_foreach(json_object_get(doc, "cells"), i, cell)
     {
-        if (!strcmp(jstr(cell, "detector"), "native"))
+        if (!strcmp(js(cell, "detector"), "native"))
             json_object_set_new(cell, "window_trace", recorded_trace());
     }
     page_dir = xasprintf("%s/page", tmpdir);
