@@ -109,7 +109,7 @@ static void one(const char *name, const char *head, const char *rec,
     report_init(&r);
     double t0 = now_s();
     if (!strcmp(name, "native"))
-        parse_native_file(path, &r);
+        parse_native_file(path, "native", &r);
     else if (!strncmp(name, "go", 2))
         parse_go_file(path, name, &r);
     else if (!strncmp(name, "tsan", 4))

@@ -20,6 +20,7 @@
 #include "report/common.h"
 #include "engine/run.h"
 #include "cmd/show.h"
+#include "cmd/usage.h"
 #include "lib/text.h"
 #include "lib/util.h"
 
@@ -76,11 +77,10 @@ static const char usage_run[] =
     "%s"
     "\n"
     "options:\n"
-    "  -d, --detectors LIST  comma-separated: native,tsan,tsan-gcc,helgrind,\n"
-    "                        drd,go,go-race,go-hmap,go-hmap-race or all\n"
-    "                        (default: all but go-hmap and go-hmap-race, the\n"
-    "                        article's Go; a Go not installed is then left\n"
-    "                        out with a note)\n"
+    "  -d, --detectors LIST  comma-separated, of @detectors@\n"
+    "                        or all\n"
+    "                        (default: @detectors-default@;\n"
+    "                        a Go not installed is then left out with a note)\n"
     "      --variant NAME    only this variant (racy, fixed...); repeatable,\n"
     "                        or comma-separated\n"
     "      --runs N          runs per cell (default 1); detection rate per "
@@ -90,7 +90,7 @@ static const char usage_run[] =
     "                        killed (default 60; case.ini's timeout wins)\n"
     "      --out DIR         reports folder (default <root>/reports)\n"
     "      --json            print results.json on stdout, not the matrix\n"
-    "      --format LIST     report files to write: html,junit,sarif,md, all\n"
+    "      --format LIST     report files to write: @formats@, all\n"
     "                        or none (default all)\n"
     "      --no-color        no colour (also when NO_COLOR is set or stdout\n"
     "                        is not a terminal)\n"
@@ -105,7 +105,7 @@ static const char usage_run[] =
     "  -h, --help            this help\n"
     "\n"
     "Writes <out>/<run-id>/{results.json,summary.txt,raw/}, the --format\n"
-    "files (index.html, junit.xml, results.sarif, summary.md) and points\n"
+    "files (@format-files@) and points\n"
     "<out>/latest at it (docs/report-format.md).\n"
     "\n"
     "exit codes: 0 %s; 2 usage or catalog error; 3 a required tool missing\n"
@@ -201,7 +201,7 @@ static const char usage_merge[] =
     "\n"
     "options:\n"
     "      --out DIR       reports folder (default <root>/reports)\n"
-    "      --format LIST   report files: html,junit,sarif,md, all or none\n"
+    "      --format LIST   report files: @formats@, all or none\n"
     "      --json          print the merged results.json, not the matrix\n"
     "\n"
     "exit codes: 0 every cell as expected (shards of run: merged); 1 some\n"
@@ -685,13 +685,8 @@ static int parse_lists(const struct args *a, struct run_opts *o)
         return -1;
     }
     o->formats = FORMAT_ALL;
-    if (a->format && report_formats_parse(a->format, &o->formats, &bad) < 0) {
-        error("unknown report format '%s' (want html, junit, sarif, md, "
-              "all or none)",
-              bad);
-        free(bad);
+    if (a->format && report_formats_option(a->format, &o->formats) < 0)
         return -1;
-    }
     report_opts_set(o, o->formats);
     if (!a->detectors) {
         for (int d = 0; d < DET_COUNT; d++)
@@ -699,14 +694,7 @@ static int parse_lists(const struct args *a, struct run_opts *o)
         o->detectors_default = true;
         return 0;
     }
-    if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
-        char *names = detector_names(", ");
-        error("unknown detector '%s' (want %s or all)", bad, names);
-        free(names);
-        free(bad);
-        return -1;
-    }
-    return 0;
+    return detector_list_option(a->detectors, o->detectors);
 }
 
 /* RUN_OUTPUT_CAP, or $MAPRACE_OUTPUT_CAP. 0, or -1 after an error. */
@@ -741,9 +729,10 @@ static int cmd_run(const struct args *a, bool check, bool fidelity)
         return 0;
     }
     if (a->help) {
-        printf(usage_run, verb, check ? check_what : run_what,
-               check ? "every cell as expected; 1 some cell not as expected"
-                     : "the run completed (whatever the verdicts)");
+        usage_printf(stdout, usage_run, verb, check ? check_what : run_what,
+                     check
+                         ? "every cell as expected; 1 some cell not as expected"
+                         : "the run completed (whatever the verdicts)");
         return 0;
     }
     struct session s;
@@ -839,20 +828,14 @@ static int cmd_merge(const struct args *a)
 {
     static const char *const allowed[] = {"--out", "--format", NULL};
     if (a->help) {
-        fputs(usage_merge, stdout);
+        usage_printf(stdout, "%s", usage_merge);
         return 0;
     }
     if (only_options(a, "merge", allowed) < 0)
         return EXIT_USAGE;
     struct merge_opts mo = {.formats = FORMAT_ALL};
-    char *bad;
-    if (a->format && report_formats_parse(a->format, &mo.formats, &bad) < 0) {
-        error("unknown report format '%s' (want html, junit, sarif, md, "
-              "all or none)",
-              bad);
-        free(bad);
+    if (a->format && report_formats_option(a->format, &mo.formats) < 0)
         return EXIT_USAGE;
-    }
     char *out = given_or_in_root(a->out, "reports");
     if (!out)
         return EXIT_USAGE;

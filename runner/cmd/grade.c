@@ -449,7 +449,7 @@ static bool is_answer_file(const struct grade *g, const char *file)
 {
     if (!file)
         return false;
-    char *tail = xasprintf("/%s.%s", g->variant, g->go ? "go" : "c");
+    char *tail = xasprintf("/%s%s", g->variant, g->go ? ".go" : ".c");
     bool yes = ends_with(file, tail) || !strcmp(file, tail + 1);
     free(tail);
     return yes;
@@ -620,7 +620,7 @@ static void add_other(struct grade *g, const char *det, json_t *finding)
  * go), else the first that says "error", else the first. */
 static char *answer_build_error(const struct grade *g, const char *log)
 {
-    char *tail = xasprintf("%s.%s:", g->variant, g->go ? "go" : "c");
+    char *tail = xasprintf("%s%s:", g->variant, g->go ? ".go" : ".c");
     const char *pick = NULL, *err = NULL;
     for (const char *l = log; l && *l && !pick;
          l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
@@ -661,7 +661,8 @@ static void read_cell(struct grade *g, json_t *cell)
     int d = det ? detector_by_name(det) : -1;
     if (!det || !verdict || d < 0)
         return;
-    if (flavour && bin && !strcmp(flavour, "native") && !g->binary)
+    if (flavour && bin && !strcmp(flavour, detector_flavour(DET_NATIVE)) &&
+        !g->binary)
         g->binary = xstrdup(bin);
     if (berr && *berr) {
         if (!g->build_error)
@@ -727,13 +728,13 @@ static void read_cell(struct grade *g, json_t *cell)
         free(err);
         const char *ex = json_string_value(json_object_get(r, "exit"));
         const char *plain =
-            g->go ? detector_name(detector_go_stand_in(DET_GO)) : "native";
+            detector_name(g->go ? detector_go_stand_in(DET_GO) : DET_NATIVE);
         if (strcmp(det, plain) || !ex || strcmp(ex, "exit 0"))
             continue; /* a crash or fatal error is (a)'s */
         char *out = read_log(g, logs, "stdout");
         char what[64];
-        snprintf(what, sizeof(what), "the %s run %zu",
-                 g->go ? "go" : "forced native", i + 1);
+        snprintf(what, sizeof(what), "the %s%s run %zu", g->go ? "" : "forced ",
+                 plain, i + 1);
         if (out)
             check_output(g, out, what);
         free(out);
@@ -749,14 +750,8 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
     struct session s;
     memset(&s, 0, sizeof(s));
     struct run_opts *o = &s.opts;
-    char *bad = NULL;
-    if (detectors && detector_parse_list(detectors, o->detectors, &bad) < 0) {
-        char *names = detector_names(", ");
-        error("unknown detector '%s' (want %s or all)", bad, names);
-        free(names);
-        free(bad);
+    if (detectors && detector_list_option(detectors, o->detectors) < 0)
         return EXIT_USAGE;
-    }
     /* no -d: the default set, as `run` has it (not the hmap Go, not the
      * Swiss model: an answer is graded on the model the exercise uses) */
     for (int d = 0; d < DET_COUNT; d++)

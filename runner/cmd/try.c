@@ -11,6 +11,7 @@
 #include "engine/run.h"
 #include "engine/session.h"
 #include "cmd/show.h"
+#include "cmd/usage.h"
 #include "lib/util.h"
 
 #include <dirent.h>
@@ -42,8 +43,8 @@ static const char usage_try[] =
     "go-race detectors only.\n"
     "\n"
     "options:\n"
-    "  -d, --detectors LIST  native,tsan,tsan-gcc,helgrind,drd or all; for\n"
-    "                        Go files go,go-race,go-hmap,go-hmap-race\n"
+    "  -d, --detectors LIST  @detectors-c@ or all;\n"
+    "                        for Go files @detectors-go@\n"
     "                        (default: every detector\n"
     "                        installed here that runs the program's language)\n"
     "      --runs N          runs per detector (default 1)\n"
@@ -55,7 +56,7 @@ static const char usage_try[] =
     "  -j, --jobs N          parallel runs (default: the number of cores)\n"
     "      --timeout S       seconds per run (default 60)\n"
     "      --out DIR         reports folder (default <root>/reports)\n"
-    "      --format LIST     report files: html,junit,sarif,md, all or none\n"
+    "      --format LIST     report files: @formats@, all or none\n"
     "                        (default all)\n"
     "      --build DIR       build folder, relative to the root (default\n"
     "                        build)\n"
@@ -289,35 +290,20 @@ static char *stage_copy(const char *real, const char *build_abs,
     return copy;
 }
 
-/* Why detector d can never report what `e` expects, or NULL when it can.
- * From what each detector reported on the programs of runner/tests/progs
- * (runner/tests/logs/README.md). */
+/* Why detector d can never report what `e` expects, or NULL when it can:
+ * its row's (detector_cannot_see()), from what each detector reported on
+ * the programs of runner/tests/progs (runner/tests/logs/README.md). */
 static const char *cannot_see(enum detector d, enum expect_kind k)
 {
-    bool report_kind = k == EXPECT_RACE || k == EXPECT_LOCK_ORDER ||
-                       k == EXPECT_THREAD_LEAK || k == EXPECT_MUTEX_MISUSE ||
-                       k == EXPECT_USE_AFTER_FREE || k == EXPECT_SIGNAL_UNSAFE;
-    if (!report_kind)
-        return NULL;
-    const char *name = detector_name(d);
-    if (detector_row(d)->go_twin && !detector_is_race_detector(d))
-        return "Go's runtime has no race detector (go-race has): its own "
-               "checks see only maps used by two goroutines at once";
-    if (!detector_is_race_detector(d))
-        return "native runs the program without a detector";
-    if (!strcmp(name, "helgrind") || !strcmp(name, "drd")) {
-        if (k == EXPECT_THREAD_LEAK)
-            return "valgrind's thread checkers do not report thread leaks";
-        if (k == EXPECT_USE_AFTER_FREE)
-            return "valgrind's thread checkers do not check freed memory "
-                   "(Memcheck does)";
-        if (k == EXPECT_SIGNAL_UNSAFE)
-            return "valgrind's thread checkers do not check what signal "
-                   "handlers call";
-        if (k == EXPECT_LOCK_ORDER && !strcmp(name, "drd"))
-            return "DRD does not report lock-order inversions";
-    }
-    return NULL;
+    static const enum finding_kind kinds[] = {
+        [EXPECT_RACE] = FINDING_DATA_RACE,
+        [EXPECT_LOCK_ORDER] = FINDING_LOCK_ORDER,
+        [EXPECT_THREAD_LEAK] = FINDING_THREAD_LEAK,
+        [EXPECT_MUTEX_MISUSE] = FINDING_MUTEX_MISUSE,
+        [EXPECT_USE_AFTER_FREE] = FINDING_USE_AFTER_FREE,
+        [EXPECT_SIGNAL_UNSAFE] = FINDING_SIGNAL_UNSAFE,
+    };
+    return expect_is_report(k) ? detector_cannot_see(d, kinds[k]) : NULL;
 }
 
 /* Every detector's expectation from --expect (or `any`). */
@@ -455,14 +441,8 @@ static int pick_detectors(const struct try_args *a, const char *file,
 {
     bool go = is_go(file), picked = false;
     if (a->detectors) {
-        char *bad;
-        if (detector_parse_list(a->detectors, mask, &bad) < 0) {
-            char *names = detector_names(", ");
-            error("unknown detector '%s' (want %s or all)", bad, names);
-            free(names);
-            free(bad);
+        if (detector_list_option(a->detectors, mask) < 0)
             return -1;
-        }
         int other =
             detector_mask_language(mask, go, !strcmp(a->detectors, "all"));
         if (other >= 0)
@@ -539,16 +519,8 @@ static int fill_opts(struct session *s, const struct try_args *a,
 {
     struct run_opts *o = &s->opts;
     o->formats = FORMAT_ALL;
-    if (a->format) {
-        char *bad;
-        if (report_formats_parse(a->format, &o->formats, &bad) < 0) {
-            error("unknown report format '%s' (want html, junit, sarif, md, "
-                  "all or none)",
-                  bad);
-            free(bad);
-            return -1;
-        }
-    }
+    if (a->format && report_formats_option(a->format, &o->formats) < 0)
+        return -1;
     report_opts_set(o, o->formats);
     int picked = pick_detectors(a, file, o->detectors);
     if (picked < 0)
@@ -602,7 +574,7 @@ int cmd_try(int argc, char **argv, const char *root)
     if (try_parse(argc, argv, &a) < 0)
         return EXIT_USAGE;
     if (a.help) {
-        fputs(usage_try, stdout);
+        usage_printf(stdout, "%s", usage_try);
         return 0;
     }
     if (!a.nr_files) {

@@ -173,13 +173,15 @@ static json_t *new_race(json_t *races, json_t *cell, json_t *cs, const char *id,
     return r;
 }
 
-/* The raw logs of one run: every path of its "logs" object. */
-static json_t *run_logs(json_t *run)
+/* The raw logs of one run of detector det: the paths of its "logs" object
+ * under the keys its row names (detector_log_keys). */
+static json_t *run_logs(json_t *run, const char *det)
 {
     json_t *out = json_array();
     json_t *logs = json_object_get(run, "logs");
-    static const char *const keys[] = {"tsan", "xml", "valgrind_log", "stderr"};
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+    const char *keys[2 * DET_COUNT + 1];
+    size_t nr = detector_log_keys(det, keys, sizeof(keys) / sizeof(keys[0]));
+    for (size_t k = 0; k < nr; k++) {
         json_t *v = json_object_get(logs, keys[k]);
         if (json_is_string(v)) {
             json_array_append(out, v);
@@ -376,7 +378,7 @@ static void add_evidence(json_t *race, json_t *cell, json_t *run,
             json_array_append_new(more, annotated_access(a));
         json_object_set_new(ev, "more", more);
         json_object_set(ev, "command", json_object_get(run, "command"));
-        json_object_set_new(ev, "logs", run_logs(run));
+        json_object_set_new(ev, "logs", run_logs(run, det));
         json_array_append_new(dets, ev);
     }
     json_object_set_new(

@@ -689,17 +689,15 @@ static void job_finish(struct session *s, struct job *j)
     report_init(&r);
     json_t *logs = json_object();
     json_object_set_new(logs, "stdout", json_text(rel(s, j->stdout_path)));
-    json_object_set_new(logs, "stderr", json_text(rel(s, j->stderr_path)));
+    json_object_set_new(logs, DETECTOR_STDERR_KEY,
+                        json_text(rel(s, j->stderr_path)));
     json_t *capped = json_array();
 
     char *missing_log = parse_logs(s, j, &r, logs, capped);
     /* the program's stderr, under every detector: the model's fatal
      * error, or Go's race reports and fatal errors */
     const struct detector_row *row = detector_row(cl->d);
-    if (row->parse_stderr)
-        row->parse_stderr(j->stderr_path, row->name, &r);
-    else
-        parse_native_file(j->stderr_path, &r);
+    row->parse_stderr(j->stderr_path, row->name, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
         json_array_append_new(capped, json_text(rel(s, j->stdout_path)));
     if (file_capped(j->stderr_path, s->opts.output_cap))

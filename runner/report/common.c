@@ -16,16 +16,22 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The format registry: every output format, one row each. Adding one is
+ * a bit of enum report_format, a row, and its writer (docs/architecture.md,
+ * "Adding a format"); option parsing, usage texts and the file names the
+ * live matrix prints come from here. */
 static const struct {
-    const char *name;
+    const char *name; /* --format's word */
     unsigned bits;
-    const char *file;
+    const char *file; /* in the report folder */
     char *(*write)(json_t *results);
+    bool plain_text; /* read in terminals too: control characters cleaned */
 } formats_tab[] = {
-    {"html", FORMAT_HTML, "index.html", report_html},
-    {"junit", FORMAT_JUNIT, "junit.xml", report_junit},
-    {"sarif", FORMAT_SARIF, "results.sarif", report_sarif},
-    {"md", FORMAT_MD, "summary.md", report_markdown},
+    {"html", FORMAT_HTML, "index.html", report_html, false},
+    {"junit", FORMAT_JUNIT, "junit.xml", report_junit, false},
+    {"sarif", FORMAT_SARIF, "results.sarif", report_sarif, false},
+    /* read in terminals too: no control character */
+    {"md", FORMAT_MD, "summary.md", report_markdown, true},
 };
 #define NR_FORMATS (sizeof(formats_tab) / sizeof(formats_tab[0]))
 
@@ -60,6 +66,35 @@ int report_formats_parse(const char *list, unsigned *formats, char **bad)
     return 0;
 }
 
+char *report_format_names(const char *sep)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < NR_FORMATS; i++)
+        strbuf_addf(&sb, "%s%s", i ? sep : "", formats_tab[i].name);
+    return strbuf_detach(&sb);
+}
+
+char *report_format_files(const char *sep)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < NR_FORMATS; i++)
+        strbuf_addf(&sb, "%s%s", i ? sep : "", formats_tab[i].file);
+    return strbuf_detach(&sb);
+}
+
+int report_formats_option(const char *list, unsigned *formats)
+{
+    char *bad;
+    if (report_formats_parse(list, formats, &bad) < 0) {
+        char *names = report_format_names(", ");
+        error("unknown report format '%s' (want %s, all or none)", bad, names);
+        free(names);
+        free(bad);
+        return -1;
+    }
+    return 0;
+}
+
 void report_opts_set(struct run_opts *o, unsigned formats)
 {
     size_t len = 0;
@@ -83,8 +118,7 @@ int reports_write(json_t *results, const char *dir, unsigned formats,
         if (!(formats & formats_tab[i].bits))
             continue;
         char *text = formats_tab[i].write(results);
-        if (formats_tab[i].bits == FORMAT_MD) {
-            /* read in terminals too: no control character */
+        if (formats_tab[i].plain_text) {
             char *clean = text_cleaned(text, false);
             free(text);
             text = clean;
@@ -516,7 +550,8 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
         json_t *l;
         json_array_foreach(locks, i, l)
             strbuf_addf(sb, " %s", json_string_value(l));
-    } else if (det && starts_with(det, "tsan")) {
+    } else if (detector_row_named(det) &&
+               detector_row_named(det)->reports_locks) {
         strbuf_addstr(sb, ", no lock held");
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");

@@ -4,6 +4,7 @@
 #include "report/diagram.h"
 
 #include "report/common.h"
+#include "engine/detectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -458,8 +459,8 @@ static const char *mutex_state(const char *type, const char *message,
 
 static bool tsan_like(json_t *ev)
 {
-    const char *d = jstr(ev, "detector");
-    return d && !strncmp(d, "tsan", 4);
+    const struct detector_row *row = detector_row_named(jstr(ev, "detector"));
+    return row && row->family == FAMILY_TSAN;
 }
 
 static void explain_mutex_misuse(struct strbuf *sb, json_t *race, json_t *ev)

@@ -167,9 +167,7 @@ static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
                       "time</th><th>CPU time</th><th>peak RSS</th>"
                       "<th>documented (time, memory)</th></tr>\n");
     for (size_t i = 0; i < n; i++) {
-        const struct cost_anchor *a = cost_anchors;
-        while (a->detector && strcmp(a->detector, rows[i].detector))
-            a++;
+        const struct detector_cost_anchor *a = cost_anchor(rows[i].detector);
         strbuf_addstr(sb, "<tr><td>");
         esc(sb, rows[i].detector);
         strbuf_addf(sb, "</td><td class=\"n\">%zu</td>", rows[i].wall.n);
@@ -177,7 +175,7 @@ static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
         cost_stat_td(sb, &rows[i].cpu);
         cost_stat_td(sb, &rows[i].rss);
         strbuf_addstr(sb, "<td>");
-        if (a->detector) {
+        if (a) {
             esc(sb, a->time);
             strbuf_addstr(sb, ", ");
             esc(sb, a->memory);
@@ -481,7 +479,8 @@ static void access_head_html(struct strbuf *sb, json_t *a, const char *det)
             strbuf_addstr(sb, " ");
             esc(sb, json_string_value(l));
         }
-    } else if (starts_with(det, "tsan")) {
+    } else if (detector_row_named(det) &&
+               detector_row_named(det)->reports_locks) {
         strbuf_addstr(sb, ", no lock held");
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");
@@ -657,11 +656,10 @@ static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
     /* a detector that names one access: say where the other is */
     json_int_t at =
         json_array_size(accs) == 1 ? jint(json_array_get(accs, 0), "at") : -1;
-    const char *why =
-        det && !strcmp(det, "drd")
-            ? "DRD names one access, and the other thread's segment "
-              "(where its access happened), not the access itself"
-            : "this report has the stack of one thread only";
+    const struct detector_row *row = detector_row_named(det);
+    const char *why = row && row->one_access
+                          ? row->one_access
+                          : "this report has the stack of one thread only";
     if (at == 1) {
         strbuf_addstr(sb, "<div class=\"acc missing\">A: ");
         esc(sb, why);
