@@ -10,6 +10,7 @@
  */
 #include "cmd/grade.h"
 
+#include "lib/ansi.h"
 #include "engine/catalog.h"
 #include "engine/detectors.h"
 #include "lib/exec.h"
@@ -1330,8 +1331,8 @@ static void print_point(const struct grade *g, const char *ok,
     const char *mark = why->len ? "FAIL" : "ok";
     const char *label = why->len ? failed : ok;
     if (g->color)
-        printf("  %s%-4s\033[0m  %s\n", why->len ? "\033[1;31m" : "\033[32m",
-               mark, label);
+        printf("  %s%-4s" ANSI_RESET "  %s\n",
+               why->len ? ANSI_BOLD_RED : ANSI_GREEN, mark, label);
     else
         printf("  %-4s  %s\n", mark, label);
     fputs(strbuf_str(why), stdout);
@@ -1348,8 +1349,9 @@ static int report_build_error(struct grade *g)
                    strstr(g->build_error, "error:") ||
                    strstr(g->build_error, "undefined reference");
     printf("\ngrade %s %s\n", g->ex.name, g->file);
-    printf("  %s  %s %s:\n", g->color ? "\033[1;31mFAIL\033[0m" : "FAIL",
-           g->file, compile ? "does not compile" : "could not be built");
+    printf("  %s  %s %s:\n",
+           g->color ? ANSI_BOLD_RED "FAIL" ANSI_RESET : "FAIL", g->file,
+           compile ? "does not compile" : "could not be built");
     printf("    %s\n", g->build_error);
     /* the line itself, with a caret under the column */
     const char *p = strstr(g->build_error, g->file);

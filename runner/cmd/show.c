@@ -3,6 +3,7 @@
  */
 #include "cmd/show.h"
 
+#include "lib/ansi.h"
 #include "engine/group.h"
 #include "report/common.h"
 #include "lib/text.h"
@@ -19,16 +20,12 @@
 static void show_cell(FILE *fp, json_t *c, bool color)
 {
     const char *cls = verdict_class(jstr(c, "verdict"));
-    const char *on = !color                  ? ""
-                     : !strcmp(cls, "ok")    ? "\033[32m"
-                     : !strcmp(cls, "bad")   ? "\033[31m"
-                     : !strcmp(cls, "known") ? "\033[36m"
-                                             : "\033[33m";
+    const char *on = color ? ansi_verdict(cls) : "";
     fprintf(fp,
             "  %-14s %-9s %s%-20s%s observed %s, expected %s (%lld/%lld "
             "runs)\n",
             jstr(c, "variant"), jstr(c, "detector"), on, jstr(c, "verdict"),
-            color ? "\033[0m" : "",
+            color ? ANSI_RESET : "",
             jstr(c, "observed") ? jstr(c, "observed") : "?",
             jstr(c, "expected") ? jstr(c, "expected") : "?",
             (long long)json_integer_value(json_object_get(c, "detected_runs")),
@@ -88,8 +85,8 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         goto out;
     }
     json_t *races = group_ensure(results);
-    fprintf(fp, "%s%s%s (run %s)\n", color ? "\033[1m" : "", spec,
-            color ? "\033[0m" : "", jstr(results, "run_id"));
+    fprintf(fp, "%s%s%s (run %s)\n", color ? ANSI_BOLD : "", spec,
+            color ? ANSI_RESET : "", jstr(results, "run_id"));
     json_array_foreach(json_object_get(results, "cells"), i, c)
     {
         if (!strcmp(jstr(c, "case"), cname) &&
@@ -155,16 +152,16 @@ static void explain_render_raw(FILE *fp, const char *md, bool color)
             continue;
         }
         if (in_code) {
-            fprintf(fp, "    %s%s%s\n", color ? "\033[36m" : "", line,
-                    color ? "\033[0m" : "");
+            fprintf(fp, "    %s%s%s\n", color ? ANSI_CYAN : "", line,
+                    color ? ANSI_RESET : "");
         } else if (line[0] == '#') {
             size_t level = strspn(line, "#");
             const char *text = line + level;
             while (*text == ' ')
                 text++;
             if (color) {
-                fprintf(fp, "\033[1m%s%s\033[0m\n", level == 1 ? "\033[4m" : "",
-                        text);
+                fprintf(fp, ANSI_BOLD "%s%s" ANSI_RESET "\n",
+                        level == 1 ? ANSI_UNDERLINE : "", text);
             } else {
                 fprintf(fp, "%s\n", text);
                 size_t n = strlen(text);

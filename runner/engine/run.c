@@ -4,6 +4,7 @@
  */
 #include "engine/run.h"
 
+#include "lib/ansi.h"
 #include "engine/cost.h"
 #include "lib/exec.h"
 #include "engine/live-matrix.h"
@@ -296,7 +297,7 @@ static int build_cells(struct session *s)
     s->build_wall_s = now_s() - t0;
     free(log);
     if (s->opts.progress_tty)
-        fprintf(stderr, "\033[K");
+        fprintf(stderr, ANSI_ERASE_LINE);
     if (rc < 0) {
         if (!exec_interrupted())
             error("build: %s", why);
@@ -740,7 +741,7 @@ static void progress(struct session *s, size_t done, size_t total,
                      const struct cell *finished)
 {
     if (s->opts.progress_tty) {
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s/%s %s", done, total,
+        fprintf(stderr, "\r" ANSI_ERASE_LINE "[%zu/%zu] %s/%s %s", done, total,
                 finished->c->name, finished->v->name,
                 detector_name(finished->d));
         fflush(stderr);
@@ -928,7 +929,7 @@ static void run_jobs(struct session *s)
     s->children_cpu_s = cpu_between(&ru0, &ru1);
     s->self_cpu_s = cpu_between(&self0, &self1);
     if (s->opts.progress_tty && p.nj)
-        fprintf(stderr, "\r\033[K");
+        fprintf(stderr, "\r" ANSI_ERASE_LINE);
     if (exec_interrupted()) {
         s->complete = false;
         s->signal = exec_interrupted();

@@ -4,6 +4,7 @@
  */
 #include "report/common.h"
 
+#include "lib/ansi.h"
 #include "engine/detectors.h"
 #include "parse/finding.h"
 #include "engine/group.h"
@@ -218,16 +219,10 @@ void md_code(struct strbuf *sb, const char *s)
 
 const char *verdict_class(const char *verdict)
 {
-    if (!verdict)
-        return "error";
-    if (!strcmp(verdict, "pass"))
-        return "ok";
-    if (!strcmp(verdict, "known-miss") ||
-        !strcmp(verdict, "known-false-positive"))
-        return "known";
-    if (!strcmp(verdict, "error"))
-        return "error";
-    return "bad";
+    for (int v = 0; verdict && v < VERDICT_COUNT; v++)
+        if (!strcmp(verdict, verdict_name(v)))
+            return verdict_class_of(v);
+    return verdict ? "bad" : "error";
 }
 
 char **source_lines(json_t *results, const char *path, const char *file,
@@ -266,14 +261,7 @@ void source_lines_free(char **lines, int n)
     free(lines);
 }
 
-/* ANSI colours, when wanted. */
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
+/* ANSI colours (lib/ansi.h), when wanted. */
 
 static const char *col(const struct race_text_opts *o, const char *c)
 {
@@ -324,9 +312,9 @@ static void text_source(struct strbuf *sb, json_t *results, json_t *loc,
     int first = line - o->context < 1 ? 1 : line - o->context;
     for (int i = 0; i < n; i++) {
         bool hot = first + i == line;
-        strbuf_addf(sb, "  %s%s%5d | %s%s\n", hot ? col(o, C_RED) : "",
+        strbuf_addf(sb, "  %s%s%5d | %s%s\n", hot ? col(o, ANSI_RED) : "",
                     hot ? ">" : " ", first + i, lines[i],
-                    hot ? col(o, C_RESET) : "");
+                    hot ? col(o, ANSI_RESET) : "");
     }
     source_lines_free(lines, n);
 }
@@ -445,9 +433,9 @@ static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
     const char *marker = jstr(f, "marker");
     /* a case's frame, or (maprace try: every line marked "") the user's */
     bool own = (cls && !strcmp(cls, "case")) || (marker && !*marker);
-    const char *c = own ? C_BOLD : hidden ? C_DIM : "";
+    const char *c = own ? ANSI_BOLD : hidden ? ANSI_DIM : "";
     strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
-                col(o, C_RESET));
+                col(o, ANSI_RESET));
     if (path && line > 0)
         strbuf_addf(sb, "%s:%lld", path, (long long)line);
     else if (jstr(f, "module"))
@@ -459,15 +447,15 @@ static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
         strbuf_addf(sb, " \xc3\x97 %s", n); /* U+00D7 */
     }
     if (marker && *marker)
-        strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED), marker,
-                    col(o, C_RESET));
+        strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, ANSI_RED), marker,
+                    col(o, ANSI_RESET));
     strbuf_addstr(sb, "\n");
     if (jstr(f, "go"))
-        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN), jstr(f, "go"),
-                    jstr(f, "role"), col(o, C_RESET));
+        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, ANSI_CYAN),
+                    jstr(f, "go"), jstr(f, "role"), col(o, ANSI_RESET));
     else if (jstr(f, "model"))
-        strbuf_addf(sb, "      %s  = the model's %s: %s%s\n", col(o, C_CYAN),
-                    jstr(f, "model"), jstr(f, "role"), col(o, C_RESET));
+        strbuf_addf(sb, "      %s  = the model's %s: %s%s\n", col(o, ANSI_CYAN),
+                    jstr(f, "model"), jstr(f, "role"), col(o, ANSI_RESET));
 }
 
 static void text_frames(struct strbuf *sb, json_t *access,
@@ -485,8 +473,8 @@ static void text_frames(struct strbuf *sb, json_t *access,
             strbuf_addf(sb,
                         "      %s... %s frame%s cut (a stack keeps its "
                         "innermost %d and its outermost) ...%s\n",
-                        col(o, C_DIM), n, cut == 1 ? "" : "s", STACK_MAX_FRAMES,
-                        col(o, C_RESET));
+                        col(o, ANSI_DIM), n, cut == 1 ? "" : "s",
+                        STACK_MAX_FRAMES, col(o, ANSI_RESET));
         }
         bool hidden = json_is_true(json_object_get(f, "hidden"));
         if (hidden && !o->all_frames)
@@ -499,7 +487,7 @@ static void text_frames(struct strbuf *sb, json_t *access,
         folded_note(&note, json_object_get(access, "frames"));
         if (note.len)
             strbuf_addf(sb, "      %s(%s; --all-frames shows them)%s\n",
-                        col(o, C_DIM), note.buf, col(o, C_RESET));
+                        col(o, ANSI_DIM), note.buf, col(o, ANSI_RESET));
         strbuf_release(&note);
     }
 }
@@ -512,14 +500,14 @@ static void text_stack_label(struct strbuf *sb, json_t *a,
 {
     json_int_t at = json_integer_value(json_object_get(a, "at"));
     if (json_object_get(a, "at") && at >= 0)
-        strbuf_addf(sb, "    %s%c:%s ", col(o, C_BOLD), (char)('A' + at),
-                    col(o, C_RESET));
+        strbuf_addf(sb, "    %s%c:%s ", col(o, ANSI_BOLD), (char)('A' + at),
+                    col(o, ANSI_RESET));
     else
         strbuf_addstr(sb, "    ");
     const char *label = jstr(a, "label");
     const char *thread = jstr(a, "thread");
-    strbuf_addf(sb, "%s%s%s", col(o, C_YELLOW), label ? label : "stack",
-                col(o, C_RESET));
+    strbuf_addf(sb, "%s%s%s", col(o, ANSI_YELLOW), label ? label : "stack",
+                col(o, ANSI_RESET));
     if (thread && label && !strstr(label, thread))
         strbuf_addf(sb, " (%s)", thread);
     strbuf_addstr(sb, "\n");
@@ -531,13 +519,13 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
     const char *kind = jstr(a, "kind");
     json_int_t at = json_integer_value(json_object_get(a, "at"));
     if (json_object_get(a, "at") && at >= 0)
-        strbuf_addf(sb, "    %s%c:%s", col(o, C_BOLD), (char)('A' + at),
-                    col(o, C_RESET));
+        strbuf_addf(sb, "    %s%c:%s", col(o, ANSI_BOLD), (char)('A' + at),
+                    col(o, ANSI_RESET));
     else
         strbuf_addstr(sb, "    ");
-    strbuf_addf(sb, " %s%s%s", col(o, C_YELLOW),
+    strbuf_addf(sb, " %s%s%s", col(o, ANSI_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
-                col(o, C_RESET));
+                col(o, ANSI_RESET));
     json_int_t size = json_integer_value(json_object_get(a, "size"));
     if (size)
         strbuf_addf(sb, " of size %lld", (long long)size);
@@ -582,16 +570,16 @@ static void text_pair_access(struct strbuf *sb, json_t *t, int wfunc,
     else
         strbuf_addstr(sb, "   ");
     const char *kind = jstr(t, "kind");
-    strbuf_addf(sb, "%s%-5s%s %-*s", col(o, C_YELLOW),
+    strbuf_addf(sb, "%s%-5s%s %-*s", col(o, ANSI_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
-                col(o, C_RESET), wfunc,
+                col(o, ANSI_RESET), wfunc,
                 jstr(t, "func") ? jstr(t, "func") : "??");
     char *where = pair_where(t);
     strbuf_addf(sb, " %-*s", wwhere, where);
     free(where);
     if (jstr(t, "go"))
-        strbuf_addf(sb, "  %s%s%s", col(o, C_CYAN), jstr(t, "go"),
-                    col(o, C_RESET));
+        strbuf_addf(sb, "  %s%s%s", col(o, ANSI_CYAN), jstr(t, "go"),
+                    col(o, ANSI_RESET));
     strbuf_addstr(sb, "\n");
 }
 
@@ -612,8 +600,8 @@ static void text_pairs(struct strbuf *sb, json_t *ev,
     const char *kind = jstr(ev, "kind");
     bool race = kind && !strcmp(kind, "data-race");
     strbuf_addf(sb, "    %s %s(top %sframe; findings)%s:\n",
-                race ? "accesses that raced" : "stacks reported", col(o, C_DIM),
-                model ? "model " : "", col(o, C_RESET));
+                race ? "accesses that raced" : "stacks reported",
+                col(o, ANSI_DIM), model ? "model " : "", col(o, ANSI_RESET));
     int wfunc = 2, wwhere = 0;
     json_array_foreach(pairs, i, p)
     {
@@ -773,8 +761,8 @@ static void text_side_row(struct strbuf *sb, json_t *g, json_t *m,
     char *l = frame_cell(g), *r = frame_cell(m);
     json_t *mk = g && jstr(g, "marker") ? g : m && jstr(m, "marker") ? m : NULL;
     if (mk)
-        strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, C_RED),
-                    jstr(mk, "marker"), col(o, C_RESET));
+        strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, ANSI_RED),
+                    jstr(mk, "marker"), col(o, ANSI_RESET));
     else
         strbuf_addf(sb, "      %-44s | %s", l, r);
     strbuf_addstr(sb, "\n");
@@ -792,7 +780,7 @@ static void text_side_by_side(struct strbuf *sb, json_t *race,
     if (!race_go_beside(race, &go, &model))
         return;
     strbuf_addf(sb, "\n  %sGo beside the model%s (%s | %s), row by row:\n",
-                col(o, C_BOLD), col(o, C_RESET), jstr(go, "detector"),
+                col(o, ANSI_BOLD), col(o, ANSI_RESET), jstr(go, "detector"),
                 jstr(model, "detector"));
     for (json_int_t at = 0; at < 2; at++) {
         json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
@@ -829,20 +817,20 @@ static void text_locations(struct strbuf *sb, json_t *results, json_t *race,
     json_t *loc;
     json_array_foreach(json_object_get(race, "locations"), i, loc)
     {
-        strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, C_BOLD),
-                    (char)('A' + i), col(o, C_RESET), jstr(loc, "path"),
+        strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, ANSI_BOLD),
+                    (char)('A' + i), col(o, ANSI_RESET), jstr(loc, "path"),
                     (long long)json_integer_value(json_object_get(loc, "line")),
                     jstr(loc, "func") ? jstr(loc, "func") : "??");
         const char *marker = jstr(loc, "marker");
         if (marker && *marker)
-            strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED), marker,
-                        col(o, C_RESET));
+            strbuf_addf(sb, "  %sRACE: %s%s", col(o, ANSI_RED), marker,
+                        col(o, ANSI_RESET));
         strbuf_addstr(sb, "\n");
         text_source(sb, results, loc, o);
     }
     if (jstr(race, "why") && *jstr(race, "why"))
-        strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
-                    jstr(race, "why"));
+        strbuf_addf(sb, "  %swhy:%s %s\n", col(o, ANSI_BOLD),
+                    col(o, ANSI_RESET), jstr(race, "why"));
 }
 
 static int by_seq(const void *a, const void *b)
@@ -884,12 +872,12 @@ static void text_stacks(struct strbuf *sb, json_t *ev,
                 what[nw++] = w;
         }
         strbuf_addf(
-            &unshown, "    %s(%zu more stack%s not shown: ", col(o, C_DIM),
+            &unshown, "    %s(%zu more stack%s not shown: ", col(o, ANSI_DIM),
             json_array_size(more), json_array_size(more) == 1 ? "" : "s");
         for (size_t q = 0; q < nw; q++)
             strbuf_addf(&unshown, "%s%s", q ? ", " : "", what[q]);
         strbuf_addf(&unshown, "; --all-frames shows them)%s\n",
-                    col(o, C_RESET));
+                    col(o, ANSI_RESET));
     }
     qsort(all, k, sizeof(*all), by_seq);
     for (i = 0; i < k; i++) {
@@ -911,8 +899,8 @@ static void text_stacks(struct strbuf *sb, json_t *ev,
 static void text_evidence(struct strbuf *sb, json_t *results, json_t *race,
                           json_t *ev, const struct race_text_opts *o)
 {
-    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), jstr(ev, "detector"),
-                col(o, C_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
+    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, ANSI_GREEN), jstr(ev, "detector"),
+                col(o, ANSI_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
     if (jstr(ev, "message"))
         strbuf_addf(sb, " - %s", jstr(ev, "message"));
     json_int_t nf = json_integer_value(json_object_get(ev, "findings"));
@@ -946,8 +934,8 @@ static void text_evidence(struct strbuf *sb, json_t *results, json_t *race,
 void race_text(struct strbuf *sb, json_t *results, json_t *race,
                const struct race_text_opts *o)
 {
-    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
-                race_kind_words(jstr(race, "kind")), col(o, C_RESET),
+    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, ANSI_BOLD),
+                race_kind_words(jstr(race, "kind")), col(o, ANSI_RESET),
                 jstr(race, "case"), jstr(race, "variant"));
     text_locations(sb, results, race, o);
     text_side_by_side(sb, race, o);
