@@ -279,16 +279,13 @@ struct args {
 
 static void add_variants(struct args *a, const char *list)
 {
-    const char *s = list;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        if (n) {
-            a->variants =
-                xrealloc(a->variants, (a->nr_variants + 1) * sizeof(char *));
-            a->variants[a->nr_variants++] = xstrndup(s, n);
-        }
-        s += n + (s[n] == ',');
-    }
+    struct strvec sv = {0};
+    strvec_split(&sv, list, ',');
+    a->variants =
+        xrealloc(a->variants, (a->nr_variants + sv.nr + 1) * sizeof(char *));
+    for (size_t i = 0; i < sv.nr; i++)
+        a->variants[a->nr_variants++] = sv.v[i];
+    free(sv.v);
 }
 
 static void note_used(struct args *a, const char *name)
@@ -482,17 +479,6 @@ static char *find_root(void)
     return NULL;
 }
 
-/* An absolute version of a path given on the command line. */
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        return xstrdup(path);
-    return path_join(cwd, path);
-}
-
 /* The catalog folder as shown in messages: relative to the cwd when under
  * it. */
 static char *display_path(const char *abs)
@@ -529,7 +515,7 @@ static int only_options(const struct args *a, const char *verb,
 static int load_catalog(const char *root, const struct args *a,
                         struct catalog *cat, char **abs_dir)
 {
-    char *dir = a->cases ? absolute(a->cases) : path_join(root, "cases");
+    char *dir = a->cases ? path_absolute(a->cases) : path_join(root, "cases");
     char *shown = display_path(dir);
     char *err;
     int rc = catalog_load(shown, cat, &err);
@@ -748,7 +734,7 @@ static int cmd_run(const struct args *a, bool check, bool fidelity)
         free(root);
         return EXIT_USAGE;
     }
-    char *out = a->out ? absolute(a->out) : path_join(root, "reports");
+    char *out = a->out ? path_absolute(a->out) : path_join(root, "reports");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->cases = a->pos;
     o->nr_cases = a->nr_pos;
@@ -788,7 +774,7 @@ static int cmd_run(const struct args *a, bool check, bool fidelity)
 static char *given_or_in_root(const char *given, const char *sub)
 {
     if (given)
-        return absolute(given);
+        return path_absolute(given);
     char *root = find_root();
     if (!root)
         return NULL;
@@ -1068,7 +1054,7 @@ static int cmd_asm(const struct args *a)
     char *root = find_root();
     if (!root)
         return EXIT_USAGE;
-    char *cases = a->cases ? absolute(a->cases) : path_join(root, "cases");
+    char *cases = a->cases ? path_absolute(a->cases) : path_join(root, "cases");
     struct asm_opts o = {
         .root = root,
         .build = a->build ? a->build : "build",

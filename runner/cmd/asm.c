@@ -792,20 +792,27 @@ static int parse_arches(const char *list, bool want[NR_ARCHES])
             want[i] = true;
         return 0;
     }
-    for (const char *s = list; *s;) {
-        size_t n = strcspn(s, ","), i;
+    struct strvec names = {0};
+    strvec_split(&names, list, ',');
+    for (size_t k = 0; k < names.nr; k++) {
+        size_t i;
         for (i = 0; i < NR_ARCHES; i++)
-            if (strlen(arches[i].name) == n && !strncmp(s, arches[i].name, n))
+            if (!strcmp(names.v[k], arches[i].name))
                 break;
         if (i == NR_ARCHES) {
-            error("asm: unknown architecture '%.*s' (want x86-64, arm64, "
-                  "arm64-lse or all)",
-                  (int)n, s);
+            struct strbuf all = STRBUF_INIT;
+            for (size_t j = 0; j < NR_ARCHES; j++)
+                strbuf_addf(&all, "%s, ", arches[j].name);
+            all.buf[all.len - 2] = '\0';
+            error("asm: unknown architecture '%s' (want %s or all)", names.v[k],
+                  all.buf);
+            strbuf_release(&all);
+            strvec_release(&names);
             return -1;
         }
         want[i] = true;
-        s += n + (s[n] == ',');
     }
+    strvec_release(&names);
     return 0;
 }
 

@@ -207,12 +207,6 @@ static int exercise_load(const char *root, const char *name, struct exercise *e)
     return 0;
 }
 
-/* Whether FILE is a Go answer (FILE.go). */
-static bool is_go_file(const char *file)
-{
-    return strlen(file) > 3 && ends_with(file, ".go");
-}
-
 /* The variant name for FILE.c or FILE.go: its base name when it is a
  * plain word, else "answer". */
 static char *variant_name(const char *file)
@@ -220,7 +214,7 @@ static char *variant_name(const char *file)
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     size_t n = strlen(base);
-    size_t ext = is_go_file(base) ? 3 : 2;
+    size_t ext = path_is_go(base) ? 3 : 2;
     if (n > ext && (ext == 3 || ends_with(base, ".c"))) {
         char *v = xstrndup(base, n - ext);
         if (*v &&
@@ -241,7 +235,7 @@ static void remove_sources(const char *dir)
         return;
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if ((n > 2 && ends_with(de->d_name, ".c")) || is_go_file(de->d_name)) {
+        if ((n > 2 && ends_with(de->d_name, ".c")) || path_is_go(de->d_name)) {
             char *p = path_join(dir, de->d_name);
             unlink(p);
             free(p);
@@ -1541,7 +1535,7 @@ static char *grade_prepare(struct grade *g, struct catalog *cat,
         error("cannot read %s: %s", file, strerror(errno));
         return NULL;
     }
-    g->go = is_go_file(file);
+    g->go = path_is_go(file);
     if (g->go && !g->ex.go_stdout_text) {
         error("exercise %s has no Go version (its exercise.ini has no "
               "go-stdout): answer it in C",

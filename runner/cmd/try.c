@@ -171,11 +171,6 @@ static const char *extension(const char *path)
     return dot ? dot : "";
 }
 
-static bool is_go(const char *path)
-{
-    return !strcmp(extension(path), ".go");
-}
-
 static bool is_cxx(const char *path)
 {
     const char *e = extension(path);
@@ -187,7 +182,7 @@ static bool is_cxx(const char *path)
 static char *check_file(const char *given)
 {
     const char *e = extension(given);
-    if (strcmp(e, ".c") && !is_cxx(given) && !is_go(given)) {
+    if (strcmp(e, ".c") && !is_cxx(given) && !path_is_go(given)) {
         error("try: %s: not a C, C++ or Go source (want .c, .cc, .cpp, .cxx "
               "or .go)",
               given);
@@ -209,8 +204,6 @@ static char *check_file(const char *given)
     }
     return xstrdup(real);
 }
-
-static uint32_t fnv1a(const char *s);
 
 /* Characters make cannot take in a word of TRY_SRC. */
 static const char make_unsafe[] = " \t\n\\$#%:;\"'`*?[]()&|<>=";
@@ -342,14 +335,6 @@ static int set_expectations(struct variant *v, const char *expect)
     return 0;
 }
 
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 /* The variant's name: the first file's name without its extension, with
  * anything but letters, digits, '.', '_' and '-' made '-'. */
 static char *program_name(const char *path)
@@ -416,7 +401,7 @@ static int make_case(struct session *s, char **files, size_t n,
     struct variant *v = &c->variants[0];
     v->name = program_name(files[0]);
     v->source = xstrdup(files[0]);
-    bool go = is_go(files[0]);
+    bool go = path_is_go(files[0]);
     if (go)
         v->go_source = xstrdup(files[0]);
     for (size_t i = 0; i < n; i++)
@@ -439,7 +424,7 @@ static int make_case(struct session *s, char **files, size_t n,
 static int pick_detectors(const struct try_args *a, const char *file,
                           bool mask[DET_COUNT])
 {
-    bool go = is_go(file), picked = false;
+    bool go = path_is_go(file), picked = false;
     if (a->detectors) {
         if (detector_list_option(a->detectors, mask) < 0)
             return -1;
@@ -494,16 +479,6 @@ static int pick_detectors(const struct try_args *a, const char *file,
     return 0;
 }
 
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        return xstrdup(path);
-    return path_join(cwd, path);
-}
-
 static const char *default_build, *default_out;
 
 void cmd_try_defaults(const char *build, const char *out)
@@ -530,7 +505,7 @@ static int fill_opts(struct session *s, const struct try_args *a,
     o->runs = a->runs;
     o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
     o->timeout = a->timeout;
-    o->out = a->out        ? absolute(a->out)
+    o->out = a->out        ? path_absolute(a->out)
              : default_out ? xstrdup(default_out)
                            : path_join(root, "reports");
     o->root = root;
@@ -558,7 +533,7 @@ static void set_build(struct session *s, char **files, size_t n)
 static int check_languages(char **files, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
-        if (is_go(files[i]) != is_go(files[0]))
+        if (path_is_go(files[i]) != path_is_go(files[0]))
             return error("try: %s and %s: Go and C files cannot be mixed",
                          files[0], files[i]);
         if (is_cxx(files[i]) != is_cxx(files[0]))

@@ -258,33 +258,25 @@ int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad)
     for (int d = 0; d < DET_COUNT; d++)
         mask[d] = false;
     *bad = NULL;
-    const char *p = list;
-    bool any = false;
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        char *name = xstrndup(p, n);
-        if (!strcmp(name, "all")) {
-            for (int d = 0; d < DET_COUNT; d++)
-                mask[d] = true;
-            any = true;
-        } else if (n) {
-            int d = detector_by_name(name);
-            if (d < 0) {
-                *bad = name;
-                return -1;
-            }
-            mask[d] = true;
-            any = true;
-        }
-        free(name);
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    if (!any) {
+    struct strvec names = {0};
+    if (!strvec_split(&names, list, ',')) {
         *bad = xstrdup(list);
         return -1;
     }
+    for (size_t i = 0; i < names.nr; i++) {
+        int d = detector_by_name(names.v[i]);
+        if (!strcmp(names.v[i], "all")) {
+            for (int e = 0; e < DET_COUNT; e++)
+                mask[e] = true;
+        } else if (d < 0) {
+            *bad = xstrdup(names.v[i]);
+            strvec_release(&names);
+            return -1;
+        } else {
+            mask[d] = true;
+        }
+    }
+    strvec_release(&names);
     return 0;
 }
 

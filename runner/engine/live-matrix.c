@@ -14,26 +14,6 @@
 
 static bool is_known_verdict(int v);
 
-const char *matrix_label(enum verdict v)
-{
-    switch (v) {
-    case VERDICT_PASS:
-        return "pass";
-    case VERDICT_FALSE_NEGATIVE:
-        return "FN";
-    case VERDICT_FALSE_POSITIVE:
-        return "FP";
-    case VERDICT_KNOWN_MISS:
-        return "miss";
-    case VERDICT_KNOWN_FALSE_POSITIVE:
-        return "fp-ok";
-    case VERDICT_ERROR:
-        return "ERR";
-    default:
-        return "?";
-    }
-}
-
 static const char *colour_of(enum verdict v)
 {
     return ansi_verdict(verdict_class_of(v));

@@ -40,30 +40,27 @@ int report_formats_parse(const char *list, unsigned *formats, char **bad)
 {
     *formats = 0;
     *bad = NULL;
-    const char *s = list;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        if (n) {
-            bool ok = false;
-            if (n == 3 && !strncmp(s, "all", 3)) {
-                *formats |= FORMAT_ALL;
-                ok = true;
-            } else if (n == 4 && !strncmp(s, "none", 4)) {
-                ok = true;
-            }
-            for (size_t i = 0; i < NR_FORMATS && !ok; i++)
-                if (strlen(formats_tab[i].name) == n &&
-                    !strncmp(s, formats_tab[i].name, n)) {
-                    *formats |= formats_tab[i].bits;
-                    ok = true;
-                }
-            if (!ok) {
-                *bad = xstrndup(s, n);
-                return -1;
-            }
+    struct strvec words = {0};
+    strvec_split(&words, list, ',');
+    for (size_t w = 0; w < words.nr; w++) {
+        const char *s = words.v[w];
+        bool ok = !strcmp(s, "none");
+        if (!strcmp(s, "all")) {
+            *formats |= FORMAT_ALL;
+            ok = true;
         }
-        s += n + (s[n] == ',');
+        for (size_t i = 0; i < NR_FORMATS && !ok; i++)
+            if (!strcmp(s, formats_tab[i].name)) {
+                *formats |= formats_tab[i].bits;
+                ok = true;
+            }
+        if (!ok) {
+            *bad = xstrdup(s);
+            strvec_release(&words);
+            return -1;
+        }
     }
+    strvec_release(&words);
     return 0;
 }
 
