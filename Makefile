@@ -10,6 +10,9 @@
 #                   the case tests (SHARD=K/N: one slice)
 #   make fresh-check  install-deps and make test in a fresh Debian 12 root
 #   make bench      benchmarks (figures, not pass/fail)
+#   make bench-go   chapter 4's maps in Go under both Gos (1.19 and the
+#                   current one); rewrites the Go tables of
+#                   docs/benchmarks.md (scripts/bench-go)
 #   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
 #                   each (fuzz/fuzz.mk)
 #   make install    install build/maprace into $(PREFIX)/bin, its man
@@ -191,7 +194,7 @@ tier_bins = $(patsubst %.c,$(1)/host/%,$(2))
 CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
 .PHONY: all model cases cases-swiss runner tests benches test check fresh-check \
-	run bench install uninstall check-format check-docs format deps deps-run \
+	run bench bench-go install uninstall check-format check-docs format deps deps-run \
 	deps-test clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
@@ -477,6 +480,10 @@ run: deps-run
 bench: deps-test
 	@$(MAKE) --no-print-directory all benches
 	@BUILD=$(BUILD) scripts/run-bench
+
+# Only the runner (maprace doctor go picks the two Gos): no other build.
+bench-go: runner
+	@BUILD=$(BUILD) scripts/bench-go
 
 install: $(BUILD)/maprace
 	install -d $(DESTDIR)$(PREFIX)/bin
