@@ -344,6 +344,12 @@ const struct detector_row *detector_row_named(const char *name)
     return d < 0 ? NULL : ROW(d);
 }
 
+bool detector_reports_locks(const char *name)
+{
+    const struct detector_row *row = detector_row_named(name);
+    return row && row->reports_locks;
+}
+
 void detector_row_override(enum detector d, const struct detector_row *row)
 {
     overrides[d] = row;

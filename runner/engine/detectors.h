@@ -203,6 +203,10 @@ const struct detector_row *detector_row(enum detector d);
 /* The row of the detector named `name` (NULL, or a name of no row: NULL). */
 const struct detector_row *detector_row_named(const char *name);
 
+/* Whether the detector named `name` prints the locks each access held
+ * (reports_locks); false for an unknown name. */
+bool detector_reports_locks(const char *name);
+
 /* For tests only: detector d's row is `row` from now on (NULL: the
  * table's own again), so that a test can put a detector of its own in the
  * table (runner/tests/test_fake_detector.c) and check that its logs and

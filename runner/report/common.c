@@ -535,8 +535,7 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
         json_t *l;
         json_array_foreach(locks, i, l)
             strbuf_addf(sb, " %s", json_string_value(l));
-    } else if (detector_row_named(det) &&
-               detector_row_named(det)->reports_locks) {
+    } else if (detector_reports_locks(det)) {
         strbuf_addstr(sb, ", no lock held");
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");

@@ -479,8 +479,7 @@ static void access_head_html(struct strbuf *sb, json_t *a, const char *det)
             strbuf_addstr(sb, " ");
             esc(sb, json_string_value(l));
         }
-    } else if (detector_row_named(det) &&
-               detector_row_named(det)->reports_locks) {
+    } else if (detector_reports_locks(det)) {
         strbuf_addstr(sb, ", no lock held");
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");
