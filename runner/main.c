@@ -161,10 +161,10 @@ static const char usage_doctor[] =
     "\n"
     "Say which detectors are usable here, whether ThreadSanitizer works on\n"
     "this kernel (and whether it needs setarch -R), the two Go toolchains\n"
-    "(the current Go, >= 1.24, Swiss tables: go, go-race; the hmap Go,\n"
-    "<= 1.23: go-hmap, go-hmap-race; chosen by name, never by PATH order;\n"
-    "MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches one off), and\n"
-    "the versions of the tools and libraries maprace uses.\n"
+    "(the current Go, >= 1.24, Swiss tables: @detectors-go-current@;\n"
+    "the hmap Go, <= 1.23: @detectors-go-hmap@; chosen by name, never by\n"
+    "PATH order; MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches\n"
+    "one off), and the versions of the tools and libraries maprace uses.\n"
     "`doctor go KIND` prints the path of that Go only (for scripts).\n"
     "\n"
     "exit codes: 0 every detector usable (doctor go: the Go found); 3 some\n"
@@ -878,7 +878,7 @@ static int cmd_doctor(const struct args *a)
 {
     static const char *const allowed[] = {NULL};
     if (a->help) {
-        fputs(usage_doctor, stdout);
+        usage_printf(stdout, "%s", usage_doctor);
         return 0;
     }
     if (only_options(a, "doctor", allowed) < 0)

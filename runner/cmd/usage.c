@@ -23,6 +23,8 @@ static const struct {
     {"@detectors-default@", LIST_DETECTORS, DETECTORS_DEFAULT},
     {"@detectors-c@", LIST_DETECTORS, DETECTORS_C},
     {"@detectors-go@", LIST_DETECTORS, DETECTORS_GO},
+    {"@detectors-go-current@", LIST_DETECTORS, DETECTORS_GO_CURRENT},
+    {"@detectors-go-hmap@", LIST_DETECTORS, DETECTORS_GO_HMAP},
     {"@formats@", LIST_FORMATS, 0},
     {"@format-files@", LIST_FORMAT_FILES, 0},
 };

@@ -6,6 +6,8 @@
  *   @detectors-default@  the default set's (no -d)
  *   @detectors-c@        those that run a C program on the hmap model
  *   @detectors-go@       those that run a Go program
+ *   @detectors-go-current@, @detectors-go-hmap@
+ *                        those of the current Go, of the hmap Go
  *   @formats@            every report format's --format word
  *                        (report/common.h: "html,junit,sarif,md")
  *   @format-files@       the files they write ("index.html, junit.xml...")

@@ -410,6 +410,10 @@ static bool selected(enum detector d, enum detector_select sel)
         return !ROW(d)->go_twin && !ROW(d)->swiss_model;
     case DETECTORS_GO:
         return ROW(d)->go_twin;
+    case DETECTORS_GO_CURRENT:
+        return ROW(d)->go_twin && ROW(d)->toolchain == GO_CURRENT;
+    case DETECTORS_GO_HMAP:
+        return ROW(d)->go_twin && ROW(d)->toolchain == GO_HMAP;
     default:
         return true;
     }

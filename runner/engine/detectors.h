@@ -230,7 +230,8 @@ const char *detector_cannot_see(enum detector d, enum finding_kind k);
 /* The comma-separated names of the detectors for a usage text: every
  * detector (DETECTORS_ALL), those of the default set (DETECTORS_DEFAULT,
  * no not_default), those that run C programs on the hmap model
- * (DETECTORS_C: `try`'s), or the Go ones (DETECTORS_GO). The words are
+ * (DETECTORS_C: `try`'s), or the Go ones (DETECTORS_GO; of one Go
+ * toolchain: DETECTORS_GO_CURRENT, DETECTORS_GO_HMAP). The words are
  * wrapped to lines of at most 78 columns (room for a
  * punctuation mark after it), the first line starting at
  * column `col`, the next ones indented by `indent` blanks; the text has
@@ -240,6 +241,8 @@ enum detector_select {
     DETECTORS_DEFAULT,
     DETECTORS_C,
     DETECTORS_GO,
+    DETECTORS_GO_CURRENT, /* the Go ones of the current Go (toolchain.h) */
+    DETECTORS_GO_HMAP,    /* the Go ones of the hmap Go */
 };
 char *detector_usage_list(enum detector_select sel, int col, int indent);
 
