@@ -1097,13 +1097,21 @@ static bool uses_atomics(const char *code)
  * judged from TSan and the native run (docs/exercises.md). */
 static void excuse_atomics(struct grade *g)
 {
-    bool tsan_clean = (g->ran[DET_TSAN] && !g->failed[DET_TSAN]) ||
-                      (g->ran[DET_TSAN_GCC] && !g->failed[DET_TSAN_GCC]);
-    if (g->go || !uses_atomics(g->code) || !tsan_clean || g->failed[DET_TSAN] ||
-        g->failed[DET_TSAN_GCC] || g->failed[DET_NATIVE] ||
-        !g->ran[DET_NATIVE] || g->nonrace[DET_HELGRIND] ||
-        g->nonrace[DET_DRD] ||
-        (!g->failed[DET_HELGRIND] && !g->failed[DET_DRD]))
+    /* TSan is the TSan family, the native run the plain one (native),
+     * Helgrind and DRD the rows that do not model atomics (detectors.h) */
+    bool tsan_clean = false, tsan_failed = false, blind_failed = false;
+    for (int d = 0; d < DET_COUNT; d++) {
+        const struct detector_row *row = detector_row(d);
+        if (row->family == FAMILY_TSAN) {
+            tsan_clean |= g->ran[d] && !g->failed[d];
+            tsan_failed |= g->failed[d];
+        }
+        if (row->no_atomics && g->nonrace[d])
+            return;
+        blind_failed |= row->no_atomics && g->failed[d];
+    }
+    if (g->go || !uses_atomics(g->code) || !tsan_clean || tsan_failed ||
+        g->failed[DET_NATIVE] || !g->ran[DET_NATIVE] || !blind_failed)
         return;
     g->atomics_excused = true;
 }
@@ -1245,10 +1253,12 @@ static void diagnose(struct grade *g, struct strbuf *sb)
     bool valgrind_only = g->nr_races > 0;
     for (size_t i = 0; i < g->nr_races; i++)
         for (int d = 0; d < DET_COUNT; d++)
-            if (g->races[i].dets[d] && d != DET_HELGRIND && d != DET_DRD)
+            if (g->races[i].dets[d] && !detector_row(d)->no_atomics)
                 valgrind_only = false;
-    if (!hints && valgrind_only && uses_atomics(code) && !g->ran[DET_TSAN] &&
-        !g->ran[DET_TSAN_GCC]) {
+    bool tsan_ran = false;
+    for (int d = 0; d < DET_COUNT; d++)
+        tsan_ran |= g->ran[d] && detector_row(d)->family == FAMILY_TSAN;
+    if (!hints && valgrind_only && uses_atomics(code) && !tsan_ran) {
         strbuf_addstr(
             sb, "    Why: maybe none. Only Helgrind or DRD saw these, and your "
                 "file uses C11 atomics,\n    which they do not model: grade "
@@ -1283,8 +1293,8 @@ static void explain_races(struct grade *g)
         const struct race *r = &g->races[i];
         bool seen = false;
         for (int d = 0; d < DET_COUNT; d++)
-            seen |= r->dets[d] && !(g->atomics_excused &&
-                                    (d == DET_HELGRIND || d == DET_DRD));
+            seen |= r->dets[d] &&
+                    !(g->atomics_excused && detector_row(d)->no_atomics);
         if (!seen)
             continue;
         if (shown++ < MAX_SHOWN)

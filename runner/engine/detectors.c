@@ -137,7 +137,7 @@ static void go_race_command(const struct detector_row *row,
     .valgrind_tool = tool_,                                                    \
     .option_keys = {"valgrind_options", tool_ "_options"},                     \
     .expect_like = like_, .not_default = swiss_, .swiss_model = swiss_,        \
-    .family = FAMILY_VALGRIND
+    .family = FAMILY_VALGRIND, .no_atomics = true
 
 /* Helgrind: the Valgrind manual, Helgrind chapter: "on the order of
  * 100:1". */

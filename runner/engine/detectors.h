@@ -191,6 +191,10 @@ struct detector_row {
     /* It reports nothing by itself: why, for `try --expect` (native, Go's
      * runtime), or NULL. */
     const char *no_reports;
+    /* It does not model C11 atomics: a correct atomic_flag spinlock or a
+     * release/acquire pair is a race to it (Helgrind, DRD); `grade`
+     * judges an answer with atomics from the others. */
+    bool no_atomics;
     /* The kinds of report it never makes (up to 4, the rest {0, NULL}). */
     struct detector_blind_spot blind[4];
     /* Its documented cost against a native run. */

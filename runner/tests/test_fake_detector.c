@@ -11,7 +11,7 @@
  *     the terminal text (show, junit's system-out), which print its name,
  *     its logs where they print logs, and say of its accesses what its
  *     row says (held locks reported or not, one access only and why),
- *   - its documented cost (cost.h).
+ *   - what it cannot see (try --expect) and its documented cost.
  * Its log is real TSan output (runner/tests/logs/case-mcw-tsan-clang14.log)
  * parsed as the fake detector's.
  */
@@ -53,6 +53,7 @@ static struct detector_row fake = {
     .family = FAMILY_VALGRIND,
     .reports_locks = true,
     .one_access = FAKE_ONE,
+    .blind = {{FINDING_THREAD_LEAK, "fakecheck keeps no threads"}},
     .anchor = {"3-4x", "2x", FAKE_SOURCE},
 };
 
@@ -127,6 +128,11 @@ static void test_names(void **state)
     usage = usage_expand("@detectors-default@");
     assert_null(strstr(usage, FAKE));
     free(usage);
+    /* what it cannot see (try --expect), its cost's baseline */
+    assert_string_equal(detector_cannot_see(SLOT, FINDING_THREAD_LEAK),
+                        "fakecheck keeps no threads");
+    assert_null(detector_cannot_see(SLOT, FINDING_DATA_RACE));
+    assert_int_equal(detector_baseline(SLOT), DET_NATIVE);
     const struct detector_cost_anchor *a = cost_anchor(FAKE);
     assert_non_null(a);
     assert_string_equal(a->source, FAKE_SOURCE);
