@@ -232,6 +232,7 @@ enum opt_id {
     OPT_ARTICLE,
     OPT_ARCH,
     OPT_NO_GO,
+    OPT_MODEL,
 };
 
 static const struct option long_opts[] = {
@@ -254,6 +255,7 @@ static const struct option long_opts[] = {
     {"article", required_argument, NULL, OPT_ARTICLE},
     {"arch", required_argument, NULL, OPT_ARCH},
     {"no-go", no_argument, NULL, OPT_NO_GO},
+    {"model", required_argument, NULL, OPT_MODEL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -269,7 +271,7 @@ struct args {
     double timeout;
     const char *out, *cases, *build;
     bool json, no_color, natural, help, bench_stats, all_frames, no_go;
-    const char *article, *arch;
+    const char *article, *arch, *model;
     char **from; /* rates --from, repeatable */
     size_t nr_from;
     const char *format, *shard;
@@ -294,8 +296,8 @@ static void note_used(struct args *a, const char *name)
         a->used[a->nr_used++] = name;
 }
 
-/* The options of list and asm (--article, --arch, --no-go): whether c was
- * one. */
+/* The options of list and asm (--article, --arch, --no-go, --model):
+ * whether c was one. */
 static bool take_list_asm_option(struct args *a, int c)
 {
     switch (c) {
@@ -310,6 +312,10 @@ static bool take_list_asm_option(struct args *a, int c)
     case OPT_NO_GO:
         a->no_go = true;
         note_used(a, "--no-go");
+        return true;
+    case OPT_MODEL:
+        a->model = optarg;
+        note_used(a, "--model");
         return true;
     }
     return false;
@@ -1012,34 +1018,43 @@ static int cmd_try_main(int argc, char **argv)
 }
 
 static const char usage_asm[] =
-    "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build DIR]\n"
-    "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n"
+    "usage: maprace asm [--arch LIST] [--model hmap|swiss|both] [--no-go]\n"
+    "                   [--cases DIR] [--build DIR] [--no-color]\n"
+    "                   CASE[/VARIANT] [FUNCTION]\n"
     "\n"
     "Disassemble a case's racing functions (those holding a RACE: line, and\n"
     "the model functions they call), or only FUNCTION, with their source\n"
     "lines, and mark the accesses that race: each load, store or\n"
-    "read-modify-write of a marked line or of a line that mentions\n"
-    "hashWriting (\"plain, no lock prefix\"), and every atomic instruction\n"
-    "(lock prefix, arm64 exclusive/LSE). When Go is installed, Go's own\n"
+    "read-modify-write of a marked line or of a line with Go's writer flag\n"
+    "(hashWriting on the hmap model, writing on the Swiss-table model):\n"
+    "\"plain, no lock prefix\"; and every atomic instruction (lock prefix,\n"
+    "arm64 exclusive/LSE). When Go is installed, Go's own\n"
     "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
-    "follows each architecture. The variant defaults to the first (racy).\n"
+    "follows each architecture: the hmap Go's beside the hmap model, the\n"
+    "current Go's (internal/runtime/maps) beside the Swiss-table model.\n"
+    "The variant defaults to the first (racy).\n"
     "\n"
     "options:\n"
     "      --arch LIST    x86-64, arm64 (gcc's default: outline atomics),\n"
     "                     arm64-lse (-march=armv8.1-a) or all (default: all\n"
     "                     whose compiler is installed)\n"
+    "      --model M      hmap (Go 1.19's map, model/map.c), swiss (Go "
+    "1.26's,\n"
+    "                     model/swiss/) or both (default: hmap, or swiss for\n"
+    "                     a case that says no-hmap)\n"
     "      --no-go        do not show Go's own code\n"
     "      --cases DIR    another catalog than <root>/cases\n"
     "      --build DIR    build folder, relative to the root (default build)\n"
     "      --no-color     no colour\n"
     "\n"
-    "exit codes: 0 shown; 2 unknown case, variant, function or architecture;\n"
-    "3 a compiler asked for by --arch is missing, or a build failed.\n";
+    "exit codes: 0 shown; 2 unknown case, variant, function, architecture or\n"
+    "model, or a model the case does not build on; 3 a compiler asked for by\n"
+    "--arch is missing, or a build failed.\n";
 
 static int cmd_asm(const struct args *a)
 {
     static const char *const allowed[] = {"--cases", "--build", "--arch",
-                                          "--no-go", NULL};
+                                          "--no-go", "--model", NULL};
     if (a->help) {
         fputs(usage_asm, stdout);
         return 0;
@@ -1062,6 +1077,7 @@ static int cmd_asm(const struct args *a)
         .target = a->pos[0],
         .function = a->nr_pos > 1 ? a->pos[1] : NULL,
         .arches = a->arch,
+        .model = a->model,
         .go = !a->no_go,
         .color = want_color(a),
     };

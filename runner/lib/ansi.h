@@ -17,6 +17,10 @@
 #define ANSI_CYAN "\033[36m"
 #define ANSI_BOLD_RED "\033[1;31m"
 #define ANSI_BOLD_CYAN "\033[1;36m"
+/* The ends of one attribute, leaving the others on. */
+#define ANSI_BOLD_OFF "\033[22m"
+#define ANSI_UNDERLINE_OFF "\033[24m"
+#define ANSI_COLOUR_OFF "\033[39m"
 /* Erase to the end of the line (the progress line). */
 #define ANSI_ERASE_LINE "\033[K"
 
