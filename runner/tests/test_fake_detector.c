@@ -99,16 +99,32 @@ static json_t *fake_results(bool one_access)
     return doc;
 }
 
-/* The fake detector's evidence in the first race of doc. */
-static json_t *fake_evidence(json_t *doc)
+/* The races of doc as results.json has them (a new array, group.h). */
+static json_t *races_of(json_t *doc)
 {
-    json_t *races = group_ensure(doc);
+    json_t *races = group_races(doc);
     assert_true(json_array_size(races) > 0);
+    return races;
+}
+
+/* The evidence of the first race of races, which is the fake's. */
+static json_t *fake_evidence(json_t *races)
+{
     json_t *ev = json_array_get(
         json_object_get(json_array_get(races, 0), "detectors"), 0);
     assert_non_null(ev);
-    assert_string_equal(jstr(ev, "detector"), FAKE);
+    assert_string_equal(json_string_value(json_object_get(ev, "detector")),
+                        FAKE);
     return ev;
+}
+
+/* doc read into the typed model, its races grouped (results-model.h). */
+static void load_model(json_t *doc, struct results *res)
+{
+    char *why = NULL;
+    if (results_from_json(doc, res, &why) < 0)
+        fail_msg("results_from_json: %s", why);
+    group_results_ensure(res);
 }
 
 static void test_names(void **state)
@@ -141,7 +157,8 @@ static void test_names(void **state)
 static void test_logs_reach_evidence(void **state)
 {
     json_t *doc = fake_results(false);
-    json_t *logs = json_object_get(fake_evidence(doc), "logs");
+    json_t *races = races_of(doc);
+    json_t *logs = json_object_get(fake_evidence(races), "logs");
     assert_int_equal(json_array_size(logs), 3);
     assert_string_equal(json_string_value(json_array_get(logs, 0)),
                         "raw/racy.fake");
@@ -149,6 +166,7 @@ static void test_logs_reach_evidence(void **state)
                         "raw/racy.fakeaux");
     assert_string_equal(json_string_value(json_array_get(logs, 2)),
                         "raw/x.stderr");
+    json_decref(races);
     json_decref(doc);
 }
 
@@ -160,18 +178,18 @@ static const char *const writer_names[NR_WRITERS] = {
 
 static void write_all(json_t *doc, char *out[NR_WRITERS])
 {
-    group_ensure(doc);
     out[0] = report_html(doc);
     out[1] = report_junit(doc);
     out[2] = report_sarif(doc);
     out[3] = report_markdown(doc);
+    struct results res;
+    load_model(doc, &res);
     struct strbuf sb = STRBUF_INIT;
     struct race_text_opts o = {.context = 1};
-    json_t *race;
-    size_t i;
-    json_array_foreach(json_object_get(doc, "races"), i, race)
-        race_text(&sb, doc, race, &o);
+    for (size_t i = 0; i < res.nr_races; i++)
+        race_text(&sb, &res, &res.races[i], &o);
     out[4] = strbuf_detach(&sb);
+    results_release(&res);
 }
 
 static void free_all(char *out[NR_WRITERS])
@@ -248,7 +266,10 @@ static void test_cost_table(void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    cost_print(f, doc, "");
+    struct results res;
+    load_model(doc, &res);
+    cost_print(f, &res, "");
+    results_release(&res);
     fclose(f);
     assert_non_null(strstr(text, FAKE_SOURCE));
     free(text);
