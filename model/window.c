@@ -87,7 +87,7 @@ static const char *const window_names[W_COUNT] = {
  *     end
  *     window <seq> role <r> wait <W_AT> for <s> <W_FOR>
  *     end
- *     window <seq> role <r> go <W_AT>          the wait is over
+ *     window <seq> role <r> release <W_AT>     the wait is over
  *     end
  *     window <seq> role <r> gaveup <W_AT>      the wait ran out
  *     end
@@ -300,7 +300,7 @@ void window_enter(enum window_id w)
             wait_for(w, wr, wf);
             if (held &&
                 atomic_load_explicit(&marks[wr][wf], memory_order_relaxed))
-                trace_event(false, "go %s", window_name(w));
+                trace_event(false, "release %s", window_name(w));
         }
     /* And the thread's later plain accesses stay after the wait. */
     compiler_fence();

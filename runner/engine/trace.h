@@ -19,7 +19,7 @@
 
 /* The records of the file at path as an array, in the order they were
  * made, each
- *   {"seq": n, "role": r, "event": "at"|"wait"|"go"|"gaveup",
+ *   {"seq": n, "role": r, "event": "at"|"wait"|"release"|"gaveup",
  *    "window": "W_...",
  *    "wait_role": s, "wait_for": "W_..."     (wait only)
  *    "model": {"func", "path", "line"}       (at: the model function that

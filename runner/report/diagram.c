@@ -3,7 +3,9 @@
  */
 #include "report/diagram.h"
 
+#include "lib/ansi.h"
 #include "report/common.h"
+#include "engine/detectors.h"
 #include "report/windows.h"
 
 #include <stdio.h>
@@ -52,7 +54,8 @@ static void fill_accesses_of(struct diagram *d, const struct res_race *race,
 {
     for (size_t i = 0; i < race->nr_detectors; i++) {
         const struct res_evidence *ev = &race->detectors[i];
-        if (!ev->detector || starts_with(ev->detector, "go") != go)
+        const struct detector_row *row = detector_row_named(ev->detector);
+        if (!row || row->go_twin != go)
             continue;
         bool seen[2] = {false, false};
         for (size_t k = 0; k < ev->nr_accesses; k++) {
@@ -194,8 +197,8 @@ static void bottom(struct strbuf *sb, bool color)
     strbuf_addstr(sb, "  \u2570");
     for (int i = 0; i < left; i++)
         strbuf_addstr(sb, "\u2504");
-    strbuf_addf(sb, "%s%s%s", color ? "\033[31m" : "", label,
-                color ? "\033[0m" : "");
+    strbuf_addf(sb, "%s%s%s", color ? ANSI_RED : "", label,
+                color ? ANSI_RESET : "");
     for (int i = left; i < dashes; i++)
         strbuf_addstr(sb, "\u2504");
     strbuf_addf(sb, "\u256f\n  %s\n", race_unordered_text);
@@ -206,8 +209,8 @@ void race_diagram_text(struct strbuf *sb, const struct results *res,
 {
     char *why = race_explanation(race);
     if (why) {
-        strbuf_addf(sb, "  %swhat happened%s\n", color ? "\033[1m" : "",
-                    color ? "\033[0m" : "");
+        strbuf_addf(sb, "  %swhat happened%s\n", color ? ANSI_BOLD : "",
+                    color ? ANSI_RESET : "");
         for (const char *p = why; *p;) {
             size_t n = strcspn(p, "\n");
             strbuf_addf(sb, "  %.*s\n", (int)n, p);
@@ -225,7 +228,7 @@ void race_diagram_text(struct strbuf *sb, const struct results *res,
     snprintf(hb, sizeof(hb), "B  thread %s",
              d.lane[1].thread ? d.lane[1].thread : "?");
     strbuf_addf(sb, "  %sinterleaving%s (threads as %s names them)\n",
-                color ? "\033[1m" : "", color ? "\033[0m" : "",
+                color ? ANSI_BOLD : "", color ? ANSI_RESET : "",
                 d.det ? d.det : "the detector");
     row(sb, ha, hb);
     row(sb, "\u2502", "\u2502");
@@ -456,8 +459,8 @@ static const char *mutex_state(const char *type, const char *message,
 
 static bool tsan_like(const struct res_evidence *ev)
 {
-    const char *d = ev->detector;
-    return d && !strncmp(d, "tsan", 4);
+    const struct detector_row *row = detector_row_named(ev->detector);
+    return row && row->family == FAMILY_TSAN;
 }
 
 static void explain_mutex_misuse(struct strbuf *sb, const struct res_race *race,

@@ -4,6 +4,7 @@
 #include "report/steps.h"
 
 #include "report/common.h"
+#include "engine/detectors.h"
 #include "engine/results-model.h"
 #include "report/windows.h"
 
@@ -22,12 +23,16 @@ static const struct res_cell *trace_cell(const struct results *res,
 {
     bool swiss = race->nr_detectors > 0;
     for (size_t i = 0; i < race->nr_detectors; i++) {
-        const char *d = race->detectors[i].detector;
-        if (!d || !ends_with(d, "-swiss"))
+        const struct detector_row *row =
+            detector_row_named(race->detectors[i].detector);
+        if (!row || !row->swiss_model)
             swiss = false;
     }
-    const char *order[2] = {swiss ? "native-swiss" : "native",
-                            swiss ? "native" : "native-swiss"};
+    /* the detectors whose first forced run records (engine/run.c) */
+    const char *hmap = detector_name(DET_NATIVE),
+               *swiss_native = detector_name(DET_NATIVE_SWISS);
+    const char *order[2] = {swiss ? swiss_native : hmap,
+                            swiss ? hmap : swiss_native};
     for (int k = 0; k < 2; k++) {
         const struct res_cell *c =
             results_cell_of(res, race->case_name, race->variant, order[k]);
@@ -179,7 +184,7 @@ static void event_li(struct strbuf *sb, const struct lanes *l, const event_t *e)
         html_escape(sb, f->place);
         strbuf_addstr(sb, " (a spin on relaxed atomics: no detector sees an "
                           "order in it).");
-    } else if (!strcmp(ev, "go")) {
+    } else if (!strcmp(ev, "release")) {
         strbuf_addf(sb, "%c is let go: the thread it waited for got there.",
                     name);
     } else if (!strcmp(ev, "gaveup")) {
