@@ -20,6 +20,7 @@
 #include "report/common.h"
 #include "engine/run.h"
 #include "cmd/show.h"
+#include "lib/exit.h"
 #include "lib/text.h"
 #include "lib/util.h"
 
@@ -32,9 +33,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define EXIT_USAGE 2
-#define EXIT_ENV 3
 
 static const char usage_main[] =
     "usage: maprace [--help] <verb> [options] [CASE...]\n"
@@ -896,7 +894,7 @@ static int doctor_go_path(const struct args *a)
         const struct go_toolchain *t = go_toolchain(k);
         if (!t->path) {
             error("the %s Go: %s", go_kind_name(k), t->why);
-            return 3;
+            return EXIT_ENV;
         }
         printf("%s\n", t->path);
         return 0;

@@ -8,6 +8,7 @@
 #include "lib/exec.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -269,7 +270,7 @@ static json_t *doctor_detectors(const struct tsan_check *tc, size_t ntc,
         json_object_set_new(e, "reason", why ? json_text(why) : json_null());
         json_object_set_new(jd, detector_name(d), e);
         if (!ok)
-            *rc = 3;
+            *rc = EXIT_ENV;
         free(why);
     }
     return jd;
@@ -445,7 +446,7 @@ int doctor(const char *root, bool json, bool color)
     char *tmp = mkdtemp(tmpl);
     if (!tmp) {
         error("cannot create a temporary folder: %s", strerror(errno));
-        return 3;
+        return EXIT_ENV;
     }
     int rc = 0;
     json_t *o = json_object();

@@ -6,6 +6,7 @@
 
 #include "engine/run.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -226,14 +227,14 @@ static int sub_run(struct session *base, struct sub *u)
     if (catalog_load(base->opts.cases_dir, &u->s.cat, &why) < 0) {
         error("%s", why);
         free(why);
-        return 2;
+        return EXIT_USAGE;
     }
     if (detector_row(u->d)->go_twin && !detector_row(u->d)->race_detector)
         borrow_symptoms(&u->s.cat, u->d);
     fprintf(stderr, "maprace fidelity: %s, %d runs per variant\n", u->what,
             u->runs);
     int rc = run_quiet(&u->s);
-    u->ran = rc == 0 || rc == 3; /* 3: some cells are errors */
+    u->ran = rc == EXIT_OK || rc == EXIT_ENV; /* some cells are errors */
     if (u->ran)
         fprintf(stderr, "maprace fidelity: %s: %s\n", u->what, u->s.report_dir);
     return rc;
@@ -396,7 +397,8 @@ int fidelity_run(struct session *base, int runs)
                          .d = pairs[p].model,
                          .runs = 100,
                          .natural = true};
-        for (int k = 0; k < NR_SUB && rc != 2 && rc != 130; k++) {
+        for (int k = 0;
+             k < NR_SUB && rc != EXIT_USAGE && rc != EXIT_INTERRUPTED; k++) {
             if (runs > 0)
                 s[k].runs = runs;
             if (!any_cell(base, s[k].d))
@@ -406,7 +408,8 @@ int fidelity_run(struct session *base, int runs)
                 rc = r;
         }
     }
-    for (int p = 0; p < NR_PAIR && rc != 2 && rc != 130; p++) {
+    for (int p = 0; p < NR_PAIR && rc != EXIT_USAGE && rc != EXIT_INTERRUPTED;
+         p++) {
         print_head(pairs[p].title, u[p]);
         const struct run_opts *o = &base->opts;
         for (size_t c = 0; c < base->cat.nr; c++) {
@@ -422,5 +425,5 @@ int fidelity_run(struct session *base, int runs)
     for (int p = 0; p < NR_PAIR; p++)
         for (int k = 0; k < NR_SUB; k++)
             session_release(&u[p][k].s);
-    return rc == 1 ? 0 : rc;
+    return rc == EXIT_NOT_AS_EXPECTED ? EXIT_OK : rc;
 }

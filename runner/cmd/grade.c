@@ -13,6 +13,7 @@
 #include "engine/catalog.h"
 #include "engine/detectors.h"
 #include "lib/exec.h"
+#include "lib/exit.h"
 #include "engine/run.h"
 #include "lib/util.h"
 
@@ -27,10 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
-#define EXIT_ENV 3
 
 static const char usage_grade[] =
     "usage: maprace grade [-d LIST] [--runs N] [--build DIR] [--no-color]\n"
@@ -821,8 +818,8 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
         g->report_dir = xstrdup(s.report_dir);
     session_release(&s);
     free(out);
-    if (g->session_rc > 1 || !g->report_dir)
-        return g->session_rc > 1 ? g->session_rc : EXIT_ENV;
+    if (g->session_rc > EXIT_NOT_AS_EXPECTED || !g->report_dir)
+        return g->session_rc > EXIT_NOT_AS_EXPECTED ? g->session_rc : EXIT_ENV;
     char *path = path_join(g->report_dir, "results.json");
     json_error_t jerr;
     json_t *doc = json_load_file(path, 0, &jerr);
@@ -1388,7 +1385,7 @@ static int report_build_error(struct grade *g)
                      "failed before your file was compiled (see `maprace "
                      "doctor`).\n");
     printf("FAIL: %s\n", g->ex.title ? g->ex.title : "");
-    return EXIT_FAIL;
+    return EXIT_NOT_AS_EXPECTED;
 }
 
 static int report(struct grade *g)
@@ -1440,7 +1437,7 @@ static int report(struct grade *g)
                "    or join keeps out. Remove the plan: each forced run loses "
                "10 s.\n");
     printf("%s: %s\n", pass ? "PASS" : "FAIL", g->ex.title ? g->ex.title : "");
-    return pass ? 0 : EXIT_FAIL;
+    return pass ? 0 : EXIT_NOT_AS_EXPECTED;
 }
 
 static const struct option grade_opts[] = {

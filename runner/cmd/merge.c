@@ -13,6 +13,7 @@
 #include "engine/session.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -567,22 +568,22 @@ static char *merge_run_id(void)
 static int merge_exit(const struct session *s)
 {
     if (!s->complete)
-        return 1;
+        return EXIT_NOT_AS_EXPECTED;
     if (s->opts.check)
         for (size_t i = 0; i < s->nr_cells; i++)
             if (!verdict_ok(s->cells[i].verdict.verdict))
-                return 1;
-    return 0;
+                return EXIT_NOT_AS_EXPECTED;
+    return EXIT_OK;
 }
 
 int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
 {
     if (!n) {
         error("merge: no shard report given (maprace merge DIR...)");
-        return 2;
+        return EXIT_USAGE;
     }
     struct shard *sh = xcalloc(n, sizeof(*sh));
-    int rc = 2;
+    int rc = EXIT_USAGE;
     size_t loaded = 0;
     while (loaded < n && !shard_load(dirs[loaded], &sh[loaded]))
         loaded++;
@@ -603,7 +604,8 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
         s.report_dir = path_join(o->out, s.run_id);
         char *summary = matrix_render(&s, false);
         char *clean = text_cleaned(summary, false);
-        rc = write_merged(&s, doc, sh, n, clean) < 0 ? 3 : merge_exit(&s);
+        rc =
+            write_merged(&s, doc, sh, n, clean) < 0 ? EXIT_ENV : merge_exit(&s);
         if (o->json) {
             json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
             fputc('\n', stdout);

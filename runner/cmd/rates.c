@@ -7,6 +7,7 @@
 #include "engine/detectors.h"
 #include "engine/rates.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -196,13 +197,13 @@ int cmd_rates(const struct rates_request *rq)
     }
     if (rc < 0) {
         rates_release(&r);
-        return 2;
+        return EXIT_USAGE;
     }
     if (!r.n) {
         rates_release(&r);
         error("rates: no cell that expects a race, a fatal error, a "
               "symptom or a known miss");
-        return 2;
+        return EXIT_USAGE;
     }
     rates_markdown(stdout, &r);
     rates_release(&r);

@@ -8,6 +8,7 @@
 #include "lib/text.h"
 #include "report/diagram.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -54,7 +55,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         error("cannot read %s: %s (run `maprace %s` first)", path, jerr.text,
               !strncmp(spec, "try/", 4) ? "try PROG.c" : "run");
         free(path);
-        return 2;
+        return EXIT_USAGE;
     }
     char *cname = xstrdup(spec);
     char *vname = strchr(cname, '/');
@@ -76,7 +77,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
               "first",
               spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
               path, vname ? vname : "PROG", vname ? ".c" : ".c");
-        rc = 2;
+        rc = EXIT_USAGE;
         goto out;
     }
     if (!known) {
@@ -84,7 +85,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
               "first",
               spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
               path, cname);
-        rc = 2;
+        rc = EXIT_USAGE;
         goto out;
     }
     json_t *races = group_ensure(results);
@@ -114,7 +115,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     }
     if (!shown) {
         fprintf(fp, "\nNothing reported for %s in the last run.\n", spec);
-        rc = 1;
+        rc = EXIT_NOT_AS_EXPECTED;
     }
 out:
     free(cname);
@@ -186,7 +187,7 @@ int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
 {
     if (strchr(name, '/') || name[0] == '.') {
         error("bad case name '%s'", name);
-        return 2;
+        return EXIT_USAGE;
     }
     char *dir = path_join(cases_dir, name);
     char *path = path_join(dir, "README.md");
@@ -198,7 +199,7 @@ int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
             error("unknown case '%s' (see maprace list)", name);
         else
             error("cannot read %s: %s", path, strerror(errno));
-        rc = 2;
+        rc = EXIT_USAGE;
     } else {
         explain_render(fp, text, color);
     }

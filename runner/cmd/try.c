@@ -6,6 +6,7 @@
 
 #include "engine/catalog.h"
 #include "engine/detectors.h"
+#include "lib/exit.h"
 #include "lib/markers.h"
 #include "report/common.h"
 #include "engine/run.h"
@@ -23,8 +24,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define EXIT_USAGE 2
 
 static const char usage_try[] =
     "usage: maprace try [options] FILE.c [FILE.c...]\n"
@@ -635,7 +634,7 @@ int cmd_try(int argc, char **argv, const char *root)
         goto out;
     int filled = fill_opts(&s, &a, files[0], root);
     if (filled < 0) {
-        rc = filled == -2 ? 3 : EXIT_USAGE;
+        rc = filled == -2 ? EXIT_ENV : EXIT_USAGE;
         goto out;
     }
     set_build(&s, files, a.nr_files);
