@@ -4,6 +4,11 @@
  */
 #include "cmd/asm.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
+#include "lib/exit.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -906,5 +911,72 @@ int asm_show(FILE *out, const struct asm_opts *o)
 out:
     free(dir);
     free(name);
+    return rc;
+}
+
+static const struct verb_option asm_options[] = {
+    {OPT_ARCH, NULL},  {OPT_NO_GO, NULL},           {OPT_CASES, NULL},
+    {OPT_BUILD, NULL}, {OPT_NO_COLOR, "no colour"}, {OPT_COUNT, NULL},
+};
+
+static const struct verb_spec asm_spec = {
+    .name = "asm",
+    .synopsis =
+        "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build "
+        "DIR]\n"
+        "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n",
+    .what =
+        "Disassemble a case's racing functions (those holding a RACE: line, "
+        "and\n"
+        "the model functions they call), or only FUNCTION, with their "
+        "source\n"
+        "lines, and mark the accesses that race: each load, store or\n"
+        "read-modify-write of a marked line or of a line that mentions\n"
+        "hashWriting (\"plain, no lock prefix\"), and every atomic "
+        "instruction\n"
+        "(lock prefix, arm64 exclusive/LSE). When Go is installed, Go's own\n"
+        "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
+        "follows each architecture. The variant defaults to the first "
+        "(racy).\n",
+    .options = asm_options,
+    .more = "exit codes: 0 shown; 2 unknown case, variant, function or "
+            "architecture;\n"
+            "3 a compiler asked for by --arch is missing, or a build "
+            "failed.\n",
+};
+
+static int asm_verb(const struct cli *a)
+{
+    if (a->nr_pos < 1 || a->nr_pos > 2) {
+        error("asm needs a case and at most a function (maprace asm "
+              "CASE[/VARIANT] [FUNCTION])");
+        return EXIT_USAGE;
+    }
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    char *cases = a->cases ? cli_absolute(a->cases) : path_join(root, "cases");
+    struct asm_opts o = {
+        .root = root,
+        .build = a->build ? a->build : "build",
+        .cases = cases,
+        .target = a->pos[0],
+        .function = a->nr_pos > 1 ? a->pos[1] : NULL,
+        .arches = a->arch,
+        .go = !a->no_go,
+        .color = cli_color(a),
+    };
+    int rc = asm_show(stdout, &o);
+    free(cases);
+    free(root);
+    return rc;
+}
+
+int cmd_asm(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &asm_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : asm_verb(&a);
+    cli_release(&a);
     return rc;
 }

@@ -4,6 +4,9 @@
  */
 #include "cmd/fidelity.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/run.h"
 #include "engine/run.h"
 #include "lib/util.h"
 #include "lib/exit.h"
@@ -426,4 +429,62 @@ int fidelity_run(struct session *base, int runs)
         for (int k = 0; k < NR_SUB; k++)
             session_release(&u[p][k].s);
     return rc == EXIT_NOT_AS_EXPECTED ? EXIT_OK : rc;
+}
+
+static const struct verb_option fidelity_options[] = {
+    {OPT_RUNS, "every run count N instead of 20/100"},
+    {OPT_VARIANT, NULL},
+    {OPT_JOBS, NULL},
+    {OPT_TIMEOUT, NULL},
+    {OPT_OUT, NULL},
+    {OPT_CASES, NULL},
+    {OPT_BUILD, NULL},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const struct verb_spec fidelity_spec = {
+    .name = "fidelity",
+    .synopsis = "usage: maprace fidelity [options] [CASE...]\n",
+    .what =
+        "The C models against the real Go, each against the Go whose map "
+        "it\n"
+        "models: the hmap model (native) against the hmap Go (go-hmap-race,\n"
+        "go-hmap: Go 1.19), the Swiss-table model (native-swiss) against "
+        "the\n"
+        "current Go (go-race, go: Go >= 1.24). For each pairing the "
+        "selected\n"
+        "cases' Go twins under the race detector (20 runs) and Go's "
+        "runtime\n"
+        "(100 runs, natural), the model forced and unforced (100 runs "
+        "each);\n"
+        "then a Markdown table per pairing on stdout: per variant, what "
+        "each\n"
+        "showed and how often, and whether model and Go agree on what "
+        "happens\n"
+        "(docs/fidelity.md). Each of the eight runs writes its report to\n"
+        "<out>/<run-id>/ as `run` does.\n",
+    .options = fidelity_options,
+    .more = "exit codes: 0 measured; 2 usage or catalog error; 3 a required "
+            "tool\n"
+            "missing (its cells are errors); 130 interrupted.\n",
+};
+
+static int fidelity_verb(const struct cli *a)
+{
+    struct session s;
+    int rc = run_session_open(&s, a, false) < 0
+                 ? EXIT_USAGE
+                 : fidelity_run(&s, a->given[OPT_RUNS] ? a->runs : 0);
+    run_session_release(&s);
+    return rc;
+}
+
+int cmd_fidelity(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &fidelity_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : fidelity_verb(&a);
+    cli_release(&a);
+    return rc;
 }

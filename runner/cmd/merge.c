@@ -3,6 +3,9 @@
  */
 #include "cmd/merge.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
 #include "engine/catalog.h"
 #include "engine/classify.h"
 #include "engine/detectors.h"
@@ -626,5 +629,68 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
         json_decref(sh[i].doc);
     }
     free(sh);
+    return rc;
+}
+
+static const struct verb_option merge_options[] = {
+    {OPT_OUT, NULL},
+    {OPT_FORMAT, "report files: html,junit,sarif,md, all or none (default "
+                 "all)"},
+    {OPT_JSON, "print the merged results.json, not the matrix"},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const struct verb_spec merge_spec = {
+    .name = "merge",
+    .synopsis = "usage: maprace merge [--out DIR] [--format LIST] [--json] "
+                "[--no-color]\n"
+                "                     DIR...\n",
+    .what = "Join the reports of the shards of one matrix (`maprace check "
+            "--shard\n"
+            "K/N` on N machines) into one report, as if one machine had run "
+            "every\n"
+            "cell. Each DIR is a shard's report folder, or a reports folder "
+            "(its\n"
+            "latest is taken). Shards 1/N..N/N of one selection, each once, "
+            "every\n"
+            "cell once: otherwise nothing is written (docs/ci.md).\n",
+    .options = merge_options,
+    .more = "exit codes: 0 every cell as expected (shards of run: merged); "
+            "1 some\n"
+            "cell not as expected, or a shard interrupted; 2 a shard "
+            "missing,\n"
+            "doubled or of another matrix; 3 the report could not be "
+            "written.\n",
+};
+
+static int merge_verb(const struct cli *a)
+{
+    struct merge_opts mo = {.formats = FORMAT_ALL};
+    char *bad;
+    if (a->format && report_formats_parse(a->format, &mo.formats, &bad) < 0) {
+        error("unknown report format '%s' (want html, junit, sarif, md, "
+              "all or none)",
+              bad);
+        free(bad);
+        return EXIT_USAGE;
+    }
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
+    mo.out = out;
+    mo.json = a->json;
+    mo.color = cli_color(a);
+    int rc = merge_reports(a->pos, a->nr_pos, &mo);
+    free(out);
+    return rc;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &merge_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : merge_verb(&a);
+    cli_release(&a);
     return rc;
 }

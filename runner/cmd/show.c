@@ -3,6 +3,9 @@
  */
 #include "cmd/show.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
 #include "engine/group.h"
 #include "report/common.h"
 #include "lib/text.h"
@@ -215,4 +218,99 @@ void explain_render(FILE *fp, const char *md, bool color)
     clean_stream_open(&cs, fp, color);
     explain_render_raw(cs.fp, md, color);
     clean_stream_close(&cs);
+}
+
+/* The show verb's options: a new one is a line here (and a row of
+ * options.c's table when no verb has it yet). */
+static const struct verb_option show_options[] = {
+    {OPT_OUT, NULL},
+    {OPT_ALL_FRAMES, NULL},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const struct verb_spec show_spec = {
+    .name = "show",
+    .synopsis = "usage: maprace show [--out DIR] [--all-frames] [--no-color] "
+                "CASE[/VARIANT]...\n",
+    .what =
+        "Print the races of the last run (<out>/latest/results.json) of each\n"
+        "case or case variant: the two racing lines with their source, the\n"
+        "case's why, then what each detector said, frame by frame, each "
+        "model\n"
+        "frame with its Go counterpart.\n",
+    .options = show_options,
+    .more = "exit codes: 0 races shown; 1 the last run has no race for one "
+            "of them;\n"
+            "2 not in the last run, or no last run.\n",
+};
+
+static int show_verb(const struct cli *a)
+{
+    if (!a->nr_pos) {
+        error("show needs a case (maprace show CASE[/VARIANT])");
+        return EXIT_USAGE;
+    }
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
+    int rc = 0;
+    for (size_t i = 0; i < a->nr_pos; i++) {
+        int r = show_races(stdout, out, NULL, a->pos[i], cli_color(a),
+                           a->all_frames);
+        if (r > rc)
+            rc = r;
+    }
+    free(out);
+    return rc;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &show_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : show_verb(&a);
+    cli_release(&a);
+    return rc;
+}
+
+static const struct verb_option explain_options[] = {
+    {OPT_CASES, NULL},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const struct verb_spec explain_spec = {
+    .name = "explain",
+    .synopsis = "usage: maprace explain [--cases DIR] [--no-color] CASE...\n",
+    .what =
+        "Print a case's README.md as plain text: the Go original, what goes\n"
+        "wrong in memory, what each detector says, the fix, an exercise.\n",
+    .options = explain_options,
+    .more = "exit codes: 0 shown; 2 an unknown case.\n",
+};
+
+static int explain_verb(const struct cli *a)
+{
+    if (!a->nr_pos) {
+        error("explain needs a case (see maprace list)");
+        return EXIT_USAGE;
+    }
+    char *dir = given_or_in_root(a->cases, "cases");
+    if (!dir)
+        return EXIT_USAGE;
+    int rc = 0;
+    for (size_t i = 0; i < a->nr_pos && !rc; i++)
+        rc = explain_case(stdout, dir, a->pos[i], cli_color(a));
+    free(dir);
+    return rc;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &explain_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : explain_verb(&a);
+    cli_release(&a);
+    return rc;
 }
