@@ -537,7 +537,7 @@ static int doctor_go_path(const struct cli *a)
             return EXIT_ENV;
         }
         printf("%s\n", t->path);
-        return 0;
+        return EXIT_OK;
     }
     error("doctor go: want 'current' or 'hmap'");
     return EXIT_USAGE;

@@ -1438,7 +1438,7 @@ static int report(struct grade *g)
                "    or join keeps out. Remove the plan: each forced run loses "
                "10 s.\n");
     printf("%s: %s\n", pass ? "PASS" : "FAIL", g->ex.title ? g->ex.title : "");
-    return pass ? 0 : EXIT_NOT_AS_EXPECTED;
+    return pass ? EXIT_OK : EXIT_NOT_AS_EXPECTED;
 }
 
 static void grade_release(struct grade *g)

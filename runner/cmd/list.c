@@ -143,7 +143,7 @@ static int list_verb(const struct cli *a)
         free(root);
         return EXIT_USAGE;
     }
-    int rc = 0;
+    int rc = EXIT_OK;
     for (size_t k = 0; k < a->nr_pos; k++)
         if (!catalog_find(&cat, a->pos[k])) {
             error("unknown case '%s'", a->pos[k]);

@@ -186,7 +186,7 @@ int rates_tabulate(const struct rates_request *rq)
     }
     rates_markdown(stdout, &r);
     rates_release(&r);
-    return 0;
+    return EXIT_OK;
 }
 
 static const struct verb_option rates_options[] = {

@@ -254,7 +254,7 @@ static int show_verb(const struct cli *a)
     char *out = given_or_in_root(a->out, "reports");
     if (!out)
         return EXIT_USAGE;
-    int rc = 0;
+    int rc = EXIT_OK;
     for (size_t i = 0; i < a->nr_pos; i++) {
         int r = show_races(stdout, out, NULL, a->pos[i], cli_color(a),
                            a->all_frames);
@@ -299,7 +299,7 @@ static int explain_verb(const struct cli *a)
     char *dir = given_or_in_root(a->cases, "cases");
     if (!dir)
         return EXIT_USAGE;
-    int rc = 0;
+    int rc = EXIT_OK;
     for (size_t i = 0; i < a->nr_pos && !rc; i++)
         rc = explain_case(stdout, dir, a->pos[i], cli_color(a));
     free(dir);
