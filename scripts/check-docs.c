@@ -43,6 +43,14 @@
  *       own number of variants, other than today's, was a run of an
  *       older catalog: its cells are not recomputed.
  *
+ *  5. docs/architecture.md's map of the runner ("## The runner in
+ *     layers", a "### `LAYER/`" heading per layer, then "### `main.c`")
+ *     is whole and true: its layer headings are the Makefile's
+ *     RUNNER_LAYERS in order; every `LAYER/FILE.c` or `.h` it names is
+ *     under its own layer's heading and exists; every .c and .h of
+ *     runner/LAYER/ and runner/main.c is named. (A ROOT without
+ *     runner/ has no map to check.)
+ *
  * --fix rewrites the line number of each reference whose line moved and
  * is found again, unchanged, in the same function (after a reorder of a
  * source): the docs then show the lines as they are now.
@@ -62,7 +70,7 @@
 #include "engine/detectors.h"
 #include "lib/util.h"
 
-static int problems, nrefs, ntables, nfigures, ncounts;
+static int problems, nrefs, ntables, nfigures, ncounts, nmapped;
 
 static void problem(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -1118,6 +1126,167 @@ static char **entries(const char *dir, size_t *n)
     return v;
 }
 
+/* Check 5: the runner's file map of docs/architecture.md. */
+static char **runner_layers(const char *root, int *n)
+{
+    char *mk = path_join(root, "Makefile"), *text = read_file(mk, 0, NULL);
+    char **v = NULL;
+    size_t alloc = 0;
+    *n = 0;
+    free(mk);
+    static const char key[] = "RUNNER_LAYERS := ";
+    const char *p = text;
+    while (p && strncmp(p, key, strlen(key)) && (p = strchr(p, '\n')))
+        p++;
+    if (p) {
+        p += strlen(key);
+        while (*p && *p != '\n') {
+            size_t len = strcspn(p, " \t\n");
+            if (len) {
+                ALLOC_GROW(v, (size_t)*n + 1, alloc);
+                v[(*n)++] = xstrndup(p, len);
+            }
+            p += len;
+            p += strspn(p, " \t");
+        }
+    }
+    free(text);
+    return v;
+}
+
+static bool c_source(const char *name)
+{
+    size_t l = strlen(name);
+    return l > 2 && name[l - 2] == '.' &&
+           (name[l - 1] == 'c' || name[l - 1] == 'h');
+}
+
+static void check_file_map(const char *root)
+{
+    static const char doc[] = "docs/architecture.md";
+    int nl, n;
+    char *rdir = path_join(root, "runner");
+    struct stat st;
+    bool have_runner = !stat(rdir, &st) && S_ISDIR(st.st_mode);
+    free(rdir);
+    if (!have_runner) /* a tree with no runner has no map to keep */
+        return;
+    char **layers = runner_layers(root, &nl);
+    char *abs = path_join(root, doc), *text = read_file(abs, 0, NULL);
+    free(abs);
+    if (!nl) {
+        problem("Makefile", 0, "no RUNNER_LAYERS line");
+        goto out;
+    }
+    if (!text) {
+        problem(doc, 0, "cannot read");
+        goto out;
+    }
+    char **lines = split_lines(text, &n);
+    struct strvec listed = {0};
+    int in_map = 0, layer = -1, next = 0; /* layer: index, nl for main.c */
+    for (int i = 0; i < n; i++) {
+        const char *l = lines[i];
+        if (!strncmp(l, "## ", 3)) {
+            in_map = !strcmp(l, "## The runner in layers");
+            continue;
+        }
+        if (!in_map)
+            continue;
+        if (!strncmp(l, "### `", 5)) {
+            size_t len = strcspn(l + 5, "`");
+            char *name = xstrndup(l + 5, len);
+            if (!strcmp(name, "main.c")) {
+                layer = nl;
+                if (next != nl)
+                    problem(doc, i + 1,
+                            "main.c's heading before the layer `%s/`",
+                            layers[next]);
+            } else if (next < nl && len && name[len - 1] == '/' &&
+                       !strncmp(name, layers[next], len - 1) &&
+                       strlen(layers[next]) == len - 1) {
+                layer = next++;
+            } else {
+                problem(doc, i + 1,
+                        "heading `%s` is not the next layer of RUNNER_LAYERS "
+                        "(want `%s/`)",
+                        name, next < nl ? layers[next] : "main.c");
+            }
+            free(name);
+            continue;
+        }
+        if (l[0] != '|' || layer < 0)
+            continue;
+        /* the first cell's `paths` */
+        const char *end = strchr(l + 1, '|');
+        for (const char *p = strchr(l, '`'); p && end && p < end;
+             p = strchr(p, '`')) {
+            const char *q = strchr(p + 1, '`');
+            if (!q || q > end)
+                break;
+            char *path = xstrndup(p + 1, (size_t)(q - p - 1));
+            p = q + 1;
+            if (!c_source(path)) {
+                free(path);
+                continue;
+            }
+            const char *slash = strchr(path, '/');
+            bool ok =
+                layer == nl
+                    ? !slash
+                    : slash &&
+                          (size_t)(slash - path) == strlen(layers[layer]) &&
+                          !strncmp(path, layers[layer], strlen(layers[layer]));
+            char *rel = xasprintf("runner/%s", path);
+            if (!ok)
+                problem(doc, i + 1, "`%s` is listed under the layer `%s`", path,
+                        layer == nl ? "main.c" : layers[layer]);
+            else if (!exists(root, rel))
+                problem(doc, i + 1, "`%s` is listed but there is no %s", path,
+                        rel);
+            strvec_push(&listed, path);
+            nmapped++;
+            free(rel);
+            free(path);
+        }
+    }
+    if (next != nl || layer != nl)
+        problem(doc, 0,
+                "the map (## The runner in layers) lacks a heading per layer "
+                "of RUNNER_LAYERS and one for main.c");
+    /* every file of the layers is listed */
+    for (int k = 0; k <= nl; k++) {
+        size_t ne = 0;
+        char *dir = k < nl ? xasprintf("%s/runner/%s", root, layers[k])
+                           : xasprintf("%s/runner", root);
+        char **names = entries(dir, &ne);
+        for (size_t e = 0; e < ne; e++) {
+            char *path = k < nl ? xasprintf("%s/%s", layers[k], names[e])
+                                : xstrdup(names[e]);
+            bool want =
+                k < nl ? c_source(names[e]) : !strcmp(names[e], "main.c");
+            bool found = false;
+            for (size_t j = 0; want && j < listed.nr; j++)
+                found |= !strcmp(listed.v[j], path);
+            if (want && !found)
+                problem(doc, 0,
+                        "runner/%s is not in the map (## The runner in layers)",
+                        path);
+            free(path);
+            free(names[e]);
+        }
+        free(names);
+        free(dir);
+    }
+    strvec_release(&listed);
+    free(lines);
+out:
+    free(text);
+    for (int k = 0; k < nl; k++)
+        free(layers[k]);
+    free(layers);
+}
+
 static int check_root(const char *root)
 {
     size_t n;
@@ -1158,6 +1327,7 @@ static int check_root(const char *root)
     free(names);
     free(cases);
     free(docs);
+    check_file_map(root);
     return 0;
 }
 
@@ -1178,15 +1348,15 @@ int main(int argc, char **argv)
         return rc;
     if (problems) {
         printf("check-docs: %d problem%s (%d references, %d tables, %d "
-               "benchmark figures, %d counts checked)\n",
+               "benchmark figures, %d counts, %d runner files checked)\n",
                problems, problems == 1 ? "" : "s", nrefs, ntables, nfigures,
-               ncounts);
+               ncounts, nmapped);
         return 1;
     }
     printf("check-docs: %d function path:line references and %d detector "
            "tables agree with the code and case.ini; %d benchmark figures "
            "with docs/benchmarks.md; %d counts with the catalog and the "
-           "detector table\n",
-           nrefs, ntables, nfigures, ncounts);
+           "detector table; %d runner files with their layers\n",
+           nrefs, ntables, nfigures, ncounts, nmapped);
     return 0;
 }

@@ -247,6 +247,58 @@ static void test_a_changed_benchmark_figure_fails(void **state)
 
 /* Counts of today: the detector table's, the catalog's; a past run's
  * cells: what its command has today. */
+static const char arch_md[] =
+    "# a\n\n## The runner in layers\n\n### `lib/`: l\n\n"
+    "| file | what |\n|---|---|\n| `lib/a.c`, `lib/a.h` | a |\n\n"
+    "### `cmd/`: c\n\n| file | what |\n|---|---|\n| `cmd/v.c` | v |\n\n"
+    "### `main.c`: m\n\n| file | what |\n|---|---|\n| `main.c` | m |\n\n"
+    "## Next\n\n| `lib/z.c` | outside the map: not checked |\n";
+
+static void test_the_runner_file_map(void **state)
+{
+    char *out;
+    put("Makefile", "RUNNER_LAYERS := lib cmd\n");
+    put("runner/lib/a.c", "int a;\n");
+    put("runner/lib/a.h", "int a;\n");
+    put("runner/cmd/v.c", "int v;\n");
+    put("runner/main.c", "int main(void) { return 0; }\n");
+    put("docs/architecture.md", arch_md);
+    assert_int_equal(check_docs(&out), 0);
+    assert_non_null(strstr(out, "4 runner files with their layers"));
+    free(out);
+    /* a new file not in the map */
+    put("runner/cmd/w.c", "int w;\n");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "runner/cmd/w.c is not in the map"));
+    free(out);
+    unlink_test_file("runner/cmd/w.c");
+    /* a file listed under another layer's heading */
+    char *moved = xstrdup(arch_md);
+    char *at = strstr(moved, "`cmd/v.c`");
+    memcpy(at, "`lib/v.c`", 9);
+    put("docs/architecture.md", moved);
+    put("runner/lib/v.c", "int v;\n");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "`lib/v.c` is listed under the layer `cmd`"));
+    assert_non_null(strstr(out, "runner/cmd/v.c is not in the map"));
+    free(out);
+    free(moved);
+    unlink_test_file("runner/lib/v.c");
+    /* a file listed and gone */
+    put("docs/architecture.md", arch_md);
+    unlink_test_file("runner/lib/a.h");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(
+        strstr(out, "`lib/a.h` is listed but there is no runner/lib/a.h"));
+    free(out);
+    /* the layers in another order than the Makefile's */
+    put("runner/lib/a.h", "int a;\n");
+    put("Makefile", "RUNNER_LAYERS := cmd lib\n");
+    assert_int_equal(check_docs(&out), 1);
+    assert_non_null(strstr(out, "is not the next layer of RUNNER_LAYERS"));
+    free(out);
+}
+
 static void test_a_stale_count_fails(void **state)
 {
     char *out, text[512];
@@ -310,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_a_table_that_disagrees_fails),
         cmocka_unit_test(test_a_changed_benchmark_figure_fails),
         cmocka_unit_test(test_a_stale_count_fails),
+        cmocka_unit_test(test_the_runner_file_map),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
