@@ -919,30 +919,28 @@ static const struct verb_option asm_options[] = {
     {OPT_BUILD, NULL}, {OPT_NO_COLOR, "no colour"}, {OPT_COUNT, NULL},
 };
 
+static const char asm_synopsis[] =
+    "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build DIR]\n"
+    "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n";
+static const char asm_what[] =
+    "Disassemble a case's racing functions (those holding a RACE: line, and\n"
+    "the model functions they call), or only FUNCTION, with their source\n"
+    "lines, and mark the accesses that race: each load, store or\n"
+    "read-modify-write of a marked line or of a line that mentions\n"
+    "hashWriting (\"plain, no lock prefix\"), and every atomic instruction\n"
+    "(lock prefix, arm64 exclusive/LSE). When Go is installed, Go's own\n"
+    "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
+    "follows each architecture. The variant defaults to the first (racy).\n";
+static const char asm_more[] =
+    "exit codes: 0 shown; 2 unknown case, variant, function or architecture;\n"
+    "3 a compiler asked for by --arch is missing, or a build failed.\n";
+
 static const struct verb_spec asm_spec = {
     .name = "asm",
-    .synopsis =
-        "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build "
-        "DIR]\n"
-        "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n",
-    .what =
-        "Disassemble a case's racing functions (those holding a RACE: line, "
-        "and\n"
-        "the model functions they call), or only FUNCTION, with their "
-        "source\n"
-        "lines, and mark the accesses that race: each load, store or\n"
-        "read-modify-write of a marked line or of a line that mentions\n"
-        "hashWriting (\"plain, no lock prefix\"), and every atomic "
-        "instruction\n"
-        "(lock prefix, arm64 exclusive/LSE). When Go is installed, Go's own\n"
-        "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
-        "follows each architecture. The variant defaults to the first "
-        "(racy).\n",
+    .synopsis = asm_synopsis,
+    .what = asm_what,
     .options = asm_options,
-    .more = "exit codes: 0 shown; 2 unknown case, variant, function or "
-            "architecture;\n"
-            "3 a compiler asked for by --arch is missing, or a build "
-            "failed.\n",
+    .more = asm_more,
 };
 
 static int asm_verb(const struct cli *a)

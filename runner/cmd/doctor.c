@@ -503,26 +503,27 @@ static const struct verb_option doctor_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char doctor_synopsis[] =
+    "usage: maprace doctor [--json] [--no-color]\n"
+    "       maprace doctor go current|hmap\n";
+static const char doctor_what[] =
+    "Say which detectors are usable here, whether ThreadSanitizer works on\n"
+    "this kernel (and whether it needs setarch -R), the two Go toolchains\n"
+    "(the current Go, >= 1.24, Swiss tables: go, go-race; the hmap Go,\n"
+    "<= 1.23: go-hmap, go-hmap-race; chosen by name, never by PATH order;\n"
+    "MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches one off), and\n"
+    "the versions of the tools and libraries maprace uses.\n"
+    "`doctor go KIND` prints the path of that Go only (for scripts).\n";
+static const char doctor_more[] =
+    "exit codes: 0 every detector usable (doctor go: the Go found); 2 usage;\n"
+    "3 some are not.\n";
+
 static const struct verb_spec doctor_spec = {
     .name = "doctor",
-    .synopsis = "usage: maprace doctor [--json] [--no-color]\n"
-                "       maprace doctor go current|hmap\n",
-    .what =
-        "Say which detectors are usable here, whether ThreadSanitizer works "
-        "on\n"
-        "this kernel (and whether it needs setarch -R), the two Go "
-        "toolchains\n"
-        "(the current Go, >= 1.24, Swiss tables: go, go-race; the hmap Go,\n"
-        "<= 1.23: go-hmap, go-hmap-race; chosen by name, never by PATH "
-        "order;\n"
-        "MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches one off), "
-        "and\n"
-        "the versions of the tools and libraries maprace uses.\n"
-        "`doctor go KIND` prints the path of that Go only (for scripts).\n",
+    .synopsis = doctor_synopsis,
+    .what = doctor_what,
     .options = doctor_options,
-    .more = "exit codes: 0 every detector usable (doctor go: the Go found); "
-            "2 usage;\n"
-            "3 some are not.\n",
+    .more = doctor_more,
 };
 
 /* doctor go KIND: the path of a Go toolchain, for scripts (make bench). */

@@ -443,31 +443,29 @@ static const struct verb_option fidelity_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char fidelity_synopsis[] =
+    "usage: maprace fidelity [options] [CASE...]\n";
+static const char fidelity_what[] =
+    "The C models against the real Go, each against the Go whose map it\n"
+    "models: the hmap model (native) against the hmap Go (go-hmap-race,\n"
+    "go-hmap: Go 1.19), the Swiss-table model (native-swiss) against the\n"
+    "current Go (go-race, go: Go >= 1.24). For each pairing the selected\n"
+    "cases' Go twins under the race detector (20 runs) and Go's runtime\n"
+    "(100 runs, natural), the model forced and unforced (100 runs each);\n"
+    "then a Markdown table per pairing on stdout: per variant, what each\n"
+    "showed and how often, and whether model and Go agree on what happens\n"
+    "(docs/fidelity.md). Each of the eight runs writes its report to\n"
+    "<out>/<run-id>/ as `run` does.\n";
+static const char fidelity_more[] =
+    "exit codes: 0 measured; 2 usage or catalog error; 3 a required tool\n"
+    "missing (its cells are errors); 130 interrupted.\n";
+
 static const struct verb_spec fidelity_spec = {
     .name = "fidelity",
-    .synopsis = "usage: maprace fidelity [options] [CASE...]\n",
-    .what =
-        "The C models against the real Go, each against the Go whose map "
-        "it\n"
-        "models: the hmap model (native) against the hmap Go (go-hmap-race,\n"
-        "go-hmap: Go 1.19), the Swiss-table model (native-swiss) against "
-        "the\n"
-        "current Go (go-race, go: Go >= 1.24). For each pairing the "
-        "selected\n"
-        "cases' Go twins under the race detector (20 runs) and Go's "
-        "runtime\n"
-        "(100 runs, natural), the model forced and unforced (100 runs "
-        "each);\n"
-        "then a Markdown table per pairing on stdout: per variant, what "
-        "each\n"
-        "showed and how often, and whether model and Go agree on what "
-        "happens\n"
-        "(docs/fidelity.md). Each of the eight runs writes its report to\n"
-        "<out>/<run-id>/ as `run` does.\n",
+    .synopsis = fidelity_synopsis,
+    .what = fidelity_what,
     .options = fidelity_options,
-    .more = "exit codes: 0 measured; 2 usage or catalog error; 3 a required "
-            "tool\n"
-            "missing (its cells are errors); 130 interrupted.\n",
+    .more = fidelity_more,
 };
 
 static int fidelity_verb(const struct cli *a)

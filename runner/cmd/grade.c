@@ -41,31 +41,29 @@ static const struct verb_option grade_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char grade_synopsis[] =
+    "usage: maprace grade [-d LIST] [--runs N] [--build DIR] [--no-color]\n"
+    "                     EXERCISE FILE.c|FILE.go\n";
+static const char grade_what[] =
+    "Grade FILE.c, an answer to exercises/EXERCISE/TASK.md. It passes when\n"
+    "  (a) no detector reports anything in any forced run,\n"
+    "  (b) it still does the job: the exercise's output, no symptom, and\n"
+    "      at least the map calls the work needs (counted by the model),\n"
+    "  (c) its threads still overlap: another thread gets some map calls\n"
+    "      done while one is between two of its own.\n"
+    "exercises/README.md says how each is checked. A Go answer (FILE.go,\n"
+    "from the case's Go twin) is graded on (a), under go and go-race, and\n"
+    "(b), its output only; (c) needs the C model's probe and is not checked.\n";
+static const char grade_more[] =
+    "exit codes: 0 passed; 1 failed; 2 usage, unknown exercise or bad\n"
+    "exercise.ini; 3 a required tool is missing; 130 interrupted.\n";
+
 static const struct verb_spec grade_spec = {
     .name = "grade",
-    .synopsis = "usage: maprace grade [-d LIST] [--runs N] [--build DIR] "
-                "[--no-color]\n"
-                "                     EXERCISE FILE.c|FILE.go\n",
-    .what = "Grade FILE.c, an answer to exercises/EXERCISE/TASK.md. It passes "
-            "when\n"
-            "  (a) no detector reports anything in any forced run,\n"
-            "  (b) it still does the job: the exercise's output, no symptom, "
-            "and\n"
-            "      at least the map calls the work needs (counted by the "
-            "model),\n"
-            "  (c) its threads still overlap: another thread gets some map "
-            "calls\n"
-            "      done while one is between two of its own.\n"
-            "exercises/README.md says how each is checked. A Go answer "
-            "(FILE.go,\n"
-            "from the case's Go twin) is graded on (a), under go and go-race, "
-            "and\n"
-            "(b), its output only; (c) needs the C model's probe and is not "
-            "checked.\n",
+    .synopsis = grade_synopsis,
+    .what = grade_what,
     .options = grade_options,
-    .more = "exit codes: 0 passed; 1 failed; 2 usage, unknown exercise or "
-            "bad\n"
-            "exercise.ini; 3 a required tool is missing; 130 interrupted.\n",
+    .more = grade_more,
 };
 
 enum { MAX_CALL_RULES = 8, NR_MAP_FNS = 8 };

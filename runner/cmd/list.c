@@ -24,20 +24,22 @@ static const struct verb_option list_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char list_synopsis[] = "usage: maprace list [--json] [--article "
+                                    "SECTION] [--cases DIR] [CASE...]\n";
+static const char list_what[] =
+    "List the cases: name, family, variants, the Go code each stands for\n"
+    "and the sections of the article it serves (the article's numbering:\n"
+    "1, 2.1-2.5, 3.1-3.3, 4.1-4.4, 5; docs/article.md). The catalog is\n"
+    "validated: a bad case.ini is reported with its file and line (exit 2).\n";
+static const char list_more[] =
+    "exit codes: 0 listed; 2 a bad case.ini, an unknown case or section.\n";
+
 static const struct verb_spec list_spec = {
     .name = "list",
-    .synopsis = "usage: maprace list [--json] [--article SECTION] [--cases "
-                "DIR] [CASE...]\n",
-    .what =
-        "List the cases: name, family, variants, the Go code each stands for\n"
-        "and the sections of the article it serves (the article's "
-        "numbering:\n"
-        "1, 2.1-2.5, 3.1-3.3, 4.1-4.4, 5; docs/article.md). The catalog is\n"
-        "validated: a bad case.ini is reported with its file and line (exit "
-        "2).\n",
+    .synopsis = list_synopsis,
+    .what = list_what,
     .options = list_options,
-    .more = "exit codes: 0 listed; 2 a bad case.ini, an unknown case or "
-            "section.\n",
+    .more = list_more,
 };
 
 /* Whether case c is asked for: named (or no name given), and serving

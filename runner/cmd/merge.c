@@ -641,27 +641,26 @@ static const struct verb_option merge_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char merge_synopsis[] =
+    "usage: maprace merge [--out DIR] [--format LIST] [--json] [--no-color]\n"
+    "                     DIR...\n";
+static const char merge_what[] =
+    "Join the reports of the shards of one matrix (`maprace check --shard\n"
+    "K/N` on N machines) into one report, as if one machine had run every\n"
+    "cell. Each DIR is a shard's report folder, or a reports folder (its\n"
+    "latest is taken). Shards 1/N..N/N of one selection, each once, every\n"
+    "cell once: otherwise nothing is written (docs/ci.md).\n";
+static const char merge_more[] =
+    "exit codes: 0 every cell as expected (shards of run: merged); 1 some\n"
+    "cell not as expected, or a shard interrupted; 2 a shard missing,\n"
+    "doubled or of another matrix; 3 the report could not be written.\n";
+
 static const struct verb_spec merge_spec = {
     .name = "merge",
-    .synopsis = "usage: maprace merge [--out DIR] [--format LIST] [--json] "
-                "[--no-color]\n"
-                "                     DIR...\n",
-    .what = "Join the reports of the shards of one matrix (`maprace check "
-            "--shard\n"
-            "K/N` on N machines) into one report, as if one machine had run "
-            "every\n"
-            "cell. Each DIR is a shard's report folder, or a reports folder "
-            "(its\n"
-            "latest is taken). Shards 1/N..N/N of one selection, each once, "
-            "every\n"
-            "cell once: otherwise nothing is written (docs/ci.md).\n",
+    .synopsis = merge_synopsis,
+    .what = merge_what,
     .options = merge_options,
-    .more = "exit codes: 0 every cell as expected (shards of run: merged); "
-            "1 some\n"
-            "cell not as expected, or a shard interrupted; 2 a shard "
-            "missing,\n"
-            "doubled or of another matrix; 3 the report could not be "
-            "written.\n",
+    .more = merge_more,
 };
 
 static int merge_verb(const struct cli *a)

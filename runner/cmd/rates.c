@@ -202,36 +202,33 @@ static const struct verb_option rates_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char rates_synopsis[] =
+    "usage: maprace rates [-d LIST] [--runs N] [-j N] [--timeout S] [--out "
+    "DIR]\n"
+    "                     [--cases DIR] [--build DIR] [CASE...]\n"
+    "       maprace rates --from DIR [--from DIR...]\n";
+static const char rates_what[] =
+    "How often each detector catches each race when nothing forces it: for\n"
+    "every variant whose case.ini expects a race, a fatal error, a symptom\n"
+    "or a known miss, and every detector, the runs that showed it out of\n"
+    "the runs done, natural (MAPRACE_FORCE=0) beside forced, each with a\n"
+    "Wilson 95 % interval. Prints a Markdown table on stdout; the runs\n"
+    "print their matrices on stderr.\n"
+    "\n"
+    "Runs three passes of `maprace run` (reports under --out): natural with\n"
+    "--runs N runs (default 100) under native, tsan and tsan-gcc; natural\n"
+    "with max(1, N / 5) runs under helgrind and drd (a valgrind run takes\n"
+    "seconds); forced with 10 runs under every selected detector.\n";
+static const char rates_more[] =
+    "exit codes: 0 the table was printed; 2 usage error, unreadable report\n"
+    "or a pass that could not run.\n";
+
 static const struct verb_spec rates_spec = {
     .name = "rates",
-    .synopsis = "usage: maprace rates [-d LIST] [--runs N] [-j N] [--timeout "
-                "S] [--out DIR]\n"
-                "                     [--cases DIR] [--build DIR] "
-                "[CASE...]\n"
-                "       maprace rates --from DIR [--from DIR...]\n",
-    .what =
-        "How often each detector catches each race when nothing forces it: "
-        "for\n"
-        "every variant whose case.ini expects a race, a fatal error, a "
-        "symptom\n"
-        "or a known miss, and every detector, the runs that showed it out "
-        "of\n"
-        "the runs done, natural (MAPRACE_FORCE=0) beside forced, each with "
-        "a\n"
-        "Wilson 95 % interval. Prints a Markdown table on stdout; the runs\n"
-        "print their matrices on stderr.\n"
-        "\n"
-        "Runs three passes of `maprace run` (reports under --out): natural "
-        "with\n"
-        "--runs N runs (default 100) under native, tsan and tsan-gcc; "
-        "natural\n"
-        "with max(1, N / 5) runs under helgrind and drd (a valgrind run "
-        "takes\n"
-        "seconds); forced with 10 runs under every selected detector.\n",
+    .synopsis = rates_synopsis,
+    .what = rates_what,
     .options = rates_options,
-    .more = "exit codes: 0 the table was printed; 2 usage error, unreadable "
-            "report\n"
-            "or a pass that could not run.\n",
+    .more = rates_more,
 };
 
 /* maprace rates: a pass is the run verb with its settings (cmd/rates.h);

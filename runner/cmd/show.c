@@ -229,20 +229,24 @@ static const struct verb_option show_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char show_synopsis[] =
+    "usage: maprace show [--out DIR] [--all-frames] [--no-color] "
+    "CASE[/VARIANT]...\n";
+static const char show_what[] =
+    "Print the races of the last run (<out>/latest/results.json) of each\n"
+    "case or case variant: the two racing lines with their source, the\n"
+    "case's why, then what each detector said, frame by frame, each model\n"
+    "frame with its Go counterpart.\n";
+static const char show_more[] =
+    "exit codes: 0 races shown; 1 the last run has no race for one of them;\n"
+    "2 not in the last run, or no last run.\n";
+
 static const struct verb_spec show_spec = {
     .name = "show",
-    .synopsis = "usage: maprace show [--out DIR] [--all-frames] [--no-color] "
-                "CASE[/VARIANT]...\n",
-    .what =
-        "Print the races of the last run (<out>/latest/results.json) of each\n"
-        "case or case variant: the two racing lines with their source, the\n"
-        "case's why, then what each detector said, frame by frame, each "
-        "model\n"
-        "frame with its Go counterpart.\n",
+    .synopsis = show_synopsis,
+    .what = show_what,
     .options = show_options,
-    .more = "exit codes: 0 races shown; 1 the last run has no race for one "
-            "of them;\n"
-            "2 not in the last run, or no last run.\n",
+    .more = show_more,
 };
 
 static int show_verb(const struct cli *a)
@@ -280,14 +284,19 @@ static const struct verb_option explain_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char explain_synopsis[] =
+    "usage: maprace explain [--cases DIR] [--no-color] CASE...\n";
+static const char explain_what[] =
+    "Print a case's README.md as plain text: the Go original, what goes\n"
+    "wrong in memory, what each detector says, the fix, an exercise.\n";
+static const char explain_more[] = "exit codes: 0 shown; 2 an unknown case.\n";
+
 static const struct verb_spec explain_spec = {
     .name = "explain",
-    .synopsis = "usage: maprace explain [--cases DIR] [--no-color] CASE...\n",
-    .what =
-        "Print a case's README.md as plain text: the Go original, what goes\n"
-        "wrong in memory, what each detector says, the fix, an exercise.\n",
+    .synopsis = explain_synopsis,
+    .what = explain_what,
     .options = explain_options,
-    .more = "exit codes: 0 shown; 2 an unknown case.\n",
+    .more = explain_more,
 };
 
 static int explain_verb(const struct cli *a)

@@ -49,38 +49,33 @@ static const struct verb_option try_options[] = {
     {OPT_COUNT, NULL},
 };
 
+static const char try_synopsis[] =
+    "usage: maprace try [options] FILE.c [FILE.c...]\n"
+    "       maprace try [options] FILE.go [FILE.go...]\n";
+static const char try_what[] =
+    "Build a program of your own (no case.ini, no RACE: markers) in every\n"
+    "flavour, run it under every installed detector, and print what each\n"
+    "one reported, stack by stack, as `maprace show` does; the report files\n"
+    "are those of `maprace run`. A report counts when one of its frames is\n"
+    "in your files. A program that includes a model header (map.h ...) is\n"
+    "linked with the model; each file's folder and valgrind's headers\n"
+    "(<valgrind/helgrind.h>) are on the include path. C++ files (.cc, .cpp,\n"
+    ".cxx) are built with g++ and clang++. Go files (package main, one\n"
+    "folder) are built by go, plain and with -race, and run under the go and\n"
+    "go-race detectors only.\n";
+static const char try_more[] =
+    "exit codes: 0 the program ran (with --expect: every detector saw what\n"
+    "was expected); 1 an expectation not met, or a build or a run that\n"
+    "failed; 2 usage (a bad option, a file that cannot be read, Go and C\n"
+    "files together); 3 a detector asked for with -d is not installed, or\n"
+    "none of the program's language is; 130 interrupted.\n";
+
 static const struct verb_spec try_spec = {
     .name = "try",
-    .synopsis = "usage: maprace try [options] FILE.c [FILE.c...]\n"
-                "       maprace try [options] FILE.go [FILE.go...]\n",
-    .what =
-        "Build a program of your own (no case.ini, no RACE: markers) in "
-        "every\n"
-        "flavour, run it under every installed detector, and print what "
-        "each\n"
-        "one reported, stack by stack, as `maprace show` does; the report "
-        "files\n"
-        "are those of `maprace run`. A report counts when one of its frames "
-        "is\n"
-        "in your files. A program that includes a model header (map.h ...) "
-        "is\n"
-        "linked with the model; each file's folder and valgrind's headers\n"
-        "(<valgrind/helgrind.h>) are on the include path. C++ files (.cc, "
-        ".cpp,\n"
-        ".cxx) are built with g++ and clang++. Go files (package main, one\n"
-        "folder) are built by go, plain and with -race, and run under the go "
-        "and\n"
-        "go-race detectors only.\n",
+    .synopsis = try_synopsis,
+    .what = try_what,
     .options = try_options,
-    .more = "exit codes: 0 the program ran (with --expect: every detector "
-            "saw what\n"
-            "was expected); 1 an expectation not met, or a build or a run "
-            "that\n"
-            "failed; 2 usage (a bad option, a file that cannot be read, Go "
-            "and C\n"
-            "files together); 3 a detector asked for with -d is not "
-            "installed, or\n"
-            "none of the program's language is; 130 interrupted.\n",
+    .more = try_more,
 };
 static const char *extension(const char *path)
 {
