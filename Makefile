@@ -10,6 +10,9 @@
 #                   the case tests (SHARD=K/N: one slice)
 #   make fresh-check  install-deps and make test in a fresh Debian 12 root
 #   make bench      benchmarks (figures, not pass/fail)
+#   make bench-go   chapter 4's maps in Go under both Gos (1.19 and the
+#                   current one); rewrites the Go tables of
+#                   docs/benchmarks.md (scripts/bench-go)
 #   make fuzz       libFuzzer on the parsers and case.ini, FUZZ_SECONDS
 #                   each (fuzz/fuzz.mk)
 #   make install    install build/maprace into $(PREFIX)/bin, its man
@@ -99,20 +102,6 @@ $(foreach f,native tsan tsan-gcc host,\
 	$(eval FL_CC_$(f)-swiss := $(FL_CC_$(f)))\
 	$(eval FL_CFLAGS_$(f)-swiss = -Imodel/swiss $(FL_CFLAGS_$(f)))\
 	$(eval FL_MODEL_CFLAGS_$(f)-swiss = $$(SWISS_INCLUDE)))
-# MODEL=swiss: the plain flavours native, tsan and tsan-gcc build on the
-# Swiss model too (use another BUILD tree), so that an unchanged runner
-# can check a case on it:
-#   make BUILD=build-swiss MODEL=swiss build-swiss/tsan/cases/<case>/<variant>
-#   MAKEFLAGS=MODEL=swiss build/maprace check <case> --build build-swiss
-MODEL ?= hmap
-ifeq ($(MODEL),swiss)
-SWISS_PLAIN := $(FLAVOURS)
-$(foreach f,$(FLAVOURS),\
-	$(eval FL_CFLAGS_$(f) := -Imodel/swiss $(FL_CFLAGS_$(f)))\
-	$(eval FL_MODEL_CFLAGS_$(f) = $$(SWISS_INCLUDE)))
-else ifneq ($(MODEL),hmap)
-$(error MODEL=$(MODEL): not a model (hmap or swiss))
-endif
 
 MODEL_SRC := $(wildcard model/*.c)
 # The Swiss-table model (model/swiss/, Go 1.26's map) replaces map.c in the
@@ -130,17 +119,23 @@ SWISS_FLAVOURS := native-swiss tsan-swiss tsan-gcc-swiss
 SWISS_INCLUDE := -include swiss/map.h
 CASE_DIRS := $(patsubst %/case.ini,%,$(wildcard cases/*/case.ini))
 CASE_SRC := $(foreach d,$(CASE_DIRS),$(wildcard $(d)/*.c))
-CASE_BINS := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(BUILD)/$(f)/%,$(CASE_SRC)))
-# Cases that read hmap internals (m->B) and build on the hmap model only:
-# those whose case.ini says no-swiss (the runner reads the same key).
+# Cases that read one model's internals (m->B, m->dirLen) and build on
+# that model only: those whose case.ini says no-swiss (hmap model only) or
+# no-hmap (Swiss-table model only); the runner reads the same keys.
 HMAP_ONLY_CASES := $(patsubst cases/%/case.ini,%,\
 	$(shell grep -l '^no-swiss' cases/*/case.ini 2>/dev/null))
+SWISS_ONLY_CASES := $(patsubst cases/%/case.ini,%,\
+	$(shell grep -l '^no-hmap' cases/*/case.ini 2>/dev/null))
+HMAP_CASE_SRC := $(filter-out $(foreach c,$(SWISS_ONLY_CASES),cases/$(c)/%),\
+	$(CASE_SRC))
+CASE_BINS := $(foreach f,$(FLAVOURS),\
+	$(patsubst %.c,$(BUILD)/$(f)/%,$(HMAP_CASE_SRC)))
 SWISS_CASE_SRC := $(filter-out $(foreach c,$(HMAP_ONLY_CASES),cases/$(c)/%),\
 	$(CASE_SRC))
 SWISS_CASE_BINS := $(foreach f,$(SWISS_FLAVOURS),\
 	$(patsubst %.c,$(BUILD)/$(f)/%,$(SWISS_CASE_SRC)))
 # The model sources of a flavour.
-model_src = $(if $(filter %-swiss $(SWISS_PLAIN),$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
+model_src = $(if $(filter %-swiss,$(1)),$(SWISS_MODEL_SRC),$(MODEL_SRC))
 # The Go twins (see below), built by the toolchains given (GO, GO_HMAP).
 GO ?=
 GO_HMAP ?=
@@ -191,13 +186,13 @@ tier_bins = $(patsubst %.c,$(1)/host/%,$(2))
 CHECK_DOCS := $(BUILD)/host/scripts/check-docs
 
 .PHONY: all model cases cases-swiss runner tests benches test check fresh-check \
-	run bench install uninstall check-format check-docs format deps deps-run \
+	run bench bench-go install uninstall check-format check-docs format deps deps-run \
 	deps-test clean FORCE
 .DELETE_ON_ERROR:
 # The flags stamps are pattern-rule targets; keep them between runs.
 .PRECIOUS: $(BUILD)/%/.flags $(BUILD)/runner/.flags
 # The Swiss flavours' model objects are only prerequisites: keep them.
-.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss $(SWISS_PLAIN),\
+.SECONDARY: $(foreach f,$(SWISS_FLAVOURS) host-swiss,\
 	$(patsubst %.c,$(BUILD)/$(f)/%.o,$(SWISS_MODEL_SRC)))
 
 all: model cases runner
@@ -311,6 +306,13 @@ $(BUILD)/asm-$(1)/%.o: %.c $(BUILD)/asm-$(1)/.flags
 	$$(FL_CC_asm-$(1)) $$(FL_CFLAGS_asm-$(1)) -MMD -MP -c -o $$@ $$<
 endef
 $(foreach a,x86-64 arm64 arm64-lse,$(eval $(call asm_rules,$(a))))
+# The same on the Swiss-table model (maprace asm --model swiss): the case
+# and model sources compiled as the *-swiss flavours compile them.
+$(foreach a,x86-64 arm64 arm64-lse,\
+	$(eval FL_CC_asm-swiss-$(a) := $(FL_CC_asm-$(a)))\
+	$(eval FL_CFLAGS_asm-swiss-$(a) := -Imodel/swiss $(FL_CFLAGS_asm-$(a)) \
+		$(SWISS_INCLUDE))\
+	$(eval $(call asm_rules,swiss-$(a))))
 # Go's own map code as the article saw it: the hmap Go (GO_HMAP, given by
 # maprace asm).
 GO_ENV = GOCACHE=$(abspath $(BUILD))/go-cache \
@@ -319,6 +321,11 @@ $(BUILD)/asm-go/%/prog: runner/asm-go/main.go
 	@mkdir -p $(@D)
 	$(if $(GO_HMAP),,$(error asm-go: no Go toolchain given (make GO_HMAP=/path/to/go)))
 	$(GO_ENV) GOARCH=$* $(GO_HMAP) build -o $@ $<
+# Go's map of today beside the Swiss-table model: the current Go (GO).
+$(BUILD)/asm-go-current/%/prog: runner/asm-go/main.go
+	@mkdir -p $(@D)
+	$(if $(GO),,$(error asm-go-current: no Go toolchain given (make GO=/path/to/go)))
+	$(GO_ENV) GOTOOLCHAIN=local GOARCH=$* $(GO) build -o $@ $<
 
 # Unit tests of the model and of the first cases (host flavour + cmocka).
 $(BUILD)/host/tests/%: tests/%.c $(patsubst %.c,$(BUILD)/host/%.o,$(MODEL_SRC)) $(BUILD)/host/.flags
@@ -474,6 +481,10 @@ run: deps-run
 bench: deps-test
 	@$(MAKE) --no-print-directory all benches
 	@BUILD=$(BUILD) scripts/run-bench
+
+# Only the runner (maprace doctor go picks the two Gos): no other build.
+bench-go: runner
+	@BUILD=$(BUILD) scripts/bench-go
 
 install: $(BUILD)/maprace
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -12,7 +12,11 @@
 // The filled maps are kept between runs (a store never adds a key), so
 // `go test -count 10` fills each one once.
 //
-// Run (standard library only, no module download):
+// The same file builds with Go 1.19 (the hmap map, sync.Map as a
+// read-only map and a dirty map) and with Go >= 1.24 (a Swiss-table map,
+// sync.Map as internal/sync.HashTrieMap): `make bench-go` runs it under
+// both and writes their tables into docs/benchmarks.md. Run by hand
+// (standard library only, no module download):
 //
 //	go test -run '^$' -bench . -benchtime 500ms -timeout 0 -count 10 -cpu 1,2,4
 //
@@ -179,9 +183,10 @@ func filledMap(name string, mk func(int) design, n int) design {
 	for k := 0; k < n; k++ {
 		m.Store(uint64(k), uint64(k))
 	}
-	// Load every key once: sync.Map promotes its dirty map to the read map
-	// after as many misses as it has keys (the steady state of a
-	// read-mostly map); for the others a plain warm-up.
+	// Load every key once: Go 1.19's sync.Map promotes its dirty map to
+	// the read map after as many misses as it has keys (the steady state
+	// of a read-mostly map); for the others, and for sync.Map on Go >= 1.24
+	// (a hash-trie, no dirty map), a plain warm-up.
 	for k := 0; k < n; k++ {
 		m.Load(uint64(k))
 	}

@@ -127,7 +127,7 @@
  *
  * One API, two models: a case's #include "map.h" finds this header when
  * the include path lists model/swiss before model (the *-swiss flavours
- * of the Makefile, and MODEL=swiss). The files of model/ that use the map
+ * of the Makefile). The files of model/ that use the map
  * (context.c, syncmap.c) would find model/map.h beside them, so they are
  * compiled with -include swiss/map.h: this header also defines
  * MAPRACE_MAP_H, model/map.h's include guard, which turns their #include

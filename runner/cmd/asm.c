@@ -1,5 +1,5 @@
 /*
- * cmd-asm.c - `maprace asm`: a case's racing functions in machine code,
+ * asm.c - `maprace asm`: a case's racing functions in machine code,
  * source interleaved, the accesses to the raced words marked (cmd-asm.h).
  */
 #include "cmd/asm.h"
@@ -41,19 +41,36 @@ static const struct arch arches[] = {
 enum { NR_ARCHES = sizeof(arches) / sizeof(arches[0]) };
 
 /* The model sources whose functions a case calls (window.c and throw.c
- * are the forcing and the fatal error: not shown). */
-static const char *const model_srcs[] = {"model/map.c", "model/context.c",
-                                         "model/syncmap.c"};
-enum { NR_MODEL = sizeof(model_srcs) / sizeof(model_srcs[0]) };
+ * are the forcing and the fatal error: not shown), per model. */
+enum model { MODEL_HMAP, MODEL_SWISS, NR_MODELS };
+static const char *const model_srcs[NR_MODELS][3] = {
+    [MODEL_HMAP] = {"model/map.c", "model/context.c", "model/syncmap.c"},
+    [MODEL_SWISS] = {"model/swiss/map.c", "model/context.c", "model/syncmap.c"},
+};
+enum { NR_MODEL = 3 };
+
+/* Per model: its name for --model, the build folder prefix of its objects
+ * (build/<prefix><arch>/), what the heading calls it, the Go toolchain
+ * whose runtime stands beside it and that Go program's build folder. */
+static const struct {
+    const char *name, *prefix, *what;
+    enum go_kind go;
+    const char *go_dir;
+} models[NR_MODELS] = {
+    [MODEL_HMAP] = {"hmap", "asm-", "the hmap model", GO_HMAP, "asm-go"},
+    [MODEL_SWISS] = {"swiss", "asm-swiss-", "the Swiss-table model", GO_CURRENT,
+                     "asm-go-current"},
+};
 
 struct ctx {
     FILE *out;
     const struct asm_opts *o;
     const struct mcase *c;
     const struct variant *v;
-    char *vsrc;    /* the variant's source, repo-relative */
-    char *build;   /* absolute build folder */
-    char **racing; /* the functions that hold a marked line */
+    enum model model; /* the model shown now */
+    char *vsrc;       /* the variant's source, repo-relative */
+    char *build;      /* absolute build folder */
+    char **racing;    /* the functions that hold a marked line */
     size_t nr_racing;
     struct {
         char *path, *text;
@@ -202,15 +219,24 @@ static const char *source_line(struct ctx *x, const char *path, int ln)
     return x->files[i].text ? nth_line(x->files[i].text, ln) : "";
 }
 
+/* Whether a source line touches Go's writer flag: hashWriting (the hmap:
+ * h.flags, h->flags), or the Swiss map's writing (m.writing in Go,
+ * m->writing in the model). */
+static bool writer_flag(const char *text)
+{
+    return strstr(text, "hashWriting") || strstr(text, "m->writing") ||
+           strstr(text, "m.writing");
+}
+
 /* Whether source line `ln` of `path` is watched: a marked line of the
- * variant, or a line that mentions hashWriting (Go's writer flag). */
+ * variant, or a line that touches Go's writer flag. */
 static bool watched(struct ctx *x, const char *path, int ln)
 {
     if (!strcmp(base_name(path), base_name(x->vsrc)))
         for (size_t i = 0; i < x->v->markers.nr; i++)
             if (x->v->markers.items[i].line == ln)
                 return true;
-    return strstr(source_line(x, path, ln), "hashWriting") != NULL;
+    return writer_flag(source_line(x, path, ln));
 }
 
 /* The name in a definition's head ("static __attribute__((noinline)) void
@@ -308,9 +334,10 @@ out:
 static int make_targets(const struct ctx *x, char **targets, size_t n,
                         char **why)
 {
-    char **argv = xcalloc(n + 7, sizeof(*argv));
+    char **argv = xcalloc(n + 8, sizeof(*argv));
     char *buildvar = xasprintf("BUILD=%s", x->o->build);
     char *govar = go_toolchain_make_arg(GO_HMAP);
+    char *gocur = go_toolchain_make_arg(GO_CURRENT);
     char *log = xasprintf("%s/asm-make", x->build);
     size_t k = 0;
 
@@ -321,12 +348,15 @@ static int make_targets(const struct ctx *x, char **targets, size_t n,
     argv[k++] = buildvar;
     if (govar)
         argv[k++] = govar;
+    if (gocur)
+        argv[k++] = gocur;
     argv[k++] = "-s";
     for (size_t i = 0; i < n; i++)
         argv[k++] = targets[i];
     char *text = capture(argv, log, why);
     free(buildvar);
     free(govar);
+    free(gocur);
     free(log);
     free(argv);
     if (!text)
@@ -571,11 +601,12 @@ static void print_func(struct ctx *x, const struct func *f)
 
 /* ---- one architecture ------------------------------------------------- */
 
-/* <build>/asm-<arch>/<src without .c>.o, relative to the root. */
+/* <build>/asm-<arch>/<src without .c>.o (asm-swiss-<arch> on the Swiss
+ * model), relative to the root. */
 static char *obj_target(const struct ctx *x, const char *arch, const char *src)
 {
-    return xasprintf("%s/asm-%s/%.*s.o", x->o->build, arch,
-                     (int)(strlen(src) - 2), src);
+    return xasprintf("%s/%s%s/%.*s.o", x->o->build, models[x->model].prefix,
+                     arch, (int)(strlen(src) - 2), src);
 }
 
 static void free_strs(char **v, size_t n)
@@ -615,9 +646,10 @@ static int show_arch(struct ctx *x, const struct arch *a)
     struct listing ls[1 + NR_MODEL] = {0};
     int rc = 0;
 
+    const char *const *msrc = model_srcs[x->model];
     srcs[0] = x->vsrc;
     for (size_t i = 0; i < NR_MODEL; i++)
-        srcs[1 + i] = model_srcs[i];
+        srcs[1 + i] = msrc[i];
     for (size_t i = 0; i < 1 + NR_MODEL; i++)
         targets[i] = obj_target(x, a->name, srcs[i]);
     if (make_targets(x, targets, 1 + NR_MODEL, &why) < 0) {
@@ -628,13 +660,12 @@ static int show_arch(struct ctx *x, const struct arch *a)
         rc = ASM_ENV;
     } else if (choose(x, ls, 1 + NR_MODEL) < 0) {
         error("asm: no function '%s' in %s or the model (%s, %s, %s)",
-              x->o->function, x->vsrc, model_srcs[0], model_srcs[1],
-              model_srcs[2]);
+              x->o->function, x->vsrc, msrc[0], msrc[1], msrc[2]);
         rc = ASM_USAGE;
     } else {
-        fprintf(x->out, "%s== %s: %s and the model (%s)%s\n",
-                x->o->color ? "\033[1m" : "", a->name, x->vsrc, a->what,
-                x->o->color ? "\033[0m" : "");
+        fprintf(x->out, "%s== %s: %s and %s (%s)%s\n",
+                x->o->color ? "\033[1m" : "", a->name, x->vsrc,
+                models[x->model].what, a->what, x->o->color ? "\033[0m" : "");
         size_t shown = 0;
         for (size_t i = 0; i < 1 + NR_MODEL; i++)
             for (size_t j = 0; j < ls[i].nr; j++)
@@ -699,7 +730,7 @@ static void print_go_line(struct ctx *x, const char *line, char **dir,
         free(path);
         free(file);
     }
-    bool watch = strstr(text, "hashWriting") != NULL;
+    bool watch = writer_flag(text);
     if (!*last || strcmp(*last, loc)) {
         fprintf(x->out, "  %s%-28s | %s%s\n", x->o->color ? "\033[2m" : "", loc,
                 text + strspn(text, " \t"), x->o->color ? "\033[0m" : "");
@@ -718,7 +749,9 @@ static void print_go_line(struct ctx *x, const char *line, char **dir,
 
 static int show_go(struct ctx *x, const char *goarch)
 {
-    char *target = xasprintf("%s/asm-go/%s/prog", x->o->build, goarch);
+    const struct go_toolchain *go = go_toolchain(models[x->model].go);
+    char *target = xasprintf("%s/%s/%s/prog", x->o->build,
+                             models[x->model].go_dir, goarch);
     char *prog = path_join(x->o->root, target), *why = NULL;
     const char *re = !strcmp(x->c->family, "lockfree")
                          ? "^sync/atomic\\.CompareAndSwapUintptr$"
@@ -731,13 +764,7 @@ static int show_go(struct ctx *x, const char *goarch)
         goto out;
     }
     char *base = xasprintf("%s.objdump", prog);
-    char *argv[] = {go_toolchain(GO_HMAP)->path,
-                    "tool",
-                    "objdump",
-                    "-s",
-                    (char *)re,
-                    prog,
-                    NULL};
+    char *argv[] = {go->path, "tool", "objdump", "-s", (char *)re, prog, NULL};
     char *text = capture(argv, base, &why);
     free(base);
     if (!text) {
@@ -748,8 +775,8 @@ static int show_go(struct ctx *x, const char *goarch)
     fprintf(x->out,
             "%s== Go (%s), GOARCH=%s: Go's own code (runner/asm-go/main.go, "
             "go tool objdump)%s\n",
-            x->o->color ? "\033[1m" : "", go_toolchain(GO_HMAP)->version,
-            goarch, x->o->color ? "\033[0m" : "");
+            x->o->color ? "\033[1m" : "", go->version, goarch,
+            x->o->color ? "\033[0m" : "");
     char *dir = NULL, *last = NULL;
     for (const char *s = text; *s;) {
         size_t n = strcspn(s, "\n");
@@ -823,13 +850,13 @@ static bool have_tool(const char *name)
 static int show_all(struct ctx *x, const bool want[NR_ARCHES])
 {
     bool explicit = x->o->arches && strcmp(x->o->arches, "all");
-    const struct go_toolchain *hmap = go_toolchain(GO_HMAP);
-    bool go = x->o->go && hmap->path;
+    const struct go_toolchain *t = go_toolchain(models[x->model].go);
+    bool go = x->o->go && t->path;
     int rc = 0;
 
     if (x->o->go && !go)
-        warning("asm: Go's runtime.mapassign_fast64 is not shown: %s",
-                hmap->why);
+        warning("asm: %s Go's runtime.mapassign_fast64 is not shown: %s",
+                go_kind_name(models[x->model].go), t->why);
     for (size_t i = 0; i < NR_ARCHES; i++) {
         const struct arch *a = &arches[i];
         if (!want[i])
@@ -855,6 +882,42 @@ static int show_all(struct ctx *x, const bool want[NR_ARCHES])
             rc = r > rc ? r : rc;
     }
     return rc;
+}
+
+/* Which models to show (--model), given what the case builds on: 0, or
+ * ASM_USAGE after an error. */
+static int choose_models(const struct mcase *c, const char *model,
+                         bool show[NR_MODELS])
+{
+    static const enum detector native[NR_MODELS] = {
+        [MODEL_HMAP] = DET_NATIVE, [MODEL_SWISS] = DET_NATIVE_SWISS};
+    memset(show, 0, NR_MODELS * sizeof(bool));
+    if (!model) {
+        show[case_has_model(c, DET_NATIVE, NULL) ? MODEL_HMAP : MODEL_SWISS] =
+            true;
+        return 0;
+    }
+    bool both = !strcmp(model, "both");
+    for (int m = 0; m < NR_MODELS; m++)
+        show[m] = both || !strcmp(model, models[m].name);
+    if (!show[MODEL_HMAP] && !show[MODEL_SWISS]) {
+        error("asm: unknown model '%s' (want hmap, swiss or both)", model);
+        return ASM_USAGE;
+    }
+    for (int m = 0; m < NR_MODELS; m++) {
+        const char *why;
+        if (show[m] && !case_has_model(c, native[m], &why)) {
+            if (both) {
+                show[m] = false;
+                continue;
+            }
+            error("asm: %s builds on the %s model only (%s): %s", c->name,
+                  m == MODEL_HMAP ? "Swiss-table" : "hmap",
+                  m == MODEL_HMAP ? "no-hmap" : "no-swiss", why);
+            return ASM_USAGE;
+        }
+    }
+    return 0;
 }
 
 int asm_show(FILE *out, const struct asm_opts *o)
@@ -897,7 +960,18 @@ int asm_show(FILE *out, const struct asm_opts *o)
                     : x.v->source);
     x.build = path_join(o->root, o->build);
     find_racing(&x);
-    rc = show_all(&x, want);
+    bool show[NR_MODELS];
+    rc = choose_models(&c, o->model, show);
+    for (int m = 0; m < NR_MODELS && !rc; m++) {
+        if (!show[m])
+            continue;
+        x.model = (enum model)m;
+        int r = show_all(&x, want);
+        if (r == ASM_USAGE)
+            rc = r;
+        else if (r > rc)
+            rc = r;
+    }
     free(x.vsrc);
     free(x.build);
     for (size_t i = 0; i < x.nr_racing; i++)
@@ -915,25 +989,31 @@ out:
 }
 
 static const struct verb_option asm_options[] = {
-    {OPT_ARCH, NULL},  {OPT_NO_GO, NULL},           {OPT_CASES, NULL},
-    {OPT_BUILD, NULL}, {OPT_NO_COLOR, "no colour"}, {OPT_COUNT, NULL},
+    {OPT_ARCH, NULL},  {OPT_MODEL, NULL}, {OPT_NO_GO, NULL},
+    {OPT_CASES, NULL}, {OPT_BUILD, NULL}, {OPT_NO_COLOR, "no colour"},
+    {OPT_COUNT, NULL},
 };
 
 static const char asm_synopsis[] =
-    "usage: maprace asm [--arch LIST] [--no-go] [--cases DIR] [--build DIR]\n"
-    "                   [--no-color] CASE[/VARIANT] [FUNCTION]\n";
+    "usage: maprace asm [--arch LIST] [--model hmap|swiss|both] [--no-go]\n"
+    "                   [--cases DIR] [--build DIR] [--no-color]\n"
+    "                   CASE[/VARIANT] [FUNCTION]\n";
 static const char asm_what[] =
     "Disassemble a case's racing functions (those holding a RACE: line, and\n"
     "the model functions they call), or only FUNCTION, with their source\n"
     "lines, and mark the accesses that race: each load, store or\n"
-    "read-modify-write of a marked line or of a line that mentions\n"
-    "hashWriting (\"plain, no lock prefix\"), and every atomic instruction\n"
-    "(lock prefix, arm64 exclusive/LSE). When Go is installed, Go's own\n"
+    "read-modify-write of a marked line or of a line with Go's writer flag\n"
+    "(hashWriting on the hmap model, writing on the Swiss-table model):\n"
+    "\"plain, no lock prefix\"; and every atomic instruction (lock prefix,\n"
+    "arm64 exclusive/LSE). When Go is installed, Go's own\n"
     "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
-    "follows each architecture. The variant defaults to the first (racy).\n";
+    "follows each architecture: the hmap Go's beside the hmap model, the\n"
+    "current Go's (internal/runtime/maps) beside the Swiss-table model.\n"
+    "The variant defaults to the first (racy).\n";
 static const char asm_more[] =
-    "exit codes: 0 shown; 2 unknown case, variant, function or architecture;\n"
-    "3 a compiler asked for by --arch is missing, or a build failed.\n";
+    "exit codes: 0 shown; 2 unknown case, variant, function, architecture or\n"
+    "model, or a model the case does not build on; 3 a compiler asked for by\n"
+    "--arch is missing, or a build failed.\n";
 
 static const struct verb_spec asm_spec = {
     .name = "asm",
@@ -961,6 +1041,7 @@ static int asm_verb(const struct cli *a)
         .target = a->pos[0],
         .function = a->nr_pos > 1 ? a->pos[1] : NULL,
         .arches = a->arch,
+        .model = a->model,
         .go = !a->no_go,
         .color = cli_color(a),
     };

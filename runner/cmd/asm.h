@@ -9,8 +9,16 @@
  * FUNCTION named. Which instructions are marked: every atomic instruction
  * (x86 `lock` prefix or xchg; arm64 exclusive, acquire/release and LSE
  * atomics, and calls to libgcc's outline atomics), and every memory access
- * on a source line that is a marked line or mentions hashWriting (Go's
- * writer flag in h->flags).
+ * on a source line that is a marked line or touches Go's writer flag
+ * (hashWriting in h->flags on the hmap model, m->writing on the Swiss
+ * model, m.writing in Go 1.26's source).
+ *
+ * Which model (--model): the hmap (model/map.c; Go's code from the hmap
+ * Go, Go 1.19), the Swiss tables (model/swiss/map.c, the case and the
+ * model built as the *-swiss flavours are, in build/asm-swiss-<arch>/;
+ * Go's code from the current Go, whose runtime.mapassign_fast64 is
+ * internal/runtime/maps' runtime_mapassign_fast64), or both, one after
+ * the other.
  *
  * Each architecture is a build of the variant and the model sources, one
  * object each, by the Makefile (build/asm-<arch>/): x86-64 (gcc), arm64
@@ -34,6 +42,8 @@ struct asm_opts {
     const char *target;   /* CASE or CASE/VARIANT */
     const char *function; /* or NULL: the racing functions */
     const char *arches;   /* "x86-64,arm64,arm64-lse", or NULL: all */
+    const char *model;    /* "hmap", "swiss", "both", or NULL: the case's
+                             first (hmap, unless it says no-hmap) */
     bool go;              /* show Go's runtime too (when go is installed) */
     bool color;
 };

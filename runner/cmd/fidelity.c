@@ -310,9 +310,10 @@ static void print_row(const struct mcase *c, const struct variant *v,
         free(needs);
         return;
     }
-    /* a case the model cannot run (no-swiss): what the Go did, and why
-     * the model has nothing beside it */
-    bool no_model = detector_row(u[SUB_FORCED].d)->swiss_model && c->no_swiss;
+    /* a case the model cannot run (no-swiss, no-hmap): what the Go did,
+     * and why the model has nothing beside it */
+    const char *no_why;
+    bool no_model = !case_has_model(c, u[SUB_FORCED].d, &no_why);
     struct tally t[NR_SUB];
     printf("| %s/%s |", c->name, v->name);
     for (int k = 0; k < NR_SUB; k++) {
@@ -324,7 +325,8 @@ static void print_row(const struct mcase *c, const struct variant *v,
         free(text);
     }
     if (no_model) {
-        printf(" hmap model only: %s |\n", c->no_swiss);
+        printf(" %s model only: %s |\n", c->no_swiss ? "hmap" : "Swiss-table",
+               no_why);
         for (int k = 0; k < NR_SUB; k++)
             tally_release(&t[k]);
         return;
@@ -349,15 +351,15 @@ static bool selected(char **names, size_t n, const char *name)
 }
 
 /* Whether detector d has a cell among the selected cases and variants
- * (a Go twin for a Go detector, a case without no-swiss for the Swiss
- * model's). */
+ * (a Go twin for a Go detector, a case that builds on the detector's
+ * model: no no-swiss for the Swiss model's, no no-hmap for the hmap's). */
 static bool any_cell(const struct session *base, enum detector d)
 {
     const struct run_opts *o = &base->opts;
     for (size_t c = 0; c < base->cat.nr; c++) {
         const struct mcase *mc = &base->cat.cases[c];
         if (!selected(o->cases, o->nr_cases, mc->name) ||
-            (detector_row(d)->swiss_model && mc->no_swiss))
+            !case_has_model(mc, d, NULL))
             continue;
         for (size_t i = 0; i < mc->nr_variants; i++)
             if (selected(o->variants, o->nr_variants, mc->variants[i].name) &&

@@ -68,6 +68,10 @@ static const struct opt_row {
                   "(-march=armv8.1-a) or all (default: all whose compiler is "
                   "installed)"},
     [OPT_NO_GO] = {0, "no-go", NULL, "do not show Go's own code"},
+    [OPT_MODEL] = {0, "model", "M",
+                   "hmap (Go 1.19's map, model/map.c), swiss (Go 1.26's, "
+                   "model/swiss/) or both (default: hmap, or swiss for a case "
+                   "that says no-hmap)"},
     [OPT_HELP] = {'h', "help", NULL, "this help"},
 };
 
@@ -248,6 +252,9 @@ static int take_option(struct cli *a, enum opt_id id, char *value)
         break;
     case OPT_NO_GO:
         a->no_go = true;
+        break;
+    case OPT_MODEL:
+        a->model = value;
         break;
     case OPT_HELP:
         a->help = true;

@@ -51,6 +51,7 @@ enum opt_id {
     OPT_ARTICLE,
     OPT_ARCH,
     OPT_NO_GO,
+    OPT_MODEL,
     OPT_HELP, /* every verb's; never listed in a verb's table */
     OPT_COUNT
 };
@@ -67,7 +68,7 @@ struct cli {
     int runs, jobs; /* jobs 0: the number of cores */
     double timeout;
     const char *out, *cases, *build, *format, *shard, *expect;
-    const char *article, *arch;
+    const char *article, *arch, *model;
     char **from; /* rates --from, repeatable (malloc'd array) */
     size_t nr_from;
     bool json, no_color, natural, bench_stats, all_frames, no_go, help;

@@ -10,6 +10,7 @@
 #include "report/common.h"
 #include "lib/text.h"
 #include "report/diagram.h"
+#include "lib/markdown.h"
 #include "lib/util.h"
 #include "lib/exit.h"
 
@@ -138,52 +139,13 @@ int show_races(FILE *fp, const char *out, const char *results_path,
     return rc;
 }
 
-static bool fence(const char *line)
+/* The terminal's width: COLUMNS when set, else 100 (explain prints to
+ * pipes and pagers as often as to a terminal). */
+static int explain_width(void)
 {
-    while (*line == ' ')
-        line++;
-    return !strncmp(line, "```", 3) || !strncmp(line, "~~~", 3);
-}
-
-static void explain_render_raw(FILE *fp, const char *md, bool color)
-{
-    bool in_code = false;
-    const char *s = md;
-    while (*s) {
-        size_t len = strcspn(s, "\n");
-        char *line = xstrndup(s, len);
-        s += len + (s[len] == '\n');
-        if (fence(line)) {
-            in_code = !in_code;
-            free(line);
-            continue;
-        }
-        if (in_code) {
-            fprintf(fp, "    %s%s%s\n", color ? "\033[36m" : "", line,
-                    color ? "\033[0m" : "");
-        } else if (line[0] == '#') {
-            size_t level = strspn(line, "#");
-            const char *text = line + level;
-            while (*text == ' ')
-                text++;
-            if (color) {
-                fprintf(fp, "\033[1m%s%s\033[0m\n", level == 1 ? "\033[4m" : "",
-                        text);
-            } else {
-                fprintf(fp, "%s\n", text);
-                size_t n = strlen(text);
-                char under = level == 1 ? '=' : level == 2 ? '-' : 0;
-                if (under) {
-                    for (size_t i = 0; i < n; i++)
-                        fputc(under, fp);
-                    fputc('\n', fp);
-                }
-            }
-        } else {
-            fprintf(fp, "%s\n", line);
-        }
-        free(line);
-    }
+    const char *c = getenv("COLUMNS");
+    int w = c ? atoi(c) : 0;
+    return w >= 40 && w <= 1000 ? w : 100;
 }
 
 int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
@@ -216,7 +178,10 @@ void explain_render(FILE *fp, const char *md, bool color)
 {
     struct clean_stream cs;
     clean_stream_open(&cs, fp, color);
-    explain_render_raw(cs.fp, md, color);
+    struct strbuf sb = STRBUF_INIT;
+    md_render_terminal(&sb, md, color, explain_width());
+    fputs(strbuf_str(&sb), cs.fp);
+    strbuf_release(&sb);
     clean_stream_close(&cs);
 }
 

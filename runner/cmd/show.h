@@ -16,8 +16,9 @@
 int show_races(FILE *fp, const char *out, const char *results_path,
                const char *spec, bool color, bool all_frames);
 
-/* Render Markdown as terminal text: headings bold (underlined without
- * colour), fenced code indented by four spaces, the rest as is. */
+/* Render Markdown as terminal text (md_render_terminal, lib/markdown.h:
+ * headings, lists, code spans and emphasis, tables aligned, fenced code,
+ * pictures framed), at the width COLUMNS gives (default 100). */
 void explain_render(FILE *fp, const char *markdown, bool color);
 
 /* Print <cases_dir>/<name>/README.md rendered. Returns 0, or 2 with a

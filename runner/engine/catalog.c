@@ -32,6 +32,7 @@ static const char *const case_keys[] = {"title",
                                         "timeout",
                                         "args",
                                         "no-swiss",
+                                        "no-hmap",
                                         "tsan_options",
                                         "valgrind_options",
                                         "helgrind_options",
@@ -652,6 +653,14 @@ static int validate_case(struct parse_ctx *ctx, struct mcase *c, char **why)
         return line_error(why, ctx->ini, ns->line,
                           "[case] no-swiss: needs the reason");
     c->no_swiss = take_key(ctx, "case", "no-swiss");
+    struct raw_key *nh = find_key(ctx, "case", "no-hmap");
+    if (nh && !*nh->value)
+        return line_error(why, ctx->ini, nh->line,
+                          "[case] no-hmap: needs the reason");
+    if (nh && c->no_swiss)
+        return line_error(why, ctx->ini, nh->line,
+                          "[case] no-hmap and no-swiss: a case needs a model");
+    c->no_hmap = take_key(ctx, "case", "no-hmap");
     return validate_options(ctx, c, why);
 }
 
@@ -818,6 +827,17 @@ bool variant_has_cell(const struct variant *v, enum detector d, char **why)
                          go_kind_name(row->toolchain),
                          t->version ? t->version : "older");
     return false;
+}
+
+bool case_has_model(const struct mcase *c, enum detector d, const char **why)
+{
+    const struct detector_row *row = detector_row(d);
+    const char *no = row->go_twin       ? NULL
+                     : row->swiss_model ? c->no_swiss
+                                        : c->no_hmap;
+    if (why)
+        *why = no;
+    return !no;
 }
 
 /* The Go twins of c's variants: each <name>.go of the folder belongs to
@@ -1028,6 +1048,7 @@ void case_release(struct mcase *c)
     free(c->why);
     free(c->args);
     free(c->no_swiss);
+    free(c->no_hmap);
     free(c->tsan_options);
     free(c->valgrind_options);
     free(c->helgrind_options);

@@ -87,6 +87,10 @@ struct mcase {
      * `no-swiss`): it has no cell of a swiss_model detector. NULL: it
      * runs on both models. */
     char *no_swiss;
+    /* Why the case does not build on the hmap model (case.ini `no-hmap`):
+     * it has no cell of a C detector of the hmap model (native, tsan,
+     * tsan-gcc, helgrind, drd). NULL: it runs on the hmap model. */
+    char *no_hmap;
     /* Detector options (docs/case-format.md), or NULL: TSan flags for
      * TSAN_OPTIONS, extra valgrind flags for both tools and for each. */
     char *tsan_options, *valgrind_options, *helgrind_options, *drd_options;
@@ -125,6 +129,12 @@ const char *case_option(const struct mcase *c, const char *key);
  * (//go:build go1.21); the hmap Go is go1.19.8"), or NULL for a variant
  * without a twin (its reason is no_go_twin). */
 bool variant_has_cell(const struct variant *v, enum detector d, char **why);
+
+/* Whether case c builds on the model detector d runs (a Go detector runs
+ * the twin: always true): false for a swiss_model detector when the case
+ * says no-swiss, and for a C detector of the hmap model when it says
+ * no-hmap. When false and why is not NULL, *why is the case's reason. */
+bool case_has_model(const struct mcase *c, enum detector d, const char **why);
 
 /* The case named `name`, or NULL. */
 struct mcase *catalog_find(const struct catalog *cat, const char *name);

@@ -6,6 +6,7 @@
 
 #include "engine/cost.h"
 #include "engine/group.h"
+#include "lib/markdown.h"
 #include "lib/text.h"
 #include "lib/util.h"
 
@@ -197,6 +198,24 @@ static json_t *markers_json(const struct markers *m)
     return mk;
 }
 
+/* The ```picture blocks of the case's README.md (docs/case-format.md),
+ * an empty array when it has none or cannot be read. */
+static json_t *pictures_json(const struct mcase *c)
+{
+    json_t *a = json_array();
+    char *path = path_join(c->dir, "README.md");
+    char *md = read_file(path, (size_t)4 << 20, NULL);
+    struct strvec v = {0};
+    if (md)
+        md_pictures(md, &v);
+    for (size_t i = 0; i < v.nr; i++)
+        json_array_append_new(a, json_text(v.v[i]));
+    strvec_release(&v);
+    free(md);
+    free(path);
+    return a;
+}
+
 static json_t *case_json(const struct mcase *c)
 {
     json_t *o = json_object();
@@ -204,9 +223,11 @@ static json_t *case_json(const struct mcase *c)
     json_object_set_new(o, "title", str_or_null(c->title));
     json_object_set_new(o, "go", str_or_null(c->go));
     json_object_set_new(o, "no_swiss", str_or_null(c->no_swiss));
+    json_object_set_new(o, "no_hmap", str_or_null(c->no_hmap));
     json_object_set_new(o, "article", str_or_null(c->article));
     json_object_set_new(o, "family", str_or_null(c->family));
     json_object_set_new(o, "why", str_or_null(c->why));
+    json_object_set_new(o, "pictures", pictures_json(c));
     json_t *vars = json_array();
     for (size_t i = 0; i < c->nr_variants; i++) {
         const struct variant *v = &c->variants[i];

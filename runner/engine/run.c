@@ -123,6 +123,42 @@ static void note_left_out(struct session *s, const struct mcase *mc,
     *why = NULL;
 }
 
+/* The note for a case of one model (no-hmap, no-swiss) none of whose C
+ * detectors is selected: it would show no C cell without a word. It names
+ * the detectors that run it. Returns the note (malloc'd), or NULL. */
+static char *note_no_model(struct session *s, const struct mcase *mc)
+{
+    const char *why = NULL;
+    bool some = false, other = false;
+    struct strbuf its = STRBUF_INIT;
+    for (int d = 0; d < DET_COUNT; d++) {
+        if (detector_row(d)->go_twin)
+            continue;
+        const char *no;
+        bool has = case_has_model(mc, d, &no);
+        if (has)
+            strbuf_addf(&its, "%s%s", its.len ? "," : "", detector_name(d));
+        if (!s->opts.detectors[d])
+            continue;
+        if (has) {
+            other = true;
+        } else {
+            some = true;
+            why = no;
+        }
+    }
+    char *note = NULL;
+    if (some && !other) {
+        note = xasprintf("%s: no C cell under these detectors: it builds on "
+                         "the %s model only (-d %s): %s",
+                         mc->name, mc->no_hmap ? "Swiss-table" : "hmap",
+                         strbuf_str(&its), why);
+        session_note(s, "%s", note);
+    }
+    strbuf_release(&its);
+    return note;
+}
+
 /* Cells of the selected cases, variants and detectors. 0, or -1 (exit 2)
  * after printing what was wrong. */
 static int select_cells(struct session *s)
@@ -145,10 +181,16 @@ static int select_cells(struct session *s)
             return error("no selected case has a variant '%s'", o->variants[i]);
     }
     size_t alloc = 0;
+    char *model_note = NULL;
     for (size_t c = 0; c < s->cat.nr; c++) {
         struct mcase *mc = &s->cat.cases[c];
         if (!selected(o->cases, o->nr_cases, mc->name))
             continue;
+        char *note = note_no_model(s, mc);
+        if (note && !model_note)
+            model_note = note;
+        else
+            free(note);
         for (size_t v = 0; v < mc->nr_variants; v++) {
             struct variant *va = &mc->variants[v];
             if (!selected(o->variants, o->nr_variants, va->name))
@@ -175,8 +217,8 @@ static int select_cells(struct session *s)
                     }
                     continue;
                 }
-                if (detector_row(d)->swiss_model && mc->no_swiss)
-                    continue; /* hmap model only: no cell */
+                if (!case_has_model(mc, d, NULL))
+                    continue; /* one model only (no-swiss, no-hmap) */
                 ALLOC_GROW(s->cells, s->nr_cells + 1, alloc);
                 struct cell *cl = &s->cells[s->nr_cells++];
                 memset(cl, 0, sizeof(*cl));
@@ -188,8 +230,15 @@ static int select_cells(struct session *s)
             note_left_out(s, mc, va, &left, &left_why);
         }
     }
-    if (!s->nr_cells)
+    if (!s->nr_cells) {
+        if (model_note) {
+            error("nothing to run: %s", model_note);
+            free(model_note);
+            return -1;
+        }
         return error("nothing to run (no case selected)");
+    }
+    free(model_note);
     take_shard(s);
     return 0;
 }

@@ -58,6 +58,9 @@ static const char style[] =
     ".case-frame .fn{font-weight:bold}.hidden-frame{color:#888}\n"
     ".det{margin-top:.8em}.det h4{margin:.3em 0}\n"
     "svg text{font:12px system-ui,sans-serif}\n"
+    "figure.picture{margin:.6em 0;overflow-x:auto}\n"
+    "svg.picture text{font:12.5px ui-monospace,monospace;white-space:pre;"
+    "fill:#222}\n"
     "svg.interleaving .lane{font-weight:bold}"
     "svg.interleaving .model,svg.interleaving .forced{fill:#555}"
     "svg.interleaving .nohb{fill:#c00}\n"
@@ -794,6 +797,53 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
     strbuf_addstr(sb, "</div>\n");
 }
 
+/* A case's pictures (results.json "pictures": text art from its README)
+ * as inline SVG: one <text> per line in a monospace font, sized by the
+ * longest line; self-contained, nothing fetched. */
+static void pictures_html(struct strbuf *sb, json_t *c)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(c, "pictures"), i, p)
+    {
+        const char *text = json_string_value(p);
+        if (!text)
+            continue;
+        size_t lines = 0, cols = 0;
+        for (const char *s = text; *s;) {
+            size_t len = strcspn(s, "\n"), w = 0;
+            for (size_t k = 0; k < len; k++)
+                w += ((unsigned char)s[k] & 0xc0) != 0x80;
+            if (w > cols)
+                cols = w;
+            lines++;
+            s += len + (s[len] == '\n');
+        }
+        char *first = xstrndup(text, strcspn(text, "\n"));
+        strbuf_addf(sb,
+                    "<figure class=\"picture\"><svg class=\"picture\" "
+                    "role=\"img\" width=\"%zu\" height=\"%zu\" "
+                    "viewBox=\"0 0 %zu %zu\" aria-label=\"",
+                    cols * 8 + 16, lines * 16 + 12, cols * 8 + 16,
+                    lines * 16 + 12);
+        esc(sb, first);
+        strbuf_addstr(sb, "\"><rect width=\"100%\" height=\"100%\" "
+                          "fill=\"#f7f7fb\" stroke=\"#c8c8d8\"/>\n");
+        free(first);
+        size_t n = 0;
+        for (const char *s = text; *s; n++) {
+            size_t len = strcspn(s, "\n");
+            char *line = xstrndup(s, len);
+            strbuf_addf(sb, "<text x=\"8\" y=\"%zu\">", 18 + n * 16);
+            esc(sb, line);
+            strbuf_addstr(sb, "</text>\n");
+            free(line);
+            s += len + (s[len] == '\n');
+        }
+        strbuf_addstr(sb, "</svg></figure>\n");
+    }
+}
+
 char *report_html(json_t *results)
 {
     json_t *races = group_ensure(results);
@@ -859,6 +909,7 @@ char *report_html(json_t *results)
         strbuf_addstr(&sb, "</code><br>Article: ");
         esc(&sb, jstr(c, "article"));
         strbuf_addstr(&sb, "</p>\n");
+        pictures_html(&sb, c);
         size_t nr = 0;
         json_array_foreach(races, k, r)
         {

@@ -3,7 +3,9 @@
  * the verb end to end on the real cases: the model's h->flags ^=
  * hashWriting is a plain read-modify-write with no lock prefix, the
  * lock-free case's CAS a lock cmpxchg (x86-64) and a casal (arm64 with
- * LSE).
+ * LSE); on the Swiss-table model (--model swiss), m->writing ^= 1 is the
+ * same plain read-modify-write, and Go 1.26's runtime.mapassign_fast64
+ * toggles m.writing with a plain load and store.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cmd/asm.h"
+#include "engine/toolchain.h"
 #include "runner-test.h"
 
 static bool mark_has(const char *insn, bool watched, bool go, const char *s)
@@ -143,6 +146,97 @@ static void test_cas_is_lock_cmpxchg_and_casal(void **state)
     free(out);
 }
 
+static void test_swiss_writing_xor_has_no_lock_prefix(void **state)
+{
+    int rc;
+    char *out = run_asm(
+        "map-concurrent-writes --arch x86-64 --model swiss --no-go", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "and the Swiss-table model"));
+    assert_non_null(strstr(out, "mapassign  (model/swiss/map.c)"));
+    assert_null(strstr(out, "(model/map.c)"));
+    /* the check: a plain load of m->writing */
+    char *insn = insn_after(out, "| if (m->writing != 0)");
+    assert_non_null(insn);
+    assert_non_null(strstr(insn, "<== plain load, no lock prefix"));
+    free(insn);
+    /* the toggle on entry: a plain xor of memory */
+    insn = insn_after(out, "| m->writing ^= 1; /* toggle");
+    assert_non_null(insn);
+    assert_non_null(strstr(insn, "<== plain read-modify-write of memory, no "
+                                 "lock prefix"));
+    *strstr(insn, "<==") = '\0';
+    assert_non_null(strstr(insn, "xor"));
+    assert_null(strstr(insn, "lock"));
+    free(insn);
+    free(out);
+}
+
+/* Go's own code beside the Swiss model is the current Go's: the toggle of
+ * m.writing in internal/runtime/maps, a plain load, xor, plain store.
+ * Without a current Go, the run says so and shows the model alone. */
+static void test_swiss_go_runtime(void **state)
+{
+    int rc;
+    char *out =
+        run_asm("map-concurrent-writes --arch x86-64 --model swiss", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(out);
+    const struct go_toolchain *t = go_toolchain(GO_CURRENT);
+    if (!t->path) {
+        assert_null(strstr(out, "== Go ("));
+        free(out);
+        return;
+    }
+    char *head = xasprintf("== Go (%s), GOARCH=amd64", t->version);
+    const char *go = strstr(out, head);
+    assert_non_null(go);
+    free(head);
+    assert_non_null(strstr(go, "\nruntime.mapassign_fast64"));
+    assert_non_null(strstr(go, "$GOROOT/src/internal/runtime/maps/"));
+    char *insn = insn_after(go, "| if m.writing != 0 {");
+    assert_non_null(insn);
+    assert_non_null(strstr(insn, "<== plain load, no lock prefix"));
+    free(insn);
+    const char *toggle = strstr(go, "| m.writing ^= 1");
+    assert_non_null(toggle);
+    /* its instructions: up to the next source line ("  file.go:N | ...") */
+    const char *end = strchr(toggle, '\n');
+    while (end && starts_with(end + 1, "    "))
+        end = strchr(end + 1, '\n');
+    char *block = xstrndup(toggle, end ? (size_t)(end - toggle) : 400);
+    assert_non_null(strstr(block, "XOR"));
+    assert_non_null(strstr(block, "<== plain store, no lock prefix"));
+    assert_null(strstr(block, "LOCK"));
+    free(block);
+    free(out);
+}
+
+static void test_models(void **state)
+{
+    int rc;
+    /* a case of the hmap model only: swiss refused, both shows hmap */
+    free(run_asm("map-grow-read --model swiss --no-go --arch x86-64", &rc));
+    assert_int_equal(rc, 2);
+    char *out =
+        run_asm("map-grow-read --model both --no-go --arch x86-64", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "and the hmap model"));
+    assert_null(strstr(out, "Swiss-table model"));
+    free(out);
+    /* a case of the Swiss model only: its model by default */
+    out = run_asm("map-grow-split --no-go --arch x86-64", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "and the Swiss-table model"));
+    assert_non_null(strstr(out, "(model/swiss/map.c)"));
+    free(out);
+    free(run_asm("map-grow-split --model hmap --no-go --arch x86-64", &rc));
+    assert_int_equal(rc, 2);
+    free(run_asm("map-concurrent-writes --model btree --no-go", &rc));
+    assert_int_equal(rc, 2);
+}
+
 static void test_bad_input(void **state)
 {
     int rc;
@@ -162,6 +256,9 @@ int main(void)
         cmocka_unit_test(test_go_marks),
         cmocka_unit_test(test_flags_xor_has_no_lock_prefix),
         cmocka_unit_test(test_cas_is_lock_cmpxchg_and_casal),
+        cmocka_unit_test(test_swiss_writing_xor_has_no_lock_prefix),
+        cmocka_unit_test(test_swiss_go_runtime),
+        cmocka_unit_test(test_models),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

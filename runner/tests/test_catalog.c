@@ -489,10 +489,87 @@ static void test_detector_options(void **state)
     free(tmp);
 }
 
+/* no-hmap: the case's reason kept; no cell of a C detector of the hmap
+ * model, every Swiss-model and Go detector kept (case_has_model). */
+static void test_no_hmap(void **state)
+{
+    struct catalog cat;
+    char *err = NULL;
+    assert_int_equal(catalog_load(fixture("swiss-only"), &cat, &err), 0);
+    struct mcase *c = &cat.cases[0];
+    assert_string_equal(c->no_hmap, "it reads the Swiss-table map's directory");
+    assert_null(c->no_swiss);
+    for (int d = 0; d < DET_COUNT; d++) {
+        const char *why = "unset";
+        bool has = case_has_model(c, d, &why);
+        bool want = detector_row(d)->go_twin || detector_row(d)->swiss_model;
+        if (has != want)
+            fail_msg("%s: case_has_model %d, want %d", detector_name(d), has,
+                     want);
+        if (has)
+            assert_null(why);
+        else
+            assert_ptr_equal(why, c->no_hmap);
+    }
+    catalog_release(&cat);
+    /* and the other way round, a case that says no-swiss: a Swiss-model
+     * detector has no cell, the others do */
+    struct mcase good;
+    assert_int_equal(catalog_load(fixture("good"), &cat, &err), 0);
+    good = cat.cases[0];
+    good.no_swiss = "it reads h->B";
+    assert_false(case_has_model(&good, DET_TSAN_SWISS, NULL));
+    assert_true(case_has_model(&good, DET_TSAN, NULL));
+    assert_true(case_has_model(&good, DET_GO, NULL));
+    catalog_release(&cat);
+}
+
+/* A run that selects none of a one-model case's detectors says why, and
+ * names the detectors that run it. */
+static void test_no_hmap_run_says_why(void **state)
+{
+    char *tmp = test_tmpdir();
+    char out[PATH_MAX], args[PATH_MAX * 3];
+    snprintf(out, sizeof(out), "%s/check", tmp);
+    snprintf(args, sizeof(args),
+             "check --cases '%s' -d tsan,drd --format none --build '%s' "
+             "--out '%s'",
+             fixture("swiss-only"), MAPRACE_BUILD, tmp);
+    assert_int_equal(run_maprace("", args, out), 2);
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s.stderr", out);
+    char *err = test_slurp(path);
+    assert_non_null(err);
+    if (!strstr(err, "nothing to run: counter: no C cell under these "
+                     "detectors: it builds on the Swiss-table model only (-d "
+                     "native-swiss,tsan-swiss,tsan-gcc-swiss,helgrind-swiss,"
+                     "drd-swiss): it reads the Swiss-table map's directory"))
+        fail_msg("stderr: %s", err);
+    free(err);
+    test_rmdir(tmp);
+    free(tmp);
+}
+
+static void test_no_hmap_needs_reason(void **state)
+{
+    expect_error("no-hmap-empty",
+                 "counter/case.ini:7: ", "[case] no-hmap: needs the reason");
+}
+
+static void test_no_hmap_and_no_swiss(void **state)
+{
+    expect_error("one-model", "counter/case.ini:8: ",
+                 "[case] no-hmap and no-swiss: a case needs a model");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_key),
+        cmocka_unit_test(test_no_hmap),
+        cmocka_unit_test(test_no_hmap_run_says_why),
+        cmocka_unit_test(test_no_hmap_needs_reason),
+        cmocka_unit_test(test_no_hmap_and_no_swiss),
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_missing_source),
         cmocka_unit_test(test_source_without_section),

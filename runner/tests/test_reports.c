@@ -460,6 +460,46 @@ static void test_formats(void **state)
     json_decref(doc);
 }
 
+/* A case's pictures: each one an inline SVG under the case's heading,
+ * its text escaped, sized by its longest line in code points, with no
+ * reference to anything outside the page; none without pictures. */
+static void test_html_pictures(void **state)
+{
+    json_t *doc = fixture_results();
+    json_t *c = json_array_get(json_object_get(doc, "cases"), 0);
+    assert_non_null(c);
+    char *html = report_html(doc);
+    assert_null(strstr(html, "<svg class=\"picture\""));
+    free(html);
+    json_t *pics = json_array();
+    json_array_append_new(pics,
+                          json_string("a <b> & c\n\xe2\x86\x92 1234567\n"));
+    json_object_set_new(c, "pictures", pics);
+    html = report_html(doc);
+    const char *fig =
+        strstr(html, "<figure class=\"picture\"><svg class=\"picture\"");
+    assert_non_null(fig);
+    /* after the case's heading */
+    char *head = xasprintf("id=\"case-%s\"",
+                           json_string_value(json_object_get(c, "name")));
+    const char *h = strstr(html, head);
+    assert_non_null(h);
+    assert_true(h < fig);
+    free(head);
+    char *svg = xstrndup(fig, (size_t)(strstr(fig, "</figure>") - fig));
+    /* 9 columns ("a <b> & c" and "→ 1234567"), 2 lines */
+    assert_non_null(strstr(svg, "width=\"88\" height=\"44\""));
+    assert_non_null(
+        strstr(svg, "<text x=\"8\" y=\"18\">a &lt;b&gt; &amp; c</text>"));
+    assert_non_null(
+        strstr(svg, "<text x=\"8\" y=\"34\">\xe2\x86\x92 1234567</text>"));
+    assert_null(strstr(svg, "http"));
+    assert_null(strstr(svg, "href"));
+    free(svg);
+    free(html);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_markdown_code_span),
         cmocka_unit_test(test_show_and_explain),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_html_pictures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

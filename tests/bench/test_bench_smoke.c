@@ -11,7 +11,14 @@
  *    message otherwise): one benchmark, 10 iterations, GOMAXPROCS 1 and 2,
  *    in `go test` result format;
  *  - mapreport turns both into a Markdown table and an HTML page with
- *    SVG, and names a missing Go result instead of inventing one.
+ *    SVG, and names a missing Go result instead of inventing one;
+ *  - bench/tools (needs the current Go and golang.org/x/perf in the
+ *    module cache, downloaded through GOPROXY if missing; skipped with a
+ *    message when neither works): gotables' own tests (its
+ *    statistics on known values, the tables, the markers), then `make
+ *    bench-go`'s script end to end on one short benchmark under both Gos,
+ *    rewriting a copy of a page between its markers and nothing else, and
+ *    refusing a page without markers before it runs any benchmark.
  */
 #include <regex.h>
 #include <setjmp.h>
@@ -240,6 +247,160 @@ static void test_mapreport(void **state)
     unlink(html);
 }
 
+/* The environment of bench/tools' Go commands: offline (the module cache
+ * only), the build tree's Go cache. */
+static void tools_env(char *cache, size_t size, const char *env[4])
+{
+    char cwd[PATH_MAX];
+
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    snprintf(cache, size, "GOCACHE=%s/%s/go-cache", cwd, MAPRACE_BUILD);
+    env[0] = cache;
+    env[1] = "GOPROXY=off";
+    env[2] = "GOFLAGS=-buildvcs=false";
+    env[3] = NULL;
+}
+
+/* Whether bench/tools can be built here: the current Go, and x/perf in
+ * the module cache, downloaded through the environment's GOPROXY when it
+ * is not there yet (offline and not cached: a skip with the reason). */
+static bool have_tools(void)
+{
+    const char *argv[] = {"sh", "-c",
+                          "go=$(" MAPRACE_BUILD
+                          "/maprace doctor go current) && cd bench/tools "
+                          "&& GOTOOLCHAIN=local \"$go\" list -deps ./... "
+                          "golang.org/x/perf/cmd/benchstat >/dev/null",
+                          NULL};
+    char cache[PATH_MAX + 64];
+    const char *env[4];
+    struct run r;
+    bool ok;
+
+    tools_env(cache, sizeof(cache), env);
+    env[1] = env[2]; /* GOPROXY as the environment sets it */
+    env[2] = NULL;
+    runcase_run(argv, env, 300, &r);
+    ok = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
+    if (!ok)
+        print_message("bench/tools not tested: no current Go, or "
+                      "golang.org/x/perf neither in the module cache nor "
+                      "downloadable (GOPROXY): %s",
+                      r.err);
+    runcase_release(&r);
+    return ok;
+}
+
+static void test_gotables(void **state)
+{
+    const char *argv[] = {
+        "sh", "-c",
+        "go=$(" MAPRACE_BUILD "/maprace doctor go current) && cd bench/tools "
+        "&& GOTOOLCHAIN=local exec \"$go\" test -count 1 ./...",
+        NULL};
+    char cache[PATH_MAX + 64];
+    const char *env[4];
+    struct run r;
+
+    if (!have_tools())
+        skip();
+    tools_env(cache, sizeof(cache), env);
+    runcase_run(argv, env, 300, &r);
+    assert_false(r.timed_out);
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+        fail_msg("go test bench/tools failed:\n%s%s", r.out, r.err);
+    assert_true(matches("(^|\n)ok[ \t]+maprace/bench/tools/gotables", r.out));
+    runcase_release(&r);
+}
+
+static const char page_head[] = "# a page\n\n<!-- bench-go: begin -->\n";
+static const char page_tail[] = "<!-- bench-go: end -->\n\nthe rest\n";
+
+static void test_bench_go_script(void **state)
+{
+    char doc[64], nomark[64], out[64], dir[64 + 8], docenv[96], outenv[96];
+    char cache[PATH_MAX + 64], path[128], *text;
+    const char *env[12];
+    const char *argv[] = {"scripts/bench-go", NULL};
+    struct run r;
+    bool hmap;
+
+    if (!have_tools())
+        skip();
+    {
+        const char *which[] = {MAPRACE_BUILD "/maprace", "doctor", "go", "hmap",
+                               NULL};
+        runcase_run(which, NULL, 60, &r);
+        hmap = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
+        runcase_release(&r);
+    }
+    runcase_tmpfile(out, sizeof(out), "benchgo");
+    unlink(out);
+    snprintf(dir, sizeof(dir), "%s.d", out);
+    save_tmp(doc, sizeof(doc), "doc", "");
+    {
+        FILE *f = fopen(doc, "w");
+        assert_non_null(f);
+        fprintf(f, "%sstale table\n%s", page_head, page_tail);
+        fclose(f);
+    }
+    save_tmp(nomark, sizeof(nomark), "nomark", "# no markers\n");
+    tools_env(cache, sizeof(cache), env);
+    env[3] = "BUILD=" MAPRACE_BUILD;
+    env[4] = "GO_BENCH=^BenchmarkMap$/^mutex$/^90-10$/^keys=1000$";
+    env[5] = "GO_BENCHTIME=20x";
+    env[6] = "GO_COUNT=6";
+    snprintf(outenv, sizeof(outenv), "GO_OUT=%s", dir);
+    env[7] = outenv;
+
+    /* a page without markers: refused before any benchmark */
+    snprintf(docenv, sizeof(docenv), "BENCH_DOC=%s", nomark);
+    env[8] = docenv;
+    env[9] = NULL;
+    runcase_run(argv, env, 300, &r);
+    assert_true(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1);
+    assert_true(matches("^gotables: .*: no <!-- bench-go: begin --> \\.\\.\\. "
+                        "<!-- bench-go: end --> lines\n",
+                        r.err));
+    assert_null(strstr(r.out, "== bench/go"));
+    runcase_release(&r);
+
+    snprintf(docenv, sizeof(docenv), "BENCH_DOC=%s", doc);
+    runcase_run(argv, env, 600, &r);
+    assert_false(r.timed_out);
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+        fail_msg("scripts/bench-go failed:\n%s%s", r.out, r.err);
+    runcase_release(&r);
+    text = runcase_slurp(doc);
+    assert_non_null(text);
+    assert_true(strncmp(text, page_head, strlen(page_head)) == 0);
+    assert_true(strlen(text) > strlen(page_tail) &&
+                !strcmp(text + strlen(text) - strlen(page_tail), page_tail));
+    assert_null(strstr(text, "stale table"));
+    /* 6 repetitions: the smallest count with a 95 % interval */
+    assert_true(matches("\n\\| Go 1\\.[0-9]+ \\| mutex \\| [0-9]+ \\[[0-9]+, "
+                        "[0-9]+\\] \\| - \\|",
+                        text));
+    if (hmap) {
+        assert_true(matches("\n\\| Go 1\\.19 \\| mutex \\| [0-9]+ \\[", text));
+        assert_true(matches("\n\\| wall, 2 threads \\| mutex \\| ([-+][0-9]+ "
+                            "%|~) \\|",
+                            text));
+    }
+    free(text);
+    snprintf(path, sizeof(path), "%s/benchstat.txt", dir);
+    text = runcase_slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Map/mutex/90-10/keys=1000-2"));
+    if (hmap)
+        assert_non_null(strstr(text, "vs base"));
+    free(text);
+    snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+    assert_int_equal(system(path), 0);
+    unlink(doc);
+    unlink(nomark);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +408,8 @@ int main(void)
         cmocka_unit_test(test_mapbench_bad_option),
         cmocka_unit_test(test_go_format),
         cmocka_unit_test(test_mapreport),
+        cmocka_unit_test(test_gotables),
+        cmocka_unit_test(test_bench_go_script),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
