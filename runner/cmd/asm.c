@@ -21,7 +21,7 @@
 #include "engine/toolchain.h"
 #include "lib/util.h"
 
-enum { ASM_USAGE = 2, ASM_ENV = 3, MAX_FILES = 16 };
+enum { MAX_FILES = 16 };
 
 /* An architecture: the compiler the Makefile uses for build/asm-<name>/,
  * the objdump that reads its objects, and the GOARCH of Go's twin build
@@ -655,13 +655,13 @@ static int show_arch(struct ctx *x, const struct arch *a)
     if (make_targets(x, targets, 1 + NR_MODEL, &why) < 0) {
         error("asm: %s: build failed: %s", a->name, why);
         free(why);
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
     } else if (disassemble(x, a, targets, srcs, 1 + NR_MODEL, ls) < 0) {
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
     } else if (choose(x, ls, 1 + NR_MODEL) < 0) {
         error("asm: no function '%s' in %s or the model (%s, %s, %s)",
               x->o->function, x->vsrc, msrc[0], msrc[1], msrc[2]);
-        rc = ASM_USAGE;
+        rc = EXIT_USAGE;
     } else {
         fprintf(x->out, "%s== %s: %s and %s (%s)%s\n",
                 x->o->color ? "\033[1m" : "", a->name, x->vsrc,
@@ -760,7 +760,7 @@ static int show_go(struct ctx *x, const char *goarch)
 
     if (make_targets(x, &target, 1, &why) < 0) {
         error("asm: go %s: build failed: %s", goarch, why);
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
         goto out;
     }
     char *base = xasprintf("%s.objdump", prog);
@@ -769,7 +769,7 @@ static int show_go(struct ctx *x, const char *goarch)
     free(base);
     if (!text) {
         error("asm: go tool objdump: %s", why);
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
         goto out;
     }
     fprintf(x->out,
@@ -867,14 +867,14 @@ static int show_all(struct ctx *x, const bool want[NR_ARCHES])
                 error("asm: %s: %s not found in PATH (Debian package "
                       "gcc-aarch64-linux-gnu)",
                       a->name, what);
-                rc = ASM_ENV;
+                rc = EXIT_ENV;
             } else {
                 warning("asm: %s skipped: %s not found in PATH", a->name, what);
             }
             continue;
         }
         int r = show_arch(x, a);
-        if (r == ASM_USAGE)
+        if (r == EXIT_USAGE)
             return r;
         if (r > rc)
             rc = r;
@@ -885,7 +885,7 @@ static int show_all(struct ctx *x, const bool want[NR_ARCHES])
 }
 
 /* Which models to show (--model), given what the case builds on: 0, or
- * ASM_USAGE after an error. */
+ * EXIT_USAGE after an error. */
 static int choose_models(const struct mcase *c, const char *model,
                          bool show[NR_MODELS])
 {
@@ -902,7 +902,7 @@ static int choose_models(const struct mcase *c, const char *model,
         show[m] = both || !strcmp(model, models[m].name);
     if (!show[MODEL_HMAP] && !show[MODEL_SWISS]) {
         error("asm: unknown model '%s' (want hmap, swiss or both)", model);
-        return ASM_USAGE;
+        return EXIT_USAGE;
     }
     for (int m = 0; m < NR_MODELS; m++) {
         const char *why;
@@ -914,7 +914,7 @@ static int choose_models(const struct mcase *c, const char *model,
             error("asm: %s builds on the %s model only (%s): %s", c->name,
                   m == MODEL_HMAP ? "Swiss-table" : "hmap",
                   m == MODEL_HMAP ? "no-hmap" : "no-swiss", why);
-            return ASM_USAGE;
+            return EXIT_USAGE;
         }
     }
     return 0;
@@ -927,7 +927,7 @@ int asm_show(FILE *out, const struct asm_opts *o)
     bool want[NR_ARCHES];
     char *name = xstrdup(o->target), *slash = strchr(name, '/'), *err = NULL;
     char *dir = NULL;
-    int rc = ASM_USAGE;
+    int rc = EXIT_USAGE;
 
     if (slash)
         *slash++ = '\0';
@@ -967,7 +967,7 @@ int asm_show(FILE *out, const struct asm_opts *o)
             continue;
         x.model = (enum model)m;
         int r = show_all(&x, want);
-        if (r == ASM_USAGE)
+        if (r == EXIT_USAGE)
             rc = r;
         else if (r > rc)
             rc = r;
