@@ -432,7 +432,8 @@ deps-test:
 # tests again built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (in $(BUILD)-sanitize: the runner and the model, not the programs that
 # only drive detectors), the fuzz seeds, the CI files, the formatting and
-# the docs, and the runner's layers (scripts/check-layers).
+# the docs, the runner's layers (scripts/check-layers) and its reading of
+# results.json through the typed model only (scripts/check-results-keys).
 SAN_BUILD := $(BUILD)-sanitize
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
@@ -445,6 +446,8 @@ test: deps-test
 	@scripts/test-run-tests
 	@scripts/check-layers
 	@scripts/test-check-layers
+	@scripts/check-results-keys
+	@scripts/test-check-results-keys
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests -j $(TEST_JOBS) \
 		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC)) \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))

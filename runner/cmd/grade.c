@@ -17,6 +17,7 @@
 #include "engine/detectors.h"
 #include "lib/exec.h"
 #include "lib/exit.h"
+#include "engine/results-model.h"
 #include "engine/run.h"
 #include "lib/util.h"
 #include "report/common.h"
@@ -25,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -429,9 +429,10 @@ static void check_output(struct grade *g, const char *out, const char *what)
     }
 }
 
-static char *read_log(const struct grade *g, json_t *logs, const char *key)
+static char *read_log(const struct grade *g, const struct res_run *run,
+                      const char *key)
 {
-    const char *rel = json_string_value(json_object_get(logs, key));
+    const char *rel = res_run_log(run, key);
     if (!rel)
         return NULL;
     char *path = path_join(g->report_dir, rel);
@@ -466,15 +467,13 @@ static bool is_answer_file(const struct grade *g, const char *file)
 
 /* The map operation a stack was in (frames above the answer's first), or
  * NULL when the access is the answer's own. */
-static const char *stack_map_op(const struct grade *g, json_t *frames)
+static const char *stack_map_op(const struct grade *g,
+                                const struct res_access *acc)
 {
     const char *op = NULL;
-    json_t *f;
-    size_t i;
-    json_array_foreach(frames, i, f)
-    {
-        const char *file = json_string_value(json_object_get(f, "file"));
-        const char *fn = json_string_value(json_object_get(f, "func"));
+    for (size_t i = 0; i < acc->nr_frames; i++) {
+        const char *file = acc->frames[i].file;
+        const char *fn = acc->frames[i].func;
         if (is_answer_file(g, file))
             break;
         for (size_t k = 0; fn && k < sizeof(map_ops) / sizeof(map_ops[0]); k++)
@@ -484,30 +483,31 @@ static const char *stack_map_op(const struct grade *g, json_t *frames)
     return op;
 }
 
-static void access_from_json(const struct grade *g, json_t *acc,
-                             struct race_access *a)
+/* An access of a finding (NULL: none) as grade compares them. */
+static void access_from_results(const struct grade *g,
+                                const struct res_access *acc,
+                                struct race_access *a)
 {
     memset(a, 0, sizeof(*a));
-    const char *kind = json_string_value(json_object_get(acc, "kind"));
+    if (!acc)
+        return;
+    const char *kind = acc->kind;
     if (kind && (!strcmp(kind, "read") || !strcmp(kind, "write")))
         snprintf(a->kind, sizeof(a->kind), "%s", kind);
-    a->locked = json_array_size(json_object_get(acc, "locks")) > 0;
-    json_t *frames = json_object_get(acc, "frames"), *f;
-    size_t i;
-    json_array_foreach(frames, i, f)
-    {
-        const char *file = json_string_value(json_object_get(f, "file"));
-        const char *fn = json_string_value(json_object_get(f, "func"));
+    a->locked = acc->nr_locks > 0;
+    for (size_t i = 0; i < acc->nr_frames; i++) {
+        const char *file = acc->frames[i].file;
+        const char *fn = acc->frames[i].func;
         if (!is_answer_file(g, file))
             continue;
         if (!a->line) {
-            a->line = (int)json_integer_value(json_object_get(f, "line"));
+            a->line = (int)acc->frames[i].line;
             a->func = fn ? xstrdup(fn) : NULL;
         }
         free(a->thread);
         a->thread = fn ? xstrdup(fn) : NULL; /* the outermost one */
     }
-    const char *op = stack_map_op(g, frames);
+    const char *op = stack_map_op(g, acc);
     a->map_op = op ? xstrdup(op) : NULL;
 }
 
@@ -544,13 +544,14 @@ static bool same_access(const struct race_access *x,
 
 /* Add a data race a detector found to g->races, merged with the same
  * pair seen by another detector (or in another run). */
-static void add_race(struct grade *g, enum detector d, json_t *finding)
+static void add_race(struct grade *g, enum detector d,
+                     const struct res_finding *finding)
 {
-    json_t *accs = json_object_get(finding, "accesses");
     struct race r = {0};
-    access_from_json(g, json_array_get(accs, 0), &r.a);
-    if (json_array_size(accs) > 1)
-        access_from_json(g, json_array_get(accs, 1), &r.b);
+    access_from_results(g, finding->nr_accesses ? &finding->accesses[0] : NULL,
+                        &r.a);
+    if (finding->nr_accesses > 1)
+        access_from_results(g, &finding->accesses[1], &r.b);
     /* the earlier line first, so that two reports of one pair merge */
     if (r.b.line && (r.b.line < r.a.line || (r.b.line == r.a.line &&
                                              strcmp(r.b.kind, r.a.kind) > 0))) {
@@ -559,8 +560,7 @@ static void add_race(struct grade *g, enum detector d, json_t *finding)
         r.b = t;
     }
     if (!r.a.map_op && !r.b.map_op)
-        r.object = location_name(
-            json_string_value(json_object_get(finding, "location")));
+        r.object = location_name(finding->location);
     for (size_t i = 0; i < g->nr_races; i++) {
         struct race *o = &g->races[i];
         bool match, upgrade = false;
@@ -606,12 +606,13 @@ static void add_race(struct grade *g, enum detector d, json_t *finding)
 }
 
 /* A finding that is not a data race, in one line. */
-static void add_other(struct grade *g, const char *det, json_t *finding)
+static void add_other(struct grade *g, const char *det,
+                      const struct res_finding *finding)
 {
-    const char *kind = json_string_value(json_object_get(finding, "kind"));
+    const char *kind = finding->kind;
     struct race_access a;
-    access_from_json(g, json_array_get(json_object_get(finding, "accesses"), 0),
-                     &a);
+    access_from_results(g, finding->nr_accesses ? &finding->accesses[0] : NULL,
+                        &a);
     char *line =
         a.line ? xasprintf(" at line %d (in %s)", a.line, a.func ? a.func : "?")
                : xstrdup("");
@@ -658,17 +659,17 @@ static char *answer_build_error(const struct grade *g, const char *log)
 }
 
 /* (a) from the findings of each cell, (b) from the native runs' stdout. */
-static void read_cell(struct grade *g, json_t *cell)
+static void read_cell(struct grade *g, const struct res_cell *cell)
 {
-    const char *det = json_string_value(json_object_get(cell, "detector"));
-    const char *verdict = json_string_value(json_object_get(cell, "verdict"));
-    const char *observed = json_string_value(json_object_get(cell, "observed"));
-    const char *note = json_string_value(json_object_get(cell, "note"));
-    const char *flavour = json_string_value(json_object_get(cell, "flavour"));
-    const char *bin = json_string_value(json_object_get(cell, "binary"));
-    const char *berr = json_string_value(json_object_get(cell, "build_error"));
-    int d = det ? detector_by_name(det) : -1;
-    if (!det || !verdict || d < 0)
+    const char *det = cell->detector;
+    enum verdict verdict = cell->verdict;
+    const char *observed = cell->observed;
+    const char *note = cell->note;
+    const char *flavour = cell->flavour;
+    const char *bin = cell->binary;
+    const char *berr = cell->build_error;
+    int d = detector_by_name(det);
+    if (d < 0)
         return;
     if (flavour && bin && !strcmp(flavour, "native") && !g->binary)
         g->binary = xstrdup(bin);
@@ -677,19 +678,17 @@ static void read_cell(struct grade *g, json_t *cell)
             g->build_error = answer_build_error(g, berr);
         return;
     }
-    json_int_t hit = json_integer_value(json_object_get(cell, "detected_runs"));
-    json_int_t n = json_integer_value(json_object_get(cell, "runs_done"));
+    long long hit = cell->detected_runs;
+    long long n = cell->runs_done;
     g->ran[d] = n > 0;
-    if (strcmp(verdict, "pass")) {
+    if (verdict != VERDICT_PASS) {
         g->failed[d] = true;
         size_t races = 0;
-        json_t *f, *findings = json_object_get(cell, "findings");
-        size_t k;
         bool fatal = observed && starts_with(observed, "fatal ");
-        json_array_foreach(findings, k, f)
-        {
-            const char *kind = json_string_value(json_object_get(f, "kind"));
-            const char *msg = json_string_value(json_object_get(f, "message"));
+        for (size_t k = 0; k < cell->nr_findings; k++) {
+            const struct res_finding *f = &cell->findings[k];
+            const char *kind = f->kind;
+            const char *msg = f->message;
             if (kind && !strcmp(kind, "fatal")) {
                 fatal = true;
                 if (!g->fatal_msg && msg)
@@ -699,9 +698,9 @@ static void read_cell(struct grade *g, json_t *cell)
         if (fatal && !g->fatal_msg)
             g->fatal_msg = xstrdup(observed + 6);
         g->fatal[d] = fatal;
-        json_array_foreach(findings, k, f)
-        {
-            const char *kind = json_string_value(json_object_get(f, "kind"));
+        for (size_t k = 0; k < cell->nr_findings; k++) {
+            const struct res_finding *f = &cell->findings[k];
+            const char *kind = f->kind;
             if (kind && !strcmp(kind, "data-race")) {
                 add_race(g, d, f);
                 races++;
@@ -714,32 +713,28 @@ static void read_cell(struct grade *g, json_t *cell)
         }
         if (fatal) {
             g->nonrace[d] = true;
-        } else if (!strcmp(verdict, "error")) {
+        } else if (verdict == VERDICT_ERROR) {
             strbuf_addf(&g->other, "    %s could not run it: %s\n", det,
                         note ? note : "error");
             g->nonrace[d] = true;
         } else if (!races && !g->nonrace[d]) {
             strbuf_addf(&g->other, "    %s: %s (in %lld of %lld runs)\n", det,
-                        observed ? observed : verdict, (long long)hit,
-                        (long long)n);
+                        observed ? observed : verdict_name(verdict), hit, n);
             g->nonrace[d] = true;
         }
     }
-    json_t *runs = json_object_get(cell, "run_details"), *r;
-    size_t i;
-    json_array_foreach(runs, i, r)
-    {
-        json_t *logs = json_object_get(r, "logs");
-        char *err = read_log(g, logs, "stderr");
+    for (size_t i = 0; i < cell->nr_runs_detail; i++) {
+        const struct res_run *r = &cell->runs_detail[i];
+        char *err = read_log(g, r, "stderr");
         if (err && strstr(err, "gave up waiting"))
             g->gave_up = true;
         free(err);
-        const char *ex = json_string_value(json_object_get(r, "exit"));
+        const char *ex = r->exit;
         const char *plain =
             g->go ? detector_name(detector_go_stand_in(DET_GO)) : "native";
         if (strcmp(det, plain) || !ex || strcmp(ex, "exit 0"))
             continue; /* a crash or fatal error is (a)'s */
-        char *out = read_log(g, logs, "stdout");
+        char *out = read_log(g, r, "stdout");
         char what[64];
         snprintf(what, sizeof(what), "the %s run %zu",
                  g->go ? "go" : "forced native", i + 1);
@@ -819,19 +814,18 @@ static int run_detectors(struct grade *g, const struct cli *a,
     free(out);
     if (g->session_rc > EXIT_NOT_AS_EXPECTED || !g->report_dir)
         return g->session_rc > EXIT_NOT_AS_EXPECTED ? g->session_rc : EXIT_ENV;
-    char *path = path_join(g->report_dir, "results.json");
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, 0, &jerr);
+    char *path = path_join(g->report_dir, "results.json"), *why = NULL;
+    struct results res;
+    int rc = results_load(path, &res, &why);
     free(path);
-    if (!doc) {
-        error("cannot read the grading run's results.json: %s", jerr.text);
+    if (rc) {
+        error("cannot read the grading run's results.json: %s", why);
+        free(why);
         return EXIT_ENV;
     }
-    json_t *cell;
-    size_t i;
-    json_array_foreach(json_object_get(doc, "cells"), i, cell)
-        read_cell(g, cell);
-    json_decref(doc);
+    for (size_t i = 0; i < res.nr_cells; i++)
+        read_cell(g, &res.cells[i]);
+    results_release(&res);
     return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * cmd-merge.c - join the shard reports of one matrix (see cmd-merge.h).
+ * merge.c - join the shard reports of one matrix (see cmd-merge.h).
  */
 #include "cmd/merge.h"
 
@@ -8,10 +8,12 @@
 #include "cmd/repository.h"
 #include "engine/catalog.h"
 #include "engine/classify.h"
+#include "engine/cost.h"
 #include "engine/detectors.h"
 #include "engine/group.h"
 #include "engine/live-matrix.h"
 #include "report/common.h"
+#include "engine/results-model.h"
 #include "engine/results.h"
 #include "engine/session.h"
 #include "lib/text.h"
@@ -19,6 +21,7 @@
 #include "lib/exit.h"
 
 #include <errno.h>
+#include <math.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +33,7 @@
 /* One shard as read. */
 struct shard {
     char *dir; /* the report folder */
-    json_t *doc;
+    struct results r;
     int index, count;
 };
 
@@ -64,18 +67,18 @@ static int shard_load(const char *dir, struct shard *sh)
               dir);
         return -1;
     }
-    char *p = path_join(sh->dir, "results.json");
-    json_error_t jerr;
-    sh->doc = json_load_file(p, 0, &jerr);
+    char *p = path_join(sh->dir, "results.json"), *why = NULL;
+    int rc = results_load(p, &sh->r, &why);
     free(p);
-    if (!sh->doc) {
-        error("merge: %s/results.json: %s", sh->dir, jerr.text);
+    if (rc) {
+        error("merge: %s", why);
+        free(why);
         return -1;
     }
-    json_t *s = json_object_get(sh->doc, "shard");
-    sh->index = (int)jint(s, "index");
-    sh->count = (int)jint(s, "count");
-    if (!json_is_object(s) || sh->index < 1 || sh->index > sh->count) {
+    const struct res_shard *s = sh->r.shard;
+    sh->index = s ? (int)s->index : 0;
+    sh->count = s ? (int)s->count : 0;
+    if (!s || sh->index < 1 || sh->index > sh->count) {
         error("merge: %s: not a shard's report (run `maprace check --shard "
               "K/N`)",
               sh->dir);
@@ -84,37 +87,44 @@ static int shard_load(const char *dir, struct shard *sh)
     return 0;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The fingerprint of case `name` in a shard, or NULL. */
+static const struct res_pair *case_print(const struct res_shard *s,
+                                         const char *name)
+{
+    for (size_t i = 0; i < s->nr_cases; i++)
+        if (!strcmp(s->cases[i].key, name))
+            return &s->cases[i];
+    return NULL;
+}
+
 /* The shards make one whole matrix: the same count and selection, each
  * index once. 0, or -1 after saying what is missing or doubled. */
 static int shards_whole(struct shard *sh, size_t n)
 {
     int count = sh[0].count;
-    json_t *sel =
-        json_object_get(json_object_get(sh[0].doc, "shard"), "selection");
-    json_t *cases0 =
-        json_object_get(json_object_get(sh[0].doc, "shard"), "cases");
+    const struct res_shard *s0 = sh[0].r.shard;
     for (size_t i = 1; i < n; i++) {
         /* the same case with another content: say which */
-        json_t *cases =
-            json_object_get(json_object_get(sh[i].doc, "shard"), "cases");
-        const char *name;
-        json_t *fp;
-        json_object_foreach(cases0, name, fp)
-        {
-            json_t *other = json_object_get(cases, name);
-            if (other && !json_equal(fp, other)) {
+        for (size_t k = 0; k < s0->nr_cases; k++) {
+            const struct res_pair *other =
+                case_print(sh[i].r.shard, s0->cases[k].key);
+            if (other && !same_text(other->value, s0->cases[k].value)) {
                 error("merge: %s and %s ran different contents of case %s "
                       "(its case.ini or a source changed between the "
                       "shards); run every shard on the same revision",
-                      sh[0].dir, sh[i].dir, name);
+                      sh[0].dir, sh[i].dir, s0->cases[k].key);
                 return -1;
             }
         }
     }
     for (size_t i = 0; i < n; i++) {
-        json_t *s = json_object_get(sh[i].doc, "shard");
         if (sh[i].count != count ||
-            !json_equal(json_object_get(s, "selection"), sel)) {
+            !same_text(sh[i].r.shard->selection, s0->selection)) {
             error("merge: %s is shard %d/%d of another matrix than %s "
                   "(shard %d/%d)",
                   sh[i].dir, sh[i].index, sh[i].count, sh[0].dir, sh[0].index,
@@ -143,33 +153,17 @@ static int shards_whole(struct shard *sh, size_t n)
 /* The place of a cell in a full run: its case's name, its variant's
  * place in the case, its detector. */
 struct cell_key {
-    json_t *cell;
+    struct res_cell *cell;
     const char *case_name;
     size_t variant;
     int detector;
 };
 
-static json_t *find_case(json_t *cases, const char *name)
+static size_t variant_place(const struct res_case *c, const char *name)
 {
-    json_t *c;
-    size_t i;
-    json_array_foreach(cases, i, c)
-    {
-        if (jstr(c, "name") && !strcmp(jstr(c, "name"), name))
-            return c;
-    }
-    return NULL;
-}
-
-static size_t variant_place(json_t *mcase, const char *name)
-{
-    json_t *v;
-    size_t i;
-    json_array_foreach(json_object_get(mcase, "variants"), i, v)
-    {
-        if (jstr(v, "name") && !strcmp(jstr(v, "name"), name))
+    for (size_t i = 0; i < c->nr_variants; i++)
+        if (c->variants[i].name && !strcmp(c->variants[i].name, name))
             return i;
-    }
     return (size_t)-1;
 }
 
@@ -186,181 +180,138 @@ static int cmp_keys(const void *a, const void *b)
 
 static int cmp_cases(const void *a, const void *b)
 {
-    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    return strcmp(jstr(x, "name"), jstr(y, "name"));
+    const struct res_case *x = a, *y = b;
+    return strcmp(x->name, y->name);
 }
 
-/* Every case of the shards once, by name (borrowed references into a new
- * array). */
-static json_t *merged_cases(struct shard *sh, size_t n)
+/* Every case of the shards once, by name, moved into m. */
+static void merged_cases(struct shard *sh, size_t n, struct results *m)
 {
-    json_t **all = NULL;
-    size_t nr = 0, alloc = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_t *c;
-        size_t k;
-        json_array_foreach(json_object_get(sh[i].doc, "cases"), k, c)
-        {
-            bool seen = false;
-            for (size_t j = 0; j < nr && !seen; j++)
-                seen = !strcmp(jstr(all[j], "name"), jstr(c, "name"));
-            if (seen || !jstr(c, "name"))
+    size_t alloc = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sh[i].r.nr_cases; k++) {
+            struct res_case *c = &sh[i].r.cases[k];
+            if (results_case(m, c->name))
                 continue;
-            ALLOC_GROW(all, nr + 1, alloc);
-            all[nr++] = c;
+            ALLOC_GROW(m->cases, m->nr_cases + 1, alloc);
+            m->cases[m->nr_cases++] = *c;
+            memset(c, 0, sizeof(*c));
         }
-    }
-    if (nr)
-        qsort(all, nr, sizeof(*all), cmp_cases);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < nr; i++)
-        json_array_append(arr, all[i]);
-    free(all);
-    return arr;
+    if (m->nr_cases)
+        qsort(m->cases, m->nr_cases, sizeof(*m->cases), cmp_cases);
 }
 
-/* Every cell of the shards in the order of a full run. NULL after saying
- * which cell is doubled or how many are missing. */
-static json_t *merged_cells(struct shard *sh, size_t n, json_t *cases)
+/* Every cell of the shards in the order of a full run, moved into m. -1
+ * after saying which cell is doubled or how many are missing. */
+static int merged_cells(struct shard *sh, size_t n, struct results *m)
 {
     struct cell_key *keys = NULL;
     size_t nr = 0, alloc = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_t *c;
-        size_t k;
-        json_array_foreach(json_object_get(sh[i].doc, "cells"), k, c)
-        {
-            const char *cn = jstr(c, "case"), *vn = jstr(c, "variant");
-            const char *dn = jstr(c, "detector");
-            json_t *mc = cn ? find_case(cases, cn) : NULL;
-            if (!mc || !vn || !dn || detector_by_name(dn) < 0) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sh[i].r.nr_cells; k++) {
+            struct res_cell *c = &sh[i].r.cells[k];
+            const struct res_case *mc = results_case(m, c->case_name);
+            if (!mc || detector_by_name(c->detector) < 0) {
                 error("merge: %s: a cell of no known case, variant or "
                       "detector",
                       sh[i].dir);
                 free(keys);
-                return NULL;
+                return -1;
             }
             ALLOC_GROW(keys, nr + 1, alloc);
             keys[nr].cell = c;
-            keys[nr].case_name = cn;
-            keys[nr].variant = variant_place(mc, vn);
-            keys[nr].detector = detector_by_name(dn);
+            keys[nr].case_name = c->case_name;
+            keys[nr].variant = variant_place(mc, c->variant);
+            keys[nr].detector = detector_by_name(c->detector);
             nr++;
         }
-    }
     if (nr)
         qsort(keys, nr, sizeof(*keys), cmp_keys);
     for (size_t i = 1; i < nr; i++)
         if (!cmp_keys(&keys[i - 1], &keys[i])) {
             error("merge: cell %s/%s %s is in two shards", keys[i].case_name,
-                  jstr(keys[i].cell, "variant"),
-                  jstr(keys[i].cell, "detector"));
+                  keys[i].cell->variant, keys[i].cell->detector);
             free(keys);
-            return NULL;
+            return -1;
         }
-    json_int_t total = jint(json_object_get(sh[0].doc, "shard"), "cells_total");
-    if ((json_int_t)nr != total) {
-        error("merge: %zu cells in the shards, the matrix has %lld", nr,
-              (long long)total);
+    long long total = sh[0].r.shard->cells_total;
+    if ((long long)nr != total) {
+        error("merge: %zu cells in the shards, the matrix has %lld", nr, total);
         free(keys);
-        return NULL;
+        return -1;
     }
-    json_t *arr = json_array();
-    for (size_t i = 0; i < nr; i++)
-        json_array_append(arr, keys[i].cell);
+    m->cells = xcalloc(nr + 1, sizeof(*m->cells));
+    for (size_t i = 0; i < nr; i++) {
+        m->cells[m->nr_cells++] = *keys[i].cell;
+        memset(keys[i].cell, 0, sizeof(*keys[i].cell));
+    }
     free(keys);
-    return arr;
-}
-
-/* The totals of `cells` as results.json counts them. */
-static json_t *merged_totals(json_t *cells)
-{
-    json_t *totals = json_object();
-    json_object_set_new(totals, "cells",
-                        json_integer((json_int_t)json_array_size(cells)));
-    for (int v = 0; v < VERDICT_COUNT; v++) {
-        json_int_t k = 0;
-        json_t *c;
-        size_t i;
-        json_array_foreach(cells, i, c)
-        {
-            k += jstr(c, "verdict") &&
-                 !strcmp(jstr(c, "verdict"), verdict_name(v));
-        }
-        json_object_set_new(totals, verdict_name(v), json_integer(k));
-    }
-    return totals;
+    return 0;
 }
 
 /* Notes of every shard, each once; timings summed (what the machines
- * spent together); complete and setarch of all. */
-static void merge_scalars(json_t *doc, struct shard *sh, size_t n)
+ * spent together); complete and setarch of all; the shards' records. */
+static void merge_scalars(struct results *m, struct shard *sh, size_t n)
 {
-    json_t *notes = json_array(), *timing = json_object(), *from = json_array();
-    bool complete = true, setarch = false;
+    size_t alloc = 0;
+    struct res_timing *t = &m->timing;
+    memset(t, 0, sizeof(*t));
+    m->complete = true;
+    m->merged_from = xcalloc(n + 1, sizeof(*m->merged_from));
     for (size_t i = 0; i < n; i++) {
-        json_t *x;
-        size_t k;
-        json_array_foreach(json_object_get(sh[i].doc, "notes"), k, x)
-        {
+        struct results *r = &sh[i].r;
+        for (size_t k = 0; k < r->nr_notes; k++) {
             bool seen = false;
-            json_t *y;
-            size_t j;
-            json_array_foreach(notes, j, y) seen |= json_equal(x, y);
-            if (!seen)
-                json_array_append(notes, x);
-        }
-        const char *key;
-        json_object_foreach(json_object_get(sh[i].doc, "timing"), key, x)
-        {
-            if (!strcmp(key, "cores") || !json_is_number(x))
+            for (size_t j = 0; j < m->nr_notes && !seen; j++)
+                seen = same_text(m->notes[j], r->notes[k]);
+            if (seen)
                 continue;
-            double sum = json_number_value(json_object_get(timing, key));
-            json_object_set_new(timing, key,
-                                json_real(sum + json_number_value(x)));
+            ALLOC_GROW(m->notes, m->nr_notes + 1, alloc);
+            m->notes[m->nr_notes++] = r->notes[k] ? xstrdup(r->notes[k]) : NULL;
         }
-        complete &= json_is_true(json_object_get(sh[i].doc, "complete"));
-        setarch |= json_is_true(json_object_get(sh[i].doc, "setarch"));
-        json_t *f = json_object();
-        json_object_set(f, "run_id", json_object_get(sh[i].doc, "run_id"));
-        json_object_set(f, "shard", json_object_get(sh[i].doc, "shard"));
-        json_array_append_new(from, f);
+        t->build_wall_s += r->timing.build_wall_s;
+        t->run_wall_s += r->timing.run_wall_s;
+        t->total_wall_s += r->timing.total_wall_s;
+        t->children_cpu_s += r->timing.children_cpu_s;
+        t->self_cpu_s += r->timing.self_cpu_s;
+        t->jobs_wall_s += r->timing.jobs_wall_s;
+        m->complete &= r->complete;
+        m->setarch |= r->setarch;
+        struct res_merged_from *f = &m->merged_from[m->nr_merged_from++];
+        f->run_id = r->run_id ? xstrdup(r->run_id) : NULL;
+        f->shard = r->shard;
+        r->shard = NULL;
+        if (r->started && (!m->started || strcmp(r->started, m->started) < 0)) {
+            free(m->started);
+            m->started = xstrdup(r->started);
+        }
     }
-    json_object_set_new(timing, "overhead", json_null());
-    json_object_set_new(timing, "pool_busy", json_null());
-    json_object_set_new(doc, "notes", notes);
-    json_object_set_new(doc, "timing", timing);
-    json_object_set_new(doc, "complete", json_boolean(complete));
-    json_object_set_new(doc, "setarch", json_boolean(setarch));
-    json_object_set_new(doc, "merged_from", from);
+    if (!m->notes)
+        m->notes = xcalloc(1, sizeof(*m->notes));
+    t->cores = -1; /* not a sum */
+    t->overhead = NAN;
+    t->pool_busy = NAN;
 }
 
-/* The merged document, or NULL (said why). */
-static json_t *merge_docs(struct shard *sh, size_t n, const char *run_id)
+/* The merged results into m, and their document (races and cost computed
+ * again over every cell); NULL (said why). */
+static json_t *merge_results(struct shard *sh, size_t n, const char *run_id,
+                             struct results *m)
 {
-    json_t *doc = json_deep_copy(sh[0].doc);
-    json_t *cases = merged_cases(sh, n);
-    json_t *cells = merged_cells(sh, n, cases);
-    if (!cells) {
-        json_decref(cases);
-        json_decref(doc);
+    memset(m, 0, sizeof(*m));
+    m->schema_version = RESULTS_SCHEMA_VERSION;
+    m->tool = xstrdup(sh[0].r.tool ? sh[0].r.tool : "maprace");
+    m->verb = xstrdup("merge");
+    m->run_id = xstrdup(run_id);
+    m->options = sh[0].r.options;
+    memset(&sh[0].r.options, 0, sizeof(sh[0].r.options));
+    merged_cases(sh, n, m);
+    if (merged_cells(sh, n, m) < 0)
         return NULL;
-    }
-    json_object_del(doc, "shard");
-    json_object_del(doc, "interrupted_by");
-    json_object_set_new(doc, "run_id", json_text(run_id));
-    json_object_set_new(doc, "verb", json_text("merge"));
-    json_object_set_new(doc, "totals", merged_totals(cells));
-    json_object_set_new(doc, "cases", cases);
-    json_object_set_new(doc, "cells", cells);
-    merge_scalars(doc, sh, n);
-    for (size_t i = 1; i < n; i++) {
-        const char *a = jstr(doc, "started"), *b = jstr(sh[i].doc, "started");
-        if (a && b && strcmp(b, a) < 0)
-            json_object_set_new(doc, "started", json_text(b));
-    }
-    json_object_set_new(doc, "races", group_races(doc));
-    return doc;
+    merge_scalars(m, sh, n);
+    group_results(m);
+    cost_results(m);
+    return results_doc(m);
 }
 
 /* Copying raw/: the destination root, and the shard's index for its
@@ -417,122 +368,111 @@ static int copy_raw(struct shard *sh, size_t n, const char *dir, char **why)
     return rc;
 }
 
-static enum verdict verdict_by_name(const char *name)
-{
-    for (int v = 0; v < VERDICT_COUNT; v++)
-        if (name && !strcmp(name, verdict_name(v)))
-            return (enum verdict)v;
-    return VERDICT_ERROR;
-}
-
 static char *dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
 }
 
-/* A case of the document as the matrix needs it: names and expectations. */
-static void case_from_doc(json_t *jc, struct mcase *c)
+/* A case of the results as the matrix needs it: names and expectations. */
+static void case_from_results(const struct res_case *rc, struct mcase *c)
 {
     memset(c, 0, sizeof(*c));
-    c->name = xstrdup(jstr(jc, "name"));
-    c->title = dup_or_null(jstr(jc, "title"));
-    json_t *jv;
-    size_t i;
-    json_array_foreach(json_object_get(jc, "variants"), i, jv)
-    {
+    c->name = xstrdup(rc->name);
+    c->title = dup_or_null(rc->title);
+    for (size_t i = 0; i < rc->nr_variants; i++) {
+        const struct res_variant *rv = &rc->variants[i];
         ALLOC_GROW(c->variants, c->nr_variants + 1, c->alloc_variants);
         struct variant *v = &c->variants[c->nr_variants++];
         memset(v, 0, sizeof(*v));
-        v->name = xstrdup(jstr(jv, "name") ? jstr(jv, "name") : "?");
-        for (int d = 0; d < DET_COUNT; d++) {
-            const char *text =
-                jstr(json_object_get(jv, "expect"), detector_name(d));
+        v->name = xstrdup(rv->name);
+        for (size_t k = 0; k < rv->nr_expect; k++) {
+            int d = detector_by_name(rv->expect[k].key);
+            const char *text = rv->expect[k].value;
             char *why = NULL;
-            if (text && expectation_parse(text, &v->expect[d], &why) < 0)
+            if (d >= 0 && text &&
+                expectation_parse(text, &v->expect[d], &why) < 0)
                 memset(&v->expect[d], 0, sizeof(v->expect[d]));
             free(why);
         }
     }
 }
 
-/* A cell of the document, pointing into s->cat. */
-static void cell_from_doc(struct session *s, json_t *jc, struct cell *cl)
+/* A cell of the results, pointing into s->cat; its runs' observations are
+ * moved out of rc. */
+static void cell_from_results(struct session *s, struct res_cell *rc,
+                              struct cell *cl)
 {
     memset(cl, 0, sizeof(*cl));
-    cl->c = catalog_find(&s->cat, jstr(jc, "case"));
+    cl->c = catalog_find(&s->cat, rc->case_name);
     for (size_t v = 0; v < cl->c->nr_variants; v++)
-        if (!strcmp(cl->c->variants[v].name, jstr(jc, "variant")))
+        if (!strcmp(cl->c->variants[v].name, rc->variant))
             cl->v = &cl->c->variants[v];
-    cl->d = (enum detector)detector_by_name(jstr(jc, "detector"));
+    cl->d = (enum detector)detector_by_name(rc->detector);
     cl->expect = &cl->v->expect[cl->d];
-    cl->error = dup_or_null(jstr(jc, "error"));
-    cl->verdict.verdict = verdict_by_name(jstr(jc, "verdict"));
-    cl->verdict.observed = dup_or_null(jstr(jc, "observed"));
-    cl->verdict.note = dup_or_null(jstr(jc, "note"));
-    cl->verdict.runs = (size_t)jint(jc, "runs_done");
-    cl->verdict.detected_runs = (size_t)jint(jc, "detected_runs");
-    cl->wall_s = json_number_value(json_object_get(jc, "wall_s"));
-    cl->cpu_s = json_number_value(json_object_get(jc, "cpu_s"));
-    cl->tool_missing = json_is_true(json_object_get(jc, "tool_missing"));
+    cl->error = dup_or_null(rc->error);
+    cl->verdict.verdict = rc->verdict;
+    cl->verdict.observed = dup_or_null(rc->observed);
+    cl->verdict.note = dup_or_null(rc->note);
+    cl->verdict.runs = (size_t)rc->runs_done;
+    cl->verdict.detected_runs = (size_t)rc->detected_runs;
+    cl->wall_s = rc->wall_s;
+    cl->cpu_s = rc->cpu_s;
+    cl->tool_missing = rc->tool_missing;
+    cl->findings_dropped = (size_t)rc->findings_dropped;
     /* each run's observation, in its place (run N at obs[N - 1]), as the
      * driver left them: what the matrix reads */
     size_t runs = s->opts.runs > 0 ? (size_t)s->opts.runs : 1;
     cl->obs = xcalloc(runs, sizeof(*cl->obs));
-    cl->runs_json = json_incref(json_object_get(jc, "run_details"));
-    json_t *run;
-    size_t i;
-    json_array_foreach(cl->runs_json, i, run)
-    {
-        json_int_t r = jint(run, "run");
-        if (r < 1 || (size_t)r > runs)
+    cl->runs_json = res_cell_runs_json(rc);
+    for (size_t i = 0; i < rc->nr_runs_detail; i++) {
+        struct res_run *run = &rc->runs_detail[i];
+        if (run->run < 1 || (size_t)run->run > runs)
             continue;
-        run_obs_release(&cl->obs[r - 1]);
-        run_obs_from_json(json_object_get(run, "observation"), &cl->obs[r - 1]);
+        run_obs_release(&cl->obs[run->run - 1]);
+        if (run->obs) {
+            cl->obs[run->run - 1] = *run->obs;
+            free(run->obs);
+            run->obs = NULL;
+        }
         cl->runs_done++;
     }
 }
 
-/* The session a merged document stands for: what matrix_render(),
+/* The session merged results stand for: what matrix_render(),
  * results_write() and results_point_latest() read. */
-static void session_from_doc(json_t *doc, struct session *s)
+static void session_from_results(struct results *m, struct session *s)
 {
-    json_t *opts = json_object_get(doc, "options"), *x;
-    size_t i;
-    json_array_foreach(json_object_get(opts, "detectors"), i, x)
-    {
-        int d = detector_by_name(json_string_value(x));
+    for (size_t i = 0; i < m->options.nr_detectors; i++) {
+        int d = detector_by_name(m->options.detectors[i]);
         if (d >= 0)
             s->opts.detectors[d] = true;
     }
-    s->opts.runs = (int)jint(opts, "runs");
-    s->opts.natural = json_is_false(json_object_get(opts, "forced"));
+    s->opts.runs = (int)m->options.runs;
+    s->opts.natural = !m->options.forced;
     s->opts.merged = true;
-    json_array_foreach(json_object_get(doc, "cases"), i, x)
-    {
+    for (size_t i = 0; i < m->nr_cases; i++) {
         ALLOC_GROW(s->cat.cases, s->cat.nr + 1, s->cat.alloc);
-        case_from_doc(x, &s->cat.cases[s->cat.nr++]);
+        case_from_results(&m->cases[i], &s->cat.cases[s->cat.nr++]);
     }
-    json_t *cells = json_object_get(doc, "cells");
-    s->cells = xcalloc(json_array_size(cells) + 1, sizeof(*s->cells));
+    s->cells = xcalloc(m->nr_cells + 1, sizeof(*s->cells));
     /* each cell's binary and build error, as a build target of its own */
-    s->targets = xcalloc(json_array_size(cells) + 1, sizeof(*s->targets));
-    json_array_foreach(cells, i, x)
-    {
-        cell_from_doc(s, x, &s->cells[i]);
-        if (jstr(x, "binary") || jstr(x, "build_error")) {
+    s->targets = xcalloc(m->nr_cells + 1, sizeof(*s->targets));
+    for (size_t i = 0; i < m->nr_cells; i++) {
+        struct res_cell *rc = &m->cells[i];
+        cell_from_results(s, rc, &s->cells[i]);
+        if (rc->binary || rc->build_error) {
             struct build_target *bt = &s->targets[s->nr_targets++];
-            bt->binary = dup_or_null(jstr(x, "binary"));
-            bt->error = dup_or_null(jstr(x, "build_error"));
+            bt->binary = dup_or_null(rc->binary);
+            bt->error = dup_or_null(rc->build_error);
             bt->ok = !bt->error;
             s->cells[i].bt = bt;
         }
     }
-    s->nr_cells = json_array_size(cells);
-    json_array_foreach(json_object_get(doc, "notes"), i, x)
-        session_note(s, "%s", json_string_value(x));
-    s->total_wall_s = json_number_value(
-        json_object_get(json_object_get(doc, "timing"), "total_wall_s"));
-    s->complete = json_is_true(json_object_get(doc, "complete"));
+    s->nr_cells = m->nr_cells;
+    for (size_t i = 0; i < m->nr_notes; i++)
+        session_note(s, "%s", m->notes[i]);
+    s->total_wall_s = m->timing.total_wall_s;
+    s->complete = m->complete;
 }
 
 /* Write the merged report and point latest at it. 0, or -1 (said why). */
@@ -592,16 +532,17 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
         loaded++;
     struct session s;
     memset(&s, 0, sizeof(s));
+    struct results m;
+    memset(&m, 0, sizeof(m));
     json_t *doc = NULL;
     if (loaded == n && !shards_whole(sh, n)) {
         s.run_id = merge_run_id();
-        doc = merge_docs(sh, n, s.run_id);
+        doc = merge_results(sh, n, s.run_id, &m);
     }
     if (doc) {
-        session_from_doc(doc, &s);
+        session_from_results(&m, &s);
         /* shards of `check` are judged as one check; of `run`, reported */
-        s.opts.check = jstr(sh[0].doc, "verb") &&
-                       !strcmp(jstr(sh[0].doc, "verb"), "check");
+        s.opts.check = sh[0].r.verb && !strcmp(sh[0].r.verb, "check");
         s.opts.out = o->out;
         report_opts_set(&s.opts, o->formats);
         s.report_dir = path_join(o->out, s.run_id);
@@ -613,20 +554,21 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
             json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
             fputc('\n', stdout);
         } else {
-            char *m = o->color ? matrix_render(&s, true) : NULL;
-            char *mc = m ? text_cleaned(m, true) : NULL;
+            char *mm = o->color ? matrix_render(&s, true) : NULL;
+            char *mc = mm ? text_cleaned(mm, true) : NULL;
             fputs(mc ? mc : clean, stdout);
-            free(m);
+            free(mm);
             free(mc);
         }
         free(summary);
         free(clean);
     }
     json_decref(doc);
+    results_release(&m);
     session_release(&s);
     for (size_t i = 0; i < n; i++) {
         free(sh[i].dir);
-        json_decref(sh[i].doc);
+        results_release(&sh[i].r);
     }
     free(sh);
     return rc;

@@ -9,8 +9,9 @@
  * exactly once, and hold every cell of it exactly once: otherwise nothing
  * is written and the exit code is 2, with one line naming what is missing
  * or doubled. The merged report is a new folder <out>/<run-id>/ with
- * results.json (the cells in the order of a full run, totals and races
- * computed again, "merged_from" naming the shards), summary.txt, the
+ * results.json (read and written through results-model.h: the cells in
+ * the order of a full run, totals, races and each detector's cost
+ * computed again over every cell, "merged_from" naming the shards), summary.txt, the
  * report files of `formats`, and raw/ (every shard's logs; each shard's
  * build log as raw/build.shard-K.log); `latest` moves to it once all is
  * written.

@@ -1,5 +1,5 @@
 /*
- * cmd-rates.c - `maprace rates`; see cmd-rates.h.
+ * rates.c - `maprace rates`; see cmd/rates.h.
  */
 #include "cmd/rates.h"
 
@@ -13,7 +13,6 @@
 #include "lib/util.h"
 #include "lib/exit.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +26,17 @@ static int add_report(struct rates *r, const char *where)
     char *path = stat(where, &st) == 0 && S_ISDIR(st.st_mode)
                      ? path_join(where, "results.json")
                      : xstrdup(where);
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, 0, &jerr);
+    struct results res;
+    char *why = NULL;
     int rc = 0;
 
-    if (!doc)
-        rc = error("cannot read %s: %s", path, jerr.text);
-    else if (rates_add(r, doc) < 0)
-        rc = error("%s: not a maprace results document (no cells)", path);
-    json_decref(doc);
+    if (results_load(path, &res, &why) < 0) {
+        rc = error("cannot read %s", why);
+        free(why);
+    } else {
+        rates_add(r, &res);
+        results_release(&res);
+    }
     free(path);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "cmd/options.h"
 #include "cmd/repository.h"
 #include "engine/group.h"
+#include "engine/results-model.h"
 #include "report/common.h"
 #include "lib/text.h"
 #include "report/diagram.h"
@@ -21,9 +22,10 @@
 #include <sys/stat.h>
 
 /* One line per cell: variant, detector, verdict, observed, expected. */
-static void show_cell(FILE *fp, json_t *c, bool color)
+static void show_cell(FILE *fp, const struct res_cell *c, bool color)
 {
-    const char *cls = verdict_class(jstr(c, "verdict"));
+    const char *verdict = verdict_name(c->verdict);
+    const char *cls = verdict_class(verdict);
     const char *on = !color                  ? ""
                      : !strcmp(cls, "ok")    ? "\033[32m"
                      : !strcmp(cls, "bad")   ? "\033[31m"
@@ -32,20 +34,23 @@ static void show_cell(FILE *fp, json_t *c, bool color)
     fprintf(fp,
             "  %-14s %-9s %s%-20s%s observed %s, expected %s (%lld/%lld "
             "runs)\n",
-            jstr(c, "variant"), jstr(c, "detector"), on, jstr(c, "verdict"),
-            color ? "\033[0m" : "",
-            jstr(c, "observed") ? jstr(c, "observed") : "?",
-            jstr(c, "expected") ? jstr(c, "expected") : "?",
-            (long long)json_integer_value(json_object_get(c, "detected_runs")),
-            (long long)json_integer_value(json_object_get(c, "runs_done")));
+            c->variant, c->detector, on, verdict, color ? "\033[0m" : "",
+            c->observed ? c->observed : "?", c->expected ? c->expected : "?",
+            c->detected_runs, c->runs_done);
     /* why it is not a plain pass, how the program ended, what was
      * dropped */
-    if (jstr(c, "note"))
-        fprintf(fp, "  %-14s %-9s %s\n", "", "", jstr(c, "note"));
-    json_int_t dropped = jint(c, "findings_dropped");
-    if (dropped > 0)
+    if (c->note)
+        fprintf(fp, "  %-14s %-9s %s\n", "", "", c->note);
+    if (c->findings_dropped > 0)
         fprintf(fp, "  %-14s %-9s %lld more findings dropped past the cap\n",
-                "", "", (long long)dropped);
+                "", "", c->findings_dropped);
+}
+
+/* Whether a cell or race of case_name/variant is of the spec's. */
+static bool of_spec(const char *case_name, const char *variant,
+                    const char *cname, const char *vname)
+{
+    return !strcmp(case_name, cname) && (!vname || !strcmp(variant, vname));
 }
 
 static int show_races_raw(FILE *fp, const char *out, const char *results_path,
@@ -53,11 +58,12 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
 {
     char *path = results_path ? xstrdup(results_path)
                               : xasprintf("%s/latest/results.json", out);
-    json_error_t jerr;
-    json_t *results = json_load_file(path, 0, &jerr);
-    if (!results) {
-        error("cannot read %s: %s (run `maprace %s` first)", path, jerr.text,
+    struct results res;
+    char *why = NULL;
+    if (results_load(path, &res, &why) < 0) {
+        error("cannot read %s (run `maprace %s` first)", why,
               !strncmp(spec, "try/", 4) ? "try PROG.c" : "run");
+        free(why);
         free(path);
         return EXIT_USAGE;
     }
@@ -66,53 +72,43 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     if (vname)
         *vname++ = '\0';
     bool known = false;
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(jstr(c, "case"), cname) &&
-            (!vname || !strcmp(jstr(c, "variant"), vname)))
-            known = true;
-    }
+    for (size_t i = 0; i < res.nr_cells; i++)
+        known |=
+            of_spec(res.cells[i].case_name, res.cells[i].variant, cname, vname);
     int rc = 0;
+    const char *run_id = res.run_id ? res.run_id : "?";
     if (!known && !strcmp(cname, "try")) {
         /* a program of maprace try: the variant is the program's name */
         error("%s is not in the last run (%s, %s): run `maprace try %s%s` "
               "first",
-              spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
-              path, vname ? vname : "PROG", vname ? ".c" : ".c");
+              spec, run_id, path, vname ? vname : "PROG", vname ? ".c" : ".c");
         rc = EXIT_USAGE;
         goto out;
     }
     if (!known) {
         error("%s is not in the last run (%s, %s): run `maprace run %s` "
               "first",
-              spec, jstr(results, "run_id") ? jstr(results, "run_id") : "?",
-              path, cname);
+              spec, run_id, path, cname);
         rc = EXIT_USAGE;
         goto out;
     }
-    json_t *races = group_ensure(results);
+    /* a file without races (an older one): computed as a run does */
+    group_results_ensure(&res);
     fprintf(fp, "%s%s%s (run %s)\n", color ? "\033[1m" : "", spec,
-            color ? "\033[0m" : "", jstr(results, "run_id"));
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(jstr(c, "case"), cname) &&
-            (!vname || !strcmp(jstr(c, "variant"), vname)))
-            show_cell(fp, c, color);
-    }
+            color ? "\033[0m" : "", res.run_id);
+    for (size_t i = 0; i < res.nr_cells; i++)
+        if (of_spec(res.cells[i].case_name, res.cells[i].variant, cname, vname))
+            show_cell(fp, &res.cells[i], color);
     struct race_text_opts o = {
         .color = color, .all_frames = all_frames, .context = 2};
     size_t shown = 0;
-    json_t *r;
-    json_array_foreach(races, i, r)
-    {
-        if (strcmp(jstr(r, "case"), cname) ||
-            (vname && strcmp(jstr(r, "variant"), vname)))
+    for (size_t i = 0; i < res.nr_races; i++) {
+        if (!of_spec(res.races[i].case_name, res.races[i].variant, cname,
+                     vname))
             continue;
         struct strbuf sb = {0};
-        race_text(&sb, results, r, &o);
-        race_diagram_text(&sb, results, r, color);
+        race_text(&sb, &res, &res.races[i], &o);
+        race_diagram_text(&sb, &res, &res.races[i], color);
         fprintf(fp, "\n%s", strbuf_str(&sb));
         strbuf_release(&sb);
         shown++;
@@ -124,7 +120,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
 out:
     free(cname);
     free(path);
-    json_decref(results);
+    results_release(&res);
     return rc;
 }
 

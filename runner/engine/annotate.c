@@ -282,32 +282,26 @@ enum frame_class annotate_classify(const char *func, const char *file,
     return FRAME_OTHER;
 }
 
-void annotate_frame_json(json_t *frame)
+void annotate_frame_of(const char *func, const char *file, const char *module,
+                       struct frame_annotation *out)
 {
-    const char *func = json_string_value(json_object_get(frame, "func"));
-    const char *file = json_string_value(json_object_get(frame, "file"));
-    const char *module = json_string_value(json_object_get(frame, "module"));
-    enum frame_class c = annotate_classify(func, file, module);
-    json_object_set_new(frame, "class", json_text(frame_class_name(c)));
-    json_object_set_new(frame, "hidden", json_boolean(c == FRAME_HIDDEN));
-    if (file) {
-        char *rel = annotate_relpath(file);
-        json_object_set_new(frame, "path", json_text(rel));
-        free(rel);
-    }
+    memset(out, 0, sizeof(*out));
+    out->cls = annotate_classify(func, file, module);
+    if (file)
+        out->path = annotate_relpath(file);
     if (annotate_is_go_frame(func, file)) {
         /* a real Go frame: the model function that stands for it */
         const struct go_counterpart *g =
             annotate_lookup_go(func, annotate_is_swiss_frame(func, file));
-        if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
-            json_object_set_new(frame, "model", json_string(g->func));
-            json_object_set_new(frame, "role", json_string(g->role));
+        if (g && (out->cls == FRAME_MODEL || out->cls == FRAME_HIDDEN)) {
+            out->model = g->func;
+            out->role = g->role;
         }
         return;
     }
     const struct go_counterpart *g = annotate_lookup_in(func, file);
-    if (g && (c == FRAME_MODEL || c == FRAME_HIDDEN)) {
-        json_object_set_new(frame, "go", json_text(g->go));
-        json_object_set_new(frame, "role", json_text(g->role));
+    if (g && (out->cls == FRAME_MODEL || out->cls == FRAME_HIDDEN)) {
+        out->go = g->go;
+        out->role = g->role;
     }
 }

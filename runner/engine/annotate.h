@@ -16,13 +16,13 @@
  * objects and model/window.c's forcing machinery are "hidden" (shown on
  * demand).
  *
- * annotate_frame_json() adds these to a frame object of results.json
- * (docs/report-format.md, "Annotated frames").
+ * annotate_frame_of() says all of it for one frame; group.c puts it into
+ * the frames of results.json's races (docs/report-format.md, "Annotated
+ * frames").
  */
 #ifndef MAPRACE_ANNOTATE_H
 #define MAPRACE_ANNOTATE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -94,11 +94,17 @@ enum frame_class annotate_classify(const char *func, const char *file,
  * given. Malloc'd; NULL for NULL. */
 char *annotate_relpath(const char *file);
 
-/* Add to a results.json frame object (func, file, line, marker...):
- * "class" (frame_class_name), "hidden" (true when folded), "path" (the
- * repo-relative file), and for a model function "go" and "role"; for a
- * frame of a real Go program whose function the model stands for, "model"
- * (the model function, "mapassign") and "role". */
-void annotate_frame_json(json_t *frame);
+/* What a frame stands for (group.c puts it into results.json's races): its class,
+ * its repo-relative path (malloc'd, or NULL without a file), and for a
+ * model function its Go counterpart and role; for a frame of a real Go
+ * program whose function the model stands for, the model function and
+ * its role (go, model and role point into the table, or are NULL). */
+struct frame_annotation {
+    enum frame_class cls;
+    char *path;
+    const char *go, *model, *role;
+};
+void annotate_frame_of(const char *func, const char *file, const char *module,
+                       struct frame_annotation *out);
 
 #endif

@@ -240,67 +240,6 @@ void run_obs_release(struct run_obs *o)
     memset(o, 0, sizeof(*o));
 }
 
-static json_t *text_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-json_t *run_obs_json(const struct run_obs *o)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "detected", json_boolean(o->detected));
-    json_object_set_new(j, "race_marked", json_boolean(o->race_marked));
-    json_object_set_new(j, "findings",
-                        json_integer((json_int_t)o->nr_findings));
-    json_object_set_new(j, "races", json_integer((json_int_t)o->nr_races));
-    json_object_set_new(j, "fatal", text_or_null(o->fatal));
-    json_object_set_new(j, "symptom", json_boolean(o->symptom));
-    json_object_set_new(j, "other", text_or_null(o->other));
-    json_object_set_new(j, "marker", text_or_null(o->marker));
-    json_object_set_new(j, "crash", text_or_null(o->crash));
-    json_object_set_new(j, "error", text_or_null(o->error));
-    json_object_set_new(j, "end", text_or_null(o->end));
-    json_t *kinds = json_array();
-    for (int k = 0; k < FINDING_KIND_COUNT; k++)
-        if (o->kinds[k])
-            json_array_append_new(
-                kinds, json_string(finding_kind_name((enum finding_kind)k)));
-    json_object_set_new(j, "kinds", kinds);
-    return j;
-}
-
-static char *dup_text(json_t *j, const char *key)
-{
-    const char *s = json_string_value(json_object_get(j, key));
-    return s ? xstrdup(s) : NULL;
-}
-
-void run_obs_from_json(json_t *j, struct run_obs *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->detected = json_is_true(json_object_get(j, "detected"));
-    o->race_marked = json_is_true(json_object_get(j, "race_marked"));
-    o->nr_findings = (size_t)json_integer_value(json_object_get(j, "findings"));
-    o->nr_races = (size_t)json_integer_value(json_object_get(j, "races"));
-    o->fatal = dup_text(j, "fatal");
-    o->symptom = json_is_true(json_object_get(j, "symptom"));
-    o->other = dup_text(j, "other");
-    o->marker = dup_text(j, "marker");
-    o->crash = dup_text(j, "crash");
-    o->error = dup_text(j, "error");
-    o->end = dup_text(j, "end");
-    json_t *k;
-    size_t i;
-    json_array_foreach(json_object_get(j, "kinds"), i, k)
-    {
-        for (int n = 0; n < FINDING_KIND_COUNT; n++)
-            if (json_string_value(k) &&
-                !strcmp(json_string_value(k),
-                        finding_kind_name((enum finding_kind)n)))
-                o->kinds[n] = true;
-    }
-}
-
 /* What the cell showed, most telling first. */
 static char *observed(const struct expectation *e, const struct run_obs *obs,
                       size_t n)

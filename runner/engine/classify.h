@@ -86,14 +86,6 @@ void classify_run(enum detector d, const struct expectation *e,
 
 void run_obs_release(struct run_obs *o);
 
-/* A run's observation as results.json keeps it (run_details[].observation:
- * every field of struct run_obs), and back: what `merge` restores so
- * that its matrix is made from the same data as an unsharded run's.
- * run_obs_from_json() fills a zeroed o from an object (a missing or
- * malformed field stays zero). */
-json_t *run_obs_json(const struct run_obs *o);
-void run_obs_from_json(json_t *j, struct run_obs *o);
-
 struct cell_verdict {
     enum verdict verdict;
     size_t runs, detected_runs;

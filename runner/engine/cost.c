@@ -5,6 +5,7 @@
 
 #include "engine/detectors.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +16,6 @@ const struct cost_anchor cost_anchors[] = {
     {"drd", "20-50x", "-", "Valgrind manual, DRD chapter"},
     {NULL, NULL, NULL, NULL},
 };
-
-static const char *str(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -34,18 +30,32 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Median of key over a cell's run_details; < 0 when none has it. */
-static double run_median(json_t *cell, const char *key)
-{
-    json_t *runs = json_object_get(cell, "run_details"), *r;
-    size_t n = 0, i;
-    double *v = calloc(json_array_size(runs) + 1, sizeof(*v)), m = -1;
+/* What a run cost. */
+enum cost_of { COST_WALL, COST_CPU, COST_RSS };
 
-    json_array_foreach(runs, i, r)
-    {
-        json_t *x = json_object_get(r, key);
-        if (json_is_number(x))
-            v[n++] = json_number_value(x);
+/* A run's figure, or < 0 when it has none (a run that did not start). */
+static double run_figure(const struct res_run *r, enum cost_of which)
+{
+    switch (which) {
+    case COST_WALL:
+        return isnan(r->wall_s) ? -1 : r->wall_s;
+    case COST_CPU:
+        return isnan(r->cpu_s) ? -1 : r->cpu_s;
+    case COST_RSS:
+        return r->maxrss_kb < 0 ? -1 : (double)r->maxrss_kb;
+    }
+    return -1;
+}
+
+/* Median of a figure over a cell's runs; < 0 when none has it. */
+static double run_median(const struct res_cell *cell, enum cost_of which)
+{
+    size_t n = 0;
+    double *v = xcalloc(cell->nr_runs_detail + 1, sizeof(*v)), m = -1;
+    for (size_t i = 0; i < cell->nr_runs_detail; i++) {
+        double x = run_figure(&cell->runs_detail[i], which);
+        if (x >= 0)
+            v[n++] = x;
     }
     if (n)
         m = median(v, n);
@@ -61,115 +71,90 @@ static const char *baseline(const char *det)
     return d >= 0 && detector_row(d)->swiss_model ? "native-swiss" : "native";
 }
 
-/* The plain run of the same program (baseline()). */
-static json_t *native_twin(json_t *cells, json_t *cell)
+static double ratio(const struct res_cell *cell, const struct res_cell *native,
+                    enum cost_of which)
 {
-    size_t i;
-    json_t *c;
-    const char *base = baseline(str(cell, "detector"));
-
-    json_array_foreach(cells, i, c)
-    {
-        if (!strcmp(str(c, "detector"), base) &&
-            !strcmp(str(c, "case"), str(cell, "case")) &&
-            !strcmp(str(c, "variant"), str(cell, "variant")))
-            return c;
-    }
-    return NULL;
-}
-
-static json_t *ratio(json_t *cell, json_t *native, const char *key)
-{
-    double a = run_median(cell, key), b = run_median(native, key);
-
-    return a >= 0 && b > 0 ? json_real(a / b) : json_null();
+    double a = run_median(cell, which), b = run_median(native, which);
+    return a >= 0 && b > 0 ? a / b : NAN;
 }
 
 /* The stat of one ratio over a detector's cells. */
-static json_t *stat_json(json_t *cells, const char *det, const char *key)
+static struct res_cost_stat stat_of(const struct results *r, const char *det,
+                                    enum cost_of which)
 {
-    size_t i, n = 0;
-    json_t *c, *o = json_object();
-    double *v = calloc(json_array_size(cells) + 1, sizeof(*v));
-
-    json_array_foreach(cells, i, c)
-    {
-        json_t *x = json_object_get(json_object_get(c, "cost"), key);
-        if (!strcmp(str(c, "detector"), det) && json_is_number(x))
-            v[n++] = json_number_value(x);
+    size_t n = 0;
+    double *v = xcalloc(r->nr_cells + 1, sizeof(*v));
+    for (size_t i = 0; i < r->nr_cells; i++) {
+        const struct res_cell *c = &r->cells[i];
+        if (!c->cost || strcmp(c->detector, det))
+            continue;
+        double x = which == COST_WALL  ? c->cost->wall_x
+                   : which == COST_CPU ? c->cost->cpu_x
+                                       : c->cost->maxrss_x;
+        if (!isnan(x))
+            v[n++] = x;
     }
-    json_object_set_new(o, "cells", json_integer((json_int_t)n));
+    struct res_cost_stat s = {(long long)n, NAN, NAN, NAN};
     if (n) {
         qsort(v, n, sizeof(*v), cmp_double);
-        json_object_set_new(o, "min", json_real(v[0]));
-        json_object_set_new(o, "max", json_real(v[n - 1]));
-        json_object_set_new(o, "median", json_real(median(v, n)));
+        s.min = v[0];
+        s.max = v[n - 1];
+        s.median = median(v, n);
     }
     free(v);
-    return o;
-}
-
-void cost_annotate(json_t *results)
-{
-    json_t *cells = json_object_get(results, "cells");
-    json_t *dets =
-        json_object_get(json_object_get(results, "options"), "detectors");
-    json_t *summary = json_array(), *c, *d;
-    size_t i;
-
-    json_array_foreach(cells, i, c)
-    {
-        json_t *nat, *o;
-        const char *det = str(c, "detector");
-        if (!det || !strcmp(det, baseline(det)) ||
-            !(nat = native_twin(cells, c)))
-            continue;
-        o = json_object();
-        json_object_set_new(o, "wall_x", ratio(c, nat, "wall_s"));
-        json_object_set_new(o, "cpu_x", ratio(c, nat, "cpu_s"));
-        json_object_set_new(o, "maxrss_x", ratio(c, nat, "maxrss_kb"));
-        json_object_set_new(c, "cost", o);
-    }
-    json_array_foreach(dets, i, d)
-    {
-        const char *det = json_string_value(d);
-        json_t *o;
-        if (!det || !strcmp(det, baseline(det)))
-            continue;
-        o = json_object();
-        json_object_set_new(o, "detector", json_string(det));
-        json_object_set_new(o, "wall_x", stat_json(cells, det, "wall_x"));
-        json_object_set_new(o, "cpu_x", stat_json(cells, det, "cpu_x"));
-        json_object_set_new(o, "maxrss_x", stat_json(cells, det, "maxrss_x"));
-        json_array_append_new(summary, o);
-    }
-    json_object_set_new(results, "cost", summary);
-}
-
-static struct cost_stat stat_of(json_t *o)
-{
-    struct cost_stat s = {0};
-    s.n = (size_t)json_integer_value(json_object_get(o, "cells"));
-    s.median = json_number_value(json_object_get(o, "median"));
-    s.min = json_number_value(json_object_get(o, "min"));
-    s.max = json_number_value(json_object_get(o, "max"));
     return s;
 }
 
-size_t cost_rows(json_t *results, struct cost_row *rows, size_t max)
+void cost_results(struct results *r)
 {
-    json_t *o;
-    size_t i, n = 0;
+    for (size_t i = 0; i < r->nr_cells; i++) {
+        struct res_cell *c = &r->cells[i];
+        const char *base = baseline(c->detector);
+        if (!strcmp(c->detector, base))
+            continue;
+        const struct res_cell *nat =
+            results_cell_of(r, c->case_name, c->variant, base);
+        if (!nat)
+            continue;
+        if (!c->cost)
+            c->cost = xcalloc(1, sizeof(*c->cost));
+        c->cost->wall_x = ratio(c, nat, COST_WALL);
+        c->cost->cpu_x = ratio(c, nat, COST_CPU);
+        c->cost->maxrss_x = ratio(c, nat, COST_RSS);
+    }
+    for (size_t i = 0; i < r->nr_cost; i++)
+        free(r->cost[i].detector);
+    free(r->cost);
+    r->cost = xcalloc(r->options.nr_detectors + 1, sizeof(*r->cost));
+    r->nr_cost = 0;
+    for (size_t i = 0; i < r->options.nr_detectors; i++) {
+        const char *det = r->options.detectors[i];
+        if (!det || !strcmp(det, baseline(det)))
+            continue;
+        struct res_cost *o = &r->cost[r->nr_cost++];
+        o->detector = xstrdup(det);
+        o->wall_x = stat_of(r, det, COST_WALL);
+        o->cpu_x = stat_of(r, det, COST_CPU);
+        o->maxrss_x = stat_of(r, det, COST_RSS);
+    }
+}
 
-    json_array_foreach(json_object_get(results, "cost"), i, o)
-    {
-        if (n == max)
-            break;
-        rows[n].detector = str(o, "detector");
-        rows[n].wall = stat_of(json_object_get(o, "wall_x"));
-        rows[n].cpu = stat_of(json_object_get(o, "cpu_x"));
-        rows[n].rss = stat_of(json_object_get(o, "maxrss_x"));
-        n++;
+static struct cost_stat row_stat(const struct res_cost_stat *s)
+{
+    return (struct cost_stat){.median = isnan(s->median) ? 0 : s->median,
+                              .min = isnan(s->min) ? 0 : s->min,
+                              .max = isnan(s->max) ? 0 : s->max,
+                              .n = (size_t)s->cells};
+}
+
+size_t cost_rows(const struct results *r, struct cost_row *rows, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nr_cost && n < max; i++, n++) {
+        rows[n].detector = r->cost[i].detector;
+        rows[n].wall = row_stat(&r->cost[i].wall_x);
+        rows[n].cpu = row_stat(&r->cost[i].cpu_x);
+        rows[n].rss = row_stat(&r->cost[i].maxrss_x);
     }
     return n;
 }
@@ -182,7 +167,7 @@ static void print_stat(FILE *f, struct cost_stat s)
         fprintf(f, "  %6.1fx [%5.1f, %6.1f]", s.median, s.min, s.max);
 }
 
-void cost_print(FILE *f, json_t *results, const char *prefix)
+void cost_print(FILE *f, const struct results *results, const char *prefix)
 {
     struct cost_row rows[16];
     size_t n = cost_rows(results, rows, 16);

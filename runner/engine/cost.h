@@ -1,7 +1,7 @@
 /*
  * cost.h - what each detector costs: the wall time, CPU time and peak
  * memory (maxrss) of its runs against the native runs of the same case
- * variants, from a results document (results.json).
+ * variants, from the results of a run (results-model.h).
  *
  * A cell's cost is the median of its runs' figure divided by the median
  * of the native cell's runs (same case, same variant); a detector's cost
@@ -13,7 +13,8 @@
 #ifndef MAPRACE_COST_H
 #define MAPRACE_COST_H
 
-#include <jansson.h>
+#include "engine/results-model.h"
+
 #include <stdio.h>
 
 /* Published anchors, for tables and charts (docs/benchmarks.md cites
@@ -31,21 +32,22 @@ struct cost_stat {
 };
 
 struct cost_row {
-    const char *detector; /* points into the results document */
+    const char *detector; /* points into the results */
     struct cost_stat wall, cpu, rss;
 };
 
-/* Add "cost" {wall_x, cpu_x, maxrss_x} (null where unknown) to every
- * non-native cell of results["cells"] that has a native twin, and
- * results["cost"]: one object per detector (cost_row as JSON). */
-void cost_annotate(json_t *results);
+/* Set the cost {wall_x, cpu_x, maxrss_x} (NAN where unknown) of every
+ * cell of another detector than its baseline (native, or native-swiss
+ * for a detector of the Swiss-table model) that has a baseline twin, and
+ * r->cost: one per detector of the run but the baselines. */
+void cost_results(struct results *r);
 
-/* Fill rows (up to max) from results["cost"]; returns how many. */
-size_t cost_rows(json_t *results, struct cost_row *rows, size_t max);
+/* Fill rows (up to max) from r->cost; returns how many. */
+size_t cost_rows(const struct results *r, struct cost_row *rows, size_t max);
 
 /* The slowdown table, plain text, one line per detector, with the
  * anchors, each line starting with prefix. Prints nothing when there is
  * no native run to compare with. */
-void cost_print(FILE *f, json_t *results, const char *prefix);
+void cost_print(FILE *f, const struct results *r, const char *prefix);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "engine/annotate.h"
 #include "engine/detectors.h"
+#include "engine/results-model.h"
 #include "lib/text.h"
 #include "lib/util.h"
 
@@ -12,253 +13,362 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A case of results.json's "cases" by name, or NULL. */
-static json_t *find_case(json_t *results, const char *name)
+static char *dup_or_null(const char *s)
 {
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cases"), i, c)
-    {
-        const char *n = json_string_value(json_object_get(c, "name"));
-        if (n && !strcmp(n, name))
-            return c;
-    }
-    return NULL;
+    return s ? xstrdup(s) : NULL;
 }
 
-static const char *str(json_t *o, const char *key)
+/* A copy of a frame, annotated (annotate.h) when `annotate`. */
+static void frame_copy(struct res_frame *to, const struct res_frame *f,
+                       bool annotate)
 {
-    return json_string_value(json_object_get(o, key));
+    *to = (struct res_frame){
+        .func = dup_or_null(f->func),
+        .file = dup_or_null(f->file),
+        .line = f->line,
+        .column = f->column,
+        .module = dup_or_null(f->module),
+        .offset = dup_or_null(f->offset),
+        .ip = dup_or_null(f->ip),
+        .marker = dup_or_null(f->marker),
+        .repeat = f->repeat,
+        .class_ = dup_or_null(f->class_),
+        .hidden = f->hidden,
+        .path = dup_or_null(f->path),
+        .go = dup_or_null(f->go),
+        .role = dup_or_null(f->role),
+        .model = dup_or_null(f->model),
+    };
+    if (!annotate)
+        return;
+    struct frame_annotation an;
+    annotate_frame_of(f->func, f->file, f->module, &an);
+    free(to->class_);
+    to->class_ = xstrdup(frame_class_name(an.cls));
+    to->hidden = an.cls == FRAME_HIDDEN;
+    if (an.path) {
+        free(to->path);
+        to->path = an.path;
+    }
+    if (an.model) {
+        free(to->model);
+        free(to->role);
+        to->model = xstrdup(an.model);
+        to->role = xstrdup(an.role);
+    }
+    if (an.go) {
+        free(to->go);
+        free(to->role);
+        to->go = xstrdup(an.go);
+        to->role = xstrdup(an.role);
+    }
+}
+
+static void frame_free(struct res_frame *f)
+{
+    free(f->func);
+    free(f->file);
+    free(f->module);
+    free(f->offset);
+    free(f->ip);
+    free(f->marker);
+    free(f->class_);
+    free(f->path);
+    free(f->go);
+    free(f->role);
+    free(f->model);
 }
 
 /* A copy of an access whose frames are annotated (annotate.h). */
-static json_t *annotated_access(json_t *access)
+static void annotated_access(struct res_access *to, const struct res_access *a)
 {
-    json_t *a = json_deep_copy(access);
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(a, "frames"), i, f)
-        annotate_frame_json(f);
-    return a;
+    *to = *a;
+    to->label = dup_or_null(a->label);
+    to->kind = dup_or_null(a->kind);
+    to->addr = dup_or_null(a->addr);
+    to->thread = dup_or_null(a->thread);
+    to->locks = xcalloc(a->nr_locks + 1, sizeof(*to->locks));
+    for (size_t i = 0; i < a->nr_locks; i++)
+        to->locks[i] = dup_or_null(a->locks[i]);
+    to->frames = xcalloc(a->nr_frames + 1, sizeof(*to->frames));
+    for (size_t i = 0; i < a->nr_frames; i++)
+        frame_copy(&to->frames[i], &a->frames[i], true);
 }
 
-/* The location of an annotated access (see group.h): a new object
- * {path, line, func, marker?, how}, or NULL. */
-static json_t *access_location(json_t *access, const char *case_name)
+/* A copy of an (annotated) access, `at` its place among the locations. */
+static void access_copy(struct res_access *to, const struct res_access *a,
+                        long long at)
 {
-    json_t *frames = json_object_get(access, "frames");
-    json_t *best = NULL;
+    *to = *a;
+    to->label = dup_or_null(a->label);
+    to->kind = dup_or_null(a->kind);
+    to->addr = dup_or_null(a->addr);
+    to->thread = dup_or_null(a->thread);
+    to->locks = xcalloc(a->nr_locks + 1, sizeof(*to->locks));
+    for (size_t i = 0; i < a->nr_locks; i++)
+        to->locks[i] = dup_or_null(a->locks[i]);
+    to->frames = xcalloc(a->nr_frames + 1, sizeof(*to->frames));
+    for (size_t i = 0; i < a->nr_frames; i++)
+        frame_copy(&to->frames[i], &a->frames[i], false);
+    to->at = at;
+}
+
+static void access_free(struct res_access *a)
+{
+    free(a->label);
+    free(a->kind);
+    free(a->addr);
+    free(a->thread);
+    for (size_t i = 0; i < a->nr_locks; i++)
+        free(a->locks[i]);
+    free(a->locks);
+    for (size_t i = 0; i < a->nr_frames; i++)
+        frame_free(&a->frames[i]);
+    free(a->frames);
+}
+
+static bool has_line(const struct res_frame *f)
+{
+    return f->line > 0 && f->path;
+}
+
+/* The location of an annotated access (see group.h), into *loc; false
+ * when it has none. */
+static bool access_location(const struct res_access *a, const char *case_name,
+                            struct res_location *loc)
+{
+    const struct res_frame *best = NULL;
     const char *how = NULL;
-    size_t i;
-    json_t *f;
     char *case_dir = xasprintf("cases/%s/", case_name);
-    json_array_foreach(frames, i, f)
-    {
-        if (json_integer_value(json_object_get(f, "line")) <= 0 ||
-            !str(f, "path"))
-            continue;
-        if (json_object_get(f, "marker")) {
-            best = f;
+    for (size_t i = 0; i < a->nr_frames && !best; i++)
+        if (has_line(&a->frames[i]) && a->frames[i].marker) {
+            best = &a->frames[i];
             how = "marked";
-            break;
+        }
+    for (size_t i = 0; i < a->nr_frames && !best; i++)
+        if (has_line(&a->frames[i]) &&
+            starts_with(a->frames[i].path, case_dir)) {
+            best = &a->frames[i];
+            how = "case";
+        }
+    for (size_t i = 0; i < a->nr_frames && !best; i++) {
+        const char *cl = a->frames[i].class_;
+        if (has_line(&a->frames[i]) && cl && !strcmp(cl, "model")) {
+            best = &a->frames[i];
+            how = "model";
         }
     }
-    if (!best)
-        json_array_foreach(frames, i, f)
-        {
-            const char *p = str(f, "path");
-            if (p && starts_with(p, case_dir) &&
-                json_integer_value(json_object_get(f, "line")) > 0) {
-                best = f;
-                how = "case";
-                break;
-            }
-        }
-    if (!best)
-        json_array_foreach(frames, i, f)
-        {
-            const char *cl = str(f, "class");
-            if (cl && !strcmp(cl, "model") && str(f, "path") &&
-                json_integer_value(json_object_get(f, "line")) > 0) {
-                best = f;
-                how = "model";
-                break;
-            }
-        }
     free(case_dir);
     if (!best)
-        return NULL;
-    json_t *loc = json_object();
-    json_object_set_new(loc, "path", json_text(str(best, "path")));
-    json_object_set(loc, "line", json_object_get(best, "line"));
-    if (str(best, "func"))
-        json_object_set(loc, "func", json_object_get(best, "func"));
-    if (json_object_get(best, "marker"))
-        json_object_set(loc, "marker", json_object_get(best, "marker"));
-    json_object_set_new(loc, "how", json_text(how));
-    return loc;
+        return false;
+    *loc = (struct res_location){
+        .path = xstrdup(best->path),
+        .line = best->line,
+        .func = dup_or_null(best->func),
+        .marker = dup_or_null(best->marker),
+        .how = xstrdup(how),
+    };
+    return true;
 }
 
-static char *loc_key(json_t *loc)
+static void location_copy(struct res_location *to, const struct res_location *l)
 {
-    return xasprintf(
-        "%s:%lld", str(loc, "path"),
-        (long long)json_integer_value(json_object_get(loc, "line")));
+    *to = (struct res_location){
+        .path = dup_or_null(l->path),
+        .line = l->line,
+        .func = dup_or_null(l->func),
+        .marker = dup_or_null(l->marker),
+        .how = dup_or_null(l->how),
+    };
+}
+
+static void location_free(struct res_location *l)
+{
+    free(l->path);
+    free(l->func);
+    free(l->marker);
+    free(l->how);
+}
+
+static char *loc_key(const struct res_location *loc)
+{
+    return xasprintf("%s:%lld", loc->path, loc->line);
 }
 
 /* What makes two locations one for grouping: the marker's text on a
  * marked line (so that a Go twin's race joins the model's race that names
  * the same markers), else "path:line". */
-static char *join_key(json_t *loc)
+static char *join_key(const struct res_location *loc)
 {
-    const char *marker = str(loc, "marker");
     /* maprace try marks every line of the user's program with "" */
-    return marker && *marker ? xasprintf("marker:%s", marker) : loc_key(loc);
+    return loc->marker && *loc->marker ? xasprintf("marker:%s", loc->marker)
+                                       : loc_key(loc);
 }
 
-/* The race of `races` whose join key (case/variant:keys) is `join`, or
- * NULL. */
-static json_t *find_race(json_t *races, const char *join)
+/* A pair of top frames of an evidence, while counting (access_pairs). */
+struct pair_count {
+    char *key;
+    long long count;
+    size_t seq;
+    struct res_pair_access acc[2];
+    size_t nr_acc;
+};
+
+/* One detector's evidence, while grouping: the typed evidence, the runs
+ * that showed it, the pairs counted. */
+struct evidence_work {
+    struct res_evidence ev;
+    long long *runs; /* distinct run numbers */
+    size_t nr_runs, alloc_runs;
+    struct pair_count *pairs;
+    size_t nr_pairs, alloc_pairs;
+};
+
+/* A race while grouping: the typed race, its join key, its evidences. */
+struct race_work {
+    struct res_race race;
+    char *join;
+    struct evidence_work *evs;
+    size_t nr_evs, alloc_evs;
+};
+
+struct races_work {
+    struct race_work *v;
+    size_t nr, alloc;
+};
+
+/* The race whose join key (case/variant:keys) is `join`, or NULL. */
+static struct race_work *find_race(struct races_work *w, const char *join)
 {
-    size_t i;
-    json_t *r;
-    json_array_foreach(races, i, r)
-    {
-        if (!strcmp(str(r, "join"), join))
-            return r;
-    }
+    for (size_t i = 0; i < w->nr; i++)
+        if (!strcmp(w->v[i].join, join))
+            return &w->v[i];
     return NULL;
 }
 
 /* A race of this case variant one of whose locations is `key`. */
-static json_t *find_race_with(json_t *races, const char *cs, const char *var,
-                              const char *key)
+static struct race_work *find_race_with(struct races_work *w, const char *cs,
+                                        const char *var, const char *key)
 {
-    size_t i, k;
-    json_t *r, *loc;
-    json_array_foreach(races, i, r)
-    {
-        if (strcmp(str(r, "case"), cs) || strcmp(str(r, "variant"), var))
+    for (size_t i = 0; i < w->nr; i++) {
+        struct res_race *r = &w->v[i].race;
+        if (strcmp(r->case_name, cs) || strcmp(r->variant, var))
             continue;
-        json_array_foreach(json_object_get(r, "locations"), k, loc)
-        {
-            char *lk = join_key(loc);
+        for (size_t k = 0; k < r->nr_locations; k++) {
+            char *lk = join_key(&r->locations[k]);
             bool same = !strcmp(lk, key);
             free(lk);
             if (same)
-                return r;
+                return &w->v[i];
         }
     }
     return NULL;
 }
 
-static json_t *new_race(json_t *races, json_t *cell, json_t *cs, const char *id,
-                        const char *join, const char *kind, json_t *locs)
+static struct race_work *new_race(struct races_work *w,
+                                  const struct res_cell *cell,
+                                  const struct res_case *cs, const char *id,
+                                  const char *join, const char *kind,
+                                  const struct res_location *locs, size_t n)
 {
-    json_t *r = json_object();
-    json_object_set_new(r, "id", json_text(id));
-    json_object_set_new(r, "join", json_text(join));
-    json_object_set(r, "case", json_object_get(cell, "case"));
-    json_object_set(r, "variant", json_object_get(cell, "variant"));
-    json_object_set_new(r, "kind", json_text(kind));
+    ALLOC_GROW(w->v, w->nr + 1, w->alloc);
+    struct race_work *rw = &w->v[w->nr++];
+    memset(rw, 0, sizeof(*rw));
+    rw->join = xstrdup(join);
+    struct res_race *r = &rw->race;
+    r->id = xstrdup(id);
+    r->case_name = xstrdup(cell->case_name);
+    r->variant = xstrdup(cell->variant);
+    r->kind = xstrdup(kind);
     if (cs) {
-        json_object_set(r, "title", json_object_get(cs, "title"));
-        json_object_set(r, "family", json_object_get(cs, "family"));
-        json_object_set(r, "go", json_object_get(cs, "go"));
-        json_object_set(r, "why", json_object_get(cs, "why"));
+        r->title = dup_or_null(cs->title);
+        r->family = dup_or_null(cs->family);
+        r->go = dup_or_null(cs->go);
+        r->why = dup_or_null(cs->why);
     }
-    json_object_set(r, "locations", locs);
-    json_object_set_new(r, "detectors", json_array());
-    json_array_append_new(races, r);
-    return r;
+    r->locations = xcalloc(n + 1, sizeof(*r->locations));
+    for (size_t i = 0; i < n; i++)
+        location_copy(&r->locations[i], &locs[i]);
+    r->nr_locations = n;
+    return rw;
 }
 
-/* The raw logs of one run: every path of its "logs" object. */
-static json_t *run_logs(json_t *run)
+/* The raw logs of one run: every path of its logs that a detector wrote
+ * (not its stdout). */
+static void run_logs(struct res_evidence *ev, const struct res_run *run)
 {
-    json_t *out = json_array();
-    json_t *logs = json_object_get(run, "logs");
     static const char *const keys[] = {"tsan", "xml", "valgrind_log", "stderr"};
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-        json_t *v = json_object_get(logs, keys[k]);
-        if (json_is_string(v)) {
-            json_array_append(out, v);
-        } else if (json_is_array(v)) {
-            size_t i;
-            json_t *p;
-            json_array_foreach(v, i, p) json_array_append(out, p);
+    size_t alloc = 0;
+    ev->logs = xcalloc(1, sizeof(*ev->logs));
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+        for (size_t i = 0; i < run->nr_logs; i++) {
+            const struct res_log *lg = &run->logs[i];
+            if (strcmp(lg->key, keys[k]))
+                continue;
+            for (size_t p = 0; p < lg->nr_paths; p++) {
+                ALLOC_GROW(ev->logs, ev->nr_logs + 1, alloc);
+                ev->logs[ev->nr_logs++] = xstrdup(lg->paths[p]);
+            }
         }
-    }
-    return out;
 }
 
 /* The top visible model frame of an annotated access, for access_pairs
  * (group.h): the first frame that is not folded and is in the model, else
- * the first that is not folded; a new object {kind, func, path, line, go,
- * class} (count_pair adds "at"), with null func, path, go, class when the
+ * the first that is not folded; with null func, path, go, class when the
  * access has no such frame. */
-static json_t *top_frame(json_t *access)
+static void top_frame(const struct res_access *a, long long at,
+                      struct res_pair_access *t)
 {
-    json_t *frames = json_object_get(access, "frames");
-    json_t *best = NULL, *f;
-    size_t i;
-    json_array_foreach(frames, i, f)
-    {
-        const char *cl = str(f, "class");
-        if (!json_is_true(json_object_get(f, "hidden")) && cl &&
-            !strcmp(cl, "model")) {
-            best = f;
-            break;
-        }
-    }
-    if (!best)
-        json_array_foreach(frames, i, f)
-        {
-            if (!json_is_true(json_object_get(f, "hidden"))) {
-                best = f;
-                break;
-            }
-        }
-    json_t *o = json_object();
-    const char *kind = str(access, "kind");
-    json_object_set_new(o, "kind", json_text(kind ? kind : "unknown"));
-    static const char *const keys[] = {"func", "path", "go", "class"};
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-        json_t *v = best ? json_object_get(best, keys[k]) : NULL;
-        json_object_set(o, keys[k], json_is_string(v) ? v : json_null());
-    }
-    json_object_set_new(
-        o, "line",
-        json_integer(best ? json_integer_value(json_object_get(best, "line"))
-                          : 0));
-    return o;
+    const struct res_frame *best = NULL;
+    for (size_t i = 0; i < a->nr_frames && !best; i++)
+        if (a->frames[i].hidden != 1 && a->frames[i].class_ &&
+            !strcmp(a->frames[i].class_, "model"))
+            best = &a->frames[i];
+    for (size_t i = 0; i < a->nr_frames && !best; i++)
+        if (a->frames[i].hidden != 1)
+            best = &a->frames[i];
+    *t = (struct res_pair_access){
+        .kind = xstrdup(a->kind ? a->kind : "unknown"),
+        .at = at,
+        .func = best ? dup_or_null(best->func) : NULL,
+        .path = best ? dup_or_null(best->path) : NULL,
+        .line = best ? best->line : 0,
+        .go = best ? dup_or_null(best->go) : NULL,
+        .class_ = best ? dup_or_null(best->class_) : NULL,
+    };
 }
 
-static char *top_frame_key(json_t *t)
+static char *top_frame_key(const struct res_pair_access *t)
 {
-    return xasprintf("%lld %s %s %s:%lld",
-                     (long long)json_integer_value(json_object_get(t, "at")),
-                     str(t, "kind"), str(t, "func") ? str(t, "func") : "?",
-                     str(t, "path") ? str(t, "path") : "?",
-                     (long long)json_integer_value(json_object_get(t, "line")));
+    return xasprintf("%lld %s %s %s:%lld", t->at, t->kind,
+                     t->func ? t->func : "?", t->path ? t->path : "?", t->line);
+}
+
+static void pair_access_free(struct res_pair_access *t)
+{
+    free(t->kind);
+    free(t->func);
+    free(t->path);
+    free(t->go);
+    free(t->class_);
 }
 
 /* Count the pair of top frames of one finding's accesses (ordered as the
- * locations, as `accesses[]`; by key when both are at the same one) in
- * the evidence's temporary "pair_set". */
-static void count_pair(json_t *ev, json_t *accesses, const int *slots)
+ * locations, as `accesses[]`; by key when both are at the same one). */
+static void count_pair(struct evidence_work *w, const struct res_access *accs,
+                       size_t n, const int *slots)
 {
-    json_t *tops[2] = {NULL, NULL};
+    struct res_pair_access tops[2];
     char *keys[2] = {NULL, NULL};
-    size_t n = json_array_size(accesses) < 2 ? json_array_size(accesses) : 2;
+    if (n > 2)
+        n = 2;
     for (size_t i = 0; i < n; i++) {
-        tops[i] = top_frame(json_array_get(accesses, i));
-        json_object_set_new(tops[i], "at", json_integer(slots[i]));
-        keys[i] = top_frame_key(tops[i]);
+        top_frame(&accs[i], slots[i], &tops[i]);
+        keys[i] = top_frame_key(&tops[i]);
     }
     if (n == 2 && (slots[0] > slots[1] ||
                    (slots[0] == slots[1] && strcmp(keys[0], keys[1]) > 0))) {
-        json_t *t = tops[0];
+        struct res_pair_access t = tops[0];
         char *k = keys[0];
         tops[0] = tops[1];
         keys[0] = keys[1];
@@ -266,142 +376,145 @@ static void count_pair(json_t *ev, json_t *accesses, const int *slots)
         keys[1] = k;
     }
     char *key = xasprintf("%s ~ %s", n ? keys[0] : "-", n == 2 ? keys[1] : "-");
-    json_t *set = json_object_get(ev, "pair_set");
-    json_t *e = json_object_get(set, key);
+    struct pair_count *e = NULL;
+    for (size_t i = 0; i < w->nr_pairs && !e; i++)
+        if (!strcmp(w->pairs[i].key, key))
+            e = &w->pairs[i];
     if (!e) {
-        json_t *acc = json_array();
+        ALLOC_GROW(w->pairs, w->nr_pairs + 1, w->alloc_pairs);
+        e = &w->pairs[w->nr_pairs];
+        memset(e, 0, sizeof(*e));
+        e->key = key;
+        e->seq = w->nr_pairs++;
         for (size_t i = 0; i < n; i++)
-            json_array_append(acc, tops[i]);
-        e = json_pack("{s:i, s:I, s:o}", "count", 0, "seq",
-                      (json_int_t)json_object_size(set), "accesses", acc);
-        json_object_set_new(set, key, e);
+            e->acc[i] = tops[i];
+        e->nr_acc = n;
+        key = NULL;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            pair_access_free(&tops[i]);
     }
-    json_object_set_new(
-        e, "count",
-        json_integer(json_integer_value(json_object_get(e, "count")) + 1));
-    for (size_t i = 0; i < n; i++) {
-        json_decref(tops[i]);
+    e->count++;
+    for (size_t i = 0; i < n; i++)
         free(keys[i]);
-    }
     free(key);
 }
 
 static int pair_cmp(const void *a, const void *b)
 {
-    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    json_int_t cx = json_integer_value(json_object_get(x, "count"));
-    json_int_t cy = json_integer_value(json_object_get(y, "count"));
-    if (cx != cy)
-        return cx > cy ? -1 : 1;
-    json_int_t sx = json_integer_value(json_object_get(x, "seq"));
-    json_int_t sy = json_integer_value(json_object_get(y, "seq"));
-    return (sx > sy) - (sx < sy);
+    const struct pair_count *x = *(const struct pair_count *const *)a;
+    const struct pair_count *y = *(const struct pair_count *const *)b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Turn the evidence's "pair_set" into "access_pairs" (most frequent
- * first, then first seen; at most GROUP_MAX_PAIRS) and
- * "access_pairs_more". */
-static void finish_pairs(json_t *ev)
+/* The evidence's access_pairs (most frequent first, then first seen; at
+ * most GROUP_MAX_PAIRS) and access_pairs_more, from the pairs counted. */
+static void finish_pairs(struct evidence_work *w)
 {
-    json_t *set = json_object_get(ev, "pair_set");
-    size_t n = json_object_size(set), i = 0;
-    json_t **v = xcalloc(n ? n : 1, sizeof(*v));
-    const char *key;
-    json_t *e;
-    json_object_foreach(set, key, e) v[i++] = e;
+    size_t n = w->nr_pairs;
+    struct pair_count **v = xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = &w->pairs[i];
     qsort(v, n, sizeof(*v), pair_cmp);
-    json_t *pairs = json_array();
-    for (i = 0; i < n && i < GROUP_MAX_PAIRS; i++) {
-        json_t *p = json_object();
-        json_object_set(p, "count", json_object_get(v[i], "count"));
-        json_object_set(p, "accesses", json_object_get(v[i], "accesses"));
-        json_array_append_new(pairs, p);
+    size_t keep = n < GROUP_MAX_PAIRS ? n : GROUP_MAX_PAIRS;
+    struct res_evidence *ev = &w->ev;
+    ev->access_pairs = xcalloc(keep + 1, sizeof(*ev->access_pairs));
+    for (size_t i = 0; i < keep; i++) {
+        struct res_access_pair *p = &ev->access_pairs[ev->nr_access_pairs++];
+        p->count = v[i]->count;
+        p->accesses = xcalloc(3, sizeof(*p->accesses));
+        for (size_t k = 0; k < v[i]->nr_acc; k++) {
+            p->accesses[k] = v[i]->acc[k];
+            memset(&v[i]->acc[k], 0, sizeof(v[i]->acc[k]));
+        }
+        p->nr_accesses = v[i]->nr_acc;
     }
-    json_object_set_new(ev, "access_pairs", pairs);
-    json_object_set_new(
-        ev, "access_pairs_more",
-        json_integer(
-            (json_int_t)(n > GROUP_MAX_PAIRS ? n - GROUP_MAX_PAIRS : 0)));
+    ev->access_pairs_more =
+        (long long)(n > GROUP_MAX_PAIRS ? n - GROUP_MAX_PAIRS : 0);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < w->pairs[i].nr_acc; k++)
+            pair_access_free(&w->pairs[i].acc[k]);
+        free(w->pairs[i].key);
+    }
+    free(w->pairs);
     free(v);
-    json_object_del(ev, "pair_set");
+    w->pairs = NULL;
+    w->nr_pairs = w->alloc_pairs = 0;
 }
 
-/* Add one finding (its accesses annotated, `slots` saying which location
- * each access is at) as evidence of `race`. */
-static void add_evidence(json_t *race, json_t *cell, json_t *run,
-                         json_t *finding, json_t *accesses, const int *slots)
-{
-    const char *det = str(cell, "detector");
-    json_t *dets = json_object_get(race, "detectors");
-    json_t *ev = NULL, *e;
-    size_t i;
-    json_array_foreach(dets, i, e)
-    {
-        if (!strcmp(str(e, "detector"), det)) {
-            ev = e;
-            break;
-        }
-    }
-    json_int_t runno = json_integer_value(json_object_get(run, "run"));
-    if (!ev) {
-        ev = json_object();
-        json_object_set_new(ev, "detector", json_text(det));
-        json_object_set(ev, "kind", json_object_get(finding, "kind"));
-        json_object_set(ev, "type", json_object_get(finding, "type"));
-        json_object_set(ev, "message", json_object_get(finding, "message"));
-        json_object_set(ev, "location", json_object_get(finding, "location"));
-        json_object_set(ev, "verdict", json_object_get(cell, "verdict"));
-        json_object_set(ev, "runs", json_object_get(cell, "runs_done"));
-        json_object_set_new(ev, "findings", json_integer(0));
-        json_object_set_new(ev, "run_set", json_object());
-        json_object_set_new(ev, "pair_set", json_object());
-        json_object_set_new(ev, "first_run", json_integer(runno));
-        json_t *acc = json_array();
-        json_t *a;
-        json_array_foreach(accesses, i, a)
-        {
-            json_t *c = json_deep_copy(a);
-            json_object_set_new(c, "at", json_integer(slots[i]));
-            json_array_append_new(acc, c);
-        }
-        /* the access at location 0 first */
-        if (json_array_size(acc) == 2 && slots[0] > slots[1]) {
-            json_t *first = json_incref(json_array_get(acc, 1));
-            json_array_remove(acc, 1);
-            json_array_insert_new(acc, 0, first);
-        }
-        json_object_set_new(ev, "accesses", acc);
-        json_t *more = json_array();
-        json_array_foreach(json_object_get(finding, "more"), i, a)
-            json_array_append_new(more, annotated_access(a));
-        json_object_set_new(ev, "more", more);
-        json_object_set(ev, "command", json_object_get(run, "command"));
-        json_object_set_new(ev, "logs", run_logs(run));
-        json_array_append_new(dets, ev);
-    }
-    json_object_set_new(
-        ev, "findings",
-        json_integer(json_integer_value(json_object_get(ev, "findings")) + 1));
-    char key[32];
-    snprintf(key, sizeof(key), "%lld", (long long)runno);
-    json_object_set_new(json_object_get(ev, "run_set"), key, json_true());
-    count_pair(ev, accesses, slots);
-}
-
-/* Group one finding; pass 1 takes findings with two locations, pass 2
- * the rest. */
 /* One finding on its way into a race. */
 struct grouping {
-    json_t *races, *cell, *cs, *run, *finding;
-    json_t *accs; /* its accesses, annotated */
+    struct races_work *races;
+    const struct res_cell *cell;
+    const struct res_case *cs;
+    const struct res_run *run;
+    const struct res_finding *finding;
+    struct res_access accs[2]; /* its accesses, annotated */
+    size_t nr_accs;
     const char *cname, *vname, *kind;
 };
 
-/* A finding with both accesses on located lines: the race of that pair. */
-static void group_pair(const struct grouping *g, json_t *locs[2])
+/* Add one finding (its accesses annotated, `slots` saying which location
+ * each access is at) as evidence of race rw. */
+static void add_evidence(struct race_work *rw, const struct grouping *g,
+                         const int *slots)
 {
-    char *k0 = loc_key(locs[0]), *k1 = loc_key(locs[1]);
-    char *j0 = join_key(locs[0]), *j1 = join_key(locs[1]);
+    const char *det = g->cell->detector;
+    struct evidence_work *w = NULL;
+    for (size_t i = 0; i < rw->nr_evs && !w; i++)
+        if (!strcmp(rw->evs[i].ev.detector, det))
+            w = &rw->evs[i];
+    long long runno = g->run->run;
+    if (!w) {
+        ALLOC_GROW(rw->evs, rw->nr_evs + 1, rw->alloc_evs);
+        w = &rw->evs[rw->nr_evs++];
+        memset(w, 0, sizeof(*w));
+        struct res_evidence *ev = &w->ev;
+        const struct res_finding *f = g->finding;
+        ev->detector = xstrdup(det);
+        ev->kind = dup_or_null(f->kind);
+        ev->type = dup_or_null(f->type);
+        ev->message = dup_or_null(f->message);
+        ev->location = dup_or_null(f->location);
+        ev->verdict = g->cell->verdict;
+        ev->runs = g->cell->runs_done;
+        ev->first_run = runno;
+        ev->accesses = xcalloc(3, sizeof(*ev->accesses));
+        for (size_t i = 0; i < g->nr_accs; i++)
+            access_copy(&ev->accesses[i], &g->accs[i], slots[i]);
+        ev->nr_accesses = g->nr_accs;
+        /* the access at location 0 first */
+        if (g->nr_accs == 2 && slots[0] > slots[1]) {
+            struct res_access t = ev->accesses[0];
+            ev->accesses[0] = ev->accesses[1];
+            ev->accesses[1] = t;
+        }
+        ev->more = xcalloc(f->nr_more + 1, sizeof(*ev->more));
+        for (size_t i = 0; i < f->nr_more; i++)
+            annotated_access(&ev->more[i], &f->more[i]);
+        ev->nr_more = f->nr_more;
+        ev->command = dup_or_null(g->run->command);
+        run_logs(ev, g->run);
+    }
+    w->ev.findings++;
+    bool seen = false;
+    for (size_t i = 0; i < w->nr_runs && !seen; i++)
+        seen = w->runs[i] == runno;
+    if (!seen) {
+        ALLOC_GROW(w->runs, w->nr_runs + 1, w->alloc_runs);
+        w->runs[w->nr_runs++] = runno;
+    }
+    count_pair(w, g->accs, g->nr_accs, slots);
+}
+
+/* A finding with both accesses on located lines: the race of that pair. */
+static void group_pair(const struct grouping *g,
+                       const struct res_location locs[2])
+{
+    char *k0 = loc_key(&locs[0]), *k1 = loc_key(&locs[1]);
+    char *j0 = join_key(&locs[0]), *j1 = join_key(&locs[1]);
     /* locations in path:line order; the race found by its join keys */
     int swap = strcmp(k0, k1) > 0;
     int jswap = strcmp(j0, j1) > 0;
@@ -409,21 +522,18 @@ static void group_pair(const struct grouping *g, json_t *locs[2])
                          swap ? k0 : k1);
     char *join = xasprintf("%s/%s:%s~%s", g->cname, g->vname, jswap ? j1 : j0,
                            jswap ? j0 : j1);
-    json_t *r = find_race(g->races, join);
+    struct race_work *r = find_race(g->races, join);
     if (!r) {
-        json_t *la = json_array();
-        json_array_append(la, locs[swap]);
-        json_array_append(la, locs[!swap]);
-        r = new_race(g->races, g->cell, g->cs, id, join, g->kind, la);
-        json_decref(la);
+        struct res_location la[2] = {locs[swap], locs[!swap]};
+        r = new_race(g->races, g->cell, g->cs, id, join, g->kind, la, 2);
     } else if (strcmp(j0, j1)) {
         /* joined: which of the race's locations each access names */
-        char *l0 = join_key(json_array_get(json_object_get(r, "locations"), 0));
+        char *l0 = join_key(&r->race.locations[0]);
         swap = strcmp(l0, j0) != 0;
         free(l0);
     }
     int slots[2] = {swap, !swap};
-    add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
+    add_evidence(r, g, slots);
     free(id);
     free(join);
     free(k0);
@@ -434,15 +544,15 @@ static void group_pair(const struct grouping *g, json_t *locs[2])
 
 /* A finding with one located access: the pair race that has its line, or
  * a race of that line alone. */
-static void group_single(const struct grouping *g, json_t *locs[2])
+static void group_single(const struct grouping *g,
+                         const struct res_location locs[2], const bool has[2])
 {
-    json_t *loc = locs[0] ? locs[0] : locs[1];
+    const struct res_location *loc = has[0] ? &locs[0] : &locs[1];
     char *k = join_key(loc);
-    json_t *r = find_race_with(g->races, g->cname, g->vname, k);
+    struct race_work *r = find_race_with(g->races, g->cname, g->vname, k);
     int at = 0;
     if (r) {
-        json_t *l0 = json_array_get(json_object_get(r, "locations"), 0);
-        char *k0 = join_key(l0);
+        char *k0 = join_key(&r->race.locations[0]);
         at = strcmp(k0, k) ? 1 : 0;
         free(k0);
     } else {
@@ -450,50 +560,37 @@ static void group_single(const struct grouping *g, json_t *locs[2])
         char *id = xasprintf("%s/%s:%s", g->cname, g->vname, lk);
         char *join = xasprintf("%s/%s:%s", g->cname, g->vname, k);
         r = find_race(g->races, join);
-        if (!r) {
-            json_t *la = json_array();
-            json_array_append(la, loc);
-            r = new_race(g->races, g->cell, g->cs, id, join, g->kind, la);
-            json_decref(la);
-        }
+        if (!r)
+            r = new_race(g->races, g->cell, g->cs, id, join, g->kind, loc, 1);
         free(join);
         free(id);
         free(lk);
     }
     int slots[2];
     for (size_t s = 0; s < 2; s++)
-        slots[s] = locs[s] ? at : -1;
-    add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
+        slots[s] = has[s] ? at : -1;
+    add_evidence(r, g, slots);
     free(k);
 }
 
 /* "path:line" of the first frame of the finding (any of its stacks)
  * that is not folded and has a line, or NULL. Malloc'd. */
-static char *first_line(json_t *finding)
+static char *first_line(const struct res_finding *finding)
 {
-    static const char *const keys[] = {"accesses", "more"};
-    for (size_t k = 0; k < 2; k++) {
-        size_t i, j;
-        json_t *a, *f;
-        json_array_foreach(json_object_get(finding, keys[k]), i, a)
-        {
-            json_array_foreach(json_object_get(a, "frames"), j, f)
-            {
-                json_t *fr = json_deep_copy(f);
-                annotate_frame_json(fr);
-                json_int_t line =
-                    json_integer_value(json_object_get(fr, "line"));
+    const struct res_access *stacks[2] = {finding->accesses, finding->more};
+    size_t nr[2] = {finding->nr_accesses, finding->nr_more};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < nr[k]; i++)
+            for (size_t j = 0; j < stacks[k][i].nr_frames; j++) {
+                struct res_frame fr;
+                frame_copy(&fr, &stacks[k][i].frames[j], true);
                 char *key = NULL;
-                if (line > 0 && str(fr, "path") &&
-                    !json_is_true(json_object_get(fr, "hidden")))
-                    key =
-                        xasprintf("%s:%lld", str(fr, "path"), (long long)line);
-                json_decref(fr);
+                if (fr.line > 0 && fr.path && fr.hidden != 1)
+                    key = xasprintf("%s:%lld", fr.path, fr.line);
+                frame_free(&fr);
                 if (key)
                     return key;
             }
-        }
-    }
     return NULL;
 }
 
@@ -501,57 +598,54 @@ static char *first_line(json_t *finding)
  * line of its stacks, so that distinct bugs stay distinct. */
 static void group_other(const struct grouping *g)
 {
-    const char *type = str(g->finding, "type");
+    const char *type = g->finding->type;
     char *line = first_line(g->finding);
     char *id =
         xasprintf("%s/%s:%s%s%s", g->cname, g->vname, type ? type : g->kind,
                   line ? "@" : "", line ? line : "");
     free(line);
-    json_t *r = find_race(g->races, id);
-    if (!r) {
-        json_t *la = json_array();
-        r = new_race(g->races, g->cell, g->cs, id, id, g->kind, la);
-        json_decref(la);
-    }
+    struct race_work *r = find_race(g->races, id);
+    if (!r)
+        r = new_race(g->races, g->cell, g->cs, id, id, g->kind, NULL, 0);
     int slots[2] = {-1, -1};
-    add_evidence(r, g->cell, g->run, g->finding, g->accs, slots);
+    add_evidence(r, g, slots);
     free(id);
 }
 
-static void group_finding(json_t *races, json_t *results, json_t *cell,
-                          json_t *run, json_t *finding, int pass)
+static void group_finding(struct races_work *races, const struct results *res,
+                          const struct res_cell *cell,
+                          const struct res_run *run,
+                          const struct res_finding *finding, int pass)
 {
     struct grouping g = {
         .races = races, .cell = cell, .run = run, .finding = finding};
-    g.cname = str(cell, "case");
-    g.vname = str(cell, "variant");
-    g.cs = find_case(results, g.cname);
-    g.accs = json_array();
-    json_t *locs[2] = {NULL, NULL};
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(finding, "accesses"), i, a)
-    {
-        if (i >= 2)
-            break;
-        json_t *an = annotated_access(a);
-        locs[i] = access_location(an, g.cname);
-        json_array_append_new(g.accs, an);
+    g.cname = cell->case_name;
+    g.vname = cell->variant;
+    g.cs = results_case(res, g.cname);
+    struct res_location locs[2];
+    bool has[2] = {false, false};
+    memset(locs, 0, sizeof(locs));
+    for (size_t i = 0; i < finding->nr_accesses && i < 2; i++) {
+        annotated_access(&g.accs[i], &finding->accesses[i]);
+        has[i] = access_location(&g.accs[i], g.cname, &locs[i]);
+        g.nr_accs++;
     }
-    int nloc = (locs[0] != NULL) + (locs[1] != NULL);
-    g.kind = str(finding, "kind") ? str(finding, "kind") : "other";
+    int nloc = has[0] + has[1];
+    g.kind = finding->kind ? finding->kind : "other";
     /* pass 1: pairs; pass 2: the rest, which may join a pair's race */
     if ((pass == 1) == (nloc == 2)) {
         if (nloc == 2)
             group_pair(&g, locs);
         else if (nloc == 1)
-            group_single(&g, locs);
+            group_single(&g, locs, has);
         else
             group_other(&g);
     }
-    for (i = 0; i < 2; i++)
-        json_decref(locs[i]);
-    json_decref(g.accs);
+    for (size_t i = 0; i < 2; i++)
+        if (has[i])
+            location_free(&locs[i]);
+    for (size_t i = 0; i < g.nr_accs; i++)
+        access_free(&g.accs[i]);
 }
 
 /* The rank of a detector's evidence among the real Go's: the race
@@ -566,71 +660,77 @@ static int go_rank(const char *name)
            (detector_row(d)->toolchain == GO_CURRENT ? 0 : 1);
 }
 
-/* The real Go's evidence before the model's: the reference first.
- * Otherwise the order is the order the cells ran in. */
-static void go_first(json_t *dets)
+/* The race's evidences, the real Go's before the model's (the
+ * reference first); otherwise in the order the cells ran in. */
+static void finish_race(struct race_work *rw)
 {
-    json_t *sorted = json_array(), *ev;
-    size_t i;
+    struct res_race *r = &rw->race;
+    r->detectors = xcalloc(rw->nr_evs + 1, sizeof(*r->detectors));
     for (int rank = 0; rank <= 4; rank++)
-        json_array_foreach(dets, i, ev)
-        {
-            int r = go_rank(str(ev, "detector"));
-            if (r == rank || (rank == 4 && r < 0))
-                json_array_append(sorted, ev);
+        for (size_t i = 0; i < rw->nr_evs; i++) {
+            int k = go_rank(rw->evs[i].ev.detector);
+            if (k == rank || (rank == 4 && k < 0))
+                r->detectors[r->nr_detectors++] = rw->evs[i].ev;
         }
-    json_array_clear(dets);
-    json_array_extend(dets, sorted);
-    json_decref(sorted);
+    for (size_t i = 0; i < rw->nr_evs; i++)
+        free(rw->evs[i].runs);
+    free(rw->evs);
+    free(rw->join);
+}
+
+void group_results(struct results *res)
+{
+    struct races_work w = {NULL, 0, 0};
+    for (int pass = 1; pass <= 2; pass++)
+        for (size_t i = 0; i < res->nr_cells; i++) {
+            const struct res_cell *cell = &res->cells[i];
+            for (size_t k = 0; k < cell->nr_runs_detail; k++) {
+                const struct res_run *run = &cell->runs_detail[k];
+                for (size_t m = 0; m < run->nr_findings; m++)
+                    group_finding(&w, res, cell, run, &run->findings[m], pass);
+            }
+        }
+    /* A race that some detector reported as a data race is one, whatever
+     * the others said (native: a fatal error). */
+    struct results old = {.races = res->races, .nr_races = res->nr_races};
+    res->races = xcalloc(w.nr + 1, sizeof(*res->races));
+    res->nr_races = 0;
+    for (size_t i = 0; i < w.nr; i++) {
+        struct race_work *rw = &w.v[i];
+        for (size_t k = 0; k < rw->nr_evs; k++) {
+            struct evidence_work *ew = &rw->evs[k];
+            const char *kind = ew->ev.kind;
+            if (kind && !strcmp(kind, "data-race")) {
+                free(rw->race.kind);
+                rw->race.kind = xstrdup("data-race");
+            }
+            ew->ev.seen_runs = (long long)ew->nr_runs;
+            finish_pairs(ew);
+        }
+        finish_race(rw);
+        res->races[res->nr_races++] = rw->race;
+    }
+    free(w.v);
+    results_release(&old);
+}
+
+void group_results_ensure(struct results *res)
+{
+    if (!res->races)
+        group_results(res);
 }
 
 json_t *group_races(json_t *results)
 {
-    json_t *races = json_array();
-    for (int pass = 1; pass <= 2; pass++) {
-        size_t i, k, m;
-        json_t *cell, *run, *f;
-        json_array_foreach(json_object_get(results, "cells"), i, cell)
-        {
-            if (!str(cell, "case") || !str(cell, "variant") ||
-                !str(cell, "detector"))
-                continue;
-            json_array_foreach(json_object_get(cell, "run_details"), k, run)
-            {
-                json_array_foreach(json_object_get(run, "findings"), m, f)
-                    group_finding(races, results, cell, run, f, pass);
-            }
-        }
+    struct results res;
+    char *why = NULL;
+    if (results_from_json(results, &res, &why) < 0) {
+        error("cannot group the races: %s", why);
+        free(why);
+        return json_array();
     }
-    /* A race that some detector reported as a data race is one, whatever
-     * the others said (native: a fatal error). */
-    size_t i, k;
-    json_t *r, *ev;
-    json_array_foreach(races, i, r)
-    {
-        json_array_foreach(json_object_get(r, "detectors"), k, ev)
-        {
-            const char *kind = str(ev, "kind");
-            if (kind && !strcmp(kind, "data-race"))
-                json_object_set_new(r, "kind", json_text("data-race"));
-            json_object_set_new(ev, "seen_runs",
-                                json_integer((json_int_t)json_object_size(
-                                    json_object_get(ev, "run_set"))));
-            json_object_del(ev, "run_set");
-            finish_pairs(ev);
-        }
-        json_object_del(r, "join");
-        go_first(json_object_get(r, "detectors"));
-    }
-    return races;
-}
-
-json_t *group_ensure(json_t *results)
-{
-    json_t *races = json_object_get(results, "races");
-    if (json_is_array(races))
-        return races;
-    races = group_races(results);
-    json_object_set_new(results, "races", races);
+    group_results(&res);
+    json_t *races = results_races_json(&res);
+    results_release(&res);
     return races;
 }

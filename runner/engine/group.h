@@ -28,7 +28,8 @@
  * the others in the order they ran), that detector's own evidence: the access
  * kinds, threads, locks held and annotated frames of its first finding,
  * how many runs and findings showed it, and the raw logs of the first run
- * that did. The JSON is documented in docs/report-format.md ("races").
+ * that did. The races are struct res_race (results-model.h), documented
+ * in docs/report-format.md ("races").
  *
  * One race often holds findings that differ in which model functions
  * raced (map-grow-read: mapassign vs mapaccess2 on h->flags, evacuate vs
@@ -43,17 +44,22 @@
 #ifndef MAPRACE_GROUP_H
 #define MAPRACE_GROUP_H
 
+#include "engine/results-model.h"
+
 #include <jansson.h>
 
 /* At most this many pairs of top frames in an evidence's access_pairs. */
 #define GROUP_MAX_PAIRS 8
 
-/* The races of a results.json document (its "cases" and "cells"), as a
- * new JSON array. */
-json_t *group_races(json_t *results);
+/* The races of the results (from their cases and cells, annotated):
+ * res->races replaced. group_results_ensure() computes them only when
+ * res has none (a results.json older than them, or a hand-made one). */
+void group_results(struct results *res);
+void group_results_ensure(struct results *res);
 
-/* results' "races" array (borrowed); computed and stored into results
- * when absent (a results.json of an older schema, or a hand-made one). */
-json_t *group_ensure(json_t *results);
+/* The races of a results.json document, as a new JSON array (for code
+ * that holds the document as JSON: test_group); an empty array, after
+ * saying why, for a document the model cannot read. */
+json_t *group_races(json_t *results);
 
 #endif

@@ -360,11 +360,7 @@ static void list_dropped(const struct session *s, struct strbuf *sb, bool color)
     bool any = false;
     for (size_t i = 0; i < s->nr_cells; i++) {
         const struct cell *cl = &s->cells[i];
-        json_int_t dropped = 0;
-        size_t k;
-        json_t *run;
-        json_array_foreach(cl->runs_json, k, run) dropped +=
-            json_integer_value(json_object_get(run, "findings_dropped"));
+        size_t dropped = cl->findings_dropped;
         if (!dropped)
             continue;
         if (!any)

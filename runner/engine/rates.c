@@ -10,56 +10,48 @@
 #include "engine/detectors.h"
 #include "lib/util.h"
 
-static const char *str(json_t *o, const char *key)
+static const char *str(const char *s)
 {
-    const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
 }
 
-static struct rate *find(struct rates *r, json_t *cell)
+static struct rate *find(struct rates *r, const struct res_cell *cell)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (!strcmp(r->v[i].case_name, str(cell, "case")) &&
-            !strcmp(r->v[i].variant, str(cell, "variant")) &&
-            !strcmp(r->v[i].detector, str(cell, "detector")))
+        if (!strcmp(r->v[i].case_name, cell->case_name) &&
+            !strcmp(r->v[i].variant, cell->variant) &&
+            !strcmp(r->v[i].detector, cell->detector))
             return &r->v[i];
     if (r->n == r->alloc) {
         r->alloc = r->alloc ? 2 * r->alloc : 32;
         r->v = xrealloc(r->v, r->alloc * sizeof(*r->v));
     }
     r->v[r->n] = (struct rate){
-        .case_name = xstrdup(str(cell, "case")),
-        .variant = xstrdup(str(cell, "variant")),
-        .detector = xstrdup(str(cell, "detector")),
-        .expected = xstrdup(
-            !strcmp(str(json_object_get(cell, "expectation"), "kind"), "miss")
-                ? "known miss"
-                : str(cell, "expected")),
+        .case_name = xstrdup(cell->case_name),
+        .variant = xstrdup(cell->variant),
+        .detector = xstrdup(cell->detector),
+        .expected = xstrdup(!strcmp(str(cell->expectation.kind), "miss")
+                                ? "known miss"
+                                : str(cell->expected)),
     };
     return &r->v[r->n++];
 }
 
 /* Cells whose expectation is something to see. */
-static bool counted(json_t *cell)
+static bool counted(const struct res_cell *cell)
 {
-    const char *kind = str(json_object_get(cell, "expectation"), "kind");
+    const char *kind = str(cell->expectation.kind);
     return !strcmp(kind, "race") || !strcmp(kind, "fatal") ||
            !strcmp(kind, "symptom") || !strcmp(kind, "miss");
 }
 
-int rates_add(struct rates *r, json_t *results)
+void rates_add(struct rates *r, const struct results *results)
 {
-    json_t *cells = json_object_get(results, "cells"), *c;
-    bool forced = json_is_true(
-        json_object_get(json_object_get(results, "options"), "forced"));
-    size_t i;
-
-    if (!json_is_array(cells))
-        return -1;
-    json_array_foreach(cells, i, c)
-    {
-        long k = (long)json_integer_value(json_object_get(c, "detected_runs"));
-        long n = (long)json_integer_value(json_object_get(c, "runs_done"));
+    bool forced = results->options.forced;
+    for (size_t i = 0; i < results->nr_cells; i++) {
+        const struct res_cell *c = &results->cells[i];
+        long k = (long)c->detected_runs;
+        long n = (long)c->runs_done;
         struct rate *x;
         if (!counted(c) || n <= 0)
             continue;
@@ -72,7 +64,6 @@ int rates_add(struct rates *r, json_t *results)
             x->natural_n += n;
         }
     }
-    return 0;
 }
 
 void rates_wilson(long k, long n, double *lo, double *hi)

@@ -13,7 +13,8 @@
 #ifndef MAPRACE_RATES_H
 #define MAPRACE_RATES_H
 
-#include <jansson.h>
+#include "engine/results-model.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -29,9 +30,8 @@ struct rates {
 };
 
 /* Add the counts of one results document (natural or forced, as its
- * options.forced says). Returns 0, or -1 when it is not a results
- * document (no cells). */
-int rates_add(struct rates *r, json_t *results);
+ * options.forced says). */
+void rates_add(struct rates *r, const struct results *results);
 
 /* Wilson score interval for k successes in n trials, 95 % (z = 1.96);
  * [0, 1] when n == 0. */

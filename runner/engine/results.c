@@ -6,6 +6,7 @@
 
 #include "engine/cost.h"
 #include "engine/group.h"
+#include "engine/results-model.h"
 #include "lib/markdown.h"
 #include "lib/text.h"
 #include "lib/util.h"
@@ -317,18 +318,13 @@ json_t *results_json(const struct session *s)
         json_array_append_new(notes, json_text(s->notes[i]));
     json_object_set_new(root, "notes", notes);
 
-    size_t counts[VERDICT_COUNT] = {0};
+    struct res_totals totals = {0};
     json_t *cells = json_array();
     for (size_t i = 0; i < s->nr_cells; i++) {
-        counts[s->cells[i].verdict.verdict]++;
+        results_totals_add(&totals, s->cells[i].verdict.verdict);
         json_array_append_new(cells, cell_json(s, &s->cells[i]));
     }
-    json_t *totals = json_object();
-    json_object_set_new(totals, "cells", json_integer((json_int_t)s->nr_cells));
-    for (int v = 0; v < VERDICT_COUNT; v++)
-        json_object_set_new(totals, verdict_name(v),
-                            json_integer((json_int_t)counts[v]));
-    json_object_set_new(root, "totals", totals);
+    json_object_set_new(root, "totals", results_totals_json(&totals));
 
     json_t *cases = json_array();
     for (size_t i = 0; i < s->cat.nr; i++) {
@@ -340,10 +336,21 @@ json_t *results_json(const struct session *s)
     }
     json_object_set_new(root, "cases", cases);
     json_object_set_new(root, "cells", cells);
-    /* findings grouped into races, annotated (group.h) */
-    json_object_set_new(root, "races", group_races(root));
-    /* each detector's cost against native (cost.h) */
-    cost_annotate(root);
+    /* findings grouped into races, annotated (group.h), and each
+     * detector's cost against native (cost.h), on the typed results */
+    struct results r;
+    char *why = NULL;
+    if (results_from_json(root, &r, &why) < 0) {
+        /* a bug: the document is the runner's own */
+        error("results.json without races and cost: %s", why);
+        free(why);
+        return root;
+    }
+    group_results(&r);
+    cost_results(&r);
+    json_decref(root);
+    root = results_doc(&r);
+    results_release(&r);
     return root;
 }
 

@@ -1,7 +1,8 @@
 /*
  * results.h - the machine-readable report: reports/<run-id>/results.json
  * (jansson), summary.txt, and the reports/latest symlink. The schema is
- * documented in docs/report-format.md; bump RESULTS_SCHEMA_VERSION on any
+ * documented in docs/report-format.md and defined by results-model.h (the
+ * structs every reader uses); bump RESULTS_SCHEMA_VERSION there on any
  * change that is not an addition.
  *
  * Every file is written to a temporary file and renamed; `latest` is
@@ -13,11 +14,10 @@
 
 #include "lib/markers.h"
 #include "parse/finding.h"
+#include "engine/results-model.h"
 #include "engine/session.h"
 
 #include <jansson.h>
-
-#define RESULTS_SCHEMA_VERSION 1
 
 /* The findings of one run as a JSON array, at most `max` of them; a frame
  * on a marked line carries the marker's text. */

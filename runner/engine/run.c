@@ -8,6 +8,7 @@
 #include "lib/exec.h"
 #include "engine/live-matrix.h"
 #include "parse/parse.h"
+#include "engine/results-model.h"
 #include "engine/results.h"
 #include "lib/text.h"
 #include "lib/util.h"
@@ -705,7 +706,7 @@ static json_t *run_json(struct session *s, const struct job *j,
     json_object_set_new(run, "maxrss_kb",
                         json_integer((json_int_t)j->proc.maxrss_kb));
     json_object_set_new(run, "detected", json_boolean(o->detected));
-    json_object_set_new(run, "observation", run_obs_json(o));
+    json_object_set_new(run, "observation", results_obs_json(o));
     json_object_set_new(run, "setarch", json_boolean(j->setarch));
     if (o->marker)
         json_object_set_new(run, "marked_line", json_text(o->marker));
@@ -779,6 +780,7 @@ static void job_finish(struct session *s, struct job *j)
         free(err);
     }
     json_array_append_new(cl->runs_json, run_json(s, j, &r, o, logs, capped));
+    cl->findings_dropped += r.nr_dropped;
     json_decref(capped);
     report_release(&r);
 
@@ -870,7 +872,7 @@ static void job_not_started(struct pool *p, struct job *j, char *why)
     json_t *run = json_object();
     json_object_set_new(run, "run", json_integer((json_int_t)j->run + 1));
     json_object_set_new(run, "error", json_text(why));
-    json_object_set_new(run, "observation", run_obs_json(o));
+    json_object_set_new(run, "observation", results_obs_json(o));
     json_array_append_new(j->cell->runs_json, run);
     j->cell->runs_done++;
     p->done++;
@@ -1080,8 +1082,13 @@ static void write_report(struct session *s)
         fputs(summary, stdout);
     }
     fflush(stdout);
-    if (s->opts.bench_stats)
-        cost_print(stderr, doc, "bench: cost: ");
+    struct results typed;
+    char *bad = NULL;
+    if (s->opts.bench_stats && !results_from_json(doc, &typed, &bad)) {
+        cost_print(stderr, &typed, "bench: cost: ");
+        results_release(&typed);
+    }
+    free(bad);
     json_decref(doc);
     free(summary);
 }

@@ -75,8 +75,9 @@ struct cell {
     bool tool_missing;
     char *build_log; /* log of the failed build, or NULL */
     size_t runs_done;
-    struct run_obs *obs; /* runs_done of them */
-    json_t *runs_json;   /* one object per run */
+    struct run_obs *obs;     /* runs_done of them */
+    json_t *runs_json;       /* one object per run */
+    size_t findings_dropped; /* past the parsers' cap, over the runs */
     double wall_s, cpu_s;
     struct cell_verdict verdict;
 };

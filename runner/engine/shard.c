@@ -3,6 +3,8 @@
  */
 #include "engine/shard.h"
 
+#include "engine/results-model.h"
+
 #include "lib/util.h"
 
 #include <errno.h>
@@ -117,18 +119,22 @@ json_t *shard_json(const struct shard_spec *sp)
         return NULL;
     char fp[32];
     snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)sp->fingerprint);
-    json_t *o = json_object();
-    json_object_set_new(o, "index", json_integer(sp->index));
-    json_object_set_new(o, "count", json_integer(sp->count));
-    json_object_set_new(o, "cells_total",
-                        json_integer((json_int_t)sp->cells_total));
-    json_object_set_new(o, "selection", json_string(fp));
-    json_t *cases = json_object();
+    struct res_shard r = {
+        .index = sp->index,
+        .count = sp->count,
+        .cells_total = (long long)sp->cells_total,
+        .selection = fp,
+        .cases = xcalloc(sp->nr_cases + 1, sizeof(*r.cases)),
+        .nr_cases = sp->nr_cases,
+    };
     for (size_t i = 0; i < sp->nr_cases; i++) {
-        snprintf(fp, sizeof(fp), "%016llx",
-                 (unsigned long long)sp->cases[i].fingerprint);
-        json_object_set_new(cases, sp->cases[i].name, json_string(fp));
+        r.cases[i].key = sp->cases[i].name;
+        r.cases[i].value =
+            xasprintf("%016llx", (unsigned long long)sp->cases[i].fingerprint);
     }
-    json_object_set_new(o, "cases", cases);
+    json_t *o = results_shard_json(&r);
+    for (size_t i = 0; i < sp->nr_cases; i++)
+        free(r.cases[i].value);
+    free(r.cases);
     return o;
 }

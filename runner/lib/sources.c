@@ -22,15 +22,13 @@ static char *regular(char *path)
 }
 
 /* The variant's file, where it can be found. */
-static char *locate(json_t *results, const char *case_name, const char *source)
+static char *locate(const char *cat, const char *case_name, const char *source)
 {
     char *p = regular(xstrdup(source));
     if (p)
         return p;
     const char *slash = strrchr(source, '/');
     const char *file = slash ? slash + 1 : source;
-    const char *cat = json_string_value(
-        json_object_get(json_object_get(results, "options"), "catalog"));
     if (cat) {
         p = xasprintf("%s/%s/%s", cat, case_name, file);
         if ((p = regular(p)))
@@ -69,25 +67,14 @@ static bool names_source(const char *name, const char *case_name,
     return ok;
 }
 
-char *source_of_variant(json_t *results, const char *name)
+char *source_of_variant(const char *catalog, const struct source_ref *refs,
+                        size_t n, const char *name)
 {
-    static const char *const keys[] = {"source", "go_source"};
     if (!name || !*name)
         return NULL;
-    json_t *c, *v;
-    size_t i, k;
-    json_array_foreach(json_object_get(results, "cases"), i, c)
-    {
-        const char *case_name = json_string_value(json_object_get(c, "name"));
-        json_array_foreach(json_object_get(c, "variants"), k, v)
-        {
-            for (size_t j = 0; j < 2 && case_name; j++) {
-                const char *src =
-                    json_string_value(json_object_get(v, keys[j]));
-                if (src && names_source(name, case_name, src))
-                    return locate(results, case_name, src);
-            }
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (refs[i].case_name && refs[i].source &&
+            names_source(name, refs[i].case_name, refs[i].source))
+            return locate(catalog, refs[i].case_name, refs[i].source);
     return NULL;
 }

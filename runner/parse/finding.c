@@ -247,11 +247,43 @@ struct frame *stack_add(struct stack *s)
     return fr;
 }
 
+/* "; and N more error[s]" into buf (64 bytes), NUL-terminated; its
+ * length. What snprintf would print, without its cost: a log of a million
+ * broken records comes here once per record. */
+static size_t more_errors(char *buf, size_t more)
+{
+    char digits[24];
+    size_t nd = 0, n = 6;
+    memcpy(buf, "; and ", 6);
+    for (size_t v = more; nd == 0 || v; v /= 10)
+        digits[nd++] = (char)('0' + v % 10);
+    while (nd)
+        buf[n++] = digits[--nd];
+    memcpy(buf + n, " more error", 11);
+    n += 11;
+    if (more != 1)
+        buf[n++] = 's';
+    buf[n] = '\0';
+    return n;
+}
+
 void report_error(struct report *r, const char *fmt, ...)
 {
     va_list ap;
     char *msg = NULL;
 
+    r->nr_errors++;
+    if (r->error && r->nr_errors > REPORT_MAX_ERRORS) {
+        /* only counted: the kept messages, then the count (the message
+         * itself is not even formatted) */
+        size_t more = r->nr_errors - REPORT_MAX_ERRORS;
+        char buf[64];
+        size_t m = more_errors(buf, more);
+        if (m != strlen(r->error + r->error_kept)) /* else: as long */
+            r->error = xrealloc(r->error, r->error_kept + m + 1);
+        memcpy(r->error + r->error_kept, buf, m + 1);
+        return;
+    }
     va_start(ap, fmt);
     int n = vasprintf(&msg, fmt, ap);
     va_end(ap);
@@ -263,27 +295,16 @@ void report_error(struct report *r, const char *fmt, ...)
         memcpy(msg + 296, "...", 4);
         n = 299;
     }
-    r->nr_errors++;
     if (!r->error) {
         r->error = msg;
         r->error_kept = (size_t)n;
         return;
     }
-    if (r->nr_errors <= REPORT_MAX_ERRORS) {
-        size_t old = r->error_kept;
-        r->error = xrealloc(r->error, old + 2 + (size_t)n + 1);
-        memcpy(r->error + old, "; ", 2);
-        memcpy(r->error + old + 2, msg, (size_t)n + 1);
-        r->error_kept = old + 2 + (size_t)n;
-    } else {
-        /* only counted: the kept messages, then the count */
-        char more[64];
-        int m = snprintf(more, sizeof(more), "; and %zu more error%s",
-                         r->nr_errors - REPORT_MAX_ERRORS,
-                         r->nr_errors - REPORT_MAX_ERRORS == 1 ? "" : "s");
-        r->error = xrealloc(r->error, r->error_kept + (size_t)m + 1);
-        memcpy(r->error + r->error_kept, more, (size_t)m + 1);
-    }
+    size_t old = r->error_kept;
+    r->error = xrealloc(r->error, old + 2 + (size_t)n + 1);
+    memcpy(r->error + old, "; ", 2);
+    memcpy(r->error + old + 2, msg, (size_t)n + 1);
+    r->error_kept = old + 2 + (size_t)n;
     free(msg);
 }
 
@@ -332,26 +353,24 @@ const char *finding_kind_name(enum finding_kind k)
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
+/* The bytes of s, then a NUL (a separator: "ab"+"c" != "a"+"bc"), in one
+ * pass. */
 static uint64_t hash_str(uint64_t h, const char *s)
 {
     if (s)
-        h = hash_bytes(h, s, strlen(s));
-    return hash_bytes(h, "\0", 1); /* separator: "ab"+"c" != "a"+"bc" */
+        for (; *s; s++) {
+            h ^= (unsigned char)*s;
+            h *= FNV_PRIME;
+        }
+    return h * FNV_PRIME; /* h ^ '\0', then the multiply */
 }
 
+/* A whole word at a time: the table is private, so the hash need only be
+ * the same within one process. */
 static uint64_t hash_u64(uint64_t h, uint64_t v)
 {
-    return hash_bytes(h, &v, sizeof(v));
+    h = (h ^ v) * FNV_PRIME;
+    return h ^ (h >> 29);
 }
 
 static uint64_t hash_frame(uint64_t h, const struct frame *fr)
@@ -398,7 +417,7 @@ static uint64_t hash_access(uint64_t h, const struct access *a)
     return hash_frame(h, caller);
 }
 
-static struct sig_slot *sig_find(struct sig_table *t, uint64_t hash)
+static struct sig_slot *sig_find(const struct sig_table *t, uint64_t hash)
 {
     size_t mask = t->size - 1;
     for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask)
@@ -418,20 +437,21 @@ static void sig_grow(struct sig_table *t)
     free(old.slots);
 }
 
-int report_cap_last(struct report *r, size_t max_same)
+/* The signature of f (finding.h), never 0 (0 marks an empty slot). */
+static uint64_t finding_sig(const struct finding *f)
 {
-    if (!r->nr)
-        return 0;
-    struct finding *f = &r->findings[r->nr - 1];
     uint64_t h = FNV_OFFSET;
     h = hash_u64(h, (uint64_t)f->kind);
     h = hash_str(h, f->type);
     h = hash_u64(h, (uint64_t)f->nr_access);
     for (size_t i = 0; i < f->nr_access && i < 2; i++)
         h = hash_access(h, &f->access[i]);
-    if (!h)
-        h = 1; /* 0 marks an empty slot */
+    return h ? h : 1;
+}
 
+/* The slot of signature h, added (count 0) when new. */
+static struct sig_slot *sig_slot(struct report *r, uint64_t h)
+{
     struct sig_table *t = r->sigs;
     if (!t) {
         t = xrealloc(NULL, sizeof(*t));
@@ -445,6 +465,15 @@ int report_cap_last(struct report *r, size_t max_same)
         slot->hash = h;
         t->nr++;
     }
+    return slot;
+}
+
+int report_cap_last(struct report *r, size_t max_same)
+{
+    if (!r->nr)
+        return 0;
+    struct finding *f = &r->findings[r->nr - 1];
+    struct sig_slot *slot = sig_slot(r, finding_sig(f));
     if (slot->count >= max_same) {
         finding_release(f);
         r->nr--;
@@ -453,4 +482,14 @@ int report_cap_last(struct report *r, size_t max_same)
     }
     slot->count++;
     return 0;
+}
+
+bool report_sig_full(const struct report *r, const struct finding *f,
+                     size_t max_same)
+{
+    const struct sig_table *t = r->sigs;
+    if (!t || !t->size)
+        return false;
+    const struct sig_slot *slot = sig_find(t, finding_sig(f));
+    return slot->hash && slot->count >= max_same;
 }

@@ -202,4 +202,17 @@ const char *finding_kind_name(enum finding_kind k);
 #define REPORT_MAX_SAME 16
 int report_cap_last(struct report *r, size_t max_same);
 
+/*
+ * Whether report_cap_last() would drop a finding with f's signature now:
+ * max_same findings of it are kept already. A parser that knows the parts
+ * of the signature of the finding it is reading are final (its kind, its
+ * type, how many accesses it has, and each one's kind, innermost frame
+ * and caller) may stop building the rest of it when this says yes, and at
+ * its end count it in r->nr_dropped instead of adding it: the same result
+ * at a fraction of the cost, on logs of one race repeated a million times.
+ * f need not be in r.
+ */
+bool report_sig_full(const struct report *r, const struct finding *f,
+                     size_t max_same);
+
 #endif

@@ -65,13 +65,13 @@ static void parse_where(struct frame *fr, const char *s)
     size_t n = strcspn(s, " ");
     const char *off = strstr(s + n, " +0x");
     if (off)
-        fr->offset = strtoull(off + 4, NULL, 16);
+        fr->offset = parse_hex(off + 4, NULL);
     size_t colon = n;
     while (colon > 0 && s[colon - 1] >= '0' && s[colon - 1] <= '9')
         colon--;
     if (colon > 1 && colon < n && s[colon - 1] == ':') {
         fr->file = xstrndup(s, colon - 1);
-        fr->line = atoi(s + colon);
+        fr->line = parse_int(s + colon);
     } else {
         fr->file = xstrndup(s, n);
     }
@@ -137,7 +137,7 @@ static bool race_access(struct go_state *st, const char *line)
         return false;
     struct access *a = &st->f->access[i];
     a->kind = kind;
-    a->addr = strtoull(strchr(s, ' ') + 4, NULL, 16);
+    a->addr = parse_hex(strchr(s, ' ') + 4, NULL);
     a->thread = xstrndup(by + 4, strcspn(by + 4, ":"));
     st->f->nr_access = i + 1;
     st->acc = i;

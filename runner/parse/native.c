@@ -63,20 +63,20 @@ static int all_hex(const char *s)
 static void parse_where(struct frame *fr, const char *s)
 {
     if (s[0] == '0' && s[1] == 'x' && all_hex(s + 2)) {
-        fr->ip = strtoull(s, NULL, 16);
+        fr->ip = parse_hex(s, NULL);
         return;
     }
     const char *sp = strstr(s, " +0x");
     size_t n = sp ? (size_t)(sp - s) : strlen(s);
     if (sp)
-        fr->offset = strtoull(sp + 4, NULL, 16);
+        fr->offset = parse_hex(sp + 4, NULL);
     /* file:line */
     size_t colon = n;
     while (colon > 0 && s[colon - 1] >= '0' && s[colon - 1] <= '9')
         colon--;
     if (colon > 1 && colon < n && s[colon - 1] == ':') {
         fr->file = xstrndup(s, colon - 1);
-        fr->line = atoi(s + colon);
+        fr->line = parse_int(s + colon);
         return;
     }
     /* module+0xOFF */
@@ -86,7 +86,7 @@ static void parse_where(struct frame *fr, const char *s)
             plus = p;
     if (plus && all_hex(plus + 3)) {
         fr->module = xstrndup(s, (size_t)(plus - s));
-        fr->offset = strtoull(plus + 3, NULL, 16);
+        fr->offset = parse_hex(plus + 3, NULL);
         return;
     }
     fr->file = xstrndup(s, n); /* unknown shape: keep it as text */

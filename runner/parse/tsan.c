@@ -50,6 +50,9 @@
 #define SUMMARY "SUMMARY: ThreadSanitizer: "
 #define REPORTED "ThreadSanitizer: reported "
 
+/* starts_with() for a string literal prefix: no strlen, no call */
+#define STARTS(s, lit) (!strncmp((s), (lit), sizeof(lit) - 1))
+
 enum target {
     TARGET_NONE = -1, /* frames of a block that is not kept */
     TARGET_ACCESS0 = 0,
@@ -72,6 +75,9 @@ struct tsan_state {
     size_t completed;          /* findings closed since "reported N" */
     int failed;                /* an error was recorded */
     int binary;                /* a NUL byte was seen (said once) */
+    int skip; /* 1: the open report will be dropped (report_sig_full), it
+                 is only read to its end, not built; -1: it will not (asked
+                 once); 0: not asked yet */
 };
 
 static const char *skip_spaces(const char *s)
@@ -104,7 +110,7 @@ static void parse_location(struct frame *fr, const char *s, size_t n)
             colon--;
         if (!colon || !is_digits(s + colon, end - colon))
             break;
-        nums[nr_nums++] = atoi(s + colon);
+        nums[nr_nums++] = parse_int(s + colon);
         end = colon - 1;
     }
     if (nr_nums == 2) {
@@ -124,7 +130,7 @@ static int parse_module(struct frame *fr, const char *s, size_t n)
     for (size_t i = n - 1; i-- > 1;) {
         if (s[i] == '+' && i + 2 < n && s[i + 1] == '0' && s[i + 2] == 'x') {
             fr->module = xstrndup(s + 1, i - 1);
-            fr->offset = strtoull(s + i + 3, NULL, 16);
+            fr->offset = parse_hex(s + i + 3, NULL);
             return 0;
         }
     }
@@ -144,35 +150,27 @@ static void parse_frame(struct stack *s, const char *line)
     struct frame *fr = stack_add(s);
     if (p[0] == '0' && p[1] == 'x') {
         char *end;
-        fr->ip = strtoull(p, &end, 16);
+        fr->ip = parse_hex(p, &end);
         p = skip_spaces(end);
-        if (starts_with(p, "in "))
+        if (STARTS(p, "in "))
             p = skip_spaces(p + 3);
     }
 
     size_t n = strlen(p);
     while (n && p[n - 1] == ' ')
         n--;
-    const char *build_id = NULL;
     if (n && p[n - 1] == ')') {
         /* the BuildId group, then the module group */
-        for (size_t i = n; i-- > 0;) {
-            if (p[i] == '(') {
-                if (starts_with(p + i, "(BuildId: ")) {
-                    build_id = p + i;
-                    n = i;
-                    while (n && p[n - 1] == ' ')
-                        n--;
-                }
-                break;
-            }
+        const char *open = memrchr(p, '(', n);
+        if (open && STARTS(open, "(BuildId: ")) {
+            n = (size_t)(open - p);
+            while (n && p[n - 1] == ' ')
+                n--;
         }
     }
-    (void)build_id;
     if (n && p[n - 1] == ')') {
-        size_t i = n;
-        while (i > 0 && p[i - 1] != '(')
-            i--;
+        const char *open = memrchr(p, '(', n);
+        size_t i = open ? (size_t)(open - p) + 1 : 0;
         if (i > 0 && !parse_module(fr, p + i - 1, n - (i - 1))) {
             n = i - 1;
             while (n && p[n - 1] == ' ')
@@ -183,9 +181,8 @@ static void parse_frame(struct stack *s, const char *line)
         return;
 
     /* "<func> <location>": the location is the last word */
-    size_t sp = n;
-    while (sp > 0 && p[sp - 1] != ' ')
-        sp--;
+    const char *space = memrchr(p, ' ', n);
+    size_t sp = space ? (size_t)(space - p) + 1 : 0;
     if (!sp) {
         if (!(n == 6 && !memcmp(p, "<null>", 6)))
             fr->func = xstrndup(p, n);
@@ -297,21 +294,21 @@ static int parse_access_header(struct tsan_state *st, const char *s)
 {
     const char *header = s;
     int idx = 0;
-    if (starts_with(s, "Previous ")) {
+    if (STARTS(s, "Previous ")) {
         idx = 1;
         s += 9;
     }
     enum access_kind kind = access_word(&s);
-    if (kind == ACCESS_UNKNOWN || !starts_with(s, "of size "))
+    if (kind == ACCESS_UNKNOWN || !STARTS(s, "of size "))
         return -1;
     char *end;
-    long size = strtol(s + 8, &end, 10);
+    long size = parse_dec(s + 8, &end);
     s = end;
-    if (!starts_with(s, " at "))
+    if (!STARTS(s, " at "))
         return -1;
-    uint64_t addr = strtoull(s + 4, &end, 16);
+    uint64_t addr = parse_hex(s + 4, &end);
     s = end;
-    if (!starts_with(s, " by "))
+    if (!STARTS(s, " by "))
         return -1;
     s += 4;
 
@@ -355,7 +352,7 @@ static int parse_lock_order_block(struct tsan_state *st, const char *s)
 {
     static const char holding[] = " acquired here while holding mutex ";
     const char *hold = strstr(s, holding);
-    if (!starts_with(s, "Mutex "))
+    if (!STARTS(s, "Mutex "))
         return -1;
     if (strstr(s, " previously acquired by the same thread here")) {
         struct access *a = new_stack(st, -1, s, strlen(s));
@@ -434,6 +431,7 @@ static void begin_finding(struct tsan_state *st, const char *type,
     st->target = TARGET_NONE;
     st->seq = 0;
     st->fresh = 1;
+    st->skip = 0;
     free(st->acq_thread);
     st->acq_thread = NULL;
     st->f.type = xstrndup(type, type_len);
@@ -445,6 +443,13 @@ static void begin_finding(struct tsan_state *st, const char *type,
 
 static void end_finding(struct tsan_state *st)
 {
+    if (st->skip > 0) { /* what report_cap_last() would have done */
+        finding_release(&st->f);
+        st->in_report = 0;
+        st->completed++;
+        st->r->nr_dropped++;
+        return;
+    }
     struct finding *f = report_add(st->r);
     *f = st->f;
     memset(&st->f, 0, sizeof(st->f));
@@ -461,7 +466,7 @@ static int deadly_signal(struct tsan_state *st, const char *line)
     const char *p = line + 2;
     while (*p >= '0' && *p <= '9')
         p++;
-    if (!starts_with(p, "==ERROR: ThreadSanitizer: "))
+    if (!STARTS(p, "==ERROR: ThreadSanitizer: "))
         return 0;
     p += strlen("==ERROR: ThreadSanitizer: ");
     size_t n = strlen(p);
@@ -473,9 +478,26 @@ static int deadly_signal(struct tsan_state *st, const char *line)
     return 1;
 }
 
+/* Whether the open report's signature (finding.h) is final: both sides
+ * are there and the second one's stack is closed (nothing can add a side
+ * or a frame to a side after that). */
+static bool sides_final(const struct tsan_state *st)
+{
+    return !st->deadly && st->f.nr_access == 2 &&
+           (st->target == TARGET_MORE || st->target == TARGET_NONE);
+}
+
 static void handle_report_line(struct tsan_state *st, const char *line)
 {
     struct finding *f = &st->f;
+
+    if (!st->skip && sides_final(st))
+        st->skip = report_sig_full(st->r, f, REPORT_MAX_SAME) ? 1 : -1;
+    if (st->skip > 0) { /* a repeat that will be dropped: only its end counts */
+        if (!strcmp(line, SEPARATOR))
+            end_finding(st);
+        return;
+    }
     const char *s = skip_spaces(line);
 
     if (s[0] == '#' && s[1] >= '0' && s[1] <= '9') {
@@ -492,7 +514,7 @@ static void handle_report_line(struct tsan_state *st, const char *line)
         end_finding(st);
         return;
     }
-    if (starts_with(line, SUMMARY)) {
+    if (STARTS(line, SUMMARY)) {
         free(f->message);
         f->message = xstrdup(line + strlen(SUMMARY));
         if (st->deadly)
@@ -504,9 +526,9 @@ static void handle_report_line(struct tsan_state *st, const char *line)
         const char *c = strstr(line, "The signal is caused by a ");
         if (c) {
             c += strlen("The signal is caused by a ");
-            f->access[0].kind = starts_with(c, "WRITE")  ? ACCESS_WRITE
-                                : starts_with(c, "READ") ? ACCESS_READ
-                                                         : ACCESS_UNKNOWN;
+            f->access[0].kind = STARTS(c, "WRITE")  ? ACCESS_WRITE
+                                : STARTS(c, "READ") ? ACCESS_READ
+                                                    : ACCESS_UNKNOWN;
         }
         return;
     }
@@ -515,13 +537,13 @@ static void handle_report_line(struct tsan_state *st, const char *line)
     st->fresh = 0;
     if (!parse_access_header(st, s))
         return;
-    if (starts_with(s, "Location is ")) {
+    if (STARTS(s, "Location is ")) {
         parse_location_line(st, s);
         return;
     }
     if (!parse_lock_order_block(st, s))
         return;
-    if (starts_with(s, "Thread T")) {
+    if (STARTS(s, "Thread T")) {
         parse_thread_block(st, s);
         return;
     }
@@ -530,7 +552,7 @@ static void handle_report_line(struct tsan_state *st, const char *line)
         new_stack(st, free_slot(f), s, n);
     else if (n && s[n - 1] == ':') /* any other block with a stack */
         new_stack(st, -1, s, n);
-    else if (!starts_with(s, "Hint: ")) /* a line of text: no stack */
+    else if (!STARTS(s, "Hint: ")) /* a line of text: no stack */
         st->target = TARGET_NONE;
 }
 
@@ -544,7 +566,7 @@ static void handle_line(struct tsan_state *st, char *line, size_t n)
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
 
-    if (starts_with(line, WARNING)) {
+    if (STARTS(line, WARNING)) {
         const char *type = line + strlen(WARNING);
         const char *pid = strstr(type, " (pid=");
         size_t tn = pid ? (size_t)(pid - type) : strlen(type);
@@ -557,7 +579,7 @@ static void handle_line(struct tsan_state *st, char *line, size_t n)
         handle_report_line(st, line);
         return;
     }
-    if (starts_with(line, REPORTED)) {
+    if (STARTS(line, REPORTED)) {
         unsigned long want = strtoul(line + strlen(REPORTED), NULL, 10);
         if (want > st->completed) {
             report_error(st->r, "tsan log: %lu warnings reported but %zu read",

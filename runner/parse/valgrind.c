@@ -59,11 +59,13 @@
  * function, and <dir>/<file> are joined into frame.file ("dir/file";
  * valgrind prints <dir> before <file>).
  */
+#include "parse/lines.h"
 #include "parse/parse.h"
 #include "lib/util.h"
 
 #include <errno.h>
 #include <expat.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +108,15 @@ static const struct {
     const char *name;
     enum elem e;
 } elems[] = {
+    /* the tags of a frame first: most tags of a log are */
+    {"ip", E_IP},
+    {"obj", E_OBJ},
+    {"fn", E_FN},
+    {"dir", E_DIR},
+    {"file", E_FILE},
+    {"line", E_LINE},
+    {"frame", E_FRAME},
+    {"stack", E_STACK},
     {"error", E_ERROR},
     {"kind", E_KIND},
     {"what", E_WHAT},
@@ -114,14 +125,6 @@ static const struct {
     {"xauxwhat", E_XAUXWHAT},
     {"text", E_TEXT},
     {"hthreadid", E_HTHREADID},
-    {"stack", E_STACK},
-    {"frame", E_FRAME},
-    {"ip", E_IP},
-    {"obj", E_OBJ},
-    {"fn", E_FN},
-    {"dir", E_DIR},
-    {"file", E_FILE},
-    {"line", E_LINE},
     {"other_segment_start", E_SEG_START},
     {"other_segment_end", E_SEG_END},
     {"protocolversion", E_PROTOCOLVERSION},
@@ -168,32 +171,14 @@ struct vg_state {
     struct stack *stack_seg; /* other_segment_start/end */
     int frame_open;
     char frame_dir[TEXT_MAX + 1]; /* <dir> of the open frame, or "" */
+    bool text_on;                 /* on_text is expat's handler */
     size_t nr_errors;             /* <error> records closed */
     int failed;                   /* an error was recorded */
 };
 
 static enum elem elem_of(const char *name)
 {
-    /* most tags are frame fields: look at the first letter first */
-    switch (name[0]) {
-    case 'a':
-    case 'd':
-    case 'e':
-    case 'f':
-    case 'h':
-    case 'i':
-    case 'k':
-    case 'l':
-    case 'o':
-    case 'p':
-    case 's':
-    case 't':
-    case 'w':
-    case 'x':
-        break;
-    default:
-        return E_OTHER;
-    }
+    /* most tags are frame fields, first in elems[] */
     for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
         if (name[0] == elems[i].name[0] && !strcmp(name, elems[i].name))
             return elems[i].e;
@@ -241,10 +226,10 @@ static void parse_hg_access(struct access *a, const char *s)
         s += 6;
     }
     if (starts_with(s, "of size "))
-        a->size = atoi(s + 8);
+        a->size = parse_int(s + 8);
     const char *at = strstr(s, " at 0x");
     if (at)
-        a->addr = strtoull(at + 4, NULL, 16);
+        a->addr = parse_hex(at + 4, NULL);
     const char *by = strstr(s, " by thread ");
     if (by) { /* "#2", "#2, after" (the approximate history) */
         by += 11;
@@ -272,10 +257,10 @@ static void parse_drd_access(struct access *a, const char *s)
     }
     const char *at = strstr(s, " at 0x");
     if (at)
-        a->addr = strtoull(at + 4, NULL, 16);
+        a->addr = parse_hex(at + 4, NULL);
     const char *size = strstr(s, " size ");
     if (size)
-        a->size = atoi(size + 6);
+        a->size = parse_int(size + 6);
 }
 
 static void clear_pending(struct vg_state *st)
@@ -420,12 +405,9 @@ static struct stack *cur_stack(struct vg_state *st)
     }
 }
 
-static void XMLCALL on_start(void *data, const XML_Char *name,
-                             const XML_Char **attrs)
+static void start_elem(struct vg_state *st, const XML_Char *name)
 {
-    struct vg_state *st = data;
     enum elem e = elem_of(name);
-    (void)attrs;
 
     if (st->depth < DEPTH_MAX)
         st->path[st->depth] = e;
@@ -501,7 +483,7 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
         return;
     switch (e) {
     case E_IP:
-        fr->ip = strtoull(text, NULL, 16);
+        fr->ip = parse_hex(text, NULL);
         break;
     case E_OBJ:
         free(fr->module);
@@ -521,7 +503,7 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
                        : xstrdup(text);
         break;
     case E_LINE:
-        fr->line = atoi(text);
+        fr->line = parse_int(text);
         break;
     default:
         break;
@@ -597,7 +579,7 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
     } else if (e == E_HTHREADID && up == E_XWHAT) {
         if (!f->access[0].thread) {
             char t[32];
-            snprintf(t, sizeof(t), "#%d", atoi(text));
+            snprintf(t, sizeof(t), "#%d", parse_int(text));
             set_thread(&f->access[0], t);
         }
     } else if (e == E_TEXT && up == E_XAUXWHAT) {
@@ -618,14 +600,12 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
     }
 }
 
-static void XMLCALL on_end(void *data, const XML_Char *name)
+static void end_elem(struct vg_state *st)
 {
-    struct vg_state *st = data;
     enum elem e = st->depth <= DEPTH_MAX ? st->path[st->depth - 1] : E_OTHER;
-    (void)name;
 
     st->text[st->text_len] = '\0';
-    if (e == E_PROTOCOLVERSION && st->depth == 2 && atoi(st->text) != 4) {
+    if (e == E_PROTOCOLVERSION && st->depth == 2 && parse_int(st->text) != 4) {
         report_error(st->r, "valgrind xml: protocol version %s, expected 4",
                      st->text);
         st->failed = 1;
@@ -661,34 +641,68 @@ static void XMLCALL on_end(void *data, const XML_Char *name)
     st->depth--;
 }
 
+/* Whether the text in the element now open is read: only in the leaf
+ * elements of an <error> (and in <protocolversion>), not the indentation
+ * between tags. */
+static bool wants_text(const struct vg_state *st)
+{
+    if (!st->in_error && st->depth != 2)
+        return false;
+    if (st->depth > DEPTH_MAX)
+        return true;
+    switch (st->path[st->depth - 1]) {
+    case E_ERROR:
+    case E_STACK:
+    case E_FRAME:
+    case E_XWHAT:
+    case E_XAUXWHAT:
+    case E_SEG_START:
+    case E_SEG_END:
+    case E_ACQUIRED_AT:
+    case E_FIRST_OBSERVED:
+    case E_ALLOC_CONTEXT:
+        return false;
+    default:
+        return true;
+    }
+}
+
 static void XMLCALL on_text(void *data, const XML_Char *s, int len)
 {
     struct vg_state *st = data;
-    /* text is read only in leaf elements of an <error> (and in
-     * <protocolversion>): skip the indentation between tags */
-    if (!st->in_error && st->depth != 2)
-        return;
-    if (st->depth <= DEPTH_MAX) {
-        switch (st->path[st->depth - 1]) {
-        case E_ERROR:
-        case E_STACK:
-        case E_FRAME:
-        case E_XWHAT:
-        case E_XAUXWHAT:
-        case E_SEG_START:
-        case E_SEG_END:
-        case E_ACQUIRED_AT:
-        case E_FIRST_OBSERVED:
-        case E_ALLOC_CONTEXT:
-            return;
-        default:
-            break;
-        }
-    }
     size_t room = TEXT_MAX - st->text_len;
     size_t n = (size_t)len < room ? (size_t)len : room;
     memcpy(st->text + st->text_len, s, n);
     st->text_len += n;
+}
+
+/* expat calls on_text only where wants_text(): most of a log's text is
+ * indentation, and a call for each run of it costs more than the rest of
+ * this parser's work on a tag. */
+static void text_handler(struct vg_state *st)
+{
+    bool on = wants_text(st);
+    if (on != st->text_on) {
+        XML_SetCharacterDataHandler(st->parser, on ? on_text : NULL);
+        st->text_on = on;
+    }
+}
+
+static void XMLCALL on_start(void *data, const XML_Char *name,
+                             const XML_Char **attrs)
+{
+    struct vg_state *st = data;
+    (void)attrs;
+    start_elem(st, name);
+    text_handler(st);
+}
+
+static void XMLCALL on_end(void *data, const XML_Char *name)
+{
+    struct vg_state *st = data;
+    (void)name;
+    end_elem(st);
+    text_handler(st);
 }
 
 static int state_init(struct vg_state *st, const char *detector,
@@ -704,7 +718,6 @@ static int state_init(struct vg_state *st, const char *detector,
     }
     XML_SetUserData(st->parser, st);
     XML_SetElementHandler(st->parser, on_start, on_end);
-    XML_SetCharacterDataHandler(st->parser, on_text);
     return 0;
 }
 

@@ -73,12 +73,31 @@ void report_opts_set(struct run_opts *o, unsigned formats)
                          ", %s", formats_tab[i].file);
 }
 
+int results_of_report(json_t *results, struct results *r)
+{
+    char *why = NULL;
+    if (results_from_json(results, r, &why) < 0) {
+        error("results.json: %s", why);
+        free(why);
+        return -1;
+    }
+    group_results_ensure(r);
+    return 0;
+}
+
 int reports_write(json_t *results, const char *dir, unsigned formats,
                   char **why)
 {
     *why = NULL;
     int rc = 0;
-    group_ensure(results);
+    struct results check;
+    char *bad = NULL;
+    if (results_from_json(results, &check, &bad) < 0) {
+        *why = xasprintf("cannot write the reports: results.json: %s", bad);
+        free(bad);
+        return -1;
+    }
+    results_release(&check);
     for (size_t i = 0; i < NR_FORMATS; i++) {
         if (!(formats & formats_tab[i].bits))
             continue;
@@ -196,14 +215,37 @@ const char *verdict_class(const char *verdict)
     return "bad";
 }
 
-char **source_lines(json_t *results, const char *path, const char *file,
-                    int from, int to, int *n)
+/* The sources of the variants of res, as sources.h takes them (malloc'd,
+ * *n of them). */
+static struct source_ref *source_refs(const struct results *res, size_t *n)
+{
+    size_t all = 0;
+    for (size_t i = 0; i < res->nr_cases; i++)
+        all += 2 * res->cases[i].nr_variants;
+    struct source_ref *refs = xcalloc(all + 1, sizeof(*refs));
+    *n = 0;
+    for (size_t i = 0; i < res->nr_cases; i++)
+        for (size_t k = 0; k < res->cases[i].nr_variants; k++) {
+            const struct res_variant *v = &res->cases[i].variants[k];
+            const char *src[2] = {v->source, v->go_source};
+            for (size_t j = 0; j < 2; j++)
+                refs[(*n)++] = (struct source_ref){res->cases[i].name, src[j]};
+        }
+    return refs;
+}
+
+char **source_lines(const struct results *res, const char *path,
+                    const char *file, int from, int to, int *n)
 {
     *n = 0;
     /* only a variant's own source, whatever the name says (sources.h) */
-    char *src = source_of_variant(results, path);
+    size_t nr;
+    struct source_ref *refs = source_refs(res, &nr);
+    const char *cat = res->options.catalog;
+    char *src = source_of_variant(cat, refs, nr, path);
     if (!src)
-        src = source_of_variant(results, file);
+        src = source_of_variant(cat, refs, nr, file);
+    free(refs);
     char *text = src ? read_file(src, (size_t)16 << 20, NULL) : NULL;
     free(src);
     if (!text)
@@ -246,43 +288,14 @@ static const char *col(const struct race_text_opts *o, const char *c)
     return o->color ? c : "";
 }
 
-const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-json_int_t jint(json_t *o, const char *key)
-{
-    return json_integer_value(json_object_get(o, key));
-}
-
-json_t *results_detectors(json_t *results)
-{
-    return json_object_get(json_object_get(results, "options"), "detectors");
-}
-
-json_t *results_cell(json_t *results, const char *case_name,
-                     const char *variant, const char *detector)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cells"), i, c)
-    {
-        if (!strcmp(jstr(c, "case"), case_name) &&
-            !strcmp(jstr(c, "variant"), variant) &&
-            !strcmp(jstr(c, "detector"), detector))
-            return c;
-    }
-    return NULL;
-}
-
-static void text_source(struct strbuf *sb, json_t *results, json_t *loc,
+static void text_source(struct strbuf *sb, const struct results *res,
+                        const struct res_location *loc,
                         const struct race_text_opts *o)
 {
-    int line = (int)json_integer_value(json_object_get(loc, "line"));
+    int line = (int)loc->line;
     int n;
-    char **lines = source_lines(results, jstr(loc, "path"), NULL,
-                                line - o->context, line + o->context, &n);
+    char **lines = source_lines(res, loc->path, NULL, line - o->context,
+                                line + o->context, &n);
     if (!lines) {
         strbuf_addf(sb, "      (source not found)\n");
         return;
@@ -320,10 +333,10 @@ static bool base_starts(const char *path, const char *prefix)
     return !strncmp(b ? b + 1 : path, prefix, strlen(prefix));
 }
 
-const char *hidden_frame_what(json_t *f)
+const char *hidden_frame_what(const struct res_frame *f)
 {
-    const char *func = jstr(f, "func"), *path = jstr(f, "path");
-    const char *file = jstr(f, "file"), *module = jstr(f, "module");
+    const char *func = f->func, *path = f->path;
+    const char *file = f->file, *module = f->module;
     if (path && strstr(path, "window.c"))
         return "window.c";
     if ((file && (strstr(file, ".go") || strstr(file, "/src/runtime/"))) ||
@@ -354,17 +367,15 @@ const char *hidden_frame_what(json_t *f)
     return "the runtimes";
 }
 
-void folded_note(struct strbuf *sb, json_t *frames)
+void folded_note(struct strbuf *sb, const struct res_access *a)
 {
     const char *what[8];
-    size_t nw = 0, n = 0, i;
-    json_t *f;
-    json_array_foreach(frames, i, f)
-    {
-        if (!json_is_true(json_object_get(f, "hidden")))
+    size_t nw = 0, n = 0;
+    for (size_t i = 0; i < a->nr_frames; i++) {
+        const struct res_frame *f = &a->frames[i];
+        if (f->hidden != 1)
             continue;
-        json_int_t rep = jint(f, "repeat");
-        n += rep > 1 ? (size_t)rep : 1;
+        n += f->repeat > 1 ? (size_t)f->repeat : 1;
         const char *w = hidden_frame_what(f);
         bool seen = false;
         for (size_t k = 0; k < nw && !seen; k++)
@@ -401,51 +412,48 @@ const char *stack_label_what(const char *label)
 
 /* One frame of a stack: function, file:line (or module), the marker, and
  * the Go counterpart of a model frame. */
-static void text_frame(struct strbuf *sb, json_t *f, bool hidden,
-                       const struct race_text_opts *o)
+static void text_frame(struct strbuf *sb, const struct res_frame *f,
+                       bool hidden, const struct race_text_opts *o)
 {
-    const char *func = jstr(f, "func");
-    const char *path = jstr(f, "path");
-    json_int_t line = json_integer_value(json_object_get(f, "line"));
-    const char *cls = jstr(f, "class");
-    const char *marker = jstr(f, "marker");
+    const char *func = f->func;
+    const char *path = f->path;
+    long long line = f->line;
+    const char *cls = f->class_;
+    const char *marker = f->marker;
     /* a case's frame, or (maprace try: every line marked "") the user's */
     bool own = (cls && !strcmp(cls, "case")) || (marker && !*marker);
     const char *c = own ? C_BOLD : hidden ? C_DIM : "";
     strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
                 col(o, C_RESET));
     if (path && line > 0)
-        strbuf_addf(sb, "%s:%lld", path, (long long)line);
-    else if (jstr(f, "module"))
-        strbuf_addf(sb, "(%s)", jstr(f, "module"));
-    json_int_t rep = jint(f, "repeat");
-    if (rep > 1) {
+        strbuf_addf(sb, "%s:%lld", path, line);
+    else if (f->module)
+        strbuf_addf(sb, "(%s)", f->module);
+    if (f->repeat > 1) {
         char n[32];
-        count_text(n, sizeof(n), rep);
+        count_text(n, sizeof(n), f->repeat);
         strbuf_addf(sb, " \xc3\x97 %s", n); /* U+00D7 */
     }
     if (marker && *marker)
         strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED), marker,
                     col(o, C_RESET));
     strbuf_addstr(sb, "\n");
-    if (jstr(f, "go"))
-        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN), jstr(f, "go"),
-                    jstr(f, "role"), col(o, C_RESET));
-    else if (jstr(f, "model"))
+    if (f->go)
+        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN), f->go,
+                    f->role, col(o, C_RESET));
+    else if (f->model)
         strbuf_addf(sb, "      %s  = the model's %s: %s%s\n", col(o, C_CYAN),
-                    jstr(f, "model"), jstr(f, "role"), col(o, C_RESET));
+                    f->model, f->role, col(o, C_RESET));
 }
 
-static void text_frames(struct strbuf *sb, json_t *access,
+static void text_frames(struct strbuf *sb, const struct res_access *access,
                         const struct race_text_opts *o)
 {
-    size_t i;
-    json_t *f;
-    json_int_t cut = jint(access, "frames_cut");
-    json_int_t cut_after = jint(access, "frames_cut_after");
-    json_array_foreach(json_object_get(access, "frames"), i, f)
-    {
-        if (cut > 0 && (json_int_t)i == cut_after) {
+    long long cut = access->frames_cut;
+    long long cut_after = access->frames_cut_after;
+    for (size_t i = 0; i < access->nr_frames; i++) {
+        const struct res_frame *f = &access->frames[i];
+        if (cut > 0 && (long long)i == cut_after) {
             char n[32];
             count_text(n, sizeof(n), cut);
             strbuf_addf(sb,
@@ -454,7 +462,7 @@ static void text_frames(struct strbuf *sb, json_t *access,
                         col(o, C_DIM), n, cut == 1 ? "" : "s", STACK_MAX_FRAMES,
                         col(o, C_RESET));
         }
-        bool hidden = json_is_true(json_object_get(f, "hidden"));
+        bool hidden = f->hidden == 1;
         if (hidden && !o->all_frames)
             continue;
         text_frame(sb, f, hidden, o);
@@ -462,7 +470,7 @@ static void text_frames(struct strbuf *sb, json_t *access,
     /* say what was folded, by what it is */
     if (!o->all_frames) {
         struct strbuf note = STRBUF_INIT;
-        folded_note(&note, json_object_get(access, "frames"));
+        folded_note(&note, access);
         if (note.len)
             strbuf_addf(sb, "      %s(%s; --all-frames shows them)%s\n",
                         col(o, C_DIM), note.buf, col(o, C_RESET));
@@ -470,20 +478,26 @@ static void text_frames(struct strbuf *sb, json_t *access,
     }
 }
 
+/* Whether an access has its place among a race's locations (A: 0,
+ * B: 1). */
+static bool has_at(const struct res_access *a)
+{
+    return a->at != RES_ABSENT && a->at >= 0;
+}
+
 /* The header of a stack that is not an access of a race: the detector's
  * own words for it ("Mutex M0 previously acquired by the same thread
  * here"), and its thread when the words do not say. */
-static void text_stack_label(struct strbuf *sb, json_t *a,
+static void text_stack_label(struct strbuf *sb, const struct res_access *a,
                              const struct race_text_opts *o)
 {
-    json_int_t at = json_integer_value(json_object_get(a, "at"));
-    if (json_object_get(a, "at") && at >= 0)
-        strbuf_addf(sb, "    %s%c:%s ", col(o, C_BOLD), (char)('A' + at),
+    if (has_at(a))
+        strbuf_addf(sb, "    %s%c:%s ", col(o, C_BOLD), (char)('A' + a->at),
                     col(o, C_RESET));
     else
         strbuf_addstr(sb, "    ");
-    const char *label = jstr(a, "label");
-    const char *thread = jstr(a, "thread");
+    const char *label = a->label;
+    const char *thread = a->thread;
     strbuf_addf(sb, "%s%s%s", col(o, C_YELLOW), label ? label : "stack",
                 col(o, C_RESET));
     if (thread && label && !strstr(label, thread))
@@ -491,31 +505,26 @@ static void text_stack_label(struct strbuf *sb, json_t *a,
     strbuf_addstr(sb, "\n");
 }
 
-static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
-                             const struct race_text_opts *o)
+static void text_access_head(struct strbuf *sb, const struct res_access *a,
+                             const char *det, const struct race_text_opts *o)
 {
-    const char *kind = jstr(a, "kind");
-    json_int_t at = json_integer_value(json_object_get(a, "at"));
-    if (json_object_get(a, "at") && at >= 0)
-        strbuf_addf(sb, "    %s%c:%s", col(o, C_BOLD), (char)('A' + at),
+    const char *kind = a->kind;
+    if (has_at(a))
+        strbuf_addf(sb, "    %s%c:%s", col(o, C_BOLD), (char)('A' + a->at),
                     col(o, C_RESET));
     else
         strbuf_addstr(sb, "    ");
     strbuf_addf(sb, " %s%s%s", col(o, C_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
                 col(o, C_RESET));
-    json_int_t size = json_integer_value(json_object_get(a, "size"));
-    if (size)
-        strbuf_addf(sb, " of size %lld", (long long)size);
-    if (jstr(a, "thread"))
-        strbuf_addf(sb, " by %s", jstr(a, "thread"));
-    json_t *locks = json_object_get(a, "locks");
-    if (json_array_size(locks)) {
+    if (a->size)
+        strbuf_addf(sb, " of size %lld", a->size);
+    if (a->thread)
+        strbuf_addf(sb, " by %s", a->thread);
+    if (a->nr_locks) {
         strbuf_addstr(sb, ", locks held:");
-        size_t i;
-        json_t *l;
-        json_array_foreach(locks, i, l)
-            strbuf_addf(sb, " %s", json_string_value(l));
+        for (size_t i = 0; i < a->nr_locks; i++)
+            strbuf_addf(sb, " %s", a->locks[i]);
     } else if (det && starts_with(det, "tsan")) {
         strbuf_addstr(sb, ", no lock held");
     } else {
@@ -526,144 +535,131 @@ static void text_access_head(struct strbuf *sb, json_t *a, const char *det,
 
 /* "model/map.c:802" (or the path alone when the line is unknown) of an
  * access of an access_pairs entry. Malloc'd. */
-static char *pair_where(json_t *t)
+static char *pair_where(const struct res_pair_access *t)
 {
-    json_int_t line = json_integer_value(json_object_get(t, "line"));
-    if (!jstr(t, "path"))
+    if (!t->path)
         return xstrdup("");
-    if (line <= 0)
-        return xstrdup(jstr(t, "path"));
-    return xasprintf("%s:%lld", jstr(t, "path"), (long long)line);
+    if (t->line <= 0)
+        return xstrdup(t->path);
+    return xasprintf("%s:%lld", t->path, t->line);
 }
 
 /* One access of an access_pairs entry: "A: write mapassign
  * model/map.c:802  runtime.mapassign (m[k] = v)". */
-static void text_pair_access(struct strbuf *sb, json_t *t, int wfunc,
-                             int wwhere, const struct race_text_opts *o)
+static void text_pair_access(struct strbuf *sb, const struct res_pair_access *t,
+                             int wfunc, int wwhere,
+                             const struct race_text_opts *o)
 {
-    json_t *at = json_object_get(t, "at");
-    if (json_is_integer(at) && json_integer_value(at) >= 0)
-        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
+    if (t->at != RES_ABSENT && t->at >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + t->at));
     else
         strbuf_addstr(sb, "   ");
-    const char *kind = jstr(t, "kind");
+    const char *kind = t->kind;
     strbuf_addf(sb, "%s%-5s%s %-*s", col(o, C_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
-                col(o, C_RESET), wfunc,
-                jstr(t, "func") ? jstr(t, "func") : "??");
+                col(o, C_RESET), wfunc, t->func ? t->func : "??");
     char *where = pair_where(t);
     strbuf_addf(sb, " %-*s", wwhere, where);
     free(where);
-    if (jstr(t, "go"))
-        strbuf_addf(sb, "  %s%s%s", col(o, C_CYAN), jstr(t, "go"),
-                    col(o, C_RESET));
+    if (t->go)
+        strbuf_addf(sb, "  %s%s%s", col(o, C_CYAN), t->go, col(o, C_RESET));
     strbuf_addstr(sb, "\n");
 }
 
 /* The evidence's access_pairs (group.h): which model functions raced, in
  * how many findings. */
-static void text_pairs(struct strbuf *sb, json_t *ev,
+static void text_pairs(struct strbuf *sb, const struct res_evidence *ev,
                        const struct race_text_opts *o)
 {
-    json_t *pairs = json_object_get(ev, "access_pairs");
-    if (!json_array_size(pairs))
+    if (!ev->nr_access_pairs)
         return;
-    size_t i, k;
-    json_t *p, *t;
     bool model = false;
-    json_array_foreach(pairs, i, p)
-        json_array_foreach(json_object_get(p, "accesses"), k, t) model |=
-        jstr(t, "class") && !strcmp(jstr(t, "class"), "model");
-    const char *kind = jstr(ev, "kind");
+    for (size_t i = 0; i < ev->nr_access_pairs; i++)
+        for (size_t k = 0; k < ev->access_pairs[i].nr_accesses; k++) {
+            const char *cls = ev->access_pairs[i].accesses[k].class_;
+            model |= cls && !strcmp(cls, "model");
+        }
+    const char *kind = ev->kind;
     bool race = kind && !strcmp(kind, "data-race");
     strbuf_addf(sb, "    %s %s(top %sframe; findings)%s:\n",
                 race ? "accesses that raced" : "stacks reported", col(o, C_DIM),
                 model ? "model " : "", col(o, C_RESET));
     int wfunc = 2, wwhere = 0;
-    json_array_foreach(pairs, i, p)
-    {
-        json_array_foreach(json_object_get(p, "accesses"), k, t)
-        {
-            const char *fn = jstr(t, "func");
+    for (size_t i = 0; i < ev->nr_access_pairs; i++)
+        for (size_t k = 0; k < ev->access_pairs[i].nr_accesses; k++) {
+            const struct res_pair_access *t = &ev->access_pairs[i].accesses[k];
             char *where = pair_where(t);
-            if (fn && (int)strlen(fn) > wfunc)
-                wfunc = (int)strlen(fn);
+            if (t->func && (int)strlen(t->func) > wfunc)
+                wfunc = (int)strlen(t->func);
             if ((int)strlen(where) > wwhere)
                 wwhere = (int)strlen(where);
             free(where);
         }
-    }
-    json_int_t listed = 0;
-    json_array_foreach(pairs, i, p)
-    {
-        json_int_t n = json_integer_value(json_object_get(p, "count"));
-        listed += n;
-        json_t *accs = json_object_get(p, "accesses");
-        if (!json_array_size(accs)) {
-            strbuf_addf(sb, "      %4lldx (no access named)\n", (long long)n);
+    long long listed = 0;
+    for (size_t i = 0; i < ev->nr_access_pairs; i++) {
+        const struct res_access_pair *p = &ev->access_pairs[i];
+        listed += p->count;
+        if (!p->nr_accesses) {
+            strbuf_addf(sb, "      %4lldx (no access named)\n", p->count);
             continue;
         }
-        json_array_foreach(accs, k, t)
-        {
+        for (size_t k = 0; k < p->nr_accesses; k++) {
             if (k)
                 strbuf_addstr(sb, "            ");
             else
-                strbuf_addf(sb, "      %4lldx ", (long long)n);
-            text_pair_access(sb, t, wfunc, wwhere, o);
+                strbuf_addf(sb, "      %4lldx ", p->count);
+            text_pair_access(sb, &p->accesses[k], wfunc, wwhere, o);
         }
     }
-    json_int_t more =
-        json_integer_value(json_object_get(ev, "access_pairs_more"));
-    if (more > 0) {
-        json_int_t rest =
-            json_integer_value(json_object_get(ev, "findings")) - listed;
-        strbuf_addf(sb, "      +%lld more (%lld finding%s)\n", (long long)more,
-                    (long long)rest, rest == 1 ? "" : "s");
+    if (ev->access_pairs_more > 0) {
+        long long rest = ev->findings - listed;
+        strbuf_addf(sb, "      +%lld more (%lld finding%s)\n",
+                    ev->access_pairs_more, rest, rest == 1 ? "" : "s");
     }
 }
 
 /* The visible frames of an access. */
-static size_t visible_frames(json_t *access, json_t **out, size_t max,
+static size_t visible_frames(const struct res_access *access,
+                             const struct res_frame **out, size_t max,
                              bool all_frames)
 {
-    size_t n = 0, i;
-    json_t *f;
-    json_array_foreach(json_object_get(access, "frames"), i, f)
-    {
-        if (n < max &&
-            (all_frames || !json_is_true(json_object_get(f, "hidden"))))
-            out[n++] = f;
-    }
+    size_t n = 0;
+    for (size_t i = 0; i < access->nr_frames; i++)
+        if (n < max && (all_frames || access->frames[i].hidden != 1))
+            out[n++] = &access->frames[i];
     return n;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
 }
 
 /* Whether model frame m stands where Go frame g is: the model function
  * that g's runtime function is modelled by, the same marker, or (both
  * unmarked) a frame of the case. */
-static bool frames_line_up(json_t *g, json_t *m)
+static bool frames_line_up(const struct res_frame *g, const struct res_frame *m)
 {
-    if (jstr(g, "model"))
-        return jstr(m, "func") && !strcmp(jstr(g, "model"), jstr(m, "func"));
-    if (jstr(g, "marker"))
-        return jstr(m, "marker") &&
-               !strcmp(jstr(g, "marker"), jstr(m, "marker"));
-    return jstr(g, "class") && jstr(m, "class") &&
-           !strcmp(jstr(g, "class"), "case") &&
-           !strcmp(jstr(m, "class"), "case") && !jstr(m, "marker");
+    if (g->model)
+        return same_text(g->model, m->func);
+    if (g->marker)
+        return same_text(g->marker, m->marker);
+    return same_text(g->class_, "case") && same_text(m->class_, "case") &&
+           !m->marker;
 }
 
-static void add_row(struct side_row *rows, size_t max, size_t *n, json_t *g,
-                    json_t *m)
+static void add_row(struct side_row *rows, size_t max, size_t *n,
+                    const struct res_frame *g, const struct res_frame *m)
 {
     if (*n < max)
         rows[*n] = (struct side_row){g, m};
     ++*n;
 }
 
-size_t side_rows(json_t *ga, json_t *ma, bool all_frames, struct side_row *rows,
-                 size_t max)
+size_t side_rows(const struct res_access *ga, const struct res_access *ma,
+                 bool all_frames, struct side_row *rows, size_t max)
 {
-    json_t *g[64], *m[64];
+    const struct res_frame *g[64], *m[64];
     size_t ng = visible_frames(ga, g, 64, all_frames);
     size_t nm = visible_frames(ma, m, 64, all_frames);
     size_t p = 0, n = 0;
@@ -684,28 +680,23 @@ size_t side_rows(json_t *ga, json_t *ma, bool all_frames, struct side_row *rows,
     return n < max ? n : max;
 }
 
-json_t *evidence_access(json_t *ev, json_int_t at)
+const struct res_access *evidence_access(const struct res_evidence *ev,
+                                         long long at)
 {
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(ev, "accesses"), i, a)
-    {
-        if (json_integer_value(json_object_get(a, "at")) == at)
-            return a;
-    }
+    for (size_t i = 0; i < ev->nr_accesses; i++)
+        if (ev->accesses[i].at == at)
+            return &ev->accesses[i];
     return NULL;
 }
 
-bool race_go_beside(json_t *race, json_t **go, json_t **model)
+bool race_go_beside(const struct res_race *race, const struct res_evidence **go,
+                    const struct res_evidence **model)
 {
-    json_t *ev;
-    size_t i;
     *go = *model = NULL;
-    json_array_foreach(json_object_get(race, "detectors"), i, ev)
-    {
-        const char *kind = jstr(ev, "kind");
-        int d =
-            jstr(ev, "detector") ? detector_by_name(jstr(ev, "detector")) : -1;
+    for (size_t i = 0; i < race->nr_detectors; i++) {
+        const struct res_evidence *ev = &race->detectors[i];
+        const char *kind = ev->kind;
+        int d = ev->detector ? detector_by_name(ev->detector) : -1;
         if (d < 0 || !kind || strcmp(kind, "data-race"))
             continue;
         /* the first Go race report (the current Go's: go_first) */
@@ -720,26 +711,26 @@ bool race_go_beside(json_t *race, json_t **go, json_t **model)
 }
 
 /* "func file:line" of a frame, the file as its last component. */
-static char *frame_cell(json_t *f)
+static char *frame_cell(const struct res_frame *f)
 {
     if (!f)
         return xstrdup("");
-    const char *path = jstr(f, "path");
+    const char *path = f->path;
     const char *base =
         path && strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    return xasprintf("%s %s:%lld", jstr(f, "func") ? jstr(f, "func") : "??",
-                     base ? base : "?",
-                     (long long)json_integer_value(json_object_get(f, "line")));
+    return xasprintf("%s %s:%lld", f->func ? f->func : "??", base ? base : "?",
+                     f->line);
 }
 
-static void text_side_row(struct strbuf *sb, json_t *g, json_t *m,
+static void text_side_row(struct strbuf *sb, const struct res_frame *g,
+                          const struct res_frame *m,
                           const struct race_text_opts *o)
 {
     char *l = frame_cell(g), *r = frame_cell(m);
-    json_t *mk = g && jstr(g, "marker") ? g : m && jstr(m, "marker") ? m : NULL;
+    const struct res_frame *mk = g && g->marker ? g : m && m->marker ? m : NULL;
     if (mk)
         strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, C_RED),
-                    jstr(mk, "marker"), col(o, C_RESET));
+                    mk->marker, col(o, C_RESET));
     else
         strbuf_addf(sb, "      %-44s | %s", l, r);
     strbuf_addstr(sb, "\n");
@@ -750,24 +741,22 @@ static void text_side_row(struct strbuf *sb, json_t *g, json_t *m,
 /* When the real Go (go-race) and a race detector of the model both told
  * the race: their stacks side by side, each Go frame beside the model
  * frame that stands for it. */
-static void text_side_by_side(struct strbuf *sb, json_t *race,
+static void text_side_by_side(struct strbuf *sb, const struct res_race *race,
                               const struct race_text_opts *o)
 {
-    json_t *go, *model;
+    const struct res_evidence *go, *model;
     if (!race_go_beside(race, &go, &model))
         return;
     strbuf_addf(sb, "\n  %sGo beside the model%s (%s | %s), row by row:\n",
-                col(o, C_BOLD), col(o, C_RESET), jstr(go, "detector"),
-                jstr(model, "detector"));
-    for (json_int_t at = 0; at < 2; at++) {
-        json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
+                col(o, C_BOLD), col(o, C_RESET), go->detector, model->detector);
+    for (long long at = 0; at < 2; at++) {
+        const struct res_access *ga = evidence_access(go, at),
+                                *ma = evidence_access(model, at);
         if (!ga || !ma)
             continue;
         strbuf_addf(sb, "    %c: %s by %s | %s by %s\n", (char)('A' + at),
-                    jstr(ga, "kind") ? jstr(ga, "kind") : "?",
-                    jstr(ga, "thread") ? jstr(ga, "thread") : "?",
-                    jstr(ma, "kind") ? jstr(ma, "kind") : "?",
-                    jstr(ma, "thread") ? jstr(ma, "thread") : "?");
+                    ga->kind ? ga->kind : "?", ga->thread ? ga->thread : "?",
+                    ma->kind ? ma->kind : "?", ma->thread ? ma->thread : "?");
         struct side_row rows[128];
         size_t n = side_rows(ga, ma, o->all_frames, rows, 128);
         for (size_t i = 0; i < n; i++)
@@ -787,81 +776,76 @@ const char *race_kind_words(const char *kind)
 }
 
 /* The race's lines, with their source and marker, and the case's why. */
-static void text_locations(struct strbuf *sb, json_t *results, json_t *race,
+static void text_locations(struct strbuf *sb, const struct results *res,
+                           const struct res_race *race,
                            const struct race_text_opts *o)
 {
-    size_t i;
-    json_t *loc;
-    json_array_foreach(json_object_get(race, "locations"), i, loc)
-    {
+    for (size_t i = 0; i < race->nr_locations; i++) {
+        const struct res_location *loc = &race->locations[i];
         strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, C_BOLD),
-                    (char)('A' + i), col(o, C_RESET), jstr(loc, "path"),
-                    (long long)json_integer_value(json_object_get(loc, "line")),
-                    jstr(loc, "func") ? jstr(loc, "func") : "??");
-        const char *marker = jstr(loc, "marker");
+                    (char)('A' + i), col(o, C_RESET), loc->path, loc->line,
+                    loc->func ? loc->func : "??");
+        const char *marker = loc->marker;
         if (marker && *marker)
             strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED), marker,
                         col(o, C_RESET));
         strbuf_addstr(sb, "\n");
-        text_source(sb, results, loc, o);
+        text_source(sb, res, loc, o);
     }
-    if (jstr(race, "why") && *jstr(race, "why"))
+    if (race->why && *race->why)
         strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
-                    jstr(race, "why"));
+                    race->why);
 }
 
 static int by_seq(const void *a, const void *b)
 {
-    json_int_t x =
-        json_integer_value(json_object_get(*(json_t *const *)a, "seq"));
-    json_int_t y =
-        json_integer_value(json_object_get(*(json_t *const *)b, "seq"));
+    long long x = (*(const struct res_access *const *)a)->seq;
+    long long y = (*(const struct res_access *const *)b)->seq;
     return (x > y) - (x < y);
 }
 
 /* An evidence's stacks in the detector's order: a race's two accesses
  * (its other stacks, where threads were created..., with --all-frames),
  * every stack of any other report, each headed by its label. */
-static void text_stacks(struct strbuf *sb, json_t *ev,
+static void text_stacks(struct strbuf *sb, const struct res_evidence *ev,
                         const struct race_text_opts *o)
 {
-    const char *kind = jstr(ev, "kind");
+    const char *kind = ev->kind;
     bool race = kind && !strcmp(kind, "data-race");
-    json_t *acc = json_object_get(ev, "accesses");
-    json_t *more = json_object_get(ev, "more");
-    size_t n = json_array_size(acc) + json_array_size(more), k = 0, i;
-    json_t **all = xcalloc(n ? n : 1, sizeof(*all)), *a;
-    json_array_foreach(acc, i, a) all[k++] = a;
+    size_t n = ev->nr_accesses + ev->nr_more, k = 0;
+    const struct res_access **all = xcalloc(n ? n : 1, sizeof(*all));
+    for (size_t i = 0; i < ev->nr_accesses; i++)
+        all[k++] = &ev->accesses[i];
     if (!race || o->all_frames)
-        json_array_foreach(more, i, a) all[k++] = a;
+        for (size_t i = 0; i < ev->nr_more; i++)
+            all[k++] = &ev->more[i];
     struct strbuf unshown = STRBUF_INIT;
-    if (race && !o->all_frames && json_array_size(more)) {
+    if (race && !o->all_frames && ev->nr_more) {
         /* a race's other stacks are not shown: say which */
         const char *what[8];
         size_t nw = 0;
-        json_array_foreach(more, i, a)
-        {
-            const char *w = stack_label_what(jstr(a, "label"));
+        for (size_t i = 0; i < ev->nr_more; i++) {
+            const char *w = stack_label_what(ev->more[i].label);
             bool seen = false;
             for (size_t q = 0; q < nw && !seen; q++)
                 seen = !strcmp(what[q], w);
             if (!seen && nw < 8)
                 what[nw++] = w;
         }
-        strbuf_addf(
-            &unshown, "    %s(%zu more stack%s not shown: ", col(o, C_DIM),
-            json_array_size(more), json_array_size(more) == 1 ? "" : "s");
+        strbuf_addf(&unshown,
+                    "    %s(%zu more stack%s not shown: ", col(o, C_DIM),
+                    ev->nr_more, ev->nr_more == 1 ? "" : "s");
         for (size_t q = 0; q < nw; q++)
             strbuf_addf(&unshown, "%s%s", q ? ", " : "", what[q]);
         strbuf_addf(&unshown, "; --all-frames shows them)%s\n",
                     col(o, C_RESET));
     }
     qsort(all, k, sizeof(*all), by_seq);
-    for (i = 0; i < k; i++) {
-        bool side = json_object_get(all[i], "at") != NULL;
-        const char *ak = jstr(all[i], "kind");
+    for (size_t i = 0; i < k; i++) {
+        bool side = all[i]->at != RES_ABSENT;
+        const char *ak = all[i]->kind;
         if (race && side && ak && strcmp(ak, "unknown"))
-            text_access_head(sb, all[i], jstr(ev, "detector"), o);
+            text_access_head(sb, all[i], ev->detector, o);
         else
             text_stack_label(sb, all[i], o);
         text_frames(sb, all[i], o);
@@ -873,51 +857,45 @@ static void text_stacks(struct strbuf *sb, json_t *ev,
 }
 
 /* What one detector said of the race. */
-static void text_evidence(struct strbuf *sb, json_t *results, json_t *race,
-                          json_t *ev, const struct race_text_opts *o)
+static void text_evidence(struct strbuf *sb, const struct results *res,
+                          const struct res_race *race,
+                          const struct res_evidence *ev,
+                          const struct race_text_opts *o)
 {
-    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), jstr(ev, "detector"),
-                col(o, C_RESET), jstr(ev, "type") ? jstr(ev, "type") : "");
-    if (jstr(ev, "message"))
-        strbuf_addf(sb, " - %s", jstr(ev, "message"));
-    json_int_t nf = json_integer_value(json_object_get(ev, "findings"));
-    strbuf_addf(sb, " (in %lld of %lld runs, %lld finding%s",
-                (long long)json_integer_value(json_object_get(ev, "seen_runs")),
-                (long long)json_integer_value(json_object_get(ev, "runs")),
-                (long long)nf, nf == 1 ? "" : "s");
-    json_t *cell = results_cell(results, jstr(race, "case"),
-                                jstr(race, "variant"), jstr(ev, "detector"));
-    json_int_t dropped = cell ? jint(cell, "findings_dropped") : 0;
+    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), ev->detector,
+                col(o, C_RESET), ev->type ? ev->type : "");
+    if (ev->message)
+        strbuf_addf(sb, " - %s", ev->message);
+    long long nf = ev->findings;
+    strbuf_addf(sb, " (in %lld of %lld runs, %lld finding%s", ev->seen_runs,
+                ev->runs, nf, nf == 1 ? "" : "s");
+    const struct res_cell *cell =
+        results_cell_of(res, race->case_name, race->variant, ev->detector);
+    long long dropped = cell ? cell->findings_dropped : 0;
     if (dropped > 0)
         strbuf_addf(sb, "; the run%s dropped %lld more past the cap",
-                    jint(cell, "runs_done") == 1 ? "" : "s",
-                    (long long)dropped);
+                    cell->runs_done == 1 ? "" : "s", dropped);
     strbuf_addstr(sb, ")\n");
     text_pairs(sb, ev, o);
     text_stacks(sb, ev, o);
-    if (jstr(ev, "command"))
-        strbuf_addf(sb, "    command: %s\n", jstr(ev, "command"));
-    json_t *logs = json_object_get(ev, "logs");
-    if (json_array_size(logs)) {
+    if (ev->command)
+        strbuf_addf(sb, "    command: %s\n", ev->command);
+    if (ev->nr_logs) {
         strbuf_addstr(sb, "    raw log:");
-        size_t k;
-        json_t *l;
-        json_array_foreach(logs, k, l)
-            strbuf_addf(sb, " %s", json_string_value(l));
+        for (size_t k = 0; k < ev->nr_logs; k++)
+            strbuf_addf(sb, " %s", ev->logs[k]);
         strbuf_addstr(sb, "\n");
     }
 }
 
-void race_text(struct strbuf *sb, json_t *results, json_t *race,
-               const struct race_text_opts *o)
+void race_text(struct strbuf *sb, const struct results *res,
+               const struct res_race *race, const struct race_text_opts *o)
 {
     strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
-                race_kind_words(jstr(race, "kind")), col(o, C_RESET),
-                jstr(race, "case"), jstr(race, "variant"));
-    text_locations(sb, results, race, o);
+                race_kind_words(race->kind), col(o, C_RESET), race->case_name,
+                race->variant);
+    text_locations(sb, res, race, o);
     text_side_by_side(sb, race, o);
-    size_t i;
-    json_t *ev;
-    json_array_foreach(json_object_get(race, "detectors"), i, ev)
-        text_evidence(sb, results, race, ev, o);
+    for (size_t i = 0; i < race->nr_detectors; i++)
+        text_evidence(sb, res, race, &race->detectors[i], o);
 }

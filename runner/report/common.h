@@ -16,6 +16,7 @@
 #ifndef MAPRACE_REPORT_COMMON_H
 #define MAPRACE_REPORT_COMMON_H
 
+#include "engine/results-model.h"
 #include "engine/session.h"
 #include "lib/util.h"
 
@@ -50,14 +51,11 @@ char *report_junit(json_t *results);
 char *report_sarif(json_t *results);
 char *report_markdown(json_t *results);
 
-/* Reading the results document: the string (or NULL) and the integer
- * (or 0) at `key` of object o; the run's detectors (options.detectors, in
- * order); the cell of case/variant/detector, or NULL. */
-const char *jstr(json_t *o, const char *key);
-json_int_t jint(json_t *o, const char *key);
-json_t *results_detectors(json_t *results);
-json_t *results_cell(json_t *results, const char *case_name,
-                     const char *variant, const char *detector);
+/* The typed results (engine/results-model.h) of a document, for a writer:
+ * its races computed when it has none (group_results_ensure()). Returns 0,
+ * or -1 after saying why on stderr (reports_write() refuses such a
+ * document before any writer runs). */
+int results_of_report(json_t *results, struct results *r);
 
 /* Escapes: HTML/XML text and attribute values (&, <, >, ", '; control
  * characters XML forbids become U+FFFD), and Markdown table cells. */
@@ -76,8 +74,8 @@ void md_code(struct strbuf *sb, const char *s);
  * Lines are valid UTF-8 (invalid bytes become U+FFFD). Returns a malloc'd
  * array of malloc'd lines (*n of them, fewer at the end of the file), or
  * NULL when there is no such source. */
-char **source_lines(json_t *results, const char *path, const char *file,
-                    int from, int to, int *n);
+char **source_lines(const struct results *res, const char *path,
+                    const char *file, int from, int to, int *n);
 void source_lines_free(char **lines, int n);
 
 /* Options of the terminal rendering of a race. */
@@ -104,11 +102,14 @@ const char *race_kind_words(const char *kind);
  * counterpart alone on its row (the other side NULL). It fills at most
  * `max` rows and returns how many it filled. */
 struct side_row {
-    json_t *go, *model;
+    const struct res_frame *go, *model;
 };
-bool race_go_beside(json_t *race, json_t **go, json_t **model);
-json_t *evidence_access(json_t *ev, json_int_t at);
-size_t side_rows(json_t *go_access, json_t *model_access, bool all_frames,
+bool race_go_beside(const struct res_race *race, const struct res_evidence **go,
+                    const struct res_evidence **model);
+const struct res_access *evidence_access(const struct res_evidence *ev,
+                                         long long at);
+size_t side_rows(const struct res_access *go_access,
+                 const struct res_access *model_access, bool all_frames,
                  struct side_row *rows, size_t max);
 
 /* The annotated race (or any report) as text (show, junit's system-out):
@@ -117,8 +118,8 @@ size_t side_rows(json_t *go_access, json_t *model_access, bool all_frames,
  * the detector's own label (a race's two accesses by their kind, size,
  * thread and locks), with annotated frames, the findings dropped past the
  * cap, the run's command line and raw logs. */
-void race_text(struct strbuf *sb, json_t *results, json_t *race,
-               const struct race_text_opts *o);
+void race_text(struct strbuf *sb, const struct results *res,
+               const struct res_race *race, const struct race_text_opts *o);
 
 /* A cell's detection rate "d/n" and its colour class ("ok", "bad",
  * "known", "error"). */
@@ -130,12 +131,11 @@ void count_text(char *buf, size_t size, long long n);
 /* What a folded frame (class hidden) belongs to, in a few words: "libc",
  * "the loader", "the TSan runtime", "valgrind's preload", "Go's runtime",
  * "window.c", "bare addresses", else "the runtimes". */
-const char *hidden_frame_what(json_t *frame);
+const char *hidden_frame_what(const struct res_frame *frame);
 
 /* The note of the frames folded in one stack: "3 frames folded: libc, the
- * TSan runtime" (what each was, each once), into sb; nothing when none.
- * `frames` is the access's "frames" array. */
-void folded_note(struct strbuf *sb, json_t *frames);
+ * TSan runtime" (what each was, each once), into sb; nothing when none. */
+void folded_note(struct strbuf *sb, const struct res_access *access);
 
 /* The kind of a stack that is not an access of the race, from its
  * detector's label: "thread creation", "goroutine creation", "allocation",

@@ -32,45 +32,37 @@ static const char *base_name(const char *path)
 }
 
 /* The top frame of the model in an access, as "func (file:line)". */
-static char *model_frame(json_t *access)
+static char *model_frame(const struct res_access *access)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(access, "frames"), i, f)
-    {
-        const char *cls = jstr(f, "class");
-        if (cls && !strcmp(cls, "model"))
-            return xasprintf("%s (%s:%lld)", jstr(f, "func"),
-                             base_name(jstr(f, "path")),
-                             (long long)jint(f, "line"));
+    for (size_t i = 0; i < access->nr_frames; i++) {
+        const struct res_frame *f = &access->frames[i];
+        if (f->class_ && !strcmp(f->class_, "model"))
+            return xasprintf("%s (%s:%lld)", f->func, base_name(f->path),
+                             f->line);
     }
     return NULL;
 }
 
 /* Fill each lane from the first detector that reported both accesses. */
-static void fill_accesses(struct diagram *d, json_t *race)
+static void fill_accesses(struct diagram *d, const struct res_race *race)
 {
-    size_t i, k;
-    json_t *ev, *a;
-    json_array_foreach(json_object_get(race, "detectors"), i, ev)
-    {
-        json_t *acc = json_object_get(ev, "accesses");
+    for (size_t i = 0; i < race->nr_detectors; i++) {
+        const struct res_evidence *ev = &race->detectors[i];
         bool seen[2] = {false, false};
-        json_array_foreach(acc, k, a)
-        {
-            json_int_t at = jint(a, "at");
+        for (size_t k = 0; k < ev->nr_accesses; k++) {
+            long long at = ev->accesses[k].at;
             if (at == 0 || at == 1)
                 seen[at] = true;
         }
         if (!seen[0] || !seen[1])
             continue;
-        json_array_foreach(acc, k, a)
-        {
-            struct lane *l = &d->lane[jint(a, "at") == 1];
-            if (l->kind || (jint(a, "at") != 0 && jint(a, "at") != 1))
+        for (size_t k = 0; k < ev->nr_accesses; k++) {
+            const struct res_access *a = &ev->accesses[k];
+            struct lane *l = &d->lane[a->at == 1];
+            if (l->kind || (a->at != 0 && a->at != 1))
                 continue;
-            l->thread = jstr(a, "thread");
-            l->kind = jstr(a, "kind");
+            l->thread = a->thread;
+            l->kind = a->kind;
             l->model = model_frame(a);
         }
         return;
@@ -88,10 +80,11 @@ static char *role_name(const char *s)
 
 /* The forcing plan of the variant: its window_rule entries, read from its
  * source ({role, W_AT, wait_role, W_FOR}). */
-static void fill_rules(struct diagram *d, json_t *results, const char *path)
+static void fill_rules(struct diagram *d, const struct results *res,
+                       const char *path)
 {
     int n;
-    char **lines = source_lines(results, path, NULL, 1, 100000, &n);
+    char **lines = source_lines(res, path, NULL, 1, 100000, &n);
     bool in_plan = false;
     for (int i = 0; lines && i < n && d->nr_rules < MAX_RULES; i++) {
         if (strstr(lines[i], "struct window_rule"))
@@ -120,21 +113,19 @@ static void fill_rules(struct diagram *d, json_t *results, const char *path)
 }
 
 /* 0 when the race has no two locations. */
-static int diagram_load(struct diagram *d, json_t *results, json_t *race)
+static int diagram_load(struct diagram *d, const struct results *res,
+                        const struct res_race *race)
 {
     memset(d, 0, sizeof(*d));
-    json_t *locs = json_object_get(race, "locations");
-    if (json_array_size(locs) < 2)
+    if (race->nr_locations < 2)
         return 0;
     for (int i = 0; i < 2; i++) {
-        json_t *loc = json_array_get(locs, (size_t)i);
-        d->lane[i].where =
-            xasprintf("%s:%lld %s", base_name(jstr(loc, "path")),
-                      (long long)jint(loc, "line"),
-                      jstr(loc, "func") ? jstr(loc, "func") : "?");
+        const struct res_location *loc = &race->locations[i];
+        d->lane[i].where = xasprintf("%s:%lld %s", base_name(loc->path),
+                                     loc->line, loc->func ? loc->func : "?");
     }
     fill_accesses(d, race);
-    fill_rules(d, results, jstr(json_array_get(locs, 0), "path"));
+    fill_rules(d, res, race->locations[0].path);
     return 1;
 }
 
@@ -192,8 +183,8 @@ static void bottom(struct strbuf *sb, bool color)
     strbuf_addf(sb, "\u256f\n  %s\n", race_unordered_text);
 }
 
-void race_diagram_text(struct strbuf *sb, json_t *results, json_t *race,
-                       bool color)
+void race_diagram_text(struct strbuf *sb, const struct results *res,
+                       const struct res_race *race, bool color)
 {
     char *why = race_explanation(race);
     if (why) {
@@ -208,7 +199,7 @@ void race_diagram_text(struct strbuf *sb, json_t *results, json_t *race,
         return;
     }
     struct diagram d;
-    if (!diagram_load(&d, results, race))
+    if (!diagram_load(&d, res, race))
         return;
     char ha[64], hb[64];
     snprintf(ha, sizeof(ha), "A  thread %s",
@@ -234,42 +225,37 @@ const char race_unordered_text[] =
     "nothing orders A and B: no lock, channel, join or release/acquire pair "
     "between them";
 
-static bool is_data_race(json_t *race)
+static bool is_data_race(const struct res_race *race)
 {
-    const char *k = jstr(race, "kind");
+    const char *k = race->kind;
     return k && !strcmp(k, "data-race");
 }
 
 /* The first frame of an access that is not folded, as "func (file:line)";
  * "an unknown place" when every frame is. */
-static char *where_of(json_t *acc)
+static char *where_of(const struct res_access *acc)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(acc, "frames"), i, f)
-    {
-        if (json_is_true(json_object_get(f, "hidden")))
+    for (size_t i = 0; i < acc->nr_frames; i++) {
+        const struct res_frame *f = &acc->frames[i];
+        if (f->hidden == 1)
             continue;
-        const char *path = jstr(f, "path") ? jstr(f, "path") : jstr(f, "file");
-        return xasprintf("%s (%s:%lld)",
-                         jstr(f, "func") ? jstr(f, "func") : "??",
-                         base_name(path), (long long)jint(f, "line"));
+        const char *path = f->path ? f->path : f->file;
+        return xasprintf("%s (%s:%lld)", f->func ? f->func : "??",
+                         base_name(path), f->line);
     }
     return xstrdup("an unknown place");
 }
 
-static void label_where(struct strbuf *sb, const char *label, json_t *acc);
+static void label_where(struct strbuf *sb, const char *label,
+                        const struct res_access *acc);
 
 /* Whether a stack is a call of the allocator's free. */
-static bool frees(json_t *acc)
+static bool frees(const struct res_access *acc)
 {
     static const char *const names[] = {"free", "cfree", "__libc_free",
                                         "operator delete", "realloc"};
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(acc, "frames"), i, f)
-    {
-        const char *fn = jstr(f, "func");
+    for (size_t i = 0; i < acc->nr_frames; i++) {
+        const char *fn = acc->frames[i].func;
         for (size_t k = 0; fn && k < sizeof(names) / sizeof(names[0]); k++)
             if (!strncmp(fn, names[k], strlen(names[k])) &&
                 (!fn[strlen(names[k])] || fn[strlen(names[k])] == '('))
@@ -278,38 +264,34 @@ static bool frees(json_t *acc)
     return false;
 }
 
-static const char *thread_of(json_t *acc)
+static const char *thread_of(const struct res_access *acc)
 {
-    const char *t = jstr(acc, "thread");
+    const char *t = acc ? acc->thread : NULL;
     return t && *t ? t : NULL;
 }
 
 /* "M0, M1" of an access's locks, or NULL when none. */
-static char *locks_of(json_t *acc)
+static char *locks_of(const struct res_access *acc)
 {
-    json_t *locks = json_object_get(acc, "locks"), *l;
-    if (!json_array_size(locks))
+    if (!acc->nr_locks)
         return NULL;
     struct strbuf sb = STRBUF_INIT;
-    size_t i;
-    json_array_foreach(locks, i, l)
-    {
-        if (!json_string_value(l))
+    for (size_t i = 0; i < acc->nr_locks; i++) {
+        if (!acc->locks[i])
             continue;
-        strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", json_string_value(l));
+        strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", acc->locks[i]);
     }
     return strbuf_detach(&sb);
 }
 
-static void explain_uaf(struct strbuf *sb, json_t *ev)
+static void explain_uaf(struct strbuf *sb, const struct res_evidence *ev)
 {
-    json_t *freer = NULL, *user = NULL, *a;
-    size_t i;
-    json_t *all[2] = {json_object_get(ev, "accesses"),
-                      json_object_get(ev, "more")};
+    const struct res_access *freer = NULL, *user = NULL;
+    const struct res_access *all[2] = {ev->accesses, ev->more};
+    size_t nr[2] = {ev->nr_accesses, ev->nr_more};
     for (int k = 0; k < 2; k++)
-        json_array_foreach(all[k], i, a)
-        {
+        for (size_t i = 0; i < nr[k]; i++) {
+            const struct res_access *a = &all[k][i];
             if (!freer && frees(a))
                 freer = a;
             else if (!user && k == 0)
@@ -326,10 +308,8 @@ static void explain_uaf(struct strbuf *sb, json_t *ev)
     if (user)
         strbuf_addf(sb, "%s %s it in %s",
                     thread_of(user) ? thread_of(user) : "a thread",
-                    jstr(user, "kind") &&
-                            !strncmp(jstr(user, "kind"), "read", 4)
-                        ? "read"
-                        : "wrote",
+                    user->kind && !strncmp(user->kind, "read", 4) ? "read"
+                                                                  : "wrote",
                     uw);
     strbuf_addstr(sb, ".\n");
     char *lf = freer ? locks_of(freer) : NULL,
@@ -351,23 +331,20 @@ static void explain_uaf(struct strbuf *sb, json_t *ev)
     free(uw);
 }
 
-static void explain_lock_order(struct strbuf *sb, json_t *ev)
+static void explain_lock_order(struct strbuf *sb, const struct res_evidence *ev)
 {
-    json_t *acc = json_object_get(ev, "accesses");
     strbuf_addstr(sb, "lock-order inversion: a cycle of acquisitions.\n");
-    json_t *a;
-    size_t i;
-    json_array_foreach(acc, i, a)
-    {
+    for (size_t i = 0; i < ev->nr_accesses; i++) {
+        const struct res_access *a = &ev->accesses[i];
         char *w = where_of(a);
-        json_int_t at = jint(a, "at");
+        long long at = a->at;
         strbuf_addf(sb, "%c: %s, in %s\n",
                     (char)('A' + (at == 0 || at == 1 ? (int)at : (int)i)),
-                    jstr(a, "label") ? jstr(a, "label") : "an acquisition", w);
+                    a->label ? a->label : "an acquisition", w);
         free(w);
     }
-    const char *t0 = thread_of(json_array_get(acc, 0));
-    const char *t1 = thread_of(json_array_get(acc, 1));
+    const char *t0 = thread_of(ev->nr_accesses > 0 ? &ev->accesses[0] : NULL);
+    const char *t1 = thread_of(ev->nr_accesses > 1 ? &ev->accesses[1] : NULL);
     if (t0 && t1 && !strcmp(t0, t1))
         strbuf_addf(sb,
                     "One thread (%s) took the locks in both orders, so this "
@@ -389,26 +366,28 @@ static void explain_lock_order(struct strbuf *sb, json_t *ev)
                           "deadlock that happened.\n");
 }
 
-static void explain_thread_leak(struct strbuf *sb, json_t *ev)
+static void explain_thread_leak(struct strbuf *sb,
+                                const struct res_evidence *ev)
 {
-    json_t *a = json_array_get(json_object_get(ev, "accesses"), 0);
-    if (!a)
-        a = json_array_get(json_object_get(ev, "more"), 0);
+    const struct res_access *a = ev->nr_accesses ? &ev->accesses[0]
+                                 : ev->nr_more   ? &ev->more[0]
+                                                 : NULL;
     char *w = a ? where_of(a) : xstrdup("an unknown place");
     strbuf_addf(sb,
                 "thread leak: the thread created in %s was never joined nor "
                 "detached: nothing waits for it to end, and what it holds is "
                 "never given back. Join it (pthread_join) or detach it.\n",
                 w);
-    if (a && jstr(a, "label"))
-        label_where(sb, jstr(a, "label"), a);
+    if (a && a->label)
+        label_where(sb, a->label, a);
     free(w);
 }
 
 /* A detector's header of a stack, then where: "Mutex M0 (0x...) created
  * in f (x.c:8)" (its trailing " at" read as " in"), else "<label>, in
  * f (x.c:8)". Appended to sb with a newline. */
-static void label_where(struct strbuf *sb, const char *label, json_t *acc)
+static void label_where(struct strbuf *sb, const char *label,
+                        const struct res_access *acc)
 {
     char *w = where_of(acc);
     size_t n = strlen(label);
@@ -456,33 +435,29 @@ static const char *mutex_state(const char *type, const char *message,
     return NULL;
 }
 
-static bool tsan_like(json_t *ev)
+static bool tsan_like(const struct res_evidence *ev)
 {
-    const char *d = jstr(ev, "detector");
+    const char *d = ev->detector;
     return d && !strncmp(d, "tsan", 4);
 }
 
-static void explain_mutex_misuse(struct strbuf *sb, json_t *race, json_t *ev)
+static void explain_mutex_misuse(struct strbuf *sb, const struct res_race *race,
+                                 const struct res_evidence *ev)
 {
-    json_t *a = json_array_get(json_object_get(ev, "accesses"), 0);
+    const struct res_access *a = ev->nr_accesses ? &ev->accesses[0] : NULL;
     char *w = a ? where_of(a) : xstrdup("an unknown place");
     /* TSan's type is its words for the operation; valgrind's message */
-    const char *op = tsan_like(ev) || !jstr(ev, "message")
-                         ? jstr(ev, "type")
-                         : jstr(ev, "message");
+    const char *op = tsan_like(ev) || !ev->message ? ev->type : ev->message;
     strbuf_addf(sb, "mutex misuse: %s, in %s.\n", op ? op : "?", w);
     /* the state, as the most definite of the detectors says it */
     const char *state = NULL, *by = NULL;
-    json_t *d;
-    size_t i;
-    json_array_foreach(json_object_get(race, "detectors"), i, d)
-    {
+    for (size_t i = 0; i < race->nr_detectors; i++) {
+        const struct res_evidence *d = &race->detectors[i];
         bool definite;
-        const char *st =
-            mutex_state(jstr(d, "type"), jstr(d, "message"), &definite);
+        const char *st = mutex_state(d->type, d->message, &definite);
         if (st && (!state || definite)) {
             state = st;
-            by = jstr(d, "detector");
+            by = d->detector;
         }
         if (st && definite)
             break;
@@ -493,23 +468,24 @@ static void explain_mutex_misuse(struct strbuf *sb, json_t *race, json_t *ev)
     else
         strbuf_addstr(sb, "The mutex's state: as the detector's words above "
                           "say.\n");
-    json_t *m;
-    json_array_foreach(json_object_get(ev, "more"), i, m)
-    {
-        if (!jstr(m, "label"))
+    for (size_t i = 0; i < ev->nr_more; i++) {
+        const struct res_access *m = &ev->more[i];
+        if (!m->label)
             continue;
-        label_where(sb, jstr(m, "label"), m);
+        label_where(sb, m->label, m);
         break; /* the first: where the mutex was made or last locked */
     }
     free(w);
 }
 
-char *race_explanation(json_t *race)
+char *race_explanation(const struct res_race *race)
 {
+    static const struct res_evidence none;
     if (is_data_race(race))
         return NULL;
-    json_t *ev = json_array_get(json_object_get(race, "detectors"), 0);
-    const char *kind = jstr(race, "kind") ? jstr(race, "kind") : "other";
+    const struct res_evidence *ev =
+        race->nr_detectors ? &race->detectors[0] : &none;
+    const char *kind = race->kind ? race->kind : "other";
     struct strbuf sb = STRBUF_INIT;
     if (!strcmp(kind, "use-after-free"))
         explain_uaf(&sb, ev);
@@ -520,7 +496,7 @@ char *race_explanation(json_t *race)
     else if (!strcmp(kind, "mutex-misuse"))
         explain_mutex_misuse(&sb, race, ev);
     else if (!strcmp(kind, "signal-unsafe")) {
-        json_t *a = json_array_get(json_object_get(ev, "accesses"), 0);
+        const struct res_access *a = ev->nr_accesses ? &ev->accesses[0] : NULL;
         char *w = a ? where_of(a) : xstrdup("an unknown place");
         strbuf_addf(&sb,
                     "signal-unsafe call: a signal handler called a function "
@@ -535,13 +511,13 @@ char *race_explanation(json_t *race)
                     "hashWriting flag showed another goroutine inside the map "
                     "at that moment; the check sees only the overlaps it "
                     "happens to catch.\n",
-                    jstr(ev, "message") ? jstr(ev, "message") : "fatal error");
+                    ev->message ? ev->message : "fatal error");
     else
         strbuf_addf(&sb,
                     "%s: %s (the detector's words; no interleaving is "
                     "drawn for it).\n",
-                    jstr(ev, "type") ? jstr(ev, "type") : "report",
-                    jstr(ev, "message") ? jstr(ev, "message") : "");
+                    ev->type ? ev->type : "report",
+                    ev->message ? ev->message : "");
     return strbuf_detach(&sb);
 }
 
@@ -553,7 +529,8 @@ static void svg_text(struct strbuf *sb, int x, int y, const char *cls,
     strbuf_addstr(sb, "</text>");
 }
 
-void race_diagram_svg(struct strbuf *sb, json_t *results, json_t *race)
+void race_diagram_svg(struct strbuf *sb, const struct results *res,
+                      const struct res_race *race)
 {
     char *why = race_explanation(race);
     if (why) {
@@ -572,7 +549,7 @@ void race_diagram_svg(struct strbuf *sb, json_t *results, json_t *race)
         return;
     }
     struct diagram d;
-    if (!diagram_load(&d, results, race))
+    if (!diagram_load(&d, res, race))
         return;
     int h = 150 + 16 * (int)d.nr_rules;
     strbuf_addf(

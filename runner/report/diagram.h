@@ -5,16 +5,16 @@
  * meet (the variant's window_plan, read from its source).
  *
  * Drawn with box-drawing characters for `maprace show`, and as inline SVG
- * for index.html. Both are built from the race object of results.json
- * (its "locations" and the accesses of the first detector that reported
- * both), so they show only what a detector saw.
+ * for index.html. Both are built from a race of results.json
+ * (struct res_race: its locations and the accesses of the first detector
+ * that reported both), so they show only what a detector saw.
  */
 #ifndef MAPRACE_REPORT_DIAGRAM_H
 #define MAPRACE_REPORT_DIAGRAM_H
 
+#include "engine/results-model.h"
 #include "lib/util.h"
 
-#include <jansson.h>
 #include <stdbool.h>
 
 /* What a report of another kind than a data race means, in a few plain
@@ -27,7 +27,7 @@
  *   thread-leak     where the thread was created;
  *   mutex-misuse    the operation and the state the mutex was in;
  *   signal-unsafe, fatal, other: what the detector said it saw. */
-char *race_explanation(json_t *race);
+char *race_explanation(const struct res_race *race);
 
 /* "nothing orders A and B: ..." said of a data race. */
 extern const char race_unordered_text[];
@@ -35,11 +35,12 @@ extern const char race_unordered_text[];
 /* The interleaving of a data race as text lanes, appended to sb; for a
  * report of another kind, its explanation (race_explanation) instead.
  * Nothing for a data race with fewer than two locations. */
-void race_diagram_text(struct strbuf *sb, json_t *results, json_t *race,
-                       bool color);
+void race_diagram_text(struct strbuf *sb, const struct results *res,
+                       const struct res_race *race, bool color);
 
 /* The same as an <svg class="interleaving"> element (escaped, inline); for
  * another kind, its explanation as <p class="explain">. */
-void race_diagram_svg(struct strbuf *sb, json_t *results, json_t *race);
+void race_diagram_svg(struct strbuf *sb, const struct results *res,
+                      const struct res_race *race);
 
 #endif

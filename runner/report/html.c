@@ -13,7 +13,6 @@
 
 #include "engine/cost.h"
 #include "engine/detectors.h"
-#include "engine/group.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,20 +105,18 @@ static void bar_chart(struct strbuf *sb, const char *title, const char *id,
 }
 
 /* Detection rate of each detector over the racy cells, in percent. */
-static double detection_rate(json_t *results, const char *det)
+static double detection_rate(const struct results *res, const char *det)
 {
     double det_runs = 0, runs = 0;
-    size_t k;
-    json_t *c;
-    json_array_foreach(json_object_get(results, "cells"), k, c)
-    {
-        const char *kind = jstr(json_object_get(c, "expectation"), "kind");
-        if (strcmp(jstr(c, "detector"), det) || !kind ||
+    for (size_t k = 0; k < res->nr_cells; k++) {
+        const struct res_cell *c = &res->cells[k];
+        const char *kind = c->expectation.kind;
+        if (strcmp(c->detector, det) || !kind ||
             (strcmp(kind, "race") && strcmp(kind, "fatal") &&
              strcmp(kind, "symptom")))
             continue;
-        det_runs += (double)jint(c, "detected_runs");
-        runs += (double)jint(c, "runs_done");
+        det_runs += (double)c->detected_runs;
+        runs += (double)c->runs_done;
     }
     return runs > 0 ? 100.0 * det_runs / runs : 0;
 }
@@ -193,21 +190,18 @@ static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
     strbuf_addstr(sb, "</table>\n");
 }
 
-static void charts(struct strbuf *sb, json_t *results)
+static void charts(struct strbuf *sb, const struct results *res)
 {
-    json_t *dets = results_detectors(results);
-    size_t n = json_array_size(dets), i;
+    size_t n = res->options.nr_detectors;
     struct cost_row rows[DET_COUNT + 1];
-    size_t nc = cost_rows(results, rows, DET_COUNT + 1);
-    json_t *d;
+    size_t nc = cost_rows(res, rows, DET_COUNT + 1);
     if (!n)
         return;
     const char **labels = xcalloc(n, sizeof(*labels));
     double *rate = xcalloc(n, sizeof(double));
-    json_array_foreach(dets, i, d)
-    {
-        labels[i] = json_string_value(d);
-        rate[i] = detection_rate(results, labels[i]);
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = res->options.detectors[i];
+        rate[i] = detection_rate(res, labels[i]);
     }
     strbuf_addstr(sb, "<div class=\"charts\">\n");
     bar_chart(sb, "Detection rate (racy variants: the race, fatal or symptom)",
@@ -223,37 +217,33 @@ static void charts(struct strbuf *sb, json_t *results)
     free(rate);
 }
 
-static bool variant_has_cells(json_t *results, json_t *dets, const char *cn,
+static bool variant_has_cells(const struct results *res, const char *cn,
                               const char *vn)
 {
-    size_t j;
-    json_t *d;
-    json_array_foreach(dets, j, d)
-    {
-        if (results_cell(results, cn, vn, json_string_value(d)))
+    for (size_t j = 0; j < res->options.nr_detectors; j++)
+        if (results_cell_of(res, cn, vn, res->options.detectors[j]))
             return true;
-    }
     return false;
 }
 
 /* One cell of the matrix: verdict, observed, expected (cut short; whole
  * in the tooltip), detected runs. */
-static void matrix_cell(struct strbuf *sb, json_t *cell)
+static void matrix_cell(struct strbuf *sb, const struct res_cell *cell)
 {
     if (!cell) {
         strbuf_addstr(sb, "<td>-</td>");
         return;
     }
-    const char *verdict = jstr(cell, "verdict");
+    const char *verdict = verdict_name(cell->verdict);
     strbuf_addf(sb, "<td class=\"%s\" title=\"", verdict_class(verdict));
-    esc(sb, jstr(cell, "note")    ? jstr(cell, "note")
-            : jstr(cell, "error") ? jstr(cell, "error")
-                                  : jstr(cell, "expected"));
+    esc(sb, cell->note    ? cell->note
+            : cell->error ? cell->error
+                          : cell->expected);
     strbuf_addstr(sb, "\"><span class=\"verdict\">");
     esc(sb, verdict);
     strbuf_addstr(sb, "</span><br><span class=\"obs\">");
-    esc(sb, jstr(cell, "observed"));
-    const char *exp = jstr(cell, "expected");
+    esc(sb, cell->observed);
+    const char *exp = cell->expected;
     strbuf_addstr(sb, "</span><br><span class=\"exp\">expected ");
     if (exp && strlen(exp) > 48) {
         size_t n = 45; /* not inside a UTF-8 sequence */
@@ -269,23 +259,20 @@ static void matrix_cell(struct strbuf *sb, json_t *cell)
     strbuf_addf(sb,
                 "</span><br><span class=\"rate\">%lld/%lld "
                 "runs</span></td>",
-                (long long)jint(cell, "detected_runs"),
-                (long long)jint(cell, "runs_done"));
+                cell->detected_runs, cell->runs_done);
 }
 
 /* A case's rows: the variants with cells; the case's name spans them. */
-static void matrix_case(struct strbuf *sb, json_t *results, json_t *dets,
-                        json_t *c)
+static void matrix_case(struct strbuf *sb, const struct results *res,
+                        const struct res_case *c)
 {
-    const char *cn = jstr(c, "name");
-    size_t k, j, rows = 0, row = 0;
-    json_t *v, *d;
-    json_array_foreach(json_object_get(c, "variants"), k, v) rows +=
-        variant_has_cells(results, dets, cn, jstr(v, "name"));
-    json_array_foreach(json_object_get(c, "variants"), k, v)
-    {
-        const char *vn = jstr(v, "name");
-        if (!variant_has_cells(results, dets, cn, vn))
+    const char *cn = c->name;
+    size_t rows = 0, row = 0;
+    for (size_t k = 0; k < c->nr_variants; k++)
+        rows += variant_has_cells(res, cn, c->variants[k].name);
+    for (size_t k = 0; k < c->nr_variants; k++) {
+        const char *vn = c->variants[k].name;
+        if (!variant_has_cells(res, cn, vn))
             continue;
         strbuf_addstr(sb, "<tr>");
         if (!row++) {
@@ -298,46 +285,42 @@ static void matrix_case(struct strbuf *sb, json_t *results, json_t *dets,
         strbuf_addstr(sb, "<td>");
         esc(sb, vn);
         strbuf_addstr(sb, "</td>");
-        json_array_foreach(dets, j, d) matrix_cell(
-            sb, results_cell(results, cn, vn, json_string_value(d)));
+        for (size_t j = 0; j < res->options.nr_detectors; j++)
+            matrix_cell(
+                sb, results_cell_of(res, cn, vn, res->options.detectors[j]));
         strbuf_addstr(sb, "</tr>\n");
     }
 }
 
-static void matrix(struct strbuf *sb, json_t *results)
+static void matrix(struct strbuf *sb, const struct results *res)
 {
-    json_t *dets = results_detectors(results);
     strbuf_addstr(sb, "<table class=\"matrix\" id=\"matrix\">\n<thead><tr>"
                       "<th>case</th><th>variant</th>");
-    size_t i;
-    json_t *d, *c;
-    json_array_foreach(dets, i, d)
-    {
+    for (size_t i = 0; i < res->options.nr_detectors; i++) {
         strbuf_addstr(sb, "<th>");
-        esc(sb, json_string_value(d));
+        esc(sb, res->options.detectors[i]);
         strbuf_addstr(sb, "</th>");
     }
     strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
-    json_array_foreach(json_object_get(results, "cases"), i, c)
-        matrix_case(sb, results, dets, c);
+    for (size_t i = 0; i < res->nr_cases; i++)
+        matrix_case(sb, res, &res->cases[i]);
     strbuf_addstr(sb, "</tbody></table>\n");
 }
 
-static void source_excerpt(struct strbuf *sb, json_t *results, json_t *loc,
-                           const char *label)
+static void source_excerpt(struct strbuf *sb, const struct results *res,
+                           const struct res_location *loc, const char *label)
 {
-    int line = (int)jint(loc, "line");
+    int line = (int)loc->line;
     int n;
-    char **lines =
-        source_lines(results, jstr(loc, "path"), NULL, line - 3, line + 3, &n);
+    char **lines = source_lines(res, loc->path, NULL, line - 3, line + 3, &n);
     strbuf_addf(sb, "<div class=\"loc\"><b>%s</b> <code>", label);
-    esc(sb, jstr(loc, "path"));
+    esc(sb, loc->path);
     strbuf_addf(sb, ":%d</code> in <code>", line);
-    esc(sb, jstr(loc, "func"));
+    esc(sb, loc->func);
     strbuf_addstr(sb, "</code>");
-    if (jstr(loc, "marker")) {
+    if (loc->marker) {
         strbuf_addstr(sb, " <span class=\"marker\">RACE: ");
-        esc(sb, jstr(loc, "marker"));
+        esc(sb, loc->marker);
         strbuf_addstr(sb, "</span>");
     }
     if (!lines) {
@@ -352,9 +335,9 @@ static void source_excerpt(struct strbuf *sb, json_t *results, json_t *loc,
         strbuf_addf(sb, "<span class=\"%s\"><span class=\"ln\">%d</span>",
                     hot ? "hot" : "line", first + i);
         esc(sb, lines[i]);
-        if (hot && jstr(loc, "marker")) {
+        if (hot && loc->marker) {
             strbuf_addstr(sb, "  <span class=\"marker\">&#8592; ");
-            esc(sb, jstr(loc, "marker"));
+            esc(sb, loc->marker);
             strbuf_addstr(sb, "</span>");
         }
         strbuf_addstr(sb, "</span>\n");
@@ -363,37 +346,37 @@ static void source_excerpt(struct strbuf *sb, json_t *results, json_t *loc,
     source_lines_free(lines, n);
 }
 
-static void frame_html(struct strbuf *sb, json_t *f)
+static void frame_html(struct strbuf *sb, const struct res_frame *f)
 {
-    const char *cls = jstr(f, "class");
+    const char *cls = f->class_;
     strbuf_addf(sb, "<div class=\"frame %s-frame\"><code class=\"fn\">",
                 cls ? cls : "other");
-    esc(sb, jstr(f, "func") ? jstr(f, "func") : "??");
+    esc(sb, f->func ? f->func : "??");
     strbuf_addstr(sb, "</code> ");
-    if (jstr(f, "path") && jint(f, "line") > 0) {
+    if (f->path && f->line > 0) {
         strbuf_addstr(sb, "<code>");
-        esc(sb, jstr(f, "path"));
-        strbuf_addf(sb, ":%lld</code>", (long long)jint(f, "line"));
-    } else if (jstr(f, "module")) {
+        esc(sb, f->path);
+        strbuf_addf(sb, ":%lld</code>", f->line);
+    } else if (f->module) {
         strbuf_addstr(sb, "<code>(");
-        esc(sb, jstr(f, "module"));
+        esc(sb, f->module);
         strbuf_addstr(sb, ")</code>");
     }
-    if (jint(f, "repeat") > 1) {
+    if (f->repeat > 1) {
         char n[32];
-        count_text(n, sizeof(n), jint(f, "repeat"));
+        count_text(n, sizeof(n), f->repeat);
         strbuf_addf(sb, " <span class=\"repeat\">&times; %s</span>", n);
     }
-    if (jstr(f, "marker") && *jstr(f, "marker")) {
+    if (f->marker && *f->marker) {
         strbuf_addstr(sb, " <span class=\"marker\">RACE: ");
-        esc(sb, jstr(f, "marker"));
+        esc(sb, f->marker);
         strbuf_addstr(sb, "</span>");
     }
-    if (jstr(f, "go")) {
+    if (f->go) {
         strbuf_addstr(sb, "<div class=\"go\">= <b>");
-        esc(sb, jstr(f, "go"));
+        esc(sb, f->go);
         strbuf_addstr(sb, "</b>: ");
-        esc(sb, jstr(f, "role"));
+        esc(sb, f->role);
         strbuf_addstr(sb, "</div>");
     }
     strbuf_addstr(sb, "</div>\n");
@@ -401,10 +384,10 @@ static void frame_html(struct strbuf *sb, json_t *f)
 
 /* The heading of a stack that is not an access of a race: the
  * detector's label for it, and its thread when the label does not say. */
-static void stack_label_html(struct strbuf *sb, json_t *a)
+static void stack_label_html(struct strbuf *sb, const struct res_access *a)
 {
-    const char *label = jstr(a, "label");
-    const char *thread = jstr(a, "thread");
+    const char *label = a->label;
+    const char *thread = a->thread;
     esc(sb, label ? label : "stack");
     if (thread && label && !strstr(label, thread)) {
         strbuf_addstr(sb, " (");
@@ -413,28 +396,27 @@ static void stack_label_html(struct strbuf *sb, json_t *a)
     }
 }
 
-static void access_head_html(struct strbuf *sb, json_t *a, const char *det);
+static void access_head_html(struct strbuf *sb, const struct res_access *a,
+                             const char *det);
 
-static void access_html(struct strbuf *sb, json_t *a, const char *det,
-                        bool race)
+static void access_html(struct strbuf *sb, const struct res_access *a,
+                        const char *det, bool race)
 {
     strbuf_addstr(sb, "<div class=\"acc\"><h5>");
-    json_int_t at = jint(a, "at");
-    if (json_object_get(a, "at") && at >= 0)
-        strbuf_addf(sb, "%c: ", (char)('A' + at));
-    const char *kind = jstr(a, "kind");
-    if (race && json_object_get(a, "at") && kind && strcmp(kind, "unknown"))
+    bool has_at = a->at != RES_ABSENT;
+    if (has_at && a->at >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + a->at));
+    const char *kind = a->kind;
+    if (race && has_at && kind && strcmp(kind, "unknown"))
         access_head_html(sb, a, det);
     else
         stack_label_html(sb, a);
     strbuf_addstr(sb, "</h5>\n");
-    size_t i, hidden = 0;
-    json_t *f;
-    json_int_t cut = jint(a, "frames_cut"),
-               cut_after = jint(a, "frames_cut_after");
-    json_array_foreach(json_object_get(a, "frames"), i, f)
-    {
-        if (cut > 0 && (json_int_t)i == cut_after) {
+    size_t hidden = 0;
+    long long cut = a->frames_cut, cut_after = a->frames_cut_after;
+    for (size_t i = 0; i < a->nr_frames; i++) {
+        const struct res_frame *f = &a->frames[i];
+        if (cut > 0 && (long long)i == cut_after) {
             char n[32];
             count_text(n, sizeof(n), cut);
             strbuf_addf(sb,
@@ -443,46 +425,41 @@ static void access_html(struct strbuf *sb, json_t *a, const char *det,
                         "&hellip;</div>\n",
                         n, cut == 1 ? "" : "s", STACK_MAX_FRAMES);
         }
-        if (json_is_true(json_object_get(f, "hidden")))
+        if (f->hidden == 1)
             hidden++;
         else
             frame_html(sb, f);
     }
     if (hidden) {
         struct strbuf note = STRBUF_INIT;
-        folded_note(&note, json_object_get(a, "frames"));
+        folded_note(&note, a);
         strbuf_addstr(sb, "<details><summary>");
         esc(sb, note.buf);
         strbuf_addstr(sb, "</summary>\n");
         strbuf_release(&note);
-        json_array_foreach(json_object_get(a, "frames"), i, f)
-        {
-            if (json_is_true(json_object_get(f, "hidden")))
-                frame_html(sb, f);
-        }
+        for (size_t i = 0; i < a->nr_frames; i++)
+            if (a->frames[i].hidden == 1)
+                frame_html(sb, &a->frames[i]);
         strbuf_addstr(sb, "</details>\n");
     }
     strbuf_addstr(sb, "</div>\n");
 }
 
 /* A race's access: kind, size, thread, locks held. */
-static void access_head_html(struct strbuf *sb, json_t *a, const char *det)
+static void access_head_html(struct strbuf *sb, const struct res_access *a,
+                             const char *det)
 {
-    const char *kind = jstr(a, "kind");
+    const char *kind = a->kind;
     esc(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
-    if (jint(a, "size"))
-        strbuf_addf(sb, " of size %lld", (long long)jint(a, "size"));
+    if (a->size)
+        strbuf_addf(sb, " of size %lld", a->size);
     strbuf_addstr(sb, " by ");
-    esc(sb, jstr(a, "thread") ? jstr(a, "thread") : "?");
-    json_t *locks = json_object_get(a, "locks");
-    if (json_array_size(locks)) {
+    esc(sb, a->thread ? a->thread : "?");
+    if (a->nr_locks) {
         strbuf_addstr(sb, ", locks held:");
-        size_t i;
-        json_t *l;
-        json_array_foreach(locks, i, l)
-        {
+        for (size_t i = 0; i < a->nr_locks; i++) {
             strbuf_addstr(sb, " ");
-            esc(sb, json_string_value(l));
+            esc(sb, a->locks[i]);
         }
     } else if (starts_with(det, "tsan")) {
         strbuf_addstr(sb, ", no lock held");
@@ -492,27 +469,26 @@ static void access_head_html(struct strbuf *sb, json_t *a, const char *det)
 }
 
 /* One access of an access_pairs entry, as a table cell. */
-static void pair_access_html(struct strbuf *sb, json_t *t)
+static void pair_access_html(struct strbuf *sb, const struct res_pair_access *t)
 {
     strbuf_addstr(sb, "<td>");
-    json_t *at = json_object_get(t, "at");
-    if (json_is_integer(at) && json_integer_value(at) >= 0)
-        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
-    const char *kind = jstr(t, "kind");
+    if (t->at != RES_ABSENT && t->at >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + t->at));
+    const char *kind = t->kind;
     esc(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
     strbuf_addstr(sb, " <code class=\"fn\">");
-    esc(sb, jstr(t, "func") ? jstr(t, "func") : "??");
+    esc(sb, t->func ? t->func : "??");
     strbuf_addstr(sb, "</code>");
-    if (jstr(t, "path")) {
+    if (t->path) {
         strbuf_addstr(sb, " <code>");
-        esc(sb, jstr(t, "path"));
-        if (jint(t, "line") > 0)
-            strbuf_addf(sb, ":%lld", (long long)jint(t, "line"));
+        esc(sb, t->path);
+        if (t->line > 0)
+            strbuf_addf(sb, ":%lld", t->line);
         strbuf_addstr(sb, "</code>");
     }
-    if (jstr(t, "go")) {
+    if (t->go) {
         strbuf_addstr(sb, "<div class=\"go\">= ");
-        esc(sb, jstr(t, "go"));
+        esc(sb, t->go);
         strbuf_addstr(sb, "</div>");
     }
     strbuf_addstr(sb, "</td>");
@@ -520,25 +496,21 @@ static void pair_access_html(struct strbuf *sb, json_t *t)
 
 /* The evidence's access_pairs (group.h) as a small table: which model
  * functions raced, in how many findings. */
-static void pairs_html(struct strbuf *sb, json_t *ev, bool race)
+static void pairs_html(struct strbuf *sb, const struct res_evidence *ev,
+                       bool race)
 {
-    json_t *pairs = json_object_get(ev, "access_pairs");
-    if (!json_array_size(pairs))
+    if (!ev->nr_access_pairs)
         return;
-    size_t width = 1, i;
-    json_t *p;
-    json_array_foreach(pairs, i, p)
-    {
-        size_t n = json_array_size(json_object_get(p, "accesses"));
-        if (n > width)
-            width = n;
-    }
+    size_t width = 1;
     bool model = false;
-    json_t *t;
-    size_t k;
-    json_array_foreach(pairs, i, p)
-        json_array_foreach(json_object_get(p, "accesses"), k, t) model |=
-        jstr(t, "class") && !strcmp(jstr(t, "class"), "model");
+    for (size_t i = 0; i < ev->nr_access_pairs; i++) {
+        const struct res_access_pair *p = &ev->access_pairs[i];
+        if (p->nr_accesses > width)
+            width = p->nr_accesses;
+        for (size_t k = 0; k < p->nr_accesses; k++)
+            model |= p->accesses[k].class_ &&
+                     !strcmp(p->accesses[k].class_, "model");
+    }
     strbuf_addf(sb,
                 "<table class=\"pairs\"><caption>%s (top %sframe of "
                 "each)</caption>\n<tr><th>findings</th>",
@@ -547,26 +519,24 @@ static void pairs_html(struct strbuf *sb, json_t *ev, bool race)
     strbuf_addstr(sb, width == 2 ? "<th>access</th><th>access</th>"
                                  : "<th>access</th>");
     strbuf_addstr(sb, "</tr>\n");
-    json_int_t listed = 0;
-    json_array_foreach(pairs, i, p)
-    {
-        listed += jint(p, "count");
-        strbuf_addf(sb, "<tr><td class=\"n\">%lld</td>",
-                    (long long)jint(p, "count"));
-        json_t *accs = json_object_get(p, "accesses");
-        json_array_foreach(accs, k, t) pair_access_html(sb, t);
-        for (k = json_array_size(accs); k < width; k++)
+    long long listed = 0;
+    for (size_t i = 0; i < ev->nr_access_pairs; i++) {
+        const struct res_access_pair *p = &ev->access_pairs[i];
+        listed += p->count;
+        strbuf_addf(sb, "<tr><td class=\"n\">%lld</td>", p->count);
+        for (size_t k = 0; k < p->nr_accesses; k++)
+            pair_access_html(sb, &p->accesses[k]);
+        for (size_t k = p->nr_accesses; k < width; k++)
             strbuf_addstr(sb, k ? "<td class=\"missing\">not named</td>"
                                 : "<td class=\"missing\">no access "
                                   "named</td>");
         strbuf_addstr(sb, "</tr>\n");
     }
-    if (jint(ev, "access_pairs_more") > 0)
+    if (ev->access_pairs_more > 0)
         strbuf_addf(sb,
                     "<tr><td class=\"n\">%lld</td><td colspan=\"%zu\">+%lld "
                     "more</td></tr>\n",
-                    (long long)(jint(ev, "findings") - listed), width,
-                    (long long)jint(ev, "access_pairs_more"));
+                    ev->findings - listed, width, ev->access_pairs_more);
     strbuf_addstr(sb, "</table>\n");
 }
 
@@ -574,24 +544,25 @@ static void pairs_html(struct strbuf *sb, json_t *ev, bool race)
  * accesses, and each access's annotated stack. */
 static int by_seq(const void *a, const void *b)
 {
-    json_int_t x = jint(*(json_t *const *)a, "seq");
-    json_int_t y = jint(*(json_t *const *)b, "seq");
+    long long x = (*(const struct res_access *const *)a)->seq;
+    long long y = (*(const struct res_access *const *)b)->seq;
     return (x > y) - (x < y);
 }
 
 /* Every stack of a report that is not a data race, in the detector's
  * order, each under its label. */
-static void stacks_html(struct strbuf *sb, json_t *ev, const char *det)
+static void stacks_html(struct strbuf *sb, const struct res_evidence *ev,
+                        const char *det)
 {
-    json_t *acc = json_object_get(ev, "accesses");
-    json_t *more = json_object_get(ev, "more");
-    size_t n = json_array_size(acc) + json_array_size(more), k = 0, i;
-    json_t **all = xcalloc(n ? n : 1, sizeof(*all)), *a;
-    json_array_foreach(acc, i, a) all[k++] = a;
-    json_array_foreach(more, i, a) all[k++] = a;
+    size_t n = ev->nr_accesses + ev->nr_more, k = 0;
+    const struct res_access **all = xcalloc(n ? n : 1, sizeof(*all));
+    for (size_t i = 0; i < ev->nr_accesses; i++)
+        all[k++] = &ev->accesses[i];
+    for (size_t i = 0; i < ev->nr_more; i++)
+        all[k++] = &ev->more[i];
     qsort(all, k, sizeof(*all), by_seq);
     strbuf_addstr(sb, "<div class=\"pair\">\n");
-    for (i = 0; i < k; i++)
+    for (size_t i = 0; i < k; i++)
         access_html(sb, all[i], det, false);
     strbuf_addstr(sb, "</div>\n");
     free(all);
@@ -599,56 +570,51 @@ static void stacks_html(struct strbuf *sb, json_t *ev, const char *det)
 
 /* A race's other stacks (where its threads were created, a block
  * allocated...), folded. */
-static void more_html(struct strbuf *sb, json_t *ev, const char *det)
+static void more_html(struct strbuf *sb, const struct res_evidence *ev,
+                      const char *det)
 {
-    json_t *more = json_object_get(ev, "more");
-    if (!json_array_size(more))
+    if (!ev->nr_more)
         return;
     strbuf_addf(sb,
                 "<details><summary>%zu more stack%s of this report "
                 "</summary>\n<div class=\"pair\">\n",
-                json_array_size(more), json_array_size(more) == 1 ? "" : "s");
-    size_t i;
-    json_t *a;
-    json_array_foreach(more, i, a) access_html(sb, a, det, false);
+                ev->nr_more, ev->nr_more == 1 ? "" : "s");
+    for (size_t i = 0; i < ev->nr_more; i++)
+        access_html(sb, &ev->more[i], det, false);
     strbuf_addstr(sb, "</div></details>\n");
 }
 
-static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
+static void evidence_html(struct strbuf *sb, const struct res_evidence *ev,
+                          long long dropped)
 {
     strbuf_addstr(sb, "<div class=\"det\"><h4>");
-    esc(sb, jstr(ev, "detector"));
+    esc(sb, ev->detector);
     strbuf_addstr(sb, ": ");
-    esc(sb, jstr(ev, "type"));
-    if (jstr(ev, "message")) {
+    esc(sb, ev->type);
+    if (ev->message) {
         strbuf_addstr(sb, " &mdash; ");
-        esc(sb, jstr(ev, "message"));
+        esc(sb, ev->message);
     }
     strbuf_addf(sb, " <small>(in %lld of %lld runs, %lld findings",
-                (long long)jint(ev, "seen_runs"), (long long)jint(ev, "runs"),
-                (long long)jint(ev, "findings"));
+                ev->seen_runs, ev->runs, ev->findings);
     if (dropped > 0)
-        strbuf_addf(sb, "; %lld more dropped past the cap", (long long)dropped);
+        strbuf_addf(sb, "; %lld more dropped past the cap", dropped);
     strbuf_addstr(sb, ")");
-    json_t *logs = json_object_get(ev, "logs");
-    size_t k;
-    json_t *l;
-    json_array_foreach(logs, k, l)
-    {
+    for (size_t k = 0; k < ev->nr_logs; k++) {
         strbuf_addstr(sb, " <a href=\"");
-        esc(sb, json_string_value(l));
+        esc(sb, ev->logs[k]);
         strbuf_addstr(sb, "\">");
-        esc(sb, json_string_value(l));
+        esc(sb, ev->logs[k]);
         strbuf_addstr(sb, "</a>");
     }
-    if (jstr(ev, "command")) {
+    if (ev->command) {
         strbuf_addstr(sb, "<br>command: <code>");
-        esc(sb, jstr(ev, "command"));
+        esc(sb, ev->command);
         strbuf_addstr(sb, "</code>");
     }
     strbuf_addstr(sb, "</small></h4>\n");
-    const char *det = jstr(ev, "detector");
-    bool race = jstr(ev, "kind") && !strcmp(jstr(ev, "kind"), "data-race");
+    const char *det = ev->detector;
+    bool race = ev->kind && !strcmp(ev->kind, "data-race");
     pairs_html(sb, ev, race);
     if (!race) {
         stacks_html(sb, ev, det ? det : "");
@@ -656,10 +622,8 @@ static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
         return;
     }
     strbuf_addstr(sb, "<div class=\"pair\">\n");
-    json_t *a, *accs = json_object_get(ev, "accesses");
     /* a detector that names one access: say where the other is */
-    json_int_t at =
-        json_array_size(accs) == 1 ? jint(json_array_get(accs, 0), "at") : -1;
+    long long at = ev->nr_accesses == 1 ? ev->accesses[0].at : -1;
     const char *why =
         det && !strcmp(det, "drd")
             ? "DRD names one access, and the other thread's segment "
@@ -670,7 +634,8 @@ static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
         esc(sb, why);
         strbuf_addstr(sb, "</div>\n");
     }
-    json_array_foreach(accs, k, a) access_html(sb, a, det ? det : "", true);
+    for (size_t k = 0; k < ev->nr_accesses; k++)
+        access_html(sb, &ev->accesses[k], det ? det : "", true);
     if (at == 0) {
         strbuf_addstr(sb, "<div class=\"acc missing\">B: ");
         esc(sb, why);
@@ -682,50 +647,52 @@ static void evidence_html(struct strbuf *sb, json_t *ev, json_int_t dropped)
 }
 
 /* One frame in a cell of the side-by-side table: function, file:line. */
-static void side_cell_html(struct strbuf *sb, json_t *f)
+static void side_cell_html(struct strbuf *sb, const struct res_frame *f)
 {
     strbuf_addstr(sb, "<td>");
     if (f) {
         strbuf_addstr(sb, "<code class=\"fn\">");
-        esc(sb, jstr(f, "func") ? jstr(f, "func") : "??");
+        esc(sb, f->func ? f->func : "??");
         strbuf_addstr(sb, "</code>");
-        const char *path = jstr(f, "path");
-        if (path && jint(f, "line") > 0) {
+        const char *path = f->path;
+        if (path && f->line > 0) {
             const char *base =
                 strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
             strbuf_addstr(sb, " <code>");
             esc(sb, base);
-            strbuf_addf(sb, ":%lld</code>", (long long)jint(f, "line"));
+            strbuf_addf(sb, ":%lld</code>", f->line);
         }
     }
     strbuf_addstr(sb, "</td>");
 }
 
 /* The head of one access's rows: "A: write by goroutine 8". */
-static void side_head_html(struct strbuf *sb, json_int_t at, json_t *a)
+static void side_head_html(struct strbuf *sb, long long at,
+                           const struct res_access *a)
 {
     strbuf_addf(sb, "<th>%c: ", (char)('A' + at));
-    esc(sb, jstr(a, "kind") ? jstr(a, "kind") : "?");
+    esc(sb, a->kind ? a->kind : "?");
     strbuf_addstr(sb, " by ");
-    esc(sb, jstr(a, "thread") ? jstr(a, "thread") : "?");
+    esc(sb, a->thread ? a->thread : "?");
     strbuf_addstr(sb, "</th>");
 }
 
 /* The real Go's stacks (go-race) beside the model's, row by row, as
  * race_text() prints them. */
-static void side_by_side_html(struct strbuf *sb, json_t *race)
+static void side_by_side_html(struct strbuf *sb, const struct res_race *race)
 {
-    json_t *go, *model;
+    const struct res_evidence *go, *model;
     if (!race_go_beside(race, &go, &model))
         return;
     strbuf_addstr(sb, "<table class=\"pairs side\"><caption>Go beside the "
                       "model (");
-    esc(sb, jstr(go, "detector"));
+    esc(sb, go->detector);
     strbuf_addstr(sb, " | ");
-    esc(sb, jstr(model, "detector"));
+    esc(sb, model->detector);
     strbuf_addstr(sb, "), row by row</caption>\n");
-    for (json_int_t at = 0; at < 2; at++) {
-        json_t *ga = evidence_access(go, at), *ma = evidence_access(model, at);
+    for (long long at = 0; at < 2; at++) {
+        const struct res_access *ga = evidence_access(go, at),
+                                *ma = evidence_access(model, at);
         if (!ga || !ma)
             continue;
         strbuf_addstr(sb, "<tr>");
@@ -735,17 +702,17 @@ static void side_by_side_html(struct strbuf *sb, json_t *race)
         struct side_row rows[128];
         size_t n = side_rows(ga, ma, false, rows, 128);
         for (size_t i = 0; i < n; i++) {
-            json_t *g = rows[i].go, *m = rows[i].model;
-            json_t *mk = g && jstr(g, "marker")   ? g
-                         : m && jstr(m, "marker") ? m
-                                                  : NULL;
+            const struct res_frame *g = rows[i].go, *m = rows[i].model;
+            const struct res_frame *mk = g && g->marker   ? g
+                                         : m && m->marker ? m
+                                                          : NULL;
             strbuf_addstr(sb, "<tr>");
             side_cell_html(sb, g);
             side_cell_html(sb, m);
             strbuf_addstr(sb, "<td>");
             if (mk) {
                 strbuf_addstr(sb, "<span class=\"marker\">RACE: ");
-                esc(sb, jstr(mk, "marker"));
+                esc(sb, mk->marker);
                 strbuf_addstr(sb, "</span>");
             }
             strbuf_addstr(sb, "</td></tr>\n");
@@ -754,45 +721,40 @@ static void side_by_side_html(struct strbuf *sb, json_t *race)
     strbuf_addstr(sb, "</table>\n");
 }
 
-static void race_html(struct strbuf *sb, json_t *results, json_t *r)
+static void race_html(struct strbuf *sb, const struct results *res,
+                      const struct res_race *r)
 {
     strbuf_addstr(sb, "<div class=\"race\" data-race-id=\"");
-    esc(sb, jstr(r, "id"));
+    esc(sb, r->id);
     strbuf_addstr(sb, "\"><h3>");
-    esc(sb, jstr(r, "variant"));
+    esc(sb, r->variant);
     strbuf_addstr(sb, ": ");
-    esc(sb, race_kind_words(jstr(r, "kind")));
+    esc(sb, race_kind_words(r->kind));
     strbuf_addstr(sb, " (");
-    size_t i;
-    json_t *ev;
-    json_array_foreach(json_object_get(r, "detectors"), i, ev)
-    {
+    for (size_t i = 0; i < r->nr_detectors; i++) {
         if (i)
             strbuf_addstr(sb, ", ");
-        esc(sb, jstr(ev, "detector"));
+        esc(sb, r->detectors[i].detector);
     }
     strbuf_addstr(sb, ")</h3>\n");
-    json_t *locs = json_object_get(r, "locations");
     strbuf_addstr(sb, "<div class=\"pair\">\n");
-    json_t *loc;
-    json_array_foreach(locs, i, loc)
-    {
+    for (size_t i = 0; i < r->nr_locations; i++) {
         char label[4] = {(char)('A' + i), 0};
-        source_excerpt(sb, results, loc, label);
+        source_excerpt(sb, res, &r->locations[i], label);
     }
     strbuf_addstr(sb, "</div>\n");
-    race_diagram_svg(sb, results, r);
-    if (jstr(r, "why") && *jstr(r, "why")) {
+    race_diagram_svg(sb, res, r);
+    if (r->why && *r->why) {
         strbuf_addstr(sb, "<p class=\"why\"><b>Why:</b> ");
-        esc(sb, jstr(r, "why"));
+        esc(sb, r->why);
         strbuf_addstr(sb, "</p>\n");
     }
     side_by_side_html(sb, r);
-    json_array_foreach(json_object_get(r, "detectors"), i, ev)
-    {
-        json_t *cell = results_cell(results, jstr(r, "case"),
-                                    jstr(r, "variant"), jstr(ev, "detector"));
-        evidence_html(sb, ev, cell ? jint(cell, "findings_dropped") : 0);
+    for (size_t i = 0; i < r->nr_detectors; i++) {
+        const struct res_evidence *ev = &r->detectors[i];
+        const struct res_cell *cell =
+            results_cell_of(res, r->case_name, r->variant, ev->detector);
+        evidence_html(sb, ev, cell ? cell->findings_dropped : 0);
     }
     strbuf_addstr(sb, "</div>\n");
 }
@@ -800,13 +762,10 @@ static void race_html(struct strbuf *sb, json_t *results, json_t *r)
 /* A case's pictures (results.json "pictures": text art from its README)
  * as inline SVG: one <text> per line in a monospace font, sized by the
  * longest line; self-contained, nothing fetched. */
-static void pictures_html(struct strbuf *sb, json_t *c)
+static void pictures_html(struct strbuf *sb, const struct res_case *c)
 {
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(c, "pictures"), i, p)
-    {
-        const char *text = json_string_value(p);
+    for (size_t i = 0; i < c->nr_pictures; i++) {
+        const char *text = c->pictures[i];
         if (!text)
             continue;
         size_t lines = 0, cols = 0;
@@ -846,76 +805,68 @@ static void pictures_html(struct strbuf *sb, json_t *c)
 
 char *report_html(json_t *results)
 {
-    json_t *races = group_ensure(results);
+    struct results res;
+    if (results_of_report(results, &res) < 0)
+        return xstrdup("");
     struct strbuf sb = {0};
     strbuf_addstr(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
                        "<meta charset=\"utf-8\">\n<title>maprace ");
-    esc(&sb, jstr(results, "run_id"));
+    esc(&sb, res.run_id);
     strbuf_addstr(&sb, "</title>\n");
     strbuf_addstr(&sb, style);
     strbuf_addstr(&sb, "</head><body>\n<h1>maprace ");
-    esc(&sb, jstr(results, "verb") ? jstr(results, "verb") : "run");
+    esc(&sb, res.verb ? res.verb : "run");
     strbuf_addstr(&sb, " ");
-    esc(&sb, jstr(results, "run_id"));
+    esc(&sb, res.run_id);
     strbuf_addstr(&sb, "</h1>\n");
-    if (!json_is_true(json_object_get(results, "complete")))
+    if (!res.complete)
         strbuf_addstr(&sb, "<p class=\"bad\"><b>Incomplete: the run was "
                            "interrupted.</b></p>\n");
-    json_t *totals = json_object_get(results, "totals");
-    strbuf_addf(&sb,
-                "<p id=\"totals\">%lld cells: %lld pass, %lld false negative, "
-                "%lld false positive, %lld known miss, %lld known false "
-                "positive, %lld error. Started ",
-                (long long)jint(totals, "cells"),
-                (long long)jint(totals, "pass"),
-                (long long)jint(totals, "false-negative"),
-                (long long)jint(totals, "false-positive"),
-                (long long)jint(totals, "known-miss"),
-                (long long)jint(totals, "known-false-positive"),
-                (long long)jint(totals, "error"));
-    esc(&sb, jstr(results, "started"));
-    strbuf_addf(&sb, ", %lld run(s) per cell, %s.</p>\n",
-                (long long)jint(json_object_get(results, "options"), "runs"),
-                json_is_false(json_object_get(
-                    json_object_get(results, "options"), "forced"))
-                    ? "natural (windows not forced)"
-                    : "race windows forced");
-    size_t i, k;
-    json_t *note;
-    json_array_foreach(json_object_get(results, "notes"), i, note)
-    {
+    struct res_totals t;
+    results_totals(&res, &t);
+    strbuf_addf(
+        &sb,
+        "<p id=\"totals\">%zu cells: %zu pass, %zu false negative, "
+        "%zu false positive, %zu known miss, %zu known false "
+        "positive, %zu error. Started ",
+        t.cells, t.verdicts[VERDICT_PASS], t.verdicts[VERDICT_FALSE_NEGATIVE],
+        t.verdicts[VERDICT_FALSE_POSITIVE], t.verdicts[VERDICT_KNOWN_MISS],
+        t.verdicts[VERDICT_KNOWN_FALSE_POSITIVE], t.verdicts[VERDICT_ERROR]);
+    esc(&sb, res.started);
+    strbuf_addf(&sb, ", %lld run(s) per cell, %s.</p>\n", res.options.runs,
+                !res.options.forced ? "natural (windows not forced)"
+                                    : "race windows forced");
+    for (size_t i = 0; i < res.nr_notes; i++) {
         strbuf_addstr(&sb, "<p class=\"note\">");
-        esc(&sb, json_string_value(note));
+        esc(&sb, res.notes[i]);
         strbuf_addstr(&sb, "</p>\n");
     }
     strbuf_addstr(&sb, "<h2>Matrix</h2>\n<p>Each cell: verdict, what was "
                        "observed, what case.ini expects, and the runs that "
                        "showed it.</p>\n");
-    matrix(&sb, results);
+    matrix(&sb, &res);
     strbuf_addstr(&sb, "<h2>Charts</h2>\n");
-    charts(&sb, results);
-    strbuf_addf(&sb, "<h2>Races (%zu)</h2>\n", json_array_size(races));
-    json_t *c, *r;
-    json_array_foreach(json_object_get(results, "cases"), i, c)
-    {
+    charts(&sb, &res);
+    strbuf_addf(&sb, "<h2>Races (%zu)</h2>\n", res.nr_races);
+    for (size_t i = 0; i < res.nr_cases; i++) {
+        const struct res_case *c = &res.cases[i];
         strbuf_addstr(&sb, "<section class=\"case\" id=\"case-");
-        esc(&sb, jstr(c, "name"));
+        esc(&sb, c->name);
         strbuf_addstr(&sb, "\"><h2>");
-        esc(&sb, jstr(c, "name"));
+        esc(&sb, c->name);
         strbuf_addstr(&sb, ": ");
-        esc(&sb, jstr(c, "title"));
+        esc(&sb, c->title);
         strbuf_addstr(&sb, "</h2>\n<p>Go: <code>");
-        esc(&sb, jstr(c, "go"));
+        esc(&sb, c->go);
         strbuf_addstr(&sb, "</code><br>Article: ");
-        esc(&sb, jstr(c, "article"));
+        esc(&sb, c->article);
         strbuf_addstr(&sb, "</p>\n");
         pictures_html(&sb, c);
         size_t nr = 0;
-        json_array_foreach(races, k, r)
-        {
-            if (strcmp(jstr(r, "case"), jstr(c, "name")))
+        for (size_t k = 0; k < res.nr_races; k++) {
+            if (strcmp(res.races[k].case_name, c->name))
                 continue;
-            race_html(&sb, results, r);
+            race_html(&sb, &res, &res.races[k]);
             nr++;
         }
         if (!nr)
@@ -923,5 +874,6 @@ char *report_html(json_t *results)
         strbuf_addstr(&sb, "</section>\n");
     }
     strbuf_addstr(&sb, "</body></html>\n");
+    results_release(&res);
     return strbuf_detach(&sb);
 }

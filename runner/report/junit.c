@@ -6,8 +6,6 @@
  */
 #include "report/common.h"
 
-#include "engine/group.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,103 +17,96 @@ static void xml_text(struct strbuf *sb, const char *s)
 }
 
 /* The text of the races of one cell's case variant seen by its detector. */
-static void cell_races(struct strbuf *sb, json_t *results, json_t *cell)
+static void cell_races(struct strbuf *sb, const struct results *res,
+                       const struct res_cell *cell)
 {
     struct race_text_opts o = {
         .color = false, .all_frames = false, .context = 1};
-    size_t i, k;
-    json_t *r, *ev;
-    json_array_foreach(json_object_get(results, "races"), i, r)
-    {
-        if (strcmp(jstr(r, "case"), jstr(cell, "case")) ||
-            strcmp(jstr(r, "variant"), jstr(cell, "variant")))
+    for (size_t i = 0; i < res->nr_races; i++) {
+        const struct res_race *r = &res->races[i];
+        if (strcmp(r->case_name, cell->case_name) ||
+            strcmp(r->variant, cell->variant))
             continue;
         bool seen = false;
-        json_array_foreach(json_object_get(r, "detectors"), k, ev) seen |=
-            !strcmp(jstr(ev, "detector"), jstr(cell, "detector"));
+        for (size_t k = 0; k < r->nr_detectors; k++)
+            seen |= !strcmp(r->detectors[k].detector, cell->detector);
         if (!seen)
             continue;
-        race_text(sb, results, r, &o);
+        race_text(sb, res, r, &o);
         strbuf_addstr(sb, "\n");
     }
 }
 
 char *report_junit(json_t *results)
 {
-    group_ensure(results);
-    json_t *cells = json_object_get(results, "cells");
-    size_t failures = 0, skipped = 0, i;
+    struct results res;
+    if (results_of_report(results, &res) < 0)
+        return xstrdup("");
+    size_t failures = 0, skipped = 0;
     double time = 0;
-    json_t *c;
-    json_array_foreach(cells, i, c)
-    {
-        if (json_is_true(json_object_get(c, "tool_missing")))
+    for (size_t i = 0; i < res.nr_cells; i++) {
+        const struct res_cell *c = &res.cells[i];
+        if (c->tool_missing)
             skipped++;
-        else if (!json_is_true(json_object_get(c, "as_expected")))
+        else if (!c->as_expected)
             failures++;
-        time += json_number_value(json_object_get(c, "wall_s"));
+        time += c->wall_s;
     }
     struct strbuf sb = {0};
     strbuf_addstr(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     strbuf_addf(&sb,
                 "<testsuites name=\"maprace\" tests=\"%zu\" failures=\"%zu\" "
                 "errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
-                json_array_size(cells), failures, skipped, time);
+                res.nr_cells, failures, skipped, time);
     strbuf_addf(&sb,
                 "  <testsuite name=\"maprace.%s\" tests=\"%zu\" "
                 "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
                 "time=\"%.3f\" timestamp=\"",
-                jstr(results, "verb") ? jstr(results, "verb") : "run",
-                json_array_size(cells), failures, skipped, time);
+                res.verb ? res.verb : "run", res.nr_cells, failures, skipped,
+                time);
     /* xs:dateTime: "2026-11-27T20:50:00Z" without the Z is fine too */
-    html_escape(&sb, jstr(results, "started") ? jstr(results, "started")
-                                              : "1970-01-01T00:00:00Z");
+    html_escape(&sb, res.started ? res.started : "1970-01-01T00:00:00Z");
     strbuf_addstr(&sb, "\">\n");
-    json_array_foreach(cells, i, c)
-    {
+    for (size_t i = 0; i < res.nr_cells; i++) {
+        const struct res_cell *c = &res.cells[i];
+        const char *verdict = verdict_name(c->verdict);
         strbuf_addstr(&sb, "    <testcase classname=\"");
-        xml_text(&sb, jstr(c, "case"));
+        xml_text(&sb, c->case_name);
         strbuf_addstr(&sb, ".");
-        xml_text(&sb, jstr(c, "variant"));
+        xml_text(&sb, c->variant);
         strbuf_addstr(&sb, "\" name=\"");
-        xml_text(&sb, jstr(c, "detector"));
-        strbuf_addf(&sb, "\" time=\"%.3f\">\n",
-                    json_number_value(json_object_get(c, "wall_s")));
+        xml_text(&sb, c->detector);
+        strbuf_addf(&sb, "\" time=\"%.3f\">\n", c->wall_s);
         struct strbuf msg = {0};
-        strbuf_addf(
-            &msg,
-            "expected %s, observed %s (%s, detected in %lld of "
-            "%lld runs)",
-            jstr(c, "expected") ? jstr(c, "expected") : "?",
-            jstr(c, "observed") ? jstr(c, "observed") : "?",
-            jstr(c, "verdict") ? jstr(c, "verdict") : "?",
-            (long long)json_integer_value(json_object_get(c, "detected_runs")),
-            (long long)json_integer_value(json_object_get(c, "runs_done")));
-        if (jstr(c, "note"))
-            strbuf_addf(&msg, ": %s", jstr(c, "note"));
-        json_int_t dropped =
-            json_integer_value(json_object_get(c, "findings_dropped"));
-        if (dropped > 0)
+        strbuf_addf(&msg,
+                    "expected %s, observed %s (%s, detected in %lld of "
+                    "%lld runs)",
+                    c->expected ? c->expected : "?",
+                    c->observed ? c->observed : "?", verdict, c->detected_runs,
+                    c->runs_done);
+        if (c->note)
+            strbuf_addf(&msg, ": %s", c->note);
+        if (c->findings_dropped > 0)
             strbuf_addf(&msg, " (%lld more findings dropped past the cap)",
-                        (long long)dropped);
-        if (jstr(c, "error"))
-            strbuf_addf(&msg, ": %s", jstr(c, "error"));
-        if (json_is_true(json_object_get(c, "tool_missing"))) {
+                        c->findings_dropped);
+        if (c->error)
+            strbuf_addf(&msg, ": %s", c->error);
+        if (c->tool_missing) {
             strbuf_addstr(&sb, "      <skipped message=\"");
             xml_text(&sb, strbuf_str(&msg));
             strbuf_addstr(&sb, "\"/>\n");
-        } else if (!json_is_true(json_object_get(c, "as_expected"))) {
+        } else if (!c->as_expected) {
             strbuf_addstr(&sb, "      <failure message=\"");
             xml_text(&sb, strbuf_str(&msg));
             strbuf_addstr(&sb, "\" type=\"");
-            xml_text(&sb, jstr(c, "verdict"));
+            xml_text(&sb, verdict);
             strbuf_addstr(&sb, "\">");
             xml_text(&sb, strbuf_str(&msg));
             strbuf_addstr(&sb, "</failure>\n");
         }
         struct strbuf out = {0};
         strbuf_addf(&out, "%s\n", strbuf_str(&msg));
-        cell_races(&out, results, c);
+        cell_races(&out, &res, c);
         strbuf_addstr(&sb, "      <system-out>");
         xml_text(&sb, strbuf_str(&out));
         strbuf_addstr(&sb, "</system-out>\n    </testcase>\n");
@@ -123,5 +114,6 @@ char *report_junit(json_t *results)
         strbuf_release(&msg);
     }
     strbuf_addstr(&sb, "  </testsuite>\n</testsuites>\n");
+    results_release(&res);
     return strbuf_detach(&sb);
 }

@@ -5,8 +5,6 @@
 #include "report/common.h"
 #include "report/diagram.h"
 
-#include "engine/group.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,107 +21,88 @@ static const char *mark(const char *verdict)
 }
 
 /* One access of an access_pairs entry, as a table cell's text. */
-static void md_pair_access(struct strbuf *sb, json_t *t)
+static void md_pair_access(struct strbuf *sb, const struct res_pair_access *t)
 {
-    json_t *at = json_object_get(t, "at");
-    if (json_is_integer(at) && json_integer_value(at) >= 0)
-        strbuf_addf(sb, "%c: ", (char)('A' + json_integer_value(at)));
-    const char *kind = jstr(t, "kind");
+    if (t->at >= 0)
+        strbuf_addf(sb, "%c: ", (char)('A' + t->at));
+    const char *kind = t->kind;
     md_escape(sb, kind && strcmp(kind, "unknown") ? kind : "stack");
     strbuf_addstr(sb, " **");
-    md_escape(sb, jstr(t, "func") ? jstr(t, "func") : "??");
+    md_escape(sb, t->func ? t->func : "??");
     strbuf_addstr(sb, "**");
-    if (jstr(t, "path")) {
+    if (t->path) {
         strbuf_addstr(sb, " ");
-        md_escape(sb, jstr(t, "path"));
-        json_int_t line = json_integer_value(json_object_get(t, "line"));
-        if (line > 0)
-            strbuf_addf(sb, ":%lld", (long long)line);
+        md_escape(sb, t->path);
+        if (t->line > 0)
+            strbuf_addf(sb, ":%lld", t->line);
     }
-    if (jstr(t, "go")) {
+    if (t->go) {
         strbuf_addstr(sb, " = ");
-        md_escape(sb, jstr(t, "go"));
+        md_escape(sb, t->go);
     }
 }
 
 /* The access_pairs (group.h) of a race's detectors: which model functions
  * raced, in how many findings. */
-static void md_pairs(struct strbuf *sb, json_t *race)
+static void md_pairs(struct strbuf *sb, const struct res_race *race)
 {
-    size_t i, k, m;
-    json_t *ev, *p, *t;
     bool any = false;
-    json_array_foreach(json_object_get(race, "detectors"), i, ev) any |=
-        json_array_size(json_object_get(ev, "access_pairs")) > 0;
+    for (size_t i = 0; i < race->nr_detectors; i++)
+        any |= race->detectors[i].nr_access_pairs > 0;
     if (!any)
         return;
     strbuf_addstr(sb, "\nAccesses that raced (top model frame of each):\n\n"
                       "| detector | findings | access | access |\n"
                       "|---|---|---|---|\n");
-    json_array_foreach(json_object_get(race, "detectors"), i, ev)
-    {
-        json_int_t listed = 0;
-        json_array_foreach(json_object_get(ev, "access_pairs"), k, p)
-        {
-            json_int_t n = json_integer_value(json_object_get(p, "count"));
-            listed += n;
+    for (size_t i = 0; i < race->nr_detectors; i++) {
+        const struct res_evidence *ev = &race->detectors[i];
+        long long listed = 0;
+        for (size_t k = 0; k < ev->nr_access_pairs; k++) {
+            const struct res_access_pair *p = &ev->access_pairs[k];
+            listed += p->count;
             strbuf_addstr(sb, "| ");
-            md_escape(sb, jstr(ev, "detector"));
-            strbuf_addf(sb, " | %lld |", (long long)n);
-            json_t *accs = json_object_get(p, "accesses");
-            json_array_foreach(accs, m, t)
-            {
+            md_escape(sb, ev->detector);
+            strbuf_addf(sb, " | %lld |", p->count);
+            for (size_t m = 0; m < p->nr_accesses; m++) {
                 strbuf_addstr(sb, " ");
-                md_pair_access(sb, t);
+                md_pair_access(sb, &p->accesses[m]);
                 strbuf_addstr(sb, " |");
             }
-            for (m = json_array_size(accs); m < 2; m++)
+            for (size_t m = p->nr_accesses; m < 2; m++)
                 strbuf_addstr(sb, " - |");
             strbuf_addstr(sb, "\n");
         }
-        json_int_t more =
-            json_integer_value(json_object_get(ev, "access_pairs_more"));
-        if (more > 0) {
+        if (ev->access_pairs_more > 0) {
             strbuf_addstr(sb, "| ");
-            md_escape(sb, jstr(ev, "detector"));
-            strbuf_addf(sb, " | %lld | +%lld more | |\n",
-                        (long long)(json_integer_value(
-                                        json_object_get(ev, "findings")) -
-                                    listed),
-                        (long long)more);
+            md_escape(sb, ev->detector);
+            strbuf_addf(sb, " | %lld | +%lld more | |\n", ev->findings - listed,
+                        ev->access_pairs_more);
         }
     }
 }
 
-static void md_totals(struct strbuf *sb, json_t *results)
+static void md_totals(struct strbuf *sb, const struct results *res)
 {
-    json_t *totals = json_object_get(results, "totals");
+    struct res_totals t;
+    results_totals(res, &t);
     strbuf_addf(
         sb,
-        "%lld cells: %lld pass, %lld false negative, %lld false positive, "
-        "%lld known miss, %lld known false positive, %lld error.\n\n",
-        (long long)json_integer_value(json_object_get(totals, "cells")),
-        (long long)json_integer_value(json_object_get(totals, "pass")),
-        (long long)json_integer_value(
-            json_object_get(totals, "false-negative")),
-        (long long)json_integer_value(
-            json_object_get(totals, "false-positive")),
-        (long long)json_integer_value(json_object_get(totals, "known-miss")),
-        (long long)json_integer_value(
-            json_object_get(totals, "known-false-positive")),
-        (long long)json_integer_value(json_object_get(totals, "error")));
+        "%zu cells: %zu pass, %zu false negative, %zu false positive, "
+        "%zu known miss, %zu known false positive, %zu error.\n\n",
+        t.cells, t.verdicts[VERDICT_PASS], t.verdicts[VERDICT_FALSE_NEGATIVE],
+        t.verdicts[VERDICT_FALSE_POSITIVE], t.verdicts[VERDICT_KNOWN_MISS],
+        t.verdicts[VERDICT_KNOWN_FALSE_POSITIVE], t.verdicts[VERDICT_ERROR]);
 }
 
 /* One row of the matrix: a variant under every detector of the run
  * (nothing when none of its cells ran). */
-static void md_matrix_row(struct strbuf *sb, json_t *results, json_t *dets,
+static void md_matrix_row(struct strbuf *sb, const struct results *res,
                           const char *cn, const char *vn)
 {
+    const struct res_options *o = &res->options;
     bool any = false;
-    size_t j;
-    json_t *d;
-    json_array_foreach(dets, j, d) any |=
-        results_cell(results, cn, vn, json_string_value(d)) != NULL;
+    for (size_t j = 0; j < o->nr_detectors; j++)
+        any |= results_cell_of(res, cn, vn, o->detectors[j]) != NULL;
     if (!any)
         return;
     strbuf_addstr(sb, "| ");
@@ -131,71 +110,62 @@ static void md_matrix_row(struct strbuf *sb, json_t *results, json_t *dets,
     strbuf_addstr(sb, " | ");
     md_escape(sb, vn);
     strbuf_addstr(sb, " |");
-    json_array_foreach(dets, j, d)
-    {
-        json_t *cell = results_cell(results, cn, vn, json_string_value(d));
+    for (size_t j = 0; j < o->nr_detectors; j++) {
+        const struct res_cell *cell =
+            results_cell_of(res, cn, vn, o->detectors[j]);
         if (!cell) {
             strbuf_addstr(sb, " - |");
             continue;
         }
-        strbuf_addf(sb, " %s %s: ", mark(jstr(cell, "verdict")),
-                    jstr(cell, "verdict"));
-        md_escape(sb, jstr(cell, "observed"));
+        const char *verdict = verdict_name(cell->verdict);
+        strbuf_addf(sb, " %s %s: ", mark(verdict), verdict);
+        md_escape(sb, cell->observed);
         strbuf_addstr(sb, " (");
-        md_escape(sb, jstr(cell, "expected"));
-        strbuf_addf(
-            sb, ") %lld/%lld |",
-            (long long)json_integer_value(
-                json_object_get(cell, "detected_runs")),
-            (long long)json_integer_value(json_object_get(cell, "runs_done")));
+        md_escape(sb, cell->expected);
+        strbuf_addf(sb, ") %lld/%lld |", cell->detected_runs, cell->runs_done);
     }
     strbuf_addstr(sb, "\n");
 }
 
-static void md_matrix(struct strbuf *sb, json_t *results)
+static void md_matrix(struct strbuf *sb, const struct results *res)
 {
-    json_t *dets = results_detectors(results);
+    const struct res_options *o = &res->options;
     strbuf_addstr(sb, "## Matrix\n\nEach cell: verdict, observed (expected), "
                       "detected runs / runs.\n\n| case | variant |");
-    size_t i, k;
-    json_t *d, *c, *v;
-    json_array_foreach(dets, i, d)
-        strbuf_addf(sb, " %s |", json_string_value(d));
+    for (size_t i = 0; i < o->nr_detectors; i++)
+        strbuf_addf(sb, " %s |", o->detectors[i]);
     strbuf_addstr(sb, "\n|---|---|");
-    json_array_foreach(dets, i, d) strbuf_addstr(sb, "---|");
+    for (size_t i = 0; i < o->nr_detectors; i++)
+        strbuf_addstr(sb, "---|");
     strbuf_addstr(sb, "\n");
-    json_array_foreach(json_object_get(results, "cases"), i, c)
-    {
-        json_array_foreach(json_object_get(c, "variants"), k, v)
-            md_matrix_row(sb, results, dets, jstr(c, "name"), jstr(v, "name"));
+    for (size_t i = 0; i < res->nr_cases; i++) {
+        const struct res_case *c = &res->cases[i];
+        for (size_t k = 0; k < c->nr_variants; k++)
+            md_matrix_row(sb, res, c->name, c->variants[k].name);
     }
 }
 
 /* A race's two locations, and the case's why. */
-static void md_race_locations(struct strbuf *sb, json_t *r)
+static void md_race_locations(struct strbuf *sb, const struct res_race *r)
 {
-    size_t k;
-    json_t *loc;
-    json_array_foreach(json_object_get(r, "locations"), k, loc)
-    {
-        char *at = xasprintf(
-            "%s:%lld", jstr(loc, "path") ? jstr(loc, "path") : "",
-            (long long)json_integer_value(json_object_get(loc, "line")));
+    for (size_t k = 0; k < r->nr_locations; k++) {
+        const struct res_location *loc = &r->locations[k];
+        char *at = xasprintf("%s:%lld", loc->path ? loc->path : "", loc->line);
         strbuf_addf(sb, "- **%c** ", (char)('A' + k));
         md_code(sb, at);
         strbuf_addstr(sb, " in ");
-        md_code(sb, jstr(loc, "func"));
+        md_code(sb, loc->func);
         free(at);
-        if (jstr(loc, "marker")) {
+        if (loc->marker) {
             strbuf_addstr(sb, " (RACE: ");
-            md_escape(sb, jstr(loc, "marker"));
+            md_escape(sb, loc->marker);
             strbuf_addstr(sb, ")");
         }
         strbuf_addstr(sb, "\n");
     }
-    if (jstr(r, "why")) {
+    if (r->why) {
         strbuf_addstr(sb, "\n*Why:* ");
-        md_escape(sb, jstr(r, "why"));
+        md_escape(sb, r->why);
         strbuf_addstr(sb, "\n");
     }
     /* a data race: nothing orders its two accesses; any other kind: what
@@ -214,7 +184,7 @@ static void md_race_locations(struct strbuf *sb, json_t *r)
         }
         strbuf_addstr(sb, "\n");
         free(what);
-    } else if (json_array_size(json_object_get(r, "locations")) == 2) {
+    } else if (r->nr_locations == 2) {
         strbuf_addstr(sb, "\n*Unordered:* ");
         md_escape(sb, race_unordered_text);
         strbuf_addstr(sb, "\n");
@@ -223,22 +193,19 @@ static void md_race_locations(struct strbuf *sb, json_t *r)
 
 /* One access of a detector's evidence: kind, thread, its first shown
  * frame and that frame's Go counterpart. */
-static void md_access(struct strbuf *sb, json_t *a)
+static void md_access(struct strbuf *sb, const struct res_access *a)
 {
     const char *fn = NULL, *go = NULL;
-    size_t q;
-    json_t *f;
-    json_array_foreach(json_object_get(a, "frames"), q, f)
-    {
-        if (json_is_true(json_object_get(f, "hidden")))
+    for (size_t q = 0; q < a->nr_frames; q++) {
+        if (a->frames[q].hidden == 1)
             continue;
-        fn = jstr(f, "func");
-        go = jstr(f, "go");
+        fn = a->frames[q].func;
+        go = a->frames[q].go;
         break;
     }
-    md_escape(sb, jstr(a, "kind"));
+    md_escape(sb, a->kind);
     strbuf_addstr(sb, " by ");
-    md_escape(sb, jstr(a, "thread"));
+    md_escape(sb, a->thread);
     if (fn) {
         strbuf_addstr(sb, " in ");
         md_code(sb, fn);
@@ -250,58 +217,51 @@ static void md_access(struct strbuf *sb, json_t *a)
     }
 }
 
-static void md_race(struct strbuf *sb, json_t *r)
+static void md_race(struct strbuf *sb, const struct res_race *r)
 {
     strbuf_addstr(sb, "\n### ");
-    md_escape(sb, jstr(r, "case"));
+    md_escape(sb, r->case_name);
     strbuf_addstr(sb, "/");
-    md_escape(sb, jstr(r, "variant"));
+    md_escape(sb, r->variant);
     strbuf_addstr(sb, ": ");
-    md_escape(sb, jstr(r, "kind"));
+    md_escape(sb, r->kind);
     strbuf_addstr(sb, "\n\n");
     md_race_locations(sb, r);
     strbuf_addstr(sb, "\n| detector | report | accesses | runs |\n"
                       "|---|---|---|---|\n");
-    size_t k, m;
-    json_t *ev, *a;
-    json_array_foreach(json_object_get(r, "detectors"), k, ev)
-    {
+    for (size_t k = 0; k < r->nr_detectors; k++) {
+        const struct res_evidence *ev = &r->detectors[k];
         strbuf_addstr(sb, "| ");
-        md_escape(sb, jstr(ev, "detector"));
+        md_escape(sb, ev->detector);
         strbuf_addstr(sb, " | ");
-        md_escape(sb,
-                  jstr(ev, "message") ? jstr(ev, "message") : jstr(ev, "type"));
+        md_escape(sb, ev->message ? ev->message : ev->type);
         strbuf_addstr(sb, " | ");
-        json_array_foreach(json_object_get(ev, "accesses"), m, a)
-        {
+        for (size_t m = 0; m < ev->nr_accesses; m++) {
             if (m)
                 strbuf_addstr(sb, "; ");
-            md_access(sb, a);
+            md_access(sb, &ev->accesses[m]);
         }
-        strbuf_addf(
-            sb, " | %lld/%lld |\n",
-            (long long)json_integer_value(json_object_get(ev, "seen_runs")),
-            (long long)json_integer_value(json_object_get(ev, "runs")));
+        strbuf_addf(sb, " | %lld/%lld |\n", ev->seen_runs, ev->runs);
     }
     md_pairs(sb, r);
 }
 
 char *report_markdown(json_t *results)
 {
+    struct results res;
+    if (results_of_report(results, &res) < 0)
+        return xstrdup("");
     struct strbuf sb = {0};
-    group_ensure(results);
-    strbuf_addf(&sb, "# maprace %s %s\n\n",
-                jstr(results, "verb") ? jstr(results, "verb") : "run",
-                jstr(results, "run_id") ? jstr(results, "run_id") : "");
-    if (!json_is_true(json_object_get(results, "complete")))
+    strbuf_addf(&sb, "# maprace %s %s\n\n", res.verb ? res.verb : "run",
+                res.run_id ? res.run_id : "");
+    if (!res.complete)
         strbuf_addstr(&sb, "**Incomplete: the run was interrupted.**\n\n");
-    md_totals(&sb, results);
-    md_matrix(&sb, results);
+    md_totals(&sb, &res);
+    md_matrix(&sb, &res);
 
-    json_t *races = json_object_get(results, "races");
-    strbuf_addf(&sb, "\n## Races (%zu)\n", json_array_size(races));
-    size_t i;
-    json_t *r;
-    json_array_foreach(races, i, r) md_race(&sb, r);
+    strbuf_addf(&sb, "\n## Races (%zu)\n", res.nr_races);
+    for (size_t i = 0; i < res.nr_races; i++)
+        md_race(&sb, &res.races[i]);
+    results_release(&res);
     return strbuf_detach(&sb);
 }

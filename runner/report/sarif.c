@@ -8,7 +8,7 @@
 #include "report/common.h"
 #include "lib/text.h"
 
-#include "engine/group.h"
+#include "engine/results-model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,13 +58,13 @@ static const char *rule_key_kind(const char *key)
 
 /* The rule a race belongs to: its kind when it is not a data race (or
  * the model's fatal error), else its case's family. */
-static const char *rule_key(json_t *r)
+static const char *rule_key(const struct res_race *r)
 {
-    const char *kind = jstr(r, "kind");
+    const char *kind = r->kind;
     if (kind && strcmp(kind, "data-race") && strcmp(kind, "fatal") &&
         strcmp(kind, "other"))
         return kind;
-    return jstr(r, "family");
+    return r->family;
 }
 
 static json_t *rule_for(const char *family)
@@ -99,28 +99,25 @@ static json_t *rule_for(const char *family)
     return r;
 }
 
-static json_t *phys(const char *path, json_int_t line)
+static json_t *phys(const char *path, long long line)
 {
     return json_pack("{s:{s:s}, s:{s:I}}", "artifactLocation", "uri", path,
-                     "region", "startLine", line > 0 ? line : 1);
+                     "region", "startLine", (json_int_t)(line > 0 ? line : 1));
 }
 
-static json_t *loc_location(json_t *loc, int id, const char *what)
+static json_t *loc_location(const struct res_location *loc, int id,
+                            const char *what)
 {
-    char *msg = xasprintf("%s: %s%s%s", what,
-                          jstr(loc, "func") ? jstr(loc, "func") : "??",
-                          jstr(loc, "marker") ? " (RACE: " : "",
-                          jstr(loc, "marker") ? jstr(loc, "marker") : "");
-    if (jstr(loc, "marker")) {
+    char *msg = xasprintf("%s: %s%s%s", what, loc->func ? loc->func : "??",
+                          loc->marker ? " (RACE: " : "",
+                          loc->marker ? loc->marker : "");
+    if (loc->marker) {
         char *m2 = xasprintf("%s)", msg);
         free(msg);
         msg = m2;
     }
-    json_t *l =
-        json_pack("{s:o, s:o}", "physicalLocation",
-                  phys(jstr(loc, "path"),
-                       json_integer_value(json_object_get(loc, "line"))),
-                  "message", text(msg));
+    json_t *l = json_pack("{s:o, s:o}", "physicalLocation",
+                          phys(loc->path, loc->line), "message", text(msg));
     if (id >= 0)
         json_object_set_new(l, "id", json_integer(id));
     free(msg);
@@ -128,25 +125,23 @@ static json_t *loc_location(json_t *loc, int id, const char *what)
 }
 
 /* One access as a threadFlow: its visible frames, outermost first. */
-static json_t *thread_flow(json_t *ev, json_t *a)
+static json_t *thread_flow(const struct res_evidence *ev,
+                           const struct res_access *a)
 {
     json_t *locs = json_array();
-    json_t *frames = json_object_get(a, "frames");
-    for (size_t i = json_array_size(frames); i-- > 0;) {
-        json_t *f = json_array_get(frames, i);
-        if (json_is_true(json_object_get(f, "hidden")))
+    for (size_t i = a->nr_frames; i-- > 0;) {
+        const struct res_frame *f = &a->frames[i];
+        if (f->hidden == 1)
             continue;
         struct strbuf m = {0};
-        strbuf_addstr(&m, jstr(f, "func") ? jstr(f, "func") : "??");
-        if (jstr(f, "go"))
-            strbuf_addf(&m, " = %s: %s", jstr(f, "go"), jstr(f, "role"));
-        if (jstr(f, "marker"))
-            strbuf_addf(&m, " (RACE: %s)", jstr(f, "marker"));
+        strbuf_addstr(&m, f->func ? f->func : "??");
+        if (f->go)
+            strbuf_addf(&m, " = %s: %s", f->go, f->role);
+        if (f->marker)
+            strbuf_addf(&m, " (RACE: %s)", f->marker);
         json_t *l = json_object();
-        json_int_t line = json_integer_value(json_object_get(f, "line"));
-        if (jstr(f, "path") && line > 0)
-            json_object_set_new(l, "physicalLocation",
-                                phys(jstr(f, "path"), line));
+        if (f->path && f->line > 0)
+            json_object_set_new(l, "physicalLocation", phys(f->path, f->line));
         json_object_set_new(l, "message", text(strbuf_str(&m)));
         strbuf_release(&m);
         json_array_append_new(locs, json_pack("{s:o}", "location", l));
@@ -155,81 +150,74 @@ static json_t *thread_flow(json_t *ev, json_t *a)
         json_array_append_new(locs,
                               json_pack("{s:{s:o}}", "location", "message",
                                         text("(no frame with a source line)")));
-    char *msg =
-        xasprintf("%s: %s of size %lld by %s", jstr(ev, "detector"),
-                  jstr(a, "kind") ? jstr(a, "kind") : "access",
-                  (long long)json_integer_value(json_object_get(a, "size")),
-                  jstr(a, "thread") ? jstr(a, "thread") : "?");
+    char *msg = xasprintf("%s: %s of size %lld by %s", ev->detector,
+                          a->kind ? a->kind : "access", a->size,
+                          a->thread ? a->thread : "?");
     json_t *tf =
         json_pack("{s:o, s:o}", "message", text(msg), "locations", locs);
     free(msg);
     return tf;
 }
 
+/* The rules so far: their SARIF objects and their families. */
+struct rules {
+    json_t *arr;
+    char **families;
+    size_t nr, alloc;
+};
+
 /* The index of the rule of `family` in rules, added when new. */
-static size_t rule_index_of(json_t *rules, const char *family)
+static size_t rule_index_of(struct rules *rules, const char *family)
 {
-    char *rule_id = xasprintf("maprace/%s", family ? family : "other");
-    size_t rule_index = json_array_size(rules);
-    size_t k;
-    json_t *rl;
-    json_array_foreach(rules, k, rl)
-    {
-        if (!strcmp(jstr(rl, "id"), rule_id))
-            rule_index = k;
-    }
-    if (rule_index == json_array_size(rules))
-        json_array_append_new(rules, rule_for(family));
-    free(rule_id);
-    return rule_index;
+    const char *key = family ? family : "other";
+    for (size_t k = 0; k < rules->nr; k++)
+        if (!strcmp(rules->families[k], key))
+            return k;
+    ALLOC_GROW(rules->families, rules->nr + 1, rules->alloc);
+    rules->families[rules->nr] = xstrdup(key);
+    json_array_append_new(rules->arr, rule_for(family));
+    return rules->nr++;
 }
 
 /* The result's message: the race, its lines, its detectors (also listed in
  * *dets), the case's why. */
-static void race_message(struct strbuf *msg, json_t *r, json_t *l0, json_t *l1,
-                         json_t **dets)
+static void race_message(struct strbuf *msg, const struct res_race *r,
+                         const struct res_location *l0,
+                         const struct res_location *l1, json_t **dets)
 {
-    strbuf_addf(msg, "%s in %s/%s: %s:%lld", jstr(r, "kind"), jstr(r, "case"),
-                jstr(r, "variant"), jstr(l0, "path"),
-                (long long)json_integer_value(json_object_get(l0, "line")));
+    strbuf_addf(msg, "%s in %s/%s: %s:%lld", r->kind, r->case_name, r->variant,
+                l0->path, l0->line);
     if (l1)
-        strbuf_addf(msg, " and [%s:%lld](1)", jstr(l1, "path"),
-                    (long long)json_integer_value(json_object_get(l1, "line")));
+        strbuf_addf(msg, " and [%s:%lld](1)", l1->path, l1->line);
     strbuf_addstr(msg, ", reported by");
-    size_t k;
-    json_t *ev;
     *dets = json_array();
-    json_array_foreach(json_object_get(r, "detectors"), k, ev)
-    {
-        strbuf_addf(msg, "%s %s", k ? "," : "", jstr(ev, "detector"));
-        json_array_append_new(*dets, json_text(jstr(ev, "detector")));
+    for (size_t k = 0; k < r->nr_detectors; k++) {
+        const char *det = r->detectors[k].detector;
+        strbuf_addf(msg, "%s %s", k ? "," : "", det);
+        json_array_append_new(*dets, json_text(det));
     }
     strbuf_addstr(msg, ".");
-    if (jstr(r, "why"))
-        strbuf_addf(msg, " Why: %s", jstr(r, "why"));
+    if (r->why)
+        strbuf_addf(msg, " Why: %s", r->why);
 }
 
 /* One codeFlow per detector: its accesses as threadFlows. */
-static json_t *race_flows(json_t *r)
+static json_t *race_flows(const struct res_race *r)
 {
     json_t *flows = json_array();
-    size_t k;
-    json_t *ev;
-    json_array_foreach(json_object_get(r, "detectors"), k, ev)
-    {
+    for (size_t k = 0; k < r->nr_detectors; k++) {
+        const struct res_evidence *ev = &r->detectors[k];
         json_t *tfs = json_array();
-        size_t m;
-        json_t *a;
-        json_array_foreach(json_object_get(ev, "accesses"), m, a)
-            json_array_append_new(tfs, thread_flow(ev, a));
+        for (size_t m = 0; m < ev->nr_accesses; m++)
+            json_array_append_new(tfs, thread_flow(ev, &ev->accesses[m]));
         if (!json_array_size(tfs)) {
             json_decref(tfs);
             continue;
         }
-        char *fm = xasprintf("%s: %s", jstr(ev, "detector"),
-                             jstr(ev, "message") ? jstr(ev, "message")
-                             : jstr(ev, "type")  ? jstr(ev, "type")
-                                                 : "report");
+        char *fm = xasprintf("%s: %s", ev->detector,
+                             ev->message ? ev->message
+                             : ev->type  ? ev->type
+                                         : "report");
         json_array_append_new(flows, json_pack("{s:o, s:o}", "message",
                                                text(fm), "threadFlows", tfs));
         free(fm);
@@ -237,38 +225,39 @@ static json_t *race_flows(json_t *r)
     return flows;
 }
 
+static bool same(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
 /* A race with one location (its detector, DRD, named one access): the
  * pair race of the same case and variant whose location is nearest that
  * one in the same file, and, in *other, that pair's other location. NULL
  * when the variant has no pair race. */
-static json_t *group_partner(json_t *races, json_t *r, json_t **other)
+static const struct res_race *group_partner(const struct results *res,
+                                            const struct res_race *r,
+                                            const struct res_location **other)
 {
-    json_t *l0 = json_array_get(json_object_get(r, "locations"), 0);
-    json_int_t line = jint(l0, "line"), best = -1;
-    json_t *found = NULL;
-    size_t i;
-    json_t *p;
+    const struct res_location *l0 = &r->locations[0];
+    long long line = l0->line, best = -1;
+    const struct res_race *found = NULL;
     *other = NULL;
-    json_array_foreach(races, i, p)
-    {
-        json_t *locs = json_object_get(p, "locations");
-        if (json_array_size(locs) != 2 || !jstr(p, "case") ||
-            !jstr(p, "variant") || !jstr(r, "case") || !jstr(r, "variant") ||
-            strcmp(jstr(p, "case"), jstr(r, "case")) ||
-            strcmp(jstr(p, "variant"), jstr(r, "variant")))
+    for (size_t i = 0; i < res->nr_races; i++) {
+        const struct res_race *p = &res->races[i];
+        if (p->nr_locations != 2 || !same(p->case_name, r->case_name) ||
+            !same(p->variant, r->variant))
             continue;
         for (size_t k = 0; k < 2; k++) {
-            json_t *l = json_array_get(locs, k);
-            if (!jstr(l, "path") || !jstr(l0, "path") ||
-                strcmp(jstr(l, "path"), jstr(l0, "path")))
+            const struct res_location *l = &p->locations[k];
+            if (!same(l->path, l0->path))
                 continue;
-            json_int_t d = jint(l, "line") - line;
+            long long d = l->line - line;
             if (d < 0)
                 d = -d;
             if (best < 0 || d < best) {
                 best = d;
                 found = p;
-                *other = json_array_get(locs, !k);
+                *other = &p->locations[!k];
             }
         }
     }
@@ -276,81 +265,85 @@ static json_t *group_partner(json_t *races, json_t *r, json_t **other)
 }
 
 /* The SARIF result of race r (NULL when it has no location). */
-static json_t *race_result(json_t *races, json_t *r, json_t *rules)
+static json_t *race_result(const struct results *res, const struct res_race *r,
+                           struct rules *rules)
 {
-    json_t *locs = json_object_get(r, "locations");
-    if (!json_array_size(locs))
+    if (!r->nr_locations)
         return NULL; /* nothing to point at in the sources */
     size_t rule_index = rule_index_of(rules, rule_key(r));
-    json_t *l0 = json_array_get(locs, 0), *l1 = json_array_get(locs, 1);
+    const struct res_location *l0 = &r->locations[0];
+    const struct res_location *l1 =
+        r->nr_locations > 1 ? &r->locations[1] : NULL;
     char *b_what = NULL;
     if (!l1) {
-        json_t *pair = group_partner(races, r, &l1);
+        const struct res_race *pair = group_partner(res, r, &l1);
         if (pair)
             b_what = xasprintf("access B (the detector named one access; "
                                "the other from the nearest race of this "
                                "variant, %s)",
-                               jstr(pair, "id") ? jstr(pair, "id") : "?");
+                               pair->id ? pair->id : "?");
     }
     struct strbuf msg = {0};
     json_t *dets;
     race_message(&msg, r, l0, l1, &dets);
     json_t *flows = race_flows(r);
 
-    json_t *res = json_object();
-    json_object_set_new(
-        res, "ruleId",
-        json_text(jstr(json_array_get(rules, rule_index), "id")));
-    json_object_set_new(res, "ruleIndex", json_integer((json_int_t)rule_index));
-    json_object_set_new(res, "level", json_text("error"));
-    json_object_set_new(res, "message", text(strbuf_str(&msg)));
-    json_object_set_new(res, "locations",
+    json_t *out = json_object();
+    char *rule_id = xasprintf("maprace/%s", rules->families[rule_index]);
+    json_object_set_new(out, "ruleId", json_text(rule_id));
+    free(rule_id);
+    json_object_set_new(out, "ruleIndex", json_integer((json_int_t)rule_index));
+    json_object_set_new(out, "level", json_text("error"));
+    json_object_set_new(out, "message", text(strbuf_str(&msg)));
+    json_object_set_new(out, "locations",
                         json_pack("[o]", loc_location(l0, -1, "access A")));
     if (l1)
         json_object_set_new(
-            res, "relatedLocations",
+            out, "relatedLocations",
             json_pack("[o]",
                       loc_location(l1, 1, b_what ? b_what : "access B")));
     free(b_what);
     if (json_array_size(flows))
-        json_object_set_new(res, "codeFlows", flows);
+        json_object_set_new(out, "codeFlows", flows);
     else
         json_decref(flows);
-    json_object_set_new(res, "partialFingerprints",
-                        json_pack("{s:s}", "mapraceRace/v1", jstr(r, "id")));
-    json_object_set_new(res, "properties",
+    json_object_set_new(out, "partialFingerprints",
+                        json_pack("{s:s}", "mapraceRace/v1", r->id));
+    json_object_set_new(out, "properties",
                         json_pack("{s:o, s:s, s:s}", "detectors", dets, "case",
-                                  jstr(r, "case"), "variant",
-                                  jstr(r, "variant")));
+                                  r->case_name, "variant", r->variant));
     strbuf_release(&msg);
-    return res;
+    return out;
 }
 
 char *report_sarif(json_t *results)
 {
-    json_t *races = group_ensure(results);
-    json_t *rules = json_array();
+    struct results res;
+    if (results_of_report(results, &res) < 0)
+        return xstrdup("");
+    struct rules rules = {json_array(), NULL, 0, 0};
     json_t *out = json_array();
-    size_t i;
-    json_t *r;
-    json_array_foreach(races, i, r)
-    {
-        json_t *res = race_result(races, r, rules);
-        if (res)
-            json_array_append_new(out, res);
+    for (size_t i = 0; i < res.nr_races; i++) {
+        json_t *one = race_result(&res, &res.races[i], &rules);
+        if (one)
+            json_array_append_new(out, one);
     }
     json_t *driver = json_pack("{s:s, s:s, s:o}", "name", "maprace",
-                               "semanticVersion", "0.1.0", "rules", rules);
+                               "semanticVersion", "0.1.0", "rules", rules.arr);
     json_t *run =
         json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", out);
-    if (jstr(results, "run_id"))
+    if (res.run_id)
         json_object_set_new(run, "automationDetails",
-                            json_pack("{s:s}", "id", jstr(results, "run_id")));
+                            json_pack("{s:s}", "id", res.run_id));
     json_t *doc = json_pack("{s:s, s:s, s:[o]}", "$schema",
                             "https://json.schemastore.org/sarif-2.1.0.json",
                             "version", "2.1.0", "runs", run);
     char *s = json_dumps(doc, JSON_INDENT(2));
     json_decref(doc);
+    for (size_t i = 0; i < rules.nr; i++)
+        free(rules.families[i]);
+    free(rules.families);
+    results_release(&res);
     size_t n = strlen(s);
     s = xrealloc(s, n + 2);
     s[n] = '\n';

@@ -23,6 +23,29 @@
 #include <dirent.h>
 
 /* Remove every __attribute__((...)) from s, in place. */
+/* The annotation of a JSON frame, as results.json's races carry it
+ * (annotate_frame_of(); group.c writes the same into struct res_frame). */
+static void annotate_frame_json(json_t *frame)
+{
+    struct frame_annotation an;
+    annotate_frame_of(json_string_value(json_object_get(frame, "func")),
+                      json_string_value(json_object_get(frame, "file")),
+                      json_string_value(json_object_get(frame, "module")), &an);
+    json_object_set_new(frame, "class", json_string(frame_class_name(an.cls)));
+    json_object_set_new(frame, "hidden", json_boolean(an.cls == FRAME_HIDDEN));
+    if (an.path)
+        json_object_set_new(frame, "path", json_string(an.path));
+    if (an.model) {
+        json_object_set_new(frame, "model", json_string(an.model));
+        json_object_set_new(frame, "role", json_string(an.role));
+    }
+    if (an.go) {
+        json_object_set_new(frame, "go", json_string(an.go));
+        json_object_set_new(frame, "role", json_string(an.role));
+    }
+    free(an.path);
+}
+
 static void strip_attributes(char *s)
 {
     char *p;

@@ -32,22 +32,27 @@ static json_t *cell(const char *c, const char *v, const char *d,
                     double m, long detected, long done)
 {
     return json_pack(
-        "{s:s, s:s, s:s, s:s, s:{s:s}, s:I, s:I, s:[o, o, o]}", "case", c,
-        "variant", v, "detector", d, "expected", kind, "expectation", "kind",
-        kind, "detected_runs", (json_int_t)detected, "runs_done",
-        (json_int_t)done, "run_details", run(wall, cpu, rss),
+        "{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:I, s:I, s:[o, o, o]}", "case", c,
+        "variant", v, "detector", d, "verdict", "pass", "expected", kind,
+        "expectation", "kind", kind, "detected_runs", (json_int_t)detected,
+        "runs_done", (json_int_t)done, "run_details", run(wall, cpu, rss),
         run(2 * wall, 2 * cpu, 2 * rss), run(m * wall, m * cpu, (long)m * rss));
 }
 
 static json_t *doc(bool forced, json_t *cells)
 {
-    return json_pack("{s:{s:b, s:[s, s, s]}, s:o}", "options", "forced", forced,
-                     "detectors", "native", "tsan", "drd", "cells", cells);
+    return json_pack("{s:i, s:{s:b, s:[s, s, s]}, s:o}", "schema_version", 1,
+                     "options", "forced", forced, "detectors", "native", "tsan",
+                     "drd", "cells", cells);
 }
 
-static double num(json_t *o, const char *a, const char *b)
+/* The typed results of a document (fails the test when it cannot be
+ * read). */
+static void typed(json_t *doc, struct results *r)
 {
-    return json_number_value(json_object_get(json_object_get(o, a), b));
+    char *why = NULL;
+    if (results_from_json(doc, r, &why) < 0)
+        fail_msg("%s", why);
 }
 
 static void test_cost(void **state)
@@ -60,22 +65,24 @@ static void test_cost(void **state)
                   cell("a", "racy", "drd", "race", 50, 25, 30000, 3, 3, 3),
                   cell("b", "racy", "native", "race", 1, 1, 1000, 3, 0, 3),
                   cell("b", "racy", "tsan", "race", 4, 2, 8000, 100, 3, 3));
-    json_t *d = doc(true, cells), *tsan_a, *tsan_b;
+    json_t *d = doc(true, cells);
     struct cost_row rows[4];
+    struct results r;
 
     json_array_append_new(cells, cell("c", "racy", "tsan", "race", 1, 1, 1, 3,
                                       1, 3)); /* no native twin */
-    cost_annotate(d);
-    tsan_a = json_array_get(cells, 1);
-    tsan_b = json_array_get(cells, 4);
-    assert_true(fabs(num(tsan_a, "cost", "wall_x") - 10.0) < 1e-9);
-    assert_true(fabs(num(tsan_a, "cost", "cpu_x") - 20.0) < 1e-9);
-    assert_true(fabs(num(tsan_a, "cost", "maxrss_x") - 5.0) < 1e-9);
+    typed(d, &r);
+    cost_results(&r);
+    const struct res_cell *tsan_a = &r.cells[1], *tsan_b = &r.cells[4];
+    assert_non_null(tsan_a->cost);
+    assert_true(fabs(tsan_a->cost->wall_x - 10.0) < 1e-9);
+    assert_true(fabs(tsan_a->cost->cpu_x - 20.0) < 1e-9);
+    assert_true(fabs(tsan_a->cost->maxrss_x - 5.0) < 1e-9);
     /* medians, not means: b's x100 run does not move its ratio */
-    assert_true(fabs(num(tsan_b, "cost", "wall_x") - 4.0) < 1e-9);
-    assert_null(json_object_get(json_array_get(cells, 0), "cost"));
-    assert_null(json_object_get(json_array_get(cells, 5), "cost"));
-    assert_int_equal(cost_rows(d, rows, 4), 2);
+    assert_true(fabs(tsan_b->cost->wall_x - 4.0) < 1e-9);
+    assert_null(r.cells[0].cost);
+    assert_null(r.cells[5].cost);
+    assert_int_equal(cost_rows(&r, rows, 4), 2);
     assert_string_equal(rows[0].detector, "tsan");
     assert_int_equal(rows[0].wall.n, 2);
     assert_true(fabs(rows[0].wall.median - 7.0) < 1e-9);
@@ -83,6 +90,15 @@ static void test_cost(void **state)
     assert_true(fabs(rows[0].wall.max - 10.0) < 1e-9);
     assert_string_equal(rows[1].detector, "drd");
     assert_true(fabs(rows[1].rss.median - 30.0) < 1e-9);
+    /* written: the cells' cost and each detector's */
+    json_t *w = results_doc(&r);
+    json_t *wc =
+        json_object_get(json_array_get(json_object_get(w, "cells"), 1), "cost");
+    assert_true(fabs(json_number_value(json_object_get(wc, "wall_x")) - 10.0) <
+                1e-9);
+    assert_int_equal(json_array_size(json_object_get(w, "cost")), 2);
+    json_decref(w);
+    results_release(&r);
     json_decref(d);
 }
 
@@ -96,8 +112,11 @@ static void test_cost_print(void **state)
     char buf[2048] = "";
     FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
-    cost_annotate(d);
-    cost_print(f, d, "bench: cost: ");
+    struct results r;
+    typed(d, &r);
+    cost_results(&r);
+    cost_print(f, &r, "bench: cost: ");
+    results_release(&r);
     fclose(f);
     assert_non_null(strstr(buf, "tsan"));
     assert_non_null(strstr(buf, "8.0x"));
@@ -121,6 +140,21 @@ static void test_wilson(void **state)
     assert_true(lo == 0.0 && hi == 1.0);
 }
 
+/* Add a document's counts to r: 0, or -1 when it is not a results
+ * document. */
+static int add(struct rates *r, json_t *doc)
+{
+    struct results res;
+    char *why = NULL;
+    if (results_from_json(doc, &res, &why) < 0) {
+        free(why);
+        return -1;
+    }
+    rates_add(r, &res);
+    results_release(&res);
+    return 0;
+}
+
 static void test_rates_add(void **state)
 {
     struct rates r = {0};
@@ -137,10 +171,10 @@ static void test_rates_add(void **state)
     char buf[2048] = "";
     FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
-    assert_int_equal(rates_add(&r, nat1), 0);
-    assert_int_equal(rates_add(&r, nat2), 0);
-    assert_int_equal(rates_add(&r, forced), 0);
-    assert_int_equal(rates_add(&r, json_object_get(nat1, "options")), -1);
+    assert_int_equal(add(&r, nat1), 0);
+    assert_int_equal(add(&r, nat2), 0);
+    assert_int_equal(add(&r, forced), 0);
+    assert_int_equal(add(&r, json_object_get(nat1, "options")), -1);
     assert_int_equal(r.n, 1); /* the clean cell is not counted */
     assert_int_equal(r.v[0].natural_k, 10);
     assert_int_equal(r.v[0].natural_n, 120);

@@ -15,6 +15,35 @@
 #include "engine/group.h"
 #include "report/common.h"
 
+/* group.c makes the races as JSON: read them by key here. */
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+/* race_text() of race r of `races`, made the document's races, read
+ * through the typed model as the report writers read it. */
+static void race_text_of(struct strbuf *sb, json_t *doc, json_t *races,
+                         json_t *r, const struct race_text_opts *o)
+{
+    json_object_set(doc, "races", races);
+    struct results res;
+    char *why = NULL;
+    if (results_from_json(doc, &res, &why) < 0)
+        fail_msg("%s", why);
+    size_t i = 0;
+    while (i < json_array_size(races) && json_array_get(races, i) != r)
+        i++;
+    assert_true(i < res.nr_races);
+    race_text(sb, &res, &res.races[i], o);
+    results_release(&res);
+}
+
 static json_t *evidence(json_t *race, const char *det)
 {
     size_t i;
@@ -156,10 +185,19 @@ static void test_two_races_kept_apart_pair_unordered(void **state)
     assert_int_equal(json_array_size(json_object_get(first, "detectors")), 4);
     json_decref(races);
 
-    /* group_ensure stores the races once */
-    json_t *stored = group_ensure(doc);
-    assert_ptr_equal(stored, json_object_get(doc, "races"));
-    assert_ptr_equal(group_ensure(doc), stored);
+    /* group_results_ensure computes the races once */
+    struct results res;
+    char *why = NULL;
+    if (results_from_json(doc, &res, &why) < 0)
+        fail_msg("%s", why);
+    assert_null(res.races);
+    group_results_ensure(&res);
+    struct res_race *stored = res.races;
+    assert_non_null(stored);
+    assert_int_equal(res.nr_races, 2);
+    group_results_ensure(&res);
+    assert_ptr_equal(res.races, stored);
+    results_release(&res);
     json_decref(doc);
 }
 
@@ -349,10 +387,11 @@ static void test_access_pairs_counted(void **state)
     json_decref(races);
 
     /* the reports show them */
-    group_ensure(doc);
+    json_object_set_new(doc, "races", group_races(doc));
     struct strbuf sb = {0};
     struct race_text_opts o = {.context = 1};
-    race_text(&sb, doc, race_at(json_object_get(doc, "races"), 70), &o);
+    race_text_of(&sb, doc, json_object_get(doc, "races"),
+                 race_at(json_object_get(doc, "races"), 70), &o);
     const char *text = strbuf_str(&sb);
     const char *list = strstr(text, "accesses that raced");
     assert_non_null(list);
@@ -407,7 +446,7 @@ static void test_access_pairs_capped(void **state)
     json_object_set_new(doc, "races", races);
     struct strbuf sb = {0};
     struct race_text_opts o = {.context = 1};
-    race_text(&sb, doc, race_at(races, 70), &o);
+    race_text_of(&sb, doc, races, race_at(races, 70), &o);
     /* 13 findings, 3 + 7 listed */
     assert_non_null(strstr(strbuf_str(&sb), "+3 more (3 findings)"));
     strbuf_release(&sb);
@@ -489,7 +528,7 @@ static void test_go_beside_model(void **state)
     json_t *races = group_races(doc);
     struct strbuf sb = STRBUF_INIT;
     struct race_text_opts o = {.context = 1};
-    race_text(&sb, doc, json_array_get(races, 0), &o);
+    race_text_of(&sb, doc, races, json_array_get(races, 0), &o);
     const char *text = strbuf_str(&sb);
     const char *head = strstr(text, "Go beside the model (go-race | tsan)");
     assert_non_null(head);

@@ -309,10 +309,13 @@ static void test_html_in_chromium(void **state)
 static void test_sarif_single_access_race(void **state)
 {
     json_t *doc = json_pack(
-        "{s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i, s:s}, {s:s, s:i, "
+        "{s:i, s:[], s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i, s:s}, "
+        "{s:s, s:i, "
         "s:s}], s:[{s:s}]}, {s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i, s:s}], "
         "s:[{s:s}]}]}",
-        "run_id", "t", "races", /* the pair race, then the single */
+        /* a results.json as the writers read it: a schema, cells */
+        "schema_version", 1, "cells", /* */
+        "run_id", "t", "races",       /* the pair race, then the single */
         "id", "c/racy:f.c:10~f.c:20", "case", "c", "variant", "racy", "kind",
         "data-race", "family", "map", "locations", "path", "cases/c/racy.c",
         "line", 10, "func", "writer", "path", "cases/c/racy.c", "line", 20,

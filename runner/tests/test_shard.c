@@ -220,6 +220,17 @@ static void test_shards_merge_to_one_run(void **state)
     assert_int_equal(json_array_size(json_object_get(merged, "races")),
                      json_array_size(json_object_get(full, "races")));
     assert_true(json_is_true(json_object_get(merged, "complete")));
+    /* each detector's cost over every cell, as the full run has it (a
+     * shard alone lacks the native twin of some cells) */
+    json_t *fc = json_object_get(full, "cost"),
+           *mc = json_object_get(merged, "cost");
+    assert_int_equal(json_array_size(mc), json_array_size(fc));
+    for (size_t i = 0; i < json_array_size(fc); i++)
+        assert_int_equal(
+            json_integer_value(json_object_get(
+                json_object_get(json_array_get(mc, i), "wall_x"), "cells")),
+            json_integer_value(json_object_get(
+                json_object_get(json_array_get(fc, i), "wall_x"), "cells")));
     assert_string_equal(json_string_value(json_object_get(merged, "verb")),
                         "merge");
     free(a);
