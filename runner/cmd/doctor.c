@@ -5,6 +5,7 @@
 
 #include "cmd/builtin.h"
 #include "cmd/options.h"
+#include "lib/ansi.h"
 #include "engine/detectors.h"
 #include "cmd/doctor-go.h"
 #include "lib/exec.h"
@@ -358,8 +359,8 @@ static json_t *doctor_try_kit(void)
 /* The report as text, from its JSON. */
 static void doctor_print(json_t *o, const char *root, bool color)
 {
-    const char *g = color ? "\033[32m" : "", *r = color ? "\033[31m" : "",
-               *z = color ? "\033[0m" : "";
+    const char *g = color ? ANSI_GREEN : "", *r = color ? ANSI_RED : "",
+               *z = color ? ANSI_RESET : "";
     json_t *jd = json_object_get(o, "detectors");
     json_t *jk = json_object_get(o, "kernel");
     const char *key;
@@ -509,10 +510,10 @@ static const char doctor_synopsis[] =
 static const char doctor_what[] =
     "Say which detectors are usable here, whether ThreadSanitizer works on\n"
     "this kernel (and whether it needs setarch -R), the two Go toolchains\n"
-    "(the current Go, >= 1.24, Swiss tables: go, go-race; the hmap Go,\n"
-    "<= 1.23: go-hmap, go-hmap-race; chosen by name, never by PATH order;\n"
-    "MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches one off), and\n"
-    "the versions of the tools and libraries maprace uses.\n"
+    "(the current Go, >= 1.24, Swiss tables: @detectors-go-current@;\n"
+    "the hmap Go, <= 1.23: @detectors-go-hmap@; chosen by name, never by\n"
+    "PATH order; MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches\n"
+    "one off), and the versions of the tools and libraries maprace uses.\n"
     "`doctor go KIND` prints the path of that Go only (for scripts).\n";
 static const char doctor_more[] =
     "exit codes: 0 every detector usable (doctor go: the Go found); 2 usage;\n"

@@ -576,8 +576,7 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
 
 static const struct verb_option merge_options[] = {
     {OPT_OUT, NULL},
-    {OPT_FORMAT, "report files: html,junit,sarif,md, all or none (default "
-                 "all)"},
+    {OPT_FORMAT, "report files: @formats@, all or none (default all)"},
     {OPT_JSON, "print the merged results.json, not the matrix"},
     {OPT_NO_COLOR, NULL},
     {OPT_COUNT, NULL},
@@ -608,14 +607,8 @@ static const struct verb_spec merge_spec = {
 static int merge_verb(const struct cli *a)
 {
     struct merge_opts mo = {.formats = FORMAT_ALL};
-    char *bad;
-    if (a->format && report_formats_parse(a->format, &mo.formats, &bad) < 0) {
-        error("unknown report format '%s' (want html, junit, sarif, md, "
-              "all or none)",
-              bad);
-        free(bad);
+    if (a->format && report_formats_option(a->format, &mo.formats) < 0)
         return EXIT_USAGE;
-    }
     char *out = given_or_in_root(a->out, "reports");
     if (!out)
         return EXIT_USAGE;

@@ -9,21 +9,27 @@
 #include "lib/util.h"
 #include "report/common.h"
 #include "cmd/repository.h"
+#include "cmd/usage.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 /* Every option of every verb. help: what it means when the verb's table
- * says nothing else (NULL: generated, option_help()). */
+ * says nothing else; the help texts may name the tables' lists
+ * (cmd/usage.h). */
 static const struct opt_row {
     char short_name; /* or 0 */
     const char *long_name;
     const char *arg; /* the value's name in the help, or NULL: a flag */
     const char *help;
 } opt_rows[OPT_COUNT] = {
-    [OPT_DETECTORS] = {'d', "detectors", "LIST", NULL},
+    [OPT_DETECTORS] = {'d', "detectors", "LIST",
+                       "comma-separated, of @detectors@ or all (default: "
+                       "@detectors-default@; a Go not installed is then left "
+                       "out with a note)"},
     [OPT_VARIANT] = {0, "variant", "NAME",
                      "only this variant (racy, fixed...); repeatable, or "
                      "comma-separated"},
@@ -39,8 +45,8 @@ static const struct opt_row {
     [OPT_JSON] = {0, "json", NULL,
                   "print results.json on stdout, not the matrix"},
     [OPT_FORMAT] = {0, "format", "LIST",
-                    "report files to write: html,junit,sarif,md, all or none "
-                    "(default all)"},
+                    "report files to write: @formats@, all or none (default "
+                    "all)"},
     [OPT_NO_COLOR] = {0, "no-color", NULL,
                       "no colour (also when NO_COLOR is set or stdout is not "
                       "a terminal)"},
@@ -75,32 +81,27 @@ static const struct opt_row {
     [OPT_HELP] = {'h', "help", NULL, "this help"},
 };
 
-/* -d's usual help, from the detector table. Malloc'd. */
-static char *detectors_help(void)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char *names = detector_names(", ");
-    strbuf_addf(&sb, "comma-separated: %s or all (default: all but", names);
-    free(names);
-    const char *sep = " ";
-    for (int d = 0; d < DET_COUNT; d++) {
-        if (!detector_row(d)->not_default)
-            continue;
-        strbuf_addf(&sb, "%s%s", sep, detector_name(d));
-        sep = ", ";
-    }
-    strbuf_addstr(&sb, "; a Go not installed is then left out with a note)");
-    return strbuf_detach(&sb);
-}
-
 /* The help of option o->id in a verb's table. Malloc'd. */
 static char *option_help(const struct verb_option *o)
 {
-    if (o->help)
-        return xstrdup(o->help);
-    if (o->id == OPT_DETECTORS)
-        return detectors_help();
-    return xstrdup(opt_rows[o->id].help ? opt_rows[o->id].help : "");
+    const char *h = o->help ? o->help : opt_rows[o->id].help;
+    /* the tables' lists (cmd/usage.h), wrapped below like any text */
+    char *text = usage_expand(h ? h : "");
+    /* undo its wrapping: a list goes on after its comma, a text after a
+     * blank */
+    char *to = text;
+    for (const char *c = text; *c; c++) {
+        if (*c != '\n') {
+            *to++ = *c;
+            continue;
+        }
+        if (to > text && to[-1] != ',')
+            *to++ = ' ';
+        while (c[1] == ' ')
+            c++;
+    }
+    *to = '\0';
+    return text;
 }
 
 enum { HELP_COLUMN = 24, HELP_WIDTH = 78 };
@@ -124,46 +125,67 @@ static void option_lines(FILE *fp, enum opt_id id, const char *text)
         fputc('\n', fp);
         col = 0;
     }
+    /* words end at a blank, or after a comma (a list of the tables,
+     * "native,tsan,...", breaks after one of its commas) */
     const char *s = text;
-    bool first = true;
+    bool first = true, glued = false;
     while (*s) {
-        while (*s == ' ')
-            s++;
-        size_t w = strcspn(s, " ");
+        size_t skip = strspn(s, " ");
+        s += skip;
+        if (skip)
+            glued = false;
+        size_t w = strcspn(s, " ,");
+        w += s[w] == ',';
         if (!w)
             break;
-        if (!first && col + 1 + w > HELP_WIDTH) {
+        size_t gap = first || glued ? 0 : 1;
+        if (!first && col + gap + w > HELP_WIDTH) {
             fputc('\n', fp);
             col = 0;
             first = true;
+            gap = 0;
         }
         if (first) {
             fprintf(fp, "%*s", (int)(HELP_COLUMN - col), "");
             col = HELP_COLUMN;
-        } else {
+        } else if (gap) {
             fputc(' ', fp);
             col++;
         }
         fwrite(s, 1, w, fp);
         col += w;
+        glued = s[w - 1] == ',' && s[w] != ' ';
         s += w;
         first = false;
     }
     fputc('\n', fp);
 }
 
-void verb_help(FILE *fp, const struct verb_spec *v)
+void verb_help(FILE *out, const struct verb_spec *v)
 {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    if (!fp) {
+        error("out of memory");
+        abort();
+    }
     fputs(v->synopsis, fp);
     fprintf(fp, "\n%s\noptions:\n", v->what);
     for (const struct verb_option *o = v->options; o->id != OPT_COUNT; o++) {
-        char *text = option_help(o);
-        option_lines(fp, o->id, text);
-        free(text);
+        char *help = option_help(o);
+        option_lines(fp, o->id, help);
+        free(help);
     }
     option_lines(fp, OPT_HELP, opt_rows[OPT_HELP].help);
     if (v->more)
         fprintf(fp, "\n%s", v->more);
+    fclose(fp);
+    /* the lists of the tables (cmd/usage.h) */
+    char *expanded = usage_expand(text);
+    fputs(expanded, out);
+    free(expanded);
+    free(text);
 }
 
 bool verb_accepts(const struct verb_spec *v, enum opt_id id)
@@ -178,16 +200,13 @@ bool verb_accepts(const struct verb_spec *v, enum opt_id id)
 
 static void add_variants(struct cli *a, const char *list)
 {
-    const char *s = list;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        if (n) {
-            a->variants =
-                xrealloc(a->variants, (a->nr_variants + 1) * sizeof(char *));
-            a->variants[a->nr_variants++] = xstrndup(s, n);
-        }
-        s += n + (s[n] == ',');
-    }
+    struct strvec sv = {0};
+    strvec_split(&sv, list, ',');
+    a->variants =
+        xrealloc(a->variants, (a->nr_variants + sv.nr + 1) * sizeof(char *));
+    for (size_t i = 0; i < sv.nr; i++)
+        a->variants[a->nr_variants++] = sv.v[i];
+    free(sv.v);
 }
 
 /* Option id with its value (NULL for a flag) into a. 0, or -1 after an
@@ -366,21 +385,13 @@ bool cli_color(const struct cli *a)
  * an error. */
 static int parse_detectors(const struct cli *a, struct run_opts *o)
 {
-    char *bad;
     if (!a->detectors) {
         for (int d = 0; d < DET_COUNT; d++)
             o->detectors[d] = !detector_row(d)->not_default;
         o->detectors_default = true;
         return 0;
     }
-    if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
-        char *names = detector_names(", ");
-        error("unknown detector '%s' (want %s or all)", bad, names);
-        free(names);
-        free(bad);
-        return -1;
-    }
-    return 0;
+    return detector_list_option(a->detectors, o->detectors);
 }
 
 /* --shard and --format into o. 0, or -1 after an error. */
@@ -393,13 +404,8 @@ static int parse_lists(const struct cli *a, struct run_opts *o)
         return -1;
     }
     o->formats = FORMAT_ALL;
-    if (a->format && report_formats_parse(a->format, &o->formats, &bad) < 0) {
-        error("unknown report format '%s' (want html, junit, sarif, md, "
-              "all or none)",
-              bad);
-        free(bad);
+    if (a->format && report_formats_option(a->format, &o->formats) < 0)
         return -1;
-    }
     report_opts_set(o, o->formats);
     return 0;
 }
@@ -430,7 +436,7 @@ int cli_run_opts(const struct cli *a, const char *root, struct run_opts *o)
     o->runs = a->runs;
     o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
     o->timeout = a->timeout;
-    o->out = a->out ? cli_absolute(a->out) : path_join(root, "reports");
+    o->out = a->out ? path_absolute(a->out) : path_join(root, "reports");
     o->root = root;
     o->build = a->build ? a->build : "build";
     o->json = a->json;

@@ -74,17 +74,6 @@ char *find_root(void)
     return NULL;
 }
 
-/* An absolute version of a path given on the command line. */
-char *cli_absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        return xstrdup(path);
-    return path_join(cwd, path);
-}
-
 /* The catalog folder as shown in messages: relative to the cwd when under
  * it. */
 static char *display_path(const char *abs)
@@ -100,7 +89,7 @@ static char *display_path(const char *abs)
 int cli_load_catalog(const char *root, const char *cases, struct catalog *cat,
                      char **abs_dir)
 {
-    char *dir = cases ? cli_absolute(cases) : path_join(root, "cases");
+    char *dir = cases ? path_absolute(cases) : path_join(root, "cases");
     char *shown = display_path(dir);
     char *err;
     int rc = catalog_load(shown, cat, &err);
@@ -120,7 +109,7 @@ int cli_load_catalog(const char *root, const char *cases, struct catalog *cat,
 char *given_or_in_root(const char *given, const char *sub)
 {
     if (given)
-        return cli_absolute(given);
+        return path_absolute(given);
     char *root = find_root();
     if (!root)
         return NULL;

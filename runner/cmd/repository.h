@@ -16,9 +16,6 @@ char *find_root(void);
 /* Whether a folder from the cwd up holds cases/ and a Makefile (quiet). */
 bool repository_above_cwd(void);
 
-/* An absolute version of a path given on the command line. Malloc'd. */
-char *cli_absolute(const char *path);
-
 /* The folder an option named, made absolute, or <root>/<sub> when it
  * named none. NULL (the error said) when there is no repository. */
 char *given_or_in_root(const char *given, const char *sub);

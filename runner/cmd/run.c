@@ -27,7 +27,7 @@ static const char check_what[] =
 
 #define RUN_FILES                                                              \
     "Writes <out>/<run-id>/{results.json,summary.txt,raw/}, the --format\n"    \
-    "files (index.html, junit.xml, results.sarif, summary.md) and points\n"    \
+    "files (@format-files@) and points\n"                                      \
     "<out>/latest at it (docs/report-format.md).\n"                            \
     "\n"
 
