@@ -4,6 +4,11 @@
  */
 #include "cmd/asm.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
+#include "lib/exit.h"
+
 #include "lib/ansi.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -17,7 +22,7 @@
 #include "engine/toolchain.h"
 #include "lib/util.h"
 
-enum { ASM_USAGE = 2, ASM_ENV = 3, MAX_FILES = 16 };
+enum { MAX_FILES = 16 };
 
 /* An architecture: the compiler the Makefile uses for build/asm-<name>/,
  * the objdump that reads its objects, and the GOARCH of Go's twin build
@@ -651,13 +656,13 @@ static int show_arch(struct ctx *x, const struct arch *a)
     if (make_targets(x, targets, 1 + NR_MODEL, &why) < 0) {
         error("asm: %s: build failed: %s", a->name, why);
         free(why);
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
     } else if (disassemble(x, a, targets, srcs, 1 + NR_MODEL, ls) < 0) {
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
     } else if (choose(x, ls, 1 + NR_MODEL) < 0) {
         error("asm: no function '%s' in %s or the model (%s, %s, %s)",
               x->o->function, x->vsrc, msrc[0], msrc[1], msrc[2]);
-        rc = ASM_USAGE;
+        rc = EXIT_USAGE;
     } else {
         fprintf(x->out, "%s== %s: %s and %s (%s)%s\n",
                 x->o->color ? ANSI_BOLD : "", a->name, x->vsrc,
@@ -756,7 +761,7 @@ static int show_go(struct ctx *x, const char *goarch)
 
     if (make_targets(x, &target, 1, &why) < 0) {
         error("asm: go %s: build failed: %s", goarch, why);
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
         goto out;
     }
     char *base = xasprintf("%s.objdump", prog);
@@ -765,7 +770,7 @@ static int show_go(struct ctx *x, const char *goarch)
     free(base);
     if (!text) {
         error("asm: go tool objdump: %s", why);
-        rc = ASM_ENV;
+        rc = EXIT_ENV;
         goto out;
     }
     fprintf(x->out,
@@ -870,14 +875,14 @@ static int show_all(struct ctx *x, const bool want[NR_ARCHES])
                 error("asm: %s: %s not found in PATH (Debian package "
                       "gcc-aarch64-linux-gnu)",
                       a->name, what);
-                rc = ASM_ENV;
+                rc = EXIT_ENV;
             } else {
                 warning("asm: %s skipped: %s not found in PATH", a->name, what);
             }
             continue;
         }
         int r = show_arch(x, a);
-        if (r == ASM_USAGE)
+        if (r == EXIT_USAGE)
             return r;
         if (r > rc)
             rc = r;
@@ -888,7 +893,7 @@ static int show_all(struct ctx *x, const bool want[NR_ARCHES])
 }
 
 /* Which models to show (--model), given what the case builds on: 0, or
- * ASM_USAGE after an error. */
+ * EXIT_USAGE after an error. */
 static int choose_models(const struct mcase *c, const char *model,
                          bool show[NR_MODELS])
 {
@@ -905,7 +910,7 @@ static int choose_models(const struct mcase *c, const char *model,
         show[m] = both || !strcmp(model, models[m].name);
     if (!show[MODEL_HMAP] && !show[MODEL_SWISS]) {
         error("asm: unknown model '%s' (want hmap, swiss or both)", model);
-        return ASM_USAGE;
+        return EXIT_USAGE;
     }
     for (int m = 0; m < NR_MODELS; m++) {
         const char *why;
@@ -917,7 +922,7 @@ static int choose_models(const struct mcase *c, const char *model,
             error("asm: %s builds on the %s model only (%s): %s", c->name,
                   m == MODEL_HMAP ? "Swiss-table" : "hmap",
                   m == MODEL_HMAP ? "no-hmap" : "no-swiss", why);
-            return ASM_USAGE;
+            return EXIT_USAGE;
         }
     }
     return 0;
@@ -930,7 +935,7 @@ int asm_show(FILE *out, const struct asm_opts *o)
     bool want[NR_ARCHES];
     char *name = xstrdup(o->target), *slash = strchr(name, '/'), *err = NULL;
     char *dir = NULL;
-    int rc = ASM_USAGE;
+    int rc = EXIT_USAGE;
 
     if (slash)
         *slash++ = '\0';
@@ -970,7 +975,7 @@ int asm_show(FILE *out, const struct asm_opts *o)
             continue;
         x.model = (enum model)m;
         int r = show_all(&x, want);
-        if (r == ASM_USAGE)
+        if (r == EXIT_USAGE)
             rc = r;
         else if (r > rc)
             rc = r;
@@ -988,5 +993,77 @@ int asm_show(FILE *out, const struct asm_opts *o)
 out:
     free(dir);
     free(name);
+    return rc;
+}
+
+static const struct verb_option asm_options[] = {
+    {OPT_ARCH, NULL},  {OPT_MODEL, NULL}, {OPT_NO_GO, NULL},
+    {OPT_CASES, NULL}, {OPT_BUILD, NULL}, {OPT_NO_COLOR, "no colour"},
+    {OPT_COUNT, NULL},
+};
+
+static const char asm_synopsis[] =
+    "usage: maprace asm [--arch LIST] [--model hmap|swiss|both] [--no-go]\n"
+    "                   [--cases DIR] [--build DIR] [--no-color]\n"
+    "                   CASE[/VARIANT] [FUNCTION]\n";
+static const char asm_what[] =
+    "Disassemble a case's racing functions (those holding a RACE: line, and\n"
+    "the model functions they call), or only FUNCTION, with their source\n"
+    "lines, and mark the accesses that race: each load, store or\n"
+    "read-modify-write of a marked line or of a line with Go's writer flag\n"
+    "(hashWriting on the hmap model, writing on the Swiss-table model):\n"
+    "\"plain, no lock prefix\"; and every atomic instruction (lock prefix,\n"
+    "arm64 exclusive/LSE). When Go is installed, Go's own\n"
+    "runtime.mapassign_fast64 (lockfree family: its compare-and-swap)\n"
+    "follows each architecture: the hmap Go's beside the hmap model, the\n"
+    "current Go's (internal/runtime/maps) beside the Swiss-table model.\n"
+    "The variant defaults to the first (racy).\n";
+static const char asm_more[] =
+    "exit codes: 0 shown; 2 unknown case, variant, function, architecture or\n"
+    "model, or a model the case does not build on; 3 a compiler asked for by\n"
+    "--arch is missing, or a build failed.\n";
+
+static const struct verb_spec asm_spec = {
+    .name = "asm",
+    .synopsis = asm_synopsis,
+    .what = asm_what,
+    .options = asm_options,
+    .more = asm_more,
+};
+
+static int asm_verb(const struct cli *a)
+{
+    if (a->nr_pos < 1 || a->nr_pos > 2) {
+        error("asm needs a case and at most a function (maprace asm "
+              "CASE[/VARIANT] [FUNCTION])");
+        return EXIT_USAGE;
+    }
+    char *root = find_root();
+    if (!root)
+        return EXIT_USAGE;
+    char *cases = a->cases ? path_absolute(a->cases) : path_join(root, "cases");
+    struct asm_opts o = {
+        .root = root,
+        .build = a->build ? a->build : "build",
+        .cases = cases,
+        .target = a->pos[0],
+        .function = a->nr_pos > 1 ? a->pos[1] : NULL,
+        .arches = a->arch,
+        .model = a->model,
+        .go = !a->no_go,
+        .color = cli_color(a),
+    };
+    int rc = asm_show(stdout, &o);
+    free(cases);
+    free(root);
+    return rc;
+}
+
+int cmd_asm(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &asm_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : asm_verb(&a);
+    cli_release(&a);
     return rc;
 }

@@ -3,15 +3,19 @@
  */
 #include "cmd/doctor.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
 #include "lib/ansi.h"
 #include "engine/detectors.h"
 #include "cmd/doctor-go.h"
 #include "lib/exec.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <expat.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,7 +274,7 @@ static json_t *doctor_detectors(const struct tsan_check *tc, size_t ntc,
         json_object_set_new(e, "reason", why ? json_text(why) : json_null());
         json_object_set_new(jd, detector_name(d), e);
         if (!ok)
-            *rc = 3;
+            *rc = EXIT_ENV;
         free(why);
     }
     return jd;
@@ -446,7 +450,7 @@ int doctor(const char *root, bool json, bool color)
     char *tmp = mkdtemp(tmpl);
     if (!tmp) {
         error("cannot create a temporary folder: %s", strerror(errno));
-        return 3;
+        return EXIT_ENV;
     }
     int rc = 0;
     json_t *o = json_object();
@@ -491,5 +495,98 @@ int doctor(const char *root, bool json, bool color)
     }
     json_decref(o);
     doctor_clean(tmp);
+    return rc;
+}
+
+static const struct verb_option doctor_options[] = {
+    {OPT_JSON, "the findings as JSON on stdout"},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const char doctor_synopsis[] =
+    "usage: maprace doctor [--json] [--no-color]\n"
+    "       maprace doctor go current|hmap\n";
+static const char doctor_what[] =
+    "Say which detectors are usable here, whether ThreadSanitizer works on\n"
+    "this kernel (and whether it needs setarch -R), the two Go toolchains\n"
+    "(the current Go, >= 1.24, Swiss tables: @detectors-go-current@;\n"
+    "the hmap Go, <= 1.23: @detectors-go-hmap@; chosen by name, never by\n"
+    "PATH order; MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches\n"
+    "one off), and the versions of the tools and libraries maprace uses.\n"
+    "`doctor go KIND` prints the path of that Go only (for scripts).\n";
+static const char doctor_more[] =
+    "exit codes: 0 every detector usable (doctor go: the Go found); 2 usage;\n"
+    "3 some are not.\n";
+
+static const struct verb_spec doctor_spec = {
+    .name = "doctor",
+    .synopsis = doctor_synopsis,
+    .what = doctor_what,
+    .options = doctor_options,
+    .more = doctor_more,
+};
+
+/* doctor go KIND: the path of a Go toolchain, for scripts (make bench). */
+static int doctor_go_path(const struct cli *a)
+{
+    for (int k = 0; a->nr_pos == 2 && k < GO_KIND_COUNT; k++) {
+        if (strcmp(a->pos[1], go_kind_name(k)))
+            continue;
+        const struct go_toolchain *t = go_toolchain(k);
+        if (!t->path) {
+            error("the %s Go: %s", go_kind_name(k), t->why);
+            return EXIT_ENV;
+        }
+        printf("%s\n", t->path);
+        return EXIT_OK;
+    }
+    error("doctor go: want 'current' or 'hmap'");
+    return EXIT_USAGE;
+}
+
+static int doctor_verb(const struct cli *a)
+{
+    if (a->nr_pos && !strcmp(a->pos[0], "go"))
+        return doctor_go_path(a);
+    if (a->nr_pos) {
+        error("doctor takes no argument but 'go current|hmap' (got '%s')",
+              a->pos[0]);
+        return EXIT_USAGE;
+    }
+    char *root = NULL;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof(cwd))) {
+        /* quiet lookup: doctor must work outside the repository too */
+        char *p = xstrdup(cwd);
+        for (;;) {
+            char *cases = path_join(p, "cases");
+            char *mk = path_join(p, "Makefile");
+            bool ok = !access(cases, F_OK) && !access(mk, F_OK);
+            free(cases);
+            free(mk);
+            if (ok) {
+                root = p;
+                break;
+            }
+            char *slash = strrchr(p, '/');
+            if (!slash || slash == p) {
+                free(p);
+                break;
+            }
+            *slash = '\0';
+        }
+    }
+    int rc = doctor(root, a->json, cli_color(a));
+    free(root);
+    return rc;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &doctor_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : doctor_verb(&a);
+    cli_release(&a);
     return rc;
 }

@@ -4,8 +4,12 @@
  */
 #include "cmd/fidelity.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/run.h"
 #include "engine/run.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -226,14 +230,14 @@ static int sub_run(struct session *base, struct sub *u)
     if (catalog_load(base->opts.cases_dir, &u->s.cat, &why) < 0) {
         error("%s", why);
         free(why);
-        return 2;
+        return EXIT_USAGE;
     }
     if (detector_row(u->d)->go_twin && !detector_row(u->d)->race_detector)
         borrow_symptoms(&u->s.cat, u->d);
     fprintf(stderr, "maprace fidelity: %s, %d runs per variant\n", u->what,
             u->runs);
     int rc = run_quiet(&u->s);
-    u->ran = rc == 0 || rc == 3; /* 3: some cells are errors */
+    u->ran = rc == EXIT_OK || rc == EXIT_ENV; /* some cells are errors */
     if (u->ran)
         fprintf(stderr, "maprace fidelity: %s: %s\n", u->what, u->s.report_dir);
     return rc;
@@ -398,7 +402,8 @@ int fidelity_run(struct session *base, int runs)
                          .d = pairs[p].model,
                          .runs = 100,
                          .natural = true};
-        for (int k = 0; k < NR_SUB && rc != 2 && rc != 130; k++) {
+        for (int k = 0;
+             k < NR_SUB && rc != EXIT_USAGE && rc != EXIT_INTERRUPTED; k++) {
             if (runs > 0)
                 s[k].runs = runs;
             if (!any_cell(base, s[k].d))
@@ -408,7 +413,8 @@ int fidelity_run(struct session *base, int runs)
                 rc = r;
         }
     }
-    for (int p = 0; p < NR_PAIR && rc != 2 && rc != 130; p++) {
+    for (int p = 0; p < NR_PAIR && rc != EXIT_USAGE && rc != EXIT_INTERRUPTED;
+         p++) {
         print_head(pairs[p].title, u[p]);
         const struct run_opts *o = &base->opts;
         for (size_t c = 0; c < base->cat.nr; c++) {
@@ -424,5 +430,61 @@ int fidelity_run(struct session *base, int runs)
     for (int p = 0; p < NR_PAIR; p++)
         for (int k = 0; k < NR_SUB; k++)
             session_release(&u[p][k].s);
-    return rc == 1 ? 0 : rc;
+    return rc == EXIT_NOT_AS_EXPECTED ? EXIT_OK : rc;
+}
+
+static const struct verb_option fidelity_options[] = {
+    {OPT_RUNS, "every run count N instead of 20/100"},
+    {OPT_VARIANT, NULL},
+    {OPT_JOBS, NULL},
+    {OPT_TIMEOUT, NULL},
+    {OPT_OUT, NULL},
+    {OPT_CASES, NULL},
+    {OPT_BUILD, NULL},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const char fidelity_synopsis[] =
+    "usage: maprace fidelity [options] [CASE...]\n";
+static const char fidelity_what[] =
+    "The C models against the real Go, each against the Go whose map it\n"
+    "models: the hmap model (native) against the hmap Go (go-hmap-race,\n"
+    "go-hmap: Go 1.19), the Swiss-table model (native-swiss) against the\n"
+    "current Go (go-race, go: Go >= 1.24). For each pairing the selected\n"
+    "cases' Go twins under the race detector (20 runs) and Go's runtime\n"
+    "(100 runs, natural), the model forced and unforced (100 runs each);\n"
+    "then a Markdown table per pairing on stdout: per variant, what each\n"
+    "showed and how often, and whether model and Go agree on what happens\n"
+    "(docs/fidelity.md). Each of the eight runs writes its report to\n"
+    "<out>/<run-id>/ as `run` does.\n";
+static const char fidelity_more[] =
+    "exit codes: 0 measured; 2 usage or catalog error; 3 a required tool\n"
+    "missing (its cells are errors); 130 interrupted.\n";
+
+static const struct verb_spec fidelity_spec = {
+    .name = "fidelity",
+    .synopsis = fidelity_synopsis,
+    .what = fidelity_what,
+    .options = fidelity_options,
+    .more = fidelity_more,
+};
+
+static int fidelity_verb(const struct cli *a)
+{
+    struct session s;
+    int rc = run_session_open(&s, a, false) < 0
+                 ? EXIT_USAGE
+                 : fidelity_run(&s, a->given[OPT_RUNS] ? a->runs : 0);
+    run_session_release(&s);
+    return rc;
+}
+
+int cmd_fidelity(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &fidelity_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : fidelity_verb(&a);
+    cli_release(&a);
+    return rc;
 }

@@ -10,18 +10,22 @@
  */
 #include "cmd/grade.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
 #include "lib/ansi.h"
 #include "engine/catalog.h"
 #include "engine/detectors.h"
 #include "lib/exec.h"
+#include "lib/exit.h"
 #include "engine/results-model.h"
 #include "engine/run.h"
 #include "lib/util.h"
+#include "report/common.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,14 +33,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
-#define EXIT_ENV 3
+static const struct verb_option grade_options[] = {
+    {OPT_DETECTORS, "detectors for (a) (default all; native is always run; "
+                    "for a Go answer @detectors-go@)"},
+    {OPT_RUNS, "forced runs per detector (default 1)"},
+    {OPT_BUILD, NULL},
+    {OPT_NO_COLOR, "no colour"},
+    {OPT_COUNT, NULL},
+};
 
-static const char usage_grade[] =
+static const char grade_synopsis[] =
     "usage: maprace grade [-d LIST] [--runs N] [--build DIR] [--no-color]\n"
-    "                     EXERCISE FILE.c|FILE.go\n"
-    "\n"
+    "                     EXERCISE FILE.c|FILE.go\n";
+static const char grade_what[] =
     "Grade FILE.c, an answer to exercises/EXERCISE/TASK.md. It passes when\n"
     "  (a) no detector reports anything in any forced run,\n"
     "  (b) it still does the job: the exercise's output, no symptom, and\n"
@@ -45,19 +54,18 @@ static const char usage_grade[] =
     "      done while one is between two of its own.\n"
     "exercises/README.md says how each is checked. A Go answer (FILE.go,\n"
     "from the case's Go twin) is graded on (a), under go and go-race, and\n"
-    "(b), its output only; (c) needs the C model's probe and is not checked.\n"
-    "\n"
-    "options:\n"
-    "  -d, --detectors LIST  detectors for (a) (default all; native is\n"
-    "                        always run; for a Go answer go,go-race,\n"
-    "                        go-hmap,go-hmap-race)\n"
-    "      --runs N          forced runs per detector (default 1)\n"
-    "      --build DIR       build folder, relative to the root (default\n"
-    "                        build)\n"
-    "      --no-color        no colour\n"
-    "\n"
+    "(b), its output only; (c) needs the C model's probe and is not checked.\n";
+static const char grade_more[] =
     "exit codes: 0 passed; 1 failed; 2 usage, unknown exercise or bad\n"
     "exercise.ini; 3 a required tool is missing; 130 interrupted.\n";
+
+static const struct verb_spec grade_spec = {
+    .name = "grade",
+    .synopsis = grade_synopsis,
+    .what = grade_what,
+    .options = grade_options,
+    .more = grade_more,
+};
 
 enum { MAX_CALL_RULES = 8, NR_MAP_FNS = 8 };
 
@@ -367,7 +375,8 @@ struct grade {
     char *report_dir;      /* of the detectors' run */
     char *binary;          /* the native build of the answer */
     bool color;
-    bool go; /* a Go answer: go and go-race, (b) from the go runs */
+    bool go;           /* a Go answer: go and go-race, (b) from the go runs */
+    size_t output_cap; /* of every run (cli_run_opts()) */
     int session_rc;
     struct strbuf race, job, overlap; /* why (a), (b), (c) failed */
     struct strbuf other;   /* (a): findings that are not data races */
@@ -734,19 +743,21 @@ static void read_cell(struct grade *g, const struct res_cell *cell)
 /* Run the answer under the detectors, forced, expected clean everywhere,
  * and read what they said. Returns 0, or the runner's exit code when it
  * could not run (2, 3, 130). */
-static int run_detectors(struct grade *g, const char *detectors, int runs,
+static int run_detectors(struct grade *g, const struct cli *a,
                          const char *catalog)
 {
     struct session s;
     memset(&s, 0, sizeof(s));
     struct run_opts *o = &s.opts;
-    if (detectors && detector_list_option(detectors, o->detectors) < 0)
+    /* the options as `run` has them; no -d: its default set (not the hmap
+     * Go, not the Swiss model: an answer is graded on the model the
+     * exercise uses) */
+    if (cli_run_opts(a, g->root, o) < 0)
         return EXIT_USAGE;
-    /* no -d: the default set, as `run` has it (not the hmap Go, not the
-     * Swiss model: an answer is graded on the model the exercise uses) */
-    for (int d = 0; d < DET_COUNT; d++)
-        o->detectors[d] =
-            detectors ? o->detectors[d] : !detector_row(d)->not_default;
+    free((char *)o->out); /* the report goes under grade_dir */
+    o->detectors_default = false;
+    g->output_cap = o->output_cap;
+    const char *detectors = a->detectors;
     int other = detector_mask_language(o->detectors, g->go,
                                        !detectors || !strcmp(detectors, "all"));
     if (other >= 0) {
@@ -770,23 +781,14 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
         free(err);
         return EXIT_USAGE;
     }
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char *out = path_join(g->grade_dir, "reports");
     char *names[] = {g->ex.name};
     o->cases = names;
     o->nr_cases = 1;
-    o->runs = runs;
-    o->jobs = cores > 0 ? (int)cores : 1;
-    o->timeout = 60;
     o->out = out;
-    o->root = g->root;
-    o->build = g->build;
     o->cases_dir = catalog;
     o->check = true;
-    o->color = g->color;
-    o->progress_tty = isatty(2) && !getenv("MAPRACE_NO_PROGRESS");
-    o->output_cap = RUN_OUTPUT_CAP;
-    o->formats = 0;
+    report_opts_set(o, 0); /* results.json and summary.txt only */
     /* The matrix and its "Not as expected" lines speak to CI (every cell
      * of a grading is expected clean): the learner gets report()'s words
      * instead. Errors and progress stay on stderr. */
@@ -806,8 +808,8 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
         g->report_dir = xstrdup(s.report_dir);
     session_release(&s);
     free(out);
-    if (g->session_rc > 1 || !g->report_dir)
-        return g->session_rc > 1 ? g->session_rc : EXIT_ENV;
+    if (g->session_rc > EXIT_NOT_AS_EXPECTED || !g->report_dir)
+        return g->session_rc > EXIT_NOT_AS_EXPECTED ? g->session_rc : EXIT_ENV;
     char *path = path_join(g->report_dir, "results.json"), *why = NULL;
     struct results res;
     int rc = results_load(path, &res, &why);
@@ -892,7 +894,7 @@ static int overlap_run(struct grade *g, int run, const char *probe,
                              .stderr_path = err,
                              .timeout_s =
                                  g->c->timeout > 0 ? g->c->timeout : 60,
-                             .output_cap = RUN_OUTPUT_CAP};
+                             .output_cap = g->output_cap};
     struct proc p;
     char *why = NULL;
     int rc = -1;
@@ -1383,7 +1385,7 @@ static int report_build_error(struct grade *g)
                      "failed before your file was compiled (see `maprace "
                      "doctor`).\n");
     printf("FAIL: %s\n", g->ex.title ? g->ex.title : "");
-    return EXIT_FAIL;
+    return EXIT_NOT_AS_EXPECTED;
 }
 
 static int report(struct grade *g)
@@ -1435,60 +1437,7 @@ static int report(struct grade *g)
                "    or join keeps out. Remove the plan: each forced run loses "
                "10 s.\n");
     printf("%s: %s\n", pass ? "PASS" : "FAIL", g->ex.title ? g->ex.title : "");
-    return pass ? 0 : EXIT_FAIL;
-}
-
-static const struct option grade_opts[] = {
-    {"detectors", required_argument, NULL, 'd'},
-    {"runs", required_argument, NULL, 'r'},
-    {"build", required_argument, NULL, 'b'},
-    {"no-color", no_argument, NULL, 'n'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-struct grade_args {
-    const char *detectors, *build;
-    int runs;
-    bool no_color, help;
-};
-
-static int parse_grade_args(int argc, char **argv, struct grade_args *a)
-{
-    int c;
-    memset(a, 0, sizeof(*a));
-    a->runs = 1;
-    a->build = "build";
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:h", grade_opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            a->detectors = optarg;
-            break;
-        case 'r':
-            if (opt_int("--runs", optarg, 1, &a->runs) < 0)
-                return -1;
-            break;
-        case 'b':
-            a->build = optarg;
-            break;
-        case 'n':
-            a->no_color = true;
-            break;
-        case 'h':
-            a->help = true;
-            break;
-        case ':':
-            error("option %s needs a value", argv[optind - 1]);
-            return -1;
-        default:
-            error("unknown option %s (see maprace grade --help)",
-                  argv[optind - 1]);
-            return -1;
-        }
-    }
-    return 0;
+    return pass ? EXIT_OK : EXIT_NOT_AS_EXPECTED;
 }
 
 static void grade_release(struct grade *g)
@@ -1559,27 +1508,20 @@ static char *grade_prepare(struct grade *g, struct catalog *cat,
     return dir;
 }
 
-int cmd_grade(const char *root, int argc, char **argv)
+/* grade with the options in a, in the repository root. */
+static int grade_verb(const char *root, const struct cli *a)
 {
-    struct grade_args a;
-    if (parse_grade_args(argc, argv, &a) < 0)
-        return EXIT_USAGE;
-    if (a.help) {
-        fputs(usage_grade, stdout);
-        return 0;
-    }
-    if (argc - optind != 2) {
+    if (a->nr_pos != 2) {
         error("grade needs an exercise and a file (maprace grade EXERCISE "
               "FILE.c or FILE.go; see exercises/README.md)");
         return EXIT_USAGE;
     }
-    const char *nc = getenv("NO_COLOR");
     struct grade g = {.root = root,
-                      .build = a.build,
-                      .color = !a.no_color && !(nc && *nc) && isatty(1)};
+                      .build = a->build ? a->build : "build",
+                      .color = cli_color(a)};
     struct catalog cat = {0};
-    char *dir = grade_prepare(&g, &cat, argv[optind], argv[optind + 1]);
-    int rc = dir ? run_detectors(&g, a.detectors, a.runs, dir) : EXIT_USAGE;
+    char *dir = grade_prepare(&g, &cat, a->pos[0], a->pos[1]);
+    int rc = dir ? run_detectors(&g, a, dir) : EXIT_USAGE;
     if (!rc && !g.go && !g.binary && !g.build_error) {
         error("the grading run built no native binary of %s", g.file);
         rc = EXIT_ENV;
@@ -1591,5 +1533,20 @@ int cmd_grade(const char *root, int argc, char **argv)
     free(dir);
     catalog_release(&cat);
     grade_release(&g);
+    return rc;
+}
+
+int cmd_grade(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &grade_spec, &a);
+    if (pr != PARSE_OK) {
+        cli_release(&a);
+        return parse_exit(pr);
+    }
+    char *root = find_root();
+    int rc = root ? grade_verb(root, &a) : EXIT_USAGE;
+    free(root);
+    cli_release(&a);
     return rc;
 }

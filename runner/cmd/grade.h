@@ -39,8 +39,6 @@
  * threads overlapping ends them). */
 #define GRADE_OVERLAP_RUNS 3
 
-/* The grade verb in the repository `root`: argv[0] is "grade", the
- * options and arguments follow. Returns the exit code. */
-int cmd_grade(const char *root, int argc, char **argv);
+/* The verb is cmd_grade() (cmd/builtin.h). */
 
 #endif

@@ -3,6 +3,9 @@
  */
 #include "cmd/merge.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
 #include "engine/catalog.h"
 #include "engine/classify.h"
 #include "engine/cost.h"
@@ -15,6 +18,7 @@
 #include "engine/session.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <math.h>
@@ -507,22 +511,22 @@ static char *merge_run_id(void)
 static int merge_exit(const struct session *s)
 {
     if (!s->complete)
-        return 1;
+        return EXIT_NOT_AS_EXPECTED;
     if (s->opts.check)
         for (size_t i = 0; i < s->nr_cells; i++)
             if (!verdict_ok(s->cells[i].verdict.verdict))
-                return 1;
-    return 0;
+                return EXIT_NOT_AS_EXPECTED;
+    return EXIT_OK;
 }
 
 int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
 {
     if (!n) {
         error("merge: no shard report given (maprace merge DIR...)");
-        return 2;
+        return EXIT_USAGE;
     }
     struct shard *sh = xcalloc(n, sizeof(*sh));
-    int rc = 2;
+    int rc = EXIT_USAGE;
     size_t loaded = 0;
     while (loaded < n && !shard_load(dirs[loaded], &sh[loaded]))
         loaded++;
@@ -544,7 +548,8 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
         s.report_dir = path_join(o->out, s.run_id);
         char *summary = matrix_render(&s, false);
         char *clean = text_cleaned(summary, false);
-        rc = write_merged(&s, doc, sh, n, clean) < 0 ? 3 : merge_exit(&s);
+        rc =
+            write_merged(&s, doc, sh, n, clean) < 0 ? EXIT_ENV : merge_exit(&s);
         if (o->json) {
             json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
             fputc('\n', stdout);
@@ -566,5 +571,60 @@ int merge_reports(char **dirs, size_t n, const struct merge_opts *o)
         results_release(&sh[i].r);
     }
     free(sh);
+    return rc;
+}
+
+static const struct verb_option merge_options[] = {
+    {OPT_OUT, NULL},
+    {OPT_FORMAT, "report files: @formats@, all or none (default all)"},
+    {OPT_JSON, "print the merged results.json, not the matrix"},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const char merge_synopsis[] =
+    "usage: maprace merge [--out DIR] [--format LIST] [--json] [--no-color]\n"
+    "                     DIR...\n";
+static const char merge_what[] =
+    "Join the reports of the shards of one matrix (`maprace check --shard\n"
+    "K/N` on N machines) into one report, as if one machine had run every\n"
+    "cell. Each DIR is a shard's report folder, or a reports folder (its\n"
+    "latest is taken). Shards 1/N..N/N of one selection, each once, every\n"
+    "cell once: otherwise nothing is written (docs/ci.md).\n";
+static const char merge_more[] =
+    "exit codes: 0 every cell as expected (shards of run: merged); 1 some\n"
+    "cell not as expected, or a shard interrupted; 2 a shard missing,\n"
+    "doubled or of another matrix; 3 the report could not be written.\n";
+
+static const struct verb_spec merge_spec = {
+    .name = "merge",
+    .synopsis = merge_synopsis,
+    .what = merge_what,
+    .options = merge_options,
+    .more = merge_more,
+};
+
+static int merge_verb(const struct cli *a)
+{
+    struct merge_opts mo = {.formats = FORMAT_ALL};
+    if (a->format && report_formats_option(a->format, &mo.formats) < 0)
+        return EXIT_USAGE;
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
+    mo.out = out;
+    mo.json = a->json;
+    mo.color = cli_color(a);
+    int rc = merge_reports(a->pos, a->nr_pos, &mo);
+    free(out);
+    return rc;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &merge_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : merge_verb(&a);
+    cli_release(&a);
     return rc;
 }

@@ -3,41 +3,21 @@
  */
 #include "cmd/rates.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
+#include "cmd/run.h"
 #include "engine/catalog.h"
 #include "engine/detectors.h"
 #include "engine/rates.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-const char rates_usage[] =
-    "usage: maprace rates [-d LIST] [--runs N] [-j N] [--timeout S] [--out "
-    "DIR]\n"
-    "                     [--cases DIR] [--build DIR] [CASE...]\n"
-    "       maprace rates --from DIR [--from DIR...]\n"
-    "\n"
-    "How often each detector catches each race when nothing forces it: for\n"
-    "every variant whose case.ini expects a race, a fatal error, a symptom\n"
-    "or a known miss, and every detector, the runs that showed it out of\n"
-    "the runs done, natural (MAPRACE_FORCE=0) beside forced, each with a\n"
-    "Wilson 95 % interval. Prints a Markdown table on stdout; the runs\n"
-    "print their matrices on stderr.\n"
-    "\n"
-    "Runs three passes of `maprace run` (reports under --out): natural with\n"
-    "--runs N runs (default 100) under native, tsan and tsan-gcc; natural\n"
-    "with max(1, N / 5) runs under helgrind and drd (a valgrind run takes\n"
-    "seconds); forced with 10 runs under every selected detector.\n"
-    "\n"
-    "options:\n"
-    "      --from DIR    tabulate earlier report folders instead of running\n"
-    "                    (repeatable; the counts of a cell add up)\n"
-    "  -d, --runs, -j, --timeout, --out, --cases, --build: as for run\n"
-    "\n"
-    "exit codes: 0 the table was printed; 2 usage error, unreadable report\n"
-    "or a pass that could not run.\n";
+#include <unistd.h>
 
 /* Add one report folder (or results.json) to r. 0, or -1 after an error. */
 static int add_report(struct rates *r, const char *where)
@@ -180,7 +160,7 @@ out:
     return rc;
 }
 
-int cmd_rates(const struct rates_request *rq)
+int rates_tabulate(const struct rates_request *rq)
 {
     struct rates r = {0};
     int rc = 0;
@@ -193,15 +173,111 @@ int cmd_rates(const struct rates_request *rq)
     }
     if (rc < 0) {
         rates_release(&r);
-        return 2;
+        return EXIT_USAGE;
     }
     if (!r.n) {
         rates_release(&r);
         error("rates: no cell that expects a race, a fatal error, a "
               "symptom or a known miss");
-        return 2;
+        return EXIT_USAGE;
     }
     rates_markdown(stdout, &r);
     rates_release(&r);
-    return 0;
+    return EXIT_OK;
+}
+
+static const struct verb_option rates_options[] = {
+    {OPT_FROM, NULL},
+    {OPT_DETECTORS, NULL},
+    {OPT_RUNS, "natural runs per cell (default 100; helgrind and drd: N / "
+               "5)"},
+    {OPT_JOBS, NULL},
+    {OPT_TIMEOUT, NULL},
+    {OPT_OUT, NULL},
+    {OPT_CASES, NULL},
+    {OPT_BUILD, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const char rates_synopsis[] =
+    "usage: maprace rates [-d LIST] [--runs N] [-j N] [--timeout S] [--out "
+    "DIR]\n"
+    "                     [--cases DIR] [--build DIR] [CASE...]\n"
+    "       maprace rates --from DIR [--from DIR...]\n";
+static const char rates_what[] =
+    "How often each detector catches each race when nothing forces it: for\n"
+    "every variant whose case.ini expects a race, a fatal error, a symptom\n"
+    "or a known miss, and every detector, the runs that showed it out of\n"
+    "the runs done, natural (MAPRACE_FORCE=0) beside forced, each with a\n"
+    "Wilson 95 % interval. Prints a Markdown table on stdout; the runs\n"
+    "print their matrices on stderr.\n"
+    "\n"
+    "Runs three passes of `maprace run` (reports under --out): natural with\n"
+    "--runs N runs (default 100) under native, tsan and tsan-gcc; natural\n"
+    "with max(1, N / 5) runs under helgrind and drd (a valgrind run takes\n"
+    "seconds); forced with 10 runs under every selected detector.\n";
+static const char rates_more[] =
+    "exit codes: 0 the table was printed; 2 usage error, unreadable report\n"
+    "or a pass that could not run.\n";
+
+static const struct verb_spec rates_spec = {
+    .name = "rates",
+    .synopsis = rates_synopsis,
+    .what = rates_what,
+    .options = rates_options,
+    .more = rates_more,
+};
+
+/* maprace rates: a pass is the run verb with its settings (cmd/rates.h);
+ * its matrix goes to stderr, stdout keeps the table. */
+static int rates_pass_run(void *ctx, const struct rates_pass *p)
+{
+    struct cli b = *(const struct cli *)ctx;
+    b.natural = p->natural;
+    b.detectors = p->detectors;
+    b.runs = p->runs;
+    b.variants = p->variants;
+    b.nr_variants = p->nr_variants;
+    b.format = "none";
+    b.no_color = true;
+    b.json = false;
+    fflush(stdout);
+    int saved = dup(1);
+    dup2(2, 1);
+    int rc = run_verb(&b, false);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    return rc;
+}
+
+static int rates_verb(const struct cli *a)
+{
+    struct rates_request rq = {.from = a->from,
+                               .nr_from = a->nr_from,
+                               .cases = a->pos,
+                               .nr_cases = a->nr_pos,
+                               .detectors = a->detectors,
+                               .runs = a->given[OPT_RUNS] ? a->runs : 0,
+                               .run = rates_pass_run,
+                               .ctx = (void *)a};
+    char *out = NULL, *cases_dir = NULL;
+    if (!a->nr_from && (!(out = given_or_in_root(a->out, "reports")) ||
+                        !(cases_dir = given_or_in_root(a->cases, "cases"))))
+        return EXIT_USAGE;
+    rq.out = out;
+    rq.cases_dir = cases_dir;
+    int rc = rates_tabulate(&rq);
+    free(out);
+    free(cases_dir);
+    return rc;
+}
+
+int cmd_rates(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &rates_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : rates_verb(&a);
+    cli_release(&a);
+    return rc;
 }

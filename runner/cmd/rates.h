@@ -7,8 +7,8 @@
  *    runs (`maprace run --natural --runs N`, and forced runs), their counts
  *    added up per cell;
  *  - `maprace rates [-d LIST] [--runs N] [CASE...]`: run them first, three
- *    passes through main.c's run verb, over the variants whose case.ini
- *    expects something to be seen: natural with N runs (default 100) for
+ *    passes through the run verb (cmd/run.h), over the variants whose
+ *    case.ini expects something to be seen: natural with N runs (default 100) for
  *    native, tsan and tsan-gcc; natural with max(1, N / 5) runs for
  *    helgrind and drd (valgrind runs take seconds each); forced with
  *    RATES_FORCED_RUNS runs for every selected detector. Each pass writes
@@ -49,10 +49,9 @@ struct rates_request {
     void *ctx;
 };
 
-/* `maprace rates --help`. */
-extern const char rates_usage[];
-
-/* The verb. Returns the exit code. */
-int cmd_rates(const struct rates_request *rq);
+/* The table of rq: tabulate rq->from, or run the passes (rq->run) and
+ * tabulate them; print it on stdout. Returns the exit code (the verb,
+ * cmd_rates() in cmd/builtin.h, fills rq from the command line). */
+int rates_tabulate(const struct rates_request *rq);
 
 #endif

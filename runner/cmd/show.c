@@ -3,6 +3,9 @@
  */
 #include "cmd/show.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
 #include "lib/ansi.h"
 #include "engine/group.h"
 #include "engine/results-model.h"
@@ -11,6 +14,7 @@
 #include "report/diagram.h"
 #include "lib/markdown.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -59,7 +63,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
               !strncmp(spec, "try/", 4) ? "try PROG.c" : "run");
         free(why);
         free(path);
-        return 2;
+        return EXIT_USAGE;
     }
     char *cname = xstrdup(spec);
     char *vname = strchr(cname, '/');
@@ -76,14 +80,14 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
         error("%s is not in the last run (%s, %s): run `maprace try %s%s` "
               "first",
               spec, run_id, path, vname ? vname : "PROG", vname ? ".c" : ".c");
-        rc = 2;
+        rc = EXIT_USAGE;
         goto out;
     }
     if (!known) {
         error("%s is not in the last run (%s, %s): run `maprace run %s` "
               "first",
               spec, run_id, path, cname);
-        rc = 2;
+        rc = EXIT_USAGE;
         goto out;
     }
     /* a file without races (an older one): computed as a run does */
@@ -116,7 +120,7 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     }
     if (!shown) {
         fprintf(fp, "\nNothing reported for %s in the last run.\n", spec);
-        rc = 1;
+        rc = EXIT_NOT_AS_EXPECTED;
     }
     if (!full) {
         fprintf(fp, "\n%sverdicts%s\n", color ? ANSI_BOLD : "",
@@ -180,7 +184,7 @@ int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
 {
     if (strchr(name, '/') || name[0] == '.') {
         error("bad case name '%s'", name);
-        return 2;
+        return EXIT_USAGE;
     }
     char *dir = path_join(cases_dir, name);
     char *path = path_join(dir, "README.md");
@@ -192,7 +196,7 @@ int explain_case(FILE *fp, const char *cases_dir, const char *name, bool color)
             error("unknown case '%s' (see maprace list)", name);
         else
             error("cannot read %s: %s", path, strerror(errno));
-        rc = 2;
+        rc = EXIT_USAGE;
     } else {
         explain_render(fp, text, color);
     }
@@ -211,4 +215,114 @@ void explain_render(FILE *fp, const char *md, bool color)
     fputs(strbuf_str(&sb), cs.fp);
     strbuf_release(&sb);
     clean_stream_close(&cs);
+}
+
+/* The show verb's options: a new one is a line here (and a row of
+ * options.c's table when no verb has it yet). */
+static const struct verb_option show_options[] = {
+    {OPT_OUT, NULL},
+    {OPT_FULL, NULL},
+    {OPT_ALL_FRAMES, "also the frames of libc, the runtimes and window.c "
+                     "(folded by default; implies --full)"},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const char show_synopsis[] =
+    "usage: maprace show [--out DIR] [--full] [--all-frames] [--no-color] "
+    "CASE[/VARIANT]...\n";
+static const char show_what[] =
+    "Print the races of the last run (<out>/latest/results.json) of each\n"
+    "case or case variant: the two racing lines with their source, the\n"
+    "case's why, the interleaving, and which detectors saw it; then each\n"
+    "cell's verdict. With --full, what each detector said, frame by frame,\n"
+    "each model frame with its Go counterpart, and its command line.\n";
+static const char show_more[] =
+    "exit codes: 0 races shown; 1 the last run has no race for one of them;\n"
+    "2 not in the last run, or no last run.\n";
+
+static const struct verb_spec show_spec = {
+    .name = "show",
+    .synopsis = show_synopsis,
+    .what = show_what,
+    .options = show_options,
+    .more = show_more,
+};
+
+static int show_verb(const struct cli *a)
+{
+    if (!a->nr_pos) {
+        error("show needs a case (maprace show CASE[/VARIANT])");
+        return EXIT_USAGE;
+    }
+    char *out = given_or_in_root(a->out, "reports");
+    if (!out)
+        return EXIT_USAGE;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < a->nr_pos; i++) {
+        int r =
+            a->full || a->all_frames
+                ? show_races(stdout, out, NULL, a->pos[i], cli_color(a),
+                             a->all_frames)
+                : show_races_brief(stdout, out, NULL, a->pos[i], cli_color(a));
+        if (r > rc)
+            rc = r;
+    }
+    free(out);
+    return rc;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &show_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : show_verb(&a);
+    cli_release(&a);
+    return rc;
+}
+
+static const struct verb_option explain_options[] = {
+    {OPT_CASES, NULL},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
+
+static const char explain_synopsis[] =
+    "usage: maprace explain [--cases DIR] [--no-color] CASE...\n";
+static const char explain_what[] =
+    "Print a case's README.md as plain text: the Go original, what goes\n"
+    "wrong in memory, what each detector says, the fix, an exercise.\n";
+static const char explain_more[] = "exit codes: 0 shown; 2 an unknown case.\n";
+
+static const struct verb_spec explain_spec = {
+    .name = "explain",
+    .synopsis = explain_synopsis,
+    .what = explain_what,
+    .options = explain_options,
+    .more = explain_more,
+};
+
+static int explain_verb(const struct cli *a)
+{
+    if (!a->nr_pos) {
+        error("explain needs a case (see maprace list)");
+        return EXIT_USAGE;
+    }
+    char *dir = given_or_in_root(a->cases, "cases");
+    if (!dir)
+        return EXIT_USAGE;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < a->nr_pos && !rc; i++)
+        rc = explain_case(stdout, dir, a->pos[i], cli_color(a));
+    free(dir);
+    return rc;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &explain_spec, &a);
+    int rc = pr != PARSE_OK ? parse_exit(pr) : explain_verb(&a);
+    cli_release(&a);
+    return rc;
 }

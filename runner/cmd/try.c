@@ -4,8 +4,12 @@
  */
 #include "cmd/try.h"
 
+#include "cmd/builtin.h"
+#include "cmd/options.h"
+#include "cmd/repository.h"
 #include "engine/catalog.h"
 #include "engine/detectors.h"
+#include "lib/exit.h"
 #include "lib/markers.h"
 #include "report/common.h"
 #include "engine/run.h"
@@ -16,7 +20,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,12 +28,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
+static const struct verb_option try_options[] = {
+    {OPT_DETECTORS, "@detectors-c@ or all; for Go files @detectors-go@ "
+                    "(default: every detector installed here that runs the "
+                    "program's language)"},
+    {OPT_RUNS, "runs per detector (default 1)"},
+    {OPT_EXPECT, "for CI: what every detector able to see it must report: "
+                 "race, clean, lock-order, thread-leak, mutex-misuse, "
+                 "use-after-free, signal-unsafe, 'exit N' or 'signal NAME' "
+                 "(default: nothing; what the detectors said is the "
+                 "result)"},
+    {OPT_JOBS, NULL},
+    {OPT_TIMEOUT, "seconds per run (default 60)"},
+    {OPT_OUT, NULL},
+    {OPT_FORMAT, "report files: @formats@, all or none (default all)"},
+    {OPT_BUILD, NULL},
+    {OPT_ALL_FRAMES, "also the frames of libc and the runtimes"},
+    {OPT_NO_COLOR, NULL},
+    {OPT_COUNT, NULL},
+};
 
-static const char usage_try[] =
+static const char try_synopsis[] =
     "usage: maprace try [options] FILE.c [FILE.c...]\n"
-    "       maprace try [options] FILE.go [FILE.go...]\n"
-    "\n"
+    "       maprace try [options] FILE.go [FILE.go...]\n";
+static const char try_what[] =
     "Build a program of your own (no case.ini, no RACE: markers) in every\n"
     "flavour, run it under every installed detector, and print what each\n"
     "one reported, stack by stack, as `maprace show` does; the report files\n"
@@ -40,130 +61,21 @@ static const char usage_try[] =
     "(<valgrind/helgrind.h>) are on the include path. C++ files (.cc, .cpp,\n"
     ".cxx) are built with g++ and clang++. Go files (package main, one\n"
     "folder) are built by go, plain and with -race, and run under the go and\n"
-    "go-race detectors only.\n"
-    "\n"
-    "options:\n"
-    "  -d, --detectors LIST  @detectors-c@ or all;\n"
-    "                        for Go files @detectors-go@\n"
-    "                        (default: every detector\n"
-    "                        installed here that runs the program's language)\n"
-    "      --runs N          runs per detector (default 1)\n"
-    "      --expect WHAT     for CI: what every detector able to see it must\n"
-    "                        report: race, clean, lock-order, thread-leak,\n"
-    "                        mutex-misuse, use-after-free, signal-unsafe,\n"
-    "                        'exit N' or 'signal NAME' (default: nothing;\n"
-    "                        what the detectors said is the result)\n"
-    "  -j, --jobs N          parallel runs (default: the number of cores)\n"
-    "      --timeout S       seconds per run (default 60)\n"
-    "      --out DIR         reports folder (default <root>/reports)\n"
-    "      --format LIST     report files: @formats@, all or none\n"
-    "                        (default all)\n"
-    "      --build DIR       build folder, relative to the root (default\n"
-    "                        build)\n"
-    "      --all-frames      also the frames of libc and the runtimes\n"
-    "      --no-color        no colour (also when NO_COLOR is set or stdout\n"
-    "                        is not a terminal)\n"
-    "  -h, --help            this help\n"
-    "\n"
+    "go-race detectors only.\n";
+static const char try_more[] =
     "exit codes: 0 the program ran (with --expect: every detector saw what\n"
     "was expected); 1 an expectation not met, or a build or a run that\n"
     "failed; 2 usage (a bad option, a file that cannot be read, Go and C\n"
     "files together); 3 a detector asked for with -d is not installed, or\n"
     "none of the program's language is; 130 interrupted.\n";
 
-struct try_args {
-    char **files;
-    size_t nr_files;
-    const char *detectors, *expect, *out, *build, *format;
-    int runs, jobs;
-    double timeout;
-    bool no_color, all_frames, help;
+static const struct verb_spec try_spec = {
+    .name = "try",
+    .synopsis = try_synopsis,
+    .what = try_what,
+    .options = try_options,
+    .more = try_more,
 };
-
-enum {
-    OPT_RUNS = 256,
-    OPT_EXPECT,
-    OPT_TIMEOUT,
-    OPT_OUT,
-    OPT_FORMAT,
-    OPT_BUILD,
-    OPT_ALL_FRAMES,
-    OPT_NO_COLOR
-};
-
-static const struct option try_opts[] = {
-    {"detectors", required_argument, NULL, 'd'},
-    {"runs", required_argument, NULL, OPT_RUNS},
-    {"expect", required_argument, NULL, OPT_EXPECT},
-    {"jobs", required_argument, NULL, 'j'},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"build", required_argument, NULL, OPT_BUILD},
-    {"all-frames", no_argument, NULL, OPT_ALL_FRAMES},
-    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static int try_parse(int argc, char **argv, struct try_args *a)
-{
-    memset(a, 0, sizeof(*a));
-    a->runs = 1;
-    a->timeout = 60;
-    optind = 0; /* GNU getopt: start again, from argv[1] */
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":d:j:h", try_opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            a->detectors = optarg;
-            break;
-        case OPT_RUNS:
-            if (opt_int("--runs", optarg, 1, &a->runs) < 0)
-                return -1;
-            break;
-        case 'j':
-            if (opt_int("-j", optarg, 1, &a->jobs) < 0)
-                return -1;
-            break;
-        case OPT_EXPECT:
-            a->expect = optarg;
-            break;
-        case OPT_TIMEOUT:
-            if (opt_seconds("--timeout", optarg, &a->timeout) < 0)
-                return -1;
-            break;
-        case OPT_OUT:
-            a->out = optarg;
-            break;
-        case OPT_FORMAT:
-            a->format = optarg;
-            break;
-        case OPT_BUILD:
-            a->build = optarg;
-            break;
-        case OPT_ALL_FRAMES:
-            a->all_frames = true;
-            break;
-        case OPT_NO_COLOR:
-            a->no_color = true;
-            break;
-        case 'h':
-            a->help = true;
-            break;
-        case ':':
-            return error("option %s needs a value", argv[optind - 1]);
-        default:
-            return error("unknown option %s (see maprace try --help)",
-                         argv[optind - 1]);
-        }
-    }
-    a->files = argv + optind;
-    a->nr_files = (size_t)(argc - optind);
-    return 0;
-}
-
 static const char *extension(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -421,7 +333,7 @@ static int make_case(struct session *s, char **files, size_t n,
  * first program file: a Go one runs under the Go detectors only, a C or
  * C++ one under the others. 0; -1 after saying why (usage); -2 when no
  * detector of the language is installed. */
-static int pick_detectors(const struct try_args *a, const char *file,
+static int pick_detectors(const struct cli *a, const char *file,
                           bool mask[DET_COUNT])
 {
     bool go = path_is_go(file), picked = false;
@@ -479,42 +391,34 @@ static int pick_detectors(const struct try_args *a, const char *file,
     return 0;
 }
 
+/* The build folder and reports folder when --build and --out are not
+ * given (absolute), or NULL: <root>/build and <root>/reports. An
+ * installed maprace outside a repository builds with its kit
+ * (installed_kit()) into the user's cache (user_cache_dir()). */
 static const char *default_build, *default_out;
 
-void cmd_try_defaults(const char *build, const char *out)
-{
-    default_build = build;
-    default_out = out;
-}
-
-/* The session's options. 0; -1 after saying why; -2 when no detector of
- * the program's language is installed. */
-static int fill_opts(struct session *s, const struct try_args *a,
-                     const char *file, const char *root)
+/* The session's options (cli_run_opts(), then try's own). 0; -1 after
+ * saying why; -2 when no detector of the program's language is
+ * installed. */
+static int fill_opts(struct session *s, const struct cli *a, const char *file,
+                     const char *root)
 {
     struct run_opts *o = &s->opts;
-    o->formats = FORMAT_ALL;
-    if (a->format && report_formats_option(a->format, &o->formats) < 0)
+    if (cli_run_opts(a, root, o) < 0)
         return -1;
-    report_opts_set(o, o->formats);
+    /* the detectors of the program's language, not run's default set */
+    o->detectors_default = false;
     int picked = pick_detectors(a, file, o->detectors);
     if (picked < 0)
         return picked;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *nc = getenv("NO_COLOR");
-    o->runs = a->runs;
-    o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
-    o->timeout = a->timeout;
-    o->out = a->out        ? path_absolute(a->out)
-             : default_out ? xstrdup(default_out)
-                           : path_join(root, "reports");
-    o->root = root;
-    o->build = a->build ? a->build : default_build ? default_build : "build";
+    if (!a->out && default_out) {
+        free((char *)o->out);
+        o->out = xstrdup(default_out);
+    }
+    if (!a->build && default_build)
+        o->build = default_build;
     o->cases_dir = path_join(root, "cases");
     o->check = true;
-    o->color = !a->no_color && !(nc && *nc) && isatty(1);
-    o->progress_tty = isatty(2) && !getenv("MAPRACE_NO_PROGRESS");
-    o->output_cap = RUN_OUTPUT_CAP;
     return 0;
 }
 
@@ -543,27 +447,22 @@ static int check_languages(char **files, size_t n)
     return 0;
 }
 
-int cmd_try(int argc, char **argv, const char *root)
+/* try with the options in a, in the repository (or kit) root. */
+static int try_verb(const struct cli *args, const char *root)
 {
-    struct try_args a;
-    if (try_parse(argc, argv, &a) < 0)
-        return EXIT_USAGE;
-    if (a.help) {
-        usage_printf(stdout, "%s", usage_try);
-        return 0;
-    }
-    if (!a.nr_files) {
+    const struct cli a = *args; /* a.pos: the files */
+    if (!a.nr_pos) {
         error("try needs a program (maprace try FILE.c [FILE.c...])");
         return EXIT_USAGE;
     }
-    char **files = xcalloc(a.nr_files, sizeof(*files));
+    char **files = xcalloc(a.nr_pos, sizeof(*files));
     struct session s;
     memset(&s, 0, sizeof(s));
     int rc = EXIT_USAGE;
-    for (size_t i = 0; i < a.nr_files; i++)
-        if (!(files[i] = check_file(a.files[i])))
+    for (size_t i = 0; i < a.nr_pos; i++)
+        if (!(files[i] = check_file(a.pos[i])))
             goto out;
-    for (size_t i = 0; i < a.nr_files; i++) {
+    for (size_t i = 0; i < a.nr_pos; i++) {
         if (make_safe(files[i]))
             continue;
         const char *b = a.build         ? a.build
@@ -577,15 +476,15 @@ int cmd_try(int argc, char **argv, const char *root)
         free(files[i]);
         files[i] = copy;
     }
-    if (check_languages(files, a.nr_files) < 0 ||
-        make_case(&s, files, a.nr_files, a.expect) < 0)
+    if (check_languages(files, a.nr_pos) < 0 ||
+        make_case(&s, files, a.nr_pos, a.expect) < 0)
         goto out;
     int filled = fill_opts(&s, &a, files[0], root);
     if (filled < 0) {
-        rc = filled == -2 ? 3 : EXIT_USAGE;
+        rc = filled == -2 ? EXIT_ENV : EXIT_USAGE;
         goto out;
     }
-    set_build(&s, files, a.nr_files);
+    set_build(&s, files, a.nr_pos);
     rc = session_run(&s);
     if (rc != EXIT_USAGE && s.report_dir) {
         char *results = path_join(s.report_dir, "results.json");
@@ -601,8 +500,39 @@ out:
     free(s.opts.try_make_var);
     free(s.opts.try_id);
     session_release(&s);
-    for (size_t i = 0; i < a.nr_files; i++)
+    for (size_t i = 0; i < a.nr_pos; i++)
         free(files[i]);
     free(files);
+    return rc;
+}
+
+int cmd_try(int argc, char **argv)
+{
+    struct cli a;
+    enum parse_result pr = parse_options(argc, argv, &try_spec, &a);
+    if (pr != PARSE_OK) {
+        cli_release(&a);
+        return parse_exit(pr);
+    }
+    /* outside a repository, an installed maprace builds with its kit
+     * (share/maprace: the Makefile and the model) into the user's cache */
+    char *root = NULL, *kit = NULL, *build = NULL, *out = NULL;
+    const char *env = getenv("MAPRACE_ROOT");
+    if ((!env || !*env) && !repository_above_cwd() && (kit = installed_kit())) {
+        char *cache = user_cache_dir();
+        build = path_join(cache, "build");
+        out = path_join(cache, "reports");
+        free(cache);
+        root = kit;
+        default_build = build;
+        default_out = out;
+    } else {
+        root = find_root();
+    }
+    int rc = root ? try_verb(&a, root) : EXIT_USAGE;
+    free(root);
+    free(build);
+    free(out);
+    cli_release(&a);
     return rc;
 }

@@ -17,20 +17,12 @@
 #ifndef MAPRACE_CMD_TRY_H
 #define MAPRACE_CMD_TRY_H
 
-#include <stdbool.h>
-
-/* Run `maprace try` with its own arguments (argv[0] is "try"), in the
- * repository `root` (absolute). Returns the exit code: 0 (the program
+/* The verb is cmd_try() (cmd/builtin.h); its exit code: 0 (the program
  * ran; with --expect, every detector saw what was expected), 1 (an
  * expectation not met, or a run that could not complete: a build
  * failure, a timeout), 2 (usage: a bad option, a file that cannot be
- * read), 3 (a tool missing), 130 (interrupted). */
-int cmd_try(int argc, char **argv, const char *root);
-
-/* The build folder and reports folder `try` uses when --build and --out
- * are not given (absolute; NULL: <root>/build and <root>/reports). An
- * installed maprace outside a repository builds with its kit
- * (installed_kit()) into the user's cache (user_cache_dir()). */
-void cmd_try_defaults(const char *build, const char *out);
+ * read), 3 (a tool missing), 130 (interrupted). Outside a repository an
+ * installed maprace builds with its kit (installed_kit()) into the
+ * user's cache (user_cache_dir()). */
 
 #endif

@@ -14,6 +14,7 @@
 #include "engine/results.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "lib/exit.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -1052,14 +1053,14 @@ static void judge(struct session *s)
 static int exit_code(const struct session *s)
 {
     if (!s->complete)
-        return 130;
+        return EXIT_INTERRUPTED;
     if (s->env_error || s->report_failed)
-        return 3;
+        return EXIT_ENV;
     if (s->opts.check)
         for (size_t i = 0; i < s->nr_cells; i++)
             if (!verdict_ok(s->cells[i].verdict.verdict))
-                return 1;
-    return 0;
+                return EXIT_NOT_AS_EXPECTED;
+    return EXIT_OK;
 }
 
 /* Say a writer's failure; the report is then not whole. */
@@ -1150,21 +1151,21 @@ int session_run(struct session *s)
     s->complete = true;
     s->cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (select_cells(s) < 0)
-        return 2;
+        return EXIT_USAGE;
     session_env_warnings(s);
     char *make = find_in_path("make");
     if (!make) {
         error("make not found in PATH: it builds every case (install "
               "make, or run scripts/install-deps)");
-        return 3;
+        return EXIT_ENV;
     }
     free(make);
     check_tools(s);
     exec_init();
     if (make_report_dir(s) < 0)
-        return 3;
+        return EXIT_ENV;
     if (build_cells(s) < 0 && !exec_interrupted())
-        return 3;
+        return EXIT_ENV;
     if (exec_interrupted()) {
         s->complete = false;
         s->signal = exec_interrupted();

@@ -13,7 +13,8 @@
 #include "engine/session.h"
 
 /* Run the session: select the cells, build, run, classify, write the
- * report. Returns the exit code (0, 1, 2, 3 or 130; see main.c). The
+ * report. Returns the exit code (lib/exit.h: EXIT_OK, EXIT_NOT_AS_EXPECTED
+ * for check, EXIT_USAGE, EXIT_ENV or EXIT_INTERRUPTED). The
  * catalog must be loaded into s->cat and s->opts filled. */
 int session_run(struct session *s);
 
