@@ -141,7 +141,7 @@ static void arena_grow(struct arena *a, size_t n)
     a->used = 0;
 }
 
-static char *arena_alloc(struct arena *a, size_t n)
+static inline char *arena_alloc(struct arena *a, size_t n)
 {
     if (!a->cur || a->cur->size - a->used < n)
         arena_grow(a, n);
@@ -220,12 +220,13 @@ struct vg_state {
     int frame_open;
     const char *frame_dir; /* <dir> of the open frame (arena), or
                                      NULL */
-    bool text_on;          /* on_text keeps the text (wants_text()) */
-    size_t nr_errors;      /* <error> records closed */
-    int failed;            /* an error was recorded */
+    size_t frame_dir_len;
+    bool text_on;     /* on_text keeps the text (wants_text()) */
+    size_t nr_errors; /* <error> records closed */
+    int failed;       /* an error was recorded */
 };
 
-static bool same(const char *a, const char *b)
+static inline bool same(const char *a, const char *b)
 {
     while (*a && *a == *b)
         a++, b++;
@@ -234,7 +235,7 @@ static bool same(const char *a, const char *b)
 
 /* The element of a tag: a switch on its first letter, a log's tags are
  * mostly the fields of a <frame>. */
-static enum elem elem_of(const char *n)
+static inline enum elem elem_of(const char *n)
 {
 #define IS(lit, e)                                                             \
     if (same(n + 1, lit + 1))                                                  \
@@ -301,14 +302,14 @@ static enum elem elem_of(const char *n)
 #undef IS
 }
 
-static enum elem parent(const struct vg_state *st, int up)
+static inline enum elem parent(const struct vg_state *st, int up)
 {
     int i = st->depth - 1 - up;
     return i >= 0 && i < DEPTH_MAX ? st->path[i] : E_OTHER;
 }
 
 /* s[0..n) in the arena */
-static char *adupn(struct vg_state *st, const char *s, size_t n)
+static inline char *adupn(struct vg_state *st, const char *s, size_t n)
 {
     char *p = arena_alloc(&st->arena, n + 1);
     memcpy(p, s, n);
@@ -417,6 +418,7 @@ static void record_clear(struct vg_state *st)
     st->pending_kind = P_NONE;
     st->wrap_what = st->wrap_addr = NULL;
     st->frame_dir = NULL;
+    st->frame_dir_len = 0;
 }
 
 static void begin_error(struct vg_state *st)
@@ -540,7 +542,7 @@ static void start_stack(struct vg_state *st, enum elem up)
 }
 
 /* Where the frames of the open <stack> go, or NULL. */
-static struct stack *cur_stack(struct vg_state *st)
+static inline struct stack *cur_stack(struct vg_state *st)
 {
     struct finding *f = &st->f;
     switch (st->stack_slot) {
@@ -617,7 +619,7 @@ static void start_elem(struct vg_state *st, const XML_Char *name)
     }
 }
 
-static struct frame *cur_frame(struct vg_state *st)
+static inline struct frame *cur_frame(struct vg_state *st)
 {
     struct stack *stk = cur_stack(st);
     if (!stk || !st->frame_open || !stk->nr)
@@ -643,11 +645,19 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text,
         break;
     case E_DIR:
         st->frame_dir = adupn(st, text, len);
+        st->frame_dir_len = len;
         break;
     case E_FILE: /* after <dir>, in valgrind's order */
-        fr->file = st->frame_dir && st->frame_dir[0] && text[0] != '/'
-                       ? aconcat(st, st->frame_dir, "/", text)
-                       : adupn(st, text, len);
+        if (st->frame_dir_len && text[0] != '/') {
+            size_t nd = st->frame_dir_len;
+            char *p = arena_alloc(&st->arena, nd + 1 + len + 1);
+            memcpy(p, st->frame_dir, nd);
+            p[nd] = '/';
+            memcpy(p + nd + 1, text, len + 1);
+            fr->file = p;
+        } else {
+            fr->file = adupn(st, text, len);
+        }
         break;
     case E_LINE:
         fr->line = parse_int(text);
@@ -660,6 +670,7 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text,
 static void end_frame(struct vg_state *st)
 {
     st->frame_dir = NULL;
+    st->frame_dir_len = 0;
     st->frame_open = 0;
 }
 
@@ -791,7 +802,7 @@ static const bool holds_elements[E_COUNT] = {
 /* Whether the text in the element now open is read: only in the leaf
  * elements of an <error> (and in <protocolversion>), not the indentation
  * between tags. */
-static bool wants_text(const struct vg_state *st)
+static inline bool wants_text(const struct vg_state *st)
 {
     if (!st->in_error && st->depth != 2)
         return false;
