@@ -302,6 +302,12 @@ static inline enum elem elem_of(const char *n)
 #undef IS
 }
 
+/* The fields of a <frame>, the most frequent tags of a log. */
+static inline bool is_frame_field(enum elem e)
+{
+    return e >= E_IP && e <= E_LINE;
+}
+
 static inline enum elem parent(const struct vg_state *st, int up)
 {
     int i = st->depth - 1 - up;
@@ -558,10 +564,9 @@ static inline struct stack *cur_stack(struct vg_state *st)
     }
 }
 
-static void start_elem(struct vg_state *st, const XML_Char *name)
+__attribute__((noinline)) static void
+start_elem(struct vg_state *st, enum elem e, const XML_Char *name)
 {
-    enum elem e = elem_of(name);
-
     if (st->depth < DEPTH_MAX)
         st->path[st->depth] = e;
     st->depth++;
@@ -749,7 +754,7 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
     }
 }
 
-static void end_elem(struct vg_state *st)
+__attribute__((noinline)) static void end_elem(struct vg_state *st)
 {
     enum elem e = st->depth <= DEPTH_MAX ? st->path[st->depth - 1] : E_OTHER;
 
@@ -829,15 +834,35 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
                              const XML_Char **attrs)
 {
     struct vg_state *st = data;
+    enum elem e = elem_of(name);
     (void)attrs;
-    start_elem(st, name);
+    if (is_frame_field(e) && st->depth >= 1 && st->depth < DEPTH_MAX) {
+        /* most tags: what start_elem() and wants_text() do for them */
+        st->path[st->depth++] = e;
+        st->text_len = 0;
+        st->text_on = st->in_error || st->depth == 2;
+        return;
+    }
+    start_elem(st, e, name);
     st->text_on = wants_text(st);
 }
 
 static void XMLCALL on_end(void *data, const XML_Char *name)
 {
     struct vg_state *st = data;
+    int d = st->depth;
     (void)name;
+    if (d >= 2 && d <= DEPTH_MAX && is_frame_field(st->path[d - 1])) {
+        /* most tags: what end_elem() and wants_text() do for them */
+        st->text[st->text_len] = '\0';
+        if (st->in_error && st->path[d - 2] == E_FRAME)
+            end_frame_field(st, st->path[d - 1], st->text, st->text_len);
+        st->text_len = 0;
+        st->depth = --d;
+        st->text_on =
+            (st->in_error || d == 2) && !holds_elements[st->path[d - 1]];
+        return;
+    }
     end_elem(st);
     st->text_on = wants_text(st);
 }
