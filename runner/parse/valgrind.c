@@ -74,6 +74,7 @@
 #define CHUNK (64 * 1024)
 #define DEPTH_MAX 32
 #define ARENA_BLOCK (16 * 1024)
+#define POOL_MAX 16
 
 enum elem {
     E_OTHER = 0,
@@ -221,6 +222,11 @@ struct vg_state {
     const char *frame_dir; /* <dir> of the open frame (arena), or
                                      NULL */
     size_t frame_dir_len;
+    struct {
+        struct frame *frames;
+        size_t alloc;
+    } pool[POOL_MAX]; /* frame arrays of the records before, for reuse */
+    size_t nr_pool;
     bool text_on;     /* on_text keeps the text (wants_text()) */
     size_t nr_errors; /* <error> records closed */
     int failed;       /* an error was recorded */
@@ -401,9 +407,29 @@ static void clear_pending(struct vg_state *st)
 static void set_pending(struct vg_state *st, enum pending kind,
                         const char *text);
 
-static void stack_arrays_free(struct stack *s)
+/* A stack's frame array, back to the pool of arrays reused by the next
+ * records (or freed when the pool is full). */
+static void stack_arrays_free(struct vg_state *st, struct stack *s)
 {
-    free(s->frames);
+    if (!s->frames)
+        return;
+    if (st->nr_pool == POOL_MAX) {
+        free(s->frames);
+        return;
+    }
+    st->pool[st->nr_pool].frames = s->frames;
+    st->pool[st->nr_pool].alloc = s->alloc;
+    st->nr_pool++;
+}
+
+/* A stack just begun gets an array from the pool. */
+static void stack_from_pool(struct vg_state *st, struct stack *s)
+{
+    if (s->frames || !st->nr_pool)
+        return;
+    st->nr_pool--;
+    s->frames = st->pool[st->nr_pool].frames;
+    s->alloc = st->pool[st->nr_pool].alloc;
 }
 
 /* Forget the record read: its arrays freed, its strings (in the arena,
@@ -412,13 +438,16 @@ static void record_clear(struct vg_state *st)
 {
     struct finding *f = &st->f;
     for (size_t i = 0; i < 2; i++)
-        stack_arrays_free(&f->access[i].stack);
+        stack_arrays_free(st, &f->access[i].stack);
     for (size_t i = 0; i < f->nr_more; i++)
-        stack_arrays_free(&f->more[i].stack);
-    free(f->more);
-    stack_arrays_free(&f->other_segment_start);
-    stack_arrays_free(&f->other_segment_end);
+        stack_arrays_free(st, &f->more[i].stack);
+    stack_arrays_free(st, &f->other_segment_start);
+    stack_arrays_free(st, &f->other_segment_end);
+    struct access *more = f->more; /* kept for the next record */
+    size_t alloc_more = f->alloc_more;
     memset(f, 0, sizeof(*f));
+    f->more = more;
+    f->alloc_more = alloc_more;
     arena_reset(&st->arena);
     st->pending = NULL;
     st->pending_kind = P_NONE;
@@ -429,7 +458,6 @@ static void record_clear(struct vg_state *st)
 
 static void begin_error(struct vg_state *st)
 {
-    memset(&st->f, 0, sizeof(st->f));
     st->f.detector = adup(st, st->detector);
     st->f.kind = FINDING_OTHER;
     st->in_error = 1;
@@ -478,6 +506,7 @@ static struct access *new_stack(struct vg_state *st, int slot, char *label)
     }
     a->label = label;
     a->seq = st->seq++;
+    stack_from_pool(st, &a->stack);
     return a;
 }
 
@@ -597,6 +626,7 @@ start_elem(struct vg_state *st, enum elem e, const XML_Char *name)
             st->stack_slot = 3;
             st->stack_seg = up == E_SEG_START ? &st->f.other_segment_start
                                               : &st->f.other_segment_end;
+            stack_from_pool(st, st->stack_seg);
         } else if (up == E_ERROR || up == E_FATAL_SIGNAL ||
                    up == E_ACQUIRED_AT || up == E_FIRST_OBSERVED ||
                    up == E_ALLOC_CONTEXT) {
@@ -902,6 +932,9 @@ static int feed(struct vg_state *st, const char *buf, size_t len, int final)
 static int state_finish(struct vg_state *st, int rc)
 {
     record_clear(st);
+    free(st->f.more);
+    for (size_t i = 0; i < st->nr_pool; i++)
+        free(st->pool[i].frames);
     arena_free(&st->arena);
     free(st->message.buf);
     free(st->location.buf);
