@@ -239,8 +239,8 @@ static inline bool same(const char *a, const char *b)
     return *a == *b;
 }
 
-/* The element of a tag: a switch on its first letter, a log's tags are
- * mostly the fields of a <frame>. */
+/* The element of a tag: a switch on its first letter; the fields of a
+ * <frame> (most tags of a log) compared letter by letter in line. */
 static inline enum elem elem_of(const char *n)
 {
 #define IS(lit, e)                                                             \
@@ -248,25 +248,31 @@ static inline enum elem elem_of(const char *n)
     return e
     switch (n[0]) {
     case 'i':
-        IS("ip", E_IP);
+        if (n[1] == 'p' && !n[2])
+            return E_IP;
         break;
     case 'o':
-        IS("obj", E_OBJ);
+        if (n[1] == 'b' && n[2] == 'j' && !n[3])
+            return E_OBJ;
         IS("other_segment_start", E_SEG_START);
         IS("other_segment_end", E_SEG_END);
         break;
     case 'f':
-        IS("fn", E_FN);
-        IS("file", E_FILE);
+        if (n[1] == 'n' && !n[2])
+            return E_FN;
+        if (n[1] == 'i' && n[2] == 'l' && n[3] == 'e' && !n[4])
+            return E_FILE;
         IS("frame", E_FRAME);
         IS("fatal_signal", E_FATAL_SIGNAL);
         IS("first_observed_at", E_FIRST_OBSERVED);
         break;
     case 'd':
-        IS("dir", E_DIR);
+        if (n[1] == 'i' && n[2] == 'r' && !n[3])
+            return E_DIR;
         break;
     case 'l':
-        IS("line", E_LINE);
+        if (n[1] == 'i' && n[2] == 'n' && n[3] == 'e' && !n[4])
+            return E_LINE;
         break;
     case 's':
         IS("stack", E_STACK);
