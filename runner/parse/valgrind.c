@@ -6,7 +6,9 @@
  * cut short keeps every complete record. Memory is bounded: the text of an
  * element is capped at TEXT_MAX bytes, and report_cap_last() (finding.h)
  * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
- * keeping them.
+ * keeping them. The record being read keeps its strings in an arena
+ * (struct arena), emptied when the record ends: a dropped record costs no
+ * malloc for them, a kept one is copied out (finding_copy()).
  *
  * Every <stack> of a record is kept with a label: the text printed just
  * before it (<what>, <auxwhat>, the <text> of <xwhat> or <xauxwhat>), or
