@@ -432,8 +432,10 @@ deps-test:
 # tests again built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (in $(BUILD)-sanitize: the runner and the model, not the programs that
 # only drive detectors), the fuzz seeds, the CI files, the formatting and
-# the docs, the runner's layers (scripts/check-layers) and its reading of
-# results.json through the typed model only (scripts/check-results-keys).
+# the docs, the runner's layers (scripts/check-layers), its reading of
+# results.json through the typed model only (scripts/check-results-keys)
+# and its tables (scripts/check-names: no detector or format named outside
+# its table).
 SAN_BUILD := $(BUILD)-sanitize
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
@@ -448,6 +450,8 @@ test: deps-test
 	@scripts/test-check-layers
 	@scripts/check-results-keys
 	@scripts/test-check-results-keys
+	@scripts/check-names
+	@scripts/test-check-names
 	@DEVELOPER=$(DEVELOPER) scripts/run-tests -j $(TEST_JOBS) \
 		$(call tier_bins,$(BUILD),$(INTEG_TEST_SRC) $(UNIT_TEST_SRC)) \
 		$(call tier_bins,$(SAN_BUILD),$(UNIT_TEST_SRC))

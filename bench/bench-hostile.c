@@ -122,7 +122,7 @@ static double one(const char *name, const char *head, const char *rec,
     double c0 = bench_cpu_s();
     double t0 = now_s();
     if (!strcmp(name, "native"))
-        parse_native_file(path, &r);
+        parse_native_file(path, "native", &r);
     else if (!strncmp(name, "go", 2))
         parse_go_file(path, name, &r);
     else if (!strncmp(name, "tsan", 4))

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct report r;
     report_init(&r);
-    parse_native_buf((const char *)data, size, &r);
+    parse_native_buf((const char *)data, size, "native", &r);
     report_release(&r);
     return 0;
 }

@@ -20,6 +20,7 @@
 #include "report/common.h"
 #include "engine/run.h"
 #include "cmd/show.h"
+#include "cmd/usage.h"
 #include "lib/text.h"
 #include "lib/util.h"
 
@@ -76,11 +77,10 @@ static const char usage_run[] =
     "%s"
     "\n"
     "options:\n"
-    "  -d, --detectors LIST  comma-separated: native,tsan,tsan-gcc,helgrind,\n"
-    "                        drd,go,go-race,go-hmap,go-hmap-race or all\n"
-    "                        (default: all but go-hmap and go-hmap-race, the\n"
-    "                        article's Go; a Go not installed is then left\n"
-    "                        out with a note)\n"
+    "  -d, --detectors LIST  comma-separated, of @detectors@\n"
+    "                        or all\n"
+    "                        (default: @detectors-default@;\n"
+    "                        a Go not installed is then left out with a note)\n"
     "      --variant NAME    only this variant (racy, fixed...); repeatable,\n"
     "                        or comma-separated\n"
     "      --runs N          runs per cell (default 1); detection rate per "
@@ -90,7 +90,7 @@ static const char usage_run[] =
     "                        killed (default 60; case.ini's timeout wins)\n"
     "      --out DIR         reports folder (default <root>/reports)\n"
     "      --json            print results.json on stdout, not the matrix\n"
-    "      --format LIST     report files to write: html,junit,sarif,md, all\n"
+    "      --format LIST     report files to write: @formats@, all\n"
     "                        or none (default all)\n"
     "      --no-color        no colour (also when NO_COLOR is set or stdout\n"
     "                        is not a terminal)\n"
@@ -105,7 +105,7 @@ static const char usage_run[] =
     "  -h, --help            this help\n"
     "\n"
     "Writes <out>/<run-id>/{results.json,summary.txt,raw/}, the --format\n"
-    "files (index.html, junit.xml, results.sarif, summary.md) and points\n"
+    "files (@format-files@) and points\n"
     "<out>/latest at it (docs/report-format.md).\n"
     "\n"
     "exit codes: 0 %s; 2 usage or catalog error; 3 a required tool missing\n"
@@ -161,10 +161,10 @@ static const char usage_doctor[] =
     "\n"
     "Say which detectors are usable here, whether ThreadSanitizer works on\n"
     "this kernel (and whether it needs setarch -R), the two Go toolchains\n"
-    "(the current Go, >= 1.24, Swiss tables: go, go-race; the hmap Go,\n"
-    "<= 1.23: go-hmap, go-hmap-race; chosen by name, never by PATH order;\n"
-    "MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches one off), and\n"
-    "the versions of the tools and libraries maprace uses.\n"
+    "(the current Go, >= 1.24, Swiss tables: @detectors-go-current@;\n"
+    "the hmap Go, <= 1.23: @detectors-go-hmap@; chosen by name, never by\n"
+    "PATH order; MAPRACE_GO and MAPRACE_GO_HMAP override, =none switches\n"
+    "one off), and the versions of the tools and libraries maprace uses.\n"
     "`doctor go KIND` prints the path of that Go only (for scripts).\n"
     "\n"
     "exit codes: 0 every detector usable (doctor go: the Go found); 3 some\n"
@@ -201,7 +201,7 @@ static const char usage_merge[] =
     "\n"
     "options:\n"
     "      --out DIR       reports folder (default <root>/reports)\n"
-    "      --format LIST   report files: html,junit,sarif,md, all or none\n"
+    "      --format LIST   report files: @formats@, all or none\n"
     "      --json          print the merged results.json, not the matrix\n"
     "\n"
     "exit codes: 0 every cell as expected (shards of run: merged); 1 some\n"
@@ -281,16 +281,13 @@ struct args {
 
 static void add_variants(struct args *a, const char *list)
 {
-    const char *s = list;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        if (n) {
-            a->variants =
-                xrealloc(a->variants, (a->nr_variants + 1) * sizeof(char *));
-            a->variants[a->nr_variants++] = xstrndup(s, n);
-        }
-        s += n + (s[n] == ',');
-    }
+    struct strvec sv = {0};
+    strvec_split(&sv, list, ',');
+    a->variants =
+        xrealloc(a->variants, (a->nr_variants + sv.nr + 1) * sizeof(char *));
+    for (size_t i = 0; i < sv.nr; i++)
+        a->variants[a->nr_variants++] = sv.v[i];
+    free(sv.v);
 }
 
 static void note_used(struct args *a, const char *name)
@@ -488,17 +485,6 @@ static char *find_root(void)
     return NULL;
 }
 
-/* An absolute version of a path given on the command line. */
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        return xstrdup(path);
-    return path_join(cwd, path);
-}
-
 /* The catalog folder as shown in messages: relative to the cwd when under
  * it. */
 static char *display_path(const char *abs)
@@ -535,7 +521,7 @@ static int only_options(const struct args *a, const char *verb,
 static int load_catalog(const char *root, const struct args *a,
                         struct catalog *cat, char **abs_dir)
 {
-    char *dir = a->cases ? absolute(a->cases) : path_join(root, "cases");
+    char *dir = a->cases ? path_absolute(a->cases) : path_join(root, "cases");
     char *shown = display_path(dir);
     char *err;
     int rc = catalog_load(shown, cat, &err);
@@ -691,13 +677,8 @@ static int parse_lists(const struct args *a, struct run_opts *o)
         return -1;
     }
     o->formats = FORMAT_ALL;
-    if (a->format && report_formats_parse(a->format, &o->formats, &bad) < 0) {
-        error("unknown report format '%s' (want html, junit, sarif, md, "
-              "all or none)",
-              bad);
-        free(bad);
+    if (a->format && report_formats_option(a->format, &o->formats) < 0)
         return -1;
-    }
     report_opts_set(o, o->formats);
     if (!a->detectors) {
         for (int d = 0; d < DET_COUNT; d++)
@@ -705,14 +686,7 @@ static int parse_lists(const struct args *a, struct run_opts *o)
         o->detectors_default = true;
         return 0;
     }
-    if (detector_parse_list(a->detectors, o->detectors, &bad) < 0) {
-        char *names = detector_names(", ");
-        error("unknown detector '%s' (want %s or all)", bad, names);
-        free(names);
-        free(bad);
-        return -1;
-    }
-    return 0;
+    return detector_list_option(a->detectors, o->detectors);
 }
 
 /* RUN_OUTPUT_CAP, or $MAPRACE_OUTPUT_CAP. 0, or -1 after an error. */
@@ -747,9 +721,10 @@ static int cmd_run(const struct args *a, bool check, bool fidelity)
         return 0;
     }
     if (a->help) {
-        printf(usage_run, verb, check ? check_what : run_what,
-               check ? "every cell as expected; 1 some cell not as expected"
-                     : "the run completed (whatever the verdicts)");
+        usage_printf(stdout, usage_run, verb, check ? check_what : run_what,
+                     check
+                         ? "every cell as expected; 1 some cell not as expected"
+                         : "the run completed (whatever the verdicts)");
         return 0;
     }
     struct session s;
@@ -765,7 +740,7 @@ static int cmd_run(const struct args *a, bool check, bool fidelity)
         free(root);
         return EXIT_USAGE;
     }
-    char *out = a->out ? absolute(a->out) : path_join(root, "reports");
+    char *out = a->out ? path_absolute(a->out) : path_join(root, "reports");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->cases = a->pos;
     o->nr_cases = a->nr_pos;
@@ -805,7 +780,7 @@ static int cmd_run(const struct args *a, bool check, bool fidelity)
 static char *given_or_in_root(const char *given, const char *sub)
 {
     if (given)
-        return absolute(given);
+        return path_absolute(given);
     char *root = find_root();
     if (!root)
         return NULL;
@@ -845,20 +820,14 @@ static int cmd_merge(const struct args *a)
 {
     static const char *const allowed[] = {"--out", "--format", NULL};
     if (a->help) {
-        fputs(usage_merge, stdout);
+        usage_printf(stdout, "%s", usage_merge);
         return 0;
     }
     if (only_options(a, "merge", allowed) < 0)
         return EXIT_USAGE;
     struct merge_opts mo = {.formats = FORMAT_ALL};
-    char *bad;
-    if (a->format && report_formats_parse(a->format, &mo.formats, &bad) < 0) {
-        error("unknown report format '%s' (want html, junit, sarif, md, "
-              "all or none)",
-              bad);
-        free(bad);
+    if (a->format && report_formats_option(a->format, &mo.formats) < 0)
         return EXIT_USAGE;
-    }
     char *out = given_or_in_root(a->out, "reports");
     if (!out)
         return EXIT_USAGE;
@@ -915,7 +884,7 @@ static int cmd_doctor(const struct args *a)
 {
     static const char *const allowed[] = {NULL};
     if (a->help) {
-        fputs(usage_doctor, stdout);
+        usage_printf(stdout, "%s", usage_doctor);
         return 0;
     }
     if (only_options(a, "doctor", allowed) < 0)
@@ -1100,7 +1069,7 @@ static int cmd_asm(const struct args *a)
     char *root = find_root();
     if (!root)
         return EXIT_USAGE;
-    char *cases = a->cases ? absolute(a->cases) : path_join(root, "cases");
+    char *cases = a->cases ? path_absolute(a->cases) : path_join(root, "cases");
     struct asm_opts o = {
         .root = root,
         .build = a->build ? a->build : "build",

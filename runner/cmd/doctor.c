@@ -3,6 +3,7 @@
  */
 #include "cmd/doctor.h"
 
+#include "lib/ansi.h"
 #include "engine/detectors.h"
 #include "cmd/doctor-go.h"
 #include "lib/exec.h"
@@ -354,8 +355,8 @@ static json_t *doctor_try_kit(void)
 /* The report as text, from its JSON. */
 static void doctor_print(json_t *o, const char *root, bool color)
 {
-    const char *g = color ? "\033[32m" : "", *r = color ? "\033[31m" : "",
-               *z = color ? "\033[0m" : "";
+    const char *g = color ? ANSI_GREEN : "", *r = color ? ANSI_RED : "",
+               *z = color ? ANSI_RESET : "";
     json_t *jd = json_object_get(o, "detectors");
     json_t *jk = json_object_get(o, "kernel");
     const char *key;

@@ -10,6 +10,7 @@
  */
 #include "cmd/grade.h"
 
+#include "lib/ansi.h"
 #include "engine/catalog.h"
 #include "engine/detectors.h"
 #include "lib/exec.h"
@@ -206,12 +207,6 @@ static int exercise_load(const char *root, const char *name, struct exercise *e)
     return 0;
 }
 
-/* Whether FILE is a Go answer (FILE.go). */
-static bool is_go_file(const char *file)
-{
-    return strlen(file) > 3 && ends_with(file, ".go");
-}
-
 /* The variant name for FILE.c or FILE.go: its base name when it is a
  * plain word, else "answer". */
 static char *variant_name(const char *file)
@@ -219,7 +214,7 @@ static char *variant_name(const char *file)
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     size_t n = strlen(base);
-    size_t ext = is_go_file(base) ? 3 : 2;
+    size_t ext = path_is_go(base) ? 3 : 2;
     if (n > ext && (ext == 3 || ends_with(base, ".c"))) {
         char *v = xstrndup(base, n - ext);
         if (*v &&
@@ -240,7 +235,7 @@ static void remove_sources(const char *dir)
         return;
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if ((n > 2 && ends_with(de->d_name, ".c")) || is_go_file(de->d_name)) {
+        if ((n > 2 && ends_with(de->d_name, ".c")) || path_is_go(de->d_name)) {
             char *p = path_join(dir, de->d_name);
             unlink(p);
             free(p);
@@ -450,7 +445,7 @@ static bool is_answer_file(const struct grade *g, const char *file)
 {
     if (!file)
         return false;
-    char *tail = xasprintf("/%s.%s", g->variant, g->go ? "go" : "c");
+    char *tail = xasprintf("/%s%s", g->variant, g->go ? ".go" : ".c");
     bool yes = ends_with(file, tail) || !strcmp(file, tail + 1);
     free(tail);
     return yes;
@@ -621,7 +616,7 @@ static void add_other(struct grade *g, const char *det,
  * go), else the first that says "error", else the first. */
 static char *answer_build_error(const struct grade *g, const char *log)
 {
-    char *tail = xasprintf("%s.%s:", g->variant, g->go ? "go" : "c");
+    char *tail = xasprintf("%s%s:", g->variant, g->go ? ".go" : ".c");
     const char *pick = NULL, *err = NULL;
     for (const char *l = log; l && *l && !pick;
          l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
@@ -662,7 +657,8 @@ static void read_cell(struct grade *g, const struct res_cell *cell)
     int d = detector_by_name(det);
     if (d < 0)
         return;
-    if (flavour && bin && !strcmp(flavour, "native") && !g->binary)
+    if (flavour && bin && !strcmp(flavour, detector_flavour(DET_NATIVE)) &&
+        !g->binary)
         g->binary = xstrdup(bin);
     if (berr && *berr) {
         if (!g->build_error)
@@ -722,13 +718,13 @@ static void read_cell(struct grade *g, const struct res_cell *cell)
         free(err);
         const char *ex = r->exit;
         const char *plain =
-            g->go ? detector_name(detector_go_stand_in(DET_GO)) : "native";
+            detector_name(g->go ? detector_go_stand_in(DET_GO) : DET_NATIVE);
         if (strcmp(det, plain) || !ex || strcmp(ex, "exit 0"))
             continue; /* a crash or fatal error is (a)'s */
         char *out = read_log(g, r, "stdout");
         char what[64];
-        snprintf(what, sizeof(what), "the %s run %zu",
-                 g->go ? "go" : "forced native", i + 1);
+        snprintf(what, sizeof(what), "the %s%s run %zu", g->go ? "" : "forced ",
+                 plain, i + 1);
         if (out)
             check_output(g, out, what);
         free(out);
@@ -744,14 +740,8 @@ static int run_detectors(struct grade *g, const char *detectors, int runs,
     struct session s;
     memset(&s, 0, sizeof(s));
     struct run_opts *o = &s.opts;
-    char *bad = NULL;
-    if (detectors && detector_parse_list(detectors, o->detectors, &bad) < 0) {
-        char *names = detector_names(", ");
-        error("unknown detector '%s' (want %s or all)", bad, names);
-        free(names);
-        free(bad);
+    if (detectors && detector_list_option(detectors, o->detectors) < 0)
         return EXIT_USAGE;
-    }
     /* no -d: the default set, as `run` has it (not the hmap Go, not the
      * Swiss model: an answer is graded on the model the exercise uses) */
     for (int d = 0; d < DET_COUNT; d++)
@@ -1101,13 +1091,21 @@ static bool uses_atomics(const char *code)
  * judged from TSan and the native run (docs/exercises.md). */
 static void excuse_atomics(struct grade *g)
 {
-    bool tsan_clean = (g->ran[DET_TSAN] && !g->failed[DET_TSAN]) ||
-                      (g->ran[DET_TSAN_GCC] && !g->failed[DET_TSAN_GCC]);
-    if (g->go || !uses_atomics(g->code) || !tsan_clean || g->failed[DET_TSAN] ||
-        g->failed[DET_TSAN_GCC] || g->failed[DET_NATIVE] ||
-        !g->ran[DET_NATIVE] || g->nonrace[DET_HELGRIND] ||
-        g->nonrace[DET_DRD] ||
-        (!g->failed[DET_HELGRIND] && !g->failed[DET_DRD]))
+    /* TSan is the TSan family, the native run the plain one (native),
+     * Helgrind and DRD the rows that do not model atomics (detectors.h) */
+    bool tsan_clean = false, tsan_failed = false, blind_failed = false;
+    for (int d = 0; d < DET_COUNT; d++) {
+        const struct detector_row *row = detector_row(d);
+        if (row->family == FAMILY_TSAN) {
+            tsan_clean |= g->ran[d] && !g->failed[d];
+            tsan_failed |= g->failed[d];
+        }
+        if (row->no_atomics && g->nonrace[d])
+            return;
+        blind_failed |= row->no_atomics && g->failed[d];
+    }
+    if (g->go || !uses_atomics(g->code) || !tsan_clean || tsan_failed ||
+        g->failed[DET_NATIVE] || !g->ran[DET_NATIVE] || !blind_failed)
         return;
     g->atomics_excused = true;
 }
@@ -1249,10 +1247,12 @@ static void diagnose(struct grade *g, struct strbuf *sb)
     bool valgrind_only = g->nr_races > 0;
     for (size_t i = 0; i < g->nr_races; i++)
         for (int d = 0; d < DET_COUNT; d++)
-            if (g->races[i].dets[d] && d != DET_HELGRIND && d != DET_DRD)
+            if (g->races[i].dets[d] && !detector_row(d)->no_atomics)
                 valgrind_only = false;
-    if (!hints && valgrind_only && uses_atomics(code) && !g->ran[DET_TSAN] &&
-        !g->ran[DET_TSAN_GCC]) {
+    bool tsan_ran = false;
+    for (int d = 0; d < DET_COUNT; d++)
+        tsan_ran |= g->ran[d] && detector_row(d)->family == FAMILY_TSAN;
+    if (!hints && valgrind_only && uses_atomics(code) && !tsan_ran) {
         strbuf_addstr(
             sb, "    Why: maybe none. Only Helgrind or DRD saw these, and your "
                 "file uses C11 atomics,\n    which they do not model: grade "
@@ -1287,8 +1287,8 @@ static void explain_races(struct grade *g)
         const struct race *r = &g->races[i];
         bool seen = false;
         for (int d = 0; d < DET_COUNT; d++)
-            seen |= r->dets[d] && !(g->atomics_excused &&
-                                    (d == DET_HELGRIND || d == DET_DRD));
+            seen |= r->dets[d] &&
+                    !(g->atomics_excused && detector_row(d)->no_atomics);
         if (!seen)
             continue;
         if (shown++ < MAX_SHOWN)
@@ -1329,8 +1329,8 @@ static void print_point(const struct grade *g, const char *ok,
     const char *mark = why->len ? "FAIL" : "ok";
     const char *label = why->len ? failed : ok;
     if (g->color)
-        printf("  %s%-4s\033[0m  %s\n", why->len ? "\033[1;31m" : "\033[32m",
-               mark, label);
+        printf("  %s%-4s" ANSI_RESET "  %s\n",
+               why->len ? ANSI_BOLD_RED : ANSI_GREEN, mark, label);
     else
         printf("  %-4s  %s\n", mark, label);
     fputs(strbuf_str(why), stdout);
@@ -1347,8 +1347,9 @@ static int report_build_error(struct grade *g)
                    strstr(g->build_error, "error:") ||
                    strstr(g->build_error, "undefined reference");
     printf("\ngrade %s %s\n", g->ex.name, g->file);
-    printf("  %s  %s %s:\n", g->color ? "\033[1;31mFAIL\033[0m" : "FAIL",
-           g->file, compile ? "does not compile" : "could not be built");
+    printf("  %s  %s %s:\n",
+           g->color ? ANSI_BOLD_RED "FAIL" ANSI_RESET : "FAIL", g->file,
+           compile ? "does not compile" : "could not be built");
     printf("    %s\n", g->build_error);
     /* the line itself, with a caret under the column */
     const char *p = strstr(g->build_error, g->file);
@@ -1538,7 +1539,7 @@ static char *grade_prepare(struct grade *g, struct catalog *cat,
         error("cannot read %s: %s", file, strerror(errno));
         return NULL;
     }
-    g->go = is_go_file(file);
+    g->go = path_is_go(file);
     if (g->go && !g->ex.go_stdout_text) {
         error("exercise %s has no Go version (its exercise.ini has no "
               "go-stdout): answer it in C",

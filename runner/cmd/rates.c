@@ -102,13 +102,9 @@ static int split_detectors(const char *list, struct strbuf *fast,
                            struct strbuf *slow)
 {
     bool mask[DET_COUNT];
-    char *bad;
 
-    if (detector_parse_list(list ? list : "all", mask, &bad) < 0) {
-        error("unknown detector '%s' (see maprace run --help)", bad);
-        free(bad);
+    if (detector_list_option(list ? list : "all", mask) < 0)
         return -1;
-    }
     for (int d = 0; d < DET_COUNT; d++) {
         if (!mask[d])
             continue;

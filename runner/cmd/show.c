@@ -3,6 +3,7 @@
  */
 #include "cmd/show.h"
 
+#include "lib/ansi.h"
 #include "engine/group.h"
 #include "engine/results-model.h"
 #include "report/common.h"
@@ -22,15 +23,11 @@ static void show_cell(FILE *fp, const struct res_cell *c, bool color)
 {
     const char *verdict = verdict_name(c->verdict);
     const char *cls = verdict_class(verdict);
-    const char *on = !color                  ? ""
-                     : !strcmp(cls, "ok")    ? "\033[32m"
-                     : !strcmp(cls, "bad")   ? "\033[31m"
-                     : !strcmp(cls, "known") ? "\033[36m"
-                                             : "\033[33m";
+    const char *on = color ? ansi_verdict(cls) : "";
     fprintf(fp,
             "  %-14s %-9s %s%-20s%s observed %s, expected %s (%lld/%lld "
             "runs)\n",
-            c->variant, c->detector, on, verdict, color ? "\033[0m" : "",
+            c->variant, c->detector, on, verdict, color ? ANSI_RESET : "",
             c->observed ? c->observed : "?", c->expected ? c->expected : "?",
             c->detected_runs, c->runs_done);
     /* why it is not a plain pass, how the program ended, what was
@@ -90,8 +87,8 @@ static int show_races_raw(FILE *fp, const char *out, const char *results_path,
     }
     /* a file without races (an older one): computed as a run does */
     group_results_ensure(&res);
-    fprintf(fp, "%s%s%s (run %s)\n", color ? "\033[1m" : "", spec,
-            color ? "\033[0m" : "", res.run_id);
+    fprintf(fp, "%s%s%s (run %s)\n", color ? ANSI_BOLD : "", spec,
+            color ? ANSI_RESET : "", res.run_id);
     for (size_t i = 0; i < res.nr_cells; i++)
         if (of_spec(res.cells[i].case_name, res.cells[i].variant, cname, vname))
             show_cell(fp, &res.cells[i], color);

@@ -11,6 +11,7 @@
 #include "engine/run.h"
 #include "engine/session.h"
 #include "cmd/show.h"
+#include "cmd/usage.h"
 #include "lib/util.h"
 
 #include <dirent.h>
@@ -42,8 +43,8 @@ static const char usage_try[] =
     "go-race detectors only.\n"
     "\n"
     "options:\n"
-    "  -d, --detectors LIST  native,tsan,tsan-gcc,helgrind,drd or all; for\n"
-    "                        Go files go,go-race,go-hmap,go-hmap-race\n"
+    "  -d, --detectors LIST  @detectors-c@ or all;\n"
+    "                        for Go files @detectors-go@\n"
     "                        (default: every detector\n"
     "                        installed here that runs the program's language)\n"
     "      --runs N          runs per detector (default 1)\n"
@@ -55,7 +56,7 @@ static const char usage_try[] =
     "  -j, --jobs N          parallel runs (default: the number of cores)\n"
     "      --timeout S       seconds per run (default 60)\n"
     "      --out DIR         reports folder (default <root>/reports)\n"
-    "      --format LIST     report files: html,junit,sarif,md, all or none\n"
+    "      --format LIST     report files: @formats@, all or none\n"
     "                        (default all)\n"
     "      --build DIR       build folder, relative to the root (default\n"
     "                        build)\n"
@@ -170,11 +171,6 @@ static const char *extension(const char *path)
     return dot ? dot : "";
 }
 
-static bool is_go(const char *path)
-{
-    return !strcmp(extension(path), ".go");
-}
-
 static bool is_cxx(const char *path)
 {
     const char *e = extension(path);
@@ -186,7 +182,7 @@ static bool is_cxx(const char *path)
 static char *check_file(const char *given)
 {
     const char *e = extension(given);
-    if (strcmp(e, ".c") && !is_cxx(given) && !is_go(given)) {
+    if (strcmp(e, ".c") && !is_cxx(given) && !path_is_go(given)) {
         error("try: %s: not a C, C++ or Go source (want .c, .cc, .cpp, .cxx "
               "or .go)",
               given);
@@ -208,8 +204,6 @@ static char *check_file(const char *given)
     }
     return xstrdup(real);
 }
-
-static uint32_t fnv1a(const char *s);
 
 /* Characters make cannot take in a word of TRY_SRC. */
 static const char make_unsafe[] = " \t\n\\$#%:;\"'`*?[]()&|<>=";
@@ -289,35 +283,20 @@ static char *stage_copy(const char *real, const char *build_abs,
     return copy;
 }
 
-/* Why detector d can never report what `e` expects, or NULL when it can.
- * From what each detector reported on the programs of runner/tests/progs
- * (runner/tests/logs/README.md). */
+/* Why detector d can never report what `e` expects, or NULL when it can:
+ * its row's (detector_cannot_see()), from what each detector reported on
+ * the programs of runner/tests/progs (runner/tests/logs/README.md). */
 static const char *cannot_see(enum detector d, enum expect_kind k)
 {
-    bool report_kind = k == EXPECT_RACE || k == EXPECT_LOCK_ORDER ||
-                       k == EXPECT_THREAD_LEAK || k == EXPECT_MUTEX_MISUSE ||
-                       k == EXPECT_USE_AFTER_FREE || k == EXPECT_SIGNAL_UNSAFE;
-    if (!report_kind)
-        return NULL;
-    const char *name = detector_name(d);
-    if (detector_row(d)->go_twin && !detector_is_race_detector(d))
-        return "Go's runtime has no race detector (go-race has): its own "
-               "checks see only maps used by two goroutines at once";
-    if (!detector_is_race_detector(d))
-        return "native runs the program without a detector";
-    if (!strcmp(name, "helgrind") || !strcmp(name, "drd")) {
-        if (k == EXPECT_THREAD_LEAK)
-            return "valgrind's thread checkers do not report thread leaks";
-        if (k == EXPECT_USE_AFTER_FREE)
-            return "valgrind's thread checkers do not check freed memory "
-                   "(Memcheck does)";
-        if (k == EXPECT_SIGNAL_UNSAFE)
-            return "valgrind's thread checkers do not check what signal "
-                   "handlers call";
-        if (k == EXPECT_LOCK_ORDER && !strcmp(name, "drd"))
-            return "DRD does not report lock-order inversions";
-    }
-    return NULL;
+    static const enum finding_kind kinds[] = {
+        [EXPECT_RACE] = FINDING_DATA_RACE,
+        [EXPECT_LOCK_ORDER] = FINDING_LOCK_ORDER,
+        [EXPECT_THREAD_LEAK] = FINDING_THREAD_LEAK,
+        [EXPECT_MUTEX_MISUSE] = FINDING_MUTEX_MISUSE,
+        [EXPECT_USE_AFTER_FREE] = FINDING_USE_AFTER_FREE,
+        [EXPECT_SIGNAL_UNSAFE] = FINDING_SIGNAL_UNSAFE,
+    };
+    return expect_is_report(k) ? detector_cannot_see(d, kinds[k]) : NULL;
 }
 
 /* Every detector's expectation from --expect (or `any`). */
@@ -354,14 +333,6 @@ static int set_expectations(struct variant *v, const char *expect)
         }
     }
     return 0;
-}
-
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
 }
 
 /* The variant's name: the first file's name without its extension, with
@@ -430,7 +401,7 @@ static int make_case(struct session *s, char **files, size_t n,
     struct variant *v = &c->variants[0];
     v->name = program_name(files[0]);
     v->source = xstrdup(files[0]);
-    bool go = is_go(files[0]);
+    bool go = path_is_go(files[0]);
     if (go)
         v->go_source = xstrdup(files[0]);
     for (size_t i = 0; i < n; i++)
@@ -453,16 +424,10 @@ static int make_case(struct session *s, char **files, size_t n,
 static int pick_detectors(const struct try_args *a, const char *file,
                           bool mask[DET_COUNT])
 {
-    bool go = is_go(file), picked = false;
+    bool go = path_is_go(file), picked = false;
     if (a->detectors) {
-        char *bad;
-        if (detector_parse_list(a->detectors, mask, &bad) < 0) {
-            char *names = detector_names(", ");
-            error("unknown detector '%s' (want %s or all)", bad, names);
-            free(names);
-            free(bad);
+        if (detector_list_option(a->detectors, mask) < 0)
             return -1;
-        }
         int other =
             detector_mask_language(mask, go, !strcmp(a->detectors, "all"));
         if (other >= 0)
@@ -514,16 +479,6 @@ static int pick_detectors(const struct try_args *a, const char *file,
     return 0;
 }
 
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        return xstrdup(path);
-    return path_join(cwd, path);
-}
-
 static const char *default_build, *default_out;
 
 void cmd_try_defaults(const char *build, const char *out)
@@ -539,16 +494,8 @@ static int fill_opts(struct session *s, const struct try_args *a,
 {
     struct run_opts *o = &s->opts;
     o->formats = FORMAT_ALL;
-    if (a->format) {
-        char *bad;
-        if (report_formats_parse(a->format, &o->formats, &bad) < 0) {
-            error("unknown report format '%s' (want html, junit, sarif, md, "
-                  "all or none)",
-                  bad);
-            free(bad);
-            return -1;
-        }
-    }
+    if (a->format && report_formats_option(a->format, &o->formats) < 0)
+        return -1;
     report_opts_set(o, o->formats);
     int picked = pick_detectors(a, file, o->detectors);
     if (picked < 0)
@@ -558,7 +505,7 @@ static int fill_opts(struct session *s, const struct try_args *a,
     o->runs = a->runs;
     o->jobs = a->jobs ? a->jobs : (cores > 0 ? (int)cores : 1);
     o->timeout = a->timeout;
-    o->out = a->out        ? absolute(a->out)
+    o->out = a->out        ? path_absolute(a->out)
              : default_out ? xstrdup(default_out)
                            : path_join(root, "reports");
     o->root = root;
@@ -586,7 +533,7 @@ static void set_build(struct session *s, char **files, size_t n)
 static int check_languages(char **files, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
-        if (is_go(files[i]) != is_go(files[0]))
+        if (path_is_go(files[i]) != path_is_go(files[0]))
             return error("try: %s and %s: Go and C files cannot be mixed",
                          files[0], files[i]);
         if (is_cxx(files[i]) != is_cxx(files[0]))
@@ -602,7 +549,7 @@ int cmd_try(int argc, char **argv, const char *root)
     if (try_parse(argc, argv, &a) < 0)
         return EXIT_USAGE;
     if (a.help) {
-        fputs(usage_try, stdout);
+        usage_printf(stdout, "%s", usage_try);
         return 0;
     }
     if (!a.nr_files) {

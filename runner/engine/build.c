@@ -19,14 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 /* Make `link` a symlink to `target`, replacing what was there. */
 static int force_symlink(const char *target, const char *link, char **why)
 {

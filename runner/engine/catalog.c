@@ -447,8 +447,7 @@ static bool is_c_file(const char *dir, const char *name)
 
 static bool is_go_file(const char *dir, const char *name)
 {
-    size_t n = strlen(name);
-    if (n < 4 || strcmp(name + n - 3, ".go"))
+    if (!path_is_go(name))
         return false;
     char *p = path_join(dir, name);
     struct stat st;

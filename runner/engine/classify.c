@@ -23,6 +23,21 @@ const char *verdict_name(enum verdict v)
     return v < VERDICT_COUNT ? verdict_names[v] : "?";
 }
 
+const char *verdict_class_of(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_PASS:
+        return "ok";
+    case VERDICT_KNOWN_MISS:
+    case VERDICT_KNOWN_FALSE_POSITIVE:
+        return "known";
+    case VERDICT_ERROR:
+        return "error";
+    default:
+        return "bad";
+    }
+}
+
 bool verdict_ok(enum verdict v)
 {
     return v == VERDICT_PASS || v == VERDICT_KNOWN_MISS ||

@@ -108,6 +108,11 @@ void cell_verdict_release(struct cell_verdict *v);
  * "known-false-positive", "error". */
 const char *verdict_name(enum verdict v);
 
+/* The verdict's class, which decides its colour in every view (the HTML
+ * matrix's cell class, lib/ansi.h): "ok" (pass), "known" (known miss or
+ * false positive), "error", else "bad". */
+const char *verdict_class_of(enum verdict v);
+
 /* Whether the verdict is as expected (all but false-negative,
  * false-positive and error). */
 bool verdict_ok(enum verdict v);

@@ -9,13 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct cost_anchor cost_anchors[] = {
-    {"tsan", "5-15x", "5-10x", "clang's ThreadSanitizer documentation"},
-    {"tsan-gcc", "5-15x", "5-10x", "the same runtime (libtsan)"},
-    {"helgrind", "~100x", "-", "Valgrind manual, Helgrind chapter"},
-    {"drd", "20-50x", "-", "Valgrind manual, DRD chapter"},
-    {NULL, NULL, NULL, NULL},
-};
+const struct detector_cost_anchor *cost_anchor(const char *detector)
+{
+    const struct detector_row *row = detector_row_named(detector);
+    return row && row->anchor.time ? &row->anchor : NULL;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -64,11 +62,12 @@ static double run_median(const struct res_cell *cell, enum cost_of which)
 }
 
 /* The detector whose runs are det's baseline: the plain run of the same
- * program, native, or native-swiss on the Swiss-table model. */
+ * program on the same model (detector_baseline()); an unknown detector's
+ * is the first row's. */
 static const char *baseline(const char *det)
 {
     int d = det ? detector_by_name(det) : -1;
-    return d >= 0 && detector_row(d)->swiss_model ? "native-swiss" : "native";
+    return detector_name(detector_baseline(d >= 0 ? d : 0));
 }
 
 static double ratio(const struct res_cell *cell, const struct res_cell *native,
@@ -178,14 +177,12 @@ void cost_print(FILE *f, const struct results *results, const char *prefix)
             "cells", "wall x [min, max]", "CPU x [min, max]",
             "max RSS x [min, max]", "documented (time, memory)");
     for (size_t i = 0; i < n; i++) {
-        const struct cost_anchor *a = cost_anchors;
-        while (a->detector && strcmp(a->detector, rows[i].detector))
-            a++;
+        const struct detector_cost_anchor *a = cost_anchor(rows[i].detector);
         fprintf(f, "%s%-9s %5zu", prefix, rows[i].detector, rows[i].wall.n);
         print_stat(f, rows[i].wall);
         print_stat(f, rows[i].cpu);
         print_stat(f, rows[i].rss);
-        if (a->detector)
+        if (a)
             fprintf(f, "  %s, %s (%s)", a->time, a->memory, a->source);
         fputc('\n', f);
     }

@@ -13,18 +13,15 @@
 #ifndef MAPRACE_COST_H
 #define MAPRACE_COST_H
 
+#include "engine/detectors.h"
 #include "engine/results-model.h"
 
 #include <stdio.h>
 
-/* Published anchors, for tables and charts (docs/benchmarks.md cites
- * them): ThreadSanitizer's documentation (clang, "ThreadSanitizer"):
- * typical slowdown 5x-15x, memory 5x-10x; the Valgrind manual: DRD 20-50x
- * against a native single-threaded run, Helgrind "on the order of 100:1". */
-struct cost_anchor {
-    const char *detector, *time, *memory, *source;
-};
-extern const struct cost_anchor cost_anchors[];
+/* The published cost of the detector named `detector`, for tables and
+ * charts (docs/benchmarks.md cites them): its row's anchor (detectors.h),
+ * or NULL when none is published or there is no such detector. */
+const struct detector_cost_anchor *cost_anchor(const char *detector);
 
 struct cost_stat {
     double median, min, max;

@@ -23,15 +23,22 @@
  *
  * A detector is one row of the table in detectors.c (struct detector_row):
  * the driver (run.c) builds a run's command line, finds its logs and
- * parses them through the row, and never names a detector. Adding one is
- * a value of enum detector, a row, and a parser (parse.h) when its log is
- * new; the Makefile owns the compiler flags of each build flavour.
+ * parses them through the row, and never names a detector; nor does any
+ * other file (scripts/check-names, run by make test, fails on a detector's
+ * name as a string literal outside detectors.c). What a report or a verb
+ * needs to know of a detector is a field of its row: its logs' keys, its
+ * family, whether it prints the locks held, whether it names one access
+ * only, what it cannot see, its documented cost, its toolchain. Adding one
+ * is a value of enum detector, a row, and a parser (parse.h) when its log
+ * is new; the Makefile owns the compiler flags of each build flavour
+ * (docs/architecture.md, "Adding a detector").
  */
 #ifndef MAPRACE_DETECTORS_H
 #define MAPRACE_DETECTORS_H
 
 #include "engine/toolchain.h"
 #include "lib/util.h"
+#include "parse/finding.h"
 
 #include <stdbool.h>
 
@@ -60,6 +67,10 @@ enum detector {
 /* Go's race detector's exit status when it reported (GORACE exitcode=). */
 #define GORACE_EXITCODE 66
 
+/* The results.json "logs" key of the program's stderr, which every run
+ * has (run.c), whatever its detector. */
+#define DETECTOR_STDERR_KEY "stderr"
+
 /* The paths of one run that a row's command line names. */
 struct detector_run {
     const char *log_path; /* <base><log_suffix>, NULL without log_suffix */
@@ -70,6 +81,29 @@ struct detector_run {
     /* Leave the program's exit status alone (TSan: exitcode=0), for an
      * `exit N` expectation */
     bool program_exit;
+};
+
+/* What runs the program, which decides the words of its reports. */
+enum detector_family {
+    FAMILY_PLAIN,    /* the program alone (native): the model's own checks */
+    FAMILY_TSAN,     /* a ThreadSanitizer runtime (clang's or gcc's) */
+    FAMILY_VALGRIND, /* a valgrind tool (Helgrind, DRD) */
+    FAMILY_GO,       /* Go's runtime: its own checks of a Go twin */
+    FAMILY_GO_RACE,  /* Go's race detector on a Go twin */
+};
+
+/* A kind of report the detector never makes, and why (for `try
+ * --expect`: a detector that cannot see what is expected is not asked
+ * to). */
+struct detector_blind_spot {
+    enum finding_kind kind;
+    const char *why;
+};
+
+/* Published figures of a detector's cost, for the cost tables and charts
+ * (docs/benchmarks.md cites them); time NULL: none published. */
+struct detector_cost_anchor {
+    const char *time, *memory, *source;
 };
 
 struct detector_row {
@@ -103,9 +137,9 @@ struct detector_row {
     const char *no_log_error;
     /* Its parser (parse.h): the findings of one log file into r. */
     int (*parse)(const char *path, const char *detector, struct report *r);
-    /* The parser of the program's stderr, which every run has (Go's race
-     * reports and fatal errors: parse_go_file). NULL: the model's Go-style
-     * fatal error (parse_native_file). */
+    /* The parser of the program's stderr, which every run has: the
+     * model's Go-style fatal error (parse_native_file), or Go's race
+     * reports and fatal errors (parse_go_file). */
     int (*parse_stderr)(const char *path, const char *detector,
                         struct report *r);
 
@@ -144,10 +178,77 @@ struct detector_row {
      * checks, and the valgrind tool it starts (each NULL when none). */
     const char *sanitizer_cc;
     const char *valgrind_tool;
+
+    /* What a report needs to know. Its family (FAMILY_TSAN: a mutex
+     * misuse's type is the detector's words for the operation). */
+    enum detector_family family;
+    /* It prints the locks each access held, so an access with none held
+     * none (TSan); otherwise a report says the locks were not reported. */
+    bool reports_locks;
+    /* It names one access of a race only: why, said where the other
+     * access would be (DRD), or NULL. */
+    const char *one_access;
+    /* It reports nothing by itself: why, for `try --expect` (native, Go's
+     * runtime), or NULL. */
+    const char *no_reports;
+    /* It does not model C11 atomics: a correct atomic_flag spinlock or a
+     * release/acquire pair is a race to it (Helgrind, DRD); `grade`
+     * judges an answer with atomics from the others. */
+    bool no_atomics;
+    /* The kinds of report it never makes (up to 4, the rest {0, NULL}). */
+    struct detector_blind_spot blind[4];
+    /* Its documented cost against a native run. */
+    struct detector_cost_anchor anchor;
 };
 
 /* The row of detector d. */
 const struct detector_row *detector_row(enum detector d);
+
+/* The row of the detector named `name` (NULL, or a name of no row: NULL). */
+const struct detector_row *detector_row_named(const char *name);
+
+/* Whether the detector named `name` prints the locks each access held
+ * (reports_locks); false for an unknown name. */
+bool detector_reports_locks(const char *name);
+
+/* For tests only: detector d's row is `row` from now on (NULL: the
+ * table's own again), so that a test can put a detector of its own in the
+ * table (runner/tests/test_fake_detector.c) and check that its logs and
+ * its name reach every report through the table alone. */
+void detector_row_override(enum detector d, const struct detector_row *row);
+
+/* The results.json "logs" keys of a run of the detector named `name`
+ * that hold raw logs worth keeping in a race's evidence, in order: its
+ * own log, its second file, then the program's stderr (every run's).
+ * Fills keys (at most max) and returns how many; an unknown detector has
+ * every row's keys. */
+size_t detector_log_keys(const char *name, const char **keys, size_t max);
+
+/* The detector whose runs are d's baseline for cost (cost.h): the plain
+ * run (FAMILY_PLAIN) on the same model (native, or native-swiss). */
+enum detector detector_baseline(enum detector d);
+
+/* Why detector d never reports findings of kind k, or NULL when it may. */
+const char *detector_cannot_see(enum detector d, enum finding_kind k);
+
+/* The comma-separated names of the detectors for a usage text: every
+ * detector (DETECTORS_ALL), those of the default set (DETECTORS_DEFAULT,
+ * no not_default), those that run C programs on the hmap model
+ * (DETECTORS_C: `try`'s), or the Go ones (DETECTORS_GO; of one Go
+ * toolchain: DETECTORS_GO_CURRENT, DETECTORS_GO_HMAP). The words are
+ * wrapped to lines of at most 78 columns (room for a
+ * punctuation mark after it), the first line starting at
+ * column `col`, the next ones indented by `indent` blanks; the text has
+ * no final newline. Malloc'd. */
+enum detector_select {
+    DETECTORS_ALL,
+    DETECTORS_DEFAULT,
+    DETECTORS_C,
+    DETECTORS_GO,
+    DETECTORS_GO_CURRENT, /* the Go ones of the current Go (toolchain.h) */
+    DETECTORS_GO_HMAP,    /* the Go ones of the hmap Go */
+};
+char *detector_usage_list(enum detector_select sel, int col, int indent);
 
 /* "native", "tsan", "tsan-gcc", "helgrind", "drd", "go", "go-race",
  * "go-hmap", "go-hmap-race". */
@@ -171,6 +272,10 @@ bool detector_is_race_detector(enum detector d);
  * Returns 0, or -1 with *bad pointing at a malloc'd copy of the first
  * unknown name. */
 int detector_parse_list(const char *list, bool mask[DET_COUNT], char **bad);
+
+/* detector_parse_list() for an option: 0, or -1 after saying "unknown
+ * detector 'x' (want native, tsan, ... or all)". */
+int detector_list_option(const char *list, bool mask[DET_COUNT]);
 
 /* Keep in mask only the detectors that run programs of one language: the
  * Go detectors (go_twin) when `go`, the others otherwise. With

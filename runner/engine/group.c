@@ -293,14 +293,17 @@ static struct race_work *new_race(struct races_work *w,
     return rw;
 }
 
-/* The raw logs of one run: every path of its logs that a detector wrote
- * (not its stdout). */
-static void run_logs(struct res_evidence *ev, const struct res_run *run)
+/* The raw logs of one run of detector det: the paths of its logs under
+ * the keys its row names (detector_log_keys: its own log, its second
+ * file, the program's stderr; not its stdout). */
+static void run_logs(struct res_evidence *ev, const struct res_run *run,
+                     const char *det)
 {
-    static const char *const keys[] = {"tsan", "xml", "valgrind_log", "stderr"};
+    const char *keys[2 * DET_COUNT + 1];
+    size_t nr = detector_log_keys(det, keys, sizeof(keys) / sizeof(keys[0]));
     size_t alloc = 0;
     ev->logs = xcalloc(1, sizeof(*ev->logs));
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+    for (size_t k = 0; k < nr; k++)
         for (size_t i = 0; i < run->nr_logs; i++) {
             const struct res_log *lg = &run->logs[i];
             if (strcmp(lg->key, keys[k]))
@@ -496,7 +499,7 @@ static void add_evidence(struct race_work *rw, const struct grouping *g,
             annotated_access(&ev->more[i], &f->more[i]);
         ev->nr_more = f->nr_more;
         ev->command = dup_or_null(g->run->command);
-        run_logs(ev, g->run);
+        run_logs(ev, g->run, det);
     }
     w->ev.findings++;
     bool seen = false;

@@ -3,52 +3,20 @@
  */
 #include "engine/live-matrix.h"
 
+#include "lib/ansi.h"
 #include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define GREEN "\033[32m"
-#define RED "\033[31m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
 #define CHECK_MARK "\xe2\x9c\x93" /* U+2713 */
 #define CROSS_MARK "\xe2\x9c\x97" /* U+2717 */
 
 static bool is_known_verdict(int v);
 
-const char *matrix_label(enum verdict v)
-{
-    switch (v) {
-    case VERDICT_PASS:
-        return "pass";
-    case VERDICT_FALSE_NEGATIVE:
-        return "FN";
-    case VERDICT_FALSE_POSITIVE:
-        return "FP";
-    case VERDICT_KNOWN_MISS:
-        return "miss";
-    case VERDICT_KNOWN_FALSE_POSITIVE:
-        return "fp-ok";
-    case VERDICT_ERROR:
-        return "ERR";
-    default:
-        return "?";
-    }
-}
-
 static const char *colour_of(enum verdict v)
 {
-    switch (v) {
-    case VERDICT_PASS:
-        return GREEN;
-    case VERDICT_KNOWN_MISS:
-    case VERDICT_KNOWN_FALSE_POSITIVE:
-        return YELLOW;
-    default:
-        return RED;
-    }
+    return ansi_verdict(verdict_class_of(v));
 }
 
 static const struct cell *find_cell(const struct session *s,
@@ -126,13 +94,13 @@ static void list_cells(const struct session *s, struct strbuf *sb, bool color,
         if (!want(cl->verdict.verdict))
             continue;
         if (!any)
-            strbuf_addf(sb, "\n%s%s%s\n", color ? BOLD : "", title,
-                        color ? RESET : "");
+            strbuf_addf(sb, "\n%s%s%s\n", color ? ANSI_BOLD : "", title,
+                        color ? ANSI_RESET : "");
         any = true;
         strbuf_addf(sb, "  %s/%s %s: %s%s%s (expected %s, observed %s",
                     cl->c->name, cl->v->name, detector_name(cl->d),
                     color ? colour_of(cl->verdict.verdict) : "",
-                    verdict_name(cl->verdict.verdict), color ? RESET : "",
+                    verdict_name(cl->verdict.verdict), color ? ANSI_RESET : "",
                     /* a miss's or false positive's reason is in the note */
                     cl->expect->kind == EXPECT_MISS ||
                             cl->expect->kind == EXPECT_FALSE_POSITIVE
@@ -171,12 +139,13 @@ static void list_known(const struct session *s, struct strbuf *sb, bool color)
             continue;
         if (!any)
             strbuf_addf(sb, "\n%sKnown misses and false positives:%s\n",
-                        color ? BOLD : "", color ? RESET : "");
+                        color ? ANSI_BOLD : "", color ? ANSI_RESET : "");
         any = true;
         const char *why = cl->expect->arg ? cl->expect->arg : "";
         strbuf_addf(sb, "  %s/%s %s%s%s (%s):", cl->c->name, cl->v->name,
-                    color ? YELLOW : "", verdict_name(cl->verdict.verdict),
-                    color ? RESET : "", matrix_saw(cl));
+                    color ? colour_of(cl->verdict.verdict) : "",
+                    verdict_name(cl->verdict.verdict), color ? ANSI_RESET : "",
+                    matrix_saw(cl));
         for (size_t j = i; j < s->nr_cells; j++) {
             const struct cell *o = &s->cells[j];
             if (o->c != cl->c || o->v != cl->v ||
@@ -302,8 +271,8 @@ static void matrix_table(const struct session *s, struct strbuf *sb, bool color)
                 int pad = m.w_cell - text_width(text);
                 if (color && cl)
                     strbuf_addf(sb, "  %s%s%s%*s",
-                                colour_of(cl->verdict.verdict), text, RESET,
-                                pad > 0 ? pad : 0, "");
+                                colour_of(cl->verdict.verdict), text,
+                                ANSI_RESET, pad > 0 ? pad : 0, "");
                 else
                     strbuf_addf(sb, "  %s%*s", text, pad > 0 ? pad : 0, "");
             }
@@ -367,7 +336,7 @@ static void list_dropped(const struct session *s, struct strbuf *sb, bool color)
             strbuf_addf(sb,
                         "\n%sFindings dropped past the cap (counted, not "
                         "kept):%s\n",
-                        color ? BOLD : "", color ? RESET : "");
+                        color ? ANSI_BOLD : "", color ? ANSI_RESET : "");
         any = true;
         strbuf_addf(sb, "  %s/%s %s: %lld\n", cl->c->name, cl->v->name,
                     detector_name(cl->d), (long long)dropped);
@@ -383,8 +352,8 @@ char *matrix_render(const struct session *s, bool color)
     list_known(s, &sb, color);
     list_dropped(s, &sb, color);
     if (s->nr_notes) {
-        strbuf_addf(&sb, "\n%sNotes:%s\n", color ? BOLD : "",
-                    color ? RESET : "");
+        strbuf_addf(&sb, "\n%sNotes:%s\n", color ? ANSI_BOLD : "",
+                    color ? ANSI_RESET : "");
         for (size_t i = 0; i < s->nr_notes; i++)
             strbuf_addf(&sb, "  %s\n", s->notes[i]);
     }

@@ -14,10 +14,6 @@
 /* The summary as a malloc'd string, with ANSI colours when `color`. */
 char *matrix_render(const struct session *s, bool color);
 
-/* A short label for a verdict in a matrix cell: "pass", "FN", "FP",
- * "miss", "fp-ok", "ERR". */
-const char *matrix_label(enum verdict v);
-
 /* What the detector saw in a cell, in one word: "race" (on a marked
  * line), "fatal" (Go's check), "symptom", "report" (another finding),
  * "clean", or "ERR" (the cell could not run). */

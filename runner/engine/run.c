@@ -4,6 +4,7 @@
  */
 #include "engine/run.h"
 
+#include "lib/ansi.h"
 #include "engine/cost.h"
 #include "lib/exec.h"
 #include "engine/live-matrix.h"
@@ -346,7 +347,7 @@ static int build_cells(struct session *s)
     s->build_wall_s = now_s() - t0;
     free(log);
     if (s->opts.progress_tty)
-        fprintf(stderr, "\033[K");
+        fprintf(stderr, ANSI_ERASE_LINE);
     if (rc < 0) {
         if (!exec_interrupted())
             error("build: %s", why);
@@ -739,17 +740,15 @@ static void job_finish(struct session *s, struct job *j)
     report_init(&r);
     json_t *logs = json_object();
     json_object_set_new(logs, "stdout", json_text(rel(s, j->stdout_path)));
-    json_object_set_new(logs, "stderr", json_text(rel(s, j->stderr_path)));
+    json_object_set_new(logs, DETECTOR_STDERR_KEY,
+                        json_text(rel(s, j->stderr_path)));
     json_t *capped = json_array();
 
     char *missing_log = parse_logs(s, j, &r, logs, capped);
     /* the program's stderr, under every detector: the model's fatal
      * error, or Go's race reports and fatal errors */
     const struct detector_row *row = detector_row(cl->d);
-    if (row->parse_stderr)
-        row->parse_stderr(j->stderr_path, row->name, &r);
-    else
-        parse_native_file(j->stderr_path, &r);
+    row->parse_stderr(j->stderr_path, row->name, &r);
     if (file_capped(j->stdout_path, s->opts.output_cap))
         json_array_append_new(capped, json_text(rel(s, j->stdout_path)));
     if (file_capped(j->stderr_path, s->opts.output_cap))
@@ -793,7 +792,7 @@ static void progress(struct session *s, size_t done, size_t total,
                      const struct cell *finished)
 {
     if (s->opts.progress_tty) {
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s/%s %s", done, total,
+        fprintf(stderr, "\r" ANSI_ERASE_LINE "[%zu/%zu] %s/%s %s", done, total,
                 finished->c->name, finished->v->name,
                 detector_name(finished->d));
         fflush(stderr);
@@ -981,7 +980,7 @@ static void run_jobs(struct session *s)
     s->children_cpu_s = cpu_between(&ru0, &ru1);
     s->self_cpu_s = cpu_between(&self0, &self1);
     if (s->opts.progress_tty && p.nj)
-        fprintf(stderr, "\r\033[K");
+        fprintf(stderr, "\r" ANSI_ERASE_LINE);
     if (exec_interrupted()) {
         s->complete = false;
         s->signal = exec_interrupted();

@@ -42,11 +42,6 @@ const char *go_kind_variable(enum go_kind k)
     return kinds[k].variable;
 }
 
-const char *go_kind_make_variable(enum go_kind k)
-{
-    return kinds[k].make_variable;
-}
-
 char *go_toolchain_make_arg(enum go_kind k)
 {
     const struct go_toolchain *t = go_toolchain(k);

@@ -55,9 +55,6 @@ const char *go_kind_name(enum go_kind k);
  * "MAPRACE_GO_HMAP". */
 const char *go_kind_variable(enum go_kind k);
 
-/* The make variable that carries its path: "GO" or "GO_HMAP". */
-const char *go_kind_make_variable(enum go_kind k);
-
 /* "GO=/usr/local/go/bin/go" for make, malloc'd; NULL when none is found. */
 char *go_toolchain_make_arg(enum go_kind k);
 

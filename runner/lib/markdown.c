@@ -4,17 +4,11 @@
  */
 #include "lib/markdown.h"
 
+#include "lib/ansi.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SGR_BOLD "\033[1m"
-#define SGR_BOLD_OFF "\033[22m"
-#define SGR_UNDER "\033[4m"
-#define SGR_UNDER_OFF "\033[24m"
-#define SGR_CODE "\033[36m"
-#define SGR_CODE_OFF "\033[39m"
-#define SGR_RESET "\033[0m"
 
 size_t md_width(const char *s)
 {
@@ -104,9 +98,9 @@ static void inline_md(struct strbuf *sb, const char *s, bool color)
             }
             if (end) {
                 if (color) {
-                    strbuf_addstr(sb, SGR_CODE);
+                    strbuf_addstr(sb, ANSI_CYAN);
                     strbuf_add(sb, body, (size_t)(end - body));
-                    strbuf_addstr(sb, SGR_CODE_OFF);
+                    strbuf_addstr(sb, ANSI_COLOUR_OFF);
                 } else {
                     strbuf_add(sb, s, (size_t)(end + ticks - s));
                 }
@@ -122,10 +116,10 @@ static void inline_md(struct strbuf *sb, const char *s, bool color)
             if (end && end[-1] != ' ') {
                 char *inner = xstrndup(s + 2, (size_t)(end - s - 2));
                 if (color)
-                    strbuf_addstr(sb, SGR_BOLD);
+                    strbuf_addstr(sb, ANSI_BOLD);
                 inline_md(sb, inner, color);
                 if (color)
-                    strbuf_addstr(sb, SGR_BOLD_OFF);
+                    strbuf_addstr(sb, ANSI_BOLD_OFF);
                 free(inner);
                 s = end + 2;
                 continue;
@@ -136,10 +130,10 @@ static void inline_md(struct strbuf *sb, const char *s, bool color)
             if (end && end[-1] != ' ') {
                 char *inner = xstrndup(s + 1, (size_t)(end - s - 1));
                 if (color)
-                    strbuf_addstr(sb, SGR_UNDER);
+                    strbuf_addstr(sb, ANSI_UNDERLINE);
                 inline_md(sb, inner, color);
                 if (color)
-                    strbuf_addstr(sb, SGR_UNDER_OFF);
+                    strbuf_addstr(sb, ANSI_UNDERLINE_OFF);
                 free(inner);
                 s = end + 1;
                 continue;
@@ -296,10 +290,10 @@ static void table(struct strbuf *sb, char **lines, size_t from, size_t to,
                 if (k)
                     strbuf_addstr(sb, "  ");
                 if (!r && color)
-                    strbuf_addstr(sb, SGR_BOLD);
+                    strbuf_addstr(sb, ANSI_BOLD);
                 strbuf_addstr(sb, c);
                 if (!r && color)
-                    strbuf_addstr(sb, SGR_BOLD_OFF);
+                    strbuf_addstr(sb, ANSI_BOLD_OFF);
                 if (k + 1 < ncols)
                     pad(sb, w[k] - md_width(c));
             }
@@ -320,17 +314,17 @@ static void table(struct strbuf *sb, char **lines, size_t from, size_t to,
         for (size_t r = 1; r < nrows; r++) {
             const char *h0 = rn[0] ? rows[0][0] : "",
                        *c0 = rn[r] ? rows[r][0] : "";
-            char *head = *h0 ? xasprintf("  %s%s:%s %s", color ? SGR_BOLD : "",
-                                         h0, color ? SGR_BOLD_OFF : "", c0)
-                             : xasprintf("  %s%s%s", color ? SGR_BOLD : "", c0,
-                                         color ? SGR_BOLD_OFF : "");
+            char *head = *h0 ? xasprintf("  %s%s:%s %s", color ? ANSI_BOLD : "",
+                                         h0, color ? ANSI_BOLD_OFF : "", c0)
+                             : xasprintf("  %s%s%s", color ? ANSI_BOLD : "", c0,
+                                         color ? ANSI_BOLD_OFF : "");
             strbuf_addstr(sb, head);
             strbuf_addstr(sb, "\n");
             free(head);
             for (size_t k = 1; k < rn[r]; k++) {
-                char *first = xasprintf("    %s%s:%s ", color ? SGR_BOLD : "",
+                char *first = xasprintf("    %s%s:%s ", color ? ANSI_BOLD : "",
                                         k < rn[0] ? rows[0][k] : "",
-                                        color ? SGR_BOLD_OFF : "");
+                                        color ? ANSI_BOLD_OFF : "");
                 wrap(sb, first, 6, rows[r][k], width);
                 free(first);
             }
@@ -401,8 +395,8 @@ void md_render_terminal(struct strbuf *sb, const char *md, bool color,
                 picture(sb, lines, i + 1, end);
             } else {
                 for (size_t k = i + 1; k < end; k++)
-                    strbuf_addf(sb, "    %s%s%s\n", color ? SGR_CODE : "",
-                                lines[k], color ? SGR_RESET : "");
+                    strbuf_addf(sb, "    %s%s%s\n", color ? ANSI_CYAN : "",
+                                lines[k], color ? ANSI_RESET : "");
             }
             i = end; /* the closing fence (or the end) */
             cont = 0;
@@ -414,8 +408,8 @@ void md_render_terminal(struct strbuf *sb, const char *md, bool color,
             t += strspn(t, " ");
             char *text = inline_str(t, color);
             if (color) {
-                strbuf_addf(sb, SGR_BOLD "%s%s" SGR_RESET "\n",
-                            level == 1 ? SGR_UNDER : "", text);
+                strbuf_addf(sb, ANSI_BOLD "%s%s" ANSI_RESET "\n",
+                            level == 1 ? ANSI_UNDERLINE : "", text);
             } else {
                 strbuf_addf(sb, "%s\n", text);
                 char under = level == 1 ? '=' : level == 2 ? '-' : 0;

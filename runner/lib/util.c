@@ -148,6 +148,21 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...)
     strvec_push_nodup(sv, s);
 }
 
+size_t strvec_split(struct strvec *sv, const char *s, char sep)
+{
+    size_t pushed = 0;
+    while (*s) {
+        const char *end = strchr(s, sep);
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (n) {
+            strvec_push_nodup(sv, xstrndup(s, n));
+            pushed++;
+        }
+        s += n + (s[n] == sep);
+    }
+    return pushed;
+}
+
 void strvec_release(struct strvec *sv)
 {
     for (size_t i = 0; i < sv->nr; i++)
@@ -281,6 +296,31 @@ int mkdir_p(const char *path)
     free(p);
     errno = e;
     return rc;
+}
+
+char *path_absolute(const char *path)
+{
+    if (path[0] == '/')
+        return xstrdup(path);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return xstrdup(path);
+    return path_join(cwd, path);
+}
+
+bool path_is_go(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    return strlen(base) > 3 && ends_with(base, ".go");
+}
+
+uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
 char *path_join(const char *a, const char *b)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
@@ -65,6 +66,9 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 /* Take ownership of a malloc'd string. */
 void strvec_push_nodup(struct strvec *sv, char *s);
 void strvec_release(struct strvec *sv);
+/* Push each field of s between the separators sep ("tsan,drd" with ','),
+ * empty fields left out; returns how many were pushed. */
+size_t strvec_split(struct strvec *sv, const char *s, char sep);
 
 /* Print "maprace: <msg>" on stderr (one line) and return -1, so that a
  * caller can write `return error("cannot open %s: %s", ...)` (git's
@@ -86,6 +90,13 @@ int mkdir_p(const char *path);
 
 /* "a" + "/" + "b", malloc'd. */
 char *path_join(const char *a, const char *b);
+/* An absolute version of a path given on the command line: itself when
+ * absolute, else joined to the current folder (as given when that cannot
+ * be read). Malloc'd. */
+char *path_absolute(const char *path);
+/* Whether path names a Go source file: a base name with a stem, ending in
+ * ".go". */
+bool path_is_go(const char *path);
 
 /* Whether two paths name the same source, as detectors print paths
  * (absolute, relative to the build's cwd, or a bare file name): the file
@@ -104,6 +115,8 @@ double now_s(void);
 /* Whether `s` starts with `prefix`; ends with `suffix`. */
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
+/* The 32-bit FNV-1a hash of s (short stable names for folders). */
+uint32_t fnv1a(const char *s);
 
 /* The largest number of seconds opt_seconds() accepts: a week. */
 #define OPT_SECONDS_MAX 604800

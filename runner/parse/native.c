@@ -41,6 +41,7 @@ enum native_phase {
 
 struct native_state {
     struct report *r;
+    const char *detector; /* copied into each finding */
     enum native_phase phase;
     struct finding *f; /* the open finding (owned by r) */
     unsigned long lineno, fatal_line;
@@ -96,7 +97,7 @@ static void begin_fatal(struct native_state *st, const char *msg)
 {
     struct finding *f = report_add(st->r);
     f->kind = FINDING_FATAL;
-    f->detector = xstrdup("native");
+    f->detector = xstrdup(st->detector);
     f->type = xstrdup("fatal error");
     f->message = xstrdup(msg);
     f->nr_access = 1;
@@ -214,18 +215,21 @@ static void native_line(void *ctx, char *line, size_t n, bool terminated)
     handle_line(st, line, n);
 }
 
-int parse_native_buf(const char *buf, size_t len, struct report *r)
+int parse_native_buf(const char *buf, size_t len, const char *detector,
+                     struct report *r)
 {
     struct native_state st;
     state_init(&st, r);
+    st.detector = detector;
     lines_of_buf(buf, len, native_line, &st);
     return state_finish(&st);
 }
 
-int parse_native_file(const char *path, struct report *r)
+int parse_native_file(const char *path, const char *detector, struct report *r)
 {
     struct native_state st;
     state_init(&st, r);
+    st.detector = detector;
     int rc = lines_of_file(path, native_line, &st, r);
     if (state_finish(&st))
         rc = -1;

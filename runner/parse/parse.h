@@ -48,8 +48,11 @@ int parse_valgrind_buf(const char *buf, size_t len, const char *detector,
 
 /* The model's Go-style fatal error and traceback (model/throw.h) on a
  * native run's stderr. Adds one FINDING_FATAL with the Go message and the
- * traceback as access[0].stack, or nothing when there is none. */
-int parse_native_file(const char *path, struct report *r);
-int parse_native_buf(const char *buf, size_t len, struct report *r);
+ * traceback as access[0].stack, or nothing when there is none.
+ * `detector` (the run's: "native", or the detector whose program's stderr
+ * it is) is copied into the finding. */
+int parse_native_file(const char *path, const char *detector, struct report *r);
+int parse_native_buf(const char *buf, size_t len, const char *detector,
+                     struct report *r);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "report/common.h"
 
+#include "lib/ansi.h"
 #include "engine/detectors.h"
 #include "parse/finding.h"
 #include "engine/group.h"
@@ -16,16 +17,22 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The format registry: every output format, one row each. Adding one is
+ * a bit of enum report_format, a row, and its writer (docs/architecture.md,
+ * "Adding a format"); option parsing, usage texts and the file names the
+ * live matrix prints come from here. */
 static const struct {
-    const char *name;
+    const char *name; /* --format's word */
     unsigned bits;
-    const char *file;
+    const char *file; /* in the report folder */
     char *(*write)(json_t *results);
+    bool plain_text; /* read in terminals too: control characters cleaned */
 } formats_tab[] = {
-    {"html", FORMAT_HTML, "index.html", report_html},
-    {"junit", FORMAT_JUNIT, "junit.xml", report_junit},
-    {"sarif", FORMAT_SARIF, "results.sarif", report_sarif},
-    {"md", FORMAT_MD, "summary.md", report_markdown},
+    {"html", FORMAT_HTML, "index.html", report_html, false},
+    {"junit", FORMAT_JUNIT, "junit.xml", report_junit, false},
+    {"sarif", FORMAT_SARIF, "results.sarif", report_sarif, false},
+    /* read in terminals too: no control character */
+    {"md", FORMAT_MD, "summary.md", report_markdown, true},
 };
 #define NR_FORMATS (sizeof(formats_tab) / sizeof(formats_tab[0]))
 
@@ -33,29 +40,55 @@ int report_formats_parse(const char *list, unsigned *formats, char **bad)
 {
     *formats = 0;
     *bad = NULL;
-    const char *s = list;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        if (n) {
-            bool ok = false;
-            if (n == 3 && !strncmp(s, "all", 3)) {
-                *formats |= FORMAT_ALL;
-                ok = true;
-            } else if (n == 4 && !strncmp(s, "none", 4)) {
-                ok = true;
-            }
-            for (size_t i = 0; i < NR_FORMATS && !ok; i++)
-                if (strlen(formats_tab[i].name) == n &&
-                    !strncmp(s, formats_tab[i].name, n)) {
-                    *formats |= formats_tab[i].bits;
-                    ok = true;
-                }
-            if (!ok) {
-                *bad = xstrndup(s, n);
-                return -1;
-            }
+    struct strvec words = {0};
+    strvec_split(&words, list, ',');
+    for (size_t w = 0; w < words.nr; w++) {
+        const char *s = words.v[w];
+        bool ok = !strcmp(s, "none");
+        if (!strcmp(s, "all")) {
+            *formats |= FORMAT_ALL;
+            ok = true;
         }
-        s += n + (s[n] == ',');
+        for (size_t i = 0; i < NR_FORMATS && !ok; i++)
+            if (!strcmp(s, formats_tab[i].name)) {
+                *formats |= formats_tab[i].bits;
+                ok = true;
+            }
+        if (!ok) {
+            *bad = xstrdup(s);
+            strvec_release(&words);
+            return -1;
+        }
+    }
+    strvec_release(&words);
+    return 0;
+}
+
+char *report_format_names(const char *sep)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < NR_FORMATS; i++)
+        strbuf_addf(&sb, "%s%s", i ? sep : "", formats_tab[i].name);
+    return strbuf_detach(&sb);
+}
+
+char *report_format_files(const char *sep)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < NR_FORMATS; i++)
+        strbuf_addf(&sb, "%s%s", i ? sep : "", formats_tab[i].file);
+    return strbuf_detach(&sb);
+}
+
+int report_formats_option(const char *list, unsigned *formats)
+{
+    char *bad;
+    if (report_formats_parse(list, formats, &bad) < 0) {
+        char *names = report_format_names(", ");
+        error("unknown report format '%s' (want %s, all or none)", bad, names);
+        free(names);
+        free(bad);
+        return -1;
     }
     return 0;
 }
@@ -102,8 +135,7 @@ int reports_write(json_t *results, const char *dir, unsigned formats,
         if (!(formats & formats_tab[i].bits))
             continue;
         char *text = formats_tab[i].write(results);
-        if (formats_tab[i].bits == FORMAT_MD) {
-            /* read in terminals too: no control character */
+        if (formats_tab[i].plain_text) {
             char *clean = text_cleaned(text, false);
             free(text);
             text = clean;
@@ -203,16 +235,10 @@ void md_code(struct strbuf *sb, const char *s)
 
 const char *verdict_class(const char *verdict)
 {
-    if (!verdict)
-        return "error";
-    if (!strcmp(verdict, "pass"))
-        return "ok";
-    if (!strcmp(verdict, "known-miss") ||
-        !strcmp(verdict, "known-false-positive"))
-        return "known";
-    if (!strcmp(verdict, "error"))
-        return "error";
-    return "bad";
+    for (int v = 0; verdict && v < VERDICT_COUNT; v++)
+        if (!strcmp(verdict, verdict_name(v)))
+            return verdict_class_of(v);
+    return verdict ? "bad" : "error";
 }
 
 /* The sources of the variants of res, as sources.h takes them (malloc'd,
@@ -274,14 +300,7 @@ void source_lines_free(char **lines, int n)
     free(lines);
 }
 
-/* ANSI colours, when wanted. */
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
+/* ANSI colours (lib/ansi.h), when wanted. */
 
 static const char *col(const struct race_text_opts *o, const char *c)
 {
@@ -303,9 +322,9 @@ static void text_source(struct strbuf *sb, const struct results *res,
     int first = line - o->context < 1 ? 1 : line - o->context;
     for (int i = 0; i < n; i++) {
         bool hot = first + i == line;
-        strbuf_addf(sb, "  %s%s%5d | %s%s\n", hot ? col(o, C_RED) : "",
+        strbuf_addf(sb, "  %s%s%5d | %s%s\n", hot ? col(o, ANSI_RED) : "",
                     hot ? ">" : " ", first + i, lines[i],
-                    hot ? col(o, C_RESET) : "");
+                    hot ? col(o, ANSI_RESET) : "");
     }
     source_lines_free(lines, n);
 }
@@ -422,9 +441,9 @@ static void text_frame(struct strbuf *sb, const struct res_frame *f,
     const char *marker = f->marker;
     /* a case's frame, or (maprace try: every line marked "") the user's */
     bool own = (cls && !strcmp(cls, "case")) || (marker && !*marker);
-    const char *c = own ? C_BOLD : hidden ? C_DIM : "";
+    const char *c = own ? ANSI_BOLD : hidden ? ANSI_DIM : "";
     strbuf_addf(sb, "      %s%-22s%s ", col(o, c), func ? func : "??",
-                col(o, C_RESET));
+                col(o, ANSI_RESET));
     if (path && line > 0)
         strbuf_addf(sb, "%s:%lld", path, line);
     else if (f->module)
@@ -435,15 +454,15 @@ static void text_frame(struct strbuf *sb, const struct res_frame *f,
         strbuf_addf(sb, " \xc3\x97 %s", n); /* U+00D7 */
     }
     if (marker && *marker)
-        strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, C_RED), marker,
-                    col(o, C_RESET));
+        strbuf_addf(sb, "  %s<- RACE: %s%s", col(o, ANSI_RED), marker,
+                    col(o, ANSI_RESET));
     strbuf_addstr(sb, "\n");
     if (f->go)
-        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, C_CYAN), f->go,
-                    f->role, col(o, C_RESET));
+        strbuf_addf(sb, "      %s  = %s: %s%s\n", col(o, ANSI_CYAN), f->go,
+                    f->role, col(o, ANSI_RESET));
     else if (f->model)
-        strbuf_addf(sb, "      %s  = the model's %s: %s%s\n", col(o, C_CYAN),
-                    f->model, f->role, col(o, C_RESET));
+        strbuf_addf(sb, "      %s  = the model's %s: %s%s\n", col(o, ANSI_CYAN),
+                    f->model, f->role, col(o, ANSI_RESET));
 }
 
 static void text_frames(struct strbuf *sb, const struct res_access *access,
@@ -459,8 +478,8 @@ static void text_frames(struct strbuf *sb, const struct res_access *access,
             strbuf_addf(sb,
                         "      %s... %s frame%s cut (a stack keeps its "
                         "innermost %d and its outermost) ...%s\n",
-                        col(o, C_DIM), n, cut == 1 ? "" : "s", STACK_MAX_FRAMES,
-                        col(o, C_RESET));
+                        col(o, ANSI_DIM), n, cut == 1 ? "" : "s",
+                        STACK_MAX_FRAMES, col(o, ANSI_RESET));
         }
         bool hidden = f->hidden == 1;
         if (hidden && !o->all_frames)
@@ -473,7 +492,7 @@ static void text_frames(struct strbuf *sb, const struct res_access *access,
         folded_note(&note, access);
         if (note.len)
             strbuf_addf(sb, "      %s(%s; --all-frames shows them)%s\n",
-                        col(o, C_DIM), note.buf, col(o, C_RESET));
+                        col(o, ANSI_DIM), note.buf, col(o, ANSI_RESET));
         strbuf_release(&note);
     }
 }
@@ -492,14 +511,14 @@ static void text_stack_label(struct strbuf *sb, const struct res_access *a,
                              const struct race_text_opts *o)
 {
     if (has_at(a))
-        strbuf_addf(sb, "    %s%c:%s ", col(o, C_BOLD), (char)('A' + a->at),
-                    col(o, C_RESET));
+        strbuf_addf(sb, "    %s%c:%s ", col(o, ANSI_BOLD), (char)('A' + a->at),
+                    col(o, ANSI_RESET));
     else
         strbuf_addstr(sb, "    ");
     const char *label = a->label;
     const char *thread = a->thread;
-    strbuf_addf(sb, "%s%s%s", col(o, C_YELLOW), label ? label : "stack",
-                col(o, C_RESET));
+    strbuf_addf(sb, "%s%s%s", col(o, ANSI_YELLOW), label ? label : "stack",
+                col(o, ANSI_RESET));
     if (thread && label && !strstr(label, thread))
         strbuf_addf(sb, " (%s)", thread);
     strbuf_addstr(sb, "\n");
@@ -510,13 +529,13 @@ static void text_access_head(struct strbuf *sb, const struct res_access *a,
 {
     const char *kind = a->kind;
     if (has_at(a))
-        strbuf_addf(sb, "    %s%c:%s", col(o, C_BOLD), (char)('A' + a->at),
-                    col(o, C_RESET));
+        strbuf_addf(sb, "    %s%c:%s", col(o, ANSI_BOLD), (char)('A' + a->at),
+                    col(o, ANSI_RESET));
     else
         strbuf_addstr(sb, "    ");
-    strbuf_addf(sb, " %s%s%s", col(o, C_YELLOW),
+    strbuf_addf(sb, " %s%s%s", col(o, ANSI_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
-                col(o, C_RESET));
+                col(o, ANSI_RESET));
     if (a->size)
         strbuf_addf(sb, " of size %lld", a->size);
     if (a->thread)
@@ -525,7 +544,7 @@ static void text_access_head(struct strbuf *sb, const struct res_access *a,
         strbuf_addstr(sb, ", locks held:");
         for (size_t i = 0; i < a->nr_locks; i++)
             strbuf_addf(sb, " %s", a->locks[i]);
-    } else if (det && starts_with(det, "tsan")) {
+    } else if (detector_reports_locks(det)) {
         strbuf_addstr(sb, ", no lock held");
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");
@@ -555,14 +574,15 @@ static void text_pair_access(struct strbuf *sb, const struct res_pair_access *t,
     else
         strbuf_addstr(sb, "   ");
     const char *kind = t->kind;
-    strbuf_addf(sb, "%s%-5s%s %-*s", col(o, C_YELLOW),
+    strbuf_addf(sb, "%s%-5s%s %-*s", col(o, ANSI_YELLOW),
                 kind && strcmp(kind, "unknown") ? kind : "stack",
-                col(o, C_RESET), wfunc, t->func ? t->func : "??");
+                col(o, ANSI_RESET), wfunc, t->func ? t->func : "??");
     char *where = pair_where(t);
     strbuf_addf(sb, " %-*s", wwhere, where);
     free(where);
     if (t->go)
-        strbuf_addf(sb, "  %s%s%s", col(o, C_CYAN), t->go, col(o, C_RESET));
+        strbuf_addf(sb, "  %s%s%s", col(o, ANSI_CYAN), t->go,
+                    col(o, ANSI_RESET));
     strbuf_addstr(sb, "\n");
 }
 
@@ -582,8 +602,8 @@ static void text_pairs(struct strbuf *sb, const struct res_evidence *ev,
     const char *kind = ev->kind;
     bool race = kind && !strcmp(kind, "data-race");
     strbuf_addf(sb, "    %s %s(top %sframe; findings)%s:\n",
-                race ? "accesses that raced" : "stacks reported", col(o, C_DIM),
-                model ? "model " : "", col(o, C_RESET));
+                race ? "accesses that raced" : "stacks reported",
+                col(o, ANSI_DIM), model ? "model " : "", col(o, ANSI_RESET));
     int wfunc = 2, wwhere = 0;
     for (size_t i = 0; i < ev->nr_access_pairs; i++)
         for (size_t k = 0; k < ev->access_pairs[i].nr_accesses; k++) {
@@ -729,8 +749,8 @@ static void text_side_row(struct strbuf *sb, const struct res_frame *g,
     char *l = frame_cell(g), *r = frame_cell(m);
     const struct res_frame *mk = g && g->marker ? g : m && m->marker ? m : NULL;
     if (mk)
-        strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, C_RED),
-                    mk->marker, col(o, C_RESET));
+        strbuf_addf(sb, "      %-44s | %-36s %s<- %s%s", l, r, col(o, ANSI_RED),
+                    mk->marker, col(o, ANSI_RESET));
     else
         strbuf_addf(sb, "      %-44s | %s", l, r);
     strbuf_addstr(sb, "\n");
@@ -748,7 +768,8 @@ static void text_side_by_side(struct strbuf *sb, const struct res_race *race,
     if (!race_go_beside(race, &go, &model))
         return;
     strbuf_addf(sb, "\n  %sGo beside the model%s (%s | %s), row by row:\n",
-                col(o, C_BOLD), col(o, C_RESET), go->detector, model->detector);
+                col(o, ANSI_BOLD), col(o, ANSI_RESET), go->detector,
+                model->detector);
     for (long long at = 0; at < 2; at++) {
         const struct res_access *ga = evidence_access(go, at),
                                 *ma = evidence_access(model, at);
@@ -782,19 +803,19 @@ static void text_locations(struct strbuf *sb, const struct results *res,
 {
     for (size_t i = 0; i < race->nr_locations; i++) {
         const struct res_location *loc = &race->locations[i];
-        strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, C_BOLD),
-                    (char)('A' + i), col(o, C_RESET), loc->path, loc->line,
+        strbuf_addf(sb, "  %s%c%s %s:%lld in %s", col(o, ANSI_BOLD),
+                    (char)('A' + i), col(o, ANSI_RESET), loc->path, loc->line,
                     loc->func ? loc->func : "??");
         const char *marker = loc->marker;
         if (marker && *marker)
-            strbuf_addf(sb, "  %sRACE: %s%s", col(o, C_RED), marker,
-                        col(o, C_RESET));
+            strbuf_addf(sb, "  %sRACE: %s%s", col(o, ANSI_RED), marker,
+                        col(o, ANSI_RESET));
         strbuf_addstr(sb, "\n");
         text_source(sb, res, loc, o);
     }
     if (race->why && *race->why)
-        strbuf_addf(sb, "  %swhy:%s %s\n", col(o, C_BOLD), col(o, C_RESET),
-                    race->why);
+        strbuf_addf(sb, "  %swhy:%s %s\n", col(o, ANSI_BOLD),
+                    col(o, ANSI_RESET), race->why);
 }
 
 static int by_seq(const void *a, const void *b)
@@ -833,12 +854,12 @@ static void text_stacks(struct strbuf *sb, const struct res_evidence *ev,
                 what[nw++] = w;
         }
         strbuf_addf(&unshown,
-                    "    %s(%zu more stack%s not shown: ", col(o, C_DIM),
+                    "    %s(%zu more stack%s not shown: ", col(o, ANSI_DIM),
                     ev->nr_more, ev->nr_more == 1 ? "" : "s");
         for (size_t q = 0; q < nw; q++)
             strbuf_addf(&unshown, "%s%s", q ? ", " : "", what[q]);
         strbuf_addf(&unshown, "; --all-frames shows them)%s\n",
-                    col(o, C_RESET));
+                    col(o, ANSI_RESET));
     }
     qsort(all, k, sizeof(*all), by_seq);
     for (size_t i = 0; i < k; i++) {
@@ -862,8 +883,8 @@ static void text_evidence(struct strbuf *sb, const struct results *res,
                           const struct res_evidence *ev,
                           const struct race_text_opts *o)
 {
-    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, C_GREEN), ev->detector,
-                col(o, C_RESET), ev->type ? ev->type : "");
+    strbuf_addf(sb, "\n  %s%s%s: %s", col(o, ANSI_GREEN), ev->detector,
+                col(o, ANSI_RESET), ev->type ? ev->type : "");
     if (ev->message)
         strbuf_addf(sb, " - %s", ev->message);
     long long nf = ev->findings;
@@ -891,9 +912,9 @@ static void text_evidence(struct strbuf *sb, const struct results *res,
 void race_text(struct strbuf *sb, const struct results *res,
                const struct res_race *race, const struct race_text_opts *o)
 {
-    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, C_BOLD),
-                race_kind_words(race->kind), col(o, C_RESET), race->case_name,
-                race->variant);
+    strbuf_addf(sb, "%s%s%s in %s/%s\n", col(o, ANSI_BOLD),
+                race_kind_words(race->kind), col(o, ANSI_RESET),
+                race->case_name, race->variant);
     text_locations(sb, res, race, o);
     text_side_by_side(sb, race, o);
     for (size_t i = 0; i < race->nr_detectors; i++)

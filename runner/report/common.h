@@ -35,6 +35,16 @@ enum report_format {
  * none. Returns 0, or -1 with the bad word (malloc'd) in *bad. */
 int report_formats_parse(const char *list, unsigned *formats, char **bad);
 
+/* --format's LIST into *formats: 0, or -1 after saying "unknown report
+ * format 'x' (want html, junit, sarif, md, all or none)". */
+int report_formats_option(const char *list, unsigned *formats);
+
+/* The formats' --format words ("html,junit,sarif,md" with sep ","), and
+ * their files' names ("index.html, junit.xml, results.sarif, summary.md"
+ * with sep ", "), in the registry's order, for usage texts. Malloc'd. */
+char *report_format_names(const char *sep);
+char *report_format_files(const char *sep);
+
 /* Set o's report fields (engine/session.h) for `formats`: the bits, the
  * writer (reports_write) and the files' names, from the registry. */
 void report_opts_set(struct run_opts *o, unsigned formats);

@@ -3,7 +3,9 @@
  */
 #include "report/diagram.h"
 
+#include "lib/ansi.h"
 #include "report/common.h"
+#include "engine/detectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,8 +178,8 @@ static void bottom(struct strbuf *sb, bool color)
     strbuf_addstr(sb, "  \u2570");
     for (int i = 0; i < left; i++)
         strbuf_addstr(sb, "\u2504");
-    strbuf_addf(sb, "%s%s%s", color ? "\033[31m" : "", label,
-                color ? "\033[0m" : "");
+    strbuf_addf(sb, "%s%s%s", color ? ANSI_RED : "", label,
+                color ? ANSI_RESET : "");
     for (int i = left; i < dashes; i++)
         strbuf_addstr(sb, "\u2504");
     strbuf_addf(sb, "\u256f\n  %s\n", race_unordered_text);
@@ -188,8 +190,8 @@ void race_diagram_text(struct strbuf *sb, const struct results *res,
 {
     char *why = race_explanation(race);
     if (why) {
-        strbuf_addf(sb, "  %swhat happened%s\n", color ? "\033[1m" : "",
-                    color ? "\033[0m" : "");
+        strbuf_addf(sb, "  %swhat happened%s\n", color ? ANSI_BOLD : "",
+                    color ? ANSI_RESET : "");
         for (const char *p = why; *p;) {
             size_t n = strcspn(p, "\n");
             strbuf_addf(sb, "  %.*s\n", (int)n, p);
@@ -206,8 +208,8 @@ void race_diagram_text(struct strbuf *sb, const struct results *res,
              d.lane[0].thread ? d.lane[0].thread : "?");
     snprintf(hb, sizeof(hb), "B  thread %s",
              d.lane[1].thread ? d.lane[1].thread : "?");
-    strbuf_addf(sb, "  %sinterleaving%s\n", color ? "\033[1m" : "",
-                color ? "\033[0m" : "");
+    strbuf_addf(sb, "  %sinterleaving%s\n", color ? ANSI_BOLD : "",
+                color ? ANSI_RESET : "");
     row(sb, ha, hb);
     row(sb, "\u2502", "\u2502");
     access_rows(sb, &d.lane[0], false);
@@ -437,8 +439,8 @@ static const char *mutex_state(const char *type, const char *message,
 
 static bool tsan_like(const struct res_evidence *ev)
 {
-    const char *d = ev->detector;
-    return d && !strncmp(d, "tsan", 4);
+    const struct detector_row *row = detector_row_named(ev->detector);
+    return row && row->family == FAMILY_TSAN;
 }
 
 static void explain_mutex_misuse(struct strbuf *sb, const struct res_race *race,

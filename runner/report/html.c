@@ -167,9 +167,7 @@ static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
                       "time</th><th>CPU time</th><th>peak RSS</th>"
                       "<th>documented (time, memory)</th></tr>\n");
     for (size_t i = 0; i < n; i++) {
-        const struct cost_anchor *a = cost_anchors;
-        while (a->detector && strcmp(a->detector, rows[i].detector))
-            a++;
+        const struct detector_cost_anchor *a = cost_anchor(rows[i].detector);
         strbuf_addstr(sb, "<tr><td>");
         esc(sb, rows[i].detector);
         strbuf_addf(sb, "</td><td class=\"n\">%zu</td>", rows[i].wall.n);
@@ -177,7 +175,7 @@ static void cost_table(struct strbuf *sb, const struct cost_row *rows, size_t n)
         cost_stat_td(sb, &rows[i].cpu);
         cost_stat_td(sb, &rows[i].rss);
         strbuf_addstr(sb, "<td>");
-        if (a->detector) {
+        if (a) {
             esc(sb, a->time);
             strbuf_addstr(sb, ", ");
             esc(sb, a->memory);
@@ -461,7 +459,7 @@ static void access_head_html(struct strbuf *sb, const struct res_access *a,
             strbuf_addstr(sb, " ");
             esc(sb, a->locks[i]);
         }
-    } else if (starts_with(det, "tsan")) {
+    } else if (detector_reports_locks(det)) {
         strbuf_addstr(sb, ", no lock held");
     } else {
         strbuf_addstr(sb, " (locks held: not reported)");
@@ -624,11 +622,10 @@ static void evidence_html(struct strbuf *sb, const struct res_evidence *ev,
     strbuf_addstr(sb, "<div class=\"pair\">\n");
     /* a detector that names one access: say where the other is */
     long long at = ev->nr_accesses == 1 ? ev->accesses[0].at : -1;
-    const char *why =
-        det && !strcmp(det, "drd")
-            ? "DRD names one access, and the other thread's segment "
-              "(where its access happened), not the access itself"
-            : "this report has the stack of one thread only";
+    const struct detector_row *row = detector_row_named(det);
+    const char *why = row && row->one_access
+                          ? row->one_access
+                          : "this report has the stack of one thread only";
     if (at == 1) {
         strbuf_addstr(sb, "<div class=\"acc missing\">A: ");
         esc(sb, why);

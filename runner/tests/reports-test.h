@@ -26,7 +26,7 @@ static __attribute__((unused)) json_t *fixture_findings(const char *log,
     struct report r;
     report_init(&r);
     if (!strcmp(det, "native"))
-        parse_native_file(path, &r);
+        parse_native_file(path, det, &r);
     else if (strstr(log, ".xml"))
         parse_valgrind_file(path, det, &r);
     else

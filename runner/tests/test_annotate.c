@@ -552,7 +552,7 @@ static json_t *annotated_fixture(const char *name, const char *det)
     struct report r;
     report_init(&r);
     if (!strcmp(det, "native"))
-        parse_native_file(path, &r);
+        parse_native_file(path, "native", &r);
     else if (strstr(name, ".xml"))
         parse_valgrind_file(path, det, &r);
     else

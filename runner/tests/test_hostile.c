@@ -53,7 +53,7 @@ static void test_native_many_fatal_lines(void **state)
     char *buf = repeat_line("fatal error: x\n", MANY_LINES, &len);
     struct report r;
     report_init(&r);
-    assert_int_equal(parse_native_buf(buf, len, &r), -1);
+    assert_int_equal(parse_native_buf(buf, len, "native", &r), -1);
     assert_non_null(r.error);
     if (strlen(r.error) > MAX_ERROR_LEN)
         fail_msg("error message of %zu bytes", strlen(r.error));
@@ -75,7 +75,7 @@ static void test_native_many_fatal_lines_file(void **state)
     assert_int_equal(write_file_atomic(path, buf, len), 0);
     struct report r;
     report_init(&r);
-    assert_int_equal(parse_native_file(path, &r), -1);
+    assert_int_equal(parse_native_file(path, "native", &r), -1);
     assert_true(strlen(r.error) <= MAX_ERROR_LEN);
     assert_true(r.nr <= REPORT_MAX_SAME);
     assert_int_equal(r.nr + r.nr_dropped, MANY_LINES);

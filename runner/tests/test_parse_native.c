@@ -20,7 +20,7 @@
 static void parse_ok(const char *name, struct report *r)
 {
     report_init(r);
-    int rc = parse_native_file(log_path(name), r);
+    int rc = parse_native_file(log_path(name), "native", r);
     if (r->error)
         fail_msg("%s: unexpected error: %s", name, r->error);
     assert_int_equal(rc, 0);
@@ -127,7 +127,7 @@ static void test_two_fatals(void **state)
     memcpy(both + l1, b, l2);
     struct report r;
     report_init(&r);
-    assert_int_equal(parse_native_buf(both, l1 + l2, &r), 0);
+    assert_int_equal(parse_native_buf(both, l1 + l2, "native", &r), 0);
     assert_null(r.error);
     assert_int_equal(r.nr, 2);
     check_fatal(&r.findings[0], "concurrent map writes", 4);
@@ -148,7 +148,7 @@ static void test_cut(void **state)
     /* the message line only */
     size_t msg = (size_t)(strchr(buf, '\n') - buf) + 1;
     report_init(&r);
-    assert_int_equal(parse_native_buf(buf, msg, &r), -1);
+    assert_int_equal(parse_native_buf(buf, msg, "native", &r), -1);
     assert_int_equal(r.nr, 1);
     assert_string_equal(r.findings[0].message, "concurrent map writes");
     assert_non_null(strstr(r.error, "no traceback"));
@@ -159,7 +159,7 @@ static void test_cut(void **state)
     assert_non_null(third);
     size_t cut = (size_t)(third - buf) + strlen("assign_six(...)\n\tcases/");
     report_init(&r);
-    assert_int_equal(parse_native_buf(buf, cut, &r), -1);
+    assert_int_equal(parse_native_buf(buf, cut, "native", &r), -1);
     assert_int_equal(r.nr, 1);
     assert_int_equal(r.findings[0].access[0].stack.nr, 3);
     assert_non_null(strstr(r.error, "cut short"));
@@ -168,7 +168,7 @@ static void test_cut(void **state)
     /* every prefix: no crash; one finding once the message line is in */
     for (size_t n = 0; n <= len; n++) {
         report_init(&r);
-        int rc = parse_native_buf(buf, n, &r);
+        int rc = parse_native_buf(buf, n, "native", &r);
         size_t prefix = strlen("fatal error: ");
         assert_int_equal(r.nr, n >= prefix ? 1 : 0);
         if (n == len)
@@ -185,7 +185,8 @@ static void test_garbage(void **state)
     struct report r;
     report_init(&r);
     /* a program's stderr can be anything: nothing found, no error */
-    assert_int_equal(parse_native_buf((char *)junk, sizeof(junk), &r), 0);
+    assert_int_equal(parse_native_buf((char *)junk, sizeof(junk), "native", &r),
+                     0);
     assert_int_equal(r.nr, 0);
     report_release(&r);
 
@@ -196,13 +197,15 @@ static void test_garbage(void **state)
                      "writes\n\n");
     memcpy(mix + n, junk, sizeof(junk));
     report_init(&r);
-    assert_int_equal(parse_native_buf(mix, (size_t)n + sizeof(junk), &r), -1);
+    assert_int_equal(
+        parse_native_buf(mix, (size_t)n + sizeof(junk), "native", &r), -1);
     assert_int_equal(r.nr, 1);
     assert_non_null(r.error);
     report_release(&r);
 
     report_init(&r);
-    assert_int_equal(parse_native_file("/nonexistent.stderr", &r), -1);
+    assert_int_equal(parse_native_file("/nonexistent.stderr", "native", &r),
+                     -1);
     assert_non_null(strstr(r.error, "/nonexistent.stderr"));
     report_release(&r);
 }
