@@ -246,7 +246,7 @@ static inline bool same(const char *a, const char *b)
 static inline enum elem elem_of(const char *n)
 {
 #define IS(lit, e)                                                             \
-    if (same(n + 1, lit + 1))                                                  \
+    if (same(n + 1, &(lit)[1]))                                                \
     return e
     switch (n[0]) {
     case 'i':
