@@ -8,7 +8,10 @@
  * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
  * keeping them. The record being read keeps its strings in an arena
  * (struct arena), emptied when the record ends: a dropped record costs no
- * malloc for them, a kept one is copied out (finding_copy()).
+ * malloc for them, a kept one is copied out (finding_copy()). A string
+ * replaced within a record (a frame with two <obj>) is not reclaimed
+ * before the record's end, so the arena holds at most about the bytes
+ * of text of the one record being read.
  *
  * Every <stack> of a record is kept with a label: the text printed just
  * before it (<what>, <auxwhat>, the <text> of <xwhat> or <xauxwhat>), or
