@@ -213,10 +213,11 @@ struct vg_state {
 
     int in_error;
     struct finding f;
-    int race;       /* Race or ConflictingAccess */
-    int lock_order; /* LockOrder */
-    int seq;        /* stacks of the record so far */
-    char *pending;  /* text waiting for its stack, or NULL (arena) */
+    int race;         /* Race or ConflictingAccess */
+    int lock_order;   /* LockOrder */
+    int seq;          /* stacks of the record so far */
+    char *pending;    /* text waiting for its stack (pend.buf), or NULL */
+    struct grow pend; /* not in the arena: replaced many times a record */
     enum pending pending_kind;
     char *wrap_what; /* <first_observed_at>'s <what> and <address> (arena) */
     char *wrap_addr;
@@ -343,18 +344,6 @@ static inline char *adupn(struct vg_state *st, const char *s, size_t n)
 static char *adup(struct vg_state *st, const char *s)
 {
     return adupn(st, s, strlen(s));
-}
-
-/* a + sep + b in the arena */
-static char *aconcat(struct vg_state *st, const char *a, const char *sep,
-                     const char *b)
-{
-    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
-    char *s = arena_alloc(&st->arena, na + ns + nb + 1);
-    memcpy(s, a, na);
-    memcpy(s + na, sep, ns);
-    memcpy(s + na + ns, b, nb + 1);
-    return s;
 }
 
 static void append_location(struct vg_state *st, const char *s)
@@ -542,7 +531,7 @@ static void flush_pending(struct vg_state *st)
     if (st->pending_kind == P_AUX)
         append_location(st, st->pending);
     else if (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)
-        new_stack(st, slot_for_pending(st), st->pending);
+        new_stack(st, slot_for_pending(st), adup(st, st->pending));
     clear_pending(st);
     st->stack_slot = -1;
 }
@@ -554,7 +543,7 @@ static void set_pending(struct vg_state *st, enum pending kind,
     flush_pending(st);
     if (kind == P_NONE)
         return;
-    st->pending = adup(st, text);
+    st->pending = grow_add(&st->pend, true, "", text);
     st->pending_kind = kind;
 }
 
@@ -571,7 +560,7 @@ static void start_stack(struct vg_state *st, enum elem up)
         label = adup(st, l);
         free(l);
     } else if (st->pending) {
-        label = st->pending; /* in the arena: shared */
+        label = adup(st, st->pending);
     } else if (!st->f.nr_access) {
         label = adup(st, st->f.message ? st->f.message
                          : st->f.type  ? st->f.type
@@ -741,7 +730,7 @@ static void aux_text(struct vg_state *st, const char *text)
     if (text[0] == '(' &&
         (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)) {
         /* "(the start of the thread)": that point has no stack */
-        st->pending = aconcat(st, st->pending, " ", text);
+        st->pending = grow_add(&st->pend, false, " ", text);
         flush_pending(st);
     } else if (!strcmp(text, "but before")) {
         set_pending(st, P_HISTORY, text);
@@ -948,6 +937,7 @@ static int state_finish(struct vg_state *st, int rc)
         free(st->pool[i].frames);
     arena_free(&st->arena);
     free(st->message.buf);
+    free(st->pend.buf);
     free(st->location.buf);
     XML_ParserFree(st->parser);
     return rc || st->failed ? -1 : 0;
