@@ -210,8 +210,9 @@ static void frame_free(struct frame *f)
 /* The last frame is complete: fold it into the one before when they are
  * equal and nothing was cut between them; past the cap, forget it
  * (counted): another frame comes, so it is not the outermost. The kept
- * ones stay the innermost STACK_MAX_FRAMES and the newest. */
-static void stack_settle(struct stack *s)
+ * ones stay the innermost STACK_MAX_FRAMES and the newest. A frame
+ * forgotten has its strings freed when `owned`, else only cleared. */
+static void stack_settle(struct stack *s, bool owned)
 {
     if (s->nr >= 2) {
         struct frame *prev = &s->frames[s->nr - 2],
@@ -219,7 +220,10 @@ static void stack_settle(struct stack *s)
         bool across_cut = s->cut && s->nr - 1 == s->cut_after;
         if (!across_cut && frame_equal(prev, last)) {
             prev->repeat = times(prev) + times(last);
-            frame_free(last);
+            if (owned)
+                frame_free(last);
+            else
+                memset(last, 0, sizeof(*last));
             s->nr--;
             return;
         }
@@ -230,14 +234,17 @@ static void stack_settle(struct stack *s)
         struct frame *gone = &s->frames[STACK_MAX_FRAMES];
         s->cut += times(gone);
         s->cut_after = STACK_MAX_FRAMES;
-        frame_free(gone);
+        if (owned)
+            frame_free(gone);
+        else
+            memset(gone, 0, sizeof(*gone));
         s->nr--;
     }
 }
 
-struct frame *stack_add(struct stack *s)
+static struct frame *stack_push(struct stack *s, bool owned)
 {
-    stack_settle(s);
+    stack_settle(s, owned);
     if (s->nr == s->alloc) {
         s->alloc = s->alloc ? 2 * s->alloc : 8;
         s->frames = xrealloc(s->frames, s->alloc * sizeof(*s->frames));
@@ -245,6 +252,75 @@ struct frame *stack_add(struct stack *s)
     struct frame *fr = &s->frames[s->nr++];
     memset(fr, 0, sizeof(*fr));
     return fr;
+}
+
+struct frame *stack_add(struct stack *s)
+{
+    return stack_push(s, true);
+}
+
+struct frame *stack_add_borrowed(struct stack *s)
+{
+    return stack_push(s, false);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void stack_copy(struct stack *dst, const struct stack *src)
+{
+    *dst = *src;
+    dst->frames = NULL;
+    dst->alloc = 0;
+    if (!src->nr)
+        return;
+    dst->alloc = src->nr;
+    dst->frames = xmalloc(src->nr * sizeof(*dst->frames));
+    for (size_t i = 0; i < src->nr; i++) {
+        const struct frame *a = &src->frames[i];
+        struct frame *b = &dst->frames[i];
+        *b = *a;
+        b->func = dup_or_null(a->func);
+        b->file = dup_or_null(a->file);
+        b->module = dup_or_null(a->module);
+    }
+}
+
+static void access_copy(struct access *dst, const struct access *src)
+{
+    *dst = *src;
+    dst->label = dup_or_null(src->label);
+    dst->thread = dup_or_null(src->thread);
+    dst->locks = NULL;
+    if (src->nr_locks) {
+        dst->locks = xmalloc(src->nr_locks * sizeof(*dst->locks));
+        for (size_t i = 0; i < src->nr_locks; i++)
+            dst->locks[i] = xstrdup(src->locks[i]);
+    }
+    stack_copy(&dst->stack, &src->stack);
+}
+
+void finding_copy(struct finding *dst, const struct finding *src)
+{
+    *dst = *src;
+    dst->detector = dup_or_null(src->detector);
+    dst->type = dup_or_null(src->type);
+    dst->message = dup_or_null(src->message);
+    dst->location = dup_or_null(src->location);
+    for (size_t i = 0; i < 2; i++)
+        access_copy(&dst->access[i], &src->access[i]);
+    dst->more = NULL;
+    dst->alloc_more = 0;
+    if (src->nr_more) {
+        dst->alloc_more = src->nr_more;
+        dst->more = xmalloc(src->nr_more * sizeof(*dst->more));
+        for (size_t i = 0; i < src->nr_more; i++)
+            access_copy(&dst->more[i], &src->more[i]);
+    }
+    stack_copy(&dst->other_segment_start, &src->other_segment_start);
+    stack_copy(&dst->other_segment_end, &src->other_segment_end);
 }
 
 /* "; and N more error[s]" into buf (64 bytes), NUL-terminated; its

@@ -166,6 +166,15 @@ enum finding_kind finding_kind_of_valgrind(const char *kind, const char *text);
  * parser fills only the frame it was given last. */
 struct frame *stack_add(struct stack *s);
 
+/* stack_add() for a stack whose strings the caller owns (a parser's
+ * arena, copied out with finding_copy() for a finding it keeps): a frame
+ * folded or cut is cleared, its strings not freed. */
+struct frame *stack_add_borrowed(struct stack *s);
+
+/* dst = a deep copy of src: every string and array malloc'd anew (src's
+ * strings need not be malloc'd). */
+void finding_copy(struct finding *dst, const struct finding *src);
+
 /* Whether two frames are the same place (function, file, line, column,
  * module, offset, ip), as stack_add() folds them. */
 bool frame_equal(const struct frame *a, const struct frame *b);

@@ -6,7 +6,12 @@
  * cut short keeps every complete record. Memory is bounded: the text of an
  * element is capped at TEXT_MAX bytes, and report_cap_last() (finding.h)
  * counts repeats beyond REPORT_MAX_SAME in r->nr_dropped instead of
- * keeping them.
+ * keeping them. The record being read keeps its strings in an arena
+ * (struct arena), emptied when the record ends: a dropped record costs no
+ * malloc for them, a kept one is copied out (finding_copy()). A string
+ * replaced within a record (a frame with two <obj>) is not reclaimed
+ * before the record's end, so the arena holds at most about the bytes
+ * of text of the one record being read.
  *
  * Every <stack> of a record is kept with a label: the text printed just
  * before it (<what>, <auxwhat>, the <text> of <xwhat> or <xauxwhat>), or
@@ -73,6 +78,8 @@
 #define TEXT_MAX 4096
 #define CHUNK (64 * 1024)
 #define DEPTH_MAX 32
+#define ARENA_BLOCK (16 * 1024)
+#define POOL_MAX 16
 
 enum elem {
     E_OTHER = 0,
@@ -102,39 +109,7 @@ enum elem {
     E_FIRST_OBSERVED,
     E_ALLOC_CONTEXT,
     E_ADDRESS,
-};
-
-static const struct {
-    const char *name;
-    enum elem e;
-} elems[] = {
-    /* the tags of a frame first: most tags of a log are */
-    {"ip", E_IP},
-    {"obj", E_OBJ},
-    {"fn", E_FN},
-    {"dir", E_DIR},
-    {"file", E_FILE},
-    {"line", E_LINE},
-    {"frame", E_FRAME},
-    {"stack", E_STACK},
-    {"error", E_ERROR},
-    {"kind", E_KIND},
-    {"what", E_WHAT},
-    {"xwhat", E_XWHAT},
-    {"auxwhat", E_AUXWHAT},
-    {"xauxwhat", E_XAUXWHAT},
-    {"text", E_TEXT},
-    {"hthreadid", E_HTHREADID},
-    {"other_segment_start", E_SEG_START},
-    {"other_segment_end", E_SEG_END},
-    {"protocolversion", E_PROTOCOLVERSION},
-    {"fatal_signal", E_FATAL_SIGNAL},
-    {"signame", E_SIGNAME},
-    {"event", E_EVENT},
-    {"acquired_at", E_ACQUIRED_AT},
-    {"first_observed_at", E_FIRST_OBSERVED},
-    {"allocation_context", E_ALLOC_CONTEXT},
-    {"address", E_ADDRESS},
+    E_COUNT
 };
 
 /* What the text waiting for a stack is (vg_state.pending). */
@@ -147,6 +122,82 @@ enum pending {
     P_WRAP,     /* from the element holding the stack */
 };
 
+/* The strings of the record being read: a few blocks, emptied when the
+ * record ends (arena_reset). A kept record is copied out of it
+ * (finding_copy); a dropped one (report_sig_full) costs no malloc for
+ * its strings. The newest block is kept for the next record. */
+struct arena_block {
+    struct arena_block *prev;
+    size_t size;
+    char data[];
+};
+
+struct arena {
+    struct arena_block *cur;
+    size_t used; /* bytes of cur->data */
+};
+
+static void arena_grow(struct arena *a, size_t n)
+{
+    size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+    struct arena_block *b = xmalloc(sizeof(*b) + size);
+    b->prev = a->cur;
+    b->size = size;
+    a->cur = b;
+    a->used = 0;
+}
+
+static inline char *arena_alloc(struct arena *a, size_t n)
+{
+    if (!a->cur || a->cur->size - a->used < n)
+        arena_grow(a, n);
+    char *p = a->cur->data + a->used;
+    a->used += n;
+    return p;
+}
+
+/* Empty it, keeping the newest block. */
+static void arena_reset(struct arena *a)
+{
+    if (!a->cur)
+        return;
+    for (struct arena_block *b = a->cur->prev, *prev; b; b = prev) {
+        prev = b->prev;
+        free(b);
+    }
+    a->cur->prev = NULL;
+    a->used = 0;
+}
+
+static void arena_free(struct arena *a)
+{
+    arena_reset(a);
+    free(a->cur);
+    a->cur = NULL;
+}
+
+/* A growable string of the state (the record's message and location,
+ * which grow by appending): never in the arena, which would keep every
+ * older version of it. */
+struct grow {
+    char *buf;
+    size_t len, alloc;
+};
+
+/* g = g + sep + s (g = s when g is empty and `fresh`); the string */
+static char *grow_add(struct grow *g, bool fresh, const char *sep,
+                      const char *s)
+{
+    size_t ns = fresh ? 0 : strlen(sep), n = strlen(s);
+    if (fresh)
+        g->len = 0;
+    ALLOC_GROW(g->buf, g->len + ns + n + 1, g->alloc);
+    memcpy(g->buf + g->len, sep, ns);
+    memcpy(g->buf + g->len + ns, s, n + 1);
+    g->len += ns + n;
+    return g->buf;
+}
+
 struct vg_state {
     struct report *r;
     const char *detector;
@@ -156,67 +207,153 @@ struct vg_state {
 
     char text[TEXT_MAX + 1];
     size_t text_len;
+    struct arena arena;   /* the strings of f, pending, wrap_* */
+    struct grow message;  /* f.message, when set */
+    struct grow location; /* f.location, when set */
 
     int in_error;
     struct finding f;
-    int race;       /* Race or ConflictingAccess */
-    int lock_order; /* LockOrder */
-    int seq;        /* stacks of the record so far */
-    char *pending;  /* text waiting for its stack, or NULL */
+    int race;         /* Race or ConflictingAccess */
+    int lock_order;   /* LockOrder */
+    int seq;          /* stacks of the record so far */
+    char *pending;    /* text waiting for its stack (pend.buf), or NULL */
+    struct grow pend; /* not in the arena: replaced many times a record */
     enum pending pending_kind;
-    char *wrap_what; /* <first_observed_at>'s <what> and <address> */
+    char *wrap_what; /* <first_observed_at>'s <what> and <address> (arena) */
     char *wrap_addr;
     int stack_slot;          /* where frames go: 0, 1 (access[]), 2 (the last
                              of more[]), 3 (stack_seg), -1 nowhere */
     struct stack *stack_seg; /* other_segment_start/end */
     int frame_open;
-    char frame_dir[TEXT_MAX + 1]; /* <dir> of the open frame, or "" */
-    bool text_on;                 /* on_text is expat's handler */
-    size_t nr_errors;             /* <error> records closed */
-    int failed;                   /* an error was recorded */
+    const char *frame_dir; /* <dir> of the open frame (arena), or
+                                     NULL */
+    size_t frame_dir_len;
+    struct {
+        struct frame *frames;
+        size_t alloc;
+    } pool[POOL_MAX]; /* frame arrays of the records before, for reuse */
+    size_t nr_pool;
+    bool text_on;     /* on_text keeps the text (wants_text()) */
+    size_t nr_errors; /* <error> records closed */
+    int failed;       /* an error was recorded */
 };
 
-static enum elem elem_of(const char *name)
+static inline bool same(const char *a, const char *b)
 {
-    /* most tags are frame fields, first in elems[] */
-    for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
-        if (name[0] == elems[i].name[0] && !strcmp(name, elems[i].name))
-            return elems[i].e;
-    return E_OTHER;
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
 }
 
-static enum elem parent(const struct vg_state *st, int up)
+/* The element of a tag: a switch on its first letter; the fields of a
+ * <frame> (most tags of a log) compared letter by letter in line. */
+static inline enum elem elem_of(const char *n)
+{
+#define IS(lit, e)                                                             \
+    if (same(n + 1, &(lit)[1]))                                                \
+    return e
+    switch (n[0]) {
+    case 'i':
+        if (n[1] == 'p' && !n[2])
+            return E_IP;
+        break;
+    case 'o':
+        if (n[1] == 'b' && n[2] == 'j' && !n[3])
+            return E_OBJ;
+        IS("other_segment_start", E_SEG_START);
+        IS("other_segment_end", E_SEG_END);
+        break;
+    case 'f':
+        if (n[1] == 'n' && !n[2])
+            return E_FN;
+        if (n[1] == 'i' && n[2] == 'l' && n[3] == 'e' && !n[4])
+            return E_FILE;
+        IS("frame", E_FRAME);
+        IS("fatal_signal", E_FATAL_SIGNAL);
+        IS("first_observed_at", E_FIRST_OBSERVED);
+        break;
+    case 'd':
+        if (n[1] == 'i' && n[2] == 'r' && !n[3])
+            return E_DIR;
+        break;
+    case 'l':
+        if (n[1] == 'i' && n[2] == 'n' && n[3] == 'e' && !n[4])
+            return E_LINE;
+        break;
+    case 's':
+        IS("stack", E_STACK);
+        IS("signame", E_SIGNAME);
+        break;
+    case 'e':
+        IS("error", E_ERROR);
+        IS("event", E_EVENT);
+        break;
+    case 'k':
+        IS("kind", E_KIND);
+        break;
+    case 'w':
+        IS("what", E_WHAT);
+        break;
+    case 'x':
+        IS("xwhat", E_XWHAT);
+        IS("xauxwhat", E_XAUXWHAT);
+        break;
+    case 'a':
+        IS("auxwhat", E_AUXWHAT);
+        IS("acquired_at", E_ACQUIRED_AT);
+        IS("allocation_context", E_ALLOC_CONTEXT);
+        IS("address", E_ADDRESS);
+        break;
+    case 't':
+        IS("text", E_TEXT);
+        break;
+    case 'h':
+        IS("hthreadid", E_HTHREADID);
+        break;
+    case 'p':
+        IS("protocolversion", E_PROTOCOLVERSION);
+        break;
+    default:
+        break;
+    }
+    return E_OTHER;
+#undef IS
+}
+
+/* The fields of a <frame>, the most frequent tags of a log. */
+static inline bool is_frame_field(enum elem e)
+{
+    return e >= E_IP && e <= E_LINE;
+}
+
+static inline enum elem parent(const struct vg_state *st, int up)
 {
     int i = st->depth - 1 - up;
     return i >= 0 && i < DEPTH_MAX ? st->path[i] : E_OTHER;
 }
 
-/* a + sep + b, malloc'd */
-static char *concat(const char *a, const char *sep, const char *b)
+/* s[0..n) in the arena */
+static inline char *adupn(struct vg_state *st, const char *s, size_t n)
 {
-    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
-    char *s = xmalloc(na + ns + nb + 1);
-    memcpy(s, a, na);
-    memcpy(s + na, sep, ns);
-    memcpy(s + na + ns, b, nb + 1);
-    return s;
+    char *p = arena_alloc(&st->arena, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
 }
 
-static void append_location(struct finding *f, const char *s)
+static char *adup(struct vg_state *st, const char *s)
 {
-    char *n = f->location ? concat(f->location, "; ", s) : xstrdup(s);
-    free(f->location);
-    f->location = n;
+    return adupn(st, s, strlen(s));
 }
 
-static void set_thread(struct access *a, const char *s)
+static void append_location(struct vg_state *st, const char *s)
 {
-    free(a->thread);
-    a->thread = xstrdup(s);
+    st->f.location = grow_add(&st->location, !st->f.location, "; ", s);
 }
 
 /* "(read|write) of size N [at 0xA ]by thread #M" (Helgrind). */
-static void parse_hg_access(struct access *a, const char *s)
+static void parse_hg_access(struct vg_state *st, struct access *a,
+                            const char *s)
 {
     if (starts_with(s, "read ")) {
         a->kind = ACCESS_READ;
@@ -233,13 +370,13 @@ static void parse_hg_access(struct access *a, const char *s)
     const char *by = strstr(s, " by thread ");
     if (by) { /* "#2", "#2, after" (the approximate history) */
         by += 11;
-        free(a->thread);
-        a->thread = xstrndup(by, strcspn(by, ", "));
+        a->thread = adupn(st, by, strcspn(by, ", "));
     }
 }
 
 /* "Conflicting (load|store) by thread N at 0xA size N" (DRD). */
-static void parse_drd_access(struct access *a, const char *s)
+static void parse_drd_access(struct vg_state *st, struct access *a,
+                             const char *s)
 {
     if (!starts_with(s, "Conflicting "))
         return;
@@ -251,9 +388,7 @@ static void parse_drd_access(struct access *a, const char *s)
     const char *by = strstr(s, " by thread ");
     if (by) {
         by += 11;
-        size_t n = strcspn(by, " ");
-        free(a->thread);
-        a->thread = xstrndup(by, n);
+        a->thread = adupn(st, by, strcspn(by, " "));
     }
     const char *at = strstr(s, " at 0x");
     if (at)
@@ -265,7 +400,6 @@ static void parse_drd_access(struct access *a, const char *s)
 
 static void clear_pending(struct vg_state *st)
 {
-    free(st->pending);
     st->pending = NULL;
     st->pending_kind = P_NONE;
 }
@@ -273,10 +407,58 @@ static void clear_pending(struct vg_state *st)
 static void set_pending(struct vg_state *st, enum pending kind,
                         const char *text);
 
+/* A stack's frame array, back to the pool of arrays reused by the next
+ * records (or freed when the pool is full). */
+static void stack_arrays_free(struct vg_state *st, struct stack *s)
+{
+    if (!s->frames)
+        return;
+    if (st->nr_pool == POOL_MAX) {
+        free(s->frames);
+        return;
+    }
+    st->pool[st->nr_pool].frames = s->frames;
+    st->pool[st->nr_pool].alloc = s->alloc;
+    st->nr_pool++;
+}
+
+/* A stack just begun gets an array from the pool. */
+static void stack_from_pool(struct vg_state *st, struct stack *s)
+{
+    if (s->frames || !st->nr_pool)
+        return;
+    st->nr_pool--;
+    s->frames = st->pool[st->nr_pool].frames;
+    s->alloc = st->pool[st->nr_pool].alloc;
+}
+
+/* Forget the record read: its arrays freed, its strings (in the arena,
+ * and the message and location) dropped. */
+static void record_clear(struct vg_state *st)
+{
+    struct finding *f = &st->f;
+    for (size_t i = 0; i < 2; i++)
+        stack_arrays_free(st, &f->access[i].stack);
+    for (size_t i = 0; i < f->nr_more; i++)
+        stack_arrays_free(st, &f->more[i].stack);
+    stack_arrays_free(st, &f->other_segment_start);
+    stack_arrays_free(st, &f->other_segment_end);
+    struct access *more = f->more; /* kept for the next record */
+    size_t alloc_more = f->alloc_more;
+    memset(f, 0, sizeof(*f));
+    f->more = more;
+    f->alloc_more = alloc_more;
+    arena_reset(&st->arena);
+    st->pending = NULL;
+    st->pending_kind = P_NONE;
+    st->wrap_what = st->wrap_addr = NULL;
+    st->frame_dir = NULL;
+    st->frame_dir_len = 0;
+}
+
 static void begin_error(struct vg_state *st)
 {
-    memset(&st->f, 0, sizeof(st->f));
-    st->f.detector = xstrdup(st->detector);
+    st->f.detector = adup(st, st->detector);
     st->f.kind = FINDING_OTHER;
     st->in_error = 1;
     st->race = 0;
@@ -292,20 +474,24 @@ static void end_error(struct vg_state *st)
     set_pending(st, P_NONE, NULL); /* an <auxwhat> left is a location */
     if (st->f.type && strcmp(st->f.type, "fatal_signal"))
         st->f.kind = finding_kind_of_valgrind(st->f.type, st->f.message);
-    struct finding *f = report_add(st->r);
-    *f = st->f;
-    memset(&st->f, 0, sizeof(st->f));
+    /* what report_add() and report_cap_last() would do, with no copy
+     * made of a record dropped */
+    if (report_sig_full(st->r, &st->f, REPORT_MAX_SAME)) {
+        st->r->nr_dropped++;
+    } else {
+        finding_copy(report_add(st->r), &st->f);
+        report_cap_last(st->r, REPORT_MAX_SAME);
+    }
+    record_clear(st);
     st->in_error = 0;
     st->stack_slot = -1;
     st->stack_seg = NULL;
     st->nr_errors++;
-    report_cap_last(st->r, REPORT_MAX_SAME);
 }
 
 /* A new labelled stack of the record: side `slot` (0, 1) or more[] (-1).
  * Its frames follow. */
-static struct access *new_stack(struct vg_state *st, int slot,
-                                const char *label)
+static struct access *new_stack(struct vg_state *st, int slot, char *label)
 {
     struct finding *f = &st->f;
     struct access *a;
@@ -318,9 +504,9 @@ static struct access *new_stack(struct vg_state *st, int slot,
         a = finding_add_more(f);
         st->stack_slot = 2;
     }
-    free(a->label);
-    a->label = label ? xstrdup(label) : NULL;
+    a->label = label;
     a->seq = st->seq++;
+    stack_from_pool(st, &a->stack);
     return a;
 }
 
@@ -343,9 +529,9 @@ static int slot_for_pending(const struct vg_state *st)
 static void flush_pending(struct vg_state *st)
 {
     if (st->pending_kind == P_AUX)
-        append_location(&st->f, st->pending);
+        append_location(st, st->pending);
     else if (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)
-        new_stack(st, slot_for_pending(st), st->pending);
+        new_stack(st, slot_for_pending(st), adup(st, st->pending));
     clear_pending(st);
     st->stack_slot = -1;
 }
@@ -357,7 +543,7 @@ static void set_pending(struct vg_state *st, enum pending kind,
     flush_pending(st);
     if (kind == P_NONE)
         return;
-    st->pending = xstrdup(text);
+    st->pending = grow_add(&st->pend, true, "", text);
     st->pending_kind = kind;
 }
 
@@ -365,31 +551,33 @@ static void set_pending(struct vg_state *st, enum pending kind,
 static void start_stack(struct vg_state *st, enum elem up)
 {
     char *label = NULL;
-    if (up == E_ACQUIRED_AT)
-        label = xstrdup("acquired at");
-    else if (up == E_FIRST_OBSERVED)
-        label = xasprintf(
+    if (up == E_ACQUIRED_AT) {
+        label = adup(st, "acquired at");
+    } else if (up == E_FIRST_OBSERVED) {
+        char *l = xasprintf(
             "%s%s%s first observed at", st->wrap_what ? st->wrap_what : "lock",
             st->wrap_addr ? " " : "", st->wrap_addr ? st->wrap_addr : "");
-    else if (st->pending)
-        label = xstrdup(st->pending);
-    else if (!st->f.nr_access)
-        label = xstrdup(st->f.message ? st->f.message
-                        : st->f.type  ? st->f.type
-                                      : "");
+        label = adup(st, l);
+        free(l);
+    } else if (st->pending) {
+        label = adup(st, st->pending);
+    } else if (!st->f.nr_access) {
+        label = adup(st, st->f.message ? st->f.message
+                         : st->f.type  ? st->f.type
+                                       : "");
+    }
     int slot = up == E_ERROR || up == E_FATAL_SIGNAL ? slot_for_pending(st)
                : st->f.nr_access                     ? -1
                                                      : 0;
     /* a race's <auxwhat> is its location too ("Address ... alloc'd") */
     if (st->race && st->pending_kind == P_AUX)
-        append_location(&st->f, st->pending);
+        append_location(st, st->pending);
     clear_pending(st);
     new_stack(st, slot, label);
-    free(label);
 }
 
 /* Where the frames of the open <stack> go, or NULL. */
-static struct stack *cur_stack(struct vg_state *st)
+static inline struct stack *cur_stack(struct vg_state *st)
 {
     struct finding *f = &st->f;
     switch (st->stack_slot) {
@@ -405,10 +593,9 @@ static struct stack *cur_stack(struct vg_state *st)
     }
 }
 
-static void start_elem(struct vg_state *st, const XML_Char *name)
+__attribute__((noinline)) static void
+start_elem(struct vg_state *st, enum elem e, const XML_Char *name)
 {
-    enum elem e = elem_of(name);
-
     if (st->depth < DEPTH_MAX)
         st->path[st->depth] = e;
     st->depth++;
@@ -427,7 +614,7 @@ static void start_elem(struct vg_state *st, const XML_Char *name)
         if ((e == E_ERROR || e == E_FATAL_SIGNAL) && st->depth == 2) {
             begin_error(st);
             if (e == E_FATAL_SIGNAL)
-                st->f.type = xstrdup("fatal_signal");
+                st->f.type = adup(st, "fatal_signal");
         }
         return;
     }
@@ -439,6 +626,7 @@ static void start_elem(struct vg_state *st, const XML_Char *name)
             st->stack_slot = 3;
             st->stack_seg = up == E_SEG_START ? &st->f.other_segment_start
                                               : &st->f.other_segment_end;
+            stack_from_pool(st, st->stack_seg);
         } else if (up == E_ERROR || up == E_FATAL_SIGNAL ||
                    up == E_ACQUIRED_AT || up == E_FIRST_OBSERVED ||
                    up == E_ALLOC_CONTEXT) {
@@ -451,14 +639,12 @@ static void start_elem(struct vg_state *st, const XML_Char *name)
     case E_FIRST_OBSERVED:
     case E_ACQUIRED_AT:
         flush_pending(st);
-        free(st->wrap_what);
-        free(st->wrap_addr);
         st->wrap_what = st->wrap_addr = NULL;
         break;
     case E_FRAME: {
         struct stack *stk = cur_stack(st);
         if (stk && parent(st, 1) == E_STACK) {
-            stack_add(stk);
+            stack_add_borrowed(stk);
             st->frame_open = 1;
         }
         break;
@@ -468,7 +654,7 @@ static void start_elem(struct vg_state *st, const XML_Char *name)
     }
 }
 
-static struct frame *cur_frame(struct vg_state *st)
+static inline struct frame *cur_frame(struct vg_state *st)
 {
     struct stack *stk = cur_stack(st);
     if (!stk || !st->frame_open || !stk->nr)
@@ -476,7 +662,8 @@ static struct frame *cur_frame(struct vg_state *st)
     return &stk->frames[stk->nr - 1];
 }
 
-static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
+static void end_frame_field(struct vg_state *st, enum elem e, const char *text,
+                            size_t len)
 {
     struct frame *fr = cur_frame(st);
     if (!fr)
@@ -486,21 +673,26 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
         fr->ip = parse_hex(text, NULL);
         break;
     case E_OBJ:
-        free(fr->module);
-        fr->module = xstrdup(text);
+        fr->module = adupn(st, text, len);
         break;
     case E_FN:
-        free(fr->func);
-        fr->func = xstrdup(text);
+        fr->func = adupn(st, text, len);
         break;
     case E_DIR:
-        memcpy(st->frame_dir, text, strlen(text) + 1);
+        st->frame_dir = adupn(st, text, len);
+        st->frame_dir_len = len;
         break;
     case E_FILE: /* after <dir>, in valgrind's order */
-        free(fr->file);
-        fr->file = st->frame_dir[0] && text[0] != '/'
-                       ? concat(st->frame_dir, "/", text)
-                       : xstrdup(text);
+        if (st->frame_dir_len && text[0] != '/') {
+            size_t nd = st->frame_dir_len;
+            char *p = arena_alloc(&st->arena, nd + 1 + len + 1);
+            memcpy(p, st->frame_dir, nd);
+            p[nd] = '/';
+            memcpy(p + nd + 1, text, len + 1);
+            fr->file = p;
+        } else {
+            fr->file = adupn(st, text, len);
+        }
         break;
     case E_LINE:
         fr->line = parse_int(text);
@@ -512,7 +704,8 @@ static void end_frame_field(struct vg_state *st, enum elem e, const char *text)
 
 static void end_frame(struct vg_state *st)
 {
-    st->frame_dir[0] = '\0';
+    st->frame_dir = NULL;
+    st->frame_dir_len = 0;
     st->frame_open = 0;
 }
 
@@ -522,11 +715,9 @@ static void main_text(struct vg_state *st, const char *text)
 {
     struct finding *f = &st->f;
     if (!f->message) {
-        f->message = xstrdup(text);
+        f->message = grow_add(&st->message, true, "", text);
     } else if (!f->nr_access && !f->nr_more && st->pending_kind == P_MAIN) {
-        char *m = concat(f->message, " ", text);
-        free(f->message);
-        f->message = m;
+        f->message = grow_add(&st->message, false, " ", text);
     } else {
         set_pending(st, P_MAIN, text); /* DRD: the text of a later stack */
         return;
@@ -539,9 +730,7 @@ static void aux_text(struct vg_state *st, const char *text)
     if (text[0] == '(' &&
         (st->pending_kind == P_CONFLICT || st->pending_kind == P_HISTORY)) {
         /* "(the start of the thread)": that point has no stack */
-        char *l = concat(st->pending, " ", text);
-        free(st->pending);
-        st->pending = l;
+        st->pending = grow_add(&st->pend, false, " ", text);
         flush_pending(st);
     } else if (!strcmp(text, "but before")) {
         set_pending(st, P_HISTORY, text);
@@ -556,51 +745,46 @@ static void end_error_text(struct vg_state *st, enum elem e, const char *text)
     enum elem up = parent(st, 1);
 
     if (e == E_KIND && up == E_ERROR) {
-        free(f->type);
-        f->type = xstrdup(text);
+        f->type = adup(st, text);
         st->race = !strcmp(text, "Race") || !strcmp(text, "ConflictingAccess");
         st->lock_order = !strcmp(text, "LockOrder");
         f->kind = finding_kind_of_valgrind(text, NULL);
     } else if (e == E_WHAT && up == E_ERROR) {
         main_text(st, text);
         if (st->race && !f->nr_access)
-            parse_drd_access(&f->access[0], text);
+            parse_drd_access(st, &f->access[0], text);
     } else if (e == E_WHAT && up == E_FIRST_OBSERVED) {
-        free(st->wrap_what);
-        st->wrap_what = xstrdup(text);
+        st->wrap_what = adup(st, text);
     } else if (e == E_ADDRESS && up == E_FIRST_OBSERVED) {
-        free(st->wrap_addr);
-        st->wrap_addr = xstrdup(text);
+        st->wrap_addr = adup(st, text);
     } else if (e == E_TEXT && up == E_XWHAT) {
         main_text(st, text);
         const char *during = strstr(text, " during ");
         if (st->race && during)
-            parse_hg_access(&f->access[0], during + 8);
+            parse_hg_access(st, &f->access[0], during + 8);
     } else if (e == E_HTHREADID && up == E_XWHAT) {
         if (!f->access[0].thread) {
             char t[32];
             snprintf(t, sizeof(t), "#%d", parse_int(text));
-            set_thread(&f->access[0], t);
+            f->access[0].thread = adup(st, t);
         }
     } else if (e == E_TEXT && up == E_XAUXWHAT) {
         static const char conflict[] = "This conflicts with a previous ";
         if (st->race && starts_with(text, conflict)) {
-            parse_hg_access(&f->access[1], text + strlen(conflict));
+            parse_hg_access(st, &f->access[1], text + strlen(conflict));
             set_pending(st, P_CONFLICT, text);
         } else {
             aux_text(st, text);
         }
     } else if ((e == E_SIGNAME || e == E_EVENT) && up == E_FATAL_SIGNAL) {
         /* "SIGSEGV: Access not within mapped region" */
-        char *m = f->message ? concat(f->message, ": ", text) : xstrdup(text);
-        free(f->message);
-        f->message = m;
+        f->message = grow_add(&st->message, !f->message, ": ", text);
     } else if (e == E_AUXWHAT && up == E_ERROR) {
         aux_text(st, text);
     }
 }
 
-static void end_elem(struct vg_state *st)
+__attribute__((noinline)) static void end_elem(struct vg_state *st)
 {
     enum elem e = st->depth <= DEPTH_MAX ? st->path[st->depth - 1] : E_OTHER;
 
@@ -630,7 +814,7 @@ static void end_elem(struct vg_state *st)
         case E_FILE:
         case E_LINE:
             if (parent(st, 1) == E_FRAME)
-                end_frame_field(st, e, st->text);
+                end_frame_field(st, e, st->text, st->text_len);
             break;
         default:
             end_error_text(st, e, st->text);
@@ -641,68 +825,76 @@ static void end_elem(struct vg_state *st)
     st->depth--;
 }
 
+/* The elements that hold elements, not text: the text in them (the
+ * indentation between tags) is not read. */
+static const bool holds_elements[E_COUNT] = {
+    [E_ERROR] = true,         [E_STACK] = true,       [E_FRAME] = true,
+    [E_XWHAT] = true,         [E_XAUXWHAT] = true,    [E_SEG_START] = true,
+    [E_SEG_END] = true,       [E_ACQUIRED_AT] = true, [E_FIRST_OBSERVED] = true,
+    [E_ALLOC_CONTEXT] = true,
+};
+
 /* Whether the text in the element now open is read: only in the leaf
  * elements of an <error> (and in <protocolversion>), not the indentation
  * between tags. */
-static bool wants_text(const struct vg_state *st)
+static inline bool wants_text(const struct vg_state *st)
 {
     if (!st->in_error && st->depth != 2)
         return false;
     if (st->depth > DEPTH_MAX)
         return true;
-    switch (st->path[st->depth - 1]) {
-    case E_ERROR:
-    case E_STACK:
-    case E_FRAME:
-    case E_XWHAT:
-    case E_XAUXWHAT:
-    case E_SEG_START:
-    case E_SEG_END:
-    case E_ACQUIRED_AT:
-    case E_FIRST_OBSERVED:
-    case E_ALLOC_CONTEXT:
-        return false;
-    default:
-        return true;
-    }
+    return !holds_elements[st->path[st->depth - 1]];
 }
 
+/* expat calls on_text for every run of text, most of it indentation:
+ * text_on (wants_text(), kept by on_start and on_end) turns it away at
+ * once, cheaper than changing expat's handler at each tag. */
 static void XMLCALL on_text(void *data, const XML_Char *s, int len)
 {
     struct vg_state *st = data;
+    if (!st->text_on)
+        return;
     size_t room = TEXT_MAX - st->text_len;
     size_t n = (size_t)len < room ? (size_t)len : room;
     memcpy(st->text + st->text_len, s, n);
     st->text_len += n;
 }
 
-/* expat calls on_text only where wants_text(): most of a log's text is
- * indentation, and a call for each run of it costs more than the rest of
- * this parser's work on a tag. */
-static void text_handler(struct vg_state *st)
-{
-    bool on = wants_text(st);
-    if (on != st->text_on) {
-        XML_SetCharacterDataHandler(st->parser, on ? on_text : NULL);
-        st->text_on = on;
-    }
-}
-
 static void XMLCALL on_start(void *data, const XML_Char *name,
                              const XML_Char **attrs)
 {
     struct vg_state *st = data;
+    enum elem e = elem_of(name);
     (void)attrs;
-    start_elem(st, name);
-    text_handler(st);
+    if (is_frame_field(e) && st->depth >= 1 && st->depth < DEPTH_MAX) {
+        /* most tags: what start_elem() and wants_text() do for them */
+        st->path[st->depth++] = e;
+        st->text_len = 0;
+        st->text_on = st->in_error || st->depth == 2;
+        return;
+    }
+    start_elem(st, e, name);
+    st->text_on = wants_text(st);
 }
 
 static void XMLCALL on_end(void *data, const XML_Char *name)
 {
     struct vg_state *st = data;
+    int d = st->depth;
     (void)name;
+    if (d >= 2 && d <= DEPTH_MAX && is_frame_field(st->path[d - 1])) {
+        /* most tags: what end_elem() and wants_text() do for them */
+        st->text[st->text_len] = '\0';
+        if (st->in_error && st->path[d - 2] == E_FRAME)
+            end_frame_field(st, st->path[d - 1], st->text, st->text_len);
+        st->text_len = 0;
+        st->depth = --d;
+        st->text_on =
+            (st->in_error || d == 2) && !holds_elements[st->path[d - 1]];
+        return;
+    }
     end_elem(st);
-    text_handler(st);
+    st->text_on = wants_text(st);
 }
 
 static int state_init(struct vg_state *st, const char *detector,
@@ -718,6 +910,7 @@ static int state_init(struct vg_state *st, const char *detector,
     }
     XML_SetUserData(st->parser, st);
     XML_SetElementHandler(st->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(st->parser, on_text);
     return 0;
 }
 
@@ -738,11 +931,14 @@ static int feed(struct vg_state *st, const char *buf, size_t len, int final)
 
 static int state_finish(struct vg_state *st, int rc)
 {
-    if (st->in_error)
-        finding_release(&st->f);
-    clear_pending(st);
-    free(st->wrap_what);
-    free(st->wrap_addr);
+    record_clear(st);
+    free(st->f.more);
+    for (size_t i = 0; i < st->nr_pool; i++)
+        free(st->pool[i].frames);
+    arena_free(&st->arena);
+    free(st->message.buf);
+    free(st->pend.buf);
+    free(st->location.buf);
     XML_ParserFree(st->parser);
     return rc || st->failed ? -1 : 0;
 }
