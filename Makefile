@@ -419,7 +419,7 @@ $(BUILD)/bench/maps/mapreport: bench/maps/mapreport.c bench/maps/stats.c \
 # The fuzzers (absent in the shadow trees that build a --cases catalog).
 -include fuzz/fuzz.mk
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '$(BUILD)/fresh-root' -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 deps: deps-test
 deps-run:
