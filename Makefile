@@ -178,7 +178,8 @@ TEST_BINS := $(patsubst %.c,$(BUILD)/host/%,$(MODEL_TEST_SRC)) \
 # program is a unit test unless listed here.
 CHECK_TEST_SRC := $(wildcard tests/cases/test_*.c)
 INTEG_TEST_SRC := $(addprefix runner/tests/,test_e2e.c test_exec.c \
-	test_faults.c test_grade.c test_try.c test_shard.c test_asm.c) \
+	test_faults.c test_grade.c test_try.c test_shard.c test_asm.c \
+	test_options.c) \
 	$(wildcard tests/bench/test_*.c)
 UNIT_TEST_SRC := $(filter-out $(CHECK_TEST_SRC) $(INTEG_TEST_SRC),\
 	$(MODEL_TEST_SRC) $(RUNNER_TEST_SRC))

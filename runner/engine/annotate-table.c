@@ -278,6 +278,10 @@ const struct go_counterpart go_counterparts[] = {
     {"out_num", "(maprace)", "traceback output", true, false},
     {"traceback", "runtime.traceback", "walks the calling thread's stack", true,
      false},
+    {"traceback_write", "(maprace)",
+     "writes the calling thread's stack for the forced run's record "
+     "(MAPRACE_WINDOW_TRACE)",
+     true, false},
     {"print_frame", "runtime.traceback", "prints one frame", true, false},
     {"print_dwarf_frame", "runtime.traceback", "prints one frame", true, false},
 
