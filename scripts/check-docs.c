@@ -125,25 +125,6 @@ static char **split_lines(char *text, int *n)
     return v;
 }
 
-/* The name a definition's head declares: the identifier before the first
- * `(` that is not an __attribute__'s. Malloc'd, or NULL. */
-static char *defined_name(const char *head)
-{
-    const char *p = head;
-    for (const char *a; (a = strstr(p, "__attribute__"));)
-        p = strstr(a, "))") ? strstr(a, "))") + 2 : a + 13;
-    const char *paren = strchr(p, '(');
-    if (!paren)
-        return NULL;
-    const char *e = paren;
-    while (e > p && isspace((unsigned char)e[-1]))
-        e--;
-    const char *b = e;
-    while (b > p && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
-        b--;
-    return b < e ? xstrndup(b, (size_t)(e - b)) : NULL;
-}
-
 static bool head_line(const char *t)
 {
     const char *s = t + strspn(t, " \t");
@@ -167,7 +148,7 @@ static void scan_functions(struct cfile *f, char **lines, int n)
         struct strbuf head = STRBUF_INIT;
         for (int k = first; k < i; k++)
             strbuf_addf(&head, "%s ", lines[k]);
-        char *name = defined_name(strbuf_str(&head));
+        char *name = c_defined_name(strbuf_str(&head));
         strbuf_release(&head);
         if (name) {
             ALLOC_GROW(f->funcs, f->nr + 1, f->alloc);

@@ -240,26 +240,6 @@ static bool watched(struct ctx *x, const char *path, int ln)
     return writer_flag(source_line(x, path, ln));
 }
 
-/* The name in a definition's head ("static __attribute__((noinline)) void
- * assign_six(void)"): the identifier before the first `(` that is not an
- * __attribute__'s. Malloc'd, or NULL. */
-static char *defined_name(const char *head)
-{
-    const char *p = head;
-    for (const char *a; (a = strstr(p, "__attribute__"));)
-        p = strstr(a, "))") ? strstr(a, "))") + 2 : a + 13;
-    const char *paren = strchr(p, '(');
-    if (!paren)
-        return NULL;
-    const char *e = paren;
-    while (e > p && isspace((unsigned char)e[-1]))
-        e--;
-    const char *b = e;
-    while (b > p && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
-        b--;
-    return b < e ? xstrndup(b, (size_t)(e - b)) : NULL;
-}
-
 /* The function whose body holds line `ln` of a C source in this project's
  * style (a definition's `{` alone at column 0, its head on the lines just
  * before), malloc'd, or NULL. */
@@ -285,7 +265,7 @@ static char *enclosing_function(const char *src, int ln)
         free(prev);
         free(t);
     }
-    char *h = strbuf_detach(&head), *name = defined_name(h);
+    char *h = strbuf_detach(&head), *name = c_defined_name(h);
     free(h);
     return name;
 }

@@ -340,16 +340,6 @@ static void print_row(const struct mcase *c, const struct variant *v,
         tally_release(&t[k]);
 }
 
-static bool selected(char **names, size_t n, const char *name)
-{
-    if (!n)
-        return true;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(names[i], name))
-            return true;
-    return false;
-}
-
 /* Whether detector d has a cell among the selected cases and variants
  * (a Go twin for a Go detector, a case that builds on the detector's
  * model: no no-swiss for the Swiss model's, no no-hmap for the hmap's). */
@@ -358,11 +348,12 @@ static bool any_cell(const struct session *base, enum detector d)
     const struct run_opts *o = &base->opts;
     for (size_t c = 0; c < base->cat.nr; c++) {
         const struct mcase *mc = &base->cat.cases[c];
-        if (!selected(o->cases, o->nr_cases, mc->name) ||
+        if (!names_select(o->cases, o->nr_cases, mc->name) ||
             !case_has_model(mc, d, NULL))
             continue;
         for (size_t i = 0; i < mc->nr_variants; i++)
-            if (selected(o->variants, o->nr_variants, mc->variants[i].name) &&
+            if (names_select(o->variants, o->nr_variants,
+                             mc->variants[i].name) &&
                 variant_has_cell(&mc->variants[i], d, NULL))
                 return true;
     }
@@ -419,10 +410,11 @@ int fidelity_run(struct session *base, int runs)
         const struct run_opts *o = &base->opts;
         for (size_t c = 0; c < base->cat.nr; c++) {
             const struct mcase *mc = &base->cat.cases[c];
-            if (!selected(o->cases, o->nr_cases, mc->name))
+            if (!names_select(o->cases, o->nr_cases, mc->name))
                 continue;
             for (size_t i = 0; i < mc->nr_variants; i++)
-                if (selected(o->variants, o->nr_variants, mc->variants[i].name))
+                if (names_select(o->variants, o->nr_variants,
+                                 mc->variants[i].name))
                     print_row(mc, &mc->variants[i], u[p]);
         }
         printf("\n");

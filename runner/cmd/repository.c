@@ -13,15 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Whether a folder from the cwd up holds cases/ and a Makefile (quiet). */
-bool repository_above_cwd(void)
+/* Cut dir (absolute, in place) to the first folder from it up that holds
+ * cases/ and a Makefile. Returns whether there is one. */
+static bool walk_up_to_root(char *dir)
 {
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        return false;
     for (;;) {
-        char *cases = path_join(cwd, "cases");
-        char *mk = path_join(cwd, "Makefile");
+        char *cases = path_join(dir, "cases");
+        char *mk = path_join(dir, "Makefile");
         struct stat st1, st2;
         bool ok = !stat(cases, &st1) && S_ISDIR(st1.st_mode) &&
                   !stat(mk, &st2) && S_ISREG(st2.st_mode);
@@ -29,11 +27,18 @@ bool repository_above_cwd(void)
         free(mk);
         if (ok)
             return true;
-        char *slash = strrchr(cwd, '/');
-        if (!slash || slash == cwd)
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
             return false;
         *slash = '\0';
     }
+}
+
+/* Whether a folder from the cwd up holds cases/ and a Makefile (quiet). */
+bool repository_above_cwd(void)
+{
+    char cwd[PATH_MAX];
+    return getcwd(cwd, sizeof(cwd)) && walk_up_to_root(cwd);
 }
 
 /* The repository: $MAPRACE_ROOT, or the first folder from the cwd up with
@@ -54,21 +59,8 @@ char *find_root(void)
         error("cannot get the current folder: %s", strerror(errno));
         return NULL;
     }
-    for (;;) {
-        char *cases = path_join(cwd, "cases");
-        char *mk = path_join(cwd, "Makefile");
-        struct stat st1, st2;
-        bool ok = !stat(cases, &st1) && S_ISDIR(st1.st_mode) &&
-                  !stat(mk, &st2) && S_ISREG(st2.st_mode);
-        free(cases);
-        free(mk);
-        if (ok)
-            return xstrdup(cwd);
-        char *slash = strrchr(cwd, '/');
-        if (!slash || slash == cwd)
-            break;
-        *slash = '\0';
-    }
+    if (walk_up_to_root(cwd))
+        return xstrdup(cwd);
     error("not inside a maprace repository (no folder with cases/ and a "
           "Makefile above the current one; set MAPRACE_ROOT)");
     return NULL;

@@ -433,11 +433,8 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-static bool is_c_file(const char *dir, const char *name)
+static bool is_regular(const char *dir, const char *name)
 {
-    size_t n = strlen(name);
-    if (n < 3 || strcmp(name + n - 2, ".c"))
-        return false;
     char *p = path_join(dir, name);
     struct stat st;
     bool ok = !stat(p, &st) && S_ISREG(st.st_mode);
@@ -445,15 +442,15 @@ static bool is_c_file(const char *dir, const char *name)
     return ok;
 }
 
+static bool is_c_file(const char *dir, const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 3 && !strcmp(name + n - 2, ".c") && is_regular(dir, name);
+}
+
 static bool is_go_file(const char *dir, const char *name)
 {
-    if (!path_is_go(name))
-        return false;
-    char *p = path_join(dir, name);
-    struct stat st;
-    bool ok = !stat(p, &st) && S_ISREG(st.st_mode);
-    free(p);
-    return ok;
+    return path_is_go(name) && is_regular(dir, name);
 }
 
 static bool is_dir(const char *dir, const char *name)

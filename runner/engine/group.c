@@ -79,25 +79,10 @@ static void frame_free(struct res_frame *f)
     free(f->model);
 }
 
-/* A copy of an access whose frames are annotated (annotate.h). */
-static void annotated_access(struct res_access *to, const struct res_access *a)
-{
-    *to = *a;
-    to->label = dup_or_null(a->label);
-    to->kind = dup_or_null(a->kind);
-    to->addr = dup_or_null(a->addr);
-    to->thread = dup_or_null(a->thread);
-    to->locks = xcalloc(a->nr_locks + 1, sizeof(*to->locks));
-    for (size_t i = 0; i < a->nr_locks; i++)
-        to->locks[i] = dup_or_null(a->locks[i]);
-    to->frames = xcalloc(a->nr_frames + 1, sizeof(*to->frames));
-    for (size_t i = 0; i < a->nr_frames; i++)
-        frame_copy(&to->frames[i], &a->frames[i], true);
-}
-
-/* A copy of an (annotated) access, `at` its place among the locations. */
+/* A copy of an access, its frames annotated (annotate.h) when
+ * `annotate`. */
 static void access_copy(struct res_access *to, const struct res_access *a,
-                        long long at)
+                        bool annotate)
 {
     *to = *a;
     to->label = dup_or_null(a->label);
@@ -109,8 +94,7 @@ static void access_copy(struct res_access *to, const struct res_access *a,
         to->locks[i] = dup_or_null(a->locks[i]);
     to->frames = xcalloc(a->nr_frames + 1, sizeof(*to->frames));
     for (size_t i = 0; i < a->nr_frames; i++)
-        frame_copy(&to->frames[i], &a->frames[i], false);
-    to->at = at;
+        frame_copy(&to->frames[i], &a->frames[i], annotate);
 }
 
 static void access_free(struct res_access *a)
@@ -485,8 +469,10 @@ static void add_evidence(struct race_work *rw, const struct grouping *g,
         ev->runs = g->cell->runs_done;
         ev->first_run = runno;
         ev->accesses = xcalloc(3, sizeof(*ev->accesses));
-        for (size_t i = 0; i < g->nr_accs; i++)
-            access_copy(&ev->accesses[i], &g->accs[i], slots[i]);
+        for (size_t i = 0; i < g->nr_accs; i++) {
+            access_copy(&ev->accesses[i], &g->accs[i], false);
+            ev->accesses[i].at = slots[i]; /* its place among the locations */
+        }
         ev->nr_accesses = g->nr_accs;
         /* the access at location 0 first */
         if (g->nr_accs == 2 && slots[0] > slots[1]) {
@@ -496,7 +482,7 @@ static void add_evidence(struct race_work *rw, const struct grouping *g,
         }
         ev->more = xcalloc(f->nr_more + 1, sizeof(*ev->more));
         for (size_t i = 0; i < f->nr_more; i++)
-            annotated_access(&ev->more[i], &f->more[i]);
+            access_copy(&ev->more[i], &f->more[i], true);
         ev->nr_more = f->nr_more;
         ev->command = dup_or_null(g->run->command);
         run_logs(ev, g->run, det);
@@ -629,7 +615,7 @@ static void group_finding(struct races_work *races, const struct results *res,
     bool has[2] = {false, false};
     memset(locs, 0, sizeof(locs));
     for (size_t i = 0; i < finding->nr_accesses && i < 2; i++) {
-        annotated_access(&g.accs[i], &finding->accesses[i]);
+        access_copy(&g.accs[i], &finding->accesses[i], true);
         has[i] = access_location(&g.accs[i], g.cname, &locs[i]);
         g.nr_accs++;
     }

@@ -41,16 +41,6 @@ struct job {
     char *log_path, *aux_path; /* as the detector's row says, or NULL */
 };
 
-static bool selected(char **names, size_t n, const char *name)
-{
-    if (!n)
-        return true;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(names[i], name))
-            return true;
-    return false;
-}
-
 /* --shard K/N: keep the cells of this shard (shard.h), after counting
  * and fingerprinting the whole selection. A shard may be empty. */
 static void take_shard(struct session *s)
@@ -175,7 +165,7 @@ static int select_cells(struct session *s)
         bool found = false;
         for (size_t c = 0; c < s->cat.nr && !found; c++) {
             struct mcase *mc = &s->cat.cases[c];
-            if (!selected(o->cases, o->nr_cases, mc->name))
+            if (!names_select(o->cases, o->nr_cases, mc->name))
                 continue;
             for (size_t v = 0; v < mc->nr_variants && !found; v++)
                 found = !strcmp(mc->variants[v].name, o->variants[i]);
@@ -187,7 +177,7 @@ static int select_cells(struct session *s)
     char *model_note = NULL;
     for (size_t c = 0; c < s->cat.nr; c++) {
         struct mcase *mc = &s->cat.cases[c];
-        if (!selected(o->cases, o->nr_cases, mc->name))
+        if (!names_select(o->cases, o->nr_cases, mc->name))
             continue;
         char *note = note_no_model(s, mc);
         if (note && !model_note)
@@ -196,7 +186,7 @@ static int select_cells(struct session *s)
             free(note);
         for (size_t v = 0; v < mc->nr_variants; v++) {
             struct variant *va = &mc->variants[v];
-            if (!selected(o->variants, o->nr_variants, va->name))
+            if (!names_select(o->variants, o->nr_variants, va->name))
                 continue;
             /* the Go detectors left out for a twin that needs a newer
              * Go, named in one note per reason */

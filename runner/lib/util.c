@@ -5,6 +5,7 @@
 
 #include "lib/text.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -396,6 +397,33 @@ double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *c_defined_name(const char *head)
+{
+    const char *p = head;
+    for (const char *a; (a = strstr(p, "__attribute__"));)
+        p = strstr(a, "))") ? strstr(a, "))") + 2 : a + 13;
+    const char *paren = strchr(p, '(');
+    if (!paren)
+        return NULL;
+    const char *e = paren;
+    while (e > p && isspace((unsigned char)e[-1]))
+        e--;
+    const char *b = e;
+    while (b > p && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
+        b--;
+    return b < e ? xstrndup(b, (size_t)(e - b)) : NULL;
+}
+
+bool names_select(char **names, size_t n, const char *name)
+{
+    if (!n)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], name))
+            return true;
+    return false;
 }
 
 bool starts_with(const char *s, const char *prefix)

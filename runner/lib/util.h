@@ -113,6 +113,15 @@ char *find_in_path(const char *prog);
 double now_s(void);
 
 /* Whether `s` starts with `prefix`; ends with `suffix`. */
+/* The name a C definition's head declares ("static
+ * __attribute__((noinline)) void assign_six(void)" -> "assign_six"): the
+ * identifier before the first `(` that is not an __attribute__'s.
+ * Malloc'd, or NULL. */
+char *c_defined_name(const char *head);
+
+/* Whether `name` is among names[0..n) (no names: every name is). */
+bool names_select(char **names, size_t n, const char *name);
+
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 /* The 32-bit FNV-1a hash of s (short stable names for folders). */
