@@ -1,6 +1,6 @@
 /*
  * asm.c - `maprace asm`: a case's racing functions in machine code,
- * source interleaved, the accesses to the raced words marked (cmd-asm.h).
+ * source interleaved, the accesses to the raced words marked (cmd/asm.h).
  */
 #include "cmd/asm.h"
 

@@ -1,5 +1,5 @@
 /*
- * cmd-asm.h - `maprace asm CASE[/VARIANT] [FUNCTION]`: the machine code
+ * cmd/asm.h - `maprace asm CASE[/VARIANT] [FUNCTION]`: the machine code
  * of a case's racing functions, source interleaved, with the instructions
  * that touch the raced words marked: a plain load, store or
  * read-modify-write (no lock prefix), or an atomic one.

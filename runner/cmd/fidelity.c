@@ -1,6 +1,6 @@
 /*
- * cmd-fidelity.c - `maprace fidelity`: the model against the real Go
- * (cmd-fidelity.h).
+ * cmd/fidelity.c - `maprace fidelity`: the model against the real Go
+ * (cmd/fidelity.h).
  */
 #include "cmd/fidelity.h"
 

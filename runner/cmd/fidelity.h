@@ -1,5 +1,5 @@
 /*
- * cmd-fidelity.h - `maprace fidelity`: the C model against the real Go,
+ * cmd/fidelity.h - `maprace fidelity`: the C model against the real Go,
  * variant by variant, over many runs (docs/fidelity.md).
  *
  * Four runs of the selected cases, one after the other, each a session of

@@ -1,5 +1,5 @@
 /*
- * cmd-grade.c - `maprace grade EXERCISE FILE.c` (see cmd-grade.h).
+ * cmd/grade.c - `maprace grade EXERCISE FILE.c` (see cmd/grade.h).
  *
  * The answer becomes the one variant of a copy of the exercise's case in
  * <build>/grade/cases/<exercise>/ (case.ini regenerated from the case's,

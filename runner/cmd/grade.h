@@ -1,5 +1,5 @@
 /*
- * cmd-grade.h - `maprace grade EXERCISE FILE.c`: grade a student's answer
+ * cmd/grade.h - `maprace grade EXERCISE FILE.c`: grade a student's answer
  * to one of the exercises of exercises/ (exercises/README.md).
  *
  * The answer passes when all three hold:

@@ -1,5 +1,5 @@
 /*
- * merge.c - join the shard reports of one matrix (see cmd-merge.h).
+ * merge.c - join the shard reports of one matrix (see cmd/merge.h).
  */
 #include "cmd/merge.h"
 
@@ -507,7 +507,7 @@ static char *merge_run_id(void)
     return xasprintf("%s-%ld", buf, (long)getpid());
 }
 
-/* The exit code of a merged session (cmd-merge.h). */
+/* The exit code of a merged session (cmd/merge.h). */
 static int merge_exit(const struct session *s)
 {
     if (!s->complete)

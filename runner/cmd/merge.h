@@ -1,5 +1,5 @@
 /*
- * cmd-merge.h - `maprace merge DIR...`: join the reports of the shards of
+ * cmd/merge.h - `maprace merge DIR...`: join the reports of the shards of
  * one matrix (`maprace check --shard K/N`, run on N machines) into one
  * report, as if one machine had run every cell.
  *

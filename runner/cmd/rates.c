@@ -114,7 +114,7 @@ static int run_pass(const struct rates_request *rq, struct rates *r,
     return rc;
 }
 
-/* The three passes of cmd-rates.h. 0, or -1 after an error. */
+/* The three passes of cmd/rates.h. 0, or -1 after an error. */
 static int run_passes(const struct rates_request *rq, struct rates *r)
 {
     struct strbuf fast = STRBUF_INIT, slow = STRBUF_INIT;

@@ -1,5 +1,5 @@
 /*
- * cmd-rates.h - `maprace rates`: how often each detector catches each race
+ * cmd/rates.h - `maprace rates`: how often each detector catches each race
  * when nothing forces it (rates.h), as a Markdown table on stdout.
  *
  * Two ways:

@@ -1,6 +1,6 @@
 /*
- * cmd-try.c - `maprace try`: a program of the user's under every detector
- * (cmd-try.h).
+ * cmd/try.c - `maprace try`: a program of the user's under every detector
+ * (cmd/try.h).
  */
 #include "cmd/try.h"
 

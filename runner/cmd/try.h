@@ -1,5 +1,5 @@
 /*
- * cmd-try.h - `maprace try FILE.c [FILE.c...]`: a program of the user's,
+ * cmd/try.h - `maprace try FILE.c [FILE.c...]`: a program of the user's,
  * with no case.ini and no RACE: markers, built in every flavour and run
  * under every installed detector, reported like a case (docs/runner.md,
  * "try").

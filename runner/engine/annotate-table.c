@@ -1,5 +1,5 @@
 /*
- * annotations.c - the one table of Go counterparts (annotate.h).
+ * engine/annotate-table.c - the one table of Go counterparts (annotate.h).
  *
  * Every function of the model's .c files that is not static, or is
  * noinline (map.c's GOFUNC), has an entry: runner/tests/test_annotate.c

@@ -1,5 +1,5 @@
 /*
- * annotate.c - frame classification and the lookup of annotations.c's
+ * annotate.c - frame classification and the lookup of engine/annotate-table.c's
  * table (annotate.h).
  */
 #include "engine/annotate.h"

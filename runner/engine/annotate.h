@@ -1,7 +1,7 @@
 /*
  * annotate.h - what each frame of a detector's stack stands for.
  *
- * One table (annotations.c) maps every function of model/ (map.c,
+ * One table (engine/annotate-table.c) maps every function of model/ (map.c,
  * context.c, syncmap.c, window.c, throw.c, and the inline helpers of the
  * model headers) to its Go counterpart and its role in a race:
  *
@@ -38,7 +38,7 @@ struct go_counterpart {
     bool swiss;
 };
 
-/* The table, in annotations.c. */
+/* The table, in engine/annotate-table.c. */
 extern const struct go_counterpart go_counterparts[];
 extern const size_t nr_go_counterparts;
 

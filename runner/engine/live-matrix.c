@@ -1,5 +1,5 @@
 /*
- * report-summary.c - the terminal summary of a session (see report-summary.h).
+ * engine/live-matrix.c - the terminal summary of a session (see engine/live-matrix.h).
  */
 #include "engine/live-matrix.h"
 

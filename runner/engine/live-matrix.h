@@ -1,5 +1,5 @@
 /*
- * report-summary.h - the terminal view of a session: the matrix of cases x
+ * engine/live-matrix.h - the terminal view of a session: the matrix of cases x
  * detectors with each cell's verdict, then what was not as expected, the
  * known misses and false positives, the errors, the notes, and one line of
  * totals. The same text (without colour) is summary.txt.

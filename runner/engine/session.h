@@ -2,7 +2,7 @@
  * session.h - what one `maprace run` or `maprace check` is made of: its
  * options, its cells (case x variant x detector) with their runs and
  * verdicts, and the session that holds them. The driver (run.h) fills a
- * session; the writers below it (results.h, report-summary.h) only read
+ * session; the writers below it (results.h, engine/live-matrix.h) only read
  * one.
  */
 #ifndef MAPRACE_SESSION_H
@@ -60,7 +60,7 @@ struct run_opts {
                          char **why);
     char report_files[128];  /* ", index.html, junit.xml" or "" */
     struct shard_spec shard; /* --shard K/N, or count 0 */
-    /* maprace try (cmd-try.h): the make variable naming the program's
+    /* maprace try (cmd/try.h): the make variable naming the program's
      * files, and its id (build.h, build_ctx_set_try); NULL for cases */
     char *try_make_var, *try_id;
 };

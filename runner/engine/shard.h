@@ -1,6 +1,6 @@
 /*
  * shard.h - `--shard K/N`: a deterministic slice of a run's cells, for
- * splitting the matrix over N machines (docs/ci.md; cmd-merge.h joins the
+ * splitting the matrix over N machines (docs/ci.md; cmd/merge.h joins the
  * slices).
  *
  * The cells are numbered from 0 in the order of a full run (cases by name,

@@ -4,7 +4,7 @@
  * A detector's log (TSan text, valgrind XML, the model's Go-style fatal
  * error) is parsed into a struct report: a list of findings, each with up
  * to two accesses, each access with a stack of frames. The parsers
- * (parse-tsan.c, parse-valgrind.c, parse-native.c) fill it; the classifier,
+ * (parse/tsan.c, parse/valgrind.c, parse/native.c) fill it; the classifier,
  * the annotator and the report writers read it.
  *
  * Ownership: every string in these structs is malloc'd and owned by the

@@ -1,6 +1,6 @@
 /*
- * parse-go.c - Go's race reports and Go's fatal errors on a Go program's
- * stderr into the report model; the formats are in parse-go.h.
+ * parse/go.c - Go's race reports and Go's fatal errors on a Go program's
+ * stderr into the report model; the formats are in parse/go.h.
  */
 #include "parse/go.h"
 

@@ -1,5 +1,5 @@
 /*
- * parse-go.h - what Go's own runtime and Go's race detector print on a Go
+ * parse/go.h - what Go's own runtime and Go's race detector print on a Go
  * program's stderr, into the finding model (finding.h).
  *
  * Go's race detector (go build -race; Go 1.19 shown):

@@ -1,6 +1,6 @@
 /*
- * lines.h - feed a log to a line-oriented parser (parse-tsan.c,
- * parse-native.c), from memory or from a file, one line at a time.
+ * lines.h - feed a log to a line-oriented parser (parse/tsan.c,
+ * parse/native.c), from memory or from a file, one line at a time.
  */
 #ifndef MAPRACE_LINES_H
 #define MAPRACE_LINES_H

@@ -1,5 +1,5 @@
 /*
- * parse-native.c - the model's Go-style fatal error (model/throw.h) on a
+ * parse/native.c - the model's Go-style fatal error (model/throw.h) on a
  * native run's stderr into the report model.
  *
  *   fatal error: concurrent map writes

@@ -1,5 +1,5 @@
 /*
- * parse-tsan.c - ThreadSanitizer's text reports into the report model.
+ * parse/tsan.c - ThreadSanitizer's text reports into the report model.
  *
  * The log is read one line at a time (a log may be huge) by a small state
  * machine. A report is

@@ -1,5 +1,5 @@
 /*
- * parse-valgrind.c - valgrind's XML (protocol 4, --xml=yes) of Helgrind
+ * parse/valgrind.c - valgrind's XML (protocol 4, --xml=yes) of Helgrind
  * and DRD into the report model, streamed through expat.
  *
  * Each <error> becomes one finding when its closing tag is read, so a log

@@ -1,5 +1,5 @@
 /*
- * report-common.c - what the report writers share (report-common.h): --format, the
+ * report/common.c - what the report writers share (report/common.h): --format, the
  * atomic writes, escaping, source excerpts and the text of a race.
  */
 #include "report/common.h"

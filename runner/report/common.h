@@ -1,12 +1,12 @@
 /*
- * report-common.h - the report files of a run, written from its results.json
+ * report/common.h - the report files of a run, written from its results.json
  * document (results.h) so that they can be written again, and tested, from
  * a saved results.json:
  *
- *   index.html     self-contained HTML (report-html.c)
- *   junit.xml      one testcase per case x variant x detector (report-junit.c)
- *   results.sarif  SARIF 2.1.0, one result per race (report-sarif.c)
- *   summary.md     the matrix and the races in Markdown (report-markdown.c)
+ *   index.html     self-contained HTML (report/html.c)
+ *   junit.xml      one testcase per case x variant x detector (report/junit.c)
+ *   results.sarif  SARIF 2.1.0, one result per race (report/sarif.c)
+ *   summary.md     the matrix and the races in Markdown (report/markdown.c)
  *
  * Each writer takes the document with its "races" (group.h; computed when
  * absent) and returns the file's text; reports_write() writes the chosen

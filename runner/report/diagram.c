@@ -1,5 +1,5 @@
 /*
- * report-diagram.c - a race as two thread lanes (see report-diagram.h).
+ * report/diagram.c - a race as two thread lanes (see report/diagram.h).
  */
 #include "report/diagram.h"
 

@@ -1,5 +1,5 @@
 /*
- * report-diagram.h - a race as a picture: two thread lanes, the access of
+ * report/diagram.h - a race as a picture: two thread lanes, the access of
  * each (read or write, the marked line, the model function), the missing
  * happens-before edge between them, and the forced window that made them
  * meet (the variant's window_plan, read from its source).

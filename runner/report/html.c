@@ -1,11 +1,11 @@
 /*
- * report-html.c - index.html: one self-contained page (no network, no
+ * report/html.c - index.html: one self-contained page (no network, no
  * external font, style or script; one inline script drives the
  * step-throughs, report/steps.h) that opens on the races: per case its
  * races (below), then the matrix of cases x detectors, inline SVG charts of detection rates and of each detector's cost against native
  * (wall time, CPU time, peak memory; cost.h), and per case its races, each
  * detector's two stacks side by side, annotated, with source excerpts
- * (report-common.h, docs/report-format.md). Every string from a log, a source or
+ * (report/common.h, docs/report-format.md). Every string from a log, a source or
  * case.ini goes through html_escape().
  */
 #include "report/common.h"

@@ -1,7 +1,7 @@
 /*
- * report-junit.c - junit.xml: one testcase per case x variant x detector; a
+ * report/junit.c - junit.xml: one testcase per case x variant x detector; a
  * <failure> when the cell is not as expected, <skipped> when its tool is
- * missing; the cell's annotated races in <system-out> (report-common.h). The
+ * missing; the cell's annotated races in <system-out> (report/common.h). The
  * shape is runner/tests/junit.xsd's.
  */
 #include "report/common.h"

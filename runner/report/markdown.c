@@ -1,6 +1,6 @@
 /*
- * report-markdown.c - summary.md: the matrix and the races in Markdown
- * (report-common.h, docs/report-format.md).
+ * report/markdown.c - summary.md: the matrix and the races in Markdown
+ * (report/common.h, docs/report-format.md).
  */
 #include "report/common.h"
 #include "report/diagram.h"
@@ -169,7 +169,7 @@ static void md_race_locations(struct strbuf *sb, const struct res_race *r)
         strbuf_addstr(sb, "\n");
     }
     /* a data race: nothing orders its two accesses; any other kind: what
-     * it means (report-diagram.h) */
+     * it means (report/diagram.h) */
     char *what = race_explanation(r);
     if (what) {
         strbuf_addstr(sb, "\n*What happened:* ");

@@ -1,6 +1,6 @@
 /*
- * report-sarif.c - results.sarif, SARIF 2.1.0 as GitHub code scanning reads it
- * (report-common.h, docs/report-format.md): a rule per case family, one result
+ * report/sarif.c - results.sarif, SARIF 2.1.0 as GitHub code scanning reads it
+ * (report/common.h, docs/report-format.md): a rule per case family, one result
  * per race at its first location, the second location as a related
  * location, and each detector's two accesses as threadFlows of a codeFlow
  * (one codeFlow per detector). URIs are repository-relative.
